@@ -1,0 +1,6 @@
+"""HTTP fetching with the manners and limits of a good feed reader."""
+
+from newsdesk.fetch.backoff import next_attempt
+from newsdesk.fetch.fetcher import Fetcher, FetchError, FetchResult, FetchSettings
+
+__all__ = ["Fetcher", "FetchError", "FetchResult", "FetchSettings", "next_attempt"]
