@@ -1,0 +1,33 @@
+"""The `newsdesk` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from newsdesk.cli import articles, bench, desk, evaluate, sources
+from newsdesk.cli.common import State
+
+app = typer.Typer(help="newsdesk: a self-hosted news desk. Many sources in, one attributed story per event out.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _options(ctx: typer.Context,
+             db: Optional[str] = typer.Option(None, "--db", envvar="NEWSDESK_DB",
+                                              help="Database: a SQLite file path or a postgresql:// URL."),
+             config: Optional[Path] = typer.Option(None, "--config", envvar="NEWSDESK_CONFIG",
+                                                   help="Settings file (TOML).")) -> None:
+    ctx.obj = State(db=db, config=config)
+
+
+for module in (desk, sources, articles):
+    module.register(app)
+app.add_typer(evaluate.app, name="eval")
+app.add_typer(bench.app, name="bench")
+
+
+def main() -> None:
+    app()

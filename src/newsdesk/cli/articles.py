@@ -1,0 +1,79 @@
+"""Reading the desk from the terminal."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.timeutil import relative, utcnow
+
+
+def register(app: typer.Typer) -> None:
+    app.command("articles")(list_articles)
+    app.command("article")(show_article)
+
+
+def list_articles(ctx: typer.Context,
+                  source: Optional[str] = typer.Option(None, "--source", "-s", help="Source id, title or outlet."),
+                  limit: int = typer.Option(30, "--limit", "-n"),
+                  copies: bool = typer.Option(False, "--copies", help="List reprints too, not only originals.")) -> None:
+    """The latest articles; a reprinted story shows once, with who else published it."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        rows = storage.list_articles(source=source, limit=limit, include_copies=copies)
+        also = storage.copy_outlets([a.id for a in rows])
+    if not rows:
+        console.print("No articles yet." if source is None else f"No articles from {source!r}.")
+        return
+    now = utcnow()
+    table = Table(show_lines=False)
+    for column in ("id", "when", "outlet", "title"):
+        table.add_column(column, overflow="fold")
+    for a in rows:
+        title = a.title or "(untitled)"
+        if a.original_id:
+            title += f"\n[dim]copy of #{a.original_id}[/]"
+        if also.get(a.id):
+            title += f"\n[cyan]also published by {', '.join(also[a.id])}[/]"
+        if not a.full_text:
+            title += f"\n[yellow]teaser only: {a.extraction_error or 'full text unavailable'}[/]"
+        table.add_row(str(a.id), relative(a.time, now), a.outlet or "", title)
+    console.print(table)
+
+
+def show_article(ctx: typer.Context, article_id: int = typer.Argument(...),
+                 text: bool = typer.Option(True, "--text/--no-text", help="Print the article text.")) -> None:
+    """One article: metadata, revisions, copies and text."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        article = storage.get_article(article_id)
+        if article is None:
+            fail(f"no article {article_id}")
+        copies = storage.copies_of(article.id)
+        revisions = storage.revisions(article.id)
+        original = storage.get_article(article.original_id) if article.original_id else None
+    console.print(f"[bold]{article.title or '(untitled)'}[/]")
+    facts = [("outlet", article.outlet), ("author", article.author), ("url", article.url),
+             ("published", article.published_at and f"{article.published_at:%Y-%m-%d %H:%M} UTC"),
+             ("updated", article.updated_at and f"{article.updated_at:%Y-%m-%d %H:%M} UTC"),
+             ("first seen", f"{article.first_seen_at:%Y-%m-%d %H:%M} UTC"), ("language", article.language),
+             ("image", article.image_url), ("revisions", str(article.revision_count))]
+    if not article.full_text:
+        facts.append(("full text", f"unavailable: {article.extraction_error}"))
+    if original:
+        facts.append(("copy of", f"#{original.id} {original.outlet}: {original.title} "
+                                  f"({article.copy_method}, similarity {article.copy_similarity:.2f})"))
+    for name, value in facts:
+        if value:
+            console.print(f"[dim]{name:>11}[/]  {value}")
+    if copies:
+        console.print(f"[dim]{'also by':>11}[/]  " + "; ".join(f"#{c.id} {c.outlet}" for c in copies))
+    if len(revisions) > 1:
+        for rev in revisions:
+            console.print(f"[dim]{'revision':>11}[/]  {rev.fetched_at:%Y-%m-%d %H:%M:%S} {rev.title or ''}")
+    if text:
+        console.print()
+        console.print(article.text, soft_wrap=True)

@@ -1,0 +1,175 @@
+"""Filling the desk: init, fetch, ingest, run, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.config import Settings, data_dir
+from newsdesk.pipeline import Desk, Outcome, SourceReport
+from newsdesk.storage import Storage
+from newsdesk.timeutil import utcnow
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("fetch")(fetch)
+    app.command("ingest")(ingest)
+    app.command("run")(run)
+    app.command("demo")(demo)
+
+
+def init(ctx: typer.Context,
+         defaults: bool = typer.Option(True, "--defaults/--no-defaults",
+                                       help="Subscribe to the default list of ~30 news feeds.")) -> None:
+    """Create the database (or upgrade it) and subscribe to the default feeds."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        console.print(f"Database ready: {settings.database_url()} (schema version {storage.schema_version()})")
+        if defaults:
+            added, skipped = Desk(storage, settings).import_default_feeds()
+            console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
+
+
+def _summary(reports: list[SourceReport], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("source", "status", "new", "updated", "copies", "errors"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("new", "updated", "copies") else "left")
+    totals = {"new": 0, "updated": 0, "copy": 0, "errors": 0}
+    for r in sorted(reports, key=lambda r: r.name.lower()):
+        errs = r.errors
+        for key in ("new", "updated", "copy"):
+            totals[key] += r.count(key)
+        totals["errors"] += len(errs)
+        status = {"error": "[red]error[/]", "disabled": "[red]disabled[/]"}.get(r.status, r.status)
+        shown = "\n".join(errs[:3]) + (f"\n… and {len(errs) - 3} more" if len(errs) > 3 else "")
+        table.add_row(r.name, status, str(r.count("new")), str(r.count("updated")), str(r.count("copy")),
+                      f"[red]{shown}[/]" if shown else "")
+    table.add_section()
+    table.add_row("total", "", str(totals["new"]), str(totals["updated"]), str(totals["copy"]),
+                  str(totals["errors"]) if totals["errors"] else "")
+    return table
+
+
+async def _poll_with_progress(desk: Desk, storage: Storage, due_only: bool) -> list[SourceReport]:
+    sources = storage.due_sources(utcnow()) if due_only else [s for s in storage.list_sources() if s.enabled]
+    if not sources:
+        return []
+    columns = (TextColumn("[bold]fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=len(sources))
+        return await desk.poll(sources, on_done=lambda r: progress.update(task, advance=1, description=r.name))
+
+
+def fetch(ctx: typer.Context, all_sources: bool = typer.Option(False, "--all", help="Poll every source, due or not.")
+          ) -> None:
+    """Poll every due source once, then print what came in."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        reports = run_desk(settings, storage, lambda desk: _poll_with_progress(desk, storage, not all_sources))
+    if not reports:
+        console.print("Nothing is due. (`newsdesk fetch --all` polls every source now.)")
+        return
+    console.print(_summary(reports, f"Fetched {len(reports)} sources"))
+
+
+def ingest(ctx: typer.Context, target: str = typer.Argument(..., help="An article URL, an HTML file, a directory "
+                                                                     "of HTML files, or a JSONL file.")) -> None:
+    """Add articles from a URL or local files (bulk loads, backfills)."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        if target.startswith(("http://", "https://")):
+            outcomes = [run_desk(settings, storage, lambda desk: desk.ingest_url(target))]
+        else:
+            path = Path(target)
+            if not path.exists():
+                fail(f"{target}: no such file or directory (and not an http(s) URL)")
+            with Progress(TextColumn("[bold]ingesting"), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, transient=True) as progress:
+                task = progress.add_task("", total=None)
+                outcomes = run_desk(settings, storage, lambda desk: desk.ingest_path(
+                    path, on_done=lambda o: progress.update(task, advance=1)))
+    _print_outcomes(outcomes)
+    if outcomes and all(o.status == "error" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _print_outcomes(outcomes: list[Outcome]) -> None:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    for o in outcomes:
+        if o.error:
+            console.print(f"[red]error[/] {o.url}: {o.error}")
+        elif len(outcomes) <= 20:
+            extra = f" (copy of #{o.original_id})" if o.status == "copy" else ""
+            console.print(f"{o.status:>9} #{o.article_id} {o.url}{extra}")
+    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest")
+
+
+def run(ctx: typer.Context) -> None:
+    """Poll sources on their schedule until stopped (Ctrl-C)."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        if not storage.list_sources():
+            added, _ = Desk(storage, settings).import_default_feeds()
+            console.print(f"New desk at {settings.database_url()}: subscribed to {added} default feeds.")
+        console.print(f"newsdesk is running on {settings.database_url()}; Ctrl-C stops it.")
+        asyncio.run(_run_forever(storage, settings))
+
+
+async def _run_forever(storage: Storage, settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Desk(storage, settings) as desk:
+        while not stop.is_set():
+            try:
+                reports = await desk.poll()
+            except Exception as exc:  # a bad cycle must not end the daemon; the next one retries
+                console.print(f"[red]poll failed:[/] {exc!r}")
+                reports = []
+            if reports:
+                new = sum(r.count("new") for r in reports)
+                errs = sum(1 for r in reports if r.status == "error")
+                console.print(f"{utcnow():%H:%M:%S} polled {len(reports)} sources: {new} new articles, "
+                              f"{errs} sources with errors")
+            upcoming = [s.next_fetch_at for s in storage.list_sources() if s.enabled and s.next_fetch_at]
+            wait = min([(t - utcnow()).total_seconds() for t in upcoming] or [60.0])
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=min(60.0, max(1.0, wait)))
+            except asyncio.TimeoutError:
+                pass
+    console.print("stopped.")
+
+
+def demo(ctx: typer.Context) -> None:
+    """Load the sample corpus into its own database, offline, and show the desk."""
+    from newsdesk.demo import DemoServer
+    from newsdesk.cli.articles import list_articles
+
+    st = state(ctx)
+    db = st.db or str(data_dir() / "demo.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True) if "://" not in db else None
+    settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0)
+    with DemoServer() as server, open_store(settings) as storage:
+        desk = Desk(storage, settings)
+        desk.import_opml(server.opml().encode("utf-8"))
+        reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
+        console.print(_summary(reports, "Demo desk: first edition"))
+        server.set_revision(1)
+        reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
+        console.print(_summary(reports, "Demo desk: later the same day (updated articles)"))
+    ctx.obj.db = db
+    list_articles(ctx, source=None, limit=60, copies=False)
+    console.print(f"\nThe demo desk is in {db}. Explore it offline: "
+                  f"`newsdesk --db {db} articles`, `newsdesk --db {db} article ID`.")

@@ -1,0 +1,106 @@
+"""Subscriptions: add, remove, list with health, OPML in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.pipeline import SubscribeError
+from newsdesk.sources import OpmlError
+from newsdesk.storage import SourceExists
+from newsdesk.timeutil import relative, utcnow
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+    app.command("remove")(remove)
+    app.command("sources")(list_sources)
+    app.command("import-opml")(import_opml)
+    app.command("export-opml")(export_opml)
+
+
+def add(ctx: typer.Context, url: str = typer.Argument(..., help="A feed URL, or a site URL whose feed is discovered."),
+        folder: Optional[str] = typer.Option(None, help="Folder (category) for the subscription."),
+        title: Optional[str] = typer.Option(None, help="Name to show instead of the feed's own title.")) -> None:
+    """Subscribe to a feed, by feed URL or by site URL."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        try:
+            source = run_desk(settings, storage, lambda desk: desk.subscribe(url, folder=folder, title=title))
+        except (SubscribeError, SourceExists) as exc:
+            fail(str(exc))
+        console.print(f"Subscribed to [bold]{source.name}[/] ({source.format or 'feed'}): {source.feed_url}  "
+                      f"[dim]id {source.id}[/]")
+
+
+def remove(ctx: typer.Context, source: str = typer.Argument(..., help="Source id, feed URL or title."),
+           purge: bool = typer.Option(False, help="Also delete the articles it brought in.")) -> None:
+    """Unsubscribe. Its articles stay on the desk unless --purge."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        found = storage.get_source(source)
+        if found is None:
+            fail(f"no source {source!r}; `newsdesk sources` lists them")
+        deleted = storage.remove_source(found.id, purge=purge)
+        console.print(f"Removed {found.name}" + (f" and {deleted} articles" if purge else ""))
+
+
+def list_sources(ctx: typer.Context) -> None:
+    """Subscriptions with their health: last fetch, status, last error, articles."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        rows = storage.list_sources()
+    if not rows:
+        console.print("No sources yet: `newsdesk add URL`, `newsdesk import-opml FILE` or `newsdesk init`.")
+        return
+    now = utcnow()
+    table = Table(title=f"{len(rows)} sources", show_lines=False)
+    for column in ("id", "source", "folder", "format", "last fetch", "status", "articles", "last error", "next"):
+        table.add_column(column, overflow="fold")
+    for s in rows:
+        status = s.last_status or "never fetched"
+        if not s.enabled:
+            status = f"[red]disabled[/]: {s.disabled_reason}"
+        elif s.last_status == "error":
+            status = f"[red]error[/] ×{s.error_count}"
+        error = f"{s.last_error} ({relative(s.last_error_at, now)})" if s.last_error else ""
+        table.add_row(str(s.id), f"{s.name}\n[dim]{s.feed_url}[/]", s.folder or "", s.format or "",
+                      relative(s.last_fetch_at, now) if s.last_fetch_at else "never", status, str(s.article_count),
+                      f"[red]{error}[/]" if error else "",
+                      relative(now, s.next_fetch_at).replace(" ago", "").replace("just now", "now")
+                      if s.next_fetch_at and s.next_fetch_at > now else "due")
+    console.print(table)
+
+
+def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Subscribe to every feed of an OPML file (folders kept)."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        try:
+            added, skipped = run_desk(settings, storage, _sync(lambda desk: desk.import_opml(file.read_bytes())))
+        except OpmlError as exc:
+            fail(f"{file}: {exc}")
+    console.print(f"Imported {added} feeds from {file}" + (f" ({skipped} already subscribed)" if skipped else ""))
+
+
+def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                                         help="Write here instead of stdout.")) -> None:
+    """Write the subscriptions as OPML 2.0, with folders."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        text = run_desk(settings, storage, _sync(lambda desk: desk.export_opml()))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+    else:
+        print(text)
+
+
+def _sync(fn):
+    async def wrapper(desk):
+        return fn(desk)
+    return wrapper

@@ -1,0 +1,85 @@
+"""Settings: defaults, then the TOML file, then NEWSDESK_* environment variables, then command-line options."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newsdesk"
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("NEWSDESK_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "newsdesk" / "config.toml"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Settings:
+    db: str = ""                       # SQLite path or sqlite:/// / postgresql:// URL; default in data_dir()
+    poll_interval: float = 900.0       # seconds between polls of a healthy source
+    max_backoff: float = 24 * 3600.0   # longest wait after repeated errors
+    fetch_full_text: bool = True       # fetch each entry's page and extract the full article
+    respect_robots: bool = True        # robots.txt for article pages
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    max_parallel_sources: int = 8
+    extract_workers: int = 0           # 0 = one per CPU core
+    duplicate_threshold: float = 0.6   # containment of word shingles above which a text is a copy
+    user_agent: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def database_url(self) -> str:
+        if self.db:
+            return self.db
+        return str(data_dir() / "newsdesk.db")
+
+
+def _coerce(name: str, raw, kind):
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot read {raw!r} as {kind.__name__}") from exc
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:
+    env = os.environ if env is None else env
+    path = path or config_path()
+    values: dict = {}
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+    settings = Settings()
+    types = {f.name: type(getattr(settings, f.name)) for f in fields(Settings) if f.name != "extra"}
+    for name, kind in types.items():
+        raw = values.pop(name, None)
+        env_raw = env.get(f"NEWSDESK_{name.upper()}")
+        if env_raw is not None:
+            raw = env_raw
+        if overrides.get(name) is not None:
+            raw = overrides[name]
+        if raw is not None:
+            setattr(settings, name, _coerce(name, raw, kind))
+    settings.extra = values
+    return settings

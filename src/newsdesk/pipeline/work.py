@@ -1,0 +1,58 @@
+"""CPU-bound steps, run in worker processes: parse a feed, extract a page, fingerprint a text."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+from newsdesk.dedupe import Fingerprint, fingerprint
+from newsdesk.extract import Extracted, extract_article
+from newsdesk.sources import ParsedFeed, parse_feed
+
+
+@dataclass
+class Processed:
+    extracted: Extracted
+    fingerprint: Fingerprint
+
+
+def process_page(html: bytes | str, url: str | None) -> Processed:
+    extracted = extract_article(html, url)
+    return Processed(extracted, fingerprint(extracted.text))
+
+
+def process_text(text: str) -> Fingerprint:
+    return fingerprint(text)
+
+
+def parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    return parse_feed(body, url, content_type)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of a feed's HTML teaser or content, paragraphs kept apart."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several types on garbage; a teaser is never worth a crash
+        return ""
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for block in root.xpath("//p|//br|//div|//li|//h1|//h2|//h3|//h4|//blockquote"):
+        block.tail = "\n\n" + (block.tail or "")
+    lines = [" ".join(part.split()) for part in root.text_content().split("\n\n")]
+    return "\n\n".join(line for line in lines if line)
+
+
+def make_executor(workers: int) -> Executor:
+    """Worker processes for extraction; one worker means in-process (threads), no start-up cost."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(max_workers=workers)

@@ -1,0 +1,16 @@
+"""The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
+
+from newsdesk.storage.database import StorageError, connect
+from newsdesk.storage.records import Article, Candidate, FetchLogEntry, NewArticle, Revision, Source
+from newsdesk.storage.store import SourceExists, Storage
+
+
+def open_storage(url: str, *, migrate: bool = True) -> Storage:
+    storage = Storage(connect(url))
+    if migrate:
+        storage.migrate()
+    return storage
+
+
+__all__ = ["open_storage", "Storage", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
+           "NewArticle", "Revision", "Source"]

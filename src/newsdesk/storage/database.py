@@ -1,0 +1,185 @@
+"""Connections for the two backends behind one small interface. SQL uses `?` placeholders."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+class StorageError(Exception):
+    """The database cannot be opened or written; the message is for the user."""
+
+
+class Database:
+    dialect: str
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; returns the number of rows changed."""
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run an INSERT … RETURNING id and return the id."""
+        rows = self.query(sql + " RETURNING id", params)
+        return int(rows[0]["id"])
+
+    def transaction(self):
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
+    return {col[0]: value for col, value in zip(cursor.description, row)}
+
+
+class SQLiteDatabase(Database):
+    dialect = "sqlite"
+
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the data directory for {path}: {exc}") from exc
+        try:
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn.row_factory = _dict_factory
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"database {self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"database {self.path} is damaged or not a database: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._lock, self._guard():
+            return self.conn.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock, self._guard():
+            self.conn.executemany(sql, rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock, self._guard():
+            return self.conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            with self._guard():
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            with self._guard():
+                self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, url: str):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        self._psycopg = psycopg
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot connect to PostgreSQL at {url}: {exc}") from exc
+        self.url = url
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._tx = None
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except self._psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._lock, self._guard():
+            return self.conn.execute(self._sql(sql), params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock, self._guard(), self.conn.cursor() as cur:
+            cur.executemany(self._sql(sql), rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock, self._guard():
+            rows = self.conn.execute(self._sql(sql), params).fetchall()
+        return [{k: bytes(v) if isinstance(v, memoryview) else v for k, v in r.items()} for r in rows]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            try:
+                with self._guard(), self.conn.transaction():
+                    yield
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(url: str) -> Database:
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(url)
+    if url.startswith("sqlite:///"):
+        url = url[len("sqlite:///"):]
+    elif "://" in url:
+        raise StorageError(f"unsupported database URL {url!r}: use a file path, sqlite:///PATH or postgresql://…")
+    return SQLiteDatabase(str(Path(url).expanduser()) if url != ":memory:" else url)

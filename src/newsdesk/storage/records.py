@@ -1,0 +1,124 @@
+"""Rows as the rest of newsdesk sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Source:
+    id: int
+    feed_url: str
+    title: str | None
+    site_url: str | None
+    folder: str | None
+    format: str | None
+    language: str | None
+    added_at: datetime
+    enabled: bool
+    disabled_reason: str | None
+    etag: str | None
+    last_modified: str | None
+    last_fetch_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    last_error_at: datetime | None
+    error_count: int
+    next_fetch_at: datetime | None
+    article_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.title or self.feed_url
+
+
+@dataclass
+class NewArticle:
+    """What the pipeline hands to storage for one document."""
+    url: str
+    text: str
+    text_hash: str
+    source_id: int | None = None
+    outlet: str | None = None
+    entry_id: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    language: str | None = None
+    image_url: str | None = None
+    summary: str | None = None
+    shingle_count: int = 0
+    minhash: bytes | None = None
+    band_keys: list[int] = field(default_factory=list)
+    full_text: bool = True
+    extraction_error: str | None = None
+    html: bytes | None = None           # the fetched page, kept compressed for re-extraction
+
+
+@dataclass
+class Article:
+    id: int
+    url: str
+    source_id: int | None
+    outlet: str | None
+    entry_id: str | None
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    first_seen_at: datetime
+    language: str | None
+    image_url: str | None
+    summary: str | None
+    text: str
+    text_hash: str
+    shingle_count: int
+    minhash: bytes | None
+    full_text: bool
+    extraction_error: str | None
+    revision_count: int
+    original_id: int | None = None       # set when this article is a copy
+    copy_method: str | None = None
+    copy_similarity: float | None = None
+
+    @property
+    def time(self) -> datetime:
+        return self.published_at or self.first_seen_at
+
+
+@dataclass
+class Revision:
+    id: int
+    article_id: int
+    fetched_at: datetime
+    title: str | None
+    text: str
+    text_hash: str
+    html: bytes | None
+
+
+@dataclass
+class FetchLogEntry:
+    id: int
+    source_id: int | None
+    url: str
+    kind: str            # feed | page | file
+    at: datetime
+    outcome: str         # new | updated | unchanged | copy | not_modified | ok | error
+    http_status: int | None
+    error: str | None
+    article_id: int | None
+    duration_ms: float | None
+
+
+@dataclass
+class Candidate:
+    """An article that shares an LSH band or a text hash with a new text."""
+    id: int
+    time: datetime
+    shingle_count: int
+    minhash: bytes | None
+    original_id: int | None
+    original_time: datetime | None = None
