@@ -81,6 +81,7 @@ class Desk:
         self.settings = settings or Settings()
         self._executor = None
         self._fetcher: Fetcher | None = None
+        self.stage_seconds: dict[str, float] = {"fetch": 0.0, "extract": 0.0, "dedupe": 0.0, "store": 0.0}
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -270,11 +271,14 @@ class Desk:
         if self.settings.fetch_full_text or doc.entry is None:
             try:
                 result = await self.fetcher.fetch(doc.url, respect_robots=respect_robots)
+                self.stage_seconds["fetch"] += time.perf_counter() - started
                 status = result.status
                 if result.content_type and result.content_type not in HTML_TYPES:
                     raise ExtractionError(f"not an HTML page: the server sent {result.content_type}")
                 doc.html = result.body
                 processed = await self._run(process_page, result.body, result.url)
+                self.stage_seconds["extract"] += processed.extract_seconds
+                self.stage_seconds["dedupe"] += processed.fingerprint_seconds
             except (FetchError, ExtractionError) as exc:
                 error = str(exc)
                 status = getattr(exc, "status", status)
@@ -319,26 +323,36 @@ class Desk:
                     or (meta.description if meta else None),
             shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
             full_text=full_text, extraction_error=error, html=doc.html)
-        with self.storage.transaction():
-            existing = self.storage.get_article_by_url(url)
-            if existing is not None:
-                if existing.text_hash == fp.text_hash and existing.full_text >= full_text:
-                    return Outcome(url, "unchanged", existing.id, existing.original_id, error)
-                if not full_text and existing.full_text:
-                    return Outcome(url, "unchanged", existing.id, existing.original_id, error)
-                self.storage.add_revision(existing.id, new)
-                return Outcome(url, "updated", existing.id, existing.original_id, error)
-            when = new.published_at or utcnow()
-            match = find_original(fp, when, self.storage.articles_with_hash(fp.text_hash),
-                                  self.storage.lsh_candidates(fp.band_keys), self.settings.duplicate_threshold)
-            article_id = self.storage.insert_article(new)
-            if match is None:
-                return Outcome(url, "new", article_id, error=error)
-            if match.new_is_earlier:
-                self.storage.mark_copy(match.original_id, article_id, match.similarity, match.method)
-                return Outcome(url, "new", article_id, error=error)
-            self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
-            return Outcome(url, "copy", article_id, match.original_id, error)
+        started = time.perf_counter()
+        try:
+            with self.storage.transaction():
+                return self._write(url, new, fp, full_text, error)
+        finally:
+            self.stage_seconds["store"] += time.perf_counter() - started
+
+    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None) -> Outcome:
+        existing = self.storage.get_article_by_url(url)
+        if existing is not None:
+            if existing.text_hash == fp.text_hash and existing.full_text >= full_text:
+                return Outcome(url, "unchanged", existing.id, existing.original_id, error)
+            if not full_text and existing.full_text:
+                return Outcome(url, "unchanged", existing.id, existing.original_id, error)
+            self.storage.add_revision(existing.id, new)
+            return Outcome(url, "updated", existing.id, existing.original_id, error)
+        when = new.published_at or utcnow()
+        started = time.perf_counter()
+        match = find_original(fp, when, self.storage.articles_with_hash(fp.text_hash),
+                              self.storage.lsh_candidates(fp.band_keys), self.settings.duplicate_threshold)
+        self.stage_seconds["dedupe"] += time.perf_counter() - started
+        self.stage_seconds["store"] -= time.perf_counter() - started
+        article_id = self.storage.insert_article(new)
+        if match is None:
+            return Outcome(url, "new", article_id, error=error)
+        if match.new_is_earlier:
+            self.storage.mark_copy(match.original_id, article_id, match.similarity, match.method)
+            return Outcome(url, "new", article_id, error=error)
+        self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
+        return Outcome(url, "copy", article_id, match.original_id, error)
 
     # -- one-off ingest -----------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -17,11 +18,16 @@ from newsdesk.sources import ParsedFeed, parse_feed
 class Processed:
     extracted: Extracted
     fingerprint: Fingerprint
+    extract_seconds: float = 0.0
+    fingerprint_seconds: float = 0.0
 
 
 def process_page(html: bytes | str, url: str | None) -> Processed:
+    started = time.perf_counter()
     extracted = extract_article(html, url)
-    return Processed(extracted, fingerprint(extracted.text))
+    middle = time.perf_counter()
+    fp = fingerprint(extracted.text)
+    return Processed(extracted, fp, middle - started, time.perf_counter() - middle)
 
 
 def process_text(text: str) -> Fingerprint:

@@ -1,0 +1,1 @@
+"""Benchmarks: workloads generated on the spot, figures printed."""

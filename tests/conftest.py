@@ -1,0 +1,57 @@
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from newsdesk.storage import open_storage
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PG_URL = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+        with psycopg.connect(PG_URL, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    if not _postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_URL}")
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    import psycopg
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "desk.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def storage(db_url):
+    store = open_storage(db_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sqlite_storage(tmp_path):
+    store = open_storage(str(tmp_path / "desk.db"))
+    yield store
+    store.close()
