@@ -1,0 +1,86 @@
+"""Small helpers shared by the sources modules: dates, plain text, URLs."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """ISO 8601 / RFC 3339 or RFC 2822 → aware UTC datetime; None when unparseable. Naive means UTC."""
+    value = value.strip()
+    if not value:
+        return None
+    dt: datetime | None = None
+    iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        dt = datetime.fromisoformat(iso)
+    except ValueError:
+        dt = _rfc2822(value) or _rfc2822(_anglicise(value))
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def _rfc2822(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+# Month abbreviations some non-English feeds put in RFC 822 dates ("Seg, 24 Set 2018 19:42:40 -0300").
+_MONTHS = {
+    "jan": "Jan", "janv": "Jan", "ene": "Jan", "gen": "Jan", "jän": "Jan",
+    "fev": "Feb", "fév": "Feb", "févr": "Feb", "feb": "Feb", "fevr": "Feb",
+    "mar": "Mar", "mars": "Mar", "mär": "Mar", "mrz": "Mar",
+    "abr": "Apr", "avr": "Apr", "apr": "Apr",
+    "mai": "May", "may": "May", "mag": "May",
+    "jun": "Jun", "juin": "Jun", "giu": "Jun",
+    "jul": "Jul", "juil": "Jul", "lug": "Jul",
+    "ago": "Aug", "aoû": "Aug", "août": "Aug", "aout": "Aug", "aug": "Aug",
+    "set": "Sep", "sep": "Sep", "sept": "Sep",
+    "out": "Oct", "oct": "Oct", "okt": "Oct", "ott": "Oct",
+    "nov": "Nov",
+    "dez": "Dec", "dic": "Dec", "déc": "Dec", "dec": "Dec",
+}
+_LEADING_DAY = re.compile(r"^\s*[^\W\d]+\.?,\s*")
+_WORD = re.compile(r"[^\W\d]+\.?")
+
+
+def _anglicise(value: str) -> str:
+    value = _LEADING_DAY.sub("", value)
+    return _WORD.sub(lambda m: _MONTHS.get(m.group(0).rstrip(".").lower(), m.group(0)), value, count=1)
+
+
+def plain_text(value: str | None, is_html: bool = True) -> str | None:
+    """Tags removed (when HTML), entities decoded, whitespace collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    if is_html:
+        value = _TAG.sub(" ", value)
+    value = _SPACE.sub(" ", html.unescape(value)).strip()
+    return value or None
+
+
+def absolute_http_url(link: str | None, base: str | None) -> str | None:
+    """`link` resolved against `base`; None unless the result is an http(s) URL."""
+    if not link or not isinstance(link, str):
+        return None
+    link = link.strip()
+    try:
+        resolved = urljoin(base, link) if base else link
+        parts = urlsplit(resolved)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return resolved
