@@ -195,7 +195,7 @@ async def test_trickle_hits_total_timeout(server):
     started = time.monotonic()
     error = await fail(server.url("/trickle"), fast(total_timeout=1.0))
     took = time.monotonic() - started
-    assert (error.kind, str(error)) == ("timeout", "no complete response within 1 s")
+    assert (error.kind, str(error)) == ("timeout", "timed out: no complete response within 1 s")
     assert 0.9 <= took < 2.0
 
 
@@ -203,7 +203,7 @@ async def test_server_that_never_answers(raw_server):
     silent = raw_server("silent")
     started = time.monotonic()
     error = await fail(silent.url("/feed"), fast(total_timeout=0.5))
-    assert (error.kind, str(error)) == ("timeout", "no complete response within 0.5 s")
+    assert (error.kind, str(error)) == ("timeout", "timed out: no complete response within 0.5 s")
     assert time.monotonic() - started < 1.5
 
 
@@ -224,7 +224,7 @@ async def test_connect_timeout():
     finally:
         for sock in (*fillers, listener):
             sock.close()
-    assert (error.kind, str(error)) == ("timeout", f"could not connect to 127.0.0.1:{port} within 0.3 s")
+    assert (error.kind, str(error)) == ("timeout", f"timed out: could not connect to 127.0.0.1:{port} within 0.3 s")
 
 
 async def test_connection_refused(closed_port):

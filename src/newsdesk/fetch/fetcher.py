@@ -164,7 +164,7 @@ class Fetcher:
         where = str(url)
         async with self._pacers[url.host].slot():
             if budget.remaining <= 0:
-                raise FetchError("timeout", f"no complete response within {s.total_timeout:g} s", url=where)
+                raise FetchError("timeout", f"timed out: no complete response within {s.total_timeout:g} s", url=where)
             loop = asyncio.get_running_loop()
             started = loop.time()
             try:
@@ -180,10 +180,10 @@ class Fetcher:
                     finally:
                         await response.aclose()
             except TimeoutError:
-                raise FetchError("timeout", f"no complete response within {s.total_timeout:g} s",
+                raise FetchError("timeout", f"timed out: no complete response within {s.total_timeout:g} s",
                                  url=where) from None
             except httpx.ConnectTimeout:
-                raise FetchError("timeout", f"could not connect to {_hostport(url)} within "
+                raise FetchError("timeout", f"timed out: could not connect to {_hostport(url)} within "
                                  f"{s.connect_timeout:g} s", url=where) from None
             except httpx.TimeoutException as exc:
                 raise FetchError("timeout", f"timed out talking to {_hostport(url)}: {exc}",

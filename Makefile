@@ -1,0 +1,27 @@
+# Two commands: `make run` (install into .venv, start the desk on its embedded defaults) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test install demo clean
+
+$(BIN)/newsdesk: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/newsdesk
+
+install: $(BIN)/newsdesk
+
+run: install
+	$(BIN)/newsdesk run
+
+demo: install
+	$(BIN)/newsdesk demo
+
+test: install
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache
