@@ -25,7 +25,7 @@ class State:
 
     def settings(self, **overrides) -> Settings:
         try:
-            return load_settings(self.config, db=self.db, **overrides)
+            return load_settings(self.config, **{"db": self.db, **overrides})
         except ConfigError as exc:
             fail(f"configuration: {exc}")
 

@@ -158,8 +158,9 @@ def demo(ctx: typer.Context) -> None:
 
     st = state(ctx)
     db = st.db or str(data_dir() / "demo.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(db + suffix).unlink(missing_ok=True) if "://" not in db else None
+    if "://" not in db:   # the demo server's port changes each run, so the demo desk starts afresh
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
     settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0)
     with DemoServer() as server, open_store(settings) as storage:
         desk = Desk(storage, settings)

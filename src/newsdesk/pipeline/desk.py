@@ -421,11 +421,16 @@ def _entry_text(entry: FeedEntry | None) -> str:
 
 
 def _entry_changed(entry: FeedEntry | None, existing: Article) -> bool:
-    """The feed says the article changed since we stored it."""
-    if entry is None or entry.updated is None:
+    """The feed says the article changed since we stored it: a newer update time, or a new title or teaser
+    (many RSS feeds carry no update time at all)."""
+    if entry is None:
         return False
-    known = existing.updated_at or existing.first_seen_at
-    return entry.updated > known and entry.updated != entry.published
+    if entry.updated is not None and entry.updated > (existing.updated_at or existing.first_seen_at):
+        return True
+    if entry.title and existing.title and entry.title.strip() != existing.title.strip():
+        return True
+    teaser = html_to_text(entry.summary or "")
+    return bool(teaser and existing.summary and teaser != existing.summary)
 
 
 def _ms(started: float) -> float:

@@ -1,0 +1,99 @@
+"""The `newsdesk` command end to end, on a real SQLite file and a local demo server."""
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+from newsdesk.demo import DemoServer, load_corpus
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("NEWSDESK_PER_HOST_DELAY", "0")
+    monkeypatch.setenv("NEWSDESK_EXTRACT_WORKERS", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+def cli(*args, ok=True):
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_init_subscribes_to_the_default_feeds(env):
+    out = cli("init").output
+    count = int(re.search(r"(\d+) added", out).group(1))
+    assert 25 <= count <= 50
+    listing = cli("sources").output
+    assert "never fetched" in listing and "World" in listing
+    assert cli("init").output.count("already there") == 1
+
+
+def test_opml_round_trip_and_remove(env):
+    cli("init")
+    exported = env / "subs.opml"
+    cli("export-opml", "-o", str(exported))
+    first = exported.read_text()
+    assert first.count("xmlUrl=") >= 25
+    cli("remove", "1")
+    assert "Removed" in cli("remove", "2").output
+    assert cli("remove", "9999", ok=False).exit_code == 1
+    assert cli("import-opml", str(exported)).output.startswith("Imported 2 feeds")
+
+
+def test_add_fetch_articles_article_with_the_demo_server(env):
+    corpus = load_corpus()
+    with DemoServer() as server:
+        outlet = corpus.outlets[0]
+        out = cli("add", server.site_url(outlet.id), "--folder", "Demo").output
+        assert "Subscribed to" in out
+        out = cli("fetch").output
+        assert "Fetched 1 sources" in out and "total" in out
+        expected = [a for a in corpus.articles if a.outlet == outlet.id]
+        new = int(re.search(r"total\s*│?\s*│?\s*(\d+)", out).group(1))
+        assert new == len(expected)
+        assert "Nothing is due" in cli("fetch").output
+        listing = cli("articles", "--limit", "100").output
+        assert expected[0].title[:30] in listing.replace("\n", " ") or any(
+            a.title[:20] in listing for a in expected)
+        shown = cli("article", "1").output
+        assert "outlet" in shown and "published" in shown
+        assert "no article" in cli("article", "999", ok=False).output
+
+
+def test_ingest_jsonl_reports_bad_lines(env):
+    path = env / "load.jsonl"
+    path.write_text(json.dumps({"url": "https://example.org/a", "title": "A", "text": "Some words " * 30}) +
+                    "\n{broken\n", encoding="utf-8")
+    out = cli("ingest", str(path)).output
+    assert "1 new" in out and "1 error" in out and "load.jsonl:2" in out
+    assert cli("ingest", str(env / "missing.jsonl"), ok=False).exit_code == 1
+
+
+def test_bad_database_is_a_clear_error(env, monkeypatch):
+    bad = env / "bad.db"
+    bad.write_bytes(b"garbage" * 1000)
+    monkeypatch.setenv("NEWSDESK_DB", str(bad))
+    result = cli("sources", ok=False)
+    assert result.exit_code == 1 and "not a database" in result.output
+
+
+def test_bad_config_is_a_clear_error(env, monkeypatch):
+    (env / "bad.toml").write_text("poll_interval = [", encoding="utf-8")
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(env / "bad.toml"))
+    result = cli("sources", ok=False)
+    assert result.exit_code == 1 and "configuration" in result.output
+
+
+def test_eval_and_bench_dedupe_print_json(env):
+    out = cli("bench", "dedupe", "--json").output
+    figures = json.loads(out.strip().splitlines()[-1])
+    assert set(figures) >= {"precision", "recall", "f1"}
