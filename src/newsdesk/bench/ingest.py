@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
+import socket
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -94,65 +95,85 @@ def _page_html(page: BenchPage, rng: random.Random) -> str:
 <footer><p>Copyright {page.outlet}. All rights reserved.</p>{nav}</footer></body></html>"""
 
 
+def _site(pages: list[BenchPage], feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
+    rng = random.Random(11)
+    bodies = {p.path: (_page_html(p, rng).encode("utf-8"), "text/html; charset=utf-8") for p in pages}
+    bodies["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
+    for k in range(feeds):
+        items = "".join(
+            f"<item><title>{escape(p.title)}</title><link>{base_url}{p.path}</link><guid>{base_url}{p.path}</guid>"
+            f"<pubDate>{format_datetime(p.published)}</pubDate><description>{escape(p.paragraphs[0][:200])}"
+            f"</description></item>" for p in pages[k::feeds])
+        bodies[f"/feed/{k}.xml"] = ((f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                                     f"<title>Bench feed {k}</title><link>{base_url}/</link>{items}</channel></rss>"
+                                     ).encode("utf-8"), "application/rss+xml")
+    return bodies
+
+
+def _serve(pages: int, feeds: int, sock: socket.socket, ready) -> None:
+    """Runs in its own process, so serving pages does not compete with the desk for the interpreter."""
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    bodies = _site(generate_pages(pages), feeds, base_url)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            found = bodies.get(self.path)
+            if found is None:
+                self.send_error(404)
+                return
+            body, ctype = found
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256
+
+        def server_bind(self):
+            pass
+
+    httpd = Server(sock.getsockname(), Handler, bind_and_activate=False)
+    httpd.socket = sock
+    sock.listen(256)
+    ready.put(sum(len(b) for p, (b, _) in bodies.items() if p.startswith("/a/")))
+    httpd.serve_forever()
+
+
 class BenchServer:
-    def __init__(self, pages: list[BenchPage], feeds: int = 20):
-        rng = random.Random(11)
-        self.bodies: dict[str, tuple[bytes, str]] = {
-            p.path: (_page_html(p, rng).encode("utf-8"), "text/html; charset=utf-8") for p in pages}
-        self.bodies["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
-        self.feed_paths = []
-        for k in range(feeds):
-            items = "".join(
-                f"<item><title>{escape(p.title)}</title><link>{{base}}{p.path}</link><guid>{{base}}{p.path}</guid>"
-                f"<pubDate>{format_datetime(p.published)}</pubDate><description>{escape(p.paragraphs[0][:200])}"
-                f"</description></item>" for p in pages[k::feeds])
-            path = f"/feed/{k}.xml"
-            self.feed_paths.append(path)
-            self.bodies[path] = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                                 f"<title>Bench feed {k}</title><link>{{base}}/</link>{items}</channel></rss>",
-                                 "application/rss+xml")
-        bodies = self.bodies
+    """N generated pages and their feeds, served on 127.0.0.1 by a separate process."""
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):
-                found = bodies.get(self.path)
-                if found is None:
-                    self.send_error(404)
-                    return
-                body, ctype = found
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        for path in self.feed_paths:
-            text, ctype = self.bodies[path]
-            self.bodies[path] = (text.replace("{base}", self.base_url).encode("utf-8"), ctype)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def __init__(self, pages: int, feeds: int = 20):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.feed_paths = [f"/feed/{k}.xml" for k in range(feeds)]
+        ctx = multiprocessing.get_context("fork")
+        self._ready = ctx.Queue()
+        self._process = ctx.Process(target=_serve, args=(pages, feeds, self.sock, self._ready), daemon=True)
+        self.html_bytes = 0
 
     def __enter__(self) -> "BenchServer":
-        self.thread.start()
+        self._process.start()
+        self.html_bytes = self._ready.get(timeout=120)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._process.terminate()
+        self._process.join(5)
+        self.sock.close()
 
 
 def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None) -> dict:
-    generated = generate_pages(pages)
-    html_bytes = 0
-    with BenchServer(generated) as server, tempfile.TemporaryDirectory() as tmp:
-        html_bytes = sum(len(b) for p, (b, _) in server.bodies.items() if p.startswith("/a/"))
+    with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
+        html_bytes = server.html_bytes
         settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=32,
                             max_parallel_sources=20, extract_workers=workers)
         storage = open_storage(settings.database_url())
@@ -166,12 +187,12 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None)
                 return desk, reports, time.perf_counter() - started
 
         desk, reports, elapsed = asyncio.run(main())
-        outcomes = [o for r in reports for o in r.outcomes]
-        stored = sum(1 for o in outcomes if o.status in ("new", "copy"))
+        stored = storage.count_articles()
+        copies = storage.count_copies()
         errors = [e for r in reports for e in r.errors]
         result = {
-            "pages": pages, "stored": stored, "new": sum(1 for o in outcomes if o.status == "new"),
-            "copies": sum(1 for o in outcomes if o.status == "copy"), "errors": len(errors),
+            "pages": pages, "stored": stored, "originals": stored - copies, "copies": copies,
+            "errors": len(errors),
             "first_errors": errors[:3], "seconds": round(elapsed, 2),
             "articles_per_s": round(stored / elapsed, 1) if elapsed else 0.0,
             "avg_page_kb": round(html_bytes / max(1, pages) / 1024, 1),

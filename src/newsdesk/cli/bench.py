@@ -23,7 +23,7 @@ def ingest(pages: int = typer.Option(1000, help="How many pages to serve and ing
 
     console.print(f"Serving {pages} generated pages on 127.0.0.1 and ingesting them …")
     result = run_ingest_bench(pages=pages, workers=workers)
-    console.print(f"{result['stored']} articles stored ({result['new']} new, {result['copies']} copies, "
+    console.print(f"{result['stored']} articles stored ({result['originals']} originals, {result['copies']} copies, "
                   f"{result['errors']} errors) in {result['seconds']} s: [bold]{result['articles_per_s']} "
                   f"articles/s[/] (pages average {result['avg_page_kb']} KB)")
     table = Table(title="time per article by stage (summed over concurrent work)")

@@ -190,6 +190,9 @@ class Storage:
     def count_articles(self) -> int:
         return int(self.db.query("SELECT COUNT(*) AS n FROM articles")[0]["n"])
 
+    def count_copies(self) -> int:
+        return int(self.db.query("SELECT COUNT(*) AS n FROM copies")[0]["n"])
+
     def insert_article(self, new: NewArticle) -> int:
         """Store a new article with its first revision and LSH bands, atomically."""
         now = to_iso(utcnow())
