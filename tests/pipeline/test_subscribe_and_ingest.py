@@ -141,3 +141,21 @@ def test_extraction_in_worker_processes(site, settings, storage):
         site.add(f"/a/{i}", page(f"Story {i}", text))
     outcomes = [run(storage, settings, lambda d, i=i: d.ingest_url(f"{site.url}/a/{i}")) for i in range(3)]
     assert [o.status for o in outcomes] == ["new", "new", "new"]
+
+
+def test_reextract_updates_text_from_the_kept_page(site, settings, storage):
+    site.add("/a/ferry", page("Second ferry", FERRY))
+    outcome = run(storage, settings, lambda d: d.ingest_url(site.url + "/a/ferry"))
+    # simulate an older, worse extractor having stored only part of the text
+    article = storage.get_article(outcome.article_id)
+    from newsdesk.dedupe import fingerprint
+    from newsdesk.storage import NewArticle
+    partial = FERRY[0]
+    fp = fingerprint(partial)
+    storage.replace_extraction(article.id, NewArticle(url=article.url, text=partial, text_hash=fp.text_hash,
+                                                      shingle_count=fp.shingle_count, minhash=fp.minhash))
+    results = run(storage, settings, lambda d: d.reextract())
+    assert [r.status for r in results] == ["updated"]
+    assert storage.get_article(article.id).text == article.text
+    assert storage.get_article(article.id).revision_count == 1
+    assert [r.status for r in run(storage, settings, lambda d: d.reextract())] == ["unchanged"]

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("run")(run)
     app.command("demo")(demo)
+    app.command("reextract")(reextract)
 
 
 def init(ctx: typer.Context,
@@ -99,6 +100,20 @@ def ingest(ctx: typer.Context, target: str = typer.Argument(..., help="An articl
     _print_outcomes(outcomes)
     if outcomes and all(o.status == "error" for o in outcomes):
         raise typer.Exit(1)
+
+
+def reextract(ctx: typer.Context) -> None:
+    """Extract every kept page again (after an extractor upgrade); changed texts replace the old ones."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        with Progress(TextColumn("[bold]re-extracting"), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("", total=storage.count_articles())
+            outcomes = run_desk(settings, storage, lambda desk: desk.reextract(
+                on_done=lambda o: progress.update(task, advance=1)))
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("updated", "unchanged", "error")}
+    console.print(f"{len(outcomes)} pages: {counts['updated']} articles updated, {counts['unchanged']} unchanged, "
+                  f"{counts['error']} errors")
 
 
 def _print_outcomes(outcomes: list[Outcome]) -> None:

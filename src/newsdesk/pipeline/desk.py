@@ -354,6 +354,34 @@ class Desk:
         self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
         return Outcome(url, "copy", article_id, match.original_id, error)
 
+    async def reextract(self, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+        """Run the current extractor again over every kept page; articles whose text changes are updated."""
+        outcomes: list[Outcome] = []
+        after = 0
+        while batch := self.storage.pages_for_reextraction(after):
+            after = batch[-1][0]
+            results = await asyncio.gather(*(self._run(process_page, html, url) for _, url, html in batch),
+                                           return_exceptions=True)
+            for (article_id, url, _), result in zip(batch, results):
+                if isinstance(result, ExtractionError):
+                    outcome = Outcome(url, "error", article_id, error=str(result))
+                elif isinstance(result, BaseException):
+                    raise result
+                elif result.fingerprint.text_hash == self.storage.get_article(article_id).text_hash:
+                    outcome = Outcome(url, "unchanged", article_id)
+                else:
+                    meta = result.extracted
+                    self.storage.replace_extraction(article_id, NewArticle(
+                        url=url, text=meta.text, text_hash=result.fingerprint.text_hash, title=meta.title,
+                        author=meta.author, published_at=meta.published, language=meta.language,
+                        image_url=meta.image_url, shingle_count=result.fingerprint.shingle_count,
+                        minhash=result.fingerprint.minhash, band_keys=result.fingerprint.band_keys))
+                    outcome = Outcome(url, "updated", article_id)
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+        return outcomes
+
     # -- one-off ingest -----------------------------------------------------------------------------------
 
     async def ingest_url(self, url: str) -> Outcome:

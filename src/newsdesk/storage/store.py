@@ -236,6 +236,30 @@ class Storage:
             self.db.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)",
                                 [(key, article_id) for key in band_keys])
 
+    def pages_for_reextraction(self, after_id: int = 0, limit: int = 200) -> list[tuple[int, str, bytes]]:
+        """(article id, url, latest fetched HTML) for articles whose page was kept, in id order."""
+        rows = self.db.query(
+            "SELECT a.id, a.url, r.html_zlib FROM articles a JOIN revisions r ON r.id = "
+            "(SELECT MAX(id) FROM revisions WHERE article_id = a.id) "
+            "WHERE a.id > ? AND r.html_zlib IS NOT NULL ORDER BY a.id LIMIT ?", (after_id, limit))
+        return [(r["id"], r["url"], zlib.decompress(r["html_zlib"])) for r in rows]
+
+    def replace_extraction(self, article_id: int, new: NewArticle) -> None:
+        """Same page, better extraction: the current text and the latest revision change, no new revision."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE articles SET text = ?, text_hash = ?, shingle_count = ?, minhash = ?, full_text = 1, "
+                "extraction_error = NULL, title = COALESCE(title, ?), author = COALESCE(author, ?), "
+                "published_at = COALESCE(published_at, ?), language = COALESCE(language, ?), "
+                "image_url = COALESCE(image_url, ?) WHERE id = ?",
+                (new.text, new.text_hash, new.shingle_count, new.minhash, new.title, new.author,
+                 to_iso(new.published_at), new.language, new.image_url, article_id))
+            self.db.execute(
+                "UPDATE revisions SET text = ?, text_hash = ? WHERE id = "
+                "(SELECT MAX(id) FROM revisions WHERE article_id = ?)", (new.text, new.text_hash, article_id))
+            self.db.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
+            self._set_bands(article_id, new.band_keys)
+
     def revisions(self, article_id: int) -> list[Revision]:
         rows = self.db.query("SELECT * FROM revisions WHERE article_id = ? ORDER BY fetched_at, id", (article_id,))
         result = []
