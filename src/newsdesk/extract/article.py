@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from charset_normalizer import from_bytes
-from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -34,18 +33,19 @@ class Extracted:
 
 
 MAX_HTML_BYTES = 8 * 1024 * 1024
-# Extraction time grows with the number of elements (up to ~0.5 ms each): pages above LIGHT_MODE_ELEMENTS
-# skip trafilatura's second-opinion extractors and the extensive date search, pages above MAX_ELEMENTS are
-# refused. Real articles have a few thousand elements (benchmark pages: median 700, largest 9,900).
-LIGHT_MODE_ELEMENTS = 15_000
-MAX_ELEMENTS = 60_000
+# Extraction time grows faster than the number of elements: pages above LIGHT_MODE_ELEMENTS skip
+# trafilatura's second-opinion extractors and the extensive date search, pages above MAX_ELEMENTS are refused
+# (worst case measured at the limit: ~7 s). Real articles have a few thousand elements (benchmark pages:
+# median 700, largest 9,900).
+LIGHT_MODE_ELEMENTS = 12_000
+MAX_ELEMENTS = 30_000
 # trafilatura's time is quadratic in the number of inline children of one block (a <p> holding thousands
-# of links takes minutes); such a block's inline markup is flattened to plain text first.
+# of links or images takes minutes): in a block that crowded, the inline children are flattened to their
+# text, or dropped when most of them are links (a link farm is not article text).
 MAX_INLINE_CHILDREN = 500
-_INLINE_TAGS = (
-    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
-    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
-    "var",
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd details div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6"
+    " header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 
 # Settings chosen by measurement on the Scrapinghub article-extraction benchmark (see the extract report):
@@ -62,6 +62,8 @@ TRAFILATURA_OPTIONS = dict(
 # longer, the balanced text is used.
 FALLBACK_MAX_CHARS = 500
 FALLBACK_RATIO = 2.0
+# A text made of link labels for at least this share of its characters is a menu or an index, no article.
+LINK_LIST_SHARE = 0.9
 
 _MAGIC = (
     (b"%PDF-", "a PDF document"),
@@ -98,6 +100,17 @@ _DECLARED_CHARSET = re.compile(
 )
 # Stateful 7-bit encodings look like valid UTF-8 (pure ASCII) and must be decoded as declared.
 _SEVEN_BIT = {"iso2022_jp", "iso2022_jp_2", "iso2022_kr", "utf_7", "hz"}
+# Undeclared legacy pages: the encoding browsers assume for the page's language (WHATWG locale defaults).
+_LEGACY_ENCODING_BY_LANGUAGE = {
+    **dict.fromkeys(("ru", "uk", "be", "bg", "sr", "mk"), "cp1251"),
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs"), "cp1250"),
+    **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
+    **dict.fromkeys(("en", "fr", "de", "es", "it", "pt", "nl", "da", "sv", "no", "nb", "nn", "fi", "is",
+                     "ca", "ga", "gl", "eu", "af", "sq", "id", "ms", "sw"), "cp1252"),
+    "el": "cp1253", "tr": "cp1254", "he": "cp1255", "ar": "cp1256", "fa": "cp1256", "vi": "cp1258",
+    "th": "cp874", "ja": "shift_jis", "ko": "euc_kr",
+}
+_HTML_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-z]{2})(?![a-z])", re.IGNORECASE)
 _MARKUP = re.compile(r"<(?:!doctype|[a-z][a-z0-9]*)[\s/>]", re.IGNORECASE)
 _FEED = re.compile(r"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 _TOKEN = re.compile(r"\w+")
@@ -121,7 +134,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     meta = extract_metadata(tree, url, date_params)
 
     text = _article_text(tree, url, meta.title, light)
-    if not text:
+    if not text or _is_link_list(text, tree):
         raise ExtractionError("no article text found")
 
     return Extracted(
@@ -149,8 +162,34 @@ def _measure_and_flatten(tree: HtmlElement) -> int:
         if len(element) > MAX_INLINE_CHILDREN:
             crowded.append(element)
     for element in crowded:
-        etree.strip_tags(element, *_INLINE_TAGS)
+        _flatten_inline_children(element)
     return count
+
+
+def _flatten_inline_children(element: HtmlElement) -> None:
+    children = list(element)
+    inline = [child for child in children if not (isinstance(child.tag, str) and child.tag in _BLOCK_TAGS)]
+    drop_text = 2 * sum(1 for child in inline if child.tag == "a") > len(inline)
+    buffer = [element.text or ""]
+    anchor = None
+    for child in children:
+        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+            _set_text(element, anchor, buffer)
+            anchor, buffer = child, [child.tail or ""]
+            continue
+        if isinstance(child.tag, str) and not drop_text:
+            buffer.append(child.text_content())
+        buffer.append(child.tail or "")
+        element.remove(child)
+    _set_text(element, anchor, buffer)
+
+
+def _set_text(element: HtmlElement, anchor: HtmlElement | None, pieces: list[str]) -> None:
+    text = "".join(pieces) or None
+    if anchor is None:
+        element.text = text
+    else:
+        anchor.tail = text
 
 
 def _article_text(tree: HtmlElement, url: str | None, title: str | None, light: bool = False) -> str:
@@ -170,6 +209,18 @@ def _run_trafilatura(tree: HtmlElement, url: str | None, options: dict, title: s
     if document is None or not document.text:
         return ""
     return _paragraphs(document.text, title)
+
+
+def _is_link_list(text: str, tree: HtmlElement) -> bool:
+    """Whether the text is (almost) only the labels of the page's links: a menu or an index, no article."""
+    link_labels = {_normalize(link.text_content()) for link in tree.iter("a")}
+    paragraphs = text.split("\n\n")
+    linked = sum(len(p) for p in paragraphs if _normalize(p.lstrip("-•* ")) in link_labels)
+    return linked >= LINK_LIST_SHARE * sum(len(p) for p in paragraphs)
+
+
+def _normalize(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
 
 
 def _paragraphs(raw: str, title: str | None) -> str:
@@ -249,6 +300,12 @@ def _decode(html: bytes | str) -> str:
             return data.decode(declared)
         except UnicodeDecodeError:
             pass
+    by_language = _LEGACY_ENCODING_BY_LANGUAGE.get(_declared_language(data[:4096]) or "")
+    if by_language:
+        try:
+            return data.decode(by_language)
+        except UnicodeDecodeError:
+            pass
     sample = data if len(data) <= 200_000 else data[:100_000] + data[-100_000:]
     guess = from_bytes(sample).best()
     if guess is not None:
@@ -275,6 +332,11 @@ def _declared_encoding(head: bytes) -> str | None:
     if name.startswith(("utf-16", "utf-32")):
         return "utf-8"
     return name.replace("-", "_") if name.startswith("iso2022") else name
+
+
+def _declared_language(head: bytes) -> str | None:
+    match = _HTML_LANG.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def _gunzip(data: bytes) -> bytes:

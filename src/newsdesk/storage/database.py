@@ -16,6 +16,9 @@ class StorageError(Exception):
 
 class Database:
     dialect: str
+    _begin = "BEGIN"
+    _lock: threading.RLock
+    _depth = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns the number of rows changed."""
@@ -32,8 +35,27 @@ class Database:
         rows = self.query(sql + " RETURNING id", params)
         return int(rows[0]["id"])
 
-    def transaction(self):
-        raise NotImplementedError
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing; nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.execute(self._begin)
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.execute("COMMIT")
 
     def close(self) -> None:
         raise NotImplementedError
@@ -45,6 +67,7 @@ def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
 
 class SQLiteDatabase(Database):
     dialect = "sqlite"
+    _begin = "BEGIN IMMEDIATE"   # take the write lock up front: no deadlock between two upgrading readers
 
     def __init__(self, path: str):
         self.path = path
@@ -63,7 +86,6 @@ class SQLiteDatabase(Database):
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from exc
         self._lock = threading.RLock()
-        self._depth = 0
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -86,29 +108,6 @@ class SQLiteDatabase(Database):
         with self._lock, self._guard():
             return self.conn.execute(sql, params).fetchall()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            with self._guard():
-                self.conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._depth = 0
-                self.conn.execute("ROLLBACK")
-                raise
-            self._depth = 0
-            with self._guard():
-                self.conn.execute("COMMIT")
-
     def close(self) -> None:
         self.conn.close()
 
@@ -127,8 +126,6 @@ class PostgresDatabase(Database):
             raise StorageError(f"cannot connect to PostgreSQL at {url}: {exc}") from exc
         self.url = url
         self._lock = threading.RLock()
-        self._depth = 0
-        self._tx = None
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -153,23 +150,6 @@ class PostgresDatabase(Database):
         with self._lock, self._guard():
             rows = self.conn.execute(self._sql(sql), params).fetchall()
         return [{k: bytes(v) if isinstance(v, memoryview) else v for k, v in r.items()} for r in rows]
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._depth = 1
-            try:
-                with self._guard(), self.conn.transaction():
-                    yield
-            finally:
-                self._depth = 0
 
     def close(self) -> None:
         self.conn.close()
