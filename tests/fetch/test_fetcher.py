@@ -1,5 +1,4 @@
 import asyncio
-import gzip
 import json
 import socket
 import time

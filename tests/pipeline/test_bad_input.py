@@ -3,7 +3,6 @@
 import asyncio
 import re
 
-import pytest
 
 from newsdesk.pipeline import Desk
 from newsdesk.storage import open_storage

@@ -1,9 +1,8 @@
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.storage import NewArticle, SourceExists, StorageError, open_storage
+from newsdesk.storage import NewArticle, SourceExists, StorageError, open_storage, pack_html
 from newsdesk.storage import migrations
 from newsdesk.timeutil import utcnow
 
@@ -61,9 +60,10 @@ def test_sources_add_duplicate_update_due(storage):
 
 def test_article_revisions_keep_history_and_compressed_html(storage):
     html = b"<html><body><p>First version</p></body></html>" * 50
-    article_id = storage.insert_article(_article("https://n.example/1", "First version", title="v1", html=html))
+    article_id = storage.insert_article(_article("https://n.example/1", "First version", title="v1",
+                                                         html_zlib=pack_html(html)))
     storage.add_revision(article_id, _article("https://n.example/1", "Second version", title="v2",
-                                              text_hash="h2", html=b"<p>Second</p>"))
+                                              text_hash="h2", html_zlib=pack_html(b"<p>Second</p>")))
     article = storage.get_article(article_id)
     assert (article.title, article.text, article.revision_count) == ("v2", "Second version", 2)
     revisions = storage.revisions(article_id)

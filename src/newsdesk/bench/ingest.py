@@ -79,20 +79,25 @@ def generate_pages(n: int, seed: int = 7, copy_share: float = 0.1) -> list[Bench
 
 
 def _page_html(page: BenchPage, rng: random.Random) -> str:
-    """A page as heavy as a real news page: navigation, scripts, related links, footer around the article."""
+    """A page shaped like a real news page (the Scrapinghub benchmark's median: ~110 KB, ~740 elements):
+    menus, scripts and styles, teaser cards, related links and a footer around the article."""
     nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(60))
     related = "".join(f'<li><a href="/a/{rng.randrange(100000)}.html">{escape(_sentence(rng))}</a></li>'
                       for _ in range(25))
-    script = "var config = {" + ",".join(f'"k{k}": {k * 31}' for k in range(400)) + "};"
+    cards = "".join(f'<div class="card"><a href="/a/{rng.randrange(100000)}.html"><img src="/i/{k}.jpg" alt="">'
+                    f"<h3>{escape(_sentence(rng)[:70])}</h3></a><p>{escape(_sentence(rng))}</p></div>"
+                    for k in range(84))
+    script = "var config = {" + ",".join(f'"key{k}": "{rng.getrandbits(64):x}"' for k in range(2200)) + "};"
+    style = "".join(f".c{k}{{margin:{k % 9}px;padding:{k % 7}px;color:#{k % 4096:03x}}}" for k in range(500))
     body = "".join(f"<p>{escape(p)}</p>" for p in page.paragraphs)
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(page.title)}</title>
 <meta property="og:site_name" content="{escape(page.outlet)}">
 <meta property="article:published_time" content="{page.published.isoformat()}">
-<script>{script}</script><style>body{{font-family:serif}} .nav li{{display:inline}}</style></head>
+<script>{script}</script><style>{style}</style></head>
 <body><header><ul class="nav">{nav}</ul><div class="cookie">We use cookies to improve your experience.</div></header>
 <main><article><h1>{escape(page.title)}</h1><p class="byline">By Staff Reporter</p>{body}</article>
-<aside><h2>Related</h2><ul>{related}</ul></aside></main>
-<footer><p>Copyright {page.outlet}. All rights reserved.</p>{nav}</footer></body></html>"""
+<aside><h2>Related</h2><ul>{related}</ul></aside><section class="more">{cards}</section></main>
+<footer><p>Copyright {page.outlet}. All rights reserved.</p><ul>{nav}</ul></footer></body></html>"""
 
 
 def _site(pages: list[BenchPage], feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
@@ -174,7 +179,7 @@ class BenchServer:
 def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None) -> dict:
     with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
         html_bytes = server.html_bytes
-        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=32,
+        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8,
                             max_parallel_sources=20, extract_workers=workers)
         storage = open_storage(settings.database_url())
         for path in server.feed_paths:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.extract.article import ExtractionError, extract_article
+from newsdesk.extract.article import extract_article
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -140,7 +140,9 @@ def extract_pages(
     extract: Callable[[bytes, str | None], str | None] | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, str | None], float, int]:
-    """Run the extractor on every page: (predictions, seconds spent extracting, pages that failed)."""
+    """Run the extractor on every page: (predictions, seconds spent extracting, pages that failed).
+
+    A page whose extraction raises (ExtractionError or anything else) is an empty prediction."""
     extract = extract or _extract_text
     predictions: dict[str, str | None] = {}
     elapsed = 0.0
@@ -150,7 +152,7 @@ def extract_pages(
         started = time.perf_counter()
         try:
             predictions[page.id] = extract(page.html, page.url)
-        except ExtractionError:
+        except Exception:  # noqa: BLE001 -- any failure on a page scores as an empty prediction
             predictions[page.id] = None
             failures += 1
         elapsed += time.perf_counter() - started

@@ -63,7 +63,6 @@ class _Doc:
     source_id: int | None = None
     outlet: str | None = None
     entry: FeedEntry | None = None
-    html: bytes | None = None
     text: str | None = None
     title: str | None = None
     author: str | None = None
@@ -275,7 +274,6 @@ class Desk:
                 status = result.status
                 if result.content_type and result.content_type not in HTML_TYPES:
                     raise ExtractionError(f"not an HTML page: the server sent {result.content_type}")
-                doc.html = result.body
                 processed = await self._run(process_page, result.body, result.url)
                 self.stage_seconds["extract"] += processed.extract_seconds
                 self.stage_seconds["dedupe"] += processed.fingerprint_seconds
@@ -322,7 +320,8 @@ class Desk:
             summary=(html_to_text(entry.summary) if entry and entry.summary else None)
                     or (meta.description if meta else None),
             shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
-            full_text=full_text, extraction_error=error, html=doc.html)
+            full_text=full_text, extraction_error=error,
+            html_zlib=extracted.html_zlib if extracted else None)
         started = time.perf_counter()
         try:
             with self.storage.transaction():
@@ -428,7 +427,6 @@ class Desk:
             doc = _Doc(url=url, outlet=item.source, title=item.title, published=item.published)
             if item.html:
                 processed = await self._run(process_page, item.html, item.url)
-                doc.html = item.html.encode("utf-8")
                 outcome = self._store(doc, processed.extracted.text, processed.fingerprint, extracted=processed)
             else:
                 text = (item.text or "").strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,7 +55,7 @@ class NewArticle:
     band_keys: list[int] = field(default_factory=list)
     full_text: bool = True
     extraction_error: str | None = None
-    html: bytes | None = None           # the fetched page, kept compressed for re-extraction
+    html_zlib: bytes | None = None      # the fetched page, packed by pack_html, kept for re-extraction
 
 
 @dataclass
@@ -122,3 +123,8 @@ class Candidate:
     minhash: bytes | None
     original_id: int | None
     original_time: datetime | None = None
+
+
+def pack_html(html: bytes | str) -> bytes:
+    """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
+    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)

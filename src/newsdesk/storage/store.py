@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from newsdesk.storage.database import Database, StorageError, connect
+from newsdesk.storage.database import Database, StorageError
 from newsdesk.storage.migrations import MIGRATIONS, statements
 from newsdesk.storage.records import (
     Article, Candidate, FetchLogEntry, NewArticle, Revision, Source,
@@ -226,10 +226,9 @@ class Storage:
             self._set_bands(article_id, new.band_keys)
 
     def _add_revision(self, article_id: int, new: NewArticle, now: str) -> None:
-        html = zlib.compress(new.html, 6) if new.html else None
         self.db.execute(
             "INSERT INTO revisions (article_id, fetched_at, title, text, text_hash, html_zlib) VALUES (?, ?, ?, ?, ?, ?)",
-            (article_id, now, new.title, new.text, new.text_hash, html))
+            (article_id, now, new.title, new.text, new.text_hash, new.html_zlib))
 
     def _set_bands(self, article_id: int, band_keys: list[int]) -> None:
         if band_keys:
@@ -284,7 +283,7 @@ class Storage:
     def articles_with_hash(self, text_hash: str, exclude_id: int | None = None) -> list[Candidate]:
         return self._candidates("a.text_hash = ? AND a.id != ?", (text_hash, exclude_id or -1))
 
-    def lsh_candidates(self, band_keys: list[int], exclude_id: int | None = None, limit: int = 50
+    def lsh_candidates(self, band_keys: list[int], exclude_id: int | None = None, limit: int = 20
                        ) -> list[Candidate]:
         if not band_keys:
             return []
