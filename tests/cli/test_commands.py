@@ -97,3 +97,23 @@ def test_eval_and_bench_dedupe_print_json(env):
     out = cli("bench", "dedupe", "--json").output
     figures = json.loads(out.strip().splitlines()[-1])
     assert set(figures) >= {"precision", "recall", "f1"}
+
+
+def test_errors_are_shown_by_fetch_and_sources(env):
+    from tests.pipeline.conftest import Site
+    site = Site()
+    try:
+        site.add("/gone.xml", "gone", status=410)
+        site.add("/broken.xml", "<rss><channel><title>x<item>", content_type="application/rss+xml")
+        cli("add", site.url + "/gone.xml", ok=False)   # cannot subscribe to a feed that is gone
+        from newsdesk.storage import open_storage
+        storage = open_storage(str(env / "cli.db"))
+        storage.add_source(site.url + "/gone.xml", title="Gone Feed")
+        storage.add_source(site.url + "/broken.xml", title="Broken Feed")
+        storage.close()
+        out = cli("fetch").output
+        assert "410" in out and "malformed" in out.lower()
+        listing = cli("sources").output
+        assert "disabled" in listing and "410" in listing and "error" in listing and "malformed" in listing.lower()
+    finally:
+        site.close()

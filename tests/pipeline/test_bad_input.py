@@ -127,3 +127,18 @@ def test_wrong_charset_feed_still_yields_readable_entries(site, settings):
     (article,) = storage.list_articles()
     assert article.title.startswith("Caf") and article.title.endswith("welcome the library")
     storage.close()
+
+
+def test_feed_without_any_charset_declaration(site, settings):
+    body = ('<rss version="2.0"><channel><title>Kein Zeichensatz</title><item><title>Straßenbahn fährt wieder'
+            '</title><link>' + site.url + '/a/tram</link><description>Die Linie 4 fährt ab Montag.</description>'
+            '</item></channel></rss>').encode("cp1252")
+    site.add("/no-charset.xml", body, content_type="application/rss+xml")
+    storage = open_storage(settings.database_url())
+    storage.add_source(site.url + "/no-charset.xml")
+    (report,) = poll(storage, settings)
+    assert report.status == "ok"
+    (article,) = storage.list_articles()
+    assert article.title == "Straßenbahn fährt wieder"
+    assert article.text == "Die Linie 4 fährt ab Montag."    # the page is missing: the teaser is kept
+    storage.close()
