@@ -1,7 +1,7 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
 from newsdesk.storage.database import StorageError, connect
-from newsdesk.storage.records import Article, Candidate, FetchLogEntry, NewArticle, Revision, Source, pack_html
+from newsdesk.storage.records import Article, Candidate, FetchLogEntry, NewArticle, Revision, Source, Story, pack_html
 from newsdesk.storage.store import SourceExists, Storage
 
 
@@ -13,4 +13,4 @@ def open_storage(url: str, *, migrate: bool = True) -> Storage:
 
 
 __all__ = ["open_storage", "Storage", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
-           "NewArticle", "Revision", "Source", "pack_html"]
+           "NewArticle", "Revision", "Source", "Story", "pack_html"]

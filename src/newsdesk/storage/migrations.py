@@ -88,6 +88,41 @@ CREATE TABLE fetch_log (
 );
 CREATE INDEX fetch_log_source ON fetch_log (source_id, at);
 """),
+    (2, "stories, story membership, article vectors", """
+CREATE TABLE stories (
+    id {pk},
+    slug TEXT NOT NULL UNIQUE,
+    headline TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    first_published TEXT,
+    last_updated TEXT,
+    article_count INTEGER NOT NULL DEFAULT 0,
+    independent_count INTEGER NOT NULL DEFAULT 0,
+    reprint_count INTEGER NOT NULL DEFAULT 0,
+    merged_into {bigint} REFERENCES stories(id),
+    page_json TEXT,
+    page_written_at TEXT
+);
+CREATE INDEX stories_last_updated ON stories (last_updated);
+CREATE TABLE story_articles (
+    article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id {bigint} NOT NULL REFERENCES stories(id),
+    score REAL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles (story_id);
+CREATE TABLE article_vectors (
+    article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector {blob} NOT NULL
+);
+CREATE TABLE grouper_state (
+    id INTEGER PRIMARY KEY,
+    saved_at TEXT NOT NULL,
+    state {blob} NOT NULL
+);
+"""),
 ]
 
 DIALECTS = {

@@ -115,6 +115,23 @@ class FetchLogEntry:
 
 
 @dataclass
+class Story:
+    id: int
+    slug: str
+    headline: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_published: datetime | None
+    last_updated: datetime | None
+    article_count: int
+    independent_count: int
+    reprint_count: int
+    merged_into: int | None
+    page_json: str | None
+    page_written_at: datetime | None
+
+
+@dataclass
 class Candidate:
     """An article that shares an LSH band or a text hash with a new text."""
     id: int

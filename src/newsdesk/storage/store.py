@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zlib
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,12 +11,13 @@ from typing import Any
 from newsdesk.storage.database import Database, StorageError
 from newsdesk.storage.migrations import MIGRATIONS, statements
 from newsdesk.storage.records import (
-    Article, Candidate, FetchLogEntry, NewArticle, Revision, Source,
+    Article, Candidate, FetchLogEntry, NewArticle, Revision, Source, Story,
 )
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
 _SOURCE_TIMES = ("added_at", "last_fetch_at", "last_error_at", "next_fetch_at")
 _ARTICLE_TIMES = ("published_at", "updated_at", "first_seen_at")
+_STORY_TIMES = ("created_at", "updated_at", "first_published", "last_updated", "page_written_at")
 
 
 class SourceExists(StorageError):
@@ -323,3 +325,130 @@ class Storage:
             if row["outlet"] not in names:
                 names.append(row["outlet"])
         return found
+
+    # -- stories ------------------------------------------------------------------------------------------
+
+    def create_story(self, slug_base: str) -> int:
+        """A new story; its slug (`slug_base-ID`) never changes, whatever its headline becomes."""
+        now = to_iso(utcnow())
+        with self.db.transaction():
+            story_id = self.db.insert(
+                "INSERT INTO stories (slug, created_at, updated_at) VALUES (?, ?, ?)", (f"pending-{uuid.uuid4().hex}", now, now))
+            self.db.execute("UPDATE stories SET slug = ? WHERE id = ?", (f"{slug_base}-{story_id}", story_id))
+        return story_id
+
+    def assign_story(self, article_id: int, story_id: int, score: float | None) -> None:
+        now = to_iso(utcnow())
+        with self.db.transaction():
+            self.db.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+            self.db.execute("INSERT INTO story_articles (article_id, story_id, score, added_at) VALUES (?, ?, ?, ?)",
+                            (article_id, story_id, score, now))
+            self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, story_id))
+
+    def merge_stories(self, old_id: int, into_id: int) -> None:
+        """`old_id` joins `into_id`; the old id and slug keep resolving to the merged story."""
+        now = to_iso(utcnow())
+        with self.db.transaction():
+            self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (into_id, old_id))
+            self.db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, old_id))
+            self.db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (into_id, now, old_id))
+            self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, into_id))
+
+    def _stories(self, where: str, params: Sequence[Any], tail: str = "") -> list[Story]:
+        rows = self.db.query(f"SELECT * FROM stories {where} {tail}", params)
+        for row in rows:
+            for key in _STORY_TIMES:
+                row[key] = from_iso(row[key])
+        return [Story(**r) for r in rows]
+
+    def get_story(self, key: int | str) -> Story | None:
+        """By id or slug, following merges to the story that holds the articles now."""
+        if isinstance(key, int) or str(key).isdigit():
+            found = self._stories("WHERE id = ?", (int(key),))
+        else:
+            found = self._stories("WHERE slug = ?", (key,))
+        seen = set()
+        while found and found[0].merged_into and found[0].id not in seen:
+            seen.add(found[0].id)
+            found = self._stories("WHERE id = ?", (found[0].merged_into,))
+        return found[0] if found else None
+
+    def story_of(self, article_id: int) -> int | None:
+        rows = self.db.query("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
+        return rows[0]["story_id"] if rows else None
+
+    def story_articles(self, story_id: int) -> list[Article]:
+        return self._articles("JOIN story_articles sa ON sa.article_id = a.id WHERE sa.story_id = ?", (story_id,),
+                              "ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id")
+
+    def stories_touched_since(self, since: datetime) -> list[int]:
+        rows = self.db.query("SELECT id FROM stories WHERE merged_into IS NULL AND updated_at >= ? "
+                             "AND (page_written_at IS NULL OR page_written_at < updated_at)", (to_iso(since),))
+        return [r["id"] for r in rows]
+
+    def save_story_page(self, story_id: int, *, headline: str, page_json: str, first_published: datetime | None,
+                        last_updated: datetime | None, article_count: int, independent_count: int,
+                        reprint_count: int) -> None:
+        self.db.execute(
+            "UPDATE stories SET headline = ?, page_json = ?, page_written_at = ?, first_published = ?, "
+            "last_updated = ?, article_count = ?, independent_count = ?, reprint_count = ? WHERE id = ?",
+            (headline, page_json, to_iso(utcnow()), to_iso(first_published), to_iso(last_updated), article_count,
+             independent_count, reprint_count, story_id))
+
+    def top_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None) -> list[Story]:
+        """Ranked by independent sources and recency: a story loses half its weight every 12 hours."""
+        clauses = ["merged_into IS NULL", "page_json IS NOT NULL"]
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("last_updated >= ?")
+            params.append(to_iso(since))
+        stories = self._stories("WHERE " + " AND ".join(clauses), params, "ORDER BY last_updated DESC LIMIT 2000")
+        newest = max((s.last_updated for s in stories if s.last_updated), default=utcnow())
+
+        def weight(s: Story) -> tuple[float, datetime]:
+            age_h = ((newest - s.last_updated).total_seconds() / 3600) if s.last_updated else 1e6
+            return (s.independent_count * 0.5 ** (age_h / 12), s.last_updated or s.created_at)
+
+        return sorted(stories, key=weight, reverse=True)[offset:offset + limit]
+
+    def save_vectors(self, model: str, vectors: dict[int, bytes]) -> None:
+        if vectors:
+            self.db.executemany("INSERT INTO article_vectors (article_id, model, vector) VALUES (?, ?, ?) "
+                                "ON CONFLICT (article_id) DO UPDATE SET model = excluded.model, vector = excluded.vector",
+                                [(k, model, v) for k, v in vectors.items()])
+
+    def vectors(self, article_ids: list[int], model: str) -> dict[int, bytes]:
+        if not article_ids:
+            return {}
+        marks = ", ".join("?" for _ in article_ids)
+        rows = self.db.query(f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
+                             (model, *article_ids))
+        return {r["article_id"]: r["vector"] for r in rows}
+
+    def save_grouper_state(self, state: bytes) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM grouper_state WHERE id = 1")
+            self.db.execute("INSERT INTO grouper_state (id, saved_at, state) VALUES (1, ?, ?)", (to_iso(utcnow()), state))
+
+    def grouper_state(self) -> bytes | None:
+        rows = self.db.query("SELECT state FROM grouper_state WHERE id = 1")
+        return rows[0]["state"] if rows else None
+
+    def clear_stories(self, since: datetime | None = None) -> list[int]:
+        """Forget story membership of articles published since `since` (all when None), for a regroup;
+        returns those article ids in time order. Emptied stories stay as ids that resolve nowhere new."""
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE COALESCE(a.published_at, a.first_seen_at) >= ?", (to_iso(since),)
+        rows = self.db.query(f"SELECT a.id FROM articles a {where} ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id",
+                             params)
+        ids = [r["id"] for r in rows]
+        with self.db.transaction():
+            if since is None:
+                self.db.execute("DELETE FROM story_articles")
+                self.db.execute("DELETE FROM grouper_state")
+            else:
+                for chunk in range(0, len(ids), 500):
+                    part = ids[chunk:chunk + 500]
+                    self.db.execute(f"DELETE FROM story_articles WHERE article_id IN ({', '.join('?' for _ in part)})", part)
+        return ids
