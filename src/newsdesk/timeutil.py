@@ -27,15 +27,21 @@ def from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value)   # reads the trailing Z as UTC; ten times faster than strptime
 
 
+def _span(seconds: float) -> str | None:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return None
+
+
 def relative(value: datetime | None, now: datetime | None = None) -> str:
-    """'2 hours ago', as news sites say it."""
+    """'2 hours ago' or 'in 14 minutes', as news sites say it."""
     if value is None:
         return "unknown time"
     seconds = ((now or utcnow()) - value).total_seconds()
     if seconds < 0:
-        return "in the future"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = int(seconds // size)
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+        span = _span(-seconds)
+        return f"in {span}" if span else "now"
+    span = _span(seconds)
+    return f"{span} ago" if span else "just now"

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
-from newsdesk.pipeline import SubscribeError
+from newsdesk.pipeline import Desk, SubscribeError
 from newsdesk.sources import OpmlError
 from newsdesk.storage import SourceExists
 from newsdesk.timeutil import relative, utcnow
@@ -71,8 +71,7 @@ def list_sources(ctx: typer.Context) -> None:
         table.add_row(str(s.id), f"{s.name}\n[dim]{s.feed_url}[/]", s.folder or "", s.format or "",
                       relative(s.last_fetch_at, now) if s.last_fetch_at else "never", status, str(s.article_count),
                       f"[red]{error}[/]" if error else "",
-                      relative(now, s.next_fetch_at).replace(" ago", "").replace("just now", "now")
-                      if s.next_fetch_at and s.next_fetch_at > now else "due")
+                      relative(s.next_fetch_at, now) if s.next_fetch_at and s.next_fetch_at > now else "due")
     console.print(table)
 
 
@@ -81,7 +80,7 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
-            added, skipped = run_desk(settings, storage, _sync(lambda desk: desk.import_opml(file.read_bytes())))
+            added, skipped = Desk(storage, settings).import_opml(file.read_bytes())
         except OpmlError as exc:
             fail(f"{file}: {exc}")
     console.print(f"Imported {added} feeds from {file}" + (f" ({skipped} already subscribed)" if skipped else ""))
@@ -92,15 +91,9 @@ def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, 
     """Write the subscriptions as OPML 2.0, with folders."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
-        text = run_desk(settings, storage, _sync(lambda desk: desk.export_opml()))
+        text = Desk(storage, settings).export_opml()
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"Wrote {output}")
     else:
         print(text)
-
-
-def _sync(fn):
-    async def wrapper(desk):
-        return fn(desk)
-    return wrapper
