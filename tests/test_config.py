@@ -1,0 +1,29 @@
+import pytest
+
+from newsdesk.config import ConfigError, data_dir, load_settings
+
+
+def test_precedence_defaults_toml_env_options(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('poll_interval = 600\nper_host_delay = 2.5\nfetch_full_text = false\ndb = "/from/toml.db"\n')
+    settings = load_settings(path, env={"NEWSDESK_PER_HOST_DELAY": "0.5"}, db="/from/option.db")
+    assert settings.poll_interval == 600.0            # from the file
+    assert settings.per_host_delay == 0.5             # the environment beats the file
+    assert settings.fetch_full_text is False
+    assert settings.database_url() == "/from/option.db"  # an option beats both
+    assert settings.max_redirects == 5                # default
+
+
+def test_bad_values_are_named(tmp_path):
+    with pytest.raises(ConfigError, match="poll_interval"):
+        load_settings(tmp_path / "none.toml", env={"NEWSDESK_POLL_INTERVAL": "soon"})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("poll_interval = [")
+    with pytest.raises(ConfigError, match="broken.toml"):
+        load_settings(broken, env={})
+
+
+def test_default_database_lives_in_the_xdg_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert data_dir() == tmp_path / "newsdesk"
+    assert load_settings(tmp_path / "none.toml", env={}).database_url() == str(tmp_path / "newsdesk" / "newsdesk.db")
