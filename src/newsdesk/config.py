@@ -41,6 +41,8 @@ class Settings:
     max_parallel_sources: int = 8
     extract_workers: int = 0           # 0 = one per CPU core
     duplicate_threshold: float = 0.6   # containment of word shingles above which a text is a copy
+    stories: bool = True               # group articles into stories
+    story_pages: bool = True           # and write each touched story's page
     user_agent: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -179,7 +179,7 @@ class BenchServer:
 def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None) -> dict:
     with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
         html_bytes = server.html_bytes
-        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8,
+        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8, stories=False,
                             max_parallel_sources=20, extract_workers=workers)
         storage = open_storage(settings.database_url())
         for path in server.feed_paths:

@@ -30,3 +30,47 @@ def extraction(directory: Path = typer.Argument(..., help="A folder with html/*.
                   f"F1 {result['f1']:.4f}  {result['pages_per_s']:.1f} pages/s")
     if as_json:
         print(json.dumps({k: result[k] for k in ("precision", "recall", "f1", "pages_per_s")}))
+
+
+def _progress_bar(label: str) -> Progress:
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+@app.command("clustering")
+def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                           help="JSONL: id, title, text, event; optional published, source, url."),
+               as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """B-cubed P/R/F1, ARI and V-measure of story grouping: the articles stream through the production desk
+    on a fresh temporary database."""
+    from newsdesk.pipeline.evaluate import evaluate_grouping
+
+    with _progress_bar("grouping") as progress:
+        task = progress.add_task("", total=None)
+        result = evaluate_grouping(file, progress=lambda done, total: progress.update(task, completed=done,
+                                                                                      total=total))
+    console.print(f"articles {result['articles']}  B³ precision {result['b3_precision']:.4f}  recall "
+                  f"{result['b3_recall']:.4f}  F1 {result['b3_f1']:.4f}  ARI {result['ari']:.4f}  "
+                  f"V-measure {result['v_measure']:.4f}  {result['articles_per_s']:.1f} articles/s")
+    if as_json:
+        print(json.dumps({k: result[k] for k in ("b3_precision", "b3_recall", "b3_f1", "ari", "v_measure",
+                                                  "articles_per_s")}))
+
+
+@app.command("summaries")
+def summaries(prefix: Path = typer.Argument(..., help="PREFIX of PREFIX.source and PREFIX.target (NeuS format)."),
+              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """ROUGE-1/2/L F1 ×100 of the story writer's headline + summary against human neutral summaries."""
+    from newsdesk.synthesize.evaluate import evaluate_summaries
+
+    for suffix in (".source", ".target"):
+        if not Path(str(prefix) + suffix).exists():
+            fail(f"{prefix}{suffix} not found")
+    with _progress_bar("writing") as progress:
+        task = progress.add_task("", total=None)
+        result = evaluate_summaries(prefix, progress=lambda done, total: progress.update(task, completed=done,
+                                                                                         total=total))
+    console.print(f"stories {result['stories']}  ROUGE-1 {result['rouge1']:.2f}  ROUGE-2 {result['rouge2']:.2f}  "
+                  f"ROUGE-L {result['rougeL']:.2f}")
+    if as_json:
+        print(json.dumps({k: result[k] for k in ("rouge1", "rouge2", "rougeL", "stories")}))

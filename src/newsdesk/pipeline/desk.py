@@ -81,6 +81,7 @@ class Desk:
         self._executor = None
         self._fetcher: Fetcher | None = None
         self.stage_seconds: dict[str, float] = {"fetch": 0.0, "extract": 0.0, "dedupe": 0.0, "store": 0.0}
+        self._grouper = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -185,7 +186,9 @@ class Desk:
                 on_done(report)
             return report
 
-        return list(await asyncio.gather(*(one(s) for s in sources)))
+        reports = list(await asyncio.gather(*(one(s) for s in sources)))
+        await self.update_stories([o for r in reports for o in r.outcomes])
+        return reports
 
     async def poll_source(self, source: Source) -> SourceReport:
         report = SourceReport(source.id, source.name)
@@ -381,6 +384,34 @@ class Desk:
                     on_done(outcome)
         return outcomes
 
+    # -- stories ------------------------------------------------------------------------------------------
+
+    async def update_stories(self, outcomes: list[Outcome]) -> set[int]:
+        """Group what came in and write the touched story pages again (in a thread: the loop stays free)."""
+        if not self.settings.stories:
+            return set()
+        arrived = [o.article_id for o in outcomes if o.article_id and o.status in ("new", "copy")]
+        changed = [o.article_id for o in outcomes if o.article_id and o.status == "updated"]
+        if not arrived and not changed:
+            return set()
+        return await asyncio.to_thread(self._update_stories, arrived, changed)
+
+    def _update_stories(self, arrived: list[int], changed: list[int]) -> set[int]:
+        from newsdesk.pipeline.stories import StoryGrouper, write_pages
+
+        started = time.perf_counter()
+        if self._grouper is None:
+            self._grouper = StoryGrouper(self.storage)
+        touched = self._grouper.group(arrived) if arrived else set()
+        touched |= {s for s in (self.storage.story_of(i) for i in changed) if s is not None}
+        self._grouper.save()
+        self.stage_seconds["group"] = self.stage_seconds.get("group", 0.0) + time.perf_counter() - started
+        started = time.perf_counter()
+        if self.settings.story_pages:
+            write_pages(self.storage, touched)
+        self.stage_seconds["synthesize"] = self.stage_seconds.get("synthesize", 0.0) + time.perf_counter() - started
+        return touched
+
     # -- one-off ingest -----------------------------------------------------------------------------------
 
     async def ingest_url(self, url: str) -> Outcome:
@@ -388,7 +419,9 @@ class Desk:
             doc = _Doc(url=canonical_url(url))
         except ValueError as exc:
             return Outcome(url, "error", error=str(exc))
-        return await self._fetch_and_store(doc, respect_robots=self.settings.respect_robots)
+        outcome = await self._fetch_and_store(doc, respect_robots=self.settings.respect_robots)
+        await self.update_stories([outcome])
+        return outcome
 
     async def ingest_path(self, path: Path, on_done: Callable[[Outcome], None] | None = None,
                           batch: int = 64) -> list[Outcome]:
@@ -399,6 +432,7 @@ class Desk:
         async def flush() -> None:
             results = await asyncio.gather(*(self._ingest_local(d) for d in pending))
             pending.clear()
+            await self.update_stories(results)
             for outcome in results:
                 outcomes.append(outcome)
                 if on_done:

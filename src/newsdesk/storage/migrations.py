@@ -102,7 +102,8 @@ CREATE TABLE stories (
     reprint_count INTEGER NOT NULL DEFAULT 0,
     merged_into {bigint} REFERENCES stories(id),
     page_json TEXT,
-    page_written_at TEXT
+    page_written_at TEXT,
+    centroid {blob}
 );
 CREATE INDEX stories_last_updated ON stories (last_updated);
 CREATE TABLE story_articles (

@@ -129,6 +129,7 @@ class Story:
     merged_into: int | None
     page_json: str | None
     page_written_at: datetime | None
+    centroid: bytes | None = None       # mean title+lead vector of its articles, for related stories
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from newsdesk.storage.database import Database, StorageError
@@ -388,12 +388,19 @@ class Storage:
 
     def save_story_page(self, story_id: int, *, headline: str, page_json: str, first_published: datetime | None,
                         last_updated: datetime | None, article_count: int, independent_count: int,
-                        reprint_count: int) -> None:
+                        reprint_count: int, centroid: bytes | None = None) -> None:
         self.db.execute(
             "UPDATE stories SET headline = ?, page_json = ?, page_written_at = ?, first_published = ?, "
-            "last_updated = ?, article_count = ?, independent_count = ?, reprint_count = ? WHERE id = ?",
+            "last_updated = ?, article_count = ?, independent_count = ?, reprint_count = ?, "
+            "centroid = COALESCE(?, centroid) WHERE id = ?",
             (headline, page_json, to_iso(utcnow()), to_iso(first_published), to_iso(last_updated), article_count,
-             independent_count, reprint_count, story_id))
+             independent_count, reprint_count, centroid, story_id))
+
+    def stories_near_in_time(self, when: datetime, span: timedelta, limit: int = 1000) -> list[Story]:
+        """Written stories whose last update falls within `span` of `when` (candidates for related stories)."""
+        return self._stories("WHERE merged_into IS NULL AND page_json IS NOT NULL AND centroid IS NOT NULL "
+                             "AND last_updated BETWEEN ? AND ?", (to_iso(when - span), to_iso(when + span)),
+                             f"ORDER BY last_updated DESC LIMIT {int(limit)}")
 
     def top_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None) -> list[Story]:
         """Ranked by independent sources and recency: a story loses half its weight every 12 hours."""

@@ -1,0 +1,135 @@
+"""Stories from the terminal: the ranked list, one story page, regrouping."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.storage import Storage, Story
+from newsdesk.timeutil import relative, to_utc, utcnow
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stories")(list_stories)
+    app.command("story")(show_story)
+    app.command("recluster")(recluster)
+
+
+def list_stories(ctx: typer.Context, limit: int = typer.Option(20, "--limit", "-n"),
+                 page: int = typer.Option(1, "--page", min=1)) -> None:
+    """Top stories: ranked by independent sources and recency."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        stories = storage.top_stories(limit=limit, offset=(page - 1) * limit)
+    if not stories:
+        console.print("No stories yet: `newsdesk fetch` or `newsdesk demo` first.")
+        return
+    now = utcnow()
+    table = Table()
+    for column in ("#", "story", "sources", "updated"):
+        table.add_column(column, overflow="fold")
+    for rank, story in enumerate(stories, start=(page - 1) * limit + 1):
+        outlets = json.loads(story.page_json).get("independent", [])
+        sources = f"{story.independent_count} independent" + (
+            f" + {story.reprint_count} reprint{'s' if story.reprint_count != 1 else ''}" if story.reprint_count else "")
+        table.add_row(str(rank), f"[bold]{escape(story.headline or '')}[/]\n[dim]{story.slug}[/]",
+                      f"{sources}\n[dim]{escape(', '.join(outlets[:4]))}{' …' if len(outlets) > 4 else ''}[/]",
+                      relative(story.last_updated, now))
+    console.print(table)
+
+
+def _story_or_fail(storage: Storage, key: str) -> Story:
+    story = storage.get_story(key)
+    if story is None or not story.page_json:
+        fail(f"no story {key!r}; `newsdesk stories` lists them")
+    return story
+
+
+def _time(value: str | None) -> datetime | None:
+    return to_utc(datetime.fromisoformat(value)) if value else None
+
+
+def story_document(storage: Storage, story: Story) -> dict:
+    """The story page as data: what `--json` prints and the Markdown and terminal views render."""
+    from newsdesk.pipeline.stories import related_stories
+
+    page = json.loads(story.page_json)
+    articles = {a.id: a for a in storage.story_articles(story.id)}
+    copies = storage.copy_outlets(list(articles))
+    related = []
+    for r in related_stories(storage, story):
+        other = json.loads(r.story.page_json)
+        lead = storage.get_article(other["headline_article_id"]) if other.get("headline_article_id") else None
+        related.append({"id": r.story.id, "slug": r.story.slug, "headline": r.story.headline,
+                        "outlet": lead.outlet if lead else None, "last_updated": r.story.last_updated.isoformat(),
+                        "similarity": r.similarity})
+    sources = [{"article_id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
+                "published": a.time.isoformat(), "reprint_of": a.original_id,
+                "also_published_by": copies.get(a.id, [])} for a in articles.values()]
+    return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
+            "article_count": story.article_count, "independent_count": story.independent_count,
+            "reprint_count": story.reprint_count}
+
+
+def _markdown(doc: dict) -> str:
+    def cite(item: dict) -> str:
+        also = ", ".join(outlet for _, outlet in item.get("also", []))
+        return f"{item['text']} — *{item['outlet']}*" + (f" (also: {also})" if also else "")
+
+    lines = [f"# {doc['headline']}", ""]
+    first, last = _time(doc.get("first_published")), _time(doc.get("last_updated"))
+    lines += [f"First published {first:%Y-%m-%d %H:%M} UTC · last updated {last:%Y-%m-%d %H:%M} UTC" if first and last
+              else "", ""]
+    lines += [cite(s) for s in doc["summary"]] + ["", "## Key takeaways", ""]
+    lines += [f"- {cite(t)}" for t in doc["takeaways"]]
+    if any(doc["unique"].values()):
+        lines += ["", "## What each source adds", ""]
+        for outlet, items in doc["unique"].items():
+            lines += [f"- **{outlet}**: " + " ".join(i["text"] for i in items)] if items else []
+    lines += ["", "## Sources", ""]
+    for s in doc["sources"]:
+        mark = " (reprint)" if s["reprint_of"] else ""
+        also = f" — also published by {', '.join(s['also_published_by'])}" if s["also_published_by"] else ""
+        lines.append(f"- [{s['title']}]({s['url']}) — {s['outlet']}{mark}{also}")
+    lines += ["", "## Timeline", ""]
+    lines += [f"- {_time(t):%Y-%m-%d %H:%M} — {outlet}: {title}" for t, _, outlet, title in doc["timeline"]]
+    if doc["related"]:
+        lines += ["", "## Related stories", ""]
+        lines += [f"- {r['headline']} — {r['outlet']}, {relative(_time(r['last_updated']))}" for r in doc["related"]]
+    return "\n".join(lines) + "\n"
+
+
+def show_story(ctx: typer.Context, key: str = typer.Argument(..., help="Story id or slug."),
+               as_json: bool = typer.Option(False, "--json"), as_markdown: bool = typer.Option(False, "--markdown")
+               ) -> None:
+    """One story page: headline, summary and takeaways with their sources, what each source adds, sources
+    (reprints marked), timeline, related stories."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        doc = story_document(storage, _story_or_fail(storage, key))
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif as_markdown:
+        print(_markdown(doc), end="")
+    else:
+        from rich.markdown import Markdown
+        console.print(Markdown(_markdown(doc)))
+
+
+def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
+        None, help="Regroup articles published since this date (default: all).")) -> None:
+    """Regroup stored articles into stories (after a model or threshold change). Old story ids keep resolving
+    to the new story holding most of their articles."""
+    from newsdesk.pipeline.stories import regroup
+
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        stories, articles = regroup(storage, to_utc(since) if since else None,
+                                    progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"))
+    console.print(f"Regrouped {articles} articles into {stories} stories.")

@@ -1,0 +1,182 @@
+"""Stories on the desk: stored articles are grouped by event (cluster) and each touched story page is
+written again (synthesize). The grouper's state is kept in storage so a restart goes on where it stood."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+from newsdesk.storage import Article, Storage, Story
+from newsdesk.synthesize.writer import StoryArticle, write_story
+
+VECTOR_MODEL = "all-MiniLM-L6-v2-int8"
+
+
+def slugify(title: str, words: int = 8) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_title)[:words]) or "story"
+
+
+def _jsonable(value):
+    if is_dataclass(value):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+class StoryGrouper:
+    def __init__(self, storage: Storage, clusterer: OnlineClusterer | None = None):
+        self.storage = storage
+        self.story_ids: dict[int, int] = {}          # the clusterer's story id → the stored story id
+        if clusterer is not None:
+            self.clusterer = clusterer
+            return
+        saved = storage.grouper_state()
+        if saved:
+            state = json.loads(zlib.decompress(saved))
+            self.clusterer = OnlineClusterer.from_state(state["clusterer"])
+            self.story_ids = {int(k): int(v) for k, v in state["story_ids"].items()}
+        else:
+            self.clusterer = OnlineClusterer()
+
+    def save(self) -> None:
+        state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids}
+        self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 6))
+
+    def group(self, article_ids: list[int]) -> set[int]:
+        """Put each article into its story; copies follow their original. Returns the stories touched."""
+        articles = [a for a in (self.storage.get_article(i) for i in dict.fromkeys(article_ids)) if a is not None]
+        originals = sorted((a for a in articles if a.original_id is None), key=lambda a: (a.time, a.id))
+        copies = [a for a in articles if a.original_id is not None]
+        touched: set[int] = set()
+        items = [ClusterInput(id=a.id, title=a.title or "", text=a.text, published=a.time, source=a.outlet)
+                 for a in originals]
+        known = self.storage.vectors([a.id for a in originals], VECTOR_MODEL)
+        for item in items:
+            if item.id in known:
+                item.embedding = np.frombuffer(known[item.id], dtype=np.float32).copy()
+        for article, item, assignment in zip(originals, items, self.clusterer.add_many(items)):
+            story_id = self._stored_story(assignment.story_id, article)
+            for gone in assignment.merged:
+                if gone in self.story_ids and self.story_ids[gone] != story_id:
+                    self.storage.merge_stories(self.story_ids[gone], story_id)
+                    self.story_ids[gone] = story_id
+            self.storage.assign_story(article.id, story_id, assignment.score)
+            touched.add(story_id)
+        self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
+                                                 for i in items if i.id not in known})
+        for copy in copies:
+            story_id = self.storage.story_of(copy.original_id)
+            if story_id is not None:
+                self.storage.assign_story(copy.id, story_id, 1.0)
+                touched.add(story_id)
+        return touched
+
+    def _stored_story(self, cluster_story: int, first_article: Article) -> int:
+        story_id = self.story_ids.get(cluster_story)
+        if story_id is None:
+            story_id = self.storage.create_story(slugify(first_article.title or "story"))
+            self.story_ids[cluster_story] = story_id
+        return story_id
+
+
+def write_pages(storage: Storage, story_ids: set[int] | list[int]) -> int:
+    """Write the page of each story again from its articles; returns how many were written."""
+    written = 0
+    for story_id in story_ids:
+        story = storage.get_story(story_id)
+        if story is None or story.id != story_id:
+            continue
+        articles = storage.story_articles(story_id)
+        if not articles:
+            continue
+        outlets = {a.id: a.outlet or "unknown outlet" for a in articles}
+        vectors = storage.vectors([a.id for a in articles if a.original_id is None], VECTOR_MODEL)
+        centroid = None
+        if vectors:
+            mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
+            centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
+        page = write_story([StoryArticle(id=a.id, outlet=outlets[a.id], title=a.title or "", text=a.text,
+                                         published=a.time, url=a.url, is_reprint=a.original_id is not None,
+                                         original_id=a.original_id) for a in articles])
+        storage.save_story_page(
+            story_id, headline=page.headline, page_json=json.dumps(_jsonable(page)),
+            first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),
+            independent_count=len(page.independent), reprint_count=len(page.reprints), centroid=centroid)
+        written += 1
+    return written
+
+
+@dataclass
+class Related:
+    story: Story
+    similarity: float
+
+
+def related_stories(storage: Storage, story: Story, k: int = 5, span: timedelta = timedelta(days=7),
+                    floor: float = 0.35, same: float = 0.92) -> list[Related]:
+    """The nearest other stories in time and meaning. Never the story itself, one it was merged with, or a
+    near-identical story (`same`), and never two with the same headline: the seed page listed one story
+    three times."""
+    if story.centroid is None or story.last_updated is None:
+        return []
+    mine = np.frombuffer(story.centroid, dtype=np.float32)
+    seen = {_headline_key(story.headline)}
+    found: list[Related] = []
+    candidates = [s for s in storage.stories_near_in_time(story.last_updated, span) if s.id != story.id]
+    if not candidates:
+        return []
+    scores = np.stack([np.frombuffer(s.centroid, dtype=np.float32) for s in candidates]) @ mine
+    for index in np.argsort(-scores):
+        other, score = candidates[int(index)], float(scores[int(index)])
+        if score < floor or len(found) == k:
+            break
+        key = _headline_key(other.headline)
+        if score >= same or key in seen:
+            continue
+        seen.add(key)
+        found.append(Related(other, round(score, 3)))
+    return found
+
+
+def _headline_key(headline: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (headline or "").lower()))
+
+
+def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
+            progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
+    story then resolves to the new story that holds most of its articles. Returns (stories, articles)."""
+    before = {a: storage.story_of(a) for a in storage.clear_stories(since)}
+    grouper = StoryGrouper(storage, clusterer=OnlineClusterer())
+    ids = list(before)
+    touched: set[int] = set()
+    for start in range(0, len(ids), batch):
+        touched |= grouper.group(ids[start:start + batch])
+        if progress:
+            progress(min(start + batch, len(ids)))
+    grouper.save()
+    votes: dict[int, Counter] = {}
+    for article_id, old in before.items():
+        if old is not None:
+            votes.setdefault(old, Counter())[storage.story_of(article_id)] += 1
+    for old, counts in votes.items():
+        new, _ = counts.most_common(1)[0]
+        if new is not None and new != old:
+            storage.merge_stories(old, new)
+    write_pages(storage, touched)
+    return len(touched), len(ids)
