@@ -26,7 +26,7 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
         feed = Path(tmp) / "stream.jsonl"
         with open(feed, "w", encoding="utf-8") as out:
             for a in articles:
-                out.write(json.dumps({"url": f"urn:eval:{a.id}", "title": a.title, "text": a.text or a.title,
+                out.write(json.dumps({"title": a.title, "text": a.text or a.title,
                                       "published": a.published.isoformat() if a.published else None,
                                       "source": a.source}) + "\n")
         settings = Settings(db=str(Path(tmp) / "eval.db"), extract_workers=1, story_pages=False)
@@ -50,8 +50,8 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
         if errors:
             raise ValueError(f"{len(errors)} articles could not be stored, e.g. {errors[0].url}: {errors[0].error}")
         predicted = []
-        for a in articles:
-            stored = storage.get_article_by_url(f"urn:eval:{a.id}")
+        for line, a in enumerate(articles, start=1):
+            stored = storage.get_article_by_url(f"urn:newsdesk:{feed}:{line}")
             predicted.append(storage.story_of(stored.id) if stored else None)
         storage.close()
     scores = score_clustering([a.event for a in articles], predicted)
