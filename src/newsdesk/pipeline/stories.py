@@ -161,7 +161,7 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
             progress: Callable[[int], None] | None = None) -> tuple[int, int]:
     """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
     story then resolves to the new story that holds most of its articles. Returns (stories, articles)."""
-    before = {a: storage.story_of(a) for a in storage.clear_stories(since)}
+    before = dict(storage.clear_stories(since))
     grouper = StoryGrouper(storage, clusterer=OnlineClusterer())
     ids = list(before)
     touched: set[int] = set()

@@ -441,21 +441,24 @@ class Storage:
         rows = self.db.query("SELECT state FROM grouper_state WHERE id = 1")
         return rows[0]["state"] if rows else None
 
-    def clear_stories(self, since: datetime | None = None) -> list[int]:
-        """Forget story membership of articles published since `since` (all when None), for a regroup;
-        returns those article ids in time order. Emptied stories stay as ids that resolve nowhere new."""
+    def clear_stories(self, since: datetime | None = None) -> list[tuple[int, int | None]]:
+        """Forget the story membership of articles published since `since` (all when None), for a regroup.
+        Returns (article id, story it was in) in time order."""
         where, params = "", ()
         if since is not None:
             where, params = "WHERE COALESCE(a.published_at, a.first_seen_at) >= ?", (to_iso(since),)
-        rows = self.db.query(f"SELECT a.id FROM articles a {where} ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id",
-                             params)
-        ids = [r["id"] for r in rows]
+        rows = self.db.query(
+            f"SELECT a.id, sa.story_id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id {where} "
+            "ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id", params)
+        pairs = [(r["id"], r["story_id"]) for r in rows]
         with self.db.transaction():
             if since is None:
                 self.db.execute("DELETE FROM story_articles")
                 self.db.execute("DELETE FROM grouper_state")
             else:
+                ids = [a for a, _ in pairs]
                 for chunk in range(0, len(ids), 500):
                     part = ids[chunk:chunk + 500]
-                    self.db.execute(f"DELETE FROM story_articles WHERE article_id IN ({', '.join('?' for _ in part)})", part)
-        return ids
+                    self.db.execute(f"DELETE FROM story_articles WHERE article_id IN ({', '.join('?' for _ in part)})",
+                                    part)
+        return pairs
