@@ -1,0 +1,68 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+
+
+def cli(*args, ok=True):
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEWSDESK_CONFIG", str(tmp_path_factory.getbasetemp() / "none.toml"))
+    mp.setenv("NEWSDESK_EXTRACT_WORKERS", "1")
+    mp.setenv("COLUMNS", "200")
+    cli("--db", db, "demo")
+    yield db
+    mp.undo()
+
+
+def test_stories_story_json_and_markdown(demo_db):
+    listing = cli("--db", demo_db, "stories").output
+    assert "independent" in listing and "reprint" in listing
+    top = json.loads(cli("--db", demo_db, "story", "1", "--json").output)
+    assert top["headline"] and top["summary"] and top["sources"]
+    assert all(s["outlet"] for s in top["summary"])
+    by_slug = json.loads(cli("--db", demo_db, "story", top["slug"], "--json").output)
+    assert by_slug["id"] == top["id"]
+    markdown = cli("--db", demo_db, "story", top["slug"], "--markdown").output
+    assert markdown.startswith(f"# {top['headline']}") and "## Key takeaways" in markdown and "## Sources" in markdown
+    assert "no story" in cli("--db", demo_db, "story", "does-not-exist", ok=False).output
+
+
+def test_the_wire_story_lists_its_reprints(demo_db):
+    found = []
+    for rank in range(1, 20):
+        result = cli("--db", demo_db, "story", str(rank), "--json", ok=False)
+        if result.exit_code == 0 and json.loads(result.output)["reprint_count"]:
+            found.append(json.loads(result.output))
+    assert found, "the demo's wire story has two reprints"
+    doc = found[0]
+    originals = [s for s in doc["sources"] if s["also_published_by"]]
+    assert originals and len(originals[0]["also_published_by"]) == 2
+    assert doc["reprint_count"] == 2
+
+
+def test_eval_clustering_and_summaries_on_small_files(tmp_path):
+    rows = []
+    texts = {
+        "ferry": "The island ferry will add a second daily crossing from December, the operator said on Monday.",
+        "library": "The town library reopened after a two-year renovation with a new children's wing.",
+    }
+    for event, text in texts.items():
+        for k in range(3):
+            rows.append({"id": f"{event}-{k}", "title": f"{event.title()} news {k}", "text": text + f" Report {k}.",
+                         "event": event})
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    figures = json.loads(cli("eval", "clustering", str(path), "--json").output.strip().splitlines()[-1])
+    assert set(figures) == {"b3_precision", "b3_recall", "b3_f1", "ari", "v_measure", "articles_per_s"}
+    assert figures["b3_f1"] == pytest.approx(1.0)
