@@ -68,6 +68,7 @@ class Analysed:
     title_terms: Counter = field(default_factory=Counter)
     entities: set[str] = field(default_factory=set)      # lower-cased proper nouns
     numbers: set[str] = field(default_factory=set)
+    words: int = 0                                       # words in title and text
 
 
 def _is_title_case(tokens: list[str]) -> bool:
@@ -107,7 +108,7 @@ def analyse(title: str, text: str, lead_words: int = 400) -> Analysed:
     title = title or ""
     body_words = (text or "").split()
     body = " ".join(body_words[:lead_words])
-    result = Analysed()
+    result = Analysed(words=len(title.split()) + len(body_words))
     lower_seen: set[str] = set()
     title_tokens = [_clean(t) for t in _WORD.findall(title)]
     body_tokens = [_clean(t) for t in _WORD.findall(body)]

@@ -45,8 +45,9 @@ _LABELS = re.compile(
 
 _BOILERPLATE = [re.compile(p) for p in (
     r"^\(?\s*[Ww]ith (?:agency|wire|additional) (?:inputs|reporting|reports)\b",
-    r"^\(?\s*(?:[Aa]dditional )?[Rr]eporting by\b",
-    r"\b(?:[Ww]riting|[Ee]diting|[Cc]ompiled|[Rr]eporting) by [A-Z][a-z]+(?: [A-Z][a-z]+)*\s*(?:[;,)]|$|and\b)",
+    r"^\(?\s*(?:[Aa]dditional )?[Rr]eporting by (?:[A-Z][\w.'’\-]+ ?){1,4}(?:[;,)]|\.?$|in |and |&)",
+    r"\b(?:[Ww]riting|[Ee]diting|[Cc]ompiled|[Rr]eporting) by [A-Z][a-z]+(?: [A-Z][a-z]+)*"
+    r"\s*(?:[;,)]|$|and\b)",
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b",
     r"^(?:[—–-]+|\|)\s*[A-Z][\w.&' ]{1,60}$",                       # "— Meridian Press Agency"
     r"^[Bb][Yy] [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,3}(?:\s*(?:,|\||and|&|[—–-])\s*[A-Z][\w.'’\- ]*){0,3}$",
@@ -64,7 +65,7 @@ _BOILERPLATE = [re.compile(p) for p in (
     r"^(?:[Ff]ollow|[Ll]ike) (?:us|me|him|her|them)\b.{0,40}\b(?:on|@)\b",
     r"^(?:[Ss]hare|SHARE) (?:this|on)\b",
     r"^ADVERTISEMENT\b|^[Aa]dvertisement$|^Story continues below\b|^Continue reading\b",
-    r"[Cc]opyright\b|©|\b[Aa]ll rights reserved\b",
+    r"\b[Cc]opyright (?:©|\(c\)|\d{4})|©|\b[Aa]ll rights reserved\b",
     r"\b(?:This|The) (?:story|article|post) (?:has been|was|is being) (?:updated|corrected)\b",
     r"^(?:[Ww]e|[Tt]he [A-Z][a-z]+) (?:reached out|has reached out)\b.{0,40}\bcomment\b.{0,20}$",
     r"\b(?:Please|please) (?:enable|turn on|allow) (?:JavaScript|cookies)\b",
@@ -75,7 +76,7 @@ _TITLE_ABBREV = re.compile(
     r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Lt|Col|Gen|Sgt|Capt|Cmdr|Adm|Maj|Cpl|Pvt|Rev|Fr|Sr|Jr|St|Ste|"
     r"Ald|Del|Atty|Supt|Insp|Det|Hon|Pres|Amb|Sec|Gen\. Sec|No|Nos|Vol|Fig|Ft|Mt|Ave|Blvd|Inc|Corp|Co|Ltd|"
     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|vs|etc|approx|est)\.$")
-_INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.){1,3}$")
+_INITIALS = re.compile(r"\s[A-Z]\.$")
 _SPACE = re.compile(r"\s+")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _ALPHA = re.compile(r"[A-Za-z]")
@@ -95,7 +96,7 @@ def normalise(text: str) -> str:
 
 
 def strip_dateline(text: str) -> str:
-    """Remove a dateline or a bare agency credit at the start of a paragraph, keeping the sentence after it."""
+    """Remove a dateline or an agency credit at the start of a paragraph, keeping the sentence after it."""
     for pattern in (_DATELINE_CAPS, _DATELINE_AGENCY_DASH, _DATELINE_AGENCY, _DATELINE_BARE_AGENCY,
                     _DATELINE_GLUED):
         match = pattern.match(text)
@@ -136,7 +137,6 @@ def _merge_abbreviation_splits(pieces: list[str]) -> list[str]:
         if not piece:
             continue
         if merged and (_TITLE_ABBREV.search(merged[-1]) or _INITIALS.search(merged[-1])
-                       and not merged[-1].endswith(("U.S.", "U.K.", "D.C.", "U.N.", "E.U."))
                        or piece[:1].islower() or piece[:1] in ",;:)"):
             merged[-1] = f"{merged[-1]} {piece}" if piece[:1] not in ",;:)" else merged[-1] + piece
         else:

@@ -1,0 +1,59 @@
+"""Grouping quality on a labelled JSONL stream, through the same online clusterer the desk runs."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from newsdesk.cluster.data import LabelledArticle, iter_jsonl, neus_articles, stream_order, write_jsonl
+from newsdesk.cluster.metrics import score_clustering
+from newsdesk.cluster.model import PairModel
+from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+
+
+def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
+                     embeddings=None, progress: Callable[[int, int], None] | None = None,
+                     **clusterer_args) -> tuple[list[int], float]:
+    """Stream the articles (in the order given) through a fresh clusterer; the story of each, and the seconds
+    spent (embedding included)."""
+    clusterer = OnlineClusterer(model=model, embedder=embedder, **clusterer_args)
+    items = [ClusterInput(id=a.id, title=a.title, text=a.text, published=a.published, source=a.source,
+                          embedding=None if embeddings is None else embeddings[i]) for i, a in enumerate(articles)]
+    total = len(items)
+    started = time.perf_counter()
+    assignments = clusterer.add_many(items, progress=(lambda done: progress(done, total)) if progress else None)
+    elapsed = time.perf_counter() - started
+    # A story merged later keeps resolving: score the final grouping.
+    return [clusterer.resolve(a.story_id) for a in assignments], elapsed
+
+
+def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
+                      embeddings=None, progress: Callable[[int, int], None] | None = None, **clusterer_args) -> dict:
+    stories, elapsed = cluster_articles(articles, model=model, embedder=embedder, embeddings=embeddings,
+                                        progress=progress, **clusterer_args)
+    result = score_clustering([a.event for a in articles], stories)
+    result = {k: round(v, 4) for k, v in result.items()}
+    result.update({"articles": len(articles), "events": len({a.event for a in articles}),
+                   "stories": len(set(stories)), "seconds": round(elapsed, 2),
+                   "articles_per_s": round(len(articles) / elapsed, 1) if elapsed > 0 else 0.0})
+    return result
+
+
+def evaluate_clustering(path: Path, progress: Callable[[int, int], None] | None = None, model: PairModel | None = None,
+                        embedder=None) -> dict:
+    """Stream a JSONL file (fields id, title, text, event; optional published, source, url — the event label
+    and the url are never shown to the clusterer) in published order where present, file order otherwise.
+    Returns b3_precision, b3_recall, b3_f1, ari, v_measure, articles_per_s and counts."""
+    articles = stream_order(list(iter_jsonl(Path(path))))
+    return evaluate_articles(articles, model=model, embedder=embedder, progress=progress)
+
+
+def neus_to_jsonl(source_path: Path, out_path: Path, seed: int = 0) -> int:
+    """NeuS story lines → a clustering JSONL: each line's three articles share event = line number, all
+    articles shuffled together (empty texts kept with their title). Returns the number of articles."""
+    articles = neus_articles(Path(source_path), seed=None)
+    random.Random(seed).shuffle(articles)
+    write_jsonl(articles, Path(out_path))
+    return len(articles)

@@ -1,0 +1,131 @@
+"""The learned models of the grouping, plain numpy at run time.
+
+- join: P(article belongs to candidate story | article-story features);
+- merge: P(two stories report one event | story-story features), asked after each article about the story
+  it went to and the other candidates it came close to.
+
+Weights live in `model.json` beside this file (written by `python -m newsdesk.cluster.train`). Time and source
+cannot be learned from the training sets (neither carries them), so they enter as hand-set priors on the join
+logit: a decay per day beyond a grace period, and a bonus for an article from a source that wrote in the story
+within the last two hours.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from newsdesk.cluster.features import FEATURES, STORY_FEATURES
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("newsdesk.cluster") / "model.json"))
+
+
+@dataclass
+class Scorer:
+    """Standardisation then dense layers (ReLU between them); one output logit."""
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: list[tuple[np.ndarray, np.ndarray]]
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        h = (np.atleast_2d(X) - self.mean) / self.scale
+        for i, (W, b) in enumerate(self.layers):
+            h = h @ W + b
+            if i < len(self.layers) - 1:
+                h = np.maximum(h, 0.0)
+        return h[:, 0]
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "layers": [{"W": W.tolist(), "b": b.tolist()} for W, b in self.layers]}
+
+    @classmethod
+    def from_dict(cls, d: dict, expected: tuple[str, ...]) -> "Scorer":
+        features = tuple(d["features"])
+        if features != expected:
+            raise ValueError(f"model features {features} do not match the code's {expected}; retrain the model")
+        return cls(features=features, mean=np.asarray(d["mean"], dtype=np.float64),
+                   scale=np.asarray(d["scale"], dtype=np.float64),
+                   layers=[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
+                           for layer in d["layers"]])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+@dataclass
+class PairModel:
+    join: Scorer
+    merge: Scorer | None = None
+    threshold: float = 0.5            # join the best story when its probability reaches this
+    merge_threshold: float = 0.5      # merge two stories when the merge model's probability reaches this
+    confident: float = 0.0            # a join below this probability stays out of the story's profile
+    merge_floor: float = 0.1          # stories the article scored at least this are checked for a merge
+    decay_per_day: float = 0.5        # join logit lost per day past the grace period
+    grace_days: float = 1.0
+    same_source_bonus: float = 0.5
+    info: dict = field(default_factory=dict)
+
+    def logits(self, X: np.ndarray, P: np.ndarray | None = None) -> np.ndarray:
+        z = self.join.logits(X)
+        if P is not None and len(P):
+            gap, same_source, dated = P[:, 0], P[:, 1], P[:, 2]
+            z = z - dated * self.decay_per_day * np.maximum(gap - self.grace_days, 0.0)
+            z = z + same_source * self.same_source_bonus
+        return z
+
+    def score(self, X: np.ndarray, P: np.ndarray | None = None) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0)
+        return _sigmoid(self.logits(X, P))
+
+    def merge_score(self, x: np.ndarray) -> float:
+        if self.merge is None:
+            return 0.0
+        return float(_sigmoid(self.merge.logits(x))[0])
+
+    def to_dict(self) -> dict:
+        return {"join": self.join.to_dict(), "merge": self.merge.to_dict() if self.merge else None,
+                "threshold": self.threshold, "merge_threshold": self.merge_threshold,
+                "merge_floor": self.merge_floor, "confident": self.confident, "decay_per_day": self.decay_per_day,
+                "grace_days": self.grace_days, "same_source_bonus": self.same_source_bonus, "info": self.info}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PairModel":
+        return cls(join=Scorer.from_dict(d["join"], FEATURES),
+                   merge=Scorer.from_dict(d["merge"], STORY_FEATURES) if d.get("merge") else None,
+                   threshold=d.get("threshold", 0.5), merge_threshold=d.get("merge_threshold", 0.5),
+                   merge_floor=d.get("merge_floor", 0.1), confident=d.get("confident", 0.0), decay_per_day=d.get("decay_per_day", 0.5),
+                   grace_days=d.get("grace_days", 1.0), same_source_bonus=d.get("same_source_bonus", 0.5),
+                   info=d.get("info", {}))
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict()) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "PairModel":
+        path = Path(path) if path else default_model_path()
+        if not path.exists():
+            if path == default_model_path():
+                return cls.fallback()
+            raise FileNotFoundError(path)
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def fallback(cls) -> "PairModel":
+        """A hand-set join model on embedding and TF-IDF cosine, used only when no trained weights ship."""
+        n = len(FEATURES)
+        W = np.zeros((n, 1))
+        W[FEATURES.index("emb_centroid"), 0] = 12.0
+        W[FEATURES.index("tfidf"), 0] = 8.0
+        W[FEATURES.index("ent_cover"), 0] = 2.0
+        join = Scorer(features=FEATURES, mean=np.zeros(n), scale=np.ones(n), layers=[(W, np.array([-10.5]))])
+        return cls(join=join, merge=None, threshold=0.5, info={"kind": "fallback"})

@@ -1,0 +1,379 @@
+"""Online grouping: each article joins the best recent story when the pair model accepts it, else starts one.
+
+Candidates come from approximate nearest neighbours over the vectors of recent articles (hnswlib HNSW, one
+index per time bucket, buckets older than the window dropped), so the work per article depends on how many
+articles the window holds and never on how many stories the desk has ever seen. Stories whose last article is
+older than the window leave the state.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
+from newsdesk.cluster.model import PairModel
+from newsdesk.cluster.text import Analysed, analyse, lead
+
+try:
+    import hnswlib
+except ImportError:  # pragma: no cover - without it each bucket is searched exactly with numpy
+    hnswlib = None
+
+
+@dataclass
+class ClusterInput:
+    id: str | int
+    title: str
+    text: str
+    published: datetime | None = None
+    source: str | None = None
+    embedding: np.ndarray | None = None     # title+lead vector; computed in batches when None
+
+
+@dataclass
+class Assignment:
+    story_id: int                 # the article's story after this add (the survivor when stories merged)
+    created: bool                 # the article started a new story
+    score: float                  # the pair model's probability for the story it joined (0 when created)
+    merged_into: int | None = None  # set when this add merged stories: the surviving story (= story_id)
+    merged: tuple[int, ...] = ()    # stories this add redirected to story_id
+    candidates: int = 0             # stories scored for this article
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float32).tobytes()).decode("ascii")
+
+
+def _unb64(s: str, dim: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(s), dtype=np.float32).reshape(-1, dim).copy()
+
+
+class _Bucket:
+    """The article vectors of one time bucket, searchable by cosine (HNSW; exact while the bucket is small)."""
+
+    EXACT_BELOW = 256
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.keys: list[int] = []
+        self.vectors: list[np.ndarray] = []
+        self.index = None
+        self._matrix: np.ndarray | None = None
+
+    def _grow_index(self) -> None:
+        if self.index is None:
+            self.index = hnswlib.Index(space="ip", dim=self.dim)
+            self.index.init_index(max_elements=1024, ef_construction=100, M=16)
+            self.index.add_items(np.stack(self.vectors), np.asarray(self.keys))
+        elif self.index.get_current_count() >= self.index.get_max_elements():
+            self.index.resize_index(2 * self.index.get_max_elements())
+
+    def add(self, key: int, vector: np.ndarray) -> None:
+        vector = vector.astype(np.float32)
+        self.keys.append(key)
+        self.vectors.append(vector)
+        self._matrix = None
+        if hnswlib is not None and len(self.keys) >= self.EXACT_BELOW:
+            if self.index is None:
+                self._grow_index()
+            else:
+                self._grow_index()
+                self.index.add_items(vector[None, :], np.asarray([key]))
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not self.keys:
+            return []
+        k = min(k, len(self.keys))
+        if self.index is not None:
+            self.index.set_ef(max(64, k))
+            labels, distances = self.index.knn_query(vector.astype(np.float32)[None, :], k=k)
+            return [(int(key), 1.0 - float(d)) for key, d in zip(labels[0], distances[0])]
+        if self._matrix is None:
+            self._matrix = np.stack(self.vectors)
+        sims = self._matrix @ vector.astype(np.float32)
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        top = top[np.argsort(-sims[top])]
+        return [(self.keys[i], float(sims[i])) for i in top]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class OnlineClusterer:
+    MERGE_CHECKS = 3
+    merge_hook: Callable[[Story, Story, np.ndarray], bool | None] | None = None   # training looks in here
+
+    def __init__(self, model: PairModel | None = None, window: timedelta = timedelta(days=3),
+                 embedder=None, neighbours: int = 40, max_candidates: int = 20,
+                 bucket: timedelta = timedelta(hours=12), dim: int | None = None) -> None:
+        self.model = model or PairModel.load()
+        self.window = window
+        self.bucket = bucket
+        self.neighbours = neighbours
+        self.max_candidates = max_candidates
+        self._embedder = embedder
+        self.dim = dim
+        self.vocab = Vocabulary()
+        self.stories: dict[int, Story] = {}          # active stories (last article within the window)
+        self.redirects: dict[int, int] = {}           # merged story → the story it went into
+        self.buckets: dict[int | None, _Bucket] = {}  # bucket number (None: undated articles) → vectors
+        self.article_story: dict[int, int] = {}       # article key (in a live bucket) → story at insertion
+        self.next_story = 1
+        self.next_key = 1
+        self.latest: datetime | None = None
+        self.added = 0
+
+    # -- embedding ---------------------------------------------------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from newsdesk.embed import get_embedder
+            self._embedder = get_embedder()
+        return self._embedder
+
+    def embed(self, items: list[ClusterInput]) -> None:
+        missing = [it for it in items if it.embedding is None]
+        if missing:
+            vectors = self.embedder.encode([lead(it.title, it.text) for it in missing])
+            for it, v in zip(missing, vectors):
+                it.embedding = np.asarray(v, dtype=np.float32)
+
+    # -- stories -----------------------------------------------------------------------------------------
+    def resolve(self, story_id: int) -> int:
+        seen = 0
+        while story_id in self.redirects and seen < 10_000:
+            story_id = self.redirects[story_id]
+            seen += 1
+        return story_id
+
+    def _bucket_of(self, t: datetime | None) -> int | None:
+        if t is None:
+            return None
+        return math.floor(t.timestamp() / self.bucket.total_seconds())
+
+    def _in_window(self, t: datetime | None, story: Story) -> bool:
+        if t is None or story.last is None:
+            return True
+        return (story.first or story.last) - self.window <= t <= story.last + self.window
+
+    def _evict(self) -> None:
+        if self.latest is None:
+            return
+        horizon = self.latest - self.window
+        for sid in [sid for sid, s in self.stories.items() if s.last is not None and s.last < horizon]:
+            del self.stories[sid]
+        oldest = self._bucket_of(horizon - self.bucket)
+        for b in [b for b in self.buckets if b is not None and b < oldest]:
+            for key in self.buckets[b].keys:
+                self.article_story.pop(key, None)
+            del self.buckets[b]
+        live = set(self.stories)
+        self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
+
+    def _near_stories(self, vector: np.ndarray, t: datetime | None, exclude: int | None = None) -> list[Story]:
+        """Active stories in the time window whose articles are nearest the vector, nearest first."""
+        if t is None:
+            keys = list(self.buckets)
+        else:
+            lo, hi = self._bucket_of(t - self.window), self._bucket_of(t + self.window)
+            keys = [b for b in self.buckets if b is None or lo <= b <= hi]
+        hits: dict[int, float] = {}
+        for b in keys:
+            for key, sim in self.buckets[b].search(vector, self.neighbours):
+                sid = self.article_story.get(key)
+                if sid is None:
+                    continue
+                sid = self.resolve(sid)
+                if sid != exclude and sid in self.stories and sim > hits.get(sid, -2.0):
+                    hits[sid] = sim
+        ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)
+        stories = [self.stories[sid] for sid, _ in ranked if self._in_window(t, self.stories[sid])]
+        return stories[: self.max_candidates]
+
+    def _candidates(self, rep: ArticleRep) -> list[Story]:
+        return self._near_stories(rep.embedding, rep.published)
+
+    def represent(self, item: ClusterInput, analysed: Analysed | None = None) -> ArticleRep:
+        vector = np.asarray(item.embedding, dtype=np.float32)
+        if self.dim is None:
+            self.dim = int(vector.shape[0])
+        norm = float(np.linalg.norm(vector))
+        if norm:
+            vector = vector / norm
+        rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
+                         published=_utc(item.published), source=item.source)
+        self.next_key += 1
+        return rep
+
+    def score_candidates(self, rep: ArticleRep) -> tuple[list[Story], np.ndarray, np.ndarray, np.ndarray]:
+        stories = self._candidates(rep)
+        X, P = pair_features(rep, stories, self.vocab)
+        probs = self.model.score(X, P) if stories else np.zeros(0)
+        return stories, X, P, probs
+
+    def add(self, item: ClusterInput) -> Assignment:
+        if item.embedding is None:
+            self.embed([item])
+        rep = self.represent(item)
+        stories, X, _, probs = self.score_candidates(rep)
+        return self._place(rep, stories, X, probs)
+
+    def add_many(self, items: Iterable[ClusterInput], batch: int = 64,
+                 progress: Callable[[int], None] | None = None) -> list[Assignment]:
+        items = list(items)
+        out: list[Assignment] = []
+        for start in range(0, len(items), batch):
+            chunk = items[start:start + batch]
+            self.embed(chunk)
+            for it in chunk:
+                out.append(self.add(it))
+            if progress:
+                progress(len(out))
+        return out
+
+    def choose(self, stories: list[Story], probs: np.ndarray) -> tuple[int | None, float]:
+        """The index of the best candidate if the join model accepts it, else None (a new story)."""
+        if len(stories) and float(probs.max()) >= self.model.threshold:
+            best = int(np.argmax(probs))
+            return best, float(probs[best])
+        return None, 0.0
+
+    def merge_checks(self, story: Story) -> tuple[Story, list[int]]:
+        """Ask the merge model about the story an article just went to and the stories nearest its centroid
+        (found through the same article index); merge those it accepts. Returns the surviving story and the ids
+        redirected to it."""
+        merged: list[int] = []
+        if self.model.merge is None and self.merge_hook is None:
+            return story, merged
+        others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
+        for other in others[: self.MERGE_CHECKS]:
+            if other.id not in self.stories or other.id == story.id:
+                continue
+            x = story_pair_features(story, other, self.vocab)
+            decision = self.merge_hook(story, other, x) if self.merge_hook else None
+            if decision is None:
+                decision = self.model.merge_score(x) >= self.model.merge_threshold
+            if decision:
+                survivor = self._merge(story, other)
+                merged.append(story.id if survivor is other else other.id)
+                story = survivor
+        return story, merged
+
+    def _place(self, rep: ArticleRep, stories: list[Story], X: np.ndarray, probs: np.ndarray) -> Assignment:
+        best, score = self.choose(stories, probs)
+        target = stories[best] if best is not None else None
+        story = self.commit(rep, target, X[best] if best is not None else None,
+                            tentative=best is not None and score < self.model.confident)
+        story, merged = self.merge_checks(story)
+        return Assignment(story_id=story.id, created=target is None, score=score,
+                          merged_into=story.id if merged else None, merged=tuple(merged), candidates=len(stories))
+
+    def commit(self, rep: ArticleRep, story: Story | None, features: np.ndarray | None = None,
+               tentative: bool = False) -> Story:
+        """Put the article into `story` (a new story when None; `features` its pair features) and index it;
+        a tentative member is counted in the story but neither profiled nor indexed."""
+        if story is not None and features is not None:
+            rep.join_features = (float(features[1]), float(features[5]), float(features[15]))
+        if story is None:
+            story = Story(id=self.next_story, dim=len(rep.embedding))
+            self.next_story += 1
+            self.stories[story.id] = story
+        self.vocab.add(list(rep.tf) + ["@" + e for e in rep.analysed.entities])
+        if tentative and story.size:
+            story.add_tentative(rep)
+        else:
+            story.add(rep, self.vocab)
+            self._index(rep, story.id)
+        self.added += 1
+        if rep.published is not None and (self.latest is None or rep.published > self.latest):
+            advanced = self.latest is None or self._bucket_of(rep.published) != self._bucket_of(self.latest)
+            self.latest = rep.published
+            if advanced:
+                self._evict()
+        return story
+
+    def _merge(self, a: Story, b: Story) -> Story:
+        """The older story (smaller id) survives and keeps its id; the other redirects to it."""
+        keep, gone = (a, b) if a.id < b.id else (b, a)
+        keep.absorb(gone, self.vocab)
+        del self.stories[gone.id]
+        self.redirects[gone.id] = keep.id
+        return keep
+
+    def _index(self, rep: ArticleRep, story_id: int) -> None:
+        b = self._bucket_of(rep.published)
+        bucket = self.buckets.get(b)
+        if bucket is None:
+            bucket = self.buckets[b] = _Bucket(len(rep.embedding))
+        bucket.add(rep.key, rep.embedding)
+        self.article_story[rep.key] = story_id
+
+    # -- persistence -------------------------------------------------------------------------------------
+    def to_state(self) -> dict:
+        """Everything needed to go on grouping where this clusterer stands, as JSON-able data."""
+        dim = self.dim or 0
+
+        def story_state(s: Story) -> dict:
+            return {"id": s.id, "size": s.size, "emb_sum": s.emb_sum.tolist(), "members": _b64(np.stack(s.members)),
+                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative, "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
+                    "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
+                    "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
+                    "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()}}
+
+        return {"version": 1, "dim": dim, "window_s": self.window.total_seconds(),
+                "bucket_s": self.bucket.total_seconds(), "vocab": self.vocab.to_state(),
+                "stories": [story_state(s) for s in self.stories.values()],
+                "redirects": [[k, v] for k, v in self.redirects.items()],
+                "buckets": [{"bucket": b, "keys": bk.keys,
+                             "stories": [self.article_story.get(k, 0) for k in bk.keys],
+                             "vectors": _b64(np.stack(bk.vectors)) if bk.vectors else ""}
+                            for b, bk in self.buckets.items()],
+                "next_story": self.next_story, "next_key": self.next_key,
+                "latest": self.latest.isoformat() if self.latest else None, "added": self.added}
+
+    @classmethod
+    def from_state(cls, state: dict, model: PairModel | None = None, embedder=None, **kwargs) -> "OnlineClusterer":
+        c = cls(model=model, embedder=embedder, window=timedelta(seconds=state["window_s"]),
+                bucket=timedelta(seconds=state["bucket_s"]), dim=state["dim"] or None, **kwargs)
+        dim = state["dim"]
+        c.vocab = Vocabulary.from_state(state["vocab"])
+        parse = lambda v: datetime.fromisoformat(v) if v else None  # noqa: E731
+        for d in state["stories"]:
+            s = Story(id=d["id"], dim=dim, size=d["size"], emb_sum=np.asarray(d["emb_sum"], dtype=np.float64),
+                      members=list(_unb64(d["members"], dim)), member_tfs=d["member_tfs"], join_sums=d["join_sums"], joins=d["joins"], tentative=d["tentative"], member_ents=d["member_ents"], words=d["words"],
+                      terms=d["terms"], title_terms=d["title_terms"], entities=Counter(d["entities"]), numbers=Counter(d["numbers"]),
+                      first=parse(d["first"]), last=parse(d["last"]),
+                      sources={k: parse(v) for k, v in d["sources"].items()})
+            s.refresh_norms(c.vocab)
+            c.stories[s.id] = s
+        c.redirects = {int(k): int(v) for k, v in state["redirects"]}
+        for bd in state["buckets"]:
+            bucket = _Bucket(dim)
+            vectors = _unb64(bd["vectors"], dim) if bd["vectors"] else np.zeros((0, dim), np.float32)
+            for key, sid, vec in zip(bd["keys"], bd["stories"], vectors):
+                bucket.add(int(key), vec)
+                c.article_story[int(key)] = int(sid)
+            c.buckets[bd["bucket"]] = bucket
+        c.next_story, c.next_key = state["next_story"], state["next_key"]
+        c.latest = parse(state["latest"])
+        c.added = state.get("added", 0)
+        return c
+
+    snapshot = to_state
+
+    @classmethod
+    def restore(cls, state: dict, **kwargs) -> "OnlineClusterer":
+        return cls.from_state(state, **kwargs)

@@ -1,0 +1,298 @@
+"""Train the pair model of the online grouping.
+
+    python -m newsdesk.cluster.train --neus TRAIN.source --ecb ecbplus-dev.jsonl --out model.json
+
+1. Streams: NeuS train story lines shuffled together in chunks the size of the validation split (~300
+   stories each), and the ECB+ articles in file order.
+2. Pairs: each stream runs through the online clusterer with the gold grouping forced (teacher forcing); for
+   every article, the candidate stories the index retrieves are featurised and labelled by whether they are
+   the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
+   candidate sets it will see.
+3. Model: a small MLP (or logistic regression) on standardised features, streams weighted so that each data
+   set counts alike; exported as plain weights.
+4. Decision: the accept threshold (and the merge threshold) chosen by running the real online clustering over
+   the training streams and maximising the mean B-cubed F1 across data sets.
+Needs scikit-learn at training time only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from newsdesk.cluster.data import LabelledArticle, iter_jsonl, read_neus, stream_order
+from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
+from newsdesk.cluster.metrics import bcubed
+from newsdesk.cluster.model import PairModel, Scorer
+from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+from newsdesk.cluster.text import lead
+
+
+@dataclass
+class Stream:
+    name: str
+    dataset: str
+    articles: list[LabelledArticle]
+    embeddings: np.ndarray
+
+
+def neus_streams(path: Path, stories_per_stream: int = 300, seed: int = 0) -> list[tuple[str, list[LabelledArticle]]]:
+    lines = read_neus(path)
+    order = list(range(len(lines)))
+    rng = random.Random(seed)
+    rng.shuffle(order)
+    out = []
+    for c, start in enumerate(range(0, len(order), stories_per_stream)):
+        chunk = order[start:start + stories_per_stream]
+        if len(chunk) < stories_per_stream // 2:
+            break
+        arts = [LabelledArticle(id=f"{n}-{k}", title=t, text=x, event=f"neus{n}")
+                for n in chunk for k, (t, x) in enumerate(lines[n])]
+        rng.shuffle(arts)
+        out.append((f"neus-{c}", arts))
+    return out
+
+
+def ecb_topic(event: str) -> str:
+    return event.replace("ecbplus", "").replace("ecb", "")
+
+
+def ecb_stream(path: Path, topics: set[str] | None = None) -> list[LabelledArticle]:
+    arts = stream_order(list(iter_jsonl(path)))
+    if topics is not None:
+        arts = [a for a in arts if ecb_topic(a.event) in topics]
+    return arts
+
+
+def embed_articles(articles: list[LabelledArticle], embedder, cache_dir: Path | None = None) -> np.ndarray:
+    texts = [lead(a.title, a.text) for a in articles]
+    path = None
+    if cache_dir is not None:
+        digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
+        path = Path(cache_dir) / f"emb-{digest}.npy"
+        if path.exists():
+            return np.load(path)
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    return vectors
+
+
+def _inputs(stream: Stream) -> list[ClusterInput]:
+    return [ClusterInput(id=a.id, title=a.title, text=a.text, published=a.published, source=a.source, embedding=v)
+            for a, v in zip(stream.articles, stream.embeddings)]
+
+
+class _Run:
+    """A stream going through a clusterer while the gold events of every story are tracked, recording the
+    join pairs and merge pairs it meets."""
+
+    def __init__(self, stream: Stream, model: PairModel, teacher_join: bool, oracle_merge: bool) -> None:
+        self.stream = stream
+        self.clusterer = OnlineClusterer(model=model, embedder=None)
+        self.teacher_join = teacher_join
+        self.oracle_merge = oracle_merge
+        self.events: dict[int, Counter] = {}
+        self.story_of_event: dict[str, int] = {}
+        self.join_rows: list[np.ndarray] = []
+        self.join_labels: list[int] = []
+        self.merge_rows: list[np.ndarray] = []
+        self.merge_labels: list[int] = []
+        self.clusterer.merge_hook = self._hook
+
+    def _majority(self, story_id: int) -> str | None:
+        counts = self.events.get(story_id)
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _hook(self, story, other, x) -> bool | None:
+        label = int(self._majority(story.id) == self._majority(other.id))
+        self.merge_rows.append(x)
+        self.merge_labels.append(label)
+        if self.oracle_merge or self.clusterer.model.merge is None:
+            return bool(label)
+        return None
+
+    def run(self) -> "_Run":
+        c = self.clusterer
+        for art, item in zip(self.stream.articles, _inputs(self.stream)):
+            rep = c.represent(item)
+            stories = c._candidates(rep)
+            X, P = pair_features(rep, stories, c.vocab)
+            probs = c.model.score(X, P)
+            for s, x in zip(stories, X):
+                self.join_rows.append(x)
+                self.join_labels.append(int(self._majority(s.id) == art.event))
+            feats = None
+            if self.teacher_join:
+                sid = self.story_of_event.get(art.event)
+                target = c.stories.get(c.resolve(sid)) if sid is not None else None
+                if target is not None:
+                    feats = next((x for s, x in zip(stories, X) if s.id == target.id), None)
+            else:
+                best, _ = c.choose(stories, probs)
+                target = stories[best] if best is not None else None
+                feats = X[best] if best is not None else None
+            story = c.commit(rep, target, feats)
+            self.events.setdefault(story.id, Counter())[art.event] += 1
+            self.story_of_event[art.event] = story.id
+            if not self.teacher_join:
+                _, merged = c.merge_checks(story)
+                for gone in merged:
+                    keep = c.resolve(gone)
+                    self.events.setdefault(keep, Counter()).update(self.events.pop(gone, Counter()))
+        return self
+
+
+def fit(X: np.ndarray, y: np.ndarray, weights: np.ndarray, names: tuple[str, ...], kind: str = "mlp",
+        hidden: int = 16, seed: int = 0) -> Scorer:
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    Z = (X - mean) / scale
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=1.0, max_iter=3000)
+        clf.fit(Z, y, sample_weight=weights)
+        layers = [(clf.coef_.T.copy(), clf.intercept_.copy())]
+    else:
+        from sklearn.neural_network import MLPClassifier
+
+        # MLPClassifier takes no sample weights: resample by weight instead.
+        rng = np.random.default_rng(seed)
+        idx = rng.choice(len(Z), size=len(Z), replace=True, p=weights / weights.sum())
+        clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, max_iter=500, early_stopping=True,
+                            random_state=seed)
+        clf.fit(Z[idx], y[idx])
+        layers = [(W.copy(), b.copy()) for W, b in zip(clf.coefs_, clf.intercepts_)]
+    return Scorer(features=names, mean=mean, scale=scale, layers=layers)
+
+
+def run_stream(stream: Stream, model: PairModel) -> float:
+    clusterer = OnlineClusterer(model=model, embedder=None)
+    assignments = clusterer.add_many(_inputs(stream))
+    predicted = [clusterer.resolve(a.story_id) for a in assignments]
+    return bcubed([a.event for a in stream.articles], predicted)[2]
+
+
+def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresholds=None, log=print) -> dict:
+    """Set the join and merge thresholds that maximise the mean over data sets of the mean B-cubed F1 over each
+    data set's streams."""
+    thresholds = thresholds or [0.3, 0.4, 0.5, 0.6, 0.7]
+    merge_thresholds = merge_thresholds or ([0.5, 0.7, 0.85, 1.01] if model.merge is not None else [1.01])
+    best = None
+    table = []
+    for mt in merge_thresholds:
+        for th in thresholds:
+            model.threshold, model.merge_threshold = th, mt
+            per_set: dict[str, list[float]] = {}
+            for s in streams:
+                per_set.setdefault(s.dataset, []).append(run_stream(s, model))
+            score = float(np.mean([np.mean(v) for v in per_set.values()]))
+            means = {k: round(float(np.mean(v)), 4) for k, v in per_set.items()}
+            table.append({"threshold": th, "merge_threshold": mt, "score": round(score, 4), **means})
+            log(f"  join {th:.2f} merge {mt:.2f}: {means} mean {score:.4f}")
+            if best is None or score > best[0]:
+                best = (score, th, mt)
+    model.threshold, model.merge_threshold = best[1], best[2]
+    return {"score": best[0], "threshold": best[1], "merge_threshold": best[2], "grid": table}
+
+
+def train(streams: list[Stream], kind: str = "mlp", hidden: int = 16, merge: bool = True, tune_streams=None,
+          thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), log=print) -> PairModel:
+    """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
+    pairs met while the join model runs at several thresholds (oracle merges, then its own)."""
+    started = time.perf_counter()
+    per_set: dict[str, int] = {}
+    for s in streams:
+        per_set[s.dataset] = per_set.get(s.dataset, 0) + len(s.articles)
+
+    def weights(s: Stream, n: int) -> np.ndarray:
+        return np.full(n, 1.0 / max(per_set[s.dataset], 1))    # each data set weighs the same in total
+
+    def gather(runs: list[_Run], what: str):
+        rows = [np.asarray(getattr(r, what + "_rows")).reshape(-1, len(FEATURES if what == "join" else STORY_FEATURES))
+                for r in runs]
+        labels = [np.asarray(getattr(r, what + "_labels")) for r in runs]
+        w = [weights(r.stream, len(lab)) for r, lab in zip(runs, labels)]
+        return np.concatenate(rows), np.concatenate(labels), np.concatenate(w)
+
+    runs = [_Run(s, PairModel.fallback(), teacher_join=True, oracle_merge=True).run() for s in streams]
+    X, y, w = gather(runs, "join")
+    log(f"teacher-forced join pairs: {len(y)} ({int(y.sum())} positive)  {time.perf_counter() - started:.0f}s")
+    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden), threshold=0.5)
+    runs = [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
+    X2, y2, w2 = gather(runs, "join")
+    log(f"own-decision join pairs: {len(y2)} ({int(y2.sum())} positive)  {time.perf_counter() - started:.0f}s")
+    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden)
+    if merge:
+        merge_runs = []
+        for th in merge_join_thresholds:
+            model.threshold = th
+            merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
+        Xm, ym, wm = gather(merge_runs, "merge")
+        log(f"merge pairs: {len(ym)} ({int(ym.sum())} positive)  {time.perf_counter() - started:.0f}s")
+        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden)
+        model.merge_threshold = 0.5
+        merge_runs = []
+        for th in merge_join_thresholds:
+            model.threshold = th
+            merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=False).run() for s in streams]
+        Xm2, ym2, wm2 = gather(merge_runs, "merge")
+        log(f"own-decision merge pairs: {len(ym2)} ({int(ym2.sum())} positive)  {time.perf_counter() - started:.0f}s")
+        model.merge = fit(np.concatenate([Xm, Xm2]), np.concatenate([ym, ym2]), np.concatenate([wm, wm2]),
+                          STORY_FEATURES, kind, hidden)
+    tuned = tune(model, tune_streams or streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log)
+    model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "merge": merge,
+                       "tuned_score": round(tuned["score"], 4), "join_pairs": int(len(y)),
+                       "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
+    return model
+
+
+def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
+                  ecb_topics: set[str] | None = None, stories_per_stream: int = 300) -> list[Stream]:
+    streams = []
+    if neus:
+        for name, arts in neus_streams(neus, stories_per_stream):
+            streams.append(Stream(name, "neus", arts, embed_articles(arts, embedder, cache_dir)))
+    if ecb:
+        arts = ecb_stream(ecb, ecb_topics)
+        streams.append(Stream("ecb", "ecb", arts, embed_articles(arts, embedder, cache_dir)))
+    return streams
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--neus", type=Path, help="NeuS train.source")
+    parser.add_argument("--ecb", type=Path, help="ECB+ JSONL (id, event, title, text)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--kind", choices=("mlp", "logistic"), default="mlp")
+    parser.add_argument("--hidden", type=int, default=16)
+    parser.add_argument("--no-merge", action="store_true")
+    parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
+    parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
+    args = parser.parse_args(argv)
+    if not args.neus and not args.ecb:
+        parser.error("give --neus and/or --ecb")
+    from newsdesk.embed import get_embedder
+
+    topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
+    streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics)
+    model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge)
+    model.save(args.out)
+    print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Story pages: the extractive writer (headline, summary, takeaways, who said what) and its evaluation."""
+
+from newsdesk.synthesize.sentences import Sentence, split_sentences
+from newsdesk.synthesize.writer import (
+    Attributed,
+    StoryArticle,
+    StoryPage,
+    Writer,
+    WriterConfig,
+    write_story,
+)
+
+__all__ = ["Attributed", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig", "split_sentences",
+           "write_story"]

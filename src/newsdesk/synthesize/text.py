@@ -1,0 +1,93 @@
+"""Words of a sentence as the writer compares them: content terms, numbers and proper nouns."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+
+STOPWORDS = frozenset("""
+a about above according across after again against ago all almost also although always am among an and
+another any are around as at be became because become been before being below between both but by can
+could did do does doing done down during each either else even ever every few for from further get gets
+got had has have having he her here hers him himself his how however i if in into is it its itself just
+last least less like many may me might more most mr mrs ms much must my near no nor not now of off on
+once one only onto or other our ours out over own per perhaps rather said same say says she should since
+so some such than that the their them then there these they this those though through thus to told too
+toward under until up upon us very via was we were what when where whether which while who whom whose
+why will with within without would yet you your
+""".split())
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?")
+_CAPITAL = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Za-z'’\-]*[A-Za-z]")
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12",
+                 "hundred": "100", "thousand": "1000", "million": "million", "billion": "billion"}
+_COMMON_CAPS = frozenset("""
+the a an and but he she it they we i in on at for of to this that these those his her its their our there here
+after before when while as if mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january
+february march april june july august september october november december president
+""".split())
+
+
+def stem(word: str) -> str:
+    if len(word) <= 3 or word[0].isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [stem(token) for token in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " "))
+            if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
+
+
+def numbers(text: str) -> set[str]:
+    found = set()
+    for raw in _NUMBER.findall(text):
+        value = raw.strip("$%").replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if value and not ("," not in raw and len(value) == 4 and value[:2] in ("19", "20")):
+            found.add(value)
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _NUMBER_WORDS and word not in ("one",):
+            found.add(_NUMBER_WORDS[word])
+    return found
+
+
+def entities(text: str) -> set[str]:
+    """Capitalised words that do not open the sentence: a cheap stand-in for named entities."""
+    found = set()
+    for match in _CAPITAL.finditer(text):
+        word = match.group(0).lower().replace("’", "'").replace(".", "")
+        if match.start() == 0 or word in _COMMON_CAPS or len(word) < 2:
+            continue
+        found.add(word.removesuffix("'s"))
+    return found
+
+
+def tfidf_vectors(documents: list[list[str]]) -> np.ndarray:
+    """L2-normalised sublinear TF-IDF rows, the documents themselves giving the document frequencies."""
+    vocabulary: dict[str, int] = {}
+    for document in documents:
+        for term in document:
+            vocabulary.setdefault(term, len(vocabulary))
+    matrix = np.zeros((len(documents), max(len(vocabulary), 1)), dtype=np.float32)
+    df = np.zeros(max(len(vocabulary), 1), dtype=np.float32)
+    for row, document in enumerate(documents):
+        for term, count in Counter(document).items():
+            column = vocabulary[term]
+            matrix[row, column] = 1.0 + math.log(count)
+            df[column] += 1
+    idf = np.log((1.0 + len(documents)) / (1.0 + df)) + 1.0
+    matrix *= idf
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-9)

@@ -1,0 +1,462 @@
+"""The extractive story writer: one attributed page from the articles of a story.
+
+Sentences of the independent reports (a reprint only follows its original) are embedded once and scored by a
+linear model of how central each is to the story — against a centroid that weighs every outlet equally, so
+what several outlets say pulls hardest — and of a few marks of a poor summary sentence (a quote, first person,
+an opening pronoun, no final stop). The weights were fitted on NeuS train (`newsdesk.synthesize.tune`). The
+headline is the independent title closest to the story; the summary takes the best sentences up to a word
+budget, skipping any that mostly repeat what it already says; the takeaways take the next best that say
+something new; every sentence shown lists the other outlets that report the same thing."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import numpy as np
+
+from newsdesk.synthesize import text as textutil
+from newsdesk.synthesize.sentences import MAX_WORDS as MAX_SENTENCE_WORDS
+from newsdesk.synthesize.sentences import split_sentences, word_count
+
+log = logging.getLogger(__name__)
+
+ArticleId = int | str
+
+
+@dataclass
+class StoryArticle:
+    id: ArticleId
+    outlet: str
+    title: str
+    text: str
+    published: datetime | None = None
+    url: str | None = None
+    is_reprint: bool = False
+    original_id: ArticleId | None = None
+
+
+@dataclass
+class Attributed:
+    text: str
+    article_id: ArticleId
+    outlet: str
+    also: list[tuple[ArticleId, str]] = field(default_factory=list)  # other outlets that report the same
+
+
+@dataclass
+class StoryPage:
+    headline: str
+    headline_article_id: ArticleId | None
+    summary: list[Attributed]
+    takeaways: list[Attributed]
+    unique: dict[str, list[Attributed]]       # outlet -> what only that outlet reports
+    first_published: datetime | None
+    last_updated: datetime | None
+    timeline: list[tuple[datetime, ArticleId, str, str]]
+    independent: list[str]                    # outlets with an independent report, earliest first
+    reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+FEATURES = ("centrality", "agreement", "agreement_max", "title", "lexical", "lexical_agreement", "lead",
+            "first", "length", "quote", "first_person", "question", "unfinished", "numbers", "pronoun")
+
+# Coordinate ascent on mean ROUGE-1 + ROUGE-2 + ROUGE-L over NeuS train (2,452 stories), see tune.py.
+DEFAULT_WEIGHTS = {"lexical": 1.0, "centrality": 0.6, "agreement_max": 0.05, "quote": -0.05,
+                   "first_person": -0.125, "unfinished": -0.125, "pronoun": -0.125}
+
+
+@dataclass
+class WriterConfig:
+    summary_words: int = 75          # the summary never exceeds this many words
+    summary_target: int = 45         # stop adding sentences once the summary has this many
+    summary_sentences: tuple[int, int] = (2, 3)
+    takeaways: tuple[int, int] = (3, 6)
+    takeaway_words: int = 50         # bullets longer than this are used only when there are too few
+    duplicate: float = 0.85          # summary: a sentence this similar to one chosen says the same thing
+    novelty: float = 0.4             # ... and one with less than this share of its content words unsaid,
+    novelty_if_same: float = 0.5     # ... or less than this share when it `says_same` as a chosen sentence
+    takeaway_duplicate: float = 0.72  # takeaways are held apart more strictly (and by `says_same`)
+    same: float = 0.72               # cosine at which another outlet's sentence reports the same
+    same_with_facts: float = 0.55    # ... or this, sharing a number or two names and no clashing number
+    unique_below: float = 0.50       # unique: no sentence or title of another outlet comes this close
+    unique_per_outlet: int = 3
+    order: str = "score"             # summary sentences by "score" or in "source" order (article, position)
+    headline_weights: tuple[float, float, float] = (0.5, 1.0, -0.04)  # embedding, TF-IDF centrality, words
+    max_articles: int = 40           # larger stories: the latest article of each outlet, most recent first
+    max_sentences_per_article: int = 15
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+
+@dataclass
+class Unit:
+    text: str
+    article: int            # index into Analysis.articles
+    position: int           # sentence index in its article; -1 for the title
+    words: int
+    numbers: set[str]
+    entities: set[str]
+    terms: set[str]
+
+
+@dataclass
+class Analysis:
+    """What the writer knows about a story's sentences before it chooses among them."""
+
+    articles: list[StoryArticle]    # chronological
+    sources: list[int]              # indices of the articles whose sentences are used
+    outlet_of: list[str]            # outlet of each article
+    units: list[Unit]               # candidate sentences, then the titles of the source articles
+    vectors: np.ndarray             # (len(units), d) L2-normalised embeddings
+    lexical: np.ndarray             # (len(units), v) L2-normalised TF-IDF
+    sims: np.ndarray                # (len(units), len(units)) embedding cosine
+    sentences: list[int]            # indices into units of the candidate sentences
+    titles: list[int]               # indices into units of the titles
+    features: np.ndarray            # (len(sentences), len(FEATURES))
+    title_features: np.ndarray      # (len(titles), 3): embedding centrality, TF-IDF centrality, words
+
+    def similarity(self, i: int, j: int) -> float:
+        return float(self.sims[i, j])
+
+
+_QUOTE = re.compile(r"[\"“”]")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
+_FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
+_PRONOUN = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|However|Still|Meanwhile|His|Her|"
+                      r"Their|Its|Also|So|Yet|Instead)\b")
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-9)
+
+
+def _chronological(article: StoryArticle) -> tuple:
+    return (article.published is None, article.published.timestamp() if article.published else 0.0,
+            str(article.id))
+
+
+class TfidfEncoder:
+    """Story-local TF-IDF vectors: the fallback when the embedding model is not installed."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return textutil.tfidf_vectors([textutil.terms(t) for t in texts])
+
+
+class CachedEncoder:
+    """Remembers the vectors of recent texts: a story's page is rewritten as articles join, and the sentences
+    already seen need no second pass through the model."""
+
+    def __init__(self, encoder: Encoder, size: int = 20_000) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, np.asarray(self.encoder.encode(missing), dtype=np.float32)):
+                self._cache[text] = vector
+        rows = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            rows.append(self._cache[text])
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+
+
+def default_encoder() -> Encoder:
+    try:
+        from newsdesk.embed import ModelMissing, get_embedder, locate_model_files
+
+        locate_model_files()
+    except (ImportError, ModelMissing) as error:
+        log.warning("story writer falls back to TF-IDF vectors: %s", error)
+        return TfidfEncoder()
+    return get_embedder()
+
+
+class Writer:
+    def __init__(self, config: WriterConfig | None = None, encoder: Encoder | None = None,
+                 cache_size: int = 20_000) -> None:
+        self.config = config or WriterConfig()
+        self._encoder = encoder
+        self._cache_size = cache_size
+        self._cached: CachedEncoder | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._cached is None:
+            self._cached = CachedEncoder(self._encoder or default_encoder(), self._cache_size)
+        return self._cached
+
+    def __call__(self, articles: Sequence[StoryArticle]) -> StoryPage:
+        return self.write(articles)
+
+    # -- analysis --------------------------------------------------------------------------------------------
+
+    def _sources(self, articles: list[StoryArticle]) -> list[int]:
+        sources = [i for i, a in enumerate(articles) if not a.is_reprint] or list(range(len(articles)))
+        if len(sources) <= self.config.max_articles:
+            return sources
+        latest: dict[str, int] = {}
+        for i in sources:  # chronological, so the last one wins
+            latest[articles[i].outlet] = i
+        kept = sorted(latest.values(), reverse=True)[: self.config.max_articles]
+        return sorted(kept)
+
+    def analyse(self, articles: Sequence[StoryArticle]) -> Analysis:
+        articles = sorted(articles, key=_chronological)
+        sources = self._sources(articles)
+        outlet_of = [a.outlet or f"article {a.id}" for a in articles]
+        units: list[Unit] = []
+
+        def unit(text: str, article: int, position: int) -> Unit:
+            return Unit(text, article, position, word_count(text), textutil.numbers(text),
+                        textutil.entities(text), set(textutil.terms(text)))
+
+        for index in sources:
+            found = split_sentences(articles[index].text or "")
+            for sentence in found[: self.config.max_sentences_per_article]:
+                units.append(unit(sentence.text, index, sentence.position))
+        sentences = list(range(len(units)))
+        units.extend(unit((articles[i].title or "").strip(), i, -1) for i in sources)
+        titles = list(range(len(sentences), len(units)))
+        texts = [u.text or "-" for u in units]
+        vectors = _normalise_rows(np.asarray(self.encoder.encode(texts), dtype=np.float32))
+        lexical = textutil.tfidf_vectors([textutil.terms(t) for t in texts])
+        for k, u in enumerate(units):
+            if not u.text:  # an empty title stands for nothing
+                vectors[k] = 0.0
+                lexical[k] = 0.0
+        sims = vectors @ vectors.T
+        analysis = Analysis(articles, sources, outlet_of, units, vectors, lexical, sims, sentences, titles,
+                            np.zeros((len(sentences), len(FEATURES)), dtype=np.float32),
+                            np.zeros((len(titles), 3), dtype=np.float32))
+        self._features(analysis)
+        return analysis
+
+    def _features(self, a: Analysis) -> None:
+        outlets = sorted({a.outlet_of[i] for i in a.sources})
+        members = {o: [k for k, u in enumerate(a.units) if a.outlet_of[u.article] == o and u.text]
+                   for o in outlets}
+
+        def centroid(matrix: np.ndarray) -> np.ndarray:
+            rows = [matrix[m].mean(axis=0) for m in members.values() if m]
+            if not rows:
+                return np.zeros(matrix.shape[1], dtype=np.float32)
+            mean = _normalise_rows(np.stack(rows)).mean(axis=0)
+            return mean / max(float(np.linalg.norm(mean)), 1e-9)
+
+        center, lex_center = centroid(a.vectors), centroid(a.lexical)
+        central = a.vectors @ center
+        lex_central = a.lexical @ lex_center
+        lex_sims = a.lexical[a.sentences] @ a.lexical.T if a.sentences else np.zeros((0, len(a.units)))
+        title_mean = a.vectors[a.titles].mean(axis=0) if a.titles else np.zeros(a.vectors.shape[1])
+        for row, k in enumerate(a.sentences):
+            u = a.units[k]
+            others = [members[o] for o in outlets if o != a.outlet_of[u.article] and members[o]]
+            if others:
+                best = np.array([a.sims[k, m].max() for m in others])
+                lex_best = np.array([lex_sims[row, m].max() for m in others])
+                agreement, agreement_max, lexical_agreement = best.mean(), best.max(), lex_best.mean()
+            else:
+                agreement = agreement_max = central[k]
+                lexical_agreement = lex_central[k]
+            a.features[row] = (
+                central[k], agreement, agreement_max, float(title_mean @ a.vectors[k]), lex_central[k],
+                lexical_agreement,
+                1.0 / (1.0 + u.position),
+                u.position == 0,
+                min(u.words, 40) / 40.0,
+                bool(_QUOTE.search(u.text)),
+                bool(_FIRST_PERSON.search(u.text)),
+                u.text.rstrip("\"'”’").endswith("?"),
+                not _FINISHED.search(u.text),
+                bool(u.numbers),
+                bool(_PRONOUN.match(u.text)),
+            )
+        for row, k in enumerate(a.titles):
+            a.title_features[row] = (central[k], lex_central[k], a.units[k].words)
+
+    def scores(self, analysis: Analysis) -> np.ndarray:
+        weights = np.array([self.config.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
+        return analysis.features @ weights
+
+    # -- who says the same -----------------------------------------------------------------------------------
+
+    def says_same(self, analysis: Analysis, i: int, j: int) -> bool:
+        similarity = analysis.similarity(i, j)
+        if similarity >= self.config.same:
+            return True
+        if similarity < self.config.same_with_facts:
+            return False
+        a, b = analysis.units[i], analysis.units[j]
+        if a.numbers and b.numbers and not (a.numbers & b.numbers):
+            return False
+        return bool(a.numbers & b.numbers) or len(a.entities & b.entities) >= 2
+
+    def also(self, analysis: Analysis, k: int) -> list[tuple[ArticleId, str]]:
+        """Other outlets with an independent report whose sentence or title says what unit k says."""
+        own = analysis.outlet_of[analysis.units[k].article]
+        best: dict[str, tuple[float, int]] = {}
+        for j, other in enumerate(analysis.units):
+            outlet = analysis.outlet_of[other.article]
+            if outlet == own or not other.text or analysis.articles[other.article].is_reprint:
+                continue
+            if self.says_same(analysis, k, j):
+                similarity = analysis.similarity(k, j)
+                if outlet not in best or similarity > best[outlet][0]:
+                    best[outlet] = (similarity, other.article)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        return [(analysis.articles[article].id, outlet) for outlet, (_, article) in ranked]
+
+    def attributed(self, analysis: Analysis, k: int) -> Attributed:
+        unit = analysis.units[k]
+        return Attributed(unit.text, analysis.articles[unit.article].id, analysis.outlet_of[unit.article],
+                          self.also(analysis, k))
+
+    # -- choosing --------------------------------------------------------------------------------------------
+
+    def _novelty(self, analysis: Analysis, k: int, said: set[str]) -> float:
+        terms = analysis.units[k].terms
+        return len(terms - said) / len(terms) if terms else 1.0
+
+    def choose_summary(self, analysis: Analysis, scores: np.ndarray) -> list[int]:
+        config = self.config
+        chosen: list[int] = []
+        said: set[str] = set()
+        words = 0
+        for row in np.argsort(-scores, kind="stable"):
+            k = analysis.sentences[row]
+            unit = analysis.units[k]
+            if words + unit.words > config.summary_words:
+                continue
+            if chosen:
+                novelty = self._novelty(analysis, k, said)
+                if novelty < config.novelty:
+                    continue
+                if any(analysis.similarity(k, c) >= config.duplicate for c in chosen):
+                    continue
+                if novelty < config.novelty_if_same and any(self.says_same(analysis, k, c) for c in chosen):
+                    continue
+            chosen.append(k)
+            said |= unit.terms
+            words += unit.words
+            if len(chosen) >= config.summary_sentences[1]:
+                break
+            if words >= config.summary_target and len(chosen) >= config.summary_sentences[0]:
+                break
+        if config.order == "source":
+            chosen.sort(key=lambda k: (analysis.units[k].article, analysis.units[k].position))
+        return chosen
+
+    def choose_takeaways(self, analysis: Analysis, scores: np.ndarray, summary: list[int]) -> list[int]:
+        config = self.config
+        ranked = [analysis.sentences[row] for row in np.argsort(-scores, kind="stable")]
+        chosen: list[int] = []
+
+        def repeats(k: int) -> bool:
+            for c in chosen + summary:
+                if analysis.similarity(k, c) >= config.takeaway_duplicate or self.says_same(analysis, k, c):
+                    return True
+            said = set().union(*(analysis.units[c].terms for c in chosen + summary))
+            return self._novelty(analysis, k, said) < config.novelty_if_same
+
+        # Bullets of a readable length first; longer ones only when there would be too few otherwise.
+        for limit in (config.takeaway_words, MAX_SENTENCE_WORDS):
+            for k in ranked:
+                if len(chosen) >= config.takeaways[1]:
+                    break
+                if k in summary or k in chosen or analysis.units[k].words > limit or repeats(k):
+                    continue
+                chosen.append(k)
+            if len(chosen) >= config.takeaways[0]:
+                break
+        return chosen
+
+    def choose_unique(self, analysis: Analysis, scores: np.ndarray,
+                      summary: list[int]) -> dict[str, list[int]]:
+        """Per outlet, its best sentences that no other outlet's sentence or title comes close to."""
+        unique: dict[str, list[int]] = {}
+        if len({analysis.outlet_of[i] for i in analysis.sources}) < 2:
+            return unique
+        for row in np.argsort(-scores, kind="stable"):
+            k = analysis.sentences[row]
+            own = analysis.outlet_of[analysis.units[k].article]
+            if k in summary or len(unique.get(own, [])) >= self.config.unique_per_outlet:
+                continue
+            elsewhere = any(
+                analysis.outlet_of[other.article] != own and other.text
+                and (analysis.similarity(k, j) >= self.config.unique_below or self.says_same(analysis, k, j))
+                for j, other in enumerate(analysis.units))
+            if not elsewhere:
+                unique.setdefault(own, []).append(k)
+        return unique
+
+    def choose_headline(self, analysis: Analysis) -> int | None:
+        titles = [row for row, k in enumerate(analysis.titles) if analysis.units[k].text]
+        if not titles:
+            return None
+        weights = np.array(self.config.headline_weights, dtype=np.float32)
+        scores = analysis.title_features[titles] @ weights
+        return analysis.titles[titles[int(np.argmax(scores))]]
+
+    # -- the page --------------------------------------------------------------------------------------------
+
+    def write(self, articles: Sequence[StoryArticle]) -> StoryPage:
+        if not articles:
+            raise ValueError("a story needs at least one article")
+        analysis = self.analyse(articles)
+        articles = analysis.articles
+        scores = self.scores(analysis)
+        best = self.choose_headline(analysis)
+        if best is not None:
+            headline, headline_id = analysis.units[best].text, articles[analysis.units[best].article].id
+        else:
+            first = articles[analysis.sources[0]]
+            headline, headline_id = first.title or "", first.id
+        summary = self.choose_summary(analysis, scores)
+        takeaways = self.choose_takeaways(analysis, scores, summary)
+        unique = self.choose_unique(analysis, scores, summary)
+        dated = [a for a in articles if a.published is not None]
+        by_id = {a.id: a for a in articles}
+        independent = list(dict.fromkeys(analysis.outlet_of[i] for i, a in enumerate(articles)
+                                         if not a.is_reprint))
+        reprints = [(a.outlet, by_id[a.original_id].outlet if a.original_id in by_id else None)
+                    for a in articles if a.is_reprint]
+        return StoryPage(
+            headline=headline,
+            headline_article_id=headline_id,
+            summary=[self.attributed(analysis, k) for k in summary],
+            takeaways=[self.attributed(analysis, k) for k in takeaways],
+            unique={outlet: [self.attributed(analysis, k) for k in ks] for outlet, ks in unique.items()},
+            first_published=dated[0].published if dated else None,
+            last_updated=dated[-1].published if dated else None,
+            timeline=[(a.published, a.id, a.outlet, a.title) for a in dated],
+            independent=independent,
+            reprints=reprints,
+        )
+
+
+_default: Writer | None = None
+
+
+def write_story(articles: Sequence[StoryArticle], writer: Writer | None = None) -> StoryPage:
+    """The page of one story, by the given writer or a process-wide default one."""
+    global _default
+    if writer is None:
+        if _default is None:
+            _default = Writer()
+        writer = _default
+    return writer(articles)

@@ -1,0 +1,153 @@
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from newsdesk.embed import get_embedder
+from newsdesk.synthesize.sentences import word_count
+from newsdesk.synthesize.writer import StoryArticle, Writer, write_story
+from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
+
+INDEPENDENT = {a.outlet for a in (LEDGER, COURIER, MERIDIAN)}
+OUTLET_OF = {a.id: a.outlet for a in STORY}
+TEXT_OF = {a.id: a.text for a in STORY}
+
+
+@pytest.fixture(scope="module")
+def page():
+    return write_story(STORY)
+
+
+def shown(page):
+    return [*page.summary, *page.takeaways, *(item for items in page.unique.values() for item in items)]
+
+
+def test_headline_is_an_independent_title(page):
+    assert page.headline_article_id != REPRINT.id
+    assert page.headline == next(a.title for a in STORY if a.id == page.headline_article_id)
+
+
+def test_summary_is_two_or_three_sentences_within_80_words(page):
+    assert 2 <= len(page.summary) <= 3
+    assert sum(word_count(item.text) for item in page.summary) <= 80
+    assert "300 homes" in " ".join(item.text for item in page.summary)
+
+
+def test_takeaways_are_three_to_six_and_say_different_things(page):
+    assert 3 <= len(page.takeaways) <= 6
+    vectors = get_embedder().encode([item.text for item in page.takeaways + page.summary])
+    n = len(page.takeaways)
+    for i, j in combinations(range(len(vectors)), 2):
+        if i < n:
+            assert float(vectors[i] @ vectors[j]) < 0.75, (page.takeaways[i].text, (page.takeaways + page.summary)[j].text)
+    summary = {item.text for item in page.summary}
+    assert not summary & {item.text for item in page.takeaways}
+
+
+def test_every_sentence_is_attributed_to_the_article_it_came_from(page):
+    for item in shown(page):
+        assert item.article_id in OUTLET_OF and item.article_id != REPRINT.id
+        assert item.outlet == OUTLET_OF[item.article_id]
+        assert item.text in TEXT_OF[item.article_id]
+        for article_id, outlet in item.also:
+            assert outlet == OUTLET_OF[article_id] and outlet in INDEPENDENT and outlet != item.outlet
+        assert len({outlet for _, outlet in item.also}) == len(item.also)
+
+
+def test_also_lists_the_outlets_that_report_the_same_fact(page):
+    items = {item.text: item for item in shown(page)}
+    flood = [item for text, item in items.items() if "300 homes" in text]
+    assert flood
+    for item in flood:
+        assert {outlet for _, outlet in item.also} == INDEPENDENT - {item.outlet}
+    emergency = [item for text, item in items.items() if "state of emergency" in text]
+    for item in emergency:
+        assert {outlet for _, outlet in item.also} == {LEDGER.outlet, COURIER.outlet} - {item.outlet}
+
+
+def test_reprint_is_not_an_independent_confirmation(page):
+    assert sorted(page.independent) == sorted(INDEPENDENT)
+    assert page.reprints == [(REPRINT.outlet, MERIDIAN.outlet)]
+    assert all(outlet != REPRINT.outlet for item in shown(page) for _, outlet in item.also)
+    # Only Meridian reports the National Guard; its reprint repeating it confirms nothing.
+    guard = [item for item in page.unique[MERIDIAN.outlet] if "National Guard" in item.text]
+    assert guard and guard[0].also == []
+
+
+def test_unique_holds_what_only_one_outlet_reports(page):
+    assert REPRINT.outlet not in page.unique
+    assert any("primary school" in item.text for item in page.unique[LEDGER.outlet])
+    assert any("insurers" in item.text for item in page.unique[COURIER.outlet])
+    for items in page.unique.values():
+        for item in items:
+            assert item.also == []
+            assert "300 homes" not in item.text and "2.5 metres" not in item.text
+
+
+def test_times_and_timeline(page):
+    assert page.first_published == LEDGER.published
+    assert page.last_updated == REPRINT.published
+    assert [entry[1] for entry in page.timeline] == [101, 102, 103, 104]
+    assert page.timeline[0] == (LEDGER.published, LEDGER.id, LEDGER.outlet, LEDGER.title)
+
+
+def test_boilerplate_never_reaches_the_page(page):
+    text = " ".join(item.text for item in shown(page))
+    for phrase in ("By Jane Doe", "Read more", "newsletter", "agency inputs", "Photo:", "HOLLINSPORT"):
+        assert phrase not in text
+
+
+def test_single_article_and_title_only_stories():
+    lone = write_story([LEDGER])
+    assert lone.headline == LEDGER.title and lone.independent == [LEDGER.outlet]
+    assert 2 <= len(lone.summary) <= 3 and lone.unique == {}
+    assert all(item.also == [] for item in lone.summary + lone.takeaways)
+    bare = write_story([StoryArticle(id="a", outlet="X", title="Levee fails in Hollinsport", text=""),
+                        StoryArticle(id="b", outlet="Y", title="Hollinsport levee breach floods homes", text="")])
+    assert bare.headline in {"Levee fails in Hollinsport", "Hollinsport levee breach floods homes"}
+    assert bare.summary == [] and bare.takeaways == []
+
+
+def test_only_reprints_still_make_a_page():
+    page = write_story([REPRINT])
+    assert page.headline == REPRINT.title and page.independent == []
+    assert page.summary and all(item.article_id == REPRINT.id for item in page.summary)
+
+
+def test_empty_story_is_refused():
+    with pytest.raises(ValueError):
+        write_story([])
+
+
+def test_order_of_articles_does_not_change_the_page(page):
+    again = Writer().write(list(reversed(STORY)))
+    assert again.headline == page.headline
+    assert [item.text for item in again.summary] == [item.text for item in page.summary]
+
+
+def test_scores_are_finite(page):
+    analysis = Writer().analyse(STORY)
+    assert np.isfinite(analysis.features).all()
+
+
+def test_tfidf_fallback_writes_a_page():
+    from newsdesk.synthesize.writer import TfidfEncoder
+
+    page = Writer(encoder=TfidfEncoder()).write(STORY)
+    assert page.headline_article_id != REPRINT.id
+    assert 2 <= len(page.summary) <= 3 and sum(word_count(item.text) for item in page.summary) <= 80
+    assert 3 <= len(page.takeaways) <= 6
+
+
+def test_large_story_is_capped():
+    from dataclasses import replace
+
+    from newsdesk.synthesize.writer import WriterConfig
+
+    many = [replace(article, id=f"{article.id}-{n}", outlet=f"{article.outlet} {n}")
+            for n in range(30) for article in (LEDGER, COURIER, MERIDIAN)]
+    writer = Writer(WriterConfig(max_articles=12))
+    analysis = writer.analyse(many)
+    assert len(analysis.sources) == 12
+    page = writer.write(many)
+    assert len(page.independent) == 90 and 2 <= len(page.summary) <= 3
