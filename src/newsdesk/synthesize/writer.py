@@ -146,7 +146,7 @@ def _chronological(article: StoryArticle) -> tuple:
 
 
 class TfidfEncoder:
-    """Story-local TF-IDF vectors: the fallback when the embedding model is not installed."""
+    """Story-local TF-IDF vectors, for a writer explicitly built without the embedding model."""
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return textutil.tfidf_vectors([textutil.terms(t) for t in texts])
@@ -176,13 +176,10 @@ class CachedEncoder:
 
 
 def default_encoder() -> Encoder:
-    try:
-        from newsdesk.embed import ModelMissing, get_embedder, locate_model_files
+    """The embedding model; a missing model raises ModelMissing naming the package (never a quiet fallback)."""
+    from newsdesk.embed import get_embedder, locate_model_files
 
-        locate_model_files()
-    except (ImportError, ModelMissing) as error:
-        log.warning("story writer falls back to TF-IDF vectors: %s", error)
-        return TfidfEncoder()
+    locate_model_files()
     return get_embedder()
 
 
