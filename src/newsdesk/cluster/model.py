@@ -68,7 +68,6 @@ class PairModel:
     threshold: float = 0.5            # join the best story when its probability reaches this
     merge_threshold: float = 0.5      # merge two stories when the merge model's probability reaches this
     confident: float = 0.0            # a join below this probability stays out of the story's profile
-    merge_floor: float = 0.1          # stories the article scored at least this are checked for a merge
     decay_per_day: float = 0.5        # join logit lost per day past the grace period
     grace_days: float = 1.0
     same_source_bonus: float = 0.5
@@ -95,7 +94,7 @@ class PairModel:
     def to_dict(self) -> dict:
         return {"join": self.join.to_dict(), "merge": self.merge.to_dict() if self.merge else None,
                 "threshold": self.threshold, "merge_threshold": self.merge_threshold,
-                "merge_floor": self.merge_floor, "confident": self.confident, "decay_per_day": self.decay_per_day,
+                "confident": self.confident, "decay_per_day": self.decay_per_day,
                 "grace_days": self.grace_days, "same_source_bonus": self.same_source_bonus, "info": self.info}
 
     @classmethod
@@ -103,7 +102,7 @@ class PairModel:
         return cls(join=Scorer.from_dict(d["join"], FEATURES),
                    merge=Scorer.from_dict(d["merge"], STORY_FEATURES) if d.get("merge") else None,
                    threshold=d.get("threshold", 0.5), merge_threshold=d.get("merge_threshold", 0.5),
-                   merge_floor=d.get("merge_floor", 0.1), confident=d.get("confident", 0.0), decay_per_day=d.get("decay_per_day", 0.5),
+                   confident=d.get("confident", 0.0), decay_per_day=d.get("decay_per_day", 0.5),
                    grace_days=d.get("grace_days", 1.0), same_source_bonus=d.get("same_source_bonus", 0.5),
                    info=d.get("info", {}))
 

@@ -73,25 +73,21 @@ class _Bucket:
         self.index = None
         self._matrix: np.ndarray | None = None
 
-    def _grow_index(self) -> None:
-        if self.index is None:
-            self.index = hnswlib.Index(space="ip", dim=self.dim)
-            self.index.init_index(max_elements=1024, ef_construction=100, M=16)
-            self.index.add_items(np.stack(self.vectors), np.asarray(self.keys))
-        elif self.index.get_current_count() >= self.index.get_max_elements():
-            self.index.resize_index(2 * self.index.get_max_elements())
-
     def add(self, key: int, vector: np.ndarray) -> None:
         vector = vector.astype(np.float32)
         self.keys.append(key)
         self.vectors.append(vector)
         self._matrix = None
-        if hnswlib is not None and len(self.keys) >= self.EXACT_BELOW:
-            if self.index is None:
-                self._grow_index()
-            else:
-                self._grow_index()
-                self.index.add_items(vector[None, :], np.asarray([key]))
+        if hnswlib is None or len(self.keys) < self.EXACT_BELOW:
+            return
+        if self.index is None:
+            self.index = hnswlib.Index(space="ip", dim=self.dim)
+            self.index.init_index(max_elements=2 * len(self.keys), ef_construction=100, M=16)
+            self.index.add_items(np.stack(self.vectors), np.asarray(self.keys))
+            return
+        if self.index.get_current_count() >= self.index.get_max_elements():
+            self.index.resize_index(2 * self.index.get_max_elements())
+        self.index.add_items(vector[None, :], np.asarray([key]))
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if not self.keys:
@@ -328,7 +324,8 @@ class OnlineClusterer:
 
         def story_state(s: Story) -> dict:
             return {"id": s.id, "size": s.size, "emb_sum": s.emb_sum.tolist(), "members": _b64(np.stack(s.members)),
-                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative, "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
+                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative,
+                    "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
                     "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
                     "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
                     "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()}}
@@ -357,7 +354,7 @@ class OnlineClusterer:
                       terms=d["terms"], title_terms=d["title_terms"], entities=Counter(d["entities"]), numbers=Counter(d["numbers"]),
                       first=parse(d["first"]), last=parse(d["last"]),
                       sources={k: parse(v) for k, v in d["sources"].items()})
-            s.refresh_norms(c.vocab)
+            s.norm_cache, s.title_norm_cache, s.ent_norm_cache = d["norms"]
             c.stories[s.id] = s
         c.redirects = {int(k): int(v) for k, v in state["redirects"]}
         for bd in state["buckets"]:

@@ -1,0 +1,27 @@
+"""The issue's bars on the shared data (skipped where ../shared is absent). Several minutes: marked slow."""
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ECB = SHARED / "clustering" / "ecbplus-dev.jsonl"
+NEUS_VAL = SHARED / "summarization" / "neus" / "val.source"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ECB.exists(), reason="../shared is absent")
+def test_ecbplus_dev_bar(embedder):
+    result = evaluate_clustering(ECB)
+    assert result["b3_f1"] >= 0.93, result
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not NEUS_VAL.exists(), reason="../shared is absent")
+def test_neus_val_bar(tmp_path, embedder):
+    path = tmp_path / "neus-val.jsonl"
+    neus_to_jsonl(NEUS_VAL, path, seed=0)
+    result = evaluate_clustering(path)
+    assert result["b3_f1"] >= 0.80, result

@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cluster.data import iter_jsonl, parse_neus_line, stream_order
+from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl
+
+from .articles import QUAKE_A, QUAKE_B, TRANSFER, at
+
+KEYS = ("b3_precision", "b3_recall", "b3_f1", "ari", "v_measure", "articles_per_s")
+
+
+def _write(path: Path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_evaluate_small_file(tmp_path, embedder):
+    rows = []
+    for event, group, start in (("qa", QUAKE_A, 0), ("qb", QUAKE_B, 0.3), ("tr", TRANSFER, 0.1)):
+        for i, (title, text) in enumerate(group):
+            rows.append({"id": f"{event}{i}", "title": title, "text": text, "event": event,
+                         "published": at(start + i).isoformat(), "source": f"outlet{i}",
+                         "url": f"https://example.org/{event}/{i}"})
+    rows.reverse()      # published order must be restored
+    path = tmp_path / "small.jsonl"
+    _write(path, rows)
+    seen = []
+    result = evaluate_clustering(path, progress=lambda done, total: seen.append((done, total)))
+    assert all(k in result for k in KEYS)
+    assert result["articles"] == 8 and result["events"] == 3
+    assert result["b3_f1"] == pytest.approx(1.0)
+    assert seen and seen[-1] == (8, 8)
+
+
+def test_file_order_without_published_and_published_order_with(tmp_path):
+    path = tmp_path / "x.jsonl"
+    _write(path, [{"id": "2", "title": "b", "text": "", "event": "e", "published": "2025-01-02T00:00:00Z"},
+                  {"id": "1", "title": "a", "text": "", "event": "e", "published": "2025-01-01T00:00:00+00:00"}])
+    assert [a.id for a in stream_order(list(iter_jsonl(path)))] == ["1", "2"]
+    _write(path, [{"id": "2", "title": "b", "text": "", "event": "e"},
+                  {"id": "1", "title": "a", "text": "", "event": "e"}])
+    assert [a.id for a in stream_order(list(iter_jsonl(path)))] == ["2", "1"]
+
+
+def test_neus_conversion(tmp_path):
+    source = tmp_path / "tiny.source"
+    lines = []
+    for n, group in enumerate((QUAKE_A, QUAKE_B, TRANSFER + [("Okafor joins Rovers", "")])):
+        lines.append(" [SEP] ".join(f"TITLE=> {t}. ARTICLE=> {x}" for t, x in group[:3]))
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "tiny.jsonl"
+    assert neus_to_jsonl(source, out, seed=1) == 9
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["event"] for r in rows) == ["0"] * 3 + ["1"] * 3 + ["2"] * 3
+    assert [r["event"] for r in rows] != sorted(r["event"] for r in rows)          # shuffled
+    empty = [r for r in rows if r["text"] == ""]
+    assert len(empty) == 1 and empty[0]["title"] == "Okafor joins Rovers"       # kept with its title
+    assert {r["title"] for r in rows} >= {QUAKE_A[0][0], TRANSFER[1][0]}          # the format's "." dropped
+    assert neus_to_jsonl(source, tmp_path / "again.jsonl", seed=1) == 9
+    assert (tmp_path / "again.jsonl").read_text() == out.read_text()              # seeded
+
+
+def test_parse_neus_line():
+    pairs = parse_neus_line("TITLE=> One. ARTICLE=> Text one. [SEP] TITLE=> Two?. ARTICLE=>  [SEP] junk\n")
+    assert pairs == [("One", "Text one."), ("Two?", "")]

@@ -1,0 +1,150 @@
+import json
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from newsdesk.cluster.model import PairModel
+from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+
+from .articles import QUAKE_A, QUAKE_B, REPRINT, TRANSFER, at
+
+
+def _items(pairs, start_hour=0.0, step=0.5, prefix="x", source=None):
+    return [ClusterInput(id=f"{prefix}{i}", title=t, text=x, published=at(start_hour + i * step), source=source)
+            for i, (t, x) in enumerate(pairs)]
+
+
+def _interleave(*groups):
+    out = []
+    for i in range(max(len(g) for g in groups)):
+        for g in groups:
+            if i < len(g):
+                out.append(g[i])
+    return out
+
+
+def test_the_shipped_model_loads():
+    model = PairModel.load()
+    assert model.info.get("kind") != "fallback", "src/newsdesk/cluster/model.json is missing"
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_two_similar_events_kept_apart_and_each_grouped(embedder):
+    a = _items(QUAKE_A, prefix="a")
+    b = _items(QUAKE_B, start_hour=0.2, prefix="b")
+    c = _items(TRANSFER, start_hour=0.1, prefix="c")
+    items = _interleave(a, b, c)
+    clusterer = OnlineClusterer(embedder=embedder)
+    stories = {it.id: clusterer.resolve(asg.story_id) for it, asg in zip(items, clusterer.add_many(items))}
+    quake_a = {stories[i.id] for i in a}
+    quake_b = {stories[i.id] for i in b}
+    transfer = {stories[i.id] for i in c}
+    assert len(quake_a) == 1 and len(quake_b) == 1 and len(transfer) == 1
+    assert quake_a != quake_b and quake_a != transfer and quake_b != transfer
+
+
+def test_reprint_joins_its_original(embedder):
+    clusterer = OnlineClusterer(embedder=embedder)
+    first = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0), source="wire"))
+    other = clusterer.add(ClusterInput("c0", *TRANSFER[0], published=at(0.5), source="sport"))
+    copy = clusterer.add(ClusterInput("r", *REPRINT, published=at(1), source="daily"))
+    assert first.created and other.created
+    assert not copy.created and copy.story_id == first.story_id
+    assert copy.score >= clusterer.model.threshold
+
+
+def test_article_ten_days_later_starts_a_new_story(embedder):
+    clusterer = OnlineClusterer(embedder=embedder, window=timedelta(days=3))
+    first = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0)))
+    same_day = clusterer.add(ClusterInput("a1", *QUAKE_A[1], published=at(2)))
+    later = clusterer.add(ClusterInput("a2", *QUAKE_A[2], published=at(24 * 10)))
+    assert same_day.story_id == first.story_id
+    assert later.created and later.story_id != first.story_id
+    assert later.candidates == 0
+    assert first.story_id not in clusterer.stories     # the old story left the active state
+
+
+def test_state_round_trip(embedder):
+    items = _interleave(_items(QUAKE_A, prefix="a"), _items(QUAKE_B, start_hour=0.2, prefix="b"))
+    head, tail = items[:4], items[4:]
+    original = OnlineClusterer(embedder=embedder)
+    original.add_many(head)
+    state = json.loads(json.dumps(original.to_state()))        # JSON-able, as production stores it
+    restored = OnlineClusterer.from_state(state, embedder=embedder)
+    assert set(restored.stories) == set(original.stories)
+    for it in tail:
+        x = original.add(ClusterInput(it.id, it.title, it.text, it.published, embedding=it.embedding))
+        y = restored.add(ClusterInput(it.id, it.title, it.text, it.published, embedding=it.embedding))
+        assert (x.story_id, x.created) == (y.story_id, y.created)
+        assert x.score == pytest.approx(y.score, abs=1e-6)
+    assert restored.to_state()["next_story"] == original.to_state()["next_story"]
+
+
+def test_merged_story_ids_keep_resolving(embedder):
+    clusterer = OnlineClusterer(embedder=embedder)
+    one = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0)))
+    two = clusterer.add(ClusterInput("c0", *TRANSFER[0], published=at(1)))
+    survivor = clusterer._merge(clusterer.stories[two.story_id], clusterer.stories[one.story_id])
+    assert survivor.id == one.story_id                  # the older story keeps its id
+    assert clusterer.resolve(two.story_id) == one.story_id
+    assert two.story_id not in clusterer.stories
+    restored = OnlineClusterer.from_state(json.loads(json.dumps(clusterer.to_state())), embedder=embedder)
+    assert restored.resolve(two.story_id) == one.story_id
+
+
+def _word(n: int) -> str:
+    letters = "bcdfghjklmnpqrstvwxz"
+    out = ""
+    for _ in range(3):
+        n, r = divmod(n, 20)
+        out += letters[r] + "aeiou"[r % 5]
+    return out
+
+
+def test_cost_per_article_is_bounded_as_the_desk_grows():
+    """Synthetic vectors: 25 days of 120 articles a day, 30 events a day. The candidates scored per article,
+    the stories held and the vectors indexed stay bounded by the window, not by the desk's total."""
+    rng = np.random.default_rng(0)
+    dim = 32
+    clusterer = OnlineClusterer(model=PairModel.load(), embedder=None, window=timedelta(days=2),
+                                max_candidates=12)
+    held, indexed, candidates = [], [], []
+    n = 0
+    for day in range(25):
+        centres = rng.normal(size=(30, dim))
+        for k in range(120):
+            e = int(rng.integers(30))
+            v = centres[e] + 0.3 * rng.normal(size=dim)
+            name = _word(day * 30 + e)
+            item = ClusterInput(id=n, title=f"{name.title()} talks resume in {_word(e + 7).title()}",
+                                text=f"Delegates of {name.title()} met again on the {_word(e)} question.",
+                                published=at(24 * day + k * 0.2), embedding=v.astype(np.float32))
+            candidates.append(clusterer.add(item).candidates)
+            n += 1
+        held.append(len(clusterer.stories))
+        indexed.append(sum(len(b) for b in clusterer.buckets.values()))
+    assert max(candidates) <= 12
+    assert n == 3000
+    # once the window is full, the held state stops growing with the total
+    assert max(held[10:]) <= 1.5 * max(held[3:10]) + 5
+    assert max(indexed[10:]) <= 1.5 * max(indexed[3:10])
+    assert max(indexed) <= 120 * 4
+
+
+def test_bucket_index_finds_the_exact_neighbours():
+    from newsdesk.cluster.online import _Bucket
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(2000, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    bucket = _Bucket(24)
+    for i, v in enumerate(vectors):
+        bucket.add(i, v)
+    assert bucket.index is not None                     # past the exact-search size: HNSW
+    hits = 0
+    for q in range(0, 2000, 50):
+        exact = set(np.argsort(-(vectors @ vectors[q]))[:10].tolist())
+        found = {k for k, _ in bucket.search(vectors[q], 10)}
+        hits += len(exact & found)
+    assert hits / (40 * 10) >= 0.95
