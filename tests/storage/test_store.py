@@ -140,3 +140,12 @@ def test_corrupt_database_file_gives_a_clear_error(tmp_path):
 def test_unsupported_url():
     with pytest.raises(StorageError, match="unsupported database URL"):
         open_storage("mysql://localhost/x")
+
+
+def test_desk_settings_are_set_replaced_and_deleted(storage):
+    assert storage.get_setting("admin_password") is None
+    storage.set_setting("admin_password", "hash-1")
+    storage.set_setting("admin_password", "hash-2")
+    assert storage.get_setting("admin_password") == "hash-2"
+    storage.delete_setting("admin_password")
+    assert storage.get_setting("admin_password") is None

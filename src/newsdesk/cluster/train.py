@@ -154,7 +154,7 @@ class _Run:
 
 
 def fit(X: np.ndarray, y: np.ndarray, weights: np.ndarray, names: tuple[str, ...], kind: str = "mlp",
-        hidden: int = 16, seed: int = 0) -> Scorer:
+        hidden: int = 16, seed: int = 0, alpha: float = 1e-3) -> Scorer:
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale < 1e-6] = 1.0
@@ -171,7 +171,7 @@ def fit(X: np.ndarray, y: np.ndarray, weights: np.ndarray, names: tuple[str, ...
         # MLPClassifier takes no sample weights: resample by weight instead.
         rng = np.random.default_rng(seed)
         idx = rng.choice(len(Z), size=len(Z), replace=True, p=weights / weights.sum())
-        clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, max_iter=500, early_stopping=True,
+        clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=500, early_stopping=True,
                             random_state=seed)
         clf.fit(Z[idx], y[idx])
         layers = [(W.copy(), b.copy()) for W, b in zip(clf.coefs_, clf.intercepts_)]
@@ -209,7 +209,7 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
 
 
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
-          thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), log=print) -> PairModel:
+          thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3, log=print) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
     pairs met while the join model runs at several thresholds (oracle merges, then its own)."""
     started = time.perf_counter()
@@ -230,11 +230,11 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     runs = [_Run(s, PairModel.fallback(), teacher_join=True, oracle_merge=True).run() for s in streams]
     X, y, w = gather(runs, "join")
     log(f"teacher-forced join pairs: {len(y)} ({int(y.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden), threshold=0.5)
+    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden, alpha=alpha), threshold=0.5)
     runs = [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
     X2, y2, w2 = gather(runs, "join")
     log(f"own-decision join pairs: {len(y2)} ({int(y2.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden)
+    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden, alpha=alpha)
     if merge:
         merge_runs = []
         for th in merge_join_thresholds:
@@ -242,7 +242,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
             merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
         Xm, ym, wm = gather(merge_runs, "merge")
         log(f"merge pairs: {len(ym)} ({int(ym.sum())} positive)  {time.perf_counter() - started:.0f}s")
-        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden)
+        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden, alpha=alpha)
         model.merge_threshold = 0.5
         merge_runs = []
         for th in merge_join_thresholds:
@@ -251,11 +251,11 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         Xm2, ym2, wm2 = gather(merge_runs, "merge")
         log(f"own-decision merge pairs: {len(ym2)} ({int(ym2.sum())} positive)  {time.perf_counter() - started:.0f}s")
         model.merge = fit(np.concatenate([Xm, Xm2]), np.concatenate([ym, ym2]), np.concatenate([wm, wm2]),
-                          STORY_FEATURES, kind, hidden)
+                          STORY_FEATURES, kind, hidden, alpha=alpha)
     if tune_streams is None:   # every data set, NeuS through its first three chunks (the grid runs are slow)
         tune_streams = [s for s in streams if s.dataset != "neus" or s.name in ("neus-0", "neus-1", "neus-2")]
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log)
-    model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "merge": merge,
+    model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "merge": merge,
                        "tuned_score": round(tuned["score"], 4), "join_pairs": int(len(y)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
     return model
@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--kind", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--hidden", type=int, default=32)
+    parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP")
     parser.add_argument("--no-merge", action="store_true")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
@@ -290,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics)
-    model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge)
+    model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha)
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
     return 0

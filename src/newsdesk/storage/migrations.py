@@ -124,6 +124,13 @@ CREATE TABLE grouper_state (
     state {blob} NOT NULL
 );
 """),
+    (3, "settings kept by the desk itself (admin password hash, tokens, secrets)", """
+CREATE TABLE desk_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""),
 ]
 
 DIALECTS = {

@@ -462,3 +462,19 @@ class Storage:
                     self.db.execute(f"DELETE FROM story_articles WHERE article_id IN ({', '.join('?' for _ in part)})",
                                     part)
         return pairs
+
+    # Desk settings: values the desk keeps for itself (the admin password hash, session secret, tokens).
+
+    def get_setting(self, key: str) -> str | None:
+        rows = self.db.query("SELECT value FROM desk_settings WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.transaction():
+            self.db.execute("INSERT INTO desk_settings (key, value, updated_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                            (key, value, to_iso(utcnow())))
+
+    def delete_setting(self, key: str) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM desk_settings WHERE key = ?", (key,))
