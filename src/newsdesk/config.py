@@ -34,6 +34,7 @@ class Settings:
     respect_robots: bool = True        # robots.txt for article pages
     connect_timeout: float = 10.0
     total_timeout: float = 30.0
+    idle_timeout: float = 10.0         # longest silence while a response is being read
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host_concurrency: int = 2
@@ -44,6 +45,16 @@ class Settings:
     stories: bool = True               # group articles into stories
     story_pages: bool = True           # and write each touched story's page
     user_agent: str = ""
+    # Networks and host names the fetcher may reach although they are private, loopback etc.; read from the
+    # environment even by Settings built in code (the demo, the benchmarks, tests), so NEWSDESK_FETCH_ALLOW
+    # reaches every fetcher.
+    fetch_allow: str = field(default_factory=lambda: os.environ.get("NEWSDESK_FETCH_ALLOW", ""))
+    llm_url: str = ""                  # OpenAI-compatible chat endpoint; set = story pages by the LLM writer
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 120.0         # seconds for one chat completion
+    public_read: bool = True           # web: anyone may read; False = reading needs the admin login or token
+    session_hours: float = 14 * 24.0   # web: how long an admin login lasts
     extra: dict = field(default_factory=dict)
 
     def database_url(self) -> str:
@@ -72,7 +83,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
-    settings = Settings()
+    settings = Settings(fetch_allow="")
     types = {f.name: type(getattr(settings, f.name)) for f in fields(Settings) if f.name != "extra"}
     for name, kind in types.items():
         raw = values.pop(name, None)

@@ -13,7 +13,8 @@ from newsdesk.storage import open_storage
 def test_run_polls_until_stopped(tmp_path):
     db = tmp_path / "daemon.db"
     env = dict(os.environ, NEWSDESK_DB=str(db), NEWSDESK_CONFIG=str(tmp_path / "none.toml"),
-               NEWSDESK_PER_HOST_DELAY="0", NEWSDESK_EXTRACT_WORKERS="2", XDG_DATA_HOME=str(tmp_path))
+               NEWSDESK_PER_HOST_DELAY="0", NEWSDESK_EXTRACT_WORKERS="2", XDG_DATA_HOME=str(tmp_path),
+               NEWSDESK_PORT="0", NEWSDESK_FETCH_ALLOW="127.0.0.1/32")
     corpus = load_corpus()
     with DemoServer() as server:
         opml = tmp_path / "demo.opml"
@@ -34,7 +35,7 @@ def test_run_polls_until_stopped(tmp_path):
             assert proc.poll() is None, "the daemon must keep running"
         finally:
             proc.send_signal(signal.SIGTERM)
-            output, _ = proc.communicate(timeout=30)
+            output, _ = proc.communicate(timeout=120)   # the poll under way finishes its stories first
         storage.close()
     assert proc.returncode == 0, output
     assert "polled" in output and "stopped." in output

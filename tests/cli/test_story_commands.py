@@ -20,7 +20,7 @@ def demo_db(tmp_path_factory):
     mp.setenv("NEWSDESK_CONFIG", str(tmp_path_factory.getbasetemp() / "none.toml"))
     mp.setenv("NEWSDESK_EXTRACT_WORKERS", "1")
     mp.setenv("COLUMNS", "200")
-    cli("--db", db, "demo")
+    cli("--db", db, "demo", "--no-serve")
     yield db
     mp.undo()
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import email.utils
 import gzip
 import json
+import os
 import socket
 import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -31,6 +33,17 @@ def gzip_bomb() -> bytes:
     if _gzip_bomb is None:
         _gzip_bomb = gzip.compress(b"\0" * GZIP_BOMB_DECODED, compresslevel=9)
     return _gzip_bomb
+
+
+_bombs: dict[str, bytes] = {}
+
+
+def other_bombs() -> dict[str, bytes]:
+    """A deflate bomb, and a gzip body of 32 members that each inflate to 1 MB."""
+    if not _bombs:
+        _bombs["deflate"] = zlib.compress(b"\0" * GZIP_BOMB_DECODED, 9)
+        _bombs["members"] = gzip.compress(b"\0" * MB, compresslevel=9) * 32
+    return _bombs
 
 
 @dataclass
@@ -121,6 +134,40 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(302, headers={"Location": "../end?x=1"})
         elif path == "/rel/end":
             self.reply(200, b"relative ok\n")
+        elif path == "/redirect-to":        # ?to=URL[&cookie=name=value]
+            headers = {"Location": query["to"][0]}
+            if "cookie" in query:
+                headers["Set-Cookie"] = query["cookie"][0] + "; Path=/"
+            self.reply(302, headers=headers)
+        elif path == "/stall":              # headers and a little body, then silence
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"<html>")
+            self.wfile.flush()
+            time.sleep(float(query.get("for", ["3"])[0]))
+        elif path == "/drip":               # one byte a second, for ever (well, a minute)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "60")
+            self.end_headers()
+            for _ in range(60):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(1.0)
+        elif path == "/encoded":            # ?coding=br&size=N: random bytes labelled with a coding
+            size = int(query.get("size", ["65536"])[0])
+            self.reply(200, os.urandom(size), "application/xml",
+                       {"Content-Encoding": query["coding"][0]})
+        elif path == "/deflate-bomb":
+            self.reply(200, other_bombs()["deflate"], "application/xml", {"Content-Encoding": "deflate"})
+        elif path == "/gzip-members-bomb":  # many small gzip members, each inflating to 1 MB
+            self.reply(200, other_bombs()["members"], "application/xml", {"Content-Encoding": "gzip"})
+        elif path == "/huge-header":
+            self.send_response(200)
+            self.send_header("X-Filler", "a" * (4 * MB))
+            self.end_headers()
         elif path == "/redirect-ftp":
             self.reply(302, headers={"Location": "ftp://127.0.0.1/file"})
         elif path == "/redirect-private":
@@ -195,6 +242,7 @@ class TestServer:
 
     def prepare_gzip_bomb(self) -> None:
         gzip_bomb()
+        other_bombs()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"

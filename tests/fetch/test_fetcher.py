@@ -10,10 +10,12 @@ from newsdesk import USER_AGENT
 from newsdesk.fetch import Fetcher, FetchError, FetchSettings
 from newsdesk.fetch.fetcher import parse_retry_after
 
+LOCAL = "127.0.0.1/32,::1/128"      # the test servers listen on loopback
 
 
 def fast(**overrides) -> FetchSettings:
-    settings = dict(connect_timeout=0.5, total_timeout=1.0, per_host_delay=0.0, per_host_concurrency=4)
+    settings = dict(connect_timeout=0.5, total_timeout=1.0, per_host_delay=0.0, per_host_concurrency=4,
+                    allow=LOCAL)
     settings.update(overrides)
     return FetchSettings(**settings)
 

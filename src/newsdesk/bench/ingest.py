@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from newsdesk.config import Settings
+from newsdesk.fetch.guard import with_allowed
 from newsdesk.pipeline import Desk
 from newsdesk.storage import open_storage
 
@@ -181,6 +182,7 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None)
         html_bytes = server.html_bytes
         settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8, stories=False,
                             max_parallel_sources=20, extract_workers=workers)
+        settings.fetch_allow = with_allowed(settings.fetch_allow, "127.0.0.1/32")    # the bench's own server
         storage = open_storage(settings.database_url())
         for path in server.feed_paths:
             storage.add_source(server.base_url + path)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from newsdesk.cli import articles, bench, desk, evaluate, sources, stories
+from newsdesk.cli import articles, bench, desk, evaluate, serve, sources, stories
 from newsdesk.cli.common import State
 
 app = typer.Typer(help="newsdesk: a self-hosted news desk. Many sources in, one attributed story per event out.",
@@ -23,7 +23,7 @@ def _options(ctx: typer.Context,
     ctx.obj = State(db=db, config=config)
 
 
-for module in (desk, sources, articles, stories):
+for module in (desk, serve, sources, articles, stories):
     module.register(app)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(bench.app, name="bench")

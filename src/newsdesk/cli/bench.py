@@ -56,3 +56,111 @@ def dedupe(testset: Optional[Path] = typer.Argument(None, help="Labelled pairs (
                       f"expected {'copy' if mistake['expected'] else 'distinct'})")
     if as_json:
         print(json.dumps({k: result[k] for k in ("precision", "recall", "f1", "pairs", "threshold")}))
+
+
+@app.command("web")
+def web(articles: int = typer.Option(100_000, help="Generated articles in the desk."),
+        stories: int = typer.Option(20_000, help="Stories they form."),
+        duration: float = typer.Option(30.0, help="Seconds of load."),
+        clients: int = typer.Option(20, help="Concurrent clients."),
+        db: Optional[str] = typer.Option(None, "--db", help="Fill this database (an empty one, or with --reuse) "
+                                                           "instead of a temporary SQLite file."),
+        reuse: bool = typer.Option(False, help="Keep the filled desk and use it again when sizes match."),
+        workers: int = typer.Option(1, help="Web server processes."),
+        as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Fill a desk with generated articles and stories, serve it, and measure page latency under load."""
+    from newsdesk.bench.web import TARGETS_MS, run_web_bench
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if done == total or done % max(1, total // 5) < 2000:
+            console.print(f"  {kind}: {done}/{total}")
+
+    try:
+        result = run_web_bench(articles=articles, stories=stories, duration=duration, clients=clients, db=db,
+                               reuse=reuse, workers=workers, progress=progress, say=console.print)
+    except (ValueError, RuntimeError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1)
+    console.print(f"{result['articles']} articles (~{result['words_per_article']} words each) in {result['stories']} "
+                  f"stories, filled in {result['fill_seconds']} s{' (reused)' if result['reused_fill'] else ''}")
+    table = Table(title=f"{clients} clients, {duration:g} s, {result['workers']} server worker(s), "
+                        f"{result['cpus']} CPUs")
+    for column in ("page", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "p95 target"):
+        table.add_column(column, justify="left" if column == "page" else "right")
+    for kind, page in result["pages"].items():
+        target = TARGETS_MS.get(kind)
+        colour = "green" if target is not None and page["p95_ms"] < target else "red"
+        mark = "" if target is None else f"[{colour}]< {target:g}[/]"
+        table.add_row(kind, str(page["requests"]), str(page["errors"]), f"{page['p50_ms']:.1f}",
+                      f"{page['p95_ms']:.1f}", f"{page['p99_ms']:.1f}", mark)
+    console.print(table)
+    console.print(f"[bold]{result['requests_per_s']} requests/s[/], {result['errors']} errors")
+    if "server_cpu_ms_per_request" in result:
+        console.print(f"server CPU {result['server_cpu_ms_per_request']} ms per request (it had "
+                      f"{result['server_cpu_share']} of a core; load average {result['load_average']})")
+    for error in result["first_errors"]:
+        console.print(f"[red]error:[/] {error}")
+    if as_json:
+        print(json.dumps(result))
+
+
+@app.command("pipeline")
+def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated, or the first N of --jsonl; "
+                                                      "0 = all of the file)."),
+             jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Articles from this JSONL (the `eval "
+                                                                         "clustering` format) instead."),
+             sizes: str = typer.Option("1000,5000,20000", help="Stories held when the grouping cost is timed "
+                                                               "(comma-separated; empty to skip)."),
+             probe: int = typer.Option(200, help="New articles timed at each size."),
+             batch: int = typer.Option(256, help="Articles per ingest batch (pages are written once a batch)."),
+             as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Articles through fetch-free ingest, embeddings, grouping and story pages: articles/s overall and per
+    stage, then the per-article grouping cost with 1k, 5k and 20k stories held."""
+    from newsdesk.bench.pipeline import run_pipeline_bench
+
+    try:
+        held = tuple(int(s) for s in sizes.split(",") if s.strip())
+    except ValueError:
+        console.print(f"[red]error:[/] --sizes takes whole numbers separated by commas, not {sizes!r}")
+        raise typer.Exit(2)
+    if jsonl is not None and not jsonl.is_file():
+        console.print(f"[red]error:[/] no such file: {jsonl}")
+        raise typer.Exit(2)
+    if articles < 0 or probe < 1 or batch < 1 or any(s < 1 for s in held):
+        console.print("[red]error:[/] --articles, --probe, --batch and --sizes must be positive")
+        raise typer.Exit(2)
+    try:
+        result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
+                                    progress=console.print)
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1)
+    t = result["throughput"]
+    console.print(f"{t['articles']} articles ({t['stored']} stored, {t['copies']} copies, {t['errors']} errors) "
+                  f"into {t['stories']} stories, {t['pages_written']} page writes, in {t['seconds']} s "
+                  f"({t['cpu_seconds']} s CPU): [bold]{t['articles_per_s']} articles/s[/]"
+                  + (f", B³ F1 {t['b3_f1']}" if "b3_f1" in t else ""))
+    table = Table(title="stages")
+    for column in ("stage", "seconds", "articles/s", "ms/article"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, seconds in t["stage_seconds"].items():
+        rate = t["stage_articles_per_s"][stage]
+        table.add_row(stage, f"{seconds:.1f}", "-" if rate is None else f"{rate:.1f}",
+                      f"{t['ms_per_article'][stage]:.1f}")
+    console.print(table)
+    for error in t["first_errors"]:
+        console.print(f"[red]error:[/] {error}")
+    if "scale" in result:
+        s = result["scale"]
+        table = Table(title=f"grouping cost per article as the desk grows (flat: {'yes' if s['flat'] else 'NO'}, "
+                            f"spread ±{100 * s['spread']:.0f}%)")
+        for column in ("stories held", "group ms", "group CPU ms", "embed ms", "pages ms", "checkpoint s",
+                       "state MB"):
+            table.add_column(column, justify="right")
+        for r in s["sizes"]:
+            table.add_row(str(r["stories"]), f"{r['group_ms']:.1f}", f"{r['group_cpu_ms']:.1f}",
+                          f"{r['embed_ms']:.1f}", f"{r['pages_ms']:.1f}", f"{r['checkpoint_s']:.1f}",
+                          f"{r['state_mb']:.1f}")
+        console.print(table)
+    if as_json:
+        print(json.dumps(result))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, serve_app
 from newsdesk.config import Settings, data_dir
 from newsdesk.pipeline import Desk, Outcome, SourceReport
 from newsdesk.storage import Storage
@@ -28,14 +29,50 @@ def register(app: typer.Typer) -> None:
 
 def init(ctx: typer.Context,
          defaults: bool = typer.Option(True, "--defaults/--no-defaults",
-                                       help="Subscribe to the default list of ~30 news feeds.")) -> None:
-    """Create the database (or upgrade it) and subscribe to the default feeds."""
+                                       help="Subscribe to the default list of ~30 news feeds."),
+         password: Optional[str] = typer.Option(None, "--password", envvar="NEWSDESK_ADMIN_PASSWORD",
+                                                help="Admin password for the web desk (at least 8 characters)."),
+         new_token: bool = typer.Option(False, "--new-token",
+                                        help="Make a new admin API token (replaces the old one); shown once.")
+         ) -> None:
+    """Create the database (or upgrade it), set the admin password, and subscribe to the default feeds."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         console.print(f"Database ready: {settings.database_url()} (schema version {storage.schema_version()})")
+        _admin_password(storage, password)
+        if new_token:
+            from newsdesk.web.auth import new_token as make_token
+            console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {make_token(storage)}",
+                          highlight=False, soft_wrap=True)
         if defaults:
             added, skipped = Desk(storage, settings).import_default_feeds()
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
+
+
+def _admin_password(storage: Storage, password: str | None) -> None:
+    """Set the web desk's admin password: from the option or environment, else asked on a terminal, else
+    generated and printed once. An existing password stays unless a new one is given."""
+    import secrets
+    import sys
+
+    from newsdesk.web.auth import PASSWORD_KEY, set_password
+
+    if password is None and storage.get_setting(PASSWORD_KEY):
+        console.print("Admin password: unchanged (`newsdesk init --password …` sets a new one).")
+        return
+    generated = False
+    if password is None and sys.stdin.isatty() and sys.stdout.isatty():
+        password = typer.prompt("Admin password for the web desk", hide_input=True, confirmation_prompt=True)
+    if password is None:
+        password, generated = secrets.token_urlsafe(12), True
+    try:
+        set_password(storage, password)
+    except ValueError as exc:
+        fail(str(exc))
+    if generated:
+        console.print(f"Admin password (generated; shown only this once): {password}", highlight=False)
+    else:
+        console.print("Admin password set.")
 
 
 def _summary(reports: list[SourceReport], title: str) -> Table:
@@ -129,22 +166,18 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
     console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest")
 
 
-def run(ctx: typer.Context) -> None:
-    """Poll sources on their schedule until stopped (Ctrl-C)."""
+def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION) -> None:
+    """Serve the web desk and poll sources on their schedule, in one process, until stopped (Ctrl-C)."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         if not storage.list_sources():
             added, _ = Desk(storage, settings).import_default_feeds()
             console.print(f"New desk at {settings.database_url()}: subscribed to {added} default feeds.")
-        console.print(f"newsdesk is running on {settings.database_url()}; Ctrl-C stops it.")
-        asyncio.run(_run_forever(storage, settings))
+        console.print(f"newsdesk is running on {settings.database_url()}.")
+        serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop))
 
 
-async def _run_forever(storage: Storage, settings: Settings) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:
     async with Desk(storage, settings) as desk:
         while not stop.is_set():
             try:
@@ -163,11 +196,12 @@ async def _run_forever(storage: Storage, settings: Settings) -> None:
                 await asyncio.wait_for(stop.wait(), timeout=min(60.0, max(1.0, wait)))
             except asyncio.TimeoutError:
                 pass
-    console.print("stopped.")
 
 
-def demo(ctx: typer.Context) -> None:
-    """Load the sample corpus into its own database, offline, and show the desk."""
+def demo(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
+         serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo desk on the web once loaded.")
+         ) -> None:
+    """Load the sample corpus into its own database, offline, and serve the desk on the web."""
     from newsdesk.demo import DemoServer
     from newsdesk.cli.articles import list_articles
 
@@ -176,16 +210,20 @@ def demo(ctx: typer.Context) -> None:
     if "://" not in db:   # the demo server's port changes each run, so the demo desk starts afresh
         for suffix in ("", "-wal", "-shm"):
             Path(db + suffix).unlink(missing_ok=True)
-    settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0)
-    with DemoServer() as server, open_store(settings) as storage:
-        desk = Desk(storage, settings)
-        desk.import_opml(server.opml().encode("utf-8"))
-        reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
-        console.print(_summary(reports, "Demo desk: first edition"))
-        server.set_revision(1)
-        reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
-        console.print(_summary(reports, "Demo desk: later the same day (updated articles)"))
-    ctx.obj.db = db
-    list_articles(ctx, source=None, limit=60, copies=False)
-    console.print(f"\nThe demo desk is in {db}. Explore it offline: "
-                  f"`newsdesk --db {db} articles`, `newsdesk --db {db} article ID`.")
+    with DemoServer() as server:
+        local = {"fetch_allow": server.fetch_allow} if hasattr(Settings(), "fetch_allow") else {}
+        settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0, **local)
+        with open_store(settings) as storage:
+            desk = Desk(storage, settings)
+            desk.import_opml(server.opml().encode("utf-8"))
+            reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
+            console.print(_summary(reports, "Demo desk: first edition"))
+            server.set_revision(1)
+            reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))
+            console.print(_summary(reports, "Demo desk: later the same day (updated articles)"))
+        ctx.obj.db = db
+        list_articles(ctx, source=None, limit=60, copies=False)
+        console.print(f"\nThe demo desk is in {db}. From the terminal: "
+                      f"`newsdesk --db {db} stories`, `newsdesk --db {db} story ID`.")
+        if serve:   # the outlets' server stays up meanwhile: lead images and original links work offline
+            serve_app(settings, host, port, banner="newsdesk demo")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsdesk.cli.common import console, fail
+from newsdesk.cli.common import console, fail, state
 
 app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_help=True)
 
@@ -58,7 +59,13 @@ def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
 
 
 @app.command("summaries")
-def summaries(prefix: Path = typer.Argument(..., help="PREFIX of PREFIX.source and PREFIX.target (NeuS format)."),
+def summaries(ctx: typer.Context,
+              prefix: Path = typer.Argument(..., help="PREFIX of PREFIX.source and PREFIX.target (NeuS format)."),
+              writer: str = typer.Option("extractive", "--writer", help="extractive or llm."),
+              llm_url: Optional[str] = typer.Option(None, "--llm-url",
+                                                    help="OpenAI-compatible endpoint (default: llm_url setting)."),
+              llm_model: Optional[str] = typer.Option(None, "--llm-model", help="Model name (default: llm_model)."),
+              limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N stories."),
               as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """ROUGE-1/2/L F1 ×100 of the story writer's headline + summary against human neutral summaries."""
     from newsdesk.synthesize.evaluate import evaluate_summaries
@@ -66,11 +73,34 @@ def summaries(prefix: Path = typer.Argument(..., help="PREFIX of PREFIX.source a
     for suffix in (".source", ".target"):
         if not Path(str(prefix) + suffix).exists():
             fail(f"{prefix}{suffix} not found")
+    if writer not in ("extractive", "llm"):
+        fail(f"--writer must be extractive or llm, not {writer!r}")
+    write = None
+    if writer == "llm":
+        from newsdesk.synthesize.llm import ChatClient, LLMError, LLMWriter, config_from_settings
+
+        config = config_from_settings(state(ctx).settings(), llm_url, llm_model)
+        if not config.url:
+            fail("--writer llm needs --llm-url or the llm_url setting (NEWSDESK_LLM_URL)")
+        try:
+            client = ChatClient(config.url, config.model, config.api_key, config.timeout)
+        except LLMError as exc:
+            fail(str(exc))
+        write = LLMWriter(config, client=client)
     with _progress_bar("writing") as progress:
         task = progress.add_task("", total=None)
         result = evaluate_summaries(prefix, progress=lambda done, total: progress.update(task, completed=done,
-                                                                                         total=total))
+                                                                                         total=total),
+                                    writer=write, limit=limit)
     console.print(f"stories {result['stories']}  ROUGE-1 {result['rouge1']:.2f}  ROUGE-2 {result['rouge2']:.2f}  "
-                  f"ROUGE-L {result['rougeL']:.2f}")
+                  f"ROUGE-L {result['rougeL']:.2f}  {result['seconds']:.1f} s")
+    keys = ["rouge1", "rouge2", "rougeL", "stories"]
+    if writer == "llm":
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.get("dropped_reasons", {}).items())) or "none"
+        fallback = ", ".join(f"{k} {v}" for k, v in sorted(result.get("fallback", {}).items())) or "none"
+        console.print(f"LLM sentences generated {result.get('generated', 0)}  kept {result.get('kept', 0)}  "
+                      f"dropped {result.get('dropped', 0)} ({reasons})  extractive fallback: {fallback}  "
+                      f"padded {result.get('padded', 0)}  errors {result.get('errors', 0)}")
+        keys += ["generated", "kept", "dropped", "dropped_reasons", "fallback", "padded", "errors", "seconds"]
     if as_json:
-        print(json.dumps({k: result[k] for k in ("rouge1", "rouge2", "rougeL", "stories")}))
+        print(json.dumps({k: result.get(k, 0) for k in keys}))

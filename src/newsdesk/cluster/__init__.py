@@ -7,7 +7,7 @@ model joins two stories that converge (old ids redirect). `evaluate_clustering` 
 """
 
 from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl
-from newsdesk.cluster.model import PairModel
+from newsdesk.cluster.model import ModelMissing, PairModel
 from newsdesk.cluster.online import Assignment, ClusterInput, OnlineClusterer
 
-__all__ = ["Assignment", "ClusterInput", "OnlineClusterer", "PairModel", "evaluate_clustering", "neus_to_jsonl"]
+__all__ = ["Assignment", "ClusterInput", "ModelMissing", "OnlineClusterer", "PairModel", "evaluate_clustering", "neus_to_jsonl"]

@@ -20,6 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES
+from newsdesk.embed.model import ModelMissing as EmbedModelMissing
+
+
+class ModelMissing(EmbedModelMissing):
+    """The grouping model's weights are missing or unusable; the message names the file and the fix. A kind of
+    the embedding stage's ModelMissing, so whoever reports one reports both."""
 
 
 def default_model_path() -> Path:
@@ -51,10 +57,20 @@ class Scorer:
         features = tuple(d["features"])
         if features != expected:
             raise ValueError(f"model features {features} do not match the code's {expected}; retrain the model")
-        return cls(features=features, mean=np.asarray(d["mean"], dtype=np.float64),
-                   scale=np.asarray(d["scale"], dtype=np.float64),
-                   layers=[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
-                           for layer in d["layers"]])
+        scorer = cls(features=features, mean=np.asarray(d["mean"], dtype=np.float64),
+                     scale=np.asarray(d["scale"], dtype=np.float64),
+                     layers=[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
+                             for layer in d["layers"]])
+        width = len(features)
+        if scorer.mean.shape != (width,) or scorer.scale.shape != (width,) or not scorer.layers:
+            raise ValueError(f"standardisation or layers do not fit {width} features")
+        for W, b in scorer.layers:
+            if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],):
+                raise ValueError(f"a layer of shape {W.shape} does not follow one of width {width}")
+            width = W.shape[1]
+        if width != 1:
+            raise ValueError(f"the last layer gives {width} outputs, not one logit")
+        return scorer
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -111,16 +127,26 @@ class PairModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "PairModel":
+        """The trained weights (the shipped `model.json` by default). A missing, unreadable or corrupt file is
+        a `ModelMissing` error naming the path and the fix; there is no quiet fallback to hand-set weights."""
         path = Path(path) if path else default_model_path()
-        if not path.exists():
-            if path == default_model_path():
-                return cls.fallback()
-            raise FileNotFoundError(path)
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        fix = ("reinstall newsdesk (`make install`) to restore the shipped model.json, or train one with "
+               "`python -m newsdesk.cluster.train`")
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ModelMissing(f"the grouping model {path} is missing: {fix}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelMissing(f"the grouping model {path} cannot be read ({exc}): {fix}") from None
+        try:
+            return cls.from_dict(json.loads(raw))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise ModelMissing(f"the grouping model {path} is corrupt ({type(exc).__name__}: {exc}): {fix}") from None
 
     @classmethod
     def fallback(cls) -> "PairModel":
-        """A hand-set join model on embedding and TF-IDF cosine, used only when no trained weights ship."""
+        """A hand-set join model on embedding and TF-IDF cosine: only the bootstrap of training (`train.py`), never
+        a stand-in for a missing model.json."""
         n = len(FEATURES)
         W = np.zeros((n, 1))
         W[FEATURES.index("emb_centroid"), 0] = 12.0

@@ -61,6 +61,17 @@ def _unb64(s: str, dim: int) -> np.ndarray:
     return np.frombuffer(base64.b64decode(s), dtype=np.float32).reshape(-1, dim).copy()
 
 
+def _b64_f64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float64).tobytes()).decode("ascii")
+
+
+def _unb64_f64(value: str | list) -> np.ndarray:
+    """A float64 vector saved as base64 (or, by states saved before that, as a JSON list)."""
+    if isinstance(value, list):
+        return np.asarray(value, dtype=np.float64)
+    return np.frombuffer(base64.b64decode(value), dtype=np.float64).copy()
+
+
 class _Bucket:
     """The article vectors of one time bucket, searchable by cosine (HNSW; exact while the bucket is small)."""
 
@@ -323,7 +334,7 @@ class OnlineClusterer:
         dim = self.dim or 0
 
         def story_state(s: Story) -> dict:
-            return {"id": s.id, "size": s.size, "emb_sum": s.emb_sum.tolist(), "members": _b64(np.stack(s.members)),
+            return {"id": s.id, "size": s.size, "emb_sum": _b64_f64(s.emb_sum), "members": _b64(np.stack(s.members)),
                     "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative,
                     "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
                     "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
@@ -349,7 +360,7 @@ class OnlineClusterer:
         c.vocab = Vocabulary.from_state(state["vocab"])
         parse = lambda v: datetime.fromisoformat(v) if v else None  # noqa: E731
         for d in state["stories"]:
-            s = Story(id=d["id"], dim=dim, size=d["size"], emb_sum=np.asarray(d["emb_sum"], dtype=np.float64),
+            s = Story(id=d["id"], dim=dim, size=d["size"], emb_sum=_unb64_f64(d["emb_sum"]),
                       members=list(_unb64(d["members"], dim)), member_tfs=d["member_tfs"], join_sums=d["join_sums"], joins=d["joins"], tentative=d["tentative"], member_ents=d["member_ents"], words=d["words"],
                       terms=d["terms"], title_terms=d["title_terms"], entities=Counter(d["entities"]), numbers=Counter(d["numbers"]),
                       first=parse(d["first"]), last=parse(d["last"]),

@@ -203,6 +203,11 @@ class DemoServer:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def fetch_allow(self) -> str:
+        """The `fetch_allow` entry that lets the desk fetch from this server (it listens on a local address)."""
+        return f"{self.host}/32" if ":" not in self.host else f"{self.host}/128"
+
+    @property
     def feed_urls(self) -> dict[str, str]:
         return {o.id: self.feed_url(o.id) for o in self.corpus.outlets}
 

@@ -427,11 +427,14 @@ def _absolute_url(href: str | None, base: str | None) -> str | None:
     if not href or not href.strip():
         return None
     href = href.strip()
-    if href.startswith("//"):
-        href = (urlsplit(base).scheme if base else "https") + ":" + href
-    elif base:
-        href = urljoin(base, href)
-    parts = urlsplit(href)
+    try:
+        if href.startswith("//"):
+            href = (urlsplit(base).scheme if base else "https") + ":" + href
+        elif base:
+            href = urljoin(base, href)
+        parts = urlsplit(href)
+    except ValueError:  # e.g. "http://[broken-ipv6/": no usable link
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return href

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import http
+import http.cookiejar
+import http.cookies
 import re
 import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from newsdesk import USER_AGENT
 from newsdesk.fetch.body import ACCEPT_ENCODING, CorruptBody, UnsupportedEncoding, decoder_for
+from newsdesk.fetch.guard import AddressPolicy, AddressRefused, GuardedBackend
 from newsdesk.fetch.hosts import HostPacers
 from newsdesk.fetch.robots import RobotsCache, RobotsRules, allow_all, parse_robots
 
@@ -23,12 +28,15 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, app
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_RETRY_AFTER = 30 * 24 * 3600.0
 _HOST_RE = re.compile(r"^[A-Za-z0-9._:\-]+$")
+CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
 
 @dataclass
 class FetchSettings:
     connect_timeout: float = 10.0
     total_timeout: float = 30.0
+    idle_timeout: float = 10.0           # longest silence while reading a response
+    allow: str = ""                      # networks and host names exempt from the address policy (fetch_allow)
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host_concurrency: int = 2
@@ -55,7 +63,8 @@ class FetchResult:
 
 class FetchError(Exception):
     """A fetch that failed. `kind` is one of: bad_url, network, timeout, http, too_large,
-    too_many_redirects, redirect_loop, robots. `retry_after` is in seconds when the server said so."""
+    too_many_redirects, redirect_loop, robots, refused (an address the policy forbids). `retry_after` is
+    in seconds when the server said so."""
 
     def __init__(self, kind: str, message: str, *, url: str, status: int | None = None,
                  retry_after: float | None = None):
@@ -92,10 +101,13 @@ class _Budget:
 class Fetcher:
     def __init__(self, settings: FetchSettings | None = None):
         self.settings = s = settings or FetchSettings()
+        self.policy = AddressPolicy(s.allow)
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
         self._client = httpx.AsyncClient(
             follow_redirects=False,
-            timeout=httpx.Timeout(None, connect=s.connect_timeout),
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
+            timeout=httpx.Timeout(None, connect=s.connect_timeout, read=s.idle_timeout, write=s.idle_timeout),
+            transport=_guarded_transport(self.policy, limits),
+            cookies=_no_cookies(),
             headers={"User-Agent": s.user_agent or USER_AGENT, "Accept": ACCEPT,
                      "Accept-Encoding": ACCEPT_ENCODING},
         )
@@ -104,6 +116,7 @@ class Fetcher:
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                     respect_robots: bool = False) -> FetchResult:
+        self._refuse_literal(url, url)
         target = _parse_url(url)
         headers = {}
         if etag:
@@ -129,13 +142,26 @@ class Fetcher:
         seen = {str(target)}
         redirects = 0
         current = target
+        jar: dict[tuple, dict[str, str]] = {}      # cookies set during this fetch, by origin
         while True:
             if respect_robots:
                 await self._check_robots(current)
-            hop = await self._hop(current, headers, budget, max_bytes=max_bytes, truncate=truncate)
+            hop_headers = dict(headers)
+            if jar.get(_origin(current)):
+                hop_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar[_origin(current)].items())
+            hop = await self._hop(current, hop_headers, budget, max_bytes=max_bytes, truncate=truncate)
             where = str(current)
             if hop.status in REDIRECT_STATUSES:
-                current = _redirect_target(current, hop)
+                _keep_cookies(jar, current, hop.headers)
+                self._refuse_literal(hop.headers.get("location") or "", where, current)
+                previous, current = current, _redirect_target(current, hop)
+                if _origin(current) != _origin(previous):
+                    # Credentials are for the origin they were given to, never for where it redirects.
+                    headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
+                    if current.userinfo and not _explicit_userinfo(hop.headers.get("location") or ""):
+                        current = current.copy_with(username=None, password=None)
+                elif previous.userinfo and not current.userinfo:
+                    current = current.copy_with(userinfo=previous.userinfo)
                 key = str(current)
                 if key in seen:
                     raise FetchError("redirect_loop", f"redirect loop: {key} was reached twice", url=where,
@@ -182,6 +208,11 @@ class Fetcher:
             except TimeoutError:
                 raise FetchError("timeout", f"timed out: no complete response within {s.total_timeout:g} s",
                                  url=where) from None
+            except AddressRefused as exc:
+                raise FetchError("refused", str(exc), url=where) from None
+            except httpx.ReadTimeout:
+                raise FetchError("timeout", f"timed out: {_hostport(url)} sent nothing for {s.idle_timeout:g} s",
+                                 url=where) from None
             except httpx.ConnectTimeout:
                 raise FetchError("timeout", f"timed out: could not connect to {_hostport(url)} within "
                                  f"{s.connect_timeout:g} s", url=where) from None
@@ -194,6 +225,24 @@ class Fetcher:
                 raise FetchError("network", _network_message(exc, url), url=where) from None
             finally:
                 budget.spent += loop.time() - started
+
+    def _refuse_literal(self, location: str, where: str, base: httpx.URL | None = None) -> None:
+        """Refuse a URL whose host is a forbidden IP address in any spelling, before httpx (which rejects
+        some spellings the OS accepts, such as 0177.0.0.1) gets to parse it; the connect-time check is the
+        one that matters, this one only words the error well."""
+        try:
+            parts = urlsplit(location.strip())
+            host = parts.hostname
+        except ValueError:
+            return
+        if parts.scheme.lower() not in ("", "http", "https"):
+            return      # refused as an unsupported scheme instead
+        if host is None and base is not None:
+            return      # a relative redirect stays on a host already checked
+        try:
+            self.policy.check_literal(host or "")
+        except AddressRefused as exc:
+            raise FetchError("refused", str(exc), url=where) from None
 
     async def _read_body(self, response: httpx.Response, where: str, *, max_bytes: int,
                          truncate: bool) -> bytes:
@@ -252,6 +301,45 @@ class Fetcher:
                 return allow_all(s.robots_ttl)
             return allow_all(s.robots_error_ttl)
         return parse_robots(result.body, s.robots_ttl)
+
+
+def _guarded_transport(policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    # httpx offers no public way to choose httpcore's network backend; the pool is rebuilt with the same
+    # arguments httpx gives it, plus the guarded backend through which every connection is made.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=transport._pool._ssl_context, max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(policy))
+    return transport
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """The client keeps no cookies between fetches (`_keep_cookies` handles one redirect chain)."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _origin(url: httpx.URL) -> tuple:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _keep_cookies(jar: dict[tuple, dict[str, str]], url: httpx.URL, headers: httpx.Headers) -> None:
+    """Cookies a redirecting response sets go back to its own origin only, for the rest of this fetch."""
+    for value in headers.get_list("set-cookie"):
+        cookie = http.cookies.SimpleCookie()
+        try:
+            cookie.load(value)
+        except http.cookies.CookieError:
+            continue
+        for name, morsel in cookie.items():
+            jar.setdefault(_origin(url), {})[name] = morsel.value
+
+
+def _explicit_userinfo(location: str) -> bool:
+    try:
+        return bool(urlsplit(location.strip()).username)
+    except ValueError:
+        return False
 
 
 def _parse_url(url: str) -> httpx.URL:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -19,7 +19,7 @@ from newsdesk.sources import (
     COMMON_FEED_PATHS, FeedEntry, FeedError, LocalDocument, LocalDocumentError, OpmlFeed, ParsedFeed,
     default_feeds, discover_feed_urls, iter_documents, read_opml, write_opml,
 )
-from newsdesk.storage import Article, NewArticle, Source, SourceExists, Storage
+from newsdesk.storage import Article, NewArticle, Source, SourceExists, Storage, StorageError
 from newsdesk.timeutil import utcnow
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -82,6 +82,8 @@ class Desk:
         self._fetcher: Fetcher | None = None
         self.stage_seconds: dict[str, float] = {"fetch": 0.0, "extract": 0.0, "dedupe": 0.0, "store": 0.0}
         self._grouper = None
+        self._pages = None
+        self._stories_recovered = False
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -90,7 +92,8 @@ class Desk:
         if self._fetcher is None:
             s = self.settings
             self._fetcher = Fetcher(FetchSettings(
-                connect_timeout=s.connect_timeout, total_timeout=s.total_timeout, max_bytes=s.max_bytes,
+                connect_timeout=s.connect_timeout, total_timeout=s.total_timeout, idle_timeout=s.idle_timeout,
+                allow=s.fetch_allow, max_bytes=s.max_bytes,
                 max_redirects=s.max_redirects, per_host_concurrency=s.per_host_concurrency,
                 per_host_delay=s.per_host_delay, user_agent=s.user_agent))
         return self._fetcher
@@ -101,6 +104,8 @@ class Desk:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     async def aclose(self) -> None:
+        if self._grouper is not None:
+            await asyncio.to_thread(self.save_stories)
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
@@ -179,6 +184,8 @@ class Desk:
             async with gate:
                 try:
                     report = await self.poll_source(source)
+                except StorageError:      # the database's problem, not the source's: no backoff, tell the caller
+                    raise
                 except Exception as exc:  # the daemon outlives any one source's surprise
                     report = SourceReport(source.id, source.name, "error", f"internal error: {exc!r}")
                     self._source_failed(source, report.error, None)
@@ -186,7 +193,12 @@ class Desk:
                 on_done(report)
             return report
 
-        reports = list(await asyncio.gather(*(one(s) for s in sources)))
+        results = await asyncio.gather(*(one(s) for s in sources), return_exceptions=True)
+        failed = next((r for r in results if isinstance(r, BaseException)), None)
+        if failed is not None:
+            self._stories_recovered = False   # what was stored before the failure is grouped by the next update
+            raise failed
+        reports = list(results)
         await self.update_stories([o for r in reports for o in r.outcomes])
         return reports
 
@@ -222,11 +234,13 @@ class Desk:
         self.storage.log_fetch(source_id=source.id, url=source.feed_url, kind="feed", outcome="ok",
                                http_status=result.status, error="; ".join(feed.warnings) or None,
                                duration_ms=_ms(started))
-        self._source_ok(source, result, "ok", feed)
         outlet = source.title or feed.title or urlsplit(source.feed_url).hostname
         docs = [self._entry_doc(entry, source, outlet) for entry in feed.entries]
         outcomes = await asyncio.gather(*(self._ingest_entry(doc, report) for doc in docs if doc is not None))
         report.outcomes.extend(o for o in outcomes if o is not None)
+        # The feed's ETag/Last-Modified are kept only once its entries are stored: kept before, a crash in
+        # between would have the next poll answered 304 and the missing entries never fetched.
+        self._source_ok(source, result, "ok", feed)
         return report
 
     def _source_ok(self, source: Source, result: FetchResult, status: str, feed: ParsedFeed | None = None) -> None:
@@ -392,25 +406,55 @@ class Desk:
             return set()
         arrived = [o.article_id for o in outcomes if o.article_id and o.status in ("new", "copy")]
         changed = [o.article_id for o in outcomes if o.article_id and o.status == "updated"]
-        if not arrived and not changed:
+        if not arrived and not changed and self._stories_recovered:
             return set()
         return await asyncio.to_thread(self._update_stories, arrived, changed)
 
-    def _update_stories(self, arrived: list[int], changed: list[int]) -> set[int]:
-        from newsdesk.pipeline.stories import StoryGrouper, write_pages
+    def _recover_stories(self) -> tuple[set[int], set[int]]:
+        """After a crash: group the articles stored but never grouped, and name the stories whose page is
+        older than their last change, so the first update of this desk finishes what the last one began.
+        Returns (stories touched, articles grouped)."""
+        waiting = self.storage.articles_without_story()
+        touched: set[int] = set()
+        for start in range(0, len(waiting), 256):   # one transaction each: a crash keeps what was done
+            touched |= self._grouper.group(waiting[start:start + 256])
+        touched |= set(self.storage.stories_touched_since(datetime(1970, 1, 1, tzinfo=timezone.utc)))
+        self._stories_recovered = True
+        return touched, set(waiting)
 
-        started = time.perf_counter()
+    def _update_stories(self, arrived: list[int], changed: list[int]) -> set[int]:
+        from newsdesk.pipeline.stories import PageWriter, StoryGrouper
+
         if self._grouper is None:
             self._grouper = StoryGrouper(self.storage)
-        touched = self._grouper.group(arrived) if arrived else set()
+            self._pages = PageWriter(self.storage)
+        grouper = self._grouper
+        before = dict(grouper.seconds)
+        recovered: set[int] = set()
+        try:
+            if not self._stories_recovered:
+                recovered, done = self._recover_stories()
+                arrived = [i for i in arrived if i not in done]
+            touched = (grouper.group(arrived) if arrived else set()) | recovered
+        except BaseException:
+            # the grouping was rolled back but the clusterer in memory went on: reload it, regroup the rest
+            self._grouper, self._stories_recovered = None, False
+            raise
         touched |= {s for s in (self.storage.story_of(i) for i in changed) if s is not None}
-        self._grouper.save()
-        self.stage_seconds["group"] = self.stage_seconds.get("group", 0.0) + time.perf_counter() - started
+        grouper.checkpoint()
+        for stage in ("embed", "group", "checkpoint"):
+            self.stage_seconds[stage] = (self.stage_seconds.get(stage, 0.0) + grouper.seconds[stage]
+                                         - before.get(stage, 0.0))
         started = time.perf_counter()
         if self.settings.story_pages:
-            write_pages(self.storage, touched)
+            self._pages.write(touched)
         self.stage_seconds["synthesize"] = self.stage_seconds.get("synthesize", 0.0) + time.perf_counter() - started
         return touched
+
+    def save_stories(self) -> None:
+        """Checkpoint the story grouper now (the desk does so on close)."""
+        if self._grouper is not None:
+            self._grouper.checkpoint(force=True)
 
     # -- one-off ingest -----------------------------------------------------------------------------------
 

@@ -75,7 +75,7 @@ def absolute_http_url(link: str | None, base: str | None) -> str | None:
     """`link` resolved against `base`; None unless the result is an http(s) URL."""
     if not link or not isinstance(link, str):
         return None
-    link = link.strip()
+    link = link.strip().replace("\t", "").replace("\r", "").replace("\n", "")   # as browsers do (WHATWG URL)
     try:
         resolved = urljoin(base, link) if base else link
         parts = urlsplit(resolved)

@@ -13,11 +13,38 @@ from datetime import datetime, timezone
 from typing import Any
 
 import feedparser
+import feedparser.api
+import feedparser.mixin
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
 from newsdesk.sources._util import absolute_http_url, parse_datetime, plain_text
+from newsdesk.sources._xmlguard import dtd_problem
 
 MAX_ENTRIES = 500
+MAX_MARKUP_TAGS = 150_000     # markup and escaped markup together: a feed costs at most a few seconds of CPU
+MAX_SCANNED_ENTRIES = 2000     # entries read at most (parsing costs about a millisecond each); the newest
+                               # MAX_ENTRIES of them are kept
+
+# feedparser's strict parser goes through defusedxml's expat reader, which refuses any entity declaration:
+# a second guard behind the check in _refuse_dtd.
+feedparser.api.PREFERRED_XML_PARSERS = ["newsdesk.sources._xmlguard"]
+
+# feedparser looks for an e-mail address in each author with a backtracking regex that is quadratic in the
+# author's length (a 60 KB <author> cost 15 s of CPU, a megabyte would never end): it sees the first
+# MAX_AUTHOR_CHARS only.
+MAX_AUTHOR_CHARS = 500
+_sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
+
+
+def _bounded_sync_author_detail(self, key: str = "author") -> None:
+    context = self._get_context()
+    value = context.get(key)
+    if isinstance(value, str) and len(value) > MAX_AUTHOR_CHARS:
+        context[key] = value[:MAX_AUTHOR_CHARS]
+    _sync_author_detail(self, key)
+
+
+feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
 
 class FeedError(Exception):
@@ -62,6 +89,7 @@ _WS = b" \t\r\n"
 _BOM8 = b"\xef\xbb\xbf"
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _HTML_START = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
@@ -86,6 +114,31 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     return _parse_xml_feed(body, url, mime, charset)
 
 
+def _refuse_dtd(body: bytes, headers: dict[str, str]) -> None:
+    problem = dtd_problem(body, headers.get("content-type", "application/xml"))
+    if problem:
+        raise FeedError(f"feed {problem}; refused")
+
+
+def _refuse_markup(tags: int) -> None:
+    if tags > MAX_MARKUP_TAGS:
+        raise FeedError(f"feed too complex: more than {MAX_MARKUP_TAGS} tags (parsing costs about 40 µs a tag); "
+                        "refused")
+
+
+def _first_entries(body: bytes) -> tuple[bytes, bool]:
+    """The body cut after its MAX_SCANNED_ENTRIES-th entry, so a feed of a million tiny entries costs no more
+    than one of a few thousand (the parsers recover from the missing end tags)."""
+    if b"\x00" in body[:4]:
+        return body, False
+    for count, match in enumerate(_ENTRY_END.finditer(body), 1):
+        if count == MAX_SCANNED_ENTRIES:
+            if _ENTRY_END.search(body, match.end()):
+                return body[:match.end()], True
+            break
+    return body, False
+
+
 # --- XML feeds (feedparser) -------------------------------------------------------------------------------
 
 def _parse_xml_feed(body: bytes, url: str, mime: str, charset: str | None) -> ParsedFeed:
@@ -96,6 +149,11 @@ def _parse_xml_feed(body: bytes, url: str, mime: str, charset: str | None) -> Pa
         charset = "utf-8"
     headers = {"content-location": url,
                "content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
+    _refuse_dtd(body, headers)
+    body, truncated = _first_entries(body)
+    _refuse_markup(body.count(b"<") + body.count(b"&lt;"))
+    if truncated:
+        warnings.append(f"feed has more than {MAX_SCANNED_ENTRIES} entries; read the first {MAX_SCANNED_ENTRIES}")
     try:
         parsed = feedparser.parse(body, response_headers=headers)
     except Exception as exc:  # a crash inside feedparser must still reach the user as a FeedError
@@ -132,7 +190,7 @@ def _parse_xml_feed(body: bytes, url: str, mime: str, charset: str | None) -> Pa
             skipped += 1
         else:
             entries.append(entry)
-    if exc is not None:
+    if exc is not None and not truncated:
         warnings.append(f"malformed feed XML, recovered {len(entries)} entries: {_describe(exc)}")
     if skipped:
         warnings.append(f"skipped {skipped} entries with no link, title or content")
@@ -251,6 +309,11 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     if not isinstance(items, list):
         raise FeedError('invalid JSON feed: "items" is missing or not a list')
     warnings: list[str] = []
+    if len(items) > MAX_SCANNED_ENTRIES:
+        warnings.append(f"feed has more than {MAX_SCANNED_ENTRIES} entries; read the first {MAX_SCANNED_ENTRIES}")
+        items = items[:MAX_SCANNED_ENTRIES]
+    _refuse_markup(sum(v.count("<") for item in items if isinstance(item, dict)
+                       for v in (item.get("content_html"), item.get("summary")) if isinstance(v, str)))
     feed_author = _json_authors(data)
     entries = []
     skipped = 0

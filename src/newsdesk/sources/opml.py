@@ -8,6 +8,8 @@ from importlib import resources
 
 import lxml.etree as etree
 
+from newsdesk.sources._xmlguard import dtd_problem
+
 
 class OpmlError(Exception):
     pass
@@ -34,6 +36,9 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     sample = data.replace(b"\x00", b"") if b"\x00" in data[:4096] else data
     if _ENTITY_DECL.search(sample):
         raise OpmlError("OPML file declares XML entities; refused")
+    problem = dtd_problem(data)
+    if problem:
+        raise OpmlError(f"OPML file {problem}; refused")
     try:
         root = _parse(data)
     except etree.XMLSyntaxError as first_error:

@@ -1,8 +1,11 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
 from newsdesk.storage.database import StorageError, connect
-from newsdesk.storage.records import Article, Candidate, FetchLogEntry, NewArticle, Revision, Source, Story, pack_html
-from newsdesk.storage.store import SourceExists, Storage
+from newsdesk.storage.records import (
+    Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
+    pack_html,
+)
+from newsdesk.storage.store import SearchError, SourceExists, Storage
 
 
 def open_storage(url: str, *, migrate: bool = True) -> Storage:
@@ -13,4 +16,5 @@ def open_storage(url: str, *, migrate: bool = True) -> Storage:
 
 
 __all__ = ["open_storage", "Storage", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
-           "NewArticle", "Revision", "Source", "Story", "pack_html"]
+           "NewArticle", "Revision", "Source", "Story", "pack_html", "SearchError", "SearchGroup", "SearchHit",
+           "SearchResults"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -52,13 +53,24 @@ class Database:
                 yield
             except BaseException:
                 self._depth = 0
-                self.execute("ROLLBACK")
+                try:
+                    self.execute("ROLLBACK")
+                except StorageError:
+                    pass   # SQLite already rolled back (a full disk does that): the first error is the one to tell
                 raise
             self._depth = 0
             self.execute("COMMIT")
 
     def close(self) -> None:
         raise NotImplementedError
+
+
+def _read_only_hint(path: str) -> str:
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(path) and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
+        return (" (the database or its folder is read-only; SQLite must be able to write the file and its "
+                "-wal and -shm files beside it)")
+    return ""
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
@@ -84,7 +96,7 @@ class SQLiteDatabase(Database):
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot open database {path}: {exc}") from exc
+            raise StorageError(f"cannot open database {path}: {exc}{_read_only_hint(path)}") from exc
         self._lock = threading.RLock()
 
     @contextmanager

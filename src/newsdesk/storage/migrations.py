@@ -1,9 +1,26 @@
 """Versioned schema. Append a migration, never edit one that has shipped.
 
-The SQL is written once for both backends; `{pk}`, `{blob}` and `{bigint}` are filled per dialect.
+The SQL is written once for both backends; `{pk}`, `{blob}` and `{bigint}` are filled per dialect. Where the
+backends differ, a migration holds a dict of dialect → list of whole statements (trigger bodies hold `;`).
 """
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+_SQLITE_TOKENIZER = "tokenize='porter unicode61 remove_diacritics 2'"
+# PostgreSQL: the text part of the vector stops at this many characters (a tsvector holds at most 1 MB).
+PG_TEXT_LIMIT = 100_000
+
+# Live (written, not merged) stories with what lists of stories sort by, kept narrow so that ranking the home
+# page and finding related stories never read page text: rank_key = log2(independent sources) + hours / 12
+# orders stories as "independent sources, halving every 12 hours".
+_STORY_RANK = """CREATE TABLE story_rank (
+    story_id {bigint} PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    rank_key {real} NOT NULL,
+    last_updated TEXT,
+    centroid {blob}
+);
+CREATE INDEX story_rank_key ON story_rank (rank_key);
+CREATE INDEX story_rank_time ON story_rank (last_updated)"""
+
+MIGRATIONS: list[tuple[int, str, str | dict[str, list[str]]]] = [
     (1, "sources, fetch log, articles, revisions, copies, LSH bands", """
 CREATE TABLE sources (
     id {pk},
@@ -131,6 +148,43 @@ CREATE TABLE desk_settings (
     updated_at TEXT NOT NULL
 );
 """),
+    (4, "full-text search over articles and story pages; the ranking and neighbours of live stories", {
+        "sqlite": [
+            "CREATE VIRTUAL TABLE article_fts USING fts5(title, text, outlet, content='articles', "
+            f"content_rowid='id', {_SQLITE_TOKENIZER})",
+            """CREATE TRIGGER article_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO article_fts (rowid, title, text, outlet) VALUES (new.id, new.title, new.text, new.outlet);
+END""",
+            """CREATE TRIGGER article_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO article_fts (article_fts, rowid, title, text, outlet)
+        VALUES ('delete', old.id, old.title, old.text, old.outlet);
+END""",
+            """CREATE TRIGGER article_fts_update AFTER UPDATE OF title, text, outlet ON articles BEGIN
+    INSERT INTO article_fts (article_fts, rowid, title, text, outlet)
+        VALUES ('delete', old.id, old.title, old.text, old.outlet);
+    INSERT INTO article_fts (rowid, title, text, outlet) VALUES (new.id, new.title, new.text, new.outlet);
+END""",
+            f"CREATE VIRTUAL TABLE story_fts USING fts5(headline, summary, {_SQLITE_TOKENIZER})",
+            *_STORY_RANK.format(bigint="INTEGER", real="REAL", blob="BLOB").split(";"),
+        ],
+        "postgresql": [
+            "ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+            "setweight(to_tsvector('english', COALESCE(title, '')), 'A') || "
+            "setweight(to_tsvector('english', COALESCE(outlet, '')), 'B') || "
+            f"setweight(to_tsvector('english', left(text, {PG_TEXT_LIMIT})), 'D')) STORED",
+            "CREATE INDEX articles_search ON articles USING GIN (search_vector)",
+            """CREATE TABLE story_search (
+    story_id BIGINT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    headline TEXT,
+    summary TEXT,
+    search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', COALESCE(headline, '')), 'A') ||
+        setweight(to_tsvector('english', COALESCE(summary, '')), 'C')) STORED
+)""",
+            "CREATE INDEX story_search_vector ON story_search USING GIN (search_vector)",
+            *_STORY_RANK.format(bigint="BIGINT", real="DOUBLE PRECISION", blob="BYTEA").split(";"),
+        ],
+    }),
 ]
 
 DIALECTS = {
@@ -140,6 +194,8 @@ DIALECTS = {
 }
 
 
-def statements(sql: str, dialect: str) -> list[str]:
+def statements(sql: str | dict[str, list[str]], dialect: str) -> list[str]:
+    if isinstance(sql, dict):
+        return list(sql[dialect])
     filled = sql.format(**DIALECTS[dialect])
     return [s.strip() for s in filled.split(";") if s.strip()]

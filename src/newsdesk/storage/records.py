@@ -146,3 +146,34 @@ class Candidate:
 def pack_html(html: bytes | str) -> bytes:
     """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
     return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
+
+
+@dataclass
+class SearchHit:
+    """One matching article."""
+    article_id: int
+    story_id: int | None
+    title: str
+    outlet: str | None
+    published_at: datetime | None
+    snippet: str        # plain text, matches wrapped in "\x02" … "\x03"; never HTML
+    rank: float         # higher is better
+
+
+@dataclass
+class SearchGroup:
+    """The hits of one story, or one article that is in no story yet (story_id None)."""
+    story_id: int | None
+    headline: str | None
+    hits: list[SearchHit]
+    snippet: str = ""   # of the story's summary when the story itself matched, with the same markers
+    rank: float = 0.0   # the best of its hits and of the story's own match
+    hit_count: int = 0  # matching articles in the group (`hits` holds the best few); empty when only the story matched
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int          # groups matching
+    groups: list[SearchGroup]
+    capped: bool = False  # more articles matched than one query ranks: only the most recent were grouped

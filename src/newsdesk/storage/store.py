@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import unicodedata
 import uuid
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from newsdesk.storage.database import Database, StorageError
-from newsdesk.storage.migrations import MIGRATIONS, statements
+from newsdesk.storage.migrations import MIGRATIONS, PG_TEXT_LIMIT, statements
 from newsdesk.storage.records import (
-    Article, Candidate, FetchLogEntry, NewArticle, Revision, Source, Story,
+    Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
 )
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
@@ -22,6 +27,122 @@ _STORY_TIMES = ("created_at", "updated_at", "first_published", "last_updated", "
 
 class SourceExists(StorageError):
     pass
+
+
+class SearchError(StorageError):
+    """A search query that cannot be run; the message is for the user."""
+
+
+MAX_SEARCH_TERMS = 32
+SEARCH_WINDOW = 1000      # the most recent matches one query ranks
+
+
+@dataclass
+class SearchTerm:
+    words: list[str]         # one word, or the words of a "quoted phrase"
+    prefix: bool = False     # the word also matches as the start of a longer word (typed as `word*`)
+
+
+def parse_search_query(query: str) -> list[SearchTerm]:
+    """Words and "quoted phrases" of what the user typed; a word ending in `*` (three letters or more) also
+    matches longer words. Nothing of it reaches FTS syntax but the words themselves."""
+    if not isinstance(query, str):
+        raise SearchError("the search query must be text")
+    text = unicodedata.normalize("NFC", query)
+    terms: list[SearchTerm] = []
+    for index, part in enumerate(text.split('"')):
+        if index % 2:
+            words = _WORD.findall(part)
+            if words:
+                terms.append(SearchTerm(words))
+        else:
+            terms.extend(SearchTerm([word], prefix=bool(star) and len(word) >= 3)
+                         for word, star in _PREFIXED_WORD.findall(part))
+    if not terms:
+        raise SearchError("type one or more words to search for")
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise SearchError(f"the query is too long: at most {MAX_SEARCH_TERMS} words or phrases")
+    return terms
+
+
+_WORD = re.compile(r"[^\W_]+")
+_PREFIXED_WORD = re.compile(r"([^\W_]+)(\*?)")
+_HIT_MARKS = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15, MaxFragments=2, " \
+             "FragmentDelimiter=\" … \"'"
+
+
+class _SqliteMatch:
+    """FTS5: each word or phrase quoted, so nothing the user typed is read as query syntax."""
+    article_from = "article_fts"
+    article_filtered_from = "article_fts JOIN articles a ON a.id = article_fts.rowid"
+    article_id = "article_fts.rowid"
+    article_match = "article_fts MATCH ?"
+    article_order = "article_fts.rowid"
+    article_rank = "-bm25(article_fts, 10.0, 1.0, 2.0)"
+    story_from = "story_fts"
+    story_filtered_from = "story_fts JOIN stories s ON s.id = story_fts.rowid"
+    story_id = "story_fts.rowid"
+    story_match = "story_fts MATCH ?"
+    story_order = "story_fts.rowid"
+    story_rank = "-bm25(story_fts, 10.0, 2.0)"
+    article_snippet = ("SELECT snippet(article_fts, 1, char(2), char(3), '…', 24) AS snippet FROM article_fts "
+                       "WHERE article_fts MATCH ? AND rowid = ?")
+    story_snippet = ("SELECT snippet(story_fts, 1, char(2), char(3), '…', 24) AS snippet FROM story_fts "
+                     "WHERE story_fts MATCH ? AND rowid = ?")
+
+    def __init__(self, terms: list[SearchTerm]):
+        self.params = [" ".join('"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in terms)]
+
+
+class _PostgresMatch:
+    """tsquery built by functions from each word or phrase, never parsed from the user's text."""
+    article_id = "a.id"
+    article_match = "a.search_vector @@ tq.q"
+    article_order = "a.id"
+    article_rank = "ts_rank_cd(a.search_vector, tq.q)"
+    story_id = "ss.story_id"
+    story_match = "ss.search_vector @@ tq.q"
+    story_order = "ss.story_id"
+    story_rank = "ts_rank_cd(ss.search_vector, tq.q)"
+
+    def __init__(self, terms: list[SearchTerm]):
+        parts, self.params = [], []
+        for term in terms:
+            if term.prefix:
+                parts.append("to_tsquery('english', ?)")
+                self.params.append(f"'{term.words[0]}':*")
+            elif len(term.words) > 1:
+                parts.append("phraseto_tsquery('english', ?)")
+                self.params.append(" ".join(term.words))
+            else:
+                parts.append("plainto_tsquery('english', ?)")
+                self.params.append(term.words[0])
+        query = f"(SELECT {' && '.join(parts)} AS q) tq"
+        self.article_from = self.article_filtered_from = f"articles a CROSS JOIN {query}"
+        self.story_from = f"story_search ss CROSS JOIN {query}"
+        self.story_filtered_from = f"story_search ss JOIN stories s ON s.id = ss.story_id CROSS JOIN {query}"
+        self.article_snippet = (f"SELECT ts_headline('english', left(a.text, {PG_TEXT_LIMIT}), tq.q, {_HIT_MARKS}) "
+                                f"AS snippet FROM {self.article_from} WHERE a.id = ?")
+        self.story_snippet = (f"SELECT ts_headline('english', COALESCE(ss.summary, ''), tq.q, {_HIT_MARKS}) "
+                              f"AS snippet FROM {self.story_from} WHERE ss.story_id = ?")
+
+
+def _rank_key(independent: int, last_updated: datetime | None) -> float:
+    """Orders stories as independent * 0.5 ** (age in hours / 12) does, whatever the time now."""
+    hours = last_updated.timestamp() / 3600 if last_updated else 0.0
+    return (math.log2(independent) if independent > 0 else -1e9) + hours / 12
+
+
+def _page_summary(page_json: str | None) -> str:
+    """The summary sentences of a stored story page, as one text."""
+    try:
+        page = json.loads(page_json or "")
+    except ValueError:
+        return ""
+    items = page.get("summary") if isinstance(page, dict) else None
+    if not isinstance(items, list):
+        return ""
+    return " ".join(str(i.get("text", "")) if isinstance(i, dict) else str(i) for i in items)
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -68,6 +189,9 @@ class Storage:
             with self.db.transaction():
                 for statement in statements(sql, self.db.dialect):
                     self.db.execute(statement)
+                if version == 4:            # fill the new tables from what is already stored
+                    self.reindex_search()
+                    self.rebuild_story_rank()
                 self.db.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                                 (version, description, to_iso(utcnow())))
             applied.append(version)
@@ -91,10 +215,10 @@ class Storage:
             (feed_url, title, site_url, folder, format, language, to_iso(utcnow())))
         return self.get_source(source_id)
 
-    def _sources(self, where: str = "", params: Sequence[Any] = ()) -> list[Source]:
+    def _sources(self, where: str = "", params: Sequence[Any] = (), counts: bool = True) -> list[Source]:
+        count = "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id)" if counts else "0"
         rows = self.db.query(
-            "SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count "
-            f"FROM sources s {where} ORDER BY s.folder, s.title, s.id", params)
+            f"SELECT s.*, {count} AS article_count FROM sources s {where} ORDER BY s.folder, s.title, s.id", params)
         return [_source(r) for r in rows]
 
     def get_source(self, key: int | str) -> Source | None:
@@ -105,8 +229,10 @@ class Storage:
             found = self._sources("WHERE s.feed_url = ? OR s.title = ?", (key, key))
         return found[0] if found else None
 
-    def list_sources(self) -> list[Source]:
-        return self._sources()
+    def list_sources(self, *, with_counts: bool = True) -> list[Source]:
+        """All subscriptions; `with_counts=False` leaves article_count 0 and skips counting (which reads an
+        index entry per stored article: ~7 ms at 100,000 articles), for lists that show only names."""
+        return self._sources(counts=with_counts)
 
     def due_sources(self, now: datetime) -> list[Source]:
         return self._sources("WHERE s.enabled = 1 AND (s.next_fetch_at IS NULL OR s.next_fetch_at <= ?)",
@@ -349,6 +475,8 @@ class Storage:
         """`old_id` joins `into_id`; the old id and slug keep resolving to the merged story."""
         now = to_iso(utcnow())
         with self.db.transaction():
+            self._unindex_story(old_id)
+            self.db.execute("DELETE FROM story_rank WHERE story_id = ?", (old_id,))
             self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (into_id, old_id))
             self.db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, old_id))
             self.db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (into_id, now, old_id))
@@ -377,6 +505,12 @@ class Storage:
         rows = self.db.query("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
         return rows[0]["story_id"] if rows else None
 
+    def articles_without_story(self) -> list[int]:
+        """Ids of the articles in no story, oldest first (stored before a crash, or while stories were off)."""
+        rows = self.db.query("SELECT a.id FROM articles a WHERE NOT EXISTS "
+                             "(SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id) ORDER BY a.id")
+        return [r["id"] for r in rows]
+
     def story_articles(self, story_id: int) -> list[Article]:
         return self._articles("JOIN story_articles sa ON sa.article_id = a.id WHERE sa.story_id = ?", (story_id,),
                               "ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id")
@@ -389,12 +523,39 @@ class Storage:
     def save_story_page(self, story_id: int, *, headline: str, page_json: str, first_published: datetime | None,
                         last_updated: datetime | None, article_count: int, independent_count: int,
                         reprint_count: int, centroid: bytes | None = None) -> None:
-        self.db.execute(
-            "UPDATE stories SET headline = ?, page_json = ?, page_written_at = ?, first_published = ?, "
-            "last_updated = ?, article_count = ?, independent_count = ?, reprint_count = ?, "
-            "centroid = COALESCE(?, centroid) WHERE id = ?",
-            (headline, page_json, to_iso(utcnow()), to_iso(first_published), to_iso(last_updated), article_count,
-             independent_count, reprint_count, centroid, story_id))
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE stories SET headline = ?, page_json = ?, page_written_at = ?, first_published = ?, "
+                "last_updated = ?, article_count = ?, independent_count = ?, reprint_count = ?, "
+                "centroid = COALESCE(?, centroid) WHERE id = ?",
+                (headline, page_json, to_iso(utcnow()), to_iso(first_published), to_iso(last_updated),
+                 article_count, independent_count, reprint_count, centroid, story_id))
+            self._index_story(story_id, headline, page_json)
+            self.db.execute(
+                "INSERT INTO story_rank (story_id, rank_key, last_updated, centroid) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (story_id) DO UPDATE SET rank_key = excluded.rank_key, "
+                "last_updated = excluded.last_updated, centroid = COALESCE(excluded.centroid, story_rank.centroid)",
+                (story_id, _rank_key(independent_count, last_updated), to_iso(last_updated), centroid))
+
+    def story_centroids_near(self, when: datetime, span: timedelta, limit: int = 1000) -> list[tuple[int, bytes]]:
+        """(story id, centroid) of live stories last updated within `span` of `when`, newest first: what
+        finding related stories needs, without reading the stories themselves."""
+        rows = self.db.query("SELECT story_id, centroid FROM story_rank WHERE centroid IS NOT NULL "
+                             "AND last_updated BETWEEN ? AND ? ORDER BY last_updated DESC LIMIT ?",
+                             (to_iso(when - span), to_iso(when + span), int(limit)))
+        return [(r["story_id"], r["centroid"]) for r in rows]
+
+    def rebuild_story_rank(self) -> int:
+        """Fill story_rank again from the stories table; returns the stories ranked."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM story_rank")
+            rows = self.db.query("SELECT id, independent_count, last_updated, centroid FROM stories "
+                                 "WHERE merged_into IS NULL AND page_json IS NOT NULL")
+            self.db.executemany(
+                "INSERT INTO story_rank (story_id, rank_key, last_updated, centroid) VALUES (?, ?, ?, ?)",
+                [(r["id"], _rank_key(r["independent_count"], from_iso(r["last_updated"])), r["last_updated"],
+                  r["centroid"]) for r in rows])
+        return len(rows)
 
     def stories_near_in_time(self, when: datetime, span: timedelta, limit: int = 1000) -> list[Story]:
         """Written stories whose last update falls within `span` of `when` (candidates for related stories)."""
@@ -404,19 +565,8 @@ class Storage:
 
     def top_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None) -> list[Story]:
         """Ranked by independent sources and recency: a story loses half its weight every 12 hours."""
-        clauses = ["merged_into IS NULL", "page_json IS NOT NULL"]
-        params: list[Any] = []
-        if since is not None:
-            clauses.append("last_updated >= ?")
-            params.append(to_iso(since))
-        stories = self._stories("WHERE " + " AND ".join(clauses), params, "ORDER BY last_updated DESC LIMIT 2000")
-        newest = max((s.last_updated for s in stories if s.last_updated), default=utcnow())
-
-        def weight(s: Story) -> tuple[float, datetime]:
-            age_h = ((newest - s.last_updated).total_seconds() / 3600) if s.last_updated else 1e6
-            return (s.independent_count * 0.5 ** (age_h / 12), s.last_updated or s.created_at)
-
-        return sorted(stories, key=weight, reverse=True)[offset:offset + limit]
+        ids, _ = self.rank_stories(limit=limit, offset=offset, since=since)
+        return self.stories_by_ids(ids)
 
     def save_vectors(self, model: str, vectors: dict[int, bytes]) -> None:
         if vectors:
@@ -463,6 +613,149 @@ class Storage:
                                     part)
         return pairs
 
+    # -- search -------------------------------------------------------------------------------------------
+
+    def reindex_search(self) -> int:
+        """Rebuild the full-text index from stored articles and story pages; returns the rows indexed."""
+        with self.db.transaction():
+            if self.db.dialect == "sqlite":
+                self.db.execute("INSERT INTO article_fts (article_fts) VALUES ('rebuild')")
+                self.db.execute("DELETE FROM story_fts")
+            else:
+                self.db.execute("DELETE FROM story_search")
+            rows = self.db.query("SELECT id, headline, page_json FROM stories "
+                                 "WHERE page_json IS NOT NULL AND merged_into IS NULL")
+            for row in rows:
+                self._index_story(row["id"], row["headline"], row["page_json"], replace=False)
+            if self.db.dialect == "postgresql":
+                self.db.execute("REINDEX INDEX articles_search")
+        return self.count_articles() + len(rows)
+
+    def _unindex_story(self, story_id: int) -> None:
+        if self.db.dialect == "sqlite":
+            self.db.execute("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
+        else:
+            self.db.execute("DELETE FROM story_search WHERE story_id = ?", (story_id,))
+
+    def optimize_search(self) -> None:
+        """Merge the search index into as few segments as it can (SQLite: queries run several times faster
+        after a bulk load; run it after large imports or nightly). PostgreSQL keeps its GIN index itself."""
+        if self.db.dialect == "sqlite":
+            with self.db.transaction():
+                self.db.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")
+                self.db.execute("INSERT INTO story_fts (story_fts) VALUES ('optimize')")
+        else:
+            self.db.execute("ANALYZE articles")
+            self.db.execute("ANALYZE story_search")
+
+    def _index_story(self, story_id: int, headline: str | None, page_json: str, *, replace: bool = True) -> None:
+        summary = _page_summary(page_json)
+        if self.db.dialect == "sqlite":
+            if replace:
+                self._unindex_story(story_id)
+            self.db.execute("INSERT INTO story_fts (rowid, headline, summary) VALUES (?, ?, ?)",
+                            (story_id, headline, summary))
+        else:
+            self.db.execute("INSERT INTO story_search (story_id, headline, summary) VALUES (?, ?, ?) "
+                            "ON CONFLICT (story_id) DO UPDATE SET headline = excluded.headline, "
+                            "summary = excluded.summary", (story_id, headline, summary))
+
+    def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
+               source_id: int | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
+        """Articles and stories matching `query`, grouped by story; groups ranked by their best match.
+        `limit`/`offset` count groups. Words are all required; "quoted words" form a phrase; `word*` matches
+        words that start so. A query matching more than SEARCH_WINDOW articles (or stories)
+        ranks the most recent SEARCH_WINDOW of them (`capped` is then True)."""
+        terms = parse_search_query(query)
+        limit, offset = max(0, min(int(limit), 200)), max(0, int(offset))
+        match = _SqliteMatch(terms) if self.db.dialect == "sqlite" else _PostgresMatch(terms)
+        art_where, art_params = [match.article_match], [*match.params]
+        story_where, story_params = [match.story_match], [*match.params]     # merged stories leave the index
+        if since is not None:
+            art_where.append("COALESCE(a.published_at, a.first_seen_at) >= ?")
+            art_params.append(to_iso(since))
+            story_where.append("s.last_updated >= ?")
+            story_params.append(to_iso(since))
+        if until is not None:
+            art_where.append("COALESCE(a.published_at, a.first_seen_at) <= ?")
+            art_params.append(to_iso(until))
+            story_where.append("s.first_published <= ?")
+            story_params.append(to_iso(until))
+        if source_id is not None:
+            art_where.append("a.source_id = ?")
+            art_params.append(source_id)
+            story_where.append("EXISTS (SELECT 1 FROM story_articles y JOIN articles z ON z.id = y.article_id "
+                               "WHERE y.story_id = s.id AND z.source_id = ?)")
+            story_params.append(source_id)
+        try:
+            article_from = match.article_filtered_from if len(art_where) > 1 else match.article_from
+            article_rows = self.db.query(
+                f"SELECT {match.article_id} AS id, sa.story_id, {match.article_rank} AS rank FROM {article_from} "
+                f"LEFT JOIN story_articles sa ON sa.article_id = {match.article_id} WHERE {' AND '.join(art_where)} "
+                f"ORDER BY {match.article_order} DESC LIMIT {SEARCH_WINDOW}", art_params)
+            story_from = match.story_filtered_from if len(story_where) > 1 else match.story_from
+            story_rows = self.db.query(
+                f"SELECT {match.story_id} AS id, {match.story_rank} AS rank FROM {story_from} "
+                f"WHERE {' AND '.join(story_where)} ORDER BY {match.story_order} DESC LIMIT {SEARCH_WINDOW}",
+                story_params)
+            groups = self._search_groups(match, article_rows, story_rows)
+            page = self._search_page(match, groups[offset:offset + limit])
+        except StorageError as exc:
+            raise SearchError(f"search for {query[:80]!r} failed: {exc}") from exc
+        return SearchResults(query=query, total=len(groups), groups=page,
+                             capped=SEARCH_WINDOW in (len(article_rows), len(story_rows)))
+
+    @staticmethod
+    def _search_groups(match: _SqliteMatch | _PostgresMatch, article_rows: list[dict[str, Any]],
+                       story_rows: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+        """(key, group) best first; the key is the story id, or minus the article id of an article in no story."""
+        groups: dict[int, dict[str, Any]] = {}
+        for row in article_rows:
+            key = row["story_id"] if row["story_id"] is not None else -row["id"]
+            group = groups.setdefault(key, {"best": float("-inf"), "hits": [], "story_rank": None})
+            group["hits"].append((float(row["rank"]), row["id"]))
+            group["best"] = max(group["best"], float(row["rank"]))
+        for row in story_rows:
+            group = groups.setdefault(row["id"], {"best": float("-inf"), "hits": [], "story_rank": None})
+            group["story_rank"] = float(row["rank"])
+            group["best"] = max(group["best"], float(row["rank"]))
+        return sorted(groups.items(), key=lambda item: (-item[1]["best"], item[0]))
+
+    def _search_page(self, match: _SqliteMatch | _PostgresMatch, groups: list[tuple[int, dict[str, Any]]],
+                     per_group: int = 3) -> list[SearchGroup]:
+        best = {key: sorted(g["hits"], key=lambda hit: (-hit[0], hit[1]))[:per_group] for key, g in groups}
+        article_ids = [article_id for hits in best.values() for _, article_id in hits]
+        story_ids = [key for key, _ in groups if key > 0]
+        articles, headlines = {}, {}
+        if article_ids:
+            marks = ", ".join("?" for _ in article_ids)
+            articles = {r["id"]: r for r in self.db.query(
+                f"SELECT id, title, outlet, published_at FROM articles WHERE id IN ({marks})", article_ids)}
+        if story_ids:
+            marks = ", ".join("?" for _ in story_ids)
+            headlines = {r["id"]: r["headline"] for r in self.db.query(
+                f"SELECT id, headline FROM stories WHERE id IN ({marks})", story_ids)}
+        page = []
+        for key, group in groups:
+            hits = []
+            for rank, article_id in best[key]:
+                row = articles.get(article_id)
+                if row is not None:
+                    hits.append(SearchHit(article_id=article_id, story_id=key if key > 0 else None,
+                                          title=row["title"] or "", outlet=row["outlet"],
+                                          published_at=from_iso(row["published_at"]),
+                                          snippet=self._snippet(match.article_snippet, match, article_id), rank=rank))
+            story_snippet = ""
+            if key > 0 and group["story_rank"] is not None:
+                story_snippet = self._snippet(match.story_snippet, match, key)
+            page.append(SearchGroup(story_id=key if key > 0 else None, headline=headlines.get(key), hits=hits,
+                                    snippet=story_snippet, rank=group["best"], hit_count=len(group["hits"])))
+        return page
+
+    def _snippet(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_id: int) -> str:
+        found = self.db.query(sql, [*match.params, row_id])
+        return (found[0]["snippet"] or "") if found else ""
+
     # Desk settings: values the desk keeps for itself (the admin password hash, session secret, tokens).
 
     def get_setting(self, key: str) -> str | None:
@@ -478,3 +771,93 @@ class Storage:
     def delete_setting(self, key: str) -> None:
         with self.db.transaction():
             self.db.execute("DELETE FROM desk_settings WHERE key = ?", (key,))
+
+    # Reading for the web: light rows, one query per kind of thing a page shows.
+
+    def rank_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None,
+                     source_id: int | None = None, language: str | None = None) -> tuple[list[int], int]:
+        """Story ids in `top_stories` order, and how many stories there are to rank.
+        Reads only the ranking columns; `source_id`/`language` keep stories with an article from that source
+        or in that language."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("r.last_updated >= ?")
+            params.append(to_iso(since))
+        if source_id is not None:
+            clauses.append("r.story_id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
+                           "ON a.id = sa.article_id WHERE a.source_id = ?)")
+            params.append(source_id)
+        if language:
+            clauses.append("r.story_id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
+                           "ON a.id = sa.article_id WHERE a.language = ?)")
+            params.append(language)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.query(f"SELECT r.story_id FROM story_rank r {where} "
+                             "ORDER BY r.rank_key DESC, r.last_updated DESC, r.story_id DESC LIMIT ? OFFSET ?",
+                             (*params, limit, offset))
+        total = self.db.query(f"SELECT COUNT(*) AS n FROM story_rank r {where}", params)[0]["n"]
+        return [r["story_id"] for r in rows], int(total)
+
+    def stories_by_ids(self, ids: Sequence[int]) -> list[Story]:
+        """The stories with these ids, in the order given (missing ids skipped)."""
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        found = {s.id: s for s in self._stories(f"WHERE id IN ({marks})", list(ids))}
+        return [found[i] for i in ids if i in found]
+
+    def articles_by_ids(self, ids: Sequence[int], *, with_text: bool = True) -> dict[int, Article]:
+        """Articles by id; without text (text '' and no minhash) when `with_text` is False."""
+        if not ids:
+            return {}
+        columns = _ARTICLE_COLUMNS if with_text else _ARTICLE_COLUMNS.replace("a.text,", "'' AS text,").replace(
+            "a.minhash,", "NULL AS minhash,")
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.query(f"SELECT {columns} FROM articles a LEFT JOIN copies c ON c.copy_id = a.id "
+                             f"WHERE a.id IN ({marks})", list(dict.fromkeys(ids)))
+        return {r["id"]: _article(r) for r in rows}
+
+    def story_article_briefs(self, story_id: int) -> list[Article]:
+        """A story's articles without their text, oldest first."""
+        columns = _ARTICLE_COLUMNS.replace("a.text,", "'' AS text,").replace("a.minhash,", "NULL AS minhash,")
+        rows = self.db.query(
+            f"SELECT {columns} FROM articles a LEFT JOIN copies c ON c.copy_id = a.id "
+            "JOIN story_articles sa ON sa.article_id = a.id WHERE sa.story_id = ? "
+            "ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id", (story_id,))
+        return [_article(r) for r in rows]
+
+    def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """article id → story id, for those articles that are in a story."""
+        if not article_ids:
+            return {}
+        marks = ", ".join("?" for _ in article_ids)
+        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+                             list(dict.fromkeys(article_ids)))
+        return {r["article_id"]: r["story_id"] for r in rows}
+
+    def story_neighbours(self, when: datetime, span: timedelta, limit: int = 1000) -> list[Story]:
+        """Like `stories_near_in_time` without the page text (page_json and page_written_at are None): candidates
+        for related stories, read from the narrow story_rank table."""
+        rows = self.db.query(
+            "SELECT s.id, s.slug, s.headline, s.created_at, s.updated_at, s.first_published, r.last_updated, "
+            "s.article_count, s.independent_count, s.reprint_count, s.merged_into, NULL AS page_json, "
+            "NULL AS page_written_at, r.centroid FROM story_rank r JOIN stories s ON s.id = r.story_id "
+            f"WHERE r.centroid IS NOT NULL AND r.last_updated BETWEEN ? AND ? ORDER BY r.last_updated DESC "
+            f"LIMIT {int(limit)}", (to_iso(when - span), to_iso(when + span)))
+        for row in rows:
+            for key in _STORY_TIMES:
+                row[key] = from_iso(row[key])
+        return [Story(**r) for r in rows]
+
+    def story_languages(self) -> list[str]:
+        rows = self.db.query("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language")
+        return [r["language"] for r in rows]
+
+    def story_assignments_since(self, since: datetime | None) -> list[tuple[int, int]]:
+        """(article id, story id) of the articles put into a story after `since` (all when None), in the order
+        they were put there: what the story grouper replays after its last checkpoint."""
+        where, params = ("WHERE added_at > ?", (to_iso(since),)) if since is not None else ("", ())
+        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles {where} ORDER BY added_at, article_id",
+                             params)
+        return [(r["article_id"], r["story_id"]) for r in rows]

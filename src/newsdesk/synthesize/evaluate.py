@@ -69,17 +69,30 @@ def score_texts(predictions: list[str], references: list[str]) -> dict:
 
 
 def evaluate_summaries(prefix: Path, progress: Callable[[int, int], None] | None = None,
-                       writer: Writer | Callable[[list[StoryArticle]], StoryPage] | None = None) -> dict:
-    """Mean ROUGE-1/2/L F1 ×100 of the writer's headline + summary against each story's reference."""
+                       writer: Writer | Callable[[list[StoryArticle]], StoryPage] | None = None,
+                       limit: int | None = None) -> dict:
+    """Mean ROUGE-1/2/L F1 ×100 of the writer's headline + summary against each story's reference (the
+    first `limit` stories when given). Pages of the LLM writer add the totals of their sentence checks."""
     pairs = read_pairs(Path(prefix))
+    if limit is not None:
+        pairs = pairs[:max(limit, 0)]
     write = writer if writer is not None else Writer()
     predictions: list[str] = []
+    reports = []
     started = time.perf_counter()
     for done, (articles, _) in enumerate(pairs, 1):
-        predictions.append(page_text(write(articles)))
+        page = write(articles)
+        predictions.append(page_text(page))
+        if getattr(page, "llm", None) is not None:
+            reports.append(page.llm)
         if progress is not None:
             progress(done, len(pairs))
     elapsed = time.perf_counter() - started
     result = score_texts(predictions, [reference for _, reference in pairs])
     result["stories_per_s"] = len(pairs) / elapsed if elapsed > 0 else 0.0
+    result["seconds"] = elapsed
+    if reports:
+        from newsdesk.synthesize.llm import summarise_reports
+
+        result |= summarise_reports(reports)
     return result

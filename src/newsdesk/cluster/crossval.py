@@ -1,0 +1,79 @@
+"""Held-out figures for the pair model: ECB+ topics split into folds; each fold's model is trained on NeuS train
+plus the other folds' topics (the shipped model's recipe) and scored on the fold it never saw. With
+`--neus-only`, one more model trained without any ECB+ topic is scored on every topic: a different kind of news
+than it learned from.
+
+    python -m newsdesk.cluster.crossval --neus NEUS/train.source --ecb ECB.jsonl --folds 2 --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from newsdesk.cluster.data import stream_order
+from newsdesk.cluster.evaluate import evaluate_articles
+from newsdesk.cluster.model import PairModel
+from newsdesk.cluster.train import build_streams, ecb_stream, ecb_topic, embed_articles, train
+
+
+def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
+    """Topics in numeric order dealt round-robin, so every fold holds early and late topics."""
+    ordered = sorted(topics, key=lambda t: (len(t), t))
+    return [set(ordered[k::folds]) for k in range(folds)]
+
+
+def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path | None) -> dict:
+    articles = stream_order(ecb_stream(ecb, topics))
+    return evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache))
+
+
+def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
+                  cache: Path | None = None, log=print) -> dict:
+    from newsdesk.embed import get_embedder
+
+    embedder = get_embedder()
+    topics = sorted({ecb_topic(a.event) for a in ecb_stream(ecb)}, key=lambda t: (len(t), t))
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for k, held in enumerate(topic_folds(topics, folds)):
+        started = time.perf_counter()
+        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held)
+        model = train(streams, log=lambda m: log(f"  fold {k}: {m}"))
+        model.save(out / f"fold-{k}.json")
+        scores = _score(model, ecb, held, embedder, cache)
+        results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
+                        "train_seconds": round(time.perf_counter() - started, 1)})
+        log(json.dumps(results[-1]))
+    summary: dict = {"folds": results,
+                     "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
+                     "min_b3_f1": min(r["b3_f1"] for r in results)}
+    if neus_only:
+        model = train(build_streams(neus, None, embedder, cache), log=lambda m: log(f"  neus-only: {m}"))
+        model.save(out / "neus-only.json")
+        summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
+        log(json.dumps(summary["neus_only_on_ecb"]))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--neus", type=Path, required=True, help="NeuS train.source")
+    parser.add_argument("--ecb", type=Path, required=True, help="ECB+ JSONL (id, event, title, text)")
+    parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument("--out", type=Path, required=True, help="folder for the fold models")
+    parser.add_argument("--neus-only", action="store_true", help="also score a model trained without ECB+")
+    parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
+    args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache)
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

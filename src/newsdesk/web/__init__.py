@@ -1,0 +1,5 @@
+"""The web desk: pages, JSON API, Atom feeds. `create_app(storage_url_or_storage, settings)`."""
+
+from newsdesk.web.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,141 @@
+"""The JSON API under /api/v1: reads answer with an ETag (304 when unchanged); errors are {"error": message}."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from newsdesk.storage import SourceExists
+from newsdesk.web.access import require_admin_api, require_reader
+from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
+from newsdesk.web.pages import parse_day
+from newsdesk.web.render import highlight
+from newsdesk.web.search import SearchUnavailable, run_search
+
+ERRORS = {code: {"description": text, "content": {"application/json": {"example": {"error": text}}}}
+          for code, text in ((400, "bad request"), (401, "login or token needed"), (404, "not found"),
+                             (422, "invalid parameters"))}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+
+
+def _web(request: Request):
+    return request.app.state.web
+
+
+def etagged(request: Request, data) -> Response:
+    """JSON with a strong ETag over its bytes; 304 Not Modified when the client holds the same."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    wanted = request.headers.get("if-none-match", "")
+    if wanted and (wanted.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in wanted.split(",")]):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/stories", dependencies=[Depends(require_reader)], summary="Top stories, ranked")
+def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
+            source: int | None = Query(None, description="only stories with an article from this source id"),
+            lang: str | None = Query(None, max_length=20, description="only stories with an article in this language")
+            ) -> Response:
+    cards, total = _web(request).reader.top(page, source_id=source, language=lang or None, per_page=per_page)
+    return etagged(request, {"stories": [c.as_json() for c in cards], "page": page, "per_page": per_page,
+                             "total": total})
+
+
+@router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)")
+def story(request: Request, key: str) -> Response:
+    reader = _web(request).reader
+    found = reader.story(key)
+    if found is None:
+        raise HTTPException(404, f"no story {key!r}")
+    return etagged(request, reader.story_document(found))
+
+
+@router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles")
+def articles(request: Request, page: int = Query(1, ge=1, le=10000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
+             source: int | None = Query(None), copies: bool = Query(True, description="include reprints")
+             ) -> Response:
+    storage = _web(request).storage
+    found = storage.list_articles(source=source, limit=per_page, offset=(page - 1) * per_page,
+                                  include_copies=copies)
+    stories_of = storage.stories_of([a.id for a in found])
+    return etagged(request, {"articles": [article_json(a, story_id=stories_of.get(a.id), with_text=False)
+                                          for a in found], "page": page, "per_page": per_page})
+
+
+@router.get("/articles/{article_id}", dependencies=[Depends(require_reader)], summary="One article with its text")
+def article(request: Request, article_id: int) -> Response:
+    storage = _web(request).storage
+    found = storage.get_article(article_id)
+    if found is None:
+        raise HTTPException(404, f"no article {article_id}")
+    data = article_json(found, story_id=storage.story_of(article_id))
+    data["copies"] = [{"id": c.id, "outlet": c.outlet, "url": c.url, "published": iso(c.time)}
+                      for c in storage.copies_of(article_id)]
+    return etagged(request, data)
+
+
+@router.get("/sources", dependencies=[Depends(require_reader)], summary="Subscriptions with their health")
+def sources(request: Request) -> Response:
+    return etagged(request, {"sources": [source_json(s) for s in _web(request).reader.sources(fresh=True)]})
+
+
+class NewSource(BaseModel):
+    url: str = Field(..., max_length=2000, description="a feed URL, or a site URL whose feed is discovered")
+    folder: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=300)
+
+
+@router.post("/sources", dependencies=[Depends(require_admin_api)], status_code=201, summary="Subscribe")
+async def add_source(request: Request, new: NewSource) -> JSONResponse:
+    from newsdesk.pipeline import Desk, SubscribeError
+
+    if not new.url.startswith(("http://", "https://")):
+        raise HTTPException(400, f"{new.url!r}: give a feed or site address starting with http:// or https://")
+    web = _web(request)
+    desk = Desk(web.pool.main, dataclasses.replace(web.settings, extract_workers=1))
+    try:
+        source = await desk.subscribe(new.url, folder=new.folder, title=new.title)
+    except SourceExists as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except SubscribeError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    finally:
+        await desk.aclose()
+    return JSONResponse(source_json(source), status_code=201)
+
+
+@router.delete("/sources/{source_id}", dependencies=[Depends(require_admin_api)], summary="Unsubscribe")
+def remove_source(request: Request, source_id: int, purge: bool = Query(False)) -> JSONResponse:
+    storage = _web(request).storage
+    if storage.get_source(source_id) is None:
+        raise HTTPException(404, f"no source {source_id}")
+    deleted = storage.remove_source(source_id, purge=purge)
+    return JSONResponse({"removed": source_id, "articles_deleted": deleted})
+
+
+@router.get("/search", dependencies=[Depends(require_reader)], summary="Full-text search, grouped by story")
+def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
+           since: str | None = Query(None, description="YYYY-MM-DD"), until: str | None = Query(None),
+           source: int | None = Query(None), page: int = Query(1, ge=1, le=500)) -> Response:
+    start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
+    try:
+        results = run_search(_web(request).storage, q, since=start, until=end, source_id=source, page=page)
+    except SearchUnavailable as exc:
+        raise HTTPException(503, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    groups = [{"story_id": g.story_id, "headline": g.headline,
+               "url": f"/stories/{g.story_id}" if g.story_id else f"/articles/{g.hits[0].article_id}",
+               "hits": [{"article_id": h.article_id, "title": h.title, "outlet": h.outlet,
+                         "published": iso(h.published_at), "rank": h.rank,
+                         "snippet": h.snippet.replace("\x02", "").replace("\x03", ""),
+                         "snippet_html": str(highlight(h.snippet))} for h in g.hits]}
+              for g in results.groups]
+    return etagged(request, {"query": results.query, "total": results.total, "page": page, "groups": groups})

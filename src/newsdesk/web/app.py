@@ -1,0 +1,146 @@
+"""The web desk: server-rendered pages, the JSON API and Atom feeds, behind one FastAPI app."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsdesk.config import Settings
+from newsdesk.storage import Storage, StorageError
+from newsdesk.web import api, feeds, pages
+from newsdesk.web.auth import LoginLimiter, session_secret
+from newsdesk.web.data import Reader, StorePool
+from newsdesk.web.images import ImageProxy
+from newsdesk.web.render import Renderer
+
+STATIC = Path(__file__).parent / "static"
+
+
+class SecurityHeaders:
+    """A fresh CSP nonce per request (in `request.state.nonce`) and the security headers on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["method"] == "HEAD":      # answered as GET; the server sends no body for HEAD
+            scope = {**scope, "method": "GET"}
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["nonce"] = nonce
+        csp = (f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; "
+               "connect-src 'self'; manifest-src 'self'; font-src 'self'; form-action 'self'; "
+               "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"content-security-policy", csp.encode()),
+                            (b"x-content-type-options", b"nosniff"),
+                            (b"x-frame-options", b"DENY"),
+                            (b"referrer-policy", b"no-referrer"),
+                            (b"cross-origin-opener-policy", b"same-origin"),
+                            (b"cross-origin-resource-policy", b"same-origin"),
+                            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()")]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Web:
+    """What the routes share: settings, storage (a connection per thread), caches, secrets, the limiter."""
+
+    def __init__(self, storage: Storage | str, settings: Settings):
+        self.settings = settings
+        self.pool = StorePool(storage)
+        self.reader = Reader(self.pool)
+        self.secret = session_secret(self.pool.main)
+        self.limiter = LoginLimiter()
+        self.renderer = Renderer(self)
+        self.images = ImageProxy(self.pool, settings)
+        self.static_version = _static_version()
+
+    @property
+    def storage(self) -> Storage:
+        return self.pool.get()
+
+
+def _static_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def create_app(storage: Storage | str, settings: Settings | None = None, *,
+               background: Callable[[], Awaitable[None]] | None = None) -> FastAPI:
+    """The web app over a storage URL (a connection is opened per worker thread) or an open Storage.
+    `background`, when given, runs alongside the server for its lifetime (the feed scheduler of `run`)."""
+    settings = settings or Settings()
+    web = Web(storage, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        task = asyncio.create_task(background()) if background else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+            await web.images.aclose()
+            web.pool.close()
+
+    app = FastAPI(title="newsdesk", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Read the desk: stories, articles, sources, search. Writes need the admin token "
+                              "(`Authorization: Bearer …`).")
+    app.state.web = web
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
+        if wants_json(request):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=headers)
+        return web.renderer.error(request, exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                             for e in exc.errors())
+        if wants_json(request):
+            return JSONResponse({"error": problems}, status_code=422)
+        return web.renderer.error(request, 422, problems)
+
+    @app.exception_handler(StorageError)
+    async def storage_error(request: Request, exc: StorageError) -> Response:
+        message = f"the desk's database is not available: {exc}"
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=503)
+        return web.renderer.error(request, 503, message)
+
+    return app

@@ -1,0 +1,143 @@
+"""Admin access: the password (scrypt, salted), admin tokens (hashed), signed session cookies, CSRF tokens
+and a per-client limit on login attempts. Secrets live in storage's desk_settings."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections import deque
+
+from newsdesk.storage import Storage
+
+PASSWORD_KEY = "admin_password"
+TOKEN_KEY = "admin_token"
+SECRET_KEY = "session_secret"
+_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        found = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                               dklen=len(bytes.fromhex(digest)))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(found.hex(), digest)
+
+
+def set_password(storage: Storage, password: str) -> None:
+    if len(password) < 8:
+        raise ValueError("the admin password needs at least 8 characters")
+    storage.set_setting(PASSWORD_KEY, hash_password(password))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token(storage: Storage) -> str:
+    """A fresh admin token (replacing any earlier one); only its hash is kept, so show it once."""
+    token = "nd_" + secrets.token_urlsafe(32)
+    storage.set_setting(TOKEN_KEY, hash_token(token))
+    return token
+
+
+def verify_token(token: str, stored_hash: str | None) -> bool:
+    return bool(stored_hash) and hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def session_secret(storage: Storage) -> bytes:
+    secret = storage.get_setting(SECRET_KEY)
+    if not secret:
+        storage.set_setting(SECRET_KEY, secrets.token_hex(32))
+        secret = storage.get_setting(SECRET_KEY)
+    return bytes.fromhex(secret)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign_session(secret: bytes, lifetime: float, now: float | None = None) -> str:
+    payload = _b64(json.dumps({"sub": "admin", "exp": int((now or time.time()) + lifetime),
+                               "sid": secrets.token_hex(8)}).encode())
+    mac = hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest()
+    return f"{payload}.{_b64(mac)}"
+
+
+def read_session(secret: bytes, cookie: str | None, now: float | None = None) -> dict | None:
+    """The session's payload when the cookie is ours and not expired."""
+    if not cookie or "." not in cookie:
+        return None
+    payload, mac = cookie.rsplit(".", 1)
+    expected = hmac.new(secret, payload.encode("ascii", "replace"), hashlib.sha256).digest()
+    try:
+        if not hmac.compare_digest(_unb64(mac), expected):
+            return None
+        data = json.loads(_unb64(payload))
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("exp", 0) < (now or time.time()):
+        return None
+    return data
+
+
+def csrf_token(secret: bytes, browser_id: str) -> str:
+    """The form token for one browser (its `nd_csrf` cookie): an attacker's page cannot read either."""
+    return hmac.new(secret, b"csrf:" + browser_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def check_csrf(secret: bytes, browser_id: str | None, token: str | None) -> bool:
+    return bool(browser_id and token) and hmac.compare_digest(csrf_token(secret, browser_id), token)
+
+
+class LoginLimiter:
+    """At most `attempts` failed logins per client address within `window` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 300.0):
+        self.attempts = attempts
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str, now: float | None = None) -> float:
+        """Seconds until this client may try again (0 when it may now)."""
+        now = now or time.monotonic()
+        with self._lock:
+            failures = self._failures.get(client)
+            if not failures:
+                return 0.0
+            while failures and failures[0] <= now - self.window:
+                failures.popleft()
+            if len(failures) < self.attempts:
+                return 0.0
+            return failures[0] + self.window - now
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        with self._lock:
+            if len(self._failures) > 10000:      # a flood of addresses must not grow memory without bound
+                self._failures.clear()
+            self._failures.setdefault(client, deque()).append(now or time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

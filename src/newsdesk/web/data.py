@@ -1,0 +1,279 @@
+"""What the pages and the API show, read from storage in a few batched queries and cached by version."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from newsdesk.storage import Article, Source, Storage, Story, open_storage
+from newsdesk.timeutil import to_utc
+
+PAGE_SIZE = 20
+
+
+class StorePool:
+    """One storage connection per thread: FastAPI runs plain endpoints in a thread pool, and a shared SQLite
+    connection would serialise every reader behind one lock."""
+
+    def __init__(self, storage: Storage | str):
+        self._given = storage if isinstance(storage, Storage) else None
+        self.url = storage if isinstance(storage, str) else _url_of(storage)
+        self._local = threading.local()
+        self._opened: list[Storage] = []
+        self._lock = threading.Lock()
+        if self._given is None:
+            self._given = open_storage(self.url)      # migrates once, up front
+            self._opened.append(self._given)
+
+    def get(self) -> Storage:
+        if self.url is None:
+            return self._given
+        store = getattr(self._local, "storage", None)
+        if store is None:
+            store = open_storage(self.url, migrate=False)
+            self._local.storage = store
+            with self._lock:
+                self._opened.append(store)
+        return store
+
+    @property
+    def main(self) -> Storage:
+        return self._given
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._opened:
+                try:
+                    store.close()
+                except Exception:
+                    pass
+            self._opened.clear()
+
+
+def _url_of(storage: Storage) -> str | None:
+    db = storage.db
+    if getattr(db, "dialect", "") == "sqlite":
+        return None if db.path == ":memory:" else db.path
+    return getattr(db, "url", None)
+
+
+class LRU:
+    def __init__(self, size: int = 512, ttl: float | None = None):
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            if self.ttl is not None and hit[0] < time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + (self.ttl or 0), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _time(value: str | None) -> datetime | None:
+    return to_utc(datetime.fromisoformat(value)) if value else None
+
+
+def iso(value: datetime | None) -> str | None:
+    return to_utc(value).isoformat() if value else None
+
+
+@dataclass
+class StoryCard:
+    """One story in a list: what the home page, the feeds and the stories API show."""
+    id: int
+    slug: str
+    headline: str
+    summary: list[dict]
+    independent_count: int
+    reprint_count: int
+    article_count: int
+    outlets: list[str]
+    first_published: datetime | None
+    last_updated: datetime | None
+    image_article_id: int | None
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "slug": self.slug, "headline": self.headline,
+                "summary": " ".join(s["text"] for s in self.summary),
+                "independent_count": self.independent_count, "reprint_count": self.reprint_count,
+                "article_count": self.article_count, "outlets": self.outlets,
+                "first_published": iso(self.first_published), "last_updated": iso(self.last_updated),
+                "image": f"/images/{self.image_article_id}" if self.image_article_id else None,
+                "url": f"/stories/{self.slug}", "api_url": f"/api/v1/stories/{self.id}"}
+
+
+class Reader:
+    """The read side of the web layer, with the caches that keep pages fast."""
+
+    def __init__(self, pool: StorePool):
+        self.pool = pool
+        self._cards = LRU(4096)        # (story id, page_written_at) → StoryCard
+        self._docs = LRU(512)          # (story id, page_written_at, updated_at) → story document
+        self._ranks = LRU(256, ttl=5.0)
+        self._languages = LRU(1, ttl=60.0)
+        self._sources = LRU(1, ttl=5.0)
+
+    @property
+    def storage(self) -> Storage:
+        return self.pool.get()
+
+    # -- lists of stories ---------------------------------------------------------------------------------
+
+    def top(self, page: int = 1, *, source_id: int | None = None, language: str | None = None,
+            per_page: int = PAGE_SIZE) -> tuple[list[StoryCard], int]:
+        key = (page, source_id, language, per_page)
+        ranked = self._ranks.get(key)
+        if ranked is None:
+            ranked = self.storage.rank_stories(limit=per_page, offset=(page - 1) * per_page, source_id=source_id,
+                                               language=language)
+            self._ranks.put(key, ranked)
+        ids, total = ranked
+        return self.cards(self.storage.stories_by_ids(ids)), total
+
+    def cards(self, stories: list[Story]) -> list[StoryCard]:
+        found: dict[int, StoryCard] = {}
+        missing: list[Story] = []
+        for story in stories:
+            card = self._cards.get((story.id, story.page_written_at))
+            if card is None:
+                missing.append(story)
+            else:
+                found[story.id] = card
+        if missing:
+            pages = {s.id: json.loads(s.page_json) for s in missing if s.page_json}
+            leads = [p.get("headline_article_id") for p in pages.values() if p.get("headline_article_id")]
+            articles = self.storage.articles_by_ids(leads, with_text=False)
+            for story in missing:
+                if story.id not in pages:
+                    continue
+                page = pages[story.id]
+                lead = articles.get(page.get("headline_article_id"))
+                card = StoryCard(id=story.id, slug=story.slug, headline=story.headline or page.get("headline", ""),
+                                 summary=page.get("summary", []), independent_count=story.independent_count,
+                                 reprint_count=story.reprint_count, article_count=story.article_count,
+                                 outlets=page.get("independent", []), first_published=story.first_published,
+                                 last_updated=story.last_updated,
+                                 image_article_id=lead.id if lead and lead.image_url else None)
+                self._cards.put((story.id, story.page_written_at), card)
+                found[story.id] = card
+        return [found[s.id] for s in stories if s.id in found]
+
+    def languages(self) -> list[str]:
+        found = self._languages.get("all")
+        if found is None:
+            found = self.storage.story_languages()
+            self._languages.put("all", found)
+        return found
+
+    # -- one story ----------------------------------------------------------------------------------------
+
+    def story(self, key: str) -> Story | None:
+        story = self.storage.get_story(key)
+        return story if story is not None and story.page_json else None
+
+    def story_document(self, story: Story) -> dict:
+        """Everything on a story page, as data (the API's story and the template's input)."""
+        cache_key = (story.id, story.page_written_at, story.updated_at)
+        doc = self._docs.get(cache_key)
+        if doc is not None:
+            return doc
+        storage = self.storage
+        page = json.loads(story.page_json)
+        articles = storage.story_article_briefs(story.id)
+        copies = storage.copy_outlets([a.id for a in articles])
+        sources = [{"article_id": a.id, "outlet": a.outlet or "unknown outlet", "title": a.title, "url": a.url,
+                    "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
+                    "also_published_by": copies.get(a.id, [])} for a in articles]
+        doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
+               "related": self.related(story), "article_count": story.article_count,
+               "independent_count": story.independent_count, "reprint_count": story.reprint_count,
+               "page_written_at": iso(story.page_written_at)}
+        self._docs.put(cache_key, doc)
+        return doc
+
+    def related(self, story: Story, k: int = 5, span: timedelta = timedelta(days=7), floor: float = 0.35,
+                same: float = 0.92) -> list[dict]:
+        """Nearest other stories in time and meaning (the rule of pipeline.stories.related_stories), read
+        without the candidates' page text."""
+        if story.centroid is None or story.last_updated is None:
+            return []
+        candidates = [s for s in self.storage.story_neighbours(story.last_updated, span) if s.id != story.id]
+        if not candidates:
+            return []
+        mine = np.frombuffer(story.centroid, dtype=np.float32)
+        scores = np.stack([np.frombuffer(s.centroid, dtype=np.float32) for s in candidates]) @ mine
+        seen = {_headline_key(story.headline)}
+        chosen: list[tuple[Story, float]] = []
+        for index in np.argsort(-scores):
+            other, score = candidates[int(index)], float(scores[int(index)])
+            if score < floor or len(chosen) == k:
+                break
+            key = _headline_key(other.headline)
+            if score >= same or key in seen:
+                continue
+            seen.add(key)
+            chosen.append((other, round(score, 3)))
+        cards = {c.id: c for c in self.cards(self.storage.stories_by_ids([s.id for s, _ in chosen]))}
+        return [{"id": s.id, "slug": s.slug, "headline": s.headline,
+                 "outlet": cards[s.id].outlets[0] if s.id in cards and cards[s.id].outlets else None,
+                 "last_updated": iso(s.last_updated), "similarity": score} for s, score in chosen]
+
+    # -- articles and sources -----------------------------------------------------------------------------
+
+    def article(self, article_id: int) -> Article | None:
+        return self.storage.get_article(article_id)
+
+    def sources(self, *, fresh: bool = False) -> list[Source]:
+        """The subscriptions; up to five seconds old unless `fresh` (the list pages' filters use the cache)."""
+        found = None if fresh else self._sources.get("all")
+        if found is None:
+            found = self.storage.list_sources()
+            self._sources.put("all", found)
+        return found
+
+
+def _headline_key(headline: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (headline or "").lower()))
+
+
+def article_json(article: Article, *, story_id: int | None = None, with_text: bool = True) -> dict:
+    data = {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
+            "source_id": article.source_id, "author": article.author, "published": iso(article.published_at),
+            "updated": iso(article.updated_at), "first_seen": iso(article.first_seen_at),
+            "language": article.language, "image": f"/images/{article.id}" if article.image_url else None,
+            "reprint_of": article.original_id, "story_id": story_id, "revision_count": article.revision_count,
+            "full_text": article.full_text}
+    if with_text:
+        data["text"] = article.text
+    return data
+
+
+def source_json(source: Source) -> dict:
+    return {"id": source.id, "title": source.name, "feed_url": source.feed_url, "site_url": source.site_url,
+            "folder": source.folder, "format": source.format, "language": source.language,
+            "enabled": source.enabled, "disabled_reason": source.disabled_reason,
+            "last_fetch_at": iso(source.last_fetch_at), "last_status": source.last_status,
+            "last_error": source.last_error, "last_error_at": iso(source.last_error_at),
+            "error_count": source.error_count, "next_fetch_at": iso(source.next_fetch_at),
+            "article_count": source.article_count}

@@ -1,0 +1,239 @@
+"""The HTML pages. Complete without JavaScript; /static/app.js adds keyboard shortcuts."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, time as dtime, timedelta, timezone
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from newsdesk.storage import SourceExists, StorageError
+from newsdesk.web.access import SESSION_COOKIE, require_admin_page, require_csrf, require_reader
+from newsdesk.web.auth import PASSWORD_KEY, sign_session, verify_password
+from newsdesk.web.data import PAGE_SIZE
+from newsdesk.web.search import SearchUnavailable, run_search
+
+router = APIRouter(include_in_schema=False)
+
+
+def _web(request: Request):
+    return request.app.state.web
+
+
+def _page(request: Request, template: str, **context) -> Response:
+    return _web(request).renderer.page(request, template, context)
+
+
+def _pages(total: int, page: int, per_page: int = PAGE_SIZE) -> dict:
+    last = max(1, -(-total // per_page))
+    return {"page": page, "last": last, "has_prev": page > 1, "has_next": page < last}
+
+
+@router.get("/", dependencies=[Depends(require_reader)])
+def home(request: Request, page: int = Query(1, ge=1, le=1000), source: int | None = Query(None),
+         lang: str | None = Query(None, max_length=20)) -> Response:
+    web = _web(request)
+    cards, total = web.reader.top(page, source_id=source, language=lang or None)
+    sources = web.reader.sources()
+    return _page(request, "home.html", title="Top stories", cards=cards, pages=_pages(total, page), total=total,
+                 sources=sources, languages=web.reader.languages(), source=source, lang=lang or "",
+                 feed="/feeds/top.atom", feed_title="Top stories")
+
+
+@router.get("/stories/{key}", dependencies=[Depends(require_reader)])
+def story_page(request: Request, key: str) -> Response:
+    reader = _web(request).reader
+    story = reader.story(key)
+    if story is None:
+        raise HTTPException(404, f"no story {key!r}")
+    if key not in (str(story.id), story.slug):     # an old id or slug of a story merged into this one
+        return RedirectResponse(f"/stories/{story.slug}", status_code=301)
+    doc = reader.story_document(story)
+    articles = {s["article_id"]: s for s in doc["sources"]}
+    return _page(request, "story.html", title=doc["headline"], doc=doc, articles=articles,
+                 feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
+
+
+@router.get("/articles/{article_id}", dependencies=[Depends(require_reader)])
+def article_page(request: Request, article_id: int) -> Response:
+    storage = _web(request).storage
+    article = storage.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, f"no article {article_id}")
+    original = storage.get_article(article.original_id) if article.original_id else None
+    copies = storage.copies_of(article.id)
+    story_id = storage.story_of(article.id)
+    story = _web(request).reader.story(str(story_id)) if story_id else None
+    source = storage.get_source(article.source_id) if article.source_id else None
+    return _page(request, "article.html", title=article.title or article.url, article=article, original=original,
+                 copies=copies, story=story, source=source)
+
+
+@router.get("/sources", dependencies=[Depends(require_reader)])
+def sources_page(request: Request, message: str | None = Query(None, max_length=300),
+                 error: str | None = Query(None, max_length=500)) -> Response:
+    return _page(request, "sources.html", title="Sources", sources=_web(request).reader.sources(fresh=True),
+                 message=message, error=error)
+
+
+def _back(message: str | None = None, error: str | None = None) -> RedirectResponse:
+    from urllib.parse import urlencode
+    query = urlencode({k: v for k, v in (("message", message), ("error", error)) if v})
+    return RedirectResponse("/sources" + (f"?{query}" if query else ""), status_code=303)
+
+
+@router.post("/sources", dependencies=[Depends(require_admin_page)])
+async def add_source(request: Request, url: str = Form(..., max_length=2000), folder: str = Form("", max_length=200),
+                     title: str = Form("", max_length=300), csrf: str = Form("")) -> Response:
+    from newsdesk.pipeline import Desk, SubscribeError
+
+    require_csrf(request, csrf)
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        return _back(error=f"{url or 'an empty address'}: give a feed or site address starting with http:// or https://")
+    web = _web(request)
+    desk = Desk(web.pool.main, dataclasses.replace(web.settings, extract_workers=1))
+    try:
+        source = await desk.subscribe(url, folder=folder.strip() or None, title=title.strip() or None)
+    except (SubscribeError, SourceExists, StorageError) as exc:
+        return _back(error=str(exc))
+    finally:
+        await desk.aclose()
+    return _back(message=f"Subscribed to {source.name}")
+
+
+@router.post("/sources/{source_id}/remove", dependencies=[Depends(require_admin_page)])
+def remove_source(request: Request, source_id: int, csrf: str = Form(""), purge: bool = Form(False)) -> Response:
+    require_csrf(request, csrf)
+    storage = _web(request).storage
+    source = storage.get_source(source_id)
+    if source is None:
+        raise HTTPException(404, f"no source {source_id}")
+    deleted = storage.remove_source(source_id, purge=purge)
+    return _back(message=f"Removed {source.name}" + (f" and {deleted} articles" if purge else ""))
+
+
+@router.post("/sources/import", dependencies=[Depends(require_admin_page)])
+async def import_sources(request: Request, opml: UploadFile = File(...), csrf: str = Form("")) -> Response:
+    from newsdesk.pipeline import Desk
+    from newsdesk.sources import OpmlError
+
+    require_csrf(request, csrf)
+    data = await opml.read(5 * 1024 * 1024 + 1)
+    if len(data) > 5 * 1024 * 1024:
+        return _back(error="that OPML file is larger than 5 MB")
+    web = _web(request)
+    try:
+        added, skipped = Desk(web.pool.main, web.settings).import_opml(data)
+    except OpmlError as exc:
+        return _back(error=f"{opml.filename or 'the file'}: {exc}")
+    return _back(message=f"Imported {added} feeds" + (f" ({skipped} already subscribed)" if skipped else ""))
+
+
+@router.get("/sources/export.opml", dependencies=[Depends(require_reader)])
+def export_sources(request: Request) -> Response:
+    from newsdesk.pipeline import Desk
+    web = _web(request)
+    return Response(Desk(web.storage, web.settings).export_opml(), media_type="text/x-opml; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="newsdesk.opml"'})
+
+
+def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+    moment = datetime.combine(day, dtime.min, tzinfo=timezone.utc)
+    return moment + timedelta(days=1) if end else moment
+
+
+@router.get("/search", dependencies=[Depends(require_reader)])
+def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
+                until: str | None = Query(None), source: int | None = Query(None),
+                page: int = Query(1, ge=1, le=500)) -> Response:
+    web = _web(request)
+    start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
+    results, error = None, None
+    if q.strip():
+        try:
+            results = run_search(web.storage, q, since=start, until=end, source_id=source, page=page)
+        except SearchUnavailable as exc:
+            raise HTTPException(503, str(exc)) from exc
+        except ValueError as exc:
+            error = str(exc)
+    status = 400 if error else 200
+    return web.renderer.page(request, "search.html", {
+        "title": f"Search: {q}" if q else "Search", "q": q, "since": since or "", "until": until or "",
+        "source": source, "results": results, "error": error, "sources": web.reader.sources(),
+        "pages": _pages(results.total if results else 0, page),
+        "feed": f"/feeds/search.atom?q={q}" if q.strip() else None, "feed_title": f"Search: {q}"}, status=status)
+
+
+@router.get("/images/{article_id}", dependencies=[Depends(require_reader)])
+async def image(request: Request, article_id: int) -> Response:
+    found = await _web(request).images.get(article_id)
+    if isinstance(found, str):
+        raise HTTPException(404, found)
+    body, kind = found
+    return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = Query("/", max_length=500)) -> Response:
+    has_password = bool(_web(request).storage.get_setting(PASSWORD_KEY))
+    return _page(request, "login.html", title="Log in", next=_safe_next(next), has_password=has_password,
+                 error=None)
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+@router.post("/login")
+def login(request: Request, password: str = Form("", max_length=1000), csrf: str = Form(""),
+          next: str = Form("/", max_length=500)) -> Response:
+    web = _web(request)
+    require_csrf(request, csrf)
+    client = request.client.host if request.client else "unknown"
+    wait = web.limiter.retry_after(client)
+    if wait > 0:
+        raise HTTPException(429, f"too many failed logins from {client}: try again in {int(wait) + 1} seconds",
+                            headers={"Retry-After": str(int(wait) + 1)})
+    stored = web.storage.get_setting(PASSWORD_KEY)
+    if not verify_password(password, stored):
+        web.limiter.failed(client)
+        message = "wrong password" if stored else "no admin password is set: run `newsdesk init --password …`"
+        return web.renderer.page(request, "login.html", {"title": "Log in", "next": _safe_next(next),
+                                                         "has_password": bool(stored), "error": message},
+                                 status=401)
+    web.limiter.succeeded(client)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    lifetime = web.settings.session_hours * 3600
+    response.set_cookie(SESSION_COOKIE, sign_session(web.secret, lifetime), max_age=int(lifetime), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    require_csrf(request, csrf)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/manifest.webmanifest")
+def manifest() -> Response:
+    from newsdesk.web.app import STATIC
+    return Response((STATIC / "manifest.webmanifest").read_bytes(), media_type="application/manifest+json",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    from newsdesk.web.app import STATIC
+    return Response((STATIC / "icon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})

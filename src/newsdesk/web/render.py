@@ -1,0 +1,100 @@
+"""HTML out: the Jinja environment (autoescape on), its filters, CSRF cookies and error pages."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from newsdesk.timeutil import relative, to_utc, utcnow
+from newsdesk.web.access import is_admin
+from newsdesk.web.auth import csrf_token
+from newsdesk.web.sanitize import sanitize_html
+
+if TYPE_CHECKING:
+    from newsdesk.web.app import Web
+
+CSRF_COOKIE = "nd_csrf"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def as_time(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return to_utc(value)
+
+
+def reltime(value: datetime | str | None) -> str:
+    return relative(as_time(value), utcnow())
+
+
+def abstime(value: datetime | str | None) -> str:
+    when = as_time(value)
+    return f"{when:%-d %b %Y, %H:%M} UTC" if when else "unknown time"
+
+
+def isotime(value: datetime | str | None) -> str:
+    when = as_time(value)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
+
+
+def highlight(snippet: str) -> Markup:
+    """A search snippet (plain text, matches between \\x02 and \\x03) as HTML with <mark>."""
+    text = str(escape(snippet.replace("\x02", "\ue000").replace("\x03", "\ue001")))
+    return Markup(text.replace("\ue000", "<mark>").replace("\ue001", "</mark>"))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split("\n") if p.strip()]
+
+
+def make_env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
+                      default_for_string=True), trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.filters.update(reltime=reltime, abstime=abstime, isotime=isotime, highlight=highlight,
+                       paragraphs=paragraphs, sanitize=lambda html: Markup(sanitize_html(html or "")))
+    env.globals["urlencode"] = lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})
+    return env
+
+
+class Renderer:
+    def __init__(self, web: "Web"):
+        self.web = web
+        self.env = make_env()
+
+    def page(self, request: Request, template: str, context: dict[str, Any], *, status: int = 200,
+             headers: dict[str, str] | None = None) -> HTMLResponse:
+        browser = request.cookies.get(CSRF_COOKIE)
+        fresh = None
+        if not browser or len(browser) > 100:
+            browser = fresh = secrets.token_urlsafe(24)
+        settings = self.web.settings
+        html = self.env.get_template(template).render(
+            request=request, nonce=request.state.nonce, csrf=csrf_token(self.web.secret, browser),
+            admin=is_admin(request), public_read=settings.public_read, v=self.web.static_version,
+            path=request.url.path, **context)
+        response = HTMLResponse(html, status_code=status, headers=headers)
+        response.headers.setdefault("cache-control", "no-cache")
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, fresh, httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https", path="/")
+        return response
+
+    def error(self, request: Request, status: int, message: str, *,
+              headers: dict[str, str] | None = None) -> HTMLResponse:
+        titles = {400: "Bad request", 401: "Login needed", 403: "Not allowed", 404: "Not found",
+                  422: "Invalid request", 429: "Too many attempts", 503: "Not available"}
+        return self.page(request, "error.html", {"status": status, "title": titles.get(status, "Error"),
+                                                 "message": message}, status=status, headers=headers)

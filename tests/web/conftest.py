@@ -1,0 +1,104 @@
+"""A demo desk built once per session (the project's sample corpus through the real pipeline), copied for
+each test module that writes; the outlets' demo server stays up so images and original links resolve."""
+
+import asyncio
+import shutil
+import socket
+import threading
+import time
+from dataclasses import fields
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.config import Settings
+from newsdesk.demo import DemoServer
+from newsdesk.pipeline import Desk
+from newsdesk.storage import open_storage
+from newsdesk.web import create_app
+from newsdesk.web.auth import new_token, set_password
+
+PASSWORD = "correct horse battery"
+
+
+def web_settings(**overrides) -> Settings:
+    """Settings for tests: local servers on 127.0.0.1 must be fetchable (the SSRF allowlist, when present)."""
+    names = {f.name for f in fields(Settings)}
+    extra = {"fetch_allow": "127.0.0.1/32"} if "fetch_allow" in names else {}
+    return Settings(per_host_delay=0.0, per_host_concurrency=8, extract_workers=1, **extra, **overrides)
+
+
+@pytest.fixture(scope="session")
+def demo_server():
+    with DemoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, demo_server):
+    db = str(tmp_path_factory.mktemp("webdemo") / "demo.db")
+    settings = web_settings(db=db)
+    storage = open_storage(db)
+    Desk(storage, settings).import_opml(demo_server.opml().encode())
+
+    async def poll():
+        async with Desk(storage, settings) as desk:
+            await desk.poll(due_only=False)
+    asyncio.run(poll())
+    demo_server.set_revision(1)
+    asyncio.run(poll())
+    storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    storage.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def desk_db(demo_db, tmp_path_factory):
+    """A copy of the demo desk for one test module, with an admin password and token."""
+    path = str(tmp_path_factory.mktemp("desk") / "desk.db")
+    shutil.copy(demo_db, path)
+    storage = open_storage(path)
+    set_password(storage, PASSWORD)
+    token = new_token(storage)
+    storage.close()
+    return path, token
+
+
+@pytest.fixture(scope="module")
+def client(desk_db):
+    path, token = desk_db
+    app = create_app(path, web_settings(db=path))
+    with TestClient(app) as test_client:
+        test_client.token = token
+        test_client.db = path
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The app under a real uvicorn on 127.0.0.1, in a thread."""
+
+    def __init__(self, app):
+        import uvicorn
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

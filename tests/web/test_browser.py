@@ -1,0 +1,245 @@
+"""End to end in Debian's Chromium (headless, driven by Playwright) against a real uvicorn serving the demo
+desk: reading, following a sentence to its source, search, admin, keyboard, a phone, and no script from
+outside ever running. Screenshots go to tests/artifacts/screenshots/."""
+
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from newsdesk.storage import NewArticle, open_storage
+from newsdesk.web import create_app
+
+from .conftest import PASSWORD, LiveServer, web_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
+                                                              "(apt-get install chromium)")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Lantern Street Bulletin</title><link>http://127.0.0.1/</link>
+<description>d</description><item><title>Lamps relit on Lantern Street</title><link>http://127.0.0.1/a</link>
+<guid>lantern-1</guid><description>The lamps are back.</description></item></channel></rss>"""
+EVIL = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2;alert(2)</script>'
+
+
+@pytest.fixture(scope="module")
+def live(desk_db):
+    path, _ = desk_db
+    storage = open_storage(path)
+    source_id = storage.list_sources()[0].id
+    evil_id = storage.insert_article(NewArticle(
+        url="http://127.0.0.1:9/evil-page", text=f"Harmless start.\n{EVIL}\n<a href=\"javascript:alert(3)\">x</a>",
+        text_hash="evil-browser", source_id=source_id, outlet=f"Evil {EVIL}", title=f"Evil title {EVIL}",
+        summary=EVIL, author=EVIL, full_text=False))
+    storage.close()
+    with LiveServer(create_app(path, web_settings(db=path))) as server:
+        server.evil_id = evil_id
+        yield server
+
+
+@pytest.fixture(scope="module")
+def feed_url():
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = FEED.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/lantern.xml"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors, CSP violations and dialogs are recorded."""
+
+    def __init__(self, browser, viewport):
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    watched = Watched(browser, DESKTOP)
+    yield watched
+    watched.close()
+
+
+@pytest.fixture
+def phone(browser):
+    watched = Watched(browser, PHONE)
+    yield watched
+    watched.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_home_story_and_a_source_sentence(live, desktop):
+    page = desktop.page
+    page.goto(live.url + "/")
+    cards = page.locator("li.story-card")
+    assert cards.count() >= 5
+    assert page.locator("li.story-card time[datetime]").first.get_attribute("title").endswith("UTC")
+    page.wait_for_load_state("networkidle")
+    images = page.locator("li.story-card img")
+    assert images.count() >= 1
+    assert images.first.evaluate("img => img.complete && img.naturalWidth > 0"), "lead image served by the desk"
+    shot(page, "home-desktop")
+    headline = cards.first.locator("h2 a").inner_text()
+    cards.first.locator("h2 a").click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    assert page.locator("h1").inner_text() == headline
+    assert page.get_by_role("heading", name="Key takeaways").is_visible()
+    shot(page, "story-desktop")
+    cite = page.locator("details.cite").first
+    cite.locator("summary").click()
+    box = cite.locator(".cite-box")
+    assert box.is_visible()
+    sentence = box.locator("blockquote").inner_text().strip()
+    outlet = box.locator("a.source-link").inner_text().split(":")[0]
+    box.locator("a.source-link").click()
+    page.wait_for_url(re.compile(r"/articles/\d+"))
+    assert outlet in page.locator(".kicker").text_content()
+    assert sentence in " ".join(page.locator(".text").inner_text().split())
+    assert not desktop.problems, desktop.problems
+
+
+def test_search_finds_a_story(live, desktop):
+    page = desktop.page
+    page.goto(live.url + "/")
+    headline = page.locator("li.story-card h2 a").first.inner_text()
+    word = max(re.findall(r"[A-Za-z]{6,}", headline), key=len)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(word)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("mark").count() >= 1
+    shot(page, "search-desktop")
+    results = page.locator("ol.results > li h2 a")
+    titles = [results.nth(i).inner_text() for i in range(results.count())]
+    assert headline in titles
+    page.locator("ol.results > li h2 a", has_text=headline).first.click()
+    assert page.locator("h1").inner_text() == headline
+    assert not desktop.problems, desktop.problems
+
+
+def test_log_in_and_add_a_feed(live, desktop, feed_url):
+    page = desktop.page
+    page.goto(live.url + "/sources")
+    assert page.locator("form.add").count() == 0
+    page.get_by_role("link", name="Log in").first.click()
+    page.fill("input[name=password]", "wrong password")
+    page.click("form button[type=submit]")
+    assert "wrong password" in page.locator(".notice.err").inner_text()
+    assert desktop.problems == ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]
+    desktop.problems.clear()
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/sources"))
+    page.fill("form.add input[name=url]", feed_url)
+    page.fill("form.add input[name=folder]", "Local news")
+    page.click("form.add button[type=submit]")
+    assert "Subscribed to Lantern Street Bulletin" in page.locator(".notice.ok").inner_text()
+    row = page.locator("tr", has_text="Lantern Street Bulletin")
+    assert row.count() == 1
+    row.locator("button.danger").click()
+    assert "Removed Lantern Street Bulletin" in page.locator(".notice.ok").inner_text()
+    assert not desktop.problems, desktop.problems
+
+
+def test_keyboard_shortcuts(live, desktop):
+    page = desktop.page
+    page.goto(live.url + "/")
+    cards = page.locator("li.story-card")
+    page.keyboard.press("j")
+    assert "selected" in cards.nth(0).get_attribute("class")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert "selected" in cards.nth(2).get_attribute("class") and "selected" not in cards.nth(0).get_attribute("class")
+    page.keyboard.press("k")
+    assert "selected" in cards.nth(1).get_attribute("class")
+    expected = cards.nth(1).locator("h2 a").inner_text()
+    help_box = page.locator("#help")
+    assert help_box.is_hidden()
+    page.keyboard.press("?")
+    assert help_box.is_visible() and "next story" in help_box.inner_text()
+    page.keyboard.press("Escape")
+    assert help_box.is_hidden()
+    page.keyboard.press("o")
+    page.wait_for_url(re.compile(r"/stories/"))
+    assert page.locator("h1").inner_text() == expected
+    assert not desktop.problems, desktop.problems
+
+
+def test_phone_sized_viewport(live, phone):
+    page = phone.page
+    for name, path in (("home", "/"), ("story", None), ("search", "/search?q=river")):
+        if path is None:
+            page.goto(live.url + "/")
+            path = page.locator("li.story-card h2 a").first.get_attribute("href")
+        page.goto(live.url + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
+        font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert font >= 16
+        shot(page, f"{name}-phone")
+    assert not phone.problems, phone.problems
+
+
+def test_dark_mode_follows_the_system(live, browser):
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    page = context.new_page()
+    page.goto(live.url + "/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    rgb = [int(x) for x in re.findall(r"\d+", background)[:3]]
+    assert sum(rgb) < 150, background
+    shot(page, "home-desktop-dark")
+    context.close()
+
+
+def test_hostile_article_runs_no_script(live, desktop):
+    page = desktop.page
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"{live.url}/articles/{live.evil_id}")
+    page.wait_for_load_state("networkidle")
+    assert "Evil title" in page.locator("h1").inner_text()
+    assert page.evaluate("window.__xss") is None
+    assert desktop.dialogs == []
+    assert page.locator(".text img, .text script, .feed-summary img").count() == 0
+    page.goto(f"{live.url}/feeds/sources/1.atom")
+    assert page.evaluate("window.__xss") is None and desktop.dialogs == []

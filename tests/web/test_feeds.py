@@ -1,0 +1,61 @@
+"""Atom feeds are well-formed XML, valid enough for a feed reader, and escape whatever the sources wrote."""
+
+from xml.etree import ElementTree as ET
+
+import feedparser
+
+from newsdesk.storage import NewArticle, open_storage
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def atom(client, path, **params):
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)           # raises on anything not well-formed
+    assert root.tag == f"{ATOM}feed"
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.bozo_exception
+    return root, parsed
+
+
+def test_top_stories_feed_follows_the_ranking(client):
+    _, parsed = atom(client, "/feeds/top.atom")
+    stories = client.get("/api/v1/stories?per_page=30").json()["stories"]
+    assert [e.title for e in parsed.entries] == [s["headline"] for s in stories]
+    assert all(e.link.startswith("http://testserver/stories/") for e in parsed.entries)
+
+
+def test_story_feed_lists_its_articles(client):
+    story = client.get("/api/v1/stories").json()["stories"][0]
+    doc = client.get(f"/api/v1/stories/{story['id']}").json()
+    _, parsed = atom(client, f"/feeds/stories/{story['id']}.atom")
+    assert len(parsed.entries) == len(doc["timeline"])
+    assert {e.link.rsplit("/", 1)[1] for e in parsed.entries} == {str(t[1]) for t in doc["timeline"]}
+    assert client.get("/feeds/stories/nothing.atom").status_code == 404
+
+
+def test_source_and_search_feeds(client):
+    source = client.get("/api/v1/sources").json()["sources"][0]
+    _, parsed = atom(client, f"/feeds/sources/{source['id']}.atom")
+    assert len(parsed.entries) == source["article_count"]
+    _, found = atom(client, "/feeds/search.atom", q="river")
+    assert found.entries and found.feed.title.endswith("“river”")
+    assert client.get("/feeds/sources/99999.atom").status_code == 404
+
+
+def test_hostile_text_is_escaped_in_feeds_and_pages(client):
+    storage = open_storage(client.db)
+    evil = "<script>alert(1)</script> & \x01\x0b ]]> \"quotes\" <img src=x onerror=alert(2)>"
+    source_id = storage.list_sources()[0].id
+    article_id = storage.insert_article(NewArticle(url="http://127.0.0.1:9/evil", text=f"Body {evil}\nSecond",
+                                                   text_hash="evil", source_id=source_id, outlet=f"Evil {evil}",
+                                                   title=f"Title {evil}", summary=evil, author=evil))
+    storage.close()
+    root, parsed = atom(client, f"/feeds/sources/{source_id}.atom")
+    titles = [e.title for e in parsed.entries]
+    assert any(t.startswith("Title <script>alert(1)</script>") for t in titles)
+    page = client.get(f"/articles/{article_id}").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
