@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1500)
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-delay", type=float, default=2.0, help="longest run before a kill, seconds")
+    parser.add_argument("--max-delay", type=float, default=6.0, help="longest run before a kill, seconds")
     parser.add_argument("--workers", type=int, default=1, help="extraction processes (1 = a thread)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

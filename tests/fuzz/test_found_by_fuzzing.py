@@ -51,6 +51,8 @@ def test_canonical_urls_are_fixed_points(url):
 def test_control_characters_make_no_article_url():
     with pytest.raises(ValueError, match="control"):
         canonical_url("http://localhost:\x12?q")
+    with pytest.raises(ValueError, match="space"):
+        canonical_url("http://user:pw@ex #ample.com/a")
 
 
 def test_a_canonical_link_that_is_no_url_is_ignored():

@@ -103,8 +103,13 @@ def test_parse_markdown_and_json_from_small_models():
                           '"takeaways": "Only one."}\n```')
     assert (as_json.headline, as_json.summary, as_json.takeaways) == (["Ferry aground"], ["A.", "B."],
                                                                       ["Only one."])
-    assert parse_reply("lorem ipsum\n#### ----\n{not json").empty()
-    assert parse_reply("").empty()
+    assert parse_reply("#### ----\n{ } 12\n\n").empty() and parse_reply("").empty()
+
+
+def test_a_reply_without_sections_is_summary_prose():
+    draft = parse_reply("Sources:\n- [Island Post] The ferry ran aground.\n- [Coastal Times] All were rescued.\n")
+    assert (draft.headline, draft.summary, draft.takeaways) == ([], ["The ferry ran aground.", "All were rescued."],
+                                                                [])
 
 
 def test_numbers_and_names_are_normalised():
@@ -245,10 +250,12 @@ def test_a_scripted_reply_is_checked_sentence_by_sentence(endpoint):
     json.dumps(page.llm.reasons)  # the report goes into the stored page JSON
 
 
-@pytest.mark.parametrize("case", ["garbage text", "not json", "http error", "all unsupported"])
+@pytest.mark.parametrize("case", ["garbage text", "empty reply", "not json", "http error", "all unsupported"])
 def test_garbage_from_the_server_leaves_the_extractive_page(endpoint, case, caplog):
     if case == "garbage text":
-        endpoint.content = "<pad><pad> ::: lorem ipsum ##"
+        endpoint.content = "<pad><pad> ::: lorem ipsum ##\n\nzxq vvv plorg wib wub"
+    elif case == "empty reply":
+        endpoint.content = "  \n"
     elif case == "not json":
         endpoint.raw = b"<html>bad gateway</html>"
     elif case == "http error":
@@ -261,6 +268,8 @@ def test_garbage_from_the_server_leaves_the_extractive_page(endpoint, case, capl
     assert sorted(page.llm.fallback) == ["headline", "summary", "takeaways"]
     if case == "all unsupported":
         assert page.llm.error == "" and page.llm.dropped == page.llm.generated == 3
+    elif case == "garbage text":
+        assert page.llm.error == "" and page.llm.dropped == page.llm.generated == 2 and page.llm.kept == 0
     else:
         assert page.llm.error and page.llm.generated == 0
         assert any("extractive page" in r.message for r in caplog.records)
@@ -331,23 +340,26 @@ def _gguf() -> Path:
 
 
 @pytest.fixture(scope="session")
-def llama_server():
+def llama_server(tmp_path_factory):
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama_cpp is not importable: install the llm extra (pip install -e '.[llm]')")
     model = _gguf()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
-         str(port), "--n_ctx", "2048", "--model_alias", "gemma3-270m", "--n_threads", str(min(2, os.cpu_count() or 1))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         str(port), "--n_ctx", "2048", "--model_alias", "gemma3-270m", "--chat_format", "gemma",  # the GGUF carries no chat template
+         "--n_threads", str(min(2, os.cpu_count() or 1))],
+        stdout=log, stderr=subprocess.STDOUT)  # a file: llama.cpp's loading log would fill a pipe and block it
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
+                pytest.fail(f"llama_cpp.server exited: {log_path.read_text(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{url}/v1/models", timeout=2).status_code == 200:
                     break
@@ -364,16 +376,17 @@ def llama_server():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def test_the_real_server_answers_a_chat(llama_server):
-    reply = ChatClient(llama_server, "gemma3-270m", timeout=120).complete(
+    reply = ChatClient(llama_server, "gemma3-270m", timeout=600).complete(
         [{"role": "user", "content": "Say hello."}], max_tokens=16)
     assert isinstance(reply, str) and reply.strip()
 
 
 def test_a_page_from_the_real_server(llama_server):
-    page = LLMWriter(LLMConfig(url=llama_server, model="gemma3-270m", timeout=180))(STORY)
+    page = LLMWriter(LLMConfig(url=llama_server, model="gemma3-270m", timeout=900, max_tokens=160))(STORY)
     report = page.llm
     assert report.error == "", report.error
     assert page.headline.strip() and page.summary

@@ -30,7 +30,6 @@ from newsdesk.synthesize.writer import Attributed, StoryPage
 from newsdesk.timeutil import utcnow
 
 FILL_KEY = "bench.web.fill"       # desk setting recording what a bench fill put in the database
-DB_ENV = "NEWSDESK_BENCH_WEB_DB"  # how the server process learns its database
 PAGE_KINDS = ("home", "story", "article", "search")
 TARGETS_MS = {"home": 50.0, "story": 50.0, "search": 100.0}   # p95 targets from the issue
 
@@ -387,12 +386,6 @@ def query_mix(seed: int = 3, n: int = 400) -> list[str]:
 
 # -- the server and the load generator ---------------------------------------------------------------------------
 
-def bench_app():
-    """The app factory the server process runs (uvicorn --factory)."""
-    from newsdesk.web import create_app
-    return create_app(os.environ[DB_ENV])
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -400,20 +393,23 @@ def _free_port() -> int:
 
 
 class WebServer:
-    """The web app served by uvicorn in a separate process on 127.0.0.1."""
+    """`newsdesk serve` (the command readers run, with its worker processes) on 127.0.0.1 in a new session."""
 
-    def __init__(self, db_url: str, workers: int = 1):
+    def __init__(self, db_url: str, workers: int = 0):
+        from newsdesk.cli.serve import default_workers
+
         self.port = _free_port()
         self.db_url = db_url
-        self.workers = workers
+        self.workers = workers or default_workers()
         self.process: subprocess.Popen | None = None
+        self._home = tempfile.mkdtemp(prefix="newsdesk-bench-serve-")
 
     def __enter__(self) -> "WebServer":
-        env = dict(os.environ, **{DB_ENV: self.db_url})
+        # No configuration file: the desk's defaults (public reading), whatever the user's config says.
+        env = dict(os.environ, NEWSDESK_DB=self.db_url, NEWSDESK_CONFIG=os.path.join(self._home, "none.toml"))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "newsdesk.bench.web:bench_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning",
-             "--no-access-log"], env=env, start_new_session=True)
+            [sys.executable, "-m", "newsdesk", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers)], env=env, stdout=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -422,7 +418,7 @@ class WebServer:
                 status, _ = asyncio.run(_get_once(self.port, "/"))
                 if status == 200:
                     return self
-            except OSError:
+            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
                 pass
             time.sleep(0.2)
         self.__exit__()
@@ -436,6 +432,7 @@ class WebServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
+        shutil.rmtree(self._home, ignore_errors=True)
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
@@ -541,7 +538,10 @@ async def _drive(plan: LoadPlan) -> dict:
 
 
 def _load_process(plan: LoadPlan, out) -> None:
-    out.put(asyncio.run(_drive(plan)))
+    started = time.process_time()
+    raw = asyncio.run(_drive(plan))
+    raw["client_cpu_s"] = time.process_time() - started
+    out.put(raw)
 
 
 def drive_load(plan: LoadPlan) -> dict:
@@ -616,7 +616,7 @@ def reuse_path(articles: int, stories: int) -> Path:
 
 
 def run_web_bench(*, articles: int = 100_000, stories: int = 20_000, duration: float = 30.0, clients: int = 20,
-                  db: str | None = None, reuse: bool = False, workers: int = 1, warmup: float = 2.0,
+                  db: str | None = None, reuse: bool = False, workers: int = 0, warmup: float = 2.0,
                   progress: Callable[[str, int, int], None] | None = None,
                   say: Callable[[str], None] = lambda _: None) -> dict:
     tmp = None
@@ -646,6 +646,9 @@ def run_web_bench(*, articles: int = 100_000, stories: int = 20_000, duration: f
         finally:
             storage.close()
         size_mb = round(os.path.getsize(db) / 1e6) if os.path.exists(db) else None
+        if not workers:
+            from newsdesk.cli.serve import default_workers
+            workers = default_workers()
         say(f"Serving the desk on 127.0.0.1 ({workers} worker{'s' if workers > 1 else ''}); {clients} clients "
             f"for {duration:g} s …")
         with WebServer(db, workers) as server:
@@ -660,6 +663,8 @@ def run_web_bench(*, articles: int = 100_000, stories: int = 20_000, duration: f
             # CPU the server spent per request (warm-up included): comparable between a busy and an idle machine.
             result["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) * 1000 / result["requests"], 2)
             result["server_cpu_share"] = round((cpu_after - cpu_before) / (duration + warmup), 2)
+        if "client_cpu_s" in raw:
+            result["client_cpu_share"] = round(raw["client_cpu_s"] / (duration + warmup), 2)
         result["load_average"] = round(os.getloadavg()[0], 2)
         result.update({"articles": fill["articles"], "stories": fill["stories"], "fill_seconds": fill["fill_seconds"],
                        "reused_fill": reused, "words_per_article": fill["words_per_article"], "db_mb": size_mb,

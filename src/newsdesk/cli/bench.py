@@ -66,7 +66,7 @@ def web(articles: int = typer.Option(100_000, help="Generated articles in the de
         db: Optional[str] = typer.Option(None, "--db", help="Fill this database (an empty one, or with --reuse) "
                                                            "instead of a temporary SQLite file."),
         reuse: bool = typer.Option(False, help="Keep the filled desk and use it again when sizes match."),
-        workers: int = typer.Option(1, help="Web server processes."),
+        workers: int = typer.Option(0, help="Web server processes (0 = one per core, as `newsdesk serve`)."),
         as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Fill a desk with generated articles and stories, serve it, and measure page latency under load."""
     from newsdesk.bench.web import TARGETS_MS, run_web_bench
@@ -98,6 +98,56 @@ def web(articles: int = typer.Option(100_000, help="Generated articles in the de
     if "server_cpu_ms_per_request" in result:
         console.print(f"server CPU {result['server_cpu_ms_per_request']} ms per request (it had "
                       f"{result['server_cpu_share']} of a core; load average {result['load_average']})")
+    for error in result["first_errors"]:
+        console.print(f"[red]error:[/] {error}")
+    if as_json:
+        print(json.dumps(result))
+
+
+@app.command("load")
+def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-alive connection each)."),
+         duration: float = typer.Option(60.0, help="Seconds of load (after a short warm-up)."),
+         articles: int = typer.Option(20_000, help="Generated articles in the desk before the ingest."),
+         stories: int = typer.Option(4_000, help="Stories they form."),
+         pages: int = typer.Option(3_000, help="Generated news pages the local feeds offer for the ingest."),
+         feeds: int = typer.Option(20, help="Local feeds the desk polls."),
+         timeout: float = typer.Option(10.0, help="Seconds a reader waits for one response."),
+         mode: str = typer.Option("run", help="`run`: web desk and scheduler in one process (as `make run`); "
+                                              "`split`: `newsdesk serve` with `newsdesk fetch` beside it."),
+         reuse: bool = typer.Option(False, help="Keep the filled desk and copy it again when sizes match."),
+         as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Readers on the home, story and search pages of `newsdesk run` while it ingests: requests, errors,
+    timeouts, latency and the server's peak resident memory."""
+    from newsdesk.bench.load import run_load_bench
+
+    try:
+        result = run_load_bench(clients=clients, duration=duration, articles=articles, stories=stories, pages=pages,
+                                feeds=feeds, timeout=timeout, mode=mode, reuse=reuse, say=console.print)
+    except (ValueError, RuntimeError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1)
+    table = Table(title=f"{clients} readers, {duration:g} s, timeout {timeout:g} s, {result['cpus']} CPUs "
+                        f"(load average {result['load_average']})")
+    for column in ("page", "requests", "errors", "timeouts", "p50 ms", "p95 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "page" else "right")
+    for kind, page in result["pages"].items():
+        table.add_row(kind, str(page["requests"]), str(page["errors"]), str(page["timeouts"]),
+                      f"{page['p50_ms']:.1f}", f"{page['p95_ms']:.1f}", f"{page['p99_ms']:.1f}")
+    table.add_row("all", str(result["requests"]), str(result["errors"]), str(result["timeouts"]),
+                  f"{result['p50_ms']:.1f}", f"{result['p95_ms']:.1f}", f"{result['p99_ms']:.1f}", style="bold")
+    console.print(table)
+    colour = "green" if result["ok"] else "red"
+    console.print(f"[{colour}]{result['requests']} requests, {result['errors']} errors, {result['timeouts']} "
+                  f"timeouts[/], {result['requests_per_s']} requests/s")
+    if "peak_rss_mb" in result:
+        console.print(f"server memory: peak RSS {result['peak_rss_mb']} MB over {result['processes_max']} "
+                      f"processes (server process alone {result['peak_server_rss_mb']} MB; PSS {result['peak_pss_mb']}"
+                      f" MB); first tenth {result['rss_first_tenth_mb']} MB, last tenth {result['rss_last_tenth_mb']} MB")
+        console.print(f"server CPU: {result['cpu_seconds']} s in {result['load_window_s']} s "
+                      f"({result['server_cpu_share']} of a core, {result['cpus']} cores shared with the machine)")
+    console.print(f"ingest: {result['articles_ingested_during_load']} articles stored during the load "
+                  f"({result['articles_ingested_total']} since the desk started; still storing at "
+                  f"{result['ingest_seconds_during_load']} s of the load; {result['poll_errors']} failed polls)")
     for error in result["first_errors"]:
         console.print(f"[red]error:[/] {error}")
     if as_json:

@@ -25,6 +25,8 @@ def canonical_url(url: str) -> str:
         raise ValueError(f"not an article URL: {url!r}")
     if _CONTROL.search(url):
         raise ValueError(f"not an article URL: {url!r} (control characters)")
+    if any(c.isspace() for c in parts.netloc):
+        raise ValueError(f"not an article URL: {url!r} (a space in the host)")
     if parts.scheme not in ("http", "https"):
         return parts.scheme + url[len(parts.scheme):] if url[:len(parts.scheme)].lower() == parts.scheme else url
     # courlan decodes and re-encodes the query, so one pass can expose what the next pass changes (an

@@ -119,8 +119,10 @@ class StoryGrouper:
         touched: set[int] = set()
         items, known = self._inputs(originals)
         started, cpu_started = time.perf_counter(), time.thread_time()
+        assignments = self.clusterer.add_many(items)
+        # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
         with self.storage.transaction():
-            for article, item, assignment in zip(originals, items, self.clusterer.add_many(items)):
+            for article, item, assignment in zip(originals, items, assignments):
                 story_id = self._stored_story(assignment.story_id, article)
                 for gone in assignment.merged:
                     if gone in self.story_ids and self.story_ids[gone] != story_id:

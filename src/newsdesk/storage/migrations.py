@@ -185,6 +185,10 @@ END""",
             *_STORY_RANK.format(bigint="BIGINT", real="DOUBLE PRECISION", blob="BYTEA").split(";"),
         ],
     }),
+    (5, "indexes for the web desk: languages of articles, story pages by the time they were written", """
+CREATE INDEX articles_language ON articles (language);
+CREATE INDEX stories_page_written ON stories (page_written_at)
+"""),
 ]
 
 DIALECTS = {

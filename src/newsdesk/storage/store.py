@@ -85,10 +85,10 @@ class _SqliteMatch:
     story_match = "story_fts MATCH ?"
     story_order = "story_fts.rowid"
     story_rank = "-bm25(story_fts, 10.0, 2.0)"
-    article_snippet = ("SELECT snippet(article_fts, 1, char(2), char(3), '…', 24) AS snippet FROM article_fts "
-                       "WHERE article_fts MATCH ? AND rowid = ?")
-    story_snippet = ("SELECT snippet(story_fts, 1, char(2), char(3), '…', 24) AS snippet FROM story_fts "
-                     "WHERE story_fts MATCH ? AND rowid = ?")
+    article_snippet = ("SELECT rowid AS id, snippet(article_fts, 1, char(2), char(3), '…', 24) AS snippet "
+                       "FROM article_fts WHERE article_fts MATCH ? AND rowid IN ({ids})")
+    story_snippet = ("SELECT rowid AS id, snippet(story_fts, 1, char(2), char(3), '…', 24) AS snippet FROM story_fts "
+                     "WHERE story_fts MATCH ? AND rowid IN ({ids})")
 
     def __init__(self, terms: list[SearchTerm]):
         self.params = [" ".join('"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in terms)]
@@ -121,10 +121,10 @@ class _PostgresMatch:
         self.article_from = self.article_filtered_from = f"articles a CROSS JOIN {query}"
         self.story_from = f"story_search ss CROSS JOIN {query}"
         self.story_filtered_from = f"story_search ss JOIN stories s ON s.id = ss.story_id CROSS JOIN {query}"
-        self.article_snippet = (f"SELECT ts_headline('english', left(a.text, {PG_TEXT_LIMIT}), tq.q, {_HIT_MARKS}) "
-                                f"AS snippet FROM {self.article_from} WHERE a.id = ?")
-        self.story_snippet = (f"SELECT ts_headline('english', COALESCE(ss.summary, ''), tq.q, {_HIT_MARKS}) "
-                              f"AS snippet FROM {self.story_from} WHERE ss.story_id = ?")
+        self.article_snippet = (f"SELECT a.id AS id, ts_headline('english', left(a.text, {PG_TEXT_LIMIT}), tq.q, "
+                                f"{_HIT_MARKS}) AS snippet FROM {self.article_from} WHERE a.id IN ({{ids}})")
+        self.story_snippet = (f"SELECT ss.story_id AS id, ts_headline('english', COALESCE(ss.summary, ''), tq.q, "
+                              f"{_HIT_MARKS}) AS snippet FROM {self.story_from} WHERE ss.story_id IN ({{ids}})")
 
 
 def _rank_key(independent: int, last_updated: datetime | None) -> float:
@@ -711,14 +711,24 @@ class Storage:
         """(key, group) best first; the key is the story id, or minus the article id of an article in no story."""
         groups: dict[int, dict[str, Any]] = {}
         for row in article_rows:
-            key = row["story_id"] if row["story_id"] is not None else -row["id"]
-            group = groups.setdefault(key, {"best": float("-inf"), "hits": [], "story_rank": None})
-            group["hits"].append((float(row["rank"]), row["id"]))
-            group["best"] = max(group["best"], float(row["rank"]))
+            story_id, rank = row["story_id"], float(row["rank"])
+            key = story_id if story_id is not None else -row["id"]
+            group = groups.get(key)
+            if group is None:
+                groups[key] = {"best": rank, "hits": [(rank, row["id"])], "story_rank": None}
+            else:
+                group["hits"].append((rank, row["id"]))
+                if rank > group["best"]:
+                    group["best"] = rank
         for row in story_rows:
-            group = groups.setdefault(row["id"], {"best": float("-inf"), "hits": [], "story_rank": None})
-            group["story_rank"] = float(row["rank"])
-            group["best"] = max(group["best"], float(row["rank"]))
+            rank = float(row["rank"])
+            group = groups.get(row["id"])
+            if group is None:
+                groups[row["id"]] = {"best": rank, "hits": [], "story_rank": rank}
+            else:
+                group["story_rank"] = rank
+                if rank > group["best"]:
+                    group["best"] = rank
         return sorted(groups.items(), key=lambda item: (-item[1]["best"], item[0]))
 
     def _search_page(self, match: _SqliteMatch | _PostgresMatch, groups: list[tuple[int, dict[str, Any]]],
@@ -735,6 +745,9 @@ class Storage:
             marks = ", ".join("?" for _ in story_ids)
             headlines = {r["id"]: r["headline"] for r in self.db.query(
                 f"SELECT id, headline FROM stories WHERE id IN ({marks})", story_ids)}
+        snippets = self._snippets(match.article_snippet, match, [i for i in article_ids if i in articles])
+        story_snippets = self._snippets(match.story_snippet, match,
+                                        [key for key, g in groups if key > 0 and g["story_rank"] is not None])
         page = []
         for key, group in groups:
             hits = []
@@ -744,17 +757,18 @@ class Storage:
                     hits.append(SearchHit(article_id=article_id, story_id=key if key > 0 else None,
                                           title=row["title"] or "", outlet=row["outlet"],
                                           published_at=from_iso(row["published_at"]),
-                                          snippet=self._snippet(match.article_snippet, match, article_id), rank=rank))
-            story_snippet = ""
-            if key > 0 and group["story_rank"] is not None:
-                story_snippet = self._snippet(match.story_snippet, match, key)
+                                          snippet=snippets.get(article_id, ""), rank=rank))
             page.append(SearchGroup(story_id=key if key > 0 else None, headline=headlines.get(key), hits=hits,
-                                    snippet=story_snippet, rank=group["best"], hit_count=len(group["hits"])))
+                                    snippet=story_snippets.get(key, ""), rank=group["best"],
+                                    hit_count=len(group["hits"])))
         return page
 
-    def _snippet(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_id: int) -> str:
-        found = self.db.query(sql, [*match.params, row_id])
-        return (found[0]["snippet"] or "") if found else ""
+    def _snippets(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_ids: list[int]) -> dict[int, str]:
+        """Snippets of these rows in one query: row id → snippet."""
+        if not row_ids:
+            return {}
+        rows = self.db.query(sql.format(ids=", ".join("?" for _ in row_ids)), [*match.params, *row_ids])
+        return {r["id"]: r["snippet"] or "" for r in rows}
 
     # Desk settings: values the desk keeps for itself (the admin password hash, session secret, tokens).
 
@@ -851,8 +865,31 @@ class Storage:
         return [Story(**r) for r in rows]
 
     def story_languages(self) -> list[str]:
-        rows = self.db.query("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language")
+        """The languages articles are in: a skip scan over the articles_language index (one probe per language,
+        not one row per article)."""
+        rows = self.db.query(
+            "WITH RECURSIVE langs(language) AS (SELECT MIN(language) FROM articles UNION ALL "
+            "SELECT (SELECT MIN(a.language) FROM articles a WHERE a.language > langs.language) FROM langs "
+            "WHERE langs.language IS NOT NULL) SELECT language FROM langs WHERE language IS NOT NULL")
         return [r["language"] for r in rows]
+
+    def story_centroid_rows(self, *, written_after: datetime | None = None, limit: int = 50_000
+                            ) -> list[tuple[int, datetime | None, bytes]]:
+        """(story id, last updated, centroid) of live stories, most recently updated first; with `written_after`
+        only those whose page was written after it (what changed since an earlier read)."""
+        if written_after is None:
+            rows = self.db.query("SELECT story_id, last_updated, centroid FROM story_rank WHERE centroid IS NOT NULL "
+                                 "ORDER BY last_updated DESC LIMIT ?", (int(limit),))
+        else:
+            rows = self.db.query("SELECT r.story_id, r.last_updated, r.centroid FROM stories s "
+                                 "JOIN story_rank r ON r.story_id = s.id WHERE s.page_written_at > ? "
+                                 "AND r.centroid IS NOT NULL ORDER BY r.last_updated DESC LIMIT ?",
+                                 (to_iso(written_after), int(limit)))
+        return [(r["story_id"], from_iso(r["last_updated"]), r["centroid"]) for r in rows]
+
+    def last_page_written(self) -> datetime | None:
+        """When a story page was last written (an index probe): a version for caches of story data."""
+        return from_iso(self.db.query("SELECT MAX(page_written_at) AS w FROM stories")[0]["w"])
 
     def story_assignments_since(self, since: datetime | None) -> list[tuple[int, int]]:
         """(article id, story id) of the articles put into a story after `since` (all when None), in the order

@@ -42,7 +42,7 @@ class LLMConfig:
     model: str = ""
     api_key: str = ""
     timeout: float = 120.0
-    max_tokens: int = 320
+    max_tokens: int = 220
     temperature: float = 0.2
     candidates: int = 12              # the extractive writer's best sentences shown to the model
     candidate_words: int = 50         # longer candidates are left out of the prompt
@@ -135,7 +135,7 @@ class ChatClient:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), headers=headers)
 
-    def complete(self, messages: list[dict[str, str]], max_tokens: int = 320, temperature: float = 0.2) -> str:
+    def complete(self, messages: list[dict[str, str]], max_tokens: int = 220, temperature: float = 0.2) -> str:
         body: dict = {"messages": messages, "max_tokens": max_tokens, "temperature": temperature,
                       "stream": False}
         if self.model:
@@ -162,28 +162,34 @@ class ChatClient:
 
 # -- the prompt and the reply ----------------------------------------------------------------------------------
 
-# One user turn and no system message: some chat templates (Gemma's) have no system role.
-PREAMBLE = ("You are a careful news editor. Write a neutral summary using only the facts in the source "
-            "sentences below. Never add a name, number, date or claim that is not in them.")
+# One user turn and no system message (Gemma's chat template has no system role), with a worked example of
+# an invented event: small models follow an example better than instructions.
+PREAMBLE = ("You are a careful news editor. Rewrite the source sentences about one news event as a headline, a "
+            "short summary and key takeaways. Use only facts stated in the sources: never add a name, number, "
+            "date or claim that is not in them.")
 
-INSTRUCTIONS = """Write the story in exactly this format, one item per line:
-HEADLINE: a short neutral headline
-SUMMARY: two or three sentences on what the sources agree on
-TAKEAWAY: one key fact in one sentence
-TAKEAWAY: another key fact
-TAKEAWAY: another key fact
-Write three to five TAKEAWAY lines and nothing else."""
+EXAMPLE = """Example.
+Sources:
+- [Dale Gazette] Heavy snow closed the Brenner mountain road on Tuesday, stranding 40 lorries.
+- [North Wire] Police said 40 lorries were stuck on the Brenner road after Tuesday's snowfall.
+- [Valley News] Snowploughs are expected to reopen the road on Wednesday morning.
+HEADLINE: Snow closes Brenner road, stranding 40 lorries
+SUMMARY: Heavy snow closed the Brenner mountain road on Tuesday and left 40 lorries stuck. Snowploughs are expected to reopen it on Wednesday morning.
+TAKEAWAY: 40 lorries were stranded on the road.
+TAKEAWAY: The road should reopen on Wednesday morning."""
+
+INSTRUCTIONS = """Answer in the format of the example: one HEADLINE line, one SUMMARY line of two or three
+sentences, then three to five TAKEAWAY lines, and nothing else."""
 
 
 def build_messages(candidates: list[tuple[str, str]], titles: list[tuple[str, str]]) -> list[dict[str, str]]:
     """candidates and titles are (outlet, text) pairs."""
-    lines = [PREAMBLE, "", "Source sentences about one news event:"]
-    lines += [f"{n}. [{outlet}] {text}" for n, (outlet, text) in enumerate(candidates, 1)]
+    lines = [PREAMBLE, "", EXAMPLE, "", "Now the story.", "Sources:"]
+    lines += [f"- [{outlet}] {text}" for outlet, text in candidates]
     if titles:
-        lines.append("")
         lines.append("Headlines of the outlets:")
         lines += [f"- [{outlet}] {text}" for outlet, text in titles]
-    lines += ["", INSTRUCTIONS]
+    lines += ["", INSTRUCTIONS.replace("\n", " ")]
     return [{"role": "user", "content": "\n".join(lines)}]
 
 
@@ -197,8 +203,11 @@ _BULLET = re.compile(r"^\s*(?:[-*•–]+|\d+[.)])\s+")
 _DECORATION = re.compile(r"^[\s*_\"“”'`]+|[\s*_\"“”'`]+$")
 
 
+_OUTLET = re.compile(r"^\[[^\]]{1,80}\]\s*")
+
+
 def _clean(line: str) -> str:
-    line = _BULLET.sub("", line)
+    line = _OUTLET.sub("", _BULLET.sub("", line))
     line = _DECORATION.sub("", line)
     line = re.sub(r"\*\*|__", "", line)
     return re.sub(r"\s+", " ", line).strip()
@@ -232,12 +241,14 @@ def _parse_json(reply: str) -> Draft | None:
 
 def parse_reply(reply: str) -> Draft:
     """The headline, summary and takeaways of a reply in the asked line format, in JSON, or in the markdown
-    small models tend to write instead; lines outside any section are ignored."""
+    small models tend to write instead. A reply with no section at all is taken as summary prose (a base
+    model continues the sources rather than answer); otherwise lines outside any section are ignored."""
     parsed = _parse_json(reply)
     if parsed is not None:
         return parsed
     draft = Draft()
     part = ""
+    prose: list[str] = []
     for raw in normalise(reply).splitlines():
         match = _LABEL.match(raw)
         if match:
@@ -245,11 +256,17 @@ def parse_reply(reply: str) -> Draft:
             rest = _clean(match.group(2))
         else:
             rest = _clean(raw)
-        if not rest or not part:
+        if not rest:
+            continue
+        if not part:
+            if not rest.endswith(":") and re.search(r"[A-Za-z]{2}", rest):
+                prose.append(rest)
             continue
         if part == "headline" and draft.headline:
             continue   # a second headline line is not asked for
         getattr(draft, part).append(rest)
+    if draft.empty():
+        draft.summary = prose
     return draft
 
 
@@ -416,7 +433,8 @@ class LLMWriter:
         summary_words = 0
         for row, (part, sentence) in enumerate(generated):
             check = self.check(analysis, part, sentence, sims[row], words)
-            if check.kept and kept_vectors and max(float(v @ vectors[row]) for v in kept_vectors) >= self.config.repeat:
+            closest = max((float(v @ vectors[row]) for v in kept_vectors), default=0.0)
+            if check.kept and closest >= self.config.repeat:
                 check.kept, check.reason = False, "repeat"
             if check.kept and part == "summary" and (
                     len(kept["summary"]) >= self.config.summary_sentences[1]

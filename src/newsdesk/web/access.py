@@ -34,6 +34,7 @@ def is_admin(request: Request) -> bool:
     if token is not None:
         admin = verify_token(token, web.storage.get_setting(TOKEN_KEY))
         if not admin:
+            request.state.admin = False      # the error page asks again: answer it, do not raise twice
             raise HTTPException(401, "the admin token is not valid", headers={"WWW-Authenticate": "Bearer"})
     else:
         admin = session(request) is not None
@@ -46,7 +47,7 @@ def _login_redirect(request: Request) -> HTTPException:
     return HTTPException(303, "log in to continue", headers={"Location": f"/login?next={quote(target)}"})
 
 
-def require_reader(request: Request) -> None:
+async def require_reader(request: Request) -> None:
     """Reading is public unless the desk is private (setting `public_read = false`)."""
     if _web(request).settings.public_read or is_admin(request):
         return

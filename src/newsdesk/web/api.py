@@ -15,7 +15,7 @@ from newsdesk.web.access import require_admin_api, require_reader
 from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
 from newsdesk.web.pages import parse_day
 from newsdesk.web.render import highlight
-from newsdesk.web.search import SearchUnavailable, run_search
+from newsdesk.web.search import SearchUnavailable
 
 ERRORS = {code: {"description": text, "content": {"application/json": {"example": {"error": text}}}}
           for code, text in ((400, "bad request"), (401, "login or token needed"), (404, "not found"),
@@ -83,7 +83,7 @@ def article(request: Request, article_id: int) -> Response:
 
 @router.get("/sources", dependencies=[Depends(require_reader)], summary="Subscriptions with their health")
 def sources(request: Request) -> Response:
-    return etagged(request, {"sources": [source_json(s) for s in _web(request).reader.sources(fresh=True)]})
+    return etagged(request, {"sources": [source_json(s) for s in _web(request).reader.sources(fresh=True, counts=True)]})
 
 
 class NewSource(BaseModel):
@@ -126,7 +126,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            source: int | None = Query(None), page: int = Query(1, ge=1, le=500)) -> Response:
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     try:
-        results = run_search(_web(request).storage, q, since=start, until=end, source_id=source, page=page)
+        results = _web(request).reader.search(q, since=start, until=end, source_id=source, page=page)
     except SearchUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     except ValueError as exc:
@@ -136,6 +136,8 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
                "hits": [{"article_id": h.article_id, "title": h.title, "outlet": h.outlet,
                          "published": iso(h.published_at), "rank": h.rank,
                          "snippet": h.snippet.replace("\x02", "").replace("\x03", ""),
-                         "snippet_html": str(highlight(h.snippet))} for h in g.hits]}
+                         "snippet_html": str(highlight(h.snippet))} for h in g.hits],
+               "hit_count": g.hit_count, "snippet": g.snippet.replace("\x02", "").replace("\x03", ""),
+               "snippet_html": str(highlight(g.snippet))}
               for g in results.groups]
     return etagged(request, {"query": results.query, "total": results.total, "page": page, "groups": groups})

@@ -43,8 +43,12 @@ class SecurityHeaders:
                "connect-src 'self'; manifest-src 'self'; font-src 'self'; form-action 'self'; "
                "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
+        started = False
+
         async def send_with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers += [(b"content-security-policy", csp.encode()),
                             (b"x-content-type-options", b"nosniff"),
@@ -56,7 +60,19 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            # Starlette answers a crash outside every middleware, so without these headers: answer it here.
+            api = scope["path"].startswith("/api/")
+            body = b'{"error": "internal error"}' if api else b"internal error"
+            kind = b"application/json" if api else b"text/plain; charset=utf-8"
+            await send_with_headers({"type": "http.response.start", "status": 500,
+                                     "headers": [(b"content-type", kind), (b"content-length", b"%d" % len(body))]})
+            await send({"type": "http.response.body", "body": body})
+            raise
 
 
 class Web:
@@ -99,9 +115,11 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         task = asyncio.create_task(background()) if background else None
+        web.reader.centroids.warm()
         try:
             yield
         finally:
+            web.reader.centroids.close()
             if task is not None:
                 task.cancel()
                 try:

@@ -15,8 +15,10 @@ import numpy as np
 
 from newsdesk.storage import Article, Source, Storage, Story, open_storage
 from newsdesk.timeutil import to_utc
+from newsdesk.web.related import CentroidIndex, nearest
 
 PAGE_SIZE = 20
+SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
 
 
 class StorePool:
@@ -132,7 +134,10 @@ class Reader:
         self._docs = LRU(512)          # (story id, page_written_at, updated_at) → story document
         self._ranks = LRU(256, ttl=5.0)
         self._languages = LRU(1, ttl=60.0)
-        self._sources = LRU(1, ttl=5.0)
+        self._sources = LRU(2, ttl=5.0)
+        self._related = LRU(2048, ttl=30.0)    # (story id, updated_at) → related stories
+        self._searches = LRU(1024, ttl=SEARCH_TTL)
+        self.centroids = CentroidIndex(pool.get)
 
     @property
     def storage(self) -> Storage:
@@ -143,13 +148,13 @@ class Reader:
     def top(self, page: int = 1, *, source_id: int | None = None, language: str | None = None,
             per_page: int = PAGE_SIZE) -> tuple[list[StoryCard], int]:
         key = (page, source_id, language, per_page)
-        ranked = self._ranks.get(key)
+        ranked = self._ranks.get(key)          # the ranking and its cards, up to five seconds old
         if ranked is None:
-            ranked = self.storage.rank_stories(limit=per_page, offset=(page - 1) * per_page, source_id=source_id,
-                                               language=language)
+            ids, total = self.storage.rank_stories(limit=per_page, offset=(page - 1) * per_page,
+                                                   source_id=source_id, language=language)
+            ranked = (self.cards(self.storage.stories_by_ids(ids)), total)
             self._ranks.put(key, ranked)
-        ids, total = ranked
-        return self.cards(self.storage.stories_by_ids(ids)), total
+        return ranked
 
     def cards(self, stories: list[Story]) -> list[StoryCard]:
         found: dict[int, StoryCard] = {}
@@ -196,61 +201,109 @@ class Reader:
         """Everything on a story page, as data (the API's story and the template's input)."""
         cache_key = (story.id, story.page_written_at, story.updated_at)
         doc = self._docs.get(cache_key)
-        if doc is not None:
-            return doc
-        storage = self.storage
-        page = json.loads(story.page_json)
-        articles = storage.story_article_briefs(story.id)
-        copies = storage.copy_outlets([a.id for a in articles])
-        sources = [{"article_id": a.id, "outlet": a.outlet or "unknown outlet", "title": a.title, "url": a.url,
-                    "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
-                    "also_published_by": copies.get(a.id, [])} for a in articles]
-        doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
-               "related": self.related(story), "article_count": story.article_count,
-               "independent_count": story.independent_count, "reprint_count": story.reprint_count,
-               "page_written_at": iso(story.page_written_at)}
-        self._docs.put(cache_key, doc)
-        return doc
+        if doc is None:
+            storage = self.storage
+            page = json.loads(story.page_json)
+            articles = storage.story_article_briefs(story.id)
+            copies = storage.copy_outlets([a.id for a in articles])
+            sources = [{"article_id": a.id, "outlet": a.outlet or "unknown outlet", "title": a.title, "url": a.url,
+                        "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
+                        "also_published_by": copies.get(a.id, [])} for a in articles]
+            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
+                   "article_count": story.article_count, "independent_count": story.independent_count,
+                   "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at)}
+            self._docs.put(cache_key, doc)
+        return {**doc, "related": self.related(story)}
 
     def related(self, story: Story, k: int = 5, span: timedelta = timedelta(days=7), floor: float = 0.35,
                 same: float = 0.92) -> list[dict]:
-        """Nearest other stories in time and meaning (the rule of pipeline.stories.related_stories), read
-        without the candidates' page text."""
+        """Nearest other stories in time and meaning (the rule of pipeline.stories.related_stories): never the
+        story itself, one merged into it, a near-identical story (`same`), or two with one headline. Scored
+        against the centroid index in memory; only the best few candidates are read from storage."""
         if story.centroid is None or story.last_updated is None:
             return []
-        candidates = [s for s in self.storage.story_neighbours(story.last_updated, span) if s.id != story.id]
-        if not candidates:
-            return []
+        key = (story.id, story.updated_at)
+        found = self._related.get(key)
+        if found is not None:
+            return found
         mine = np.frombuffer(story.centroid, dtype=np.float32)
-        scores = np.stack([np.frombuffer(s.centroid, dtype=np.float32) for s in candidates]) @ mine
+        when, width = story.last_updated.timestamp(), span.total_seconds()
+        snapshot = self.centroids.snapshot()
+        want = 4 * k
+        while True:
+            if snapshot.covers(when - width):
+                ranked = nearest(snapshot, mine, when - width, when + width, want)
+            else:                                  # older than the stories held in memory: ask storage
+                ranked = _score(self.storage.story_centroids_near(story.last_updated, span), mine, want)
+            chosen = self._choose(story, ranked, k, floor, same)
+            if len(chosen) == k or len(ranked) < want or ranked[-1][1] < floor:
+                break
+            want *= 4
+        cards = {c.id: c for c in self.cards([s for s, _ in chosen])}
+        found = [{"id": s.id, "slug": s.slug, "headline": s.headline,
+                  "outlet": cards[s.id].outlets[0] if s.id in cards and cards[s.id].outlets else None,
+                  "last_updated": iso(s.last_updated), "similarity": score} for s, score in chosen]
+        self._related.put(key, found)
+        return found
+
+    def _choose(self, story: Story, ranked: list[tuple[int, float]], k: int, floor: float, same: float
+                ) -> list[tuple[Story, float]]:
+        ranked = [(i, score) for i, score in ranked if i != story.id and floor <= score < same]
+        stories = {s.id: s for s in self.storage.stories_by_ids([i for i, _ in ranked])}
         seen = {_headline_key(story.headline)}
         chosen: list[tuple[Story, float]] = []
-        for index in np.argsort(-scores):
-            other, score = candidates[int(index)], float(scores[int(index)])
-            if score < floor or len(chosen) == k:
-                break
-            key = _headline_key(other.headline)
-            if score >= same or key in seen:
+        for story_id, score in ranked:
+            other = stories.get(story_id)
+            if other is None or other.merged_into is not None or not other.page_json:
+                continue                           # merged or cleared since the index last read it
+            headline = _headline_key(other.headline)
+            if headline in seen:
                 continue
-            seen.add(key)
+            seen.add(headline)
             chosen.append((other, round(score, 3)))
-        cards = {c.id: c for c in self.cards(self.storage.stories_by_ids([s.id for s, _ in chosen]))}
-        return [{"id": s.id, "slug": s.slug, "headline": s.headline,
-                 "outlet": cards[s.id].outlets[0] if s.id in cards and cards[s.id].outlets else None,
-                 "last_updated": iso(s.last_updated), "similarity": score} for s, score in chosen]
+            if len(chosen) == k:
+                break
+        return chosen
+
+    # -- search -------------------------------------------------------------------------------------------
+
+    def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
+               source_id: int | None = None, page: int = 1, per_page: int = 20):
+        """One page of grouped search results, up to SEARCH_TTL seconds old: readers page through results, open
+        one and come back, and popular queries repeat. Errors (ValueError, SearchUnavailable) are not cached."""
+        from newsdesk.web.search import run_search
+
+        key = (query.strip(), since, until, source_id, page, per_page)
+        found = self._searches.get(key)
+        if found is None:
+            found = run_search(self.storage, query, since=since, until=until, source_id=source_id, page=page,
+                               per_page=per_page)
+            self._searches.put(key, found)
+        return found
 
     # -- articles and sources -----------------------------------------------------------------------------
 
     def article(self, article_id: int) -> Article | None:
         return self.storage.get_article(article_id)
 
-    def sources(self, *, fresh: bool = False) -> list[Source]:
-        """The subscriptions; up to five seconds old unless `fresh` (the list pages' filters use the cache)."""
-        found = None if fresh else self._sources.get("all")
+    def sources(self, *, fresh: bool = False, counts: bool = False) -> list[Source]:
+        """The subscriptions; up to five seconds old unless `fresh` (the list pages' filters use the cache).
+        Article counts (a count over every stored article) only when `counts`."""
+        found = None if fresh else self._sources.get(counts)
         if found is None:
-            found = self.storage.list_sources()
-            self._sources.put("all", found)
+            found = self.storage.list_sources(with_counts=counts)
+            self._sources.put(counts, found)
         return found
+
+
+def _score(rows: list[tuple[int, bytes]], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
+    rows = [(i, c) for i, c in rows if c and len(c) == centroid.nbytes]
+    if not rows:
+        return []
+    scores = np.einsum("ij,j->i", np.frombuffer(b"".join(c for _, c in rows), dtype=np.float32).reshape(len(rows), -1),
+                       centroid)
+    order = np.argsort(-scores, kind="stable")[:want]
+    return [(rows[i][0], float(scores[i])) for i in order]
 
 
 def _headline_key(headline: str | None) -> str:

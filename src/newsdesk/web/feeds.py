@@ -15,7 +15,7 @@ from newsdesk.web.access import require_reader
 from newsdesk.web.api import etagged
 from newsdesk.web.pages import parse_day
 from newsdesk.web.render import as_time
-from newsdesk.web.search import SearchUnavailable, run_search
+from newsdesk.web.search import SearchUnavailable
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -106,8 +106,8 @@ def top(request: Request) -> Response:
 def search(request: Request, q: str = Query(..., min_length=1, max_length=500), source: int | None = Query(None),
            since: str | None = Query(None), until: str | None = Query(None)) -> Response:
     try:
-        results = run_search(request.app.state.web.storage, q, source_id=source, since=parse_day(since, "since"),
-                             until=parse_day(until, "until", end=True), per_page=30)
+        results = request.app.state.web.reader.search(q, source_id=source, since=parse_day(since, "since"),
+                                                      until=parse_day(until, "until", end=True), per_page=30)
     except SearchUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     except ValueError as exc:
@@ -116,10 +116,12 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500), 
     query = urlencode({"q": q})
     feed = Feed(request, f"newsdesk: search “{q}”", f"/feeds/search.atom?{query}", f"/search?{query}")
     for group in results.groups:
-        best = group.hits[0]
+        best = group.hits[0] if group.hits else None     # None: only the story's headline or summary matched
         path = f"/stories/{group.story_id}" if group.story_id else f"/articles/{best.article_id}"
-        feed.entry(entry_id=path, title=group.headline or best.title or "", path=path, updated=best.published_at,
-                   summary=best.snippet.replace("\x02", "").replace("\x03", ""), author=best.outlet)
+        snippet = best.snippet if best else group.snippet
+        feed.entry(entry_id=path, title=group.headline or (best.title if best else "") or "", path=path,
+                   updated=best.published_at if best else None,
+                   summary=snippet.replace("\x02", "").replace("\x03", ""), author=best.outlet if best else None)
     return feed.response(request)
 
 

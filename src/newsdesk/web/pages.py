@@ -12,7 +12,7 @@ from newsdesk.storage import SourceExists, StorageError
 from newsdesk.web.access import SESSION_COOKIE, require_admin_page, require_csrf, require_reader
 from newsdesk.web.auth import PASSWORD_KEY, sign_session, verify_password
 from newsdesk.web.data import PAGE_SIZE
-from newsdesk.web.search import SearchUnavailable, run_search
+from newsdesk.web.search import SearchUnavailable
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,18 +31,19 @@ def _pages(total: int, page: int, per_page: int = PAGE_SIZE) -> dict:
 
 
 @router.get("/", dependencies=[Depends(require_reader)])
-def home(request: Request, page: int = Query(1, ge=1, le=1000), source: int | None = Query(None),
-         lang: str | None = Query(None, max_length=20)) -> Response:
+async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: int | None = Query(None),
+               lang: str | None = Query(None, max_length=20)) -> Response:
     web = _web(request)
     cards, total = web.reader.top(page, source_id=source, language=lang or None)
-    sources = web.reader.sources()
-    return _page(request, "home.html", title="Top stories", cards=cards, pages=_pages(total, page), total=total,
-                 sources=sources, languages=web.reader.languages(), source=source, lang=lang or "",
-                 feed="/feeds/top.atom", feed_title="Top stories")
+    pages = _pages(total, page)
+    cards_html = web.renderer.fragment((page, source, lang), "_cards.html", cards=cards, pages=pages)
+    return _page(request, "home.html", title="Top stories", cards=cards, cards_html=cards_html, pages=pages,
+                 total=total, sources=web.reader.sources(), languages=web.reader.languages(), source=source,
+                 lang=lang or "", feed="/feeds/top.atom", feed_title="Top stories")
 
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)])
-def story_page(request: Request, key: str) -> Response:
+async def story_page(request: Request, key: str) -> Response:
     reader = _web(request).reader
     story = reader.story(key)
     if story is None:
@@ -56,7 +57,7 @@ def story_page(request: Request, key: str) -> Response:
 
 
 @router.get("/articles/{article_id}", dependencies=[Depends(require_reader)])
-def article_page(request: Request, article_id: int) -> Response:
+async def article_page(request: Request, article_id: int) -> Response:
     storage = _web(request).storage
     article = storage.get_article(article_id)
     if article is None:
@@ -65,7 +66,7 @@ def article_page(request: Request, article_id: int) -> Response:
     copies = storage.copies_of(article.id)
     story_id = storage.story_of(article.id)
     story = _web(request).reader.story(str(story_id)) if story_id else None
-    source = storage.get_source(article.source_id) if article.source_id else None
+    source = next((s for s in _web(request).reader.sources() if s.id == article.source_id), None)
     return _page(request, "article.html", title=article.title or article.url, article=article, original=original,
                  copies=copies, story=story, source=source)
 
@@ -73,7 +74,7 @@ def article_page(request: Request, article_id: int) -> Response:
 @router.get("/sources", dependencies=[Depends(require_reader)])
 def sources_page(request: Request, message: str | None = Query(None, max_length=300),
                  error: str | None = Query(None, max_length=500)) -> Response:
-    return _page(request, "sources.html", title="Sources", sources=_web(request).reader.sources(fresh=True),
+    return _page(request, "sources.html", title="Sources", sources=_web(request).reader.sources(fresh=True, counts=True),
                  message=message, error=error)
 
 
@@ -159,7 +160,7 @@ def search_page(request: Request, q: str = Query("", max_length=500), since: str
     results, error = None, None
     if q.strip():
         try:
-            results = run_search(web.storage, q, since=start, until=end, source_id=source, page=page)
+            results = web.reader.search(q, since=start, until=end, source_id=source, page=page)
         except SearchUnavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from newsdesk.timeutil import relative, to_utc, utcnow
 from newsdesk.web.access import is_admin
 from newsdesk.web.auth import csrf_token
+from newsdesk.web.data import LRU
 from newsdesk.web.sanitize import sanitize_html
 
 if TYPE_CHECKING:
@@ -60,11 +61,18 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n") if p.strip()]
 
 
+def source_options(sources: list, selected: int | None) -> Markup:
+    """The <option>s of a source filter (a loop in the template costs more than the rest of the page)."""
+    return Markup("".join(f'<option value="{s.id}"{" selected" if s.id == selected else ""}>{escape(s.name)}</option>'
+                          for s in sources))
+
+
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(reltime=reltime, abstime=abstime, isotime=isotime, highlight=highlight,
                        paragraphs=paragraphs, sanitize=lambda html: Markup(sanitize_html(html or "")))
+    env.globals["source_options"] = source_options
     env.globals["urlencode"] = lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})
     return env
 
@@ -73,6 +81,15 @@ class Renderer:
     def __init__(self, web: "Web"):
         self.web = web
         self.env = make_env()
+        self._fragments = LRU(256, ttl=5.0)
+
+    def fragment(self, key: tuple, template: str, **context: Any) -> Markup:
+        """A piece of HTML the same for every reader, rendered at most every five seconds per key."""
+        html = self._fragments.get((template, key))
+        if html is None:
+            html = Markup(self.env.get_template(template).render(**context))
+            self._fragments.put((template, key), html)
+        return html
 
     def page(self, request: Request, template: str, context: dict[str, Any], *, status: int = 200,
              headers: dict[str, str] | None = None) -> HTMLResponse:

@@ -1,0 +1,49 @@
+import json
+import os
+
+from typer.testing import CliRunner
+
+from newsdesk.bench.load import process_tree, tree_memory_kb
+from newsdesk.cli import app
+
+
+def test_bench_load_small_run_prints_figures():
+    result = CliRunner().invoke(app, ["bench", "load", "--clients", "10", "--duration", "3", "--articles", "300",
+                                      "--stories", "60", "--pages", "60", "--feeds", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert figures["errors"] == 0 and figures["timeouts"] == 0, figures["first_errors"]
+    assert figures["ok"] is True
+    assert set(figures["pages"]) == {"home", "story", "search"}
+    for kind, page in figures["pages"].items():
+        assert page["requests"] > 0, kind
+        assert 0 < page["p50_ms"] <= page["p95_ms"] <= page["p99_ms"], kind
+    assert figures["requests"] == sum(p["requests"] for p in figures["pages"].values())
+    assert figures["articles"] == 300 and figures["stories"] == 60
+    assert 0 < figures["articles_ingested_total"] <= 60        # the ingest really ran, from the local feeds
+    assert figures["poll_errors"] == 0
+    # memory of `newsdesk run` was sampled: a Python web server with the pipeline holds tens of MB at least
+    assert 30 < figures["peak_server_rss_mb"] <= figures["peak_rss_mb"] < 8000
+    assert figures["processes_max"] >= 1
+    printed = result.output
+    for label in ("requests", "errors", "timeouts", "p95 ms", "peak RSS", "articles stored during the load"):
+        assert label in printed, label
+
+
+def test_memory_of_a_process_tree_counts_children():
+    import subprocess
+    import sys
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(40_000_000); time.sleep(30)"])
+    try:
+        import time
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            own, total, pss, count = tree_memory_kb(os.getpid())
+            if child.pid in process_tree(os.getpid()) and total - own > 39_000:
+                break
+            time.sleep(0.1)
+        assert child.pid in process_tree(os.getpid())
+        assert total - own > 39_000 and count >= 2 and pss > 0
+    finally:
+        child.kill()
+        child.wait()
