@@ -30,7 +30,7 @@ def test_a_few_kills_during_an_ingest(tmp_path):
     _assert_nothing_lost(run)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 def test_fifty_kills_during_a_large_ingest(tmp_path):
     run = crash_run(tmp_path, kills=50, articles_n=1000, feeds=20, seed=1, max_delay=6.0)
     _assert_nothing_lost(run)

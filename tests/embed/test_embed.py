@@ -173,3 +173,14 @@ def test_chunked_lists_keep_order(embedder, monkeypatch):
     whole = embedder.encode(texts)
     monkeypatch.setattr(embed_model, "CHUNK", 4)
     np.testing.assert_allclose(embedder.encode(texts, batch_size=3), whole, atol=1e-4)
+
+
+def test_default_threads_follow_the_cores_this_process_may_use(monkeypatch):
+    from newsdesk.embed.model import default_threads
+
+    monkeypatch.setattr(embed_model.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert default_threads() == 2
+    monkeypatch.setattr(embed_model.os, "sched_getaffinity", lambda pid: set(range(32)), raising=False)
+    assert default_threads() == 4
+    monkeypatch.setattr(embed_model.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert default_threads() == 1

@@ -160,10 +160,10 @@ _KINDS: dict[str, dict[str, list[str]]] = {
                   "Hackers stole customer records from {firm}",
                   "{firm} data breach: what customers need to know",
                   "{firm} admits breach went undetected for {n1} days"],
-        "lead": ["{firm} said on {weekday} that criminals had stolen the personal data of about {n2} thousand customers "
-                 "through the account of a support contractor.",
-                 "The names, addresses and bank details of {n2} thousand {firm} customers were stolen in a cyberattack, "
-                 "the company disclosed on {weekday}.",
+        "lead": ["{firm} said on {weekday} that criminals had stolen the personal data of about {n2} thousand "
+                 "customers through the account of a support contractor.",
+                 "The names, addresses and bank details of {n2} thousand {firm} customers were stolen in a "
+                 "cyberattack, the company disclosed on {weekday}.",
                  "{firm} has admitted that hackers had access to its customer systems for {n1} days before the breach "
                  "was found."],
         "body": ["Chief executive {person} apologised and said passwords had not been taken.",
@@ -197,11 +197,12 @@ _KINDS: dict[str, dict[str, list[str]]] = {
                   "{n2} homes evacuated as river bursts banks in the {region}",
                   "{region} floods: army called in as water rises",
                   "Record rain swamps {place}"],
-        "lead": ["Floodwater swept through {place} on {weekday} after the heaviest rainfall in the {region} since {year}, "
-                 "forcing the evacuation of {n2} homes.",
+        "lead": ["Floodwater swept through {place} on {weekday} after the heaviest rainfall in the {region} since "
+                 "{year}, forcing the evacuation of {n2} homes.",
                  "Rescue teams evacuated {n2} households in the {region} on {weekday} as the river burst its banks at "
                  "{place}.",
-                 "The {region} was hit by severe flooding on {weekday}, with {n1} centimetres of rain falling in a day."],
+                 "The {region} was hit by severe flooding on {weekday}, with {n1} centimetres of rain falling in "
+                 "a day."],
         "body": ["Soldiers filled sandbags along the river front in {place} through the night.",
                  "{role_person}, the regional governor, declared a state of emergency.",
                  "Meteorologist {expert} said {n1} centimetres of rain had fallen in 24 hours.",

@@ -202,7 +202,8 @@ def run_scale(sizes: tuple[int, ...] = (1000, 5000, 20000), probe: int = 200, ba
             checkpoint_seconds = time.perf_counter() - started
             state_mb = len(storage.grouper_state() or b"") / 1e6
             if progress:
-                progress(f"  {held} stories held (filled in {fill_seconds:.0f} s, checkpoint {checkpoint_seconds:.1f} s)")
+                progress(f"  {held} stories held (filled in {fill_seconds:.0f} s, "
+                         f"checkpoint {checkpoint_seconds:.1f} s)")
             probe_start = base + fill_span + timedelta(hours=2 * n)
             docs = [BenchDoc(a.title, a.text, a.published, a.source, a.event)
                     for a in generate_articles(probe, seed=seed * 1000 + n, start=probe_start, days=0.05)]

@@ -30,4 +30,11 @@ app.add_typer(bench.app, name="bench")
 
 
 def main() -> None:
-    app()
+    from newsdesk.embed import ModelMissing
+
+    try:
+        app()
+    except ModelMissing as exc:      # the embedding model or the pair model's weights: say so, no traceback
+        from newsdesk.cli.common import errors
+        errors.print(f"[bold red]error:[/] {exc}")
+        raise SystemExit(1) from None

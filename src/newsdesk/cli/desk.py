@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
-from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, serve_app
+from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, WORKERS_OPTION, default_workers, serve_app
 from newsdesk.config import Settings, data_dir
 from newsdesk.pipeline import Desk, Outcome, SourceReport
 from newsdesk.storage import Storage
@@ -166,15 +166,18 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
     console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest")
 
 
-def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION) -> None:
-    """Serve the web desk and poll sources on their schedule, in one process, until stopped (Ctrl-C)."""
+def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
+        workers: int = WORKERS_OPTION) -> None:
+    """Serve the web desk and poll sources on their schedule until stopped (Ctrl-C): the poller in this
+    process, the web pages in `--workers` processes."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         if not storage.list_sources():
             added, _ = Desk(storage, settings).import_default_feeds()
             console.print(f"New desk at {settings.database_url()}: subscribed to {added} default feeds.")
         console.print(f"newsdesk is running on {settings.database_url()}.")
-        serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop))
+        serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop),
+                  workers=workers or default_workers())
 
 
 async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:

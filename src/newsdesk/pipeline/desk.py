@@ -427,7 +427,7 @@ class Desk:
 
         if self._grouper is None:
             self._grouper = StoryGrouper(self.storage)
-            self._pages = PageWriter(self.storage)
+            self._pages = PageWriter(self.storage, settings=self.settings)
         grouper = self._grouper
         before = dict(grouper.seconds)
         recovered: set[int] = set()

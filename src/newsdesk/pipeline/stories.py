@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+from newsdesk.config import Settings
 from newsdesk.storage import Article, Storage, Story
 from newsdesk.timeutil import utcnow
 from newsdesk.synthesize.llm import configured_writer
@@ -190,8 +191,9 @@ class PageWriter:
     """Writes story pages, each at most once per call, and not at all when the story's articles are what they
     were at its last write (remembered for the `remember` most recent stories)."""
 
-    def __init__(self, storage: Storage, remember: int = 200_000) -> None:
+    def __init__(self, storage: Storage, remember: int = 200_000, settings: Settings | None = None) -> None:
         self.storage = storage
+        self.settings = settings
         self.remember = remember
         self.signatures: OrderedDict[int, str] = OrderedDict()
         self.written = 0
@@ -211,7 +213,7 @@ class PageWriter:
             if story.page_json is not None and self.signatures.get(story_id) == signature:
                 self.skipped += 1
                 continue
-            _write_page(self.storage, story_id, articles)
+            _write_page(self.storage, story_id, articles, self.settings)
             self.signatures[story_id] = signature
             self.signatures.move_to_end(story_id)
             while len(self.signatures) > self.remember:
@@ -238,7 +240,7 @@ def write_pages(storage: Storage, story_ids: set[int] | list[int], pages: PageWr
     return written
 
 
-def _write_page(storage: Storage, story_id: int, articles: list[Article]) -> None:
+def _write_page(storage: Storage, story_id: int, articles: list[Article], settings: Settings | None = None) -> None:
     outlets = {a.id: a.outlet or "unknown outlet" for a in articles}
     vectors = storage.vectors([a.id for a in articles if a.original_id is None], VECTOR_MODEL)
     centroid = None
@@ -248,7 +250,7 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article]) -> Non
     page = write_story([StoryArticle(id=a.id, outlet=outlets[a.id], title=a.title or "", text=a.text,
                                      published=a.time, url=a.url, is_reprint=a.original_id is not None,
                                      original_id=a.original_id) for a in articles],
-                       writer=configured_writer())  # None (extractive) unless llm_url is set
+                       writer=configured_writer(settings))  # None (extractive) unless llm_url is set
     storage.save_story_page(
         story_id, headline=page.headline, page_json=json.dumps(_jsonable(page)),
         first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),

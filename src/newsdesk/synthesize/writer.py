@@ -93,7 +93,7 @@ class WriterConfig:
     order: str = "score"             # summary sentences by "score" or in "source" order (article, position)
     headline_weights: tuple[float, float, float] = (0.5, 1.0, -0.04)  # embedding, TF-IDF centrality, words
     max_articles: int = 40           # larger stories: the latest article of each outlet, most recent first
-    max_sentences_per_article: int = 15
+    max_sentences_per_article: int = 8   # the lead carries the news, and each sentence costs an embedding
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 

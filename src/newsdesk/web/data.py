@@ -50,6 +50,10 @@ class StorePool:
     def main(self) -> Storage:
         return self._given
 
+    @property
+    def dialect(self) -> str:
+        return self._given.db.dialect
+
     def close(self) -> None:
         with self._lock:
             for store in self._opened:
@@ -229,11 +233,11 @@ class Reader:
         mine = np.frombuffer(story.centroid, dtype=np.float32)
         when, width = story.last_updated.timestamp(), span.total_seconds()
         snapshot = self.centroids.snapshot()
-        want = 4 * k
+        want = 2 * k
         while True:
-            if snapshot.covers(when - width):
+            if snapshot is not None and snapshot.covers(when - width):
                 ranked = nearest(snapshot, mine, when - width, when + width, want)
-            else:                                  # older than the stories held in memory: ask storage
+            else:                                  # not read yet, or older than the stories it holds
                 ranked = _score(self.storage.story_centroids_near(story.last_updated, span), mine, want)
             chosen = self._choose(story, ranked, k, floor, same)
             if len(chosen) == k or len(ranked) < want or ranked[-1][1] < floor:

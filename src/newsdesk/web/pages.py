@@ -152,15 +152,15 @@ def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | 
 
 
 @router.get("/search", dependencies=[Depends(require_reader)])
-def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
-                until: str | None = Query(None), source: int | None = Query(None),
-                page: int = Query(1, ge=1, le=500)) -> Response:
+async def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
+                      until: str | None = Query(None), source: int | None = Query(None),
+                      page: int = Query(1, ge=1, le=500)) -> Response:
     web = _web(request)
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     results, error = None, None
     if q.strip():
         try:
-            results = web.reader.search(q, since=start, until=end, source_id=source, page=page)
+            results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page)
         except SearchUnavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:

@@ -51,8 +51,7 @@ def _rows_to_arrays(rows: list[tuple[int, datetime | None, bytes]]) -> tuple[np.
 class CentroidIndex:
     """The centroids of the newest `capacity` stories, checked for new writes at most every `refresh` seconds
     and read again in full every `reload` seconds (dropping merged stories). Reads happen on one background
-    thread (its own storage connection, from `storage()` called there); requests never wait for them, except
-    for the very first read."""
+    thread (its own storage connection, from `storage()` called there); requests never wait for them."""
 
     def __init__(self, storage: Callable[[], Storage], capacity: int = 50_000, refresh: float = 5.0,
                  reload: float = 600.0):
@@ -65,12 +64,11 @@ class CentroidIndex:
         self._pending: Future | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centroids")
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> Snapshot | None:
+        """The centroids as last read; None until the first read has finished (ask storage meanwhile)."""
         if time.monotonic() - self._checked >= self.refresh:
-            pending = self.warm()
-            if self._loaded == float("-inf"):
-                pending.result()                          # the first read: nothing to answer from yet
-        return self._snapshot
+            self.warm()
+        return None if self._loaded == float("-inf") else self._snapshot
 
     def warm(self) -> Future:
         """Start a refresh in the background (if none is running); the future it returns ends with it."""
@@ -89,13 +87,13 @@ class CentroidIndex:
     def _update(self, storage: Storage) -> None:
         now = time.monotonic()
         version = storage.last_page_written()
-        if now - self._loaded >= self.reload:
+        if now - self._loaded >= self.reload or (self._version is None and version is not None):
             rows = storage.story_centroid_rows(limit=self.capacity)
             ids, times, matrix = _rows_to_arrays(rows)
             order = np.argsort(times, kind="stable")
             self._snapshot = Snapshot(ids[order], times[order], matrix[order], len(rows) < self.capacity)
             self._loaded = now
-        elif version is not None and version != self._version and self._version is not None:
+        elif version is not None and version != self._version:
             # Pages written in a transaction that committed late carry an earlier time: read a minute back.
             rows = storage.story_centroid_rows(written_after=self._version - timedelta(seconds=60),
                                                limit=self.capacity)

@@ -51,6 +51,12 @@ def isotime(value: datetime | str | None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
 
 
+def when(value: datetime | str | None, prefix: str = "") -> Markup:
+    """<time> with the relative time shown, the absolute one on hover (a function: pages call it per row)."""
+    return Markup(f'<time datetime="{isotime(value)}" title="{abstime(value)}">'
+                  f'{escape(prefix)}{escape(reltime(value))}</time>')
+
+
 def highlight(snippet: str) -> Markup:
     """A search snippet (plain text, matches between \\x02 and \\x03) as HTML with <mark>."""
     text = str(escape(snippet.replace("\x02", "\ue000").replace("\x03", "\ue001")))
@@ -73,6 +79,7 @@ def make_env() -> Environment:
     env.filters.update(reltime=reltime, abstime=abstime, isotime=isotime, highlight=highlight,
                        paragraphs=paragraphs, sanitize=lambda html: Markup(sanitize_html(html or "")))
     env.globals["source_options"] = source_options
+    env.globals["when"] = when
     env.globals["urlencode"] = lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})
     return env
 

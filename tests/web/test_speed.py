@@ -1,0 +1,140 @@
+"""What the web desk does to stay fast keeps its behaviour: related stories from the centroid index in memory
+follow the pipeline's rule and see new stories; search groups matched only by their story render; the
+storage reads behind them work on SQLite and PostgreSQL."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+import numpy as np
+from fastapi.testclient import TestClient
+
+from newsdesk.pipeline.stories import related_stories
+from newsdesk.storage import NewArticle, open_storage
+from newsdesk.timeutil import utcnow
+from newsdesk.web import create_app
+from newsdesk.web.data import Reader, StorePool
+from newsdesk.web.related import CentroidIndex
+
+from .conftest import web_settings
+
+DIM = 384
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def near(base: np.ndarray, cosine: float, rng: np.random.Generator) -> np.ndarray:
+    """A unit vector at exactly `cosine` to the unit vector `base`."""
+    other = rng.normal(size=DIM)
+    other -= other.dot(base) * base
+    return unit(cosine * base + np.sqrt(1 - cosine ** 2) * unit(other))
+
+
+def add_story(storage, headline: str, centroid: np.ndarray | None, when, outlet: str = "Harbour Post",
+              summary: str = "") -> int:
+    story_id = storage.create_story(headline.lower().replace(" ", "-")[:30])
+    page = {"headline": headline, "summary": [{"text": summary}] if summary else [], "independent": [outlet]}
+    storage.save_story_page(story_id, headline=headline, page_json=json.dumps(page), first_published=when,
+                            last_updated=when, article_count=1, independent_count=1, reprint_count=0,
+                            centroid=None if centroid is None else centroid.tobytes())
+    return story_id
+
+
+def test_related_follows_the_rule_and_sees_new_and_merged_stories(tmp_path):
+    rng = np.random.default_rng(7)
+    storage = open_storage(str(tmp_path / "desk.db"))
+    reader = Reader(StorePool(str(tmp_path / "desk.db")))
+    reader.centroids.refresh = 0.0
+    reader.centroids.warm().result()                      # an empty desk: the stories come after
+    now = utcnow()
+    base = unit(rng.normal(size=DIM))
+    me = add_story(storage, "Tram line approved in Velmora", base, now)
+    same = add_story(storage, "Velmora approves its tram line", near(base, 0.95, rng), now)
+    close = add_story(storage, "Tram depot site chosen", near(base, 0.8, rng), now - timedelta(hours=3))
+    twin = add_story(storage, "Tram depot site chosen", near(base, 0.7, rng), now - timedelta(hours=5))
+    fair = add_story(storage, "Bus routes redrawn around the tram", near(base, 0.5, rng), now - timedelta(days=2))
+    later_merged = add_story(storage, "Tram budget questioned", near(base, 0.85, rng), now - timedelta(hours=1))
+    add_story(storage, "Tram strike last month", near(base, 0.9, rng), now - timedelta(days=9))
+    add_story(storage, "Fishing quota cut", near(base, 0.1, rng), now)
+    add_story(storage, "No centroid here", None, now)
+
+    reader.centroids.warm().result()
+    story = storage.get_story(me)
+    first = [r["id"] for r in reader.related(story)]
+    assert first == [later_merged, close, fair]          # best first; not itself, the near-identical, the twin
+    assert same not in first and twin not in first       # headline, the far-away and the unrelated stories
+    assert first == [r.story.id for r in related_stories(storage, story)]
+    assert reader.related(story)[0]["outlet"] == "Harbour Post"
+
+    storage.merge_stories(later_merged, me)               # the index still holds it until its next full read
+    fresh = add_story(storage, "Tram tickets to cost less", near(base, 0.75, rng), now - timedelta(hours=2))
+    reader.centroids.warm().result()
+    story = storage.get_story(me)
+    second = [r["id"] for r in reader.related(story)]
+    assert second == [close, fresh, fair]
+    assert second == [r.story.id for r in related_stories(storage, story)]
+
+    small = Reader(StorePool(str(tmp_path / "desk.db")))
+    small.centroids = CentroidIndex(small.pool.get, capacity=2)   # holds only the newest: storage answers
+    assert [r["id"] for r in small.related(story)] == second
+    for index in (reader.centroids, small.centroids):
+        index.close()
+    reader.pool.close()
+    small.pool.close()
+    storage.close()
+
+
+def test_search_renders_groups_matched_only_by_their_story_and_counts_all_hits(tmp_path):
+    path = str(tmp_path / "desk.db")
+    storage = open_storage(path)
+    now = utcnow()
+    source = storage.add_source("https://quillport.example/feed.xml", title="Quillport Courier")
+    only_story = add_story(storage, "Zephyrine lighthouse relit", None, now,
+                           summary="The zephyrine lamp shines again after forty years.")
+    crowded = add_story(storage, "Harbour dredging begins", None, now)
+    for n in range(5):
+        text = f"Dredgers worked the quillwater channel on day {n}. The harbour master counted the barges."
+        article = storage.insert_article(NewArticle(
+            url=f"https://quillport.example/dredge/{n}", text=text, text_hash=hashlib.sha1(text.encode()).hexdigest(),
+            source_id=source.id, outlet="Quillport Courier", title=f"Dredging, day {n}", published_at=now,
+            language="en"))
+        storage.assign_story(article, crowded, 0.9)
+    storage.close()
+
+    with TestClient(create_app(path, web_settings(db=path))) as client:
+        html = client.get("/search", params={"q": "zephyrine"}).text
+        assert f'href="/stories/{only_story}"' in html and "Zephyrine lighthouse relit" in html
+        assert "<mark>zephyrine</mark> lamp" in html.lower()
+        api = client.get("/api/v1/search", params={"q": "zephyrine"}).json()
+        assert api["groups"][0]["story_id"] == only_story and api["groups"][0]["hits"] == []
+        assert "zephyrine lamp" in api["groups"][0]["snippet"].lower()
+        feed = client.get("/feeds/search.atom", params={"q": "zephyrine"})
+        assert feed.status_code == 200 and "Zephyrine lighthouse relit" in feed.text
+
+        html = client.get("/search", params={"q": "quillwater"}).text
+        assert html.count("Dredging, day") == 3 and "and 2 more articles" in html
+        assert client.get("/api/v1/search", params={"q": "quillwater"}).json()["groups"][0]["hit_count"] == 5
+
+
+def test_story_languages_skip_scan_and_page_versions(storage):
+    assert storage.story_languages() == [] and storage.last_page_written() is None
+    now = utcnow()
+    for n, language in enumerate(["fr", None, "en", "fr", "de", "en"]):
+        text = f"Paragraph {n} about the ferry timetable."
+        storage.insert_article(NewArticle(url=f"https://ferry.example/{n}", text=text, language=language,
+                                          text_hash=hashlib.sha1(text.encode()).hexdigest(), published_at=now))
+    assert storage.story_languages() == ["de", "en", "fr"]
+
+    rng = np.random.default_rng(3)
+    first = add_story(storage, "Ferry timetable changes", unit(rng.normal(size=DIM)), now - timedelta(hours=2))
+    written = storage.last_page_written()
+    assert written is not None
+    second = add_story(storage, "Ferry fares rise", unit(rng.normal(size=DIM)), now)
+    add_story(storage, "No vector", None, now)
+    rows = storage.story_centroid_rows()
+    assert [r[0] for r in rows] == [second, first]              # newest first, only stories with a centroid
+    assert len(rows[0][2]) == DIM * 4 and rows[0][1] is not None
+    assert [r[0] for r in storage.story_centroid_rows(written_after=written)] == [second]
+    assert storage.last_page_written() > written
