@@ -52,7 +52,9 @@ async def story_page(request: Request, key: str) -> Response:
         return RedirectResponse(f"/stories/{story.slug}", status_code=301)
     doc = reader.story_document(story)
     articles = {s["article_id"]: s for s in doc["sources"]}
-    return _page(request, "story.html", title=doc["headline"], doc=doc, articles=articles,
+    story_html = _web(request).renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
+                                                 doc=doc, articles=articles)
+    return _page(request, "story.html", title=doc["headline"], story_html=story_html,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 
 
