@@ -75,3 +75,11 @@ def test_good_html_is_kept_and_links_get_rel():
 def test_script_content_is_dropped_not_shown():
     assert "alert" not in sanitize_html("<p>a</p><script>alert(1)</script><style>p{}</style>")
     assert sanitize_html("plain & <text>") in ("plain &amp; ", "plain &amp; &lt;text&gt;")
+
+
+@pytest.mark.parametrize("href", ["java\tscript:alert(1)", "java\tsc\x1aript:alert(1)", "java\x01script:alert(1)",
+                                  " \x0ejavascript:alert(1)", "https://example.org/\x7f"])
+def test_links_with_control_characters_lose_their_url(href):
+    out = sanitize_html(f'<a href="{href}">x</a><a href="https://example.org/ok">ok</a>')
+    assert 'href="https://example.org/ok"' in out
+    assert out.count("href=") == 1

@@ -11,6 +11,16 @@ _TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl"
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
                "time": {"datetime"}, "q": {"cite"}, "blockquote": {"cite"}}
 _SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {"href", "cite"}
+_CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def _drop_odd_urls(tag: str, attribute: str, value: str) -> str | None:
+    """A URL with control characters in it is dropped: browsers strip some of them (tab, newline) before
+    reading the scheme, so "java\tscript:" would otherwise pass as a relative link."""
+    if attribute in _URL_ATTRIBUTES and any(c in _CONTROL for c in value):
+        return None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -32,4 +42,5 @@ def _clean(html: str) -> str:
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
                      clean_content_tags={"script", "style", "noscript", "template", "iframe", "object", "embed",
                                          "svg", "math", "textarea", "select", "title"},
-                     link_rel="noopener noreferrer nofollow", strip_comments=True).lstrip("\ufeff")
+                     link_rel="noopener noreferrer nofollow", strip_comments=True,
+                     attribute_filter=_drop_odd_urls).lstrip("\ufeff")
