@@ -350,8 +350,11 @@ def test_a_hostile_feed_through_the_pipeline_runs_no_script_anywhere(hostile_des
         assert page.evaluate("window.__xss") is None, path
     assert desktop.dialogs == []
     assert violations == [], "the sanitiser, not the CSP, must have stopped every vector"
-    page.goto(f"{hostile_desk.url}/articles/{max(hostile_desk.article_ids)}")
-    assert page.locator(".feed-summary").count() == 1, "the entry kept as a teaser shows its (cleaned) HTML"
+    teasers = 0
+    for article_id in hostile_desk.article_ids:
+        page.goto(f"{hostile_desk.url}/articles/{article_id}")
+        teasers += page.locator(".feed-summary").count()
+    assert teasers == 1, "the entry kept as a teaser shows its (cleaned) HTML"
     page.goto(f"{hostile_desk.url}/stories/{hostile_desk.story_ids[0]}")
     assert "Quillmouth" in page.content()
     assert page.locator("main script, main iframe, main form[action^='javascript'], main [onerror], "
