@@ -83,3 +83,20 @@ def test_links_with_control_characters_lose_their_url(href):
     out = sanitize_html(f'<a href="{href}">x</a><a href="https://example.org/ok">ok</a>')
     assert 'href="https://example.org/ok"' in out
     assert out.count("href=") == 1
+
+
+@pytest.mark.parametrize("depth", [40, 120])
+def test_markup_that_never_settles_is_shown_as_text(depth):
+    # Each parse of an unclosed link inside 40+ nested blocks adds more links (the HTML parser's adoption
+    # agency steps), so cleaning never reaches a fixed point: the output must still be stable and tag-free.
+    markup = '<a href="https://example.com/one">first' + "<blockquote>" * depth + "<a>second words"
+    out = sanitize_html(markup)
+    assert sanitize_html(out) == out
+    assert "<" not in out
+    assert "first" in out and "second words" in out
+
+
+def test_ordinary_nesting_keeps_its_markup():
+    markup = '<a href="https://example.com/one">first</a>' + "<blockquote>" * 10 + "deep" + "</blockquote>" * 10
+    out = sanitize_html(markup)
+    assert out.count("<blockquote>") == 10 and 'href="https://example.com/one"' in out

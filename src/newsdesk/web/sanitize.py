@@ -33,13 +33,15 @@ def sanitize_html(html: str) -> str:
     for _ in range(4):
         cleaned = _clean(html)
         if cleaned == html:
-            break
+            return html
         html = cleaned
-    return html
+    # Markup that never settles (each parse of unclosed formatting inside deep nesting adds more of it) is
+    # shown as its text: no tags at all cannot be re-parsed into anything else.
+    return _clean(html, tags=set())
 
 
-def _clean(html: str) -> str:
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
+def _clean(html: str, tags: set[str] = _TAGS) -> str:
+    return nh3.clean(html, tags=tags, attributes=_ATTRIBUTES if tags else {}, url_schemes=_SCHEMES,
                      clean_content_tags={"script", "style", "noscript", "template", "iframe", "object", "embed",
                                          "svg", "math", "textarea", "select", "title"},
                      link_rel="noopener noreferrer nofollow", strip_comments=True,
