@@ -334,3 +334,17 @@ def test_titles_are_plain_text(raw, title):
 def test_str_body_is_accepted():
     body = '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item><title>Grüße</title></item></channel></rss>'
     assert parse_feed(body, FEED_URL).entries[0].title == "Grüße"
+
+
+@pytest.mark.parametrize("link, expected", [
+    ("\x00https://news.example/a", "https://news.example/a"),        # fuzz finding: a leading NUL was kept
+    ("  https://news.example/b\x0b ", "https://news.example/b"),
+    ("ht\ttps://news.example/c", "https://news.example/c"),
+    ("https://news.example/\x01d", None),
+    ("\x00javascript:alert(1)", None),
+])
+def test_entry_links_are_trimmed_as_browsers_do(link, expected):
+    item = f"<item><title>t</title><link>{link}</link><guid>g1</guid></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{item}</channel></rss>'
+    [entry] = parse_feed(body.encode("utf-8"), FEED_URL).entries
+    assert entry.url == expected

@@ -71,11 +71,18 @@ def plain_text(value: str | None, is_html: bool = True) -> str | None:
     return value or None
 
 
+_C0_OR_SPACE = "".join(chr(c) for c in range(0x20)) + " "
+
+
 def absolute_http_url(link: str | None, base: str | None) -> str | None:
     """`link` resolved against `base`; None unless the result is an http(s) URL."""
     if not link or not isinstance(link, str):
         return None
-    link = link.strip().replace("\t", "").replace("\r", "").replace("\n", "")   # as browsers do (WHATWG URL)
+    # As browsers do (WHATWG URL): C0 controls and spaces trimmed from both ends, tabs and newlines removed;
+    # any other control character left inside makes the link unusable.
+    link = link.strip(_C0_OR_SPACE).replace("\t", "").replace("\r", "").replace("\n", "")
+    if any(c in _C0_OR_SPACE[:-1] or c == "\x7f" for c in link):
+        return None
     try:
         resolved = urljoin(base, link) if base else link
         parts = urlsplit(resolved)
