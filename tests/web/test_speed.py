@@ -138,3 +138,32 @@ def test_story_languages_skip_scan_and_page_versions(storage):
     assert len(rows[0][2]) == DIM * 4 and rows[0][1] is not None
     assert [r[0] for r in storage.story_centroid_rows(written_after=written)] == [second]
     assert storage.last_page_written() > written
+
+
+def test_large_windows_are_scored_through_the_hnsw_index_with_the_exact_answers():
+    from newsdesk.web import related as rel
+
+    rng = np.random.default_rng(7)
+    n, dim = 3000, 32
+    topics = rng.normal(size=(60, dim))
+    matrix = topics[rng.integers(0, 60, n)] + 0.3 * rng.normal(size=(n, dim))
+    matrix = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    times = np.sort(rng.uniform(0, 30 * 86400, n))
+    with_ann = rel.Snapshot(ids, times, matrix, True, rel.Ann(ids, times, matrix))
+    exact = rel.Snapshot(ids, times, matrix, True)
+    agree = total = 0
+    for i in rng.choice(n, 50, replace=False):
+        start, end = times[i] - 10 * 86400, times[i] + 10 * 86400
+        fast = rel.nearest(with_ann, matrix[i], start, end, 10)
+        slow = rel.nearest(exact, matrix[i], start, end, 10)
+        assert all(start <= times[story_id - 1] <= end for story_id, _ in fast)
+        assert [s for _, s in fast] == sorted((s for _, s in fast), reverse=True)
+        agree += len({a for a, _ in fast} & {a for a, _ in slow})
+        total += len(slow)
+    assert agree / total >= 0.95
+
+    # a story newly written (or rewritten) is found through the index at once
+    fresh = matrix[0].copy()
+    with_ann.ann.add(np.array([n + 1]), np.array([times[-1]]), fresh.reshape(1, -1))
+    assert (n + 1) in [story_id for story_id, _ in with_ann.ann.query(fresh, 0, times[-1], 5)]
