@@ -226,3 +226,14 @@ def test_block_with_thousands_of_inline_children_stays_fast():
     assert time.perf_counter() - started < 5
     assert "word4999" in result.text
     assert result.text.startswith("The morning ferry")
+
+
+@pytest.mark.parametrize("ref", ["&#11;", "&#x0B;", "&#1;", "&#x1f;"])
+def test_control_character_references_are_read_as_spaces(ref):
+    # fuzz finding: "&#11;" in a headline reached lxml as U+000B and trafilatura's title step raised ValueError
+    body = ("<html><head></head><body><article><h1>Harbour " + ref + " vote</h1>"
+            + "<p>The harbour board met on Tuesday evening and voted to repair the old quay wall. " * 6
+            + "</p></article></body></html>")
+    found = extract_article(body.encode(), ARTICLE_URL)
+    assert found.title == "Harbour vote"
+    assert "quay wall" in found.text

@@ -118,6 +118,9 @@ _HTML_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-z]{2})(?![a-z])", r
 _MARKUP = re.compile(r"<(?:!doctype|[a-z][a-z0-9]*)[\s/>]", re.IGNORECASE)
 _FEED = re.compile(r"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 _TOKEN = re.compile(r"\w+")
+# "&#11;" and the like: the HTML parser turns them into control characters that lxml then refuses to store
+# (trafilatura's title step crashed on one); they are read as spaces.
+_CONTROL_REF = re.compile(r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01])|[xX]0*(?:[0-8]|[bBcCeEfF]|1[\da-fA-F]))(?![\da-fA-F]);?")
 
 
 def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
@@ -130,7 +133,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     if not markup.strip():
         raise ExtractionError("empty document: the page has no content")
     _check_is_html(markup)
-    tree = load_html(markup)
+    tree = load_html(_CONTROL_REF.sub(" ", markup))
     if tree is None or len(tree) == 0:
         raise ExtractionError("not an HTML page: the document could not be parsed as HTML")
 
