@@ -167,3 +167,23 @@ def test_large_windows_are_scored_through_the_hnsw_index_with_the_exact_answers(
     fresh = matrix[0].copy()
     with_ann.ann.add(np.array([n + 1]), np.array([times[-1]]), fresh.reshape(1, -1))
     assert (n + 1) in [story_id for story_id, _ in with_ann.ann.query(fresh, 0, times[-1], 5)]
+
+
+def test_a_full_reload_syncs_the_hnsw_index_instead_of_rebuilding_it():
+    from newsdesk.web import related as rel
+
+    rng = np.random.default_rng(3)
+    n, dim = 2500, 16
+    matrix = rng.normal(size=(n, dim)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    times = np.arange(n, dtype=np.float64)
+    ann = rel.Ann(ids, times, matrix)
+    moved = matrix[10].copy()
+    matrix2, times2 = matrix.copy(), times.copy()
+    matrix2[20], times2[20] = moved, float(n)          # story 21 now says what story 11 says, and is newer
+    keep = ids != 11                                    # story 11 was merged away
+    ann.sync(ids[keep], times2[keep], matrix2[keep])
+    found = [story_id for story_id, _ in ann.query(moved, 0, n, 3)]
+    assert found[0] == 21 and 11 not in found
+    assert len(ann.times) == n - 1 and ann.times[21] == float(n)

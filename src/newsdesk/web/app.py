@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,13 +22,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.config import Settings
 from newsdesk.storage import Storage, StorageError
 from newsdesk.web import api, feeds, pages
-from newsdesk.web.auth import LoginLimiter, session_secret
+from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
 from newsdesk.web.data import Reader, StorePool
 from newsdesk.web.images import ImageProxy
 from newsdesk.web.render import Renderer
 
 STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
+# Every admin request checks the session generation, so a process reads it again only this many seconds after
+# it last did: a revocation made elsewhere (a new password, `init --revoke-sessions`) ends old sessions in every
+# worker within that.
+GENERATION_TTL = 2.0
 
 
 class SecurityHeaders:
@@ -86,7 +92,8 @@ class Web:
         self.pool = StorePool(storage)
         self.reader = Reader(self.pool)
         self.secret = session_secret(self.pool.main)
-        self.limiter = LoginLimiter()
+        self.limiter = LoginLimiter(lambda: self.storage)
+        self._generation = ("", 0.0)          # (value, monotonic time it is kept until)
         self.renderer = Renderer(self)
         self.images = ImageProxy(self.pool, settings)
         self.static_version = _static_version()
@@ -94,6 +101,16 @@ class Web:
     @property
     def storage(self) -> Storage:
         return self.pool.get()
+
+    def session_generation(self, fresh: bool = False) -> str:
+        """The generation sessions must carry, read from storage at most every GENERATION_TTL seconds
+        (or now, when `fresh`)."""
+        value, until = self._generation
+        now = time.monotonic()
+        if fresh or now >= until:
+            value = session_generation(self.storage)
+            self._generation = (value, now + GENERATION_TTL)
+        return value
 
     async def read(self, function: Callable[..., T], *args, **kwargs) -> T:
         """A slow read (search) from an async endpoint. SQLite works in this process: running it here saves the
@@ -126,7 +143,11 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         task = asyncio.create_task(background()) if background else None
-        web.reader.centroids.warm()
+        try:   # the related-stories index is built before the first request, not under the first minutes of load
+            await asyncio.wait_for(asyncio.wrap_future(web.reader.centroids.warm()), timeout=60)
+        except Exception as exc:
+            logging.getLogger(__name__).warning("related-stories index not ready at start (%s); it is read "
+                                                "again in the background", exc)
         try:
             yield
         finally:

@@ -32,7 +32,7 @@ class Ann:
     def __init__(self, ids: np.ndarray, times: np.ndarray, matrix: np.ndarray):
         self._lock = threading.Lock()
         self.index = hnswlib.Index(space="ip", dim=matrix.shape[1])
-        self.index.init_index(max_elements=max(1024, 2 * len(ids)), ef_construction=100, M=16)
+        self.index.init_index(max_elements=max(1024, 2 * len(ids)), ef_construction=64, M=16)
         self.index.set_ef(64)
         self.index.set_num_threads(1)
         self.times: dict[int, float] = {}
@@ -48,6 +48,16 @@ class Ann:
                 self.index.resize_index(2 * needed)
             self.index.add_items(matrix, ids)
             self.times.update(zip(ids.tolist(), times.tolist()))
+
+    def sync(self, ids: np.ndarray, times: np.ndarray, matrix: np.ndarray) -> None:
+        """Holds exactly these stories afterwards: new or re-timed ones added, vanished ones deleted."""
+        with self._lock:
+            gone = set(self.times).difference(ids.tolist())
+            for label in gone:
+                self.index.mark_deleted(label)
+                del self.times[label]
+        changed = np.fromiter((self.times.get(i) != t for i, t in zip(ids.tolist(), times.tolist())), bool, len(ids))
+        self.add(ids[changed], times[changed], matrix[changed])
 
     def query(self, centroid: np.ndarray, start: float, end: float, want: int) -> list[tuple[int, float]]:
         """Up to `want` (story id, score) best first among the stories last updated between start and end;
@@ -135,7 +145,11 @@ class CentroidIndex:
             rows = storage.story_centroid_rows(limit=self.capacity)
             ids, times, matrix = _rows_to_arrays(rows)
             order = np.argsort(times, kind="stable")
-            ann = Ann(ids, times, matrix) if len(ids) >= EXACT_BELOW else None
+            ann = self._snapshot.ann
+            if ann is not None and ann.index.dim == matrix.shape[1] and len(ids) >= EXACT_BELOW:
+                ann.sync(ids, times, matrix)        # a full rebuild would cost seconds of CPU every reload
+            else:
+                ann = Ann(ids, times, matrix) if len(ids) >= EXACT_BELOW else None
             self._snapshot = Snapshot(ids[order], times[order], matrix[order], len(rows) < self.capacity, ann)
             self._loaded = now
         elif version is not None and version != self._version:
