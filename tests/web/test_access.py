@@ -37,7 +37,9 @@ def ids(desk_db):
 @pytest.fixture
 def app(desk_db):
     path, _ = desk_db
-    return create_app(path, web_settings(db=path))
+    made = create_app(path, web_settings(db=path))
+    made.state.web.pool.main.clear_login_failures("testclient")     # failed logins are kept in the desk
+    return made
 
 
 def _flat(table, prefix: str = ""):
@@ -234,17 +236,18 @@ def fresh_desk(desk_db, tmp_path):
     return db, token
 
 
-def test_login_limit_is_per_client_and_forgets_after_the_window():
-    limiter = LoginLimiter(attempts=3, window=60.0)
-    for k in range(3):
-        assert limiter.retry_after("10.0.0.1", now=100.0 + k) == 0
-        limiter.failed("10.0.0.1", now=100.0 + k)
-    assert limiter.retry_after("10.0.0.1", now=103.0) == pytest.approx(57.0)
-    assert limiter.retry_after("10.0.0.2", now=103.0) == 0          # another client is not punished
-    assert limiter.retry_after("10.0.0.1", now=160.5) == 0          # the oldest failure has left the window
-    limiter.failed("10.0.0.1", now=161.0)
+def test_login_limit_is_per_client_and_forgets_after_the_window(storage):
+    limiter = LoginLimiter(lambda: storage, attempts=3, window=60.0)
+    start = 1_800_000_000.0
+    for k in range(3):                               # a try counts as a failure until it succeeds
+        assert limiter.attempt("10.0.0.1", now=start + k) == 0
+    assert limiter.attempt("10.0.0.1", now=start + 3) == pytest.approx(57.0)
+    assert limiter.attempt("10.0.0.2", now=start + 3) == 0          # another client is not punished
+    assert limiter.attempt("10.0.0.1", now=start + 60.5) == 0       # the oldest failure has left the window
+    assert limiter.attempt("10.0.0.1", now=start + 61.0) == 0
+    assert limiter.attempt("10.0.0.1", now=start + 61.5) == pytest.approx(0.5)   # until the one at +2 s leaves
     limiter.succeeded("10.0.0.1")
-    assert limiter.retry_after("10.0.0.1", now=161.5) == 0
+    assert limiter.attempt("10.0.0.1", now=start + 62.0) == 0
 
 
 def test_a_limited_client_is_refused_before_the_password_is_checked(app):

@@ -48,9 +48,10 @@ def feed_server():
 
 @pytest.fixture
 def fresh(desk_db):
-    """A new client (no cookies, a fresh login limiter) on the module's desk copy."""
+    """A new client (no cookies, no failed logins counted) on the module's desk copy."""
     path, token = desk_db
     with TestClient(create_app(path, web_settings(db=path))) as test_client:
+        test_client.app.state.web.pool.main.clear_login_failures("testclient")
         test_client.token = token
         test_client.db = path
         yield test_client

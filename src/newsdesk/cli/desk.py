@@ -33,7 +33,10 @@ def init(ctx: typer.Context,
          password: Optional[str] = typer.Option(None, "--password", envvar="NEWSDESK_ADMIN_PASSWORD",
                                                 help="Admin password for the web desk (at least 8 characters)."),
          new_token: bool = typer.Option(False, "--new-token",
-                                        help="Make a new admin API token (replaces the old one); shown once.")
+                                        help="Make a new admin API token (replaces the old one); shown once."),
+         revoke_sessions: bool = typer.Option(False, "--revoke-sessions",
+                                              help="Log every browser out of the web desk (a new password "
+                                                   "does that too).")
          ) -> None:
     """Create the database (or upgrade it), set the admin password, and subscribe to the default feeds."""
     settings = state(ctx).settings()
@@ -44,6 +47,10 @@ def init(ctx: typer.Context,
             from newsdesk.web.auth import new_token as make_token
             console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {make_token(storage)}",
                           highlight=False, soft_wrap=True)
+        if revoke_sessions:
+            from newsdesk.web.auth import revoke_sessions as revoke
+            revoke(storage)
+            console.print("Web sessions ended: every browser must log in again.")
         if defaults:
             added, skipped = Desk(storage, settings).import_default_feeds()
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
@@ -72,7 +79,7 @@ def _admin_password(storage: Storage, password: str | None) -> None:
     if generated:
         console.print(f"Admin password (generated; shown only this once): {password}", highlight=False)
     else:
-        console.print("Admin password set.")
+        console.print("Admin password set (browsers logged in before must log in again).")
 
 
 def _summary(reports: list[SourceReport], title: str) -> Table:

@@ -189,6 +189,14 @@ END""",
 CREATE INDEX articles_language ON articles (language);
 CREATE INDEX stories_page_written ON stories (page_written_at)
 """),
+    (6, "failed admin logins, shared by every web worker process", """
+CREATE TABLE login_failures (
+    client TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX login_failures_client ON login_failures (client, at);
+CREATE INDEX login_failures_at ON login_failures (at)
+"""),
 ]
 
 DIALECTS = {

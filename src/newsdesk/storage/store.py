@@ -689,79 +689,65 @@ class Storage:
             story_params.append(source_id)
         try:
             article_from = match.article_filtered_from if len(art_where) > 1 else match.article_from
-            article_rows = self.db.query(
-                f"SELECT {match.article_id} AS id, sa.story_id, {match.article_rank} AS rank FROM {article_from} "
-                f"LEFT JOIN story_articles sa ON sa.article_id = {match.article_id} WHERE {' AND '.join(art_where)} "
-                f"ORDER BY {match.article_order} DESC LIMIT {SEARCH_WINDOW}", art_params)
             story_from = match.story_filtered_from if len(story_where) > 1 else match.story_from
-            story_rows = self.db.query(
-                f"SELECT {match.story_id} AS id, {match.story_rank} AS rank FROM {story_from} "
-                f"WHERE {' AND '.join(story_where)} ORDER BY {match.story_order} DESC LIMIT {SEARCH_WINDOW}",
-                story_params)
-            groups = self._search_groups(match, article_rows, story_rows)
-            page = self._search_page(match, groups[offset:offset + limit])
+            rows = self.db.query(
+                # hits: the most recent matching articles, keyed by story (minus the article id when in none);
+                # matched: the most recent matching stories; grouped: both by key, ranked by their best match
+                f"WITH hits AS MATERIALIZED (SELECT {match.article_id} AS id, "
+                f"COALESCE(sa.story_id, -{match.article_id}) AS key, {match.article_rank} AS rank "
+                f"FROM {article_from} LEFT JOIN story_articles sa ON sa.article_id = {match.article_id} "
+                f"WHERE {' AND '.join(art_where)} ORDER BY {match.article_order} DESC LIMIT {SEARCH_WINDOW}), "
+                f"matched AS MATERIALIZED (SELECT {match.story_id} AS key, {match.story_rank} AS rank "
+                f"FROM {story_from} WHERE {' AND '.join(story_where)} "
+                f"ORDER BY {match.story_order} DESC LIMIT {SEARCH_WINDOW}), "
+                "grouped AS MATERIALIZED (SELECT key, MAX(rank) AS best, COUNT(id) AS hit_count, "
+                "MAX(story_rank) AS story_rank FROM (SELECT key, id, rank, NULL AS story_rank FROM hits "
+                "UNION ALL SELECT key, NULL, rank, rank FROM matched) u GROUP BY key), "
+                "page AS MATERIALIZED (SELECT * FROM grouped ORDER BY best DESC, key LIMIT ? OFFSET ?), "
+                "top AS (SELECT key, id, rank, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rank DESC, id) AS place "
+                "FROM hits WHERE key IN (SELECT key FROM page)), "
+                "counts AS (SELECT (SELECT COUNT(*) FROM grouped) AS total, "
+                "(SELECT COUNT(*) FROM hits) AS article_matches, (SELECT COUNT(*) FROM matched) AS story_matches) "
+                # a row per hit shown (a group's best three; one row for a group without hits), each with the
+                # counts; the counts alone when the page is empty
+                "SELECT c.total, c.article_matches, c.story_matches, p.key, p.best, p.hit_count, p.story_rank, "
+                "st.headline, t.rank AS hit_rank, art.id AS hit_id, art.title, art.outlet, art.published_at "
+                "FROM counts c LEFT JOIN page p ON TRUE LEFT JOIN stories st ON st.id = p.key "
+                "LEFT JOIN top t ON t.key = p.key AND t.place <= 3 LEFT JOIN articles art ON art.id = t.id "
+                "ORDER BY p.best DESC, p.key, t.rank DESC, t.id", [*art_params, *story_params, limit, offset])
+            groups = self._search_page(match, rows)
         except StorageError as exc:
             raise SearchError(f"search for {query[:80]!r} failed: {exc}") from exc
-        return SearchResults(query=query, total=len(groups), groups=page,
-                             capped=SEARCH_WINDOW in (len(article_rows), len(story_rows)))
+        return SearchResults(query=query, total=rows[0]["total"], groups=groups,
+                             capped=SEARCH_WINDOW in (rows[0]["article_matches"], rows[0]["story_matches"]))
 
-    @staticmethod
-    def _search_groups(match: _SqliteMatch | _PostgresMatch, article_rows: list[dict[str, Any]],
-                       story_rows: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-        """(key, group) best first; the key is the story id, or minus the article id of an article in no story."""
-        groups: dict[int, dict[str, Any]] = {}
-        for row in article_rows:
-            story_id, rank = row["story_id"], float(row["rank"])
-            key = story_id if story_id is not None else -row["id"]
+    def _search_page(self, match: _SqliteMatch | _PostgresMatch, rows: list[dict[str, Any]]) -> list[SearchGroup]:
+        """The groups of the page's rows, in order, with the snippets of their hits and matching stories."""
+        groups: dict[int, SearchGroup] = {}
+        matched: list[int] = []
+        for row in rows:
+            key = row["key"]
+            if key is None:
+                continue
             group = groups.get(key)
             if group is None:
-                groups[key] = {"best": rank, "hits": [(rank, row["id"])], "story_rank": None}
-            else:
-                group["hits"].append((rank, row["id"]))
-                if rank > group["best"]:
-                    group["best"] = rank
-        for row in story_rows:
-            rank = float(row["rank"])
-            group = groups.get(row["id"])
-            if group is None:
-                groups[row["id"]] = {"best": rank, "hits": [], "story_rank": rank}
-            else:
-                group["story_rank"] = rank
-                if rank > group["best"]:
-                    group["best"] = rank
-        return sorted(groups.items(), key=lambda item: (-item[1]["best"], item[0]))
-
-    def _search_page(self, match: _SqliteMatch | _PostgresMatch, groups: list[tuple[int, dict[str, Any]]],
-                     per_group: int = 3) -> list[SearchGroup]:
-        best = {key: sorted(g["hits"], key=lambda hit: (-hit[0], hit[1]))[:per_group] for key, g in groups}
-        article_ids = [article_id for hits in best.values() for _, article_id in hits]
-        story_ids = [key for key, _ in groups if key > 0]
-        articles, headlines = {}, {}
-        if article_ids:
-            marks = ", ".join("?" for _ in article_ids)
-            articles = {r["id"]: r for r in self.db.query(
-                f"SELECT id, title, outlet, published_at FROM articles WHERE id IN ({marks})", article_ids)}
-        if story_ids:
-            marks = ", ".join("?" for _ in story_ids)
-            headlines = {r["id"]: r["headline"] for r in self.db.query(
-                f"SELECT id, headline FROM stories WHERE id IN ({marks})", story_ids)}
-        snippets = self._snippets(match.article_snippet, match, [i for i in article_ids if i in articles])
-        story_snippets = self._snippets(match.story_snippet, match,
-                                        [key for key, g in groups if key > 0 and g["story_rank"] is not None])
-        page = []
-        for key, group in groups:
-            hits = []
-            for rank, article_id in best[key]:
-                row = articles.get(article_id)
-                if row is not None:
-                    hits.append(SearchHit(article_id=article_id, story_id=key if key > 0 else None,
-                                          title=row["title"] or "", outlet=row["outlet"],
-                                          published_at=from_iso(row["published_at"]),
-                                          snippet=snippets.get(article_id, ""), rank=rank))
-            page.append(SearchGroup(story_id=key if key > 0 else None, headline=headlines.get(key), hits=hits,
-                                    snippet=story_snippets.get(key, ""), rank=group["best"],
-                                    hit_count=len(group["hits"])))
-        return page
+                group = groups[key] = SearchGroup(story_id=key if key > 0 else None, headline=row["headline"],
+                                                  hits=[], rank=float(row["best"]), hit_count=row["hit_count"])
+                if row["story_rank"] is not None:
+                    matched.append(key)
+            if row["hit_id"] is not None:     # an article row missing from a stale index is left out
+                group.hits.append(SearchHit(article_id=row["hit_id"], story_id=group.story_id,
+                                            title=row["title"] or "", outlet=row["outlet"],
+                                            published_at=from_iso(row["published_at"]), snippet="",
+                                            rank=float(row["hit_rank"])))
+        hits = [hit for group in groups.values() for hit in group.hits]
+        snippets = self._snippets(match.article_snippet, match, [hit.article_id for hit in hits])
+        for hit in hits:
+            hit.snippet = snippets.get(hit.article_id, "")
+        story_snippets = self._snippets(match.story_snippet, match, matched)
+        for key in matched:
+            groups[key].snippet = story_snippets.get(key, "")
+        return list(groups.values())
 
     def _snippets(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_ids: list[int]) -> dict[int, str]:
         """Snippets of these rows in one query: row id → snippet."""
@@ -785,6 +771,31 @@ class Storage:
     def delete_setting(self, key: str) -> None:
         with self.db.transaction():
             self.db.execute("DELETE FROM desk_settings WHERE key = ?", (key,))
+
+    # Failed admin logins: the login limit, shared by every web worker process.
+
+    def login_failures(self, client: str, since: datetime, *, lock: bool = False) -> list[datetime]:
+        """When `client` failed to log in after `since`, oldest first. With `lock` (inside a transaction) no
+        other connection records a failure until the transaction ends, so a check and the failure it records
+        are one step; SQLite's write transaction already is that."""
+        if lock and self.db.dialect == "postgresql":
+            self.db.execute("LOCK TABLE login_failures IN EXCLUSIVE MODE")
+        rows = self.db.query("SELECT at FROM login_failures WHERE client = ? AND at > ? ORDER BY at",
+                             (client, to_iso(since)))
+        return [from_iso(r["at"]) for r in rows]
+
+    def record_login_failure(self, client: str, at: datetime, *, forget_before: datetime,
+                             keep: int = 10_000) -> None:
+        """Keep a failed login. Failures before `forget_before` are deleted on the way, and so are the oldest
+        beyond `keep`: a flood of addresses cannot grow the table without bound."""
+        with self.db.transaction():
+            self.db.execute("INSERT INTO login_failures (client, at) VALUES (?, ?)", (client, to_iso(at)))
+            self.db.execute("DELETE FROM login_failures WHERE at < ?", (to_iso(forget_before),))
+            self.db.execute("DELETE FROM login_failures WHERE at < (SELECT at FROM login_failures "
+                            "ORDER BY at DESC LIMIT 1 OFFSET ?)", (keep - 1,))
+
+    def clear_login_failures(self, client: str) -> None:
+        self.db.execute("DELETE FROM login_failures WHERE client = ?", (client,))
 
     # Reading for the web: light rows, one query per kind of thing a page shows.
 

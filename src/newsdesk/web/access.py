@@ -22,7 +22,11 @@ def bearer(request: Request) -> str | None:
 
 
 def session(request: Request) -> dict | None:
-    return read_session(_web(request).secret, request.cookies.get(SESSION_COOKIE))
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    web = _web(request)
+    return read_session(web.secret, cookie, generation=web.session_generation())
 
 
 def is_admin(request: Request) -> bool:

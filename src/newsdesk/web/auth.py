@@ -1,5 +1,6 @@
-"""Admin access: the password (scrypt, salted), admin tokens (hashed), signed session cookies, CSRF tokens
-and a per-client limit on login attempts. Secrets live in storage's desk_settings."""
+"""Admin access: the password (scrypt, salted), admin tokens (hashed), signed session cookies (revoked all at
+once by a new session generation), CSRF tokens and a per-client limit on login attempts. Secrets and the
+generation live in storage's desk_settings, the failed logins in its login_failures table."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
-from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 from newsdesk.storage import Storage
 
 PASSWORD_KEY = "admin_password"
 TOKEN_KEY = "admin_token"
 SECRET_KEY = "session_secret"
+GENERATION_KEY = "session_generation"
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
@@ -41,9 +43,22 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 
 def set_password(storage: Storage, password: str) -> None:
+    """A new admin password, which ends every session signed in with the old one."""
     if len(password) < 8:
         raise ValueError("the admin password needs at least 8 characters")
-    storage.set_setting(PASSWORD_KEY, hash_password(password))
+    with storage.transaction():
+        storage.set_setting(PASSWORD_KEY, hash_password(password))
+        revoke_sessions(storage)
+
+
+def session_generation(storage: Storage) -> str:
+    """Signed into every session cookie: only cookies of the current generation are accepted."""
+    return storage.get_setting(GENERATION_KEY) or ""
+
+
+def revoke_sessions(storage: Storage) -> None:
+    """End every admin session (each browser must log in again) by starting a new generation."""
+    storage.set_setting(GENERATION_KEY, secrets.token_hex(8))
 
 
 def hash_token(token: str) -> str:
@@ -77,15 +92,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_session(secret: bytes, lifetime: float, now: float | None = None) -> str:
+def sign_session(secret: bytes, lifetime: float, now: float | None = None, *, generation: str) -> str:
     payload = _b64(json.dumps({"sub": "admin", "exp": int((now or time.time()) + lifetime),
-                               "sid": secrets.token_hex(8)}).encode())
+                               "sid": secrets.token_hex(8), "gen": generation}).encode())
     mac = hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
 
 
-def read_session(secret: bytes, cookie: str | None, now: float | None = None) -> dict | None:
-    """The session's payload when the cookie is ours and not expired."""
+def read_session(secret: bytes, cookie: str | None, now: float | None = None, *, generation: str) -> dict | None:
+    """The session's payload when the cookie is ours, of this `generation` and not expired."""
     if not cookie or "." not in cookie:
         return None
     payload, mac = cookie.rsplit(".", 1)
@@ -97,6 +112,8 @@ def read_session(secret: bytes, cookie: str | None, now: float | None = None) ->
     except (ValueError, TypeError):
         return None
     if not isinstance(data, dict) or data.get("exp", 0) < (now or time.time()):
+        return None
+    if data.get("gen", "") != generation:       # signed before the sessions were revoked (or the password changed)
         return None
     return data
 
@@ -111,33 +128,27 @@ def check_csrf(secret: bytes, browser_id: str | None, token: str | None) -> bool
 
 
 class LoginLimiter:
-    """At most `attempts` failed logins per client address within `window` seconds."""
+    """At most `attempts` failed logins per client address within `window` seconds. The count is kept in
+    storage, so every worker process shares it; and a try counts as a failure from before its password is
+    checked until it succeeds, so parallel guesses cannot all pass the check before one of them is counted."""
 
-    def __init__(self, attempts: int = 5, window: float = 300.0):
+    def __init__(self, storage: Callable[[], Storage], attempts: int = 5, window: float = 300.0):
+        self.storage = storage          # the calling thread's connection
         self.attempts = attempts
         self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def retry_after(self, client: str, now: float | None = None) -> float:
-        """Seconds until this client may try again (0 when it may now)."""
-        now = now or time.monotonic()
-        with self._lock:
-            failures = self._failures.get(client)
-            if not failures:
-                return 0.0
-            while failures and failures[0] <= now - self.window:
-                failures.popleft()
-            if len(failures) < self.attempts:
-                return 0.0
-            return failures[0] + self.window - now
-
-    def failed(self, client: str, now: float | None = None) -> None:
-        with self._lock:
-            if len(self._failures) > 10000:      # a flood of addresses must not grow memory without bound
-                self._failures.clear()
-            self._failures.setdefault(client, deque()).append(now or time.monotonic())
+    def attempt(self, client: str, now: float | None = None) -> float:
+        """0 when this client may try now (the try is counted as a failure until `succeeded`), else the
+        seconds until it may."""
+        at = datetime.fromtimestamp(time.time() if now is None else now, timezone.utc)
+        since = at - timedelta(seconds=self.window)
+        storage = self.storage()
+        with storage.transaction():
+            failures = storage.login_failures(client, since, lock=True)
+            if len(failures) >= self.attempts:       # it may try again once the failures are fewer than allowed
+                return (failures[-self.attempts] - since).total_seconds()
+            storage.record_login_failure(client, at, forget_before=since)
+        return 0.0
 
     def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)
+        self.storage().clear_login_failures(client)

@@ -201,13 +201,12 @@ def login(request: Request, password: str = Form("", max_length=1000), csrf: str
     web = _web(request)
     require_csrf(request, csrf)
     client = request.client.host if request.client else "unknown"
-    wait = web.limiter.retry_after(client)
+    wait = web.limiter.attempt(client)
     if wait > 0:
         raise HTTPException(429, f"too many failed logins from {client}: try again in {int(wait) + 1} seconds",
                             headers={"Retry-After": str(int(wait) + 1)})
     stored = web.storage.get_setting(PASSWORD_KEY)
-    if not verify_password(password, stored):
-        web.limiter.failed(client)
+    if not verify_password(password, stored):       # the limiter counted this try already
         message = "wrong password" if stored else "no admin password is set: run `newsdesk init --password …`"
         return web.renderer.page(request, "login.html", {"title": "Log in", "next": _safe_next(next),
                                                          "has_password": bool(stored), "error": message},
@@ -215,7 +214,8 @@ def login(request: Request, password: str = Form("", max_length=1000), csrf: str
     web.limiter.succeeded(client)
     response = RedirectResponse(_safe_next(next), status_code=303)
     lifetime = web.settings.session_hours * 3600
-    response.set_cookie(SESSION_COOKIE, sign_session(web.secret, lifetime), max_age=int(lifetime), httponly=True,
+    cookie = sign_session(web.secret, lifetime, generation=web.session_generation(fresh=True))
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=int(lifetime), httponly=True,
                         samesite="lax", secure=request.url.scheme == "https", path="/")
     return response
 
