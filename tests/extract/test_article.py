@@ -237,3 +237,12 @@ def test_control_character_references_are_read_as_spaces(ref):
     found = extract_article(body.encode(), ARTICLE_URL)
     assert found.title == "Harbour vote"
     assert "quay wall" in found.text
+
+
+def test_metadata_steps_that_trip_on_hostile_markup_leave_the_field_empty():
+    # fuzz finding (minimised): htmldate's cleaning hit an AssertionError in lxml's drop_tree on this markup
+    markup = ("<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN'><svg target=`article:published_time` "
+              + "x" * 300 + "=` javascript:alert(1)`><iframe alt=`refresh` class=\" javascript:alert(1)\""
+              "<ul style=\"\" id=\"expression(alert(1))\">")
+    with pytest.raises(ExtractionError):
+        extract_article(markup.encode(), ARTICLE_URL)

@@ -225,7 +225,10 @@ def _article_text(tree: HtmlElement, url: str | None, title: str | None) -> str:
 
 def _run_trafilatura(tree: HtmlElement, url: str | None, options: dict, title: str | None) -> str:
     # bare_extraction works on a copy of the tree, so the parsed page can be reused.
-    document = bare_extraction(tree, url=url, with_metadata=False, **options)
+    try:
+        document = bare_extraction(tree, url=url, with_metadata=False, **options)
+    except Exception as exc:  # trafilatura's heuristics can trip on hostile markup: the page is unreadable
+        raise ExtractionError(f"could not read the article text ({type(exc).__name__}: {exc})"[:300]) from exc
     if document is None or not document.text:
         return ""
     return _paragraphs(document.text, title)
