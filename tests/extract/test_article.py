@@ -246,3 +246,13 @@ def test_metadata_steps_that_trip_on_hostile_markup_leave_the_field_empty():
               "<ul style=\"\" id=\"expression(alert(1))\">")
     with pytest.raises(ExtractionError):
         extract_article(markup.encode(), ARTICLE_URL)
+
+
+@pytest.mark.parametrize("label", ["uu", "base64", "rot13", "zlib", "hex"])
+def test_a_charset_naming_a_codec_that_is_not_a_text_encoding_is_ignored(label):
+    # fuzz finding: <meta charset="uu"> made bytes.decode raise LookupError
+    body = (f'<html><head><meta charset="{label}"><title>Quay repairs</title></head><body><article>'
+            + "<p>The harbour board met at the café on Tuesday and voted to repair the old quay wall.</p>" * 5
+            + "</article></body></html>")
+    found = extract_article(body.encode("cp1252"), ARTICLE_URL)     # not UTF-8: the declared charset is tried
+    assert "quay wall" in found.text

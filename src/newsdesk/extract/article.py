@@ -345,9 +345,12 @@ def _declared_encoding(head: bytes) -> str | None:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii").strip().lower()
     try:
-        name = codecs.lookup(label).name
+        codec = codecs.lookup(label)
     except LookupError:
         return None
+    if not getattr(codec, "_is_text_encoding", True):      # "uu", "base64", "rot13": codecs, but not of text
+        return None
+    name = codec.name
     # As browsers do (WHATWG Encoding): latin-1 and ascii labels mean windows-1252, and a UTF-16 label
     # cannot be right for a document whose declaration was readable as ASCII.
     if name in ("iso8859-1", "ascii", "latin-1"):
