@@ -184,3 +184,18 @@ def test_default_threads_follow_the_cores_this_process_may_use(monkeypatch):
     assert default_threads() == 4
     monkeypatch.setattr(embed_model.os, "sched_getaffinity", lambda pid: {3}, raising=False)
     assert default_threads() == 1
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
+
+
+def test_memory_stays_flat_over_batches_of_every_width():
+    # onnxruntime's arena kept a block per input shape: a desk embedding batches of every width grew by GBs
+    fresh = Embedder(threads=1)
+    fresh.encode(["warm up"])
+    before = _rss_mb()
+    for width in range(8, 250, 8):
+        fresh.encode(["harbour " * width] * 6)
+    assert _rss_mb() - before < 40

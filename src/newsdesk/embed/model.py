@@ -133,6 +133,10 @@ class Embedder:
             # more CPU for the same vectors (measured 2 threads: 9.2 s spinning vs 7.8 s for 600 sentences).
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+            # Batches come in every width: onnxruntime's arena and memory patterns keep a block per shape
+            # seen, so the process grew by ~2 GB over 60 batches (tests/embed/test_embed.py keeps it bounded).
+            opts.enable_cpu_mem_arena = False
+            opts.enable_mem_pattern = False
             session = ort.InferenceSession(str(files.onnx), sess_options=opts,
                                            providers=["CPUExecutionProvider"])
             self._input_names = {i.name for i in session.get_inputs()}
