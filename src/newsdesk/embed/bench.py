@@ -40,7 +40,7 @@ def synthetic_texts(n: int, words: int = 20, seed: int = 7) -> list[str]:
     return texts
 
 
-def bench(n: int = 512, words: int = 20, batch_size: int = 64, threads: int | None = None,
+def bench(n: int = 512, words: int = 20, batch_size: int = 16, threads: int | None = None,
           embedder: Embedder | None = None) -> float:
     """Texts per second for `encode` on n synthetic texts of ~`words` words (model load not timed)."""
     emb = embedder or Embedder(threads=threads)
