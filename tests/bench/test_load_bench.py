@@ -47,3 +47,20 @@ def test_memory_of_a_process_tree_counts_children():
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_filled_desk_holds_a_grouper_checkpoint_and_lead_vectors(tmp_path):
+    from newsdesk.bench.load import prepare_desk
+    from newsdesk.pipeline.stories import VECTOR_MODEL
+    from newsdesk.storage import open_storage
+
+    target = tmp_path / "desk.db"
+    fill, reused = prepare_desk(target, 120, 30, reuse=False, say=lambda message: None)
+    assert not reused and fill["articles"] == 120
+    storage = open_storage(str(target))
+    try:
+        assert storage.grouper_state()             # the desk under load starts from a checkpoint, no replay
+        originals = [a.id for a in storage.list_articles(limit=500) if a.original_id is None]
+        assert originals and set(storage.vectors(originals, VECTOR_MODEL)) == set(originals)
+    finally:
+        storage.close()

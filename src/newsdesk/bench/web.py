@@ -293,8 +293,11 @@ def _page_json(plan: StoryPlan, rng: random.Random) -> tuple[str, StoryPage]:
 
 
 def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, *, seed: int = 11,
-              batch: int = 2000, progress: Callable[[str, int, int], None] | None = None) -> dict:
-    """Generate and store `articles` articles in `stories` stories, with their story pages. Returns figures."""
+              batch: int = 2000, progress: Callable[[str, int, int], None] | None = None,
+              article_vectors: bool = False) -> dict:
+    """Generate and store `articles` articles in `stories` stories, with their story pages. Returns figures.
+    With `article_vectors`, each original also gets a stored title+lead vector (its story's centroid plus
+    noise), as a desk that grouped them would hold, so a story grouper can be built without the model."""
     if stories < 1 or articles < stories:
         raise ValueError("need at least one story and at least as many articles as stories")
     started = time.perf_counter()
@@ -310,7 +313,10 @@ def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, 
     with storage.transaction():
         for plan in plans:
             story_ids.append(storage.create_story(f"bench-story-{plan.index}"))
+    from newsdesk.pipeline.stories import VECTOR_MODEL
+
     rng = random.Random(seed + 1)
+    np_rng = np.random.default_rng(seed + 3)
     words = 0
     for first in range(0, len(slots), batch):
         with storage.transaction():
@@ -331,6 +337,11 @@ def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, 
                     f"{rng.choice(vocab.surnames)}", published_at=when, language="en", summary=lead[0]))
                 if original is not None:
                     storage.mark_copy(article_id, original["id"], 0.93, "minhash")
+                elif article_vectors:
+                    noise = np_rng.standard_normal(plan.centroid.shape[0]) * 0.35 / plan.centroid.shape[0] ** 0.5
+                    vector = plan.centroid + noise
+                    storage.save_vectors(VECTOR_MODEL, {article_id: (vector / np.linalg.norm(vector))
+                                                        .astype(np.float32).tobytes()})
                 storage.assign_story(article_id, story_ids[story_index], 0.8)
                 plan.articles.append({"id": article_id, "outlet": outlets[source], "title": title, "time": when,
                                       "reprint_of": original["id"] if original else None, "lead": lead,
