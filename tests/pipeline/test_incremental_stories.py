@@ -113,3 +113,29 @@ def test_checkpoint_waits_until_due_then_saves(storage, tmp_path, embedder):
     assert grouper.checkpoint() is True
     assert storage.grouper_state() is not None
     assert grouper.checkpoint() is False             # saved and unchanged since
+
+
+def test_a_big_update_is_grouped_in_bounded_steps_with_the_same_stories(storage, tmp_path, embedder, monkeypatch):
+    import newsdesk.pipeline.desk as desk_module
+
+    rows = [("Wire", QUAKE_A[0], 0), ("Sport", TRANSFER[0], 0.2), ("Daily", QUAKE_A[1], 0.5),
+            ("Herald", TRANSFER[1], 0.7), ("Courier", QUAKE_A[2], 1)]
+    ids = _ingest(storage, tmp_path, rows, "big")
+    monkeypatch.setattr(desk_module, "GROUP_BATCH", 2)
+    steps = []
+    settings = Settings(db=str(tmp_path / "unused.db"), extract_workers=1)
+
+    async def run():
+        async with Desk(storage, settings) as desk:
+            real = desk._update_stories
+            monkeypatch.setattr(desk, "_update_stories", lambda arrived, changed: steps.append(list(arrived))
+                                or real(arrived, changed))
+            from newsdesk.pipeline.desk import Outcome
+            return await desk.update_stories([Outcome(f"u{i}", "new", i) for i in ids])
+
+    touched = asyncio.run(run())
+    assert [len(step) for step in steps] == [2, 2, 1]
+    assert len(touched) == 2
+    quake = {storage.story_of(ids[i]) for i in (0, 2, 4)}
+    transfer = {storage.story_of(ids[i]) for i in (1, 3)}
+    assert len(quake) == 1 and len(transfer) == 1 and quake != transfer

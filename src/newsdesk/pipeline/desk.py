@@ -23,6 +23,7 @@ from newsdesk.storage import Article, NewArticle, Source, SourceExists, Storage,
 from newsdesk.timeutil import utcnow
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+GROUP_BATCH = 256          # articles grouped (and their pages written) per step of a story update
 
 
 class SubscribeError(Exception):
@@ -408,7 +409,14 @@ class Desk:
         changed = [o.article_id for o in outcomes if o.article_id and o.status == "updated"]
         if not arrived and not changed and self._stories_recovered:
             return set()
-        return await asyncio.to_thread(self._update_stories, arrived, changed)
+        # A big poll cycle (a desk's first, or a day's backlog) is grouped and written GROUP_BATCH articles
+        # at a time: memory stays that of one batch, and the first stories appear before the last are read.
+        batches = [arrived[i:i + GROUP_BATCH] for i in range(0, len(arrived), GROUP_BATCH)] or [[]]
+        touched: set[int] = set()
+        for number, batch in enumerate(batches):
+            last = number == len(batches) - 1
+            touched |= await asyncio.to_thread(self._update_stories, batch, changed if last else [])
+        return touched
 
     def _recover_stories(self) -> tuple[set[int], set[int]]:
         """After a crash: group the articles stored but never grouped, and name the stories whose page is
