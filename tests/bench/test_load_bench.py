@@ -25,6 +25,11 @@ def test_bench_load_small_run_prints_figures():
     # memory of `newsdesk run` was sampled: a Python web server with the pipeline holds tens of MB at least
     assert 30 < figures["peak_server_rss_mb"] <= figures["peak_rss_mb"] < 8000
     assert figures["processes_max"] >= 1
+    tenths = figures["rss_by_tenth_mb"]
+    assert 1 <= len(tenths) <= 10 and max(tenths) <= figures["peak_rss_mb"]
+    per_process = figures["rss_by_process_tenths_mb"]
+    assert any("run" in role for role in per_process), per_process     # each process named by its command
+    assert all(len(row) == len(tenths) for row in per_process.values())
     printed = result.output
     for label in ("requests", "errors", "timeouts", "p95 ms", "peak RSS", "articles stored during the load"):
         assert label in printed, label
@@ -64,3 +69,16 @@ def test_the_filled_desk_holds_a_grouper_checkpoint_and_lead_vectors(tmp_path):
         assert originals and set(storage.vectors(originals, VECTOR_MODEL)) == set(originals)
     finally:
         storage.close()
+
+
+def test_rss_per_process_is_averaged_over_tenths_of_the_window():
+    from newsdesk.bench.load import Watcher
+
+    watcher = Watcher([], ":memory:")
+    watcher.roles = {1: "newsdesk run", 2: "worker"}
+    # process 1 grows by 1 MiB a second for 20 s; process 2 only lives through the second half
+    watcher.by_process = [(float(t), {1: 1024 * t, **({2: 2048} if t >= 10 else {})}) for t in range(20)]
+    tenths = watcher.process_tenths(0.0, 19.0)
+    assert list(tenths) == ["1 newsdesk run", "2 worker"]
+    assert tenths["1 newsdesk run"] == [0.5, 2.5, 4.5, 6.5, 8.5, 10.5, 12.5, 14.5, 16.5, 18.5]
+    assert tenths["2 worker"] == [None] * 5 + [2.0] * 5

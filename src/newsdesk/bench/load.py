@@ -195,15 +195,36 @@ def process_tree(pid: int) -> list[int]:
 def tree_memory_kb(pid: int) -> tuple[int, int, int, int]:
     """(VmRSS of `pid`, VmRSS summed over it and its descendants, Pss summed likewise in KiB, processes). The
     RSS sum counts pages shared by forked workers once per process; the PSS sum divides them among sharers."""
+    own, rss, pss, members = tree_memory_by_process_kb(pid)
+    return own, rss, pss, len(members)
+
+
+def tree_memory_by_process_kb(pid: int) -> tuple[int, int, int, dict[int, int]]:
+    """As `tree_memory_kb`, with the VmRSS of each process of the tree instead of their count."""
     own = rss = pss = 0
-    members = process_tree(pid)
-    for member in members:
+    members: dict[int, int] = {}
+    for member in process_tree(pid):
         value = _kb(Path(f"/proc/{member}/status"), "VmRSS") or 0
+        members[member] = value
         rss += value
         if member == pid:
             own = value
         pss += _kb(Path(f"/proc/{member}/smaps_rollup"), "Pss") or 0
-    return own, rss, pss, len(members)
+    return own, rss, pss, members
+
+
+def process_role(pid: int) -> str:
+    """A short name for a process of the desk's tree: its command line without the interpreter's path."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return f"pid {pid}"
+    words = [w.decode("utf-8", "replace") for w in words if w]
+    if words and "python" in Path(words[0]).name:
+        words = words[1:]
+    if words:
+        words[0] = Path(words[0]).name
+    return " ".join(words)[:80] or f"pid {pid}"
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -225,6 +246,8 @@ class Watcher:
     def __init__(self, pids: list[int], db: str, interval: float = 0.25):
         self.pids, self.db, self.interval = pids, db, interval
         self.samples: list[tuple[float, int, int, int, int, float]] = []  # time, server RSS, RSS, PSS, procs, CPU
+        self.by_process: list[tuple[float, dict[int, int]]] = []            # time, VmRSS KiB of each process
+        self.roles: dict[int, str] = {}
         self.articles: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -248,10 +271,14 @@ class Watcher:
             last_count = 0.0
             while not self._stop.is_set():
                 now = time.time()
-                trees = [tree_memory_kb(pid) for pid in self.pids if os.path.exists(f"/proc/{pid}")]
+                trees = [tree_memory_by_process_kb(pid) for pid in self.pids if os.path.exists(f"/proc/{pid}")]
                 if trees:
+                    each = {member: kb for t in trees for member, kb in t[3].items()}
+                    for member in each.keys() - self.roles.keys():
+                        self.roles[member] = process_role(member)
+                    self.by_process.append((now, each))
                     self.samples.append((now, trees[0][0], sum(t[1] for t in trees), sum(t[2] for t in trees),
-                                         sum(t[3] for t in trees), sum(tree_cpu_seconds(p) for p in self.pids)))
+                                         len(each), sum(tree_cpu_seconds(p) for p in self.pids)))
                 if now - last_count >= 1.0:
                     try:
                         self.articles.append((now, storage.count_articles()))
@@ -276,7 +303,29 @@ class Watcher:
                 "processes_max": max(s[4] for s in window),
                 "peak_rss_whole_run_mb": mb(max(s[2] for s in self.samples)),
                 "cpu_seconds": round(window[-1][5] - window[0][5], 1),
-                "samples": len(window)}
+                "samples": len(window),
+                "rss_by_tenth_mb": [mb(sum(s[2] for s in part) / len(part)) for part in _tenths(window)],
+                "rss_by_process_tenths_mb": self.process_tenths(since, until)}
+
+    def process_tenths(self, since: float, until: float) -> dict[str, list[float | None]]:
+        """Each process's mean VmRSS over each tenth of the window (None where it was not running), keyed by
+        pid and role."""
+        window = [s for s in self.by_process if since <= s[0] <= until] or self.by_process
+        pids = sorted({pid for _, each in window for pid in each})
+        out: dict[str, list[float | None]] = {}
+        for pid in pids:
+            row: list[float | None] = []
+            for part in _tenths(window):
+                values = [each[pid] for _, each in part if pid in each]
+                row.append(round(sum(values) / len(values) / 1024, 1) if values else None)
+            out[f"{pid} {self.roles.get(pid, '')}".strip()] = row
+        return out
+
+
+def _tenths(items: list) -> list[list]:
+    """`items` cut into ten consecutive parts of near-equal size (fewer when there are fewer than ten)."""
+    parts = min(10, len(items))
+    return [items[len(items) * k // parts:len(items) * (k + 1) // parts] for k in range(parts)]
 
 
 # -- the server ---------------------------------------------------------------------------------------------------

@@ -143,6 +143,9 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
         console.print(f"server memory: peak RSS {result['peak_rss_mb']} MB over {result['processes_max']} "
                       f"processes (server process alone {result['peak_server_rss_mb']} MB; PSS {result['peak_pss_mb']}"
                       f" MB); first tenth {result['rss_first_tenth_mb']} MB, last tenth {result['rss_last_tenth_mb']} MB")
+        console.print("RSS by tenth of the load, MB: " + " ".join(f"{v:g}" for v in result["rss_by_tenth_mb"]))
+        for process, tenths in result["rss_by_process_tenths_mb"].items():
+            console.print(f"  {process}: " + " ".join("-" if v is None else f"{v:g}" for v in tenths))
         console.print(f"server CPU: {result['cpu_seconds']} s in {result['load_window_s']} s "
                       f"({result['server_cpu_share']} of a core, {result['cpus']} cores shared with the machine)")
     console.print(f"ingest: {result['articles_ingested_during_load']} articles stored during the load "

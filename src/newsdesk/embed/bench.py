@@ -40,12 +40,11 @@ def synthetic_texts(n: int, words: int = 20, seed: int = 7) -> list[str]:
     return texts
 
 
-def bench(n: int = 512, words: int = 20, batch_size: int = 16, threads: int | None = None,
-          embedder: Embedder | None = None) -> float:
+def bench(n: int = 512, words: int = 20, threads: int | None = None, embedder: Embedder | None = None) -> float:
     """Texts per second for `encode` on n synthetic texts of ~`words` words (model load not timed)."""
     emb = embedder or Embedder(threads=threads)
     texts = synthetic_texts(n, words)
-    emb.encode(texts[:min(n, batch_size)], batch_size=batch_size)
+    emb.encode(texts[:min(n, 16)])
     start = time.perf_counter()
-    emb.encode(texts, batch_size=batch_size)
+    emb.encode(texts)
     return n / (time.perf_counter() - start)
