@@ -139,3 +139,58 @@ def test_a_big_update_is_grouped_in_bounded_steps_with_the_same_stories(storage,
     quake = {storage.story_of(ids[i]) for i in (0, 2, 4)}
     transfer = {storage.story_of(ids[i]) for i in (1, 3)}
     assert len(quake) == 1 and len(transfer) == 1 and quake != transfer
+
+
+def test_a_checkpoint_of_other_vectors_is_set_aside_and_the_stories_kept(storage, tmp_path, embedder):
+    import zlib
+
+    ids = _ingest(storage, tmp_path, [("Wire", QUAKE_A[0], 0), ("Sport", TRANSFER[0], 0.5)], "v")
+    grouper = StoryGrouper(storage)
+    grouper.group(ids)
+    grouper.save()
+    state = json.loads(zlib.decompress(storage.grouper_state()))
+    state["vector_model"] = "some-older-model"     # as saved by a desk before the vectors changed
+    storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8")))
+    quake, transfer = storage.story_of(ids[0]), storage.story_of(ids[1])
+
+    restarted = StoryGrouper(storage)
+    assert restarted.replayed == 2                 # every stored article placed again, with fresh vectors
+    more = _ingest(storage, tmp_path, [("Daily", QUAKE_A[1], 1), ("Herald", TRANSFER[1], 1.2)], "w")
+    restarted.group(more)
+    assert storage.story_of(more[0]) == quake and storage.story_of(more[1]) == transfer
+
+
+def test_the_writers_sentences_are_embedded_alongside_the_grouping(storage, tmp_path, embedder):
+    import threading
+
+    from newsdesk.embed import get_embedder
+    from newsdesk.synthesize.writer import default_writer
+
+    ids = _ingest(storage, tmp_path, [("Wire", QUAKE_A[0], 0), ("Daily", QUAKE_A[1], 1)], "x")
+    grouper, pages = StoryGrouper(storage), PageWriter(storage)
+    seen: list[tuple[str, list[int]]] = []
+
+    def prepare(articles):
+        seen.append((threading.current_thread().name, [a.id for a in articles]))
+        pages.prepare(articles)
+
+    touched = grouper.group(ids, alongside=prepare)
+    assert seen == [("alongside-grouping", sorted(ids))]
+    shared = get_embedder()
+    misses = shared.misses
+    texts = [t for i in ids for t in default_writer().texts_to_embed(storage.get_article(i).title,
+                                                                     storage.get_article(i).text)]
+    shared.encode(texts)
+    assert shared.misses == misses                  # everything the writer reads was embedded already
+    assert pages.write(touched) == 1 and shared.misses == misses
+
+
+def test_a_failure_alongside_the_grouping_costs_nothing_but_time(storage, tmp_path, embedder):
+    ids = _ingest(storage, tmp_path, [("Wire", QUAKE_A[0], 0), ("Daily", QUAKE_A[1], 1)], "y")
+
+    def broken(articles):
+        raise RuntimeError("model went away")
+
+    touched = StoryGrouper(storage).group(ids, alongside=broken)
+    assert len(touched) == 1 and storage.story_of(ids[0]) == storage.story_of(ids[1])
+    assert PageWriter(storage).write(touched) == 1

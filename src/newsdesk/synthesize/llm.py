@@ -24,7 +24,7 @@ import numpy as np
 
 from newsdesk.config import ConfigError, Settings, load_settings
 from newsdesk.synthesize import text as textutil
-from newsdesk.synthesize.sentences import normalise, raw_sentences, word_count
+from newsdesk.extract.sentences import normalise, raw_sentences, word_count
 from newsdesk.synthesize.writer import Analysis, Attributed, StoryArticle, StoryPage, Writer
 
 log = logging.getLogger(__name__)

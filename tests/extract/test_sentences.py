@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk.synthesize.sentences import is_boilerplate, raw_sentences, split_sentences, strip_dateline
+from newsdesk.extract.sentences import is_boilerplate, raw_sentences, split_sentences, strip_dateline
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -95,3 +95,10 @@ Thanks for reading.
 def test_empty_and_fragment_text():
     assert split_sentences("") == []
     assert split_sentences("Updated.\nShare this.\nMore soon") == []
+
+
+def test_remembered_sentences_come_back_as_a_fresh_list():
+    text = "The first sentence has enough words in it. The second one has enough words too."
+    first = split_sentences(text)
+    first.pop()
+    assert len(split_sentences(text)) == 2
