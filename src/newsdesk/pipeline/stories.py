@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import re
+import threading
 import time
 import unicodedata
 import zlib
