@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.cluster.data import iter_jsonl, parse_neus_line, stream_order
-from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl
+from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl, wikinews_to_jsonl
 
 from .articles import QUAKE_A, QUAKE_B, TRANSFER, at
 
@@ -64,3 +64,25 @@ def test_neus_conversion(tmp_path):
 def test_parse_neus_line():
     pairs = parse_neus_line("TITLE=> One. ARTICLE=> Text one. [SEP] TITLE=> Two?. ARTICLE=>  [SEP] junk\n")
     assert pairs == [("One", "Text one."), ("Two?", "")]
+
+
+def test_wikinews_conversion_keeps_cited_sources_with_text_in_one_language(tmp_path):
+    def source(title, text, language="en"):
+        return {"language": language, "maintext": text, "title": title, "url": "https://example.test/" + title}
+
+    lines = [
+        json.dumps({"title": "Quake", "text": "w", "sources": [source(*QUAKE_A[0]), source(*QUAKE_A[1]),
+                                                               source("Séisme", "Texte.", "fr")]}),
+        "not json",
+        json.dumps({"title": "Transfer", "text": "w", "sources": [source(*TRANSFER[0]), source("Empty", "  ")]}),
+        json.dumps({"title": "No sources", "text": "w", "sources": []}),
+        json.dumps([1, 2]),
+    ]
+    path = tmp_path / "wikinews.json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "wikinews.jsonl"
+    assert wikinews_to_jsonl(path, out, seed=3) == 3
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["event"], r["title"]) for r in rows) == sorted(
+        [("0", QUAKE_A[0][0]), ("0", QUAKE_A[1][0]), ("2", TRANSFER[0][0])])
+    assert all(r["text"].strip() for r in rows)

@@ -2,10 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from newsdesk.cluster import model as model_module
-from newsdesk.cluster.model import ModelMissing, PairModel
+from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import OnlineClusterer
 from newsdesk.embed import ModelMissing as EmbedModelMissing
 
@@ -42,7 +43,8 @@ def test_a_corrupt_model_file_is_an_error(tmp_path, content):
 
 def test_weights_that_do_not_fit_the_features_are_an_error(tmp_path):
     shipped = json.loads(model_module.default_model_path().read_text(encoding="utf-8"))
-    shipped["join"]["layers"][0]["W"] = shipped["join"]["layers"][0]["W"][:-1]   # one feature row short
+    first = shipped["join"]["nets"][-1][0]
+    first["W"] = first["W"][:-1]                     # the last network's first layer one feature row short
     path = tmp_path / "model.json"
     path.write_text(json.dumps(shipped), encoding="utf-8")
     with pytest.raises(ModelMissing, match="corrupt"):
@@ -64,3 +66,51 @@ def test_the_fallback_stays_for_training_bootstraps():
     fallback = PairModel.fallback()
     assert fallback.info == {"kind": "fallback"}
     assert PairModel.load().info.get("kind") != "fallback"
+
+
+def test_features_beyond_the_trained_range_score_as_its_edge(tmp_path):
+    shipped = PairModel.load()
+    join = shipped.join
+    assert join.low is not None and join.high is not None, "the shipped model records its training range"
+    size = join.features.index("log_size")
+    edge = join.high.copy()
+    far = edge.copy()
+    far[size] = edge[size] + 5.0                     # a story e^5 times larger than any trained on
+    assert join.logits(far)[0] == pytest.approx(join.logits(edge)[0])
+    inside = (join.low + join.high) / 2
+    moved = inside.copy()
+    moved[size] = join.low[size] + 0.25 * (join.high[size] - join.low[size])
+    assert join.logits(moved)[0] != pytest.approx(join.logits(inside)[0])   # inside the range nothing is clipped
+    path = tmp_path / "model.json"
+    shipped.save(path)
+    again = PairModel.load(path)
+    assert again.join.logits(far)[0] == pytest.approx(join.logits(far)[0])
+
+
+def test_a_feature_range_that_does_not_fit_is_an_error(tmp_path):
+    shipped = json.loads(model_module.default_model_path().read_text(encoding="utf-8"))
+    shipped["join"]["low"] = [0.0] * (len(shipped["join"]["features"]) - 1)
+    shipped["join"]["high"] = [1.0] * (len(shipped["join"]["features"]) - 1)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(shipped), encoding="utf-8")
+    with pytest.raises(ModelMissing, match="corrupt"):
+        PairModel.load(path)
+
+
+def test_a_bag_scores_the_mean_of_its_networks_logits(tmp_path):
+    shipped = PairModel.load()
+    assert len(shipped.join.nets) > 1 and len(shipped.merge.nets) > 1, "the shipped models are bags"
+    X = np.stack([(shipped.join.low + shipped.join.high) / 2, shipped.join.low, shipped.join.high])
+    singles = []
+    for net in shipped.join.nets:
+        one = Scorer(features=shipped.join.features, mean=shipped.join.mean, scale=shipped.join.scale, nets=[net],
+                     low=shipped.join.low, high=shipped.join.high)
+        singles.append(one.logits(X))
+    assert np.allclose(shipped.join.logits(X), np.mean(singles, axis=0))
+    assert not np.allclose(singles[0], singles[1])                # the networks differ
+    single = Scorer(features=shipped.join.features, mean=shipped.join.mean, scale=shipped.join.scale,
+                    nets=[shipped.join.nets[0]])
+    path = tmp_path / "model.json"
+    PairModel(join=single).save(path)
+    assert "layers" in json.loads(path.read_text())["join"]          # one network keeps the one-network format
+    assert np.allclose(PairModel.load(path).join.logits(X), single.logits(X))

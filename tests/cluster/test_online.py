@@ -148,3 +148,41 @@ def test_bucket_index_finds_the_exact_neighbours():
         found = {k for k, _ in bucket.search(vectors[q], 10)}
         hits += len(exact & found)
     assert hits / (40 * 10) >= 0.95
+
+
+def _fixed_score(clusterer, monkeypatch, probability):
+    monkeypatch.setattr(clusterer.model, "score", lambda X, P=None: np.full(len(X), probability))
+
+
+def test_an_article_in_a_language_the_model_does_not_read_joins_only_when_sure(embedder, monkeypatch):
+    first, second = _items(QUAKE_A[:2])
+    clusterer = OnlineClusterer(embedder=embedder)
+    _fixed_score(clusterer, monkeypatch, max(clusterer.model.threshold, 0.5) + 0.05)
+    clusterer.add(first)
+    second.language = "fr"
+    assert clusterer.add(second).created, "below UNREAD_THRESHOLD a French article stands alone"
+    for language in (None, "en", "en-GB"):
+        item = _items(QUAKE_A[2:], prefix=f"en{language}")[0]
+        item.language = language
+        assert not clusterer.add(item).created, language
+    _fixed_score(clusterer, monkeypatch, OnlineClusterer.UNREAD_THRESHOLD)
+    sure = _items(QUAKE_A[1:2], prefix="fr2")[0]
+    sure.language = "fr"
+    assert not clusterer.add(sure).created
+
+
+def test_a_story_just_started_is_not_merged_into_the_stories_its_article_was_turned_down_for(embedder,
+                                                                                            monkeypatch):
+    clusterer = OnlineClusterer(embedder=embedder)
+    asked = []
+    clusterer.merge_hook = lambda story, other, x: asked.append((story.id, other.id)) or True
+    _fixed_score(clusterer, monkeypatch, 0.0)
+    first, second = _items(QUAKE_A[:2])
+    one = clusterer.add(first).story_id
+    placed = clusterer.add(second)
+    assert placed.created and asked == [] and clusterer.resolve(placed.story_id) != clusterer.resolve(one)
+    _fixed_score(clusterer, monkeypatch, 1.0)
+    third = _items(QUAKE_A[2:], prefix="j")[0]
+    joined = clusterer.add(third)
+    assert not joined.created and asked, "a story that grew is still checked against its neighbours"
+    assert joined.merged, "and merged when the merge model accepts"

@@ -32,7 +32,7 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
-                  cache: Path | None = None, log=print) -> dict:
+                  cache: Path | None = None, log=print, neus_chunks: int | None = None) -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -41,7 +41,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
     results = []
     for k, held in enumerate(topic_folds(topics, folds)):
         started = time.perf_counter()
-        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held)
+        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks)
         model = train(streams, log=lambda m: log(f"  fold {k}: {m}"))
         model.save(out / f"fold-{k}.json")
         scores = _score(model, ecb, held, embedder, cache)
@@ -52,7 +52,8 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if neus_only:
-        model = train(build_streams(neus, None, embedder, cache), log=lambda m: log(f"  neus-only: {m}"))
+        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks),
+                      log=lambda m: log(f"  neus-only: {m}"))
         model.save(out / "neus-only.json")
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
         log(json.dumps(summary["neus_only_on_ecb"]))
@@ -67,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the fold models")
     parser.add_argument("--neus-only", action="store_true", help="also score a model trained without ECB+")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
+    parser.add_argument("--neus-chunks", type=int, default=None,
+                        help="train on the first N NeuS streams of 300 stories only (all by default)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
-    summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache)
+    summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
+                            neus_chunks=args.neus_chunks)
     print(json.dumps(summary))
     return 0
 

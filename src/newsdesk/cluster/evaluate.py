@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -54,6 +55,31 @@ def neus_to_jsonl(source_path: Path, out_path: Path, seed: int = 0) -> int:
     """NeuS story lines → a clustering JSONL: each line's three articles share event = line number, all
     articles shuffled together (empty texts kept with their title). Returns the number of articles."""
     articles = neus_articles(Path(source_path), seed=None)
+    random.Random(seed).shuffle(articles)
+    write_jsonl(articles, Path(out_path))
+    return len(articles)
+
+
+def wikinews_to_jsonl(path: Path, out_path: Path, seed: int = 0, language: str = "en") -> int:
+    """WikinewsSum lines (a Wikinews article with the source articles it cites) → a clustering JSONL: each cited
+    source in `language` with a text is one article, its event the line number of the Wikinews article citing it;
+    all shuffled together. Lines that are not JSON objects are skipped. Returns the number of articles."""
+    articles: list[LabelledArticle] = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(row, dict):
+                continue
+            for k, source in enumerate(row.get("sources") or []):
+                if not isinstance(source, dict) or source.get("language") != language:
+                    continue
+                text = (source.get("maintext") or "").strip()
+                if text:
+                    articles.append(LabelledArticle(id=f"{n}-{k}", title=(source.get("title") or "").strip(),
+                                                    text=text, event=str(n)))
     random.Random(seed).shuffle(articles)
     write_jsonl(articles, Path(out_path))
     return len(articles)

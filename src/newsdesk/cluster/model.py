@@ -32,44 +32,79 @@ def default_model_path() -> Path:
     return Path(str(resources.files("newsdesk.cluster") / "model.json"))
 
 
+Layers = list[tuple[np.ndarray, np.ndarray]]
+
+
 @dataclass
 class Scorer:
-    """Standardisation then dense layers (ReLU between them); one output logit."""
+    """Features clipped to the range seen in training, standardised, then one or more networks of dense layers
+    (ReLU between them) whose output logits are averaged. The clip keeps a ReLU network from extrapolating: a
+    story of 500 articles scores like the largest story the training sets held, not along a line the training
+    never drew. Several networks (a bag trained from different seeds and resamples) vary less from one training
+    run to the next than one does."""
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
-    layers: list[tuple[np.ndarray, np.ndarray]]
+    nets: list[Layers]
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+
+    @property
+    def layers(self) -> Layers:
+        return self.nets[0]
 
     def logits(self, X: np.ndarray) -> np.ndarray:
-        h = (np.atleast_2d(X) - self.mean) / self.scale
-        for i, (W, b) in enumerate(self.layers):
-            h = h @ W + b
-            if i < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        return h[:, 0]
+        X = np.atleast_2d(X)
+        if self.low is not None and self.high is not None:
+            X = np.clip(X, self.low, self.high)
+        z = (X - self.mean) / self.scale
+        total = np.zeros(len(z))
+        for layers in self.nets:
+            h = z
+            for i, (W, b) in enumerate(layers):
+                h = h @ W + b
+                if i < len(layers) - 1:
+                    h = np.maximum(h, 0.0)
+            total += h[:, 0]
+        return total / len(self.nets)
 
     def to_dict(self) -> dict:
-        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "layers": [{"W": W.tolist(), "b": b.tolist()} for W, b in self.layers]}
+        nets = [[{"W": W.tolist(), "b": b.tolist()} for W, b in layers] for layers in self.nets]
+        d = {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist()}
+        if len(nets) == 1:
+            d["layers"] = nets[0]
+        else:
+            d["nets"] = nets
+        if self.low is not None and self.high is not None:
+            d.update(low=self.low.tolist(), high=self.high.tolist())
+        return d
 
     @classmethod
     def from_dict(cls, d: dict, expected: tuple[str, ...]) -> "Scorer":
         features = tuple(d["features"])
         if features != expected:
             raise ValueError(f"model features {features} do not match the code's {expected}; retrain the model")
+        nets = d["nets"] if "nets" in d else [d["layers"]]
         scorer = cls(features=features, mean=np.asarray(d["mean"], dtype=np.float64),
                      scale=np.asarray(d["scale"], dtype=np.float64),
-                     layers=[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
-                             for layer in d["layers"]])
+                     nets=[[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
+                            for layer in layers] for layers in nets])
         width = len(features)
-        if scorer.mean.shape != (width,) or scorer.scale.shape != (width,) or not scorer.layers:
+        if scorer.mean.shape != (width,) or scorer.scale.shape != (width,) or not all(scorer.nets):
             raise ValueError(f"standardisation or layers do not fit {width} features")
-        for W, b in scorer.layers:
-            if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],):
-                raise ValueError(f"a layer of shape {W.shape} does not follow one of width {width}")
-            width = W.shape[1]
-        if width != 1:
-            raise ValueError(f"the last layer gives {width} outputs, not one logit")
+        if "low" in d or "high" in d:
+            scorer.low = np.asarray(d["low"], dtype=np.float64)
+            scorer.high = np.asarray(d["high"], dtype=np.float64)
+            if scorer.low.shape != (width,) or scorer.high.shape != (width,) or np.any(scorer.low > scorer.high):
+                raise ValueError(f"the feature range does not fit {width} features")
+        for layers in scorer.nets:
+            out = width
+            for W, b in layers:
+                if W.ndim != 2 or W.shape[0] != out or b.shape != (W.shape[1],):
+                    raise ValueError(f"a layer of shape {W.shape} does not follow one of width {out}")
+                out = W.shape[1]
+            if out != 1:
+                raise ValueError(f"the last layer gives {out} outputs, not one logit")
         return scorer
 
 
@@ -152,5 +187,5 @@ class PairModel:
         W[FEATURES.index("emb_centroid"), 0] = 12.0
         W[FEATURES.index("tfidf"), 0] = 8.0
         W[FEATURES.index("ent_cover"), 0] = 2.0
-        join = Scorer(features=FEATURES, mean=np.zeros(n), scale=np.ones(n), layers=[(W, np.array([-10.5]))])
+        join = Scorer(features=FEATURES, mean=np.zeros(n), scale=np.ones(n), nets=[[(W, np.array([-10.5]))]])
         return cls(join=join, merge=None, threshold=0.5, info={"kind": "fallback"})

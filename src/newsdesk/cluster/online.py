@@ -35,6 +35,7 @@ class ClusterInput:
     published: datetime | None = None
     source: str | None = None
     embedding: np.ndarray | None = None     # lead vector (text.lead_vectors); computed in batches when None
+    language: str | None = None             # e.g. "en", "fr-CA"; None when unknown (read as English)
 
 
 @dataclass
@@ -119,8 +120,15 @@ class _Bucket:
         return len(self.keys)
 
 
+def reads(language: str | None) -> bool:
+    """Whether the embedding model (all-MiniLM-L6-v2, trained on English) reads text in this language. It maps
+    text it cannot read close together whatever it says, so the pair model's confidence there means less."""
+    return language is None or language.strip().lower()[:2] in ("", "en")
+
+
 class OnlineClusterer:
     MERGE_CHECKS = 3
+    UNREAD_THRESHOLD = 0.9   # an article in a language the model does not read joins a story only this sure
     merge_hook: Callable[[Story, Story, np.ndarray], bool | None] | None = None   # training looks in here
 
     def __init__(self, model: PairModel | None = None, window: timedelta = timedelta(days=3),
@@ -236,7 +244,7 @@ class OnlineClusterer:
             self.embed([item])
         rep = self.represent(item)
         stories, X, _, probs = self.score_candidates(rep)
-        return self._place(rep, stories, X, probs)
+        return self._place(rep, stories, X, probs, reads(item.language))
 
     def add_many(self, items: Iterable[ClusterInput], batch: int = 64,
                  progress: Callable[[int], None] | None = None) -> list[Assignment]:
@@ -251,23 +259,28 @@ class OnlineClusterer:
                 progress(len(out))
         return out
 
-    def choose(self, stories: list[Story], probs: np.ndarray) -> tuple[int | None, float]:
-        """The index of the best candidate if the join model accepts it, else None (a new story)."""
-        if len(stories) and float(probs.max()) >= self.model.threshold:
+    def choose(self, stories: list[Story], probs: np.ndarray, read: bool = True) -> tuple[int | None, float]:
+        """The index of the best candidate if the join model accepts it, else None (a new story). `read`: the
+        article is in a language the embedding model reads; otherwise the bar is UNREAD_THRESHOLD."""
+        threshold = self.model.threshold if read else max(self.model.threshold, self.UNREAD_THRESHOLD)
+        if len(stories) and float(probs.max()) >= threshold:
             best = int(np.argmax(probs))
             return best, float(probs[best])
         return None, 0.0
 
-    def merge_checks(self, story: Story) -> tuple[Story, list[int]]:
+    def merge_checks(self, story: Story, rejected: frozenset[int] = frozenset()) -> tuple[Story, list[int]]:
         """Ask the merge model about the story an article just went to and the stories nearest its centroid
         (found through the same article index); merge those it accepts. Returns the surviving story and the ids
-        redirected to it."""
+        redirected to it. `rejected`: stories the join model has just turned the article down for, when it
+        started `story`; a story of that one article is the article, so the merge model is not asked again."""
         merged: list[int] = []
         if self.model.merge is None and self.merge_hook is None:
             return story, merged
         others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
         for other in others[: self.MERGE_CHECKS]:
             if other.id not in self.stories or other.id == story.id:
+                continue
+            if story.size == 1 and other.id in rejected:
                 continue
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None
@@ -279,12 +292,13 @@ class OnlineClusterer:
                 story = survivor
         return story, merged
 
-    def _place(self, rep: ArticleRep, stories: list[Story], X: np.ndarray, probs: np.ndarray) -> Assignment:
-        best, score = self.choose(stories, probs)
+    def _place(self, rep: ArticleRep, stories: list[Story], X: np.ndarray, probs: np.ndarray,
+               read: bool = True) -> Assignment:
+        best, score = self.choose(stories, probs, read)
         target = stories[best] if best is not None else None
         story = self.commit(rep, target, X[best] if best is not None else None,
                             tentative=best is not None and score < self.model.confident)
-        story, merged = self.merge_checks(story)
+        story, merged = self.merge_checks(story, frozenset(s.id for s in stories) if target is None else frozenset())
         return Assignment(story_id=story.id, created=target is None, score=score,
                           merged_into=story.id if merged else None, merged=tuple(merged), candidates=len(stories))
 

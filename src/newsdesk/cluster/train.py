@@ -8,8 +8,8 @@
    every article, the candidate stories the index retrieves are featurised and labelled by whether they are
    the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
    candidate sets it will see.
-3. Model: a small MLP (or logistic regression) on standardised features, streams weighted so that each data
-   set counts alike; exported as plain weights.
+3. Model: a bag of small MLPs (or one logistic regression) on standardised features, streams weighted so that
+   each data set counts alike; exported as plain weights, with the range of each feature seen in training.
 4. Decision: the accept threshold (and the merge threshold) chosen by running the real online clustering over
    the training streams and maximising the mean B-cubed F1 across data sets.
 Needs scikit-learn at training time only.
@@ -146,7 +146,8 @@ class _Run:
             self.events.setdefault(story.id, Counter())[art.event] += 1
             self.story_of_event[art.event] = story.id
             if not self.teacher_join:
-                _, merged = c.merge_checks(story)
+                rejected = frozenset(s.id for s in stories) if target is None else frozenset()
+                _, merged = c.merge_checks(story, rejected)
                 for gone in merged:
                     keep = c.resolve(gone)
                     self.events.setdefault(keep, Counter()).update(self.events.pop(gone, Counter()))
@@ -154,7 +155,8 @@ class _Run:
 
 
 def fit(X: np.ndarray, y: np.ndarray, weights: np.ndarray, names: tuple[str, ...], kind: str = "mlp",
-        hidden: int = 16, seed: int = 0, alpha: float = 1e-3) -> Scorer:
+        hidden: int = 16, seed: int = 0, alpha: float = 1e-3, bag: int = 5) -> Scorer:
+    """A scorer of `bag` networks (logistic: one), each fit from its own seed on its own resample by weight."""
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale < 1e-6] = 1.0
@@ -164,18 +166,20 @@ def fit(X: np.ndarray, y: np.ndarray, weights: np.ndarray, names: tuple[str, ...
 
         clf = LogisticRegression(C=1.0, max_iter=3000)
         clf.fit(Z, y, sample_weight=weights)
-        layers = [(clf.coef_.T.copy(), clf.intercept_.copy())]
+        nets = [[(clf.coef_.T.copy(), clf.intercept_.copy())]]
     else:
         from sklearn.neural_network import MLPClassifier
 
-        # MLPClassifier takes no sample weights: resample by weight instead.
-        rng = np.random.default_rng(seed)
-        idx = rng.choice(len(Z), size=len(Z), replace=True, p=weights / weights.sum())
-        clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=500, early_stopping=True,
-                            random_state=seed)
-        clf.fit(Z[idx], y[idx])
-        layers = [(W.copy(), b.copy()) for W, b in zip(clf.coefs_, clf.intercepts_)]
-    return Scorer(features=names, mean=mean, scale=scale, layers=layers)
+        nets = []
+        for member in range(max(1, bag)):
+            # MLPClassifier takes no sample weights: resample by weight instead.
+            rng = np.random.default_rng(seed + member)
+            idx = rng.choice(len(Z), size=len(Z), replace=True, p=weights / weights.sum())
+            clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=500, early_stopping=True,
+                                random_state=seed + member)
+            clf.fit(Z[idx], y[idx])
+            nets.append([(W.copy(), b.copy()) for W, b in zip(clf.coefs_, clf.intercepts_)])
+    return Scorer(features=names, mean=mean, scale=scale, nets=nets, low=X.min(axis=0), high=X.max(axis=0))
 
 
 def run_stream(stream: Stream, model: PairModel) -> float:
@@ -209,7 +213,8 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
 
 
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
-          thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3, log=print) -> PairModel:
+          thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3,
+          bag: int = 5, log=print) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
     pairs met while the join model runs at several thresholds (oracle merges, then its own)."""
     started = time.perf_counter()
@@ -230,11 +235,11 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     runs = [_Run(s, PairModel.fallback(), teacher_join=True, oracle_merge=True).run() for s in streams]
     X, y, w = gather(runs, "join")
     log(f"teacher-forced join pairs: {len(y)} ({int(y.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden, alpha=alpha), threshold=0.5)
+    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden, alpha=alpha, bag=bag), threshold=0.5)
     runs = [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
     X2, y2, w2 = gather(runs, "join")
     log(f"own-decision join pairs: {len(y2)} ({int(y2.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden, alpha=alpha)
+    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden, alpha=alpha, bag=bag)
     if merge:
         merge_runs = []
         for th in merge_join_thresholds:
@@ -242,7 +247,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
             merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
         Xm, ym, wm = gather(merge_runs, "merge")
         log(f"merge pairs: {len(ym)} ({int(ym.sum())} positive)  {time.perf_counter() - started:.0f}s")
-        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden, alpha=alpha)
+        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
         model.merge_threshold = 0.5
         merge_runs = []
         for th in merge_join_thresholds:
@@ -251,21 +256,23 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         Xm2, ym2, wm2 = gather(merge_runs, "merge")
         log(f"own-decision merge pairs: {len(ym2)} ({int(ym2.sum())} positive)  {time.perf_counter() - started:.0f}s")
         model.merge = fit(np.concatenate([Xm, Xm2]), np.concatenate([ym, ym2]), np.concatenate([wm, wm2]),
-                          STORY_FEATURES, kind, hidden, alpha=alpha)
+                          STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
     if tune_streams is None:   # every data set, NeuS through its first three chunks (the grid runs are slow)
         tune_streams = [s for s in streams if s.dataset != "neus" or s.name in ("neus-0", "neus-1", "neus-2")]
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log)
-    model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "merge": merge,
+    model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
                        "tuned_score": round(tuned["score"], 4), "join_pairs": int(len(y)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
     return model
 
 
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
-                  ecb_topics: set[str] | None = None, stories_per_stream: int = 300) -> list[Stream]:
+                  ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
+                  neus_chunks: int | None = None) -> list[Stream]:
+    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream."""
     streams = []
     if neus:
-        for name, arts in neus_streams(neus, stories_per_stream):
+        for name, arts in neus_streams(neus, stories_per_stream)[:neus_chunks]:
             streams.append(Stream(name, "neus", arts, embed_articles(arts, embedder, cache_dir)))
     if ecb:
         arts = ecb_stream(ecb, ecb_topics)
@@ -281,17 +288,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP")
+    parser.add_argument("--bag", type=int, default=5, help="networks per model, averaged (mlp only)")
     parser.add_argument("--no-merge", action="store_true")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
+    parser.add_argument("--neus-chunks", type=int, default=None,
+                        help="train on the first N NeuS streams of 300 stories only (all by default)")
     args = parser.parse_args(argv)
     if not args.neus and not args.ecb:
         parser.error("give --neus and/or --ecb")
     from newsdesk.embed import get_embedder
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
-    streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics)
-    model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha)
+    streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks)
+    model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
+                  bag=args.bag)
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
     return 0

@@ -110,8 +110,8 @@ class StoryGrouper:
 
     def _inputs(self, originals: list[Article]) -> tuple[list[ClusterInput], set[int]]:
         """Cluster inputs with their title+lead vectors: stored ones reused, the others embedded in one batch."""
-        items = [ClusterInput(id=a.id, title=a.title or "", text=a.text, published=a.time, source=a.outlet)
-                 for a in originals]
+        items = [ClusterInput(id=a.id, title=a.title or "", text=a.text, published=a.time, source=a.outlet,
+                              language=a.language) for a in originals]
         known = self.storage.vectors([a.id for a in originals], VECTOR_MODEL)
         for item in items:
             if item.id in known:
