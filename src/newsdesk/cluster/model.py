@@ -49,10 +49,6 @@ class Scorer:
     low: np.ndarray | None = None
     high: np.ndarray | None = None
 
-    @property
-    def layers(self) -> Layers:
-        return self.nets[0]
-
     def logits(self, X: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(X)
         if self.low is not None and self.high is not None:

@@ -268,19 +268,17 @@ class OnlineClusterer:
             return best, float(probs[best])
         return None, 0.0
 
-    def merge_checks(self, story: Story, rejected: frozenset[int] = frozenset()) -> tuple[Story, list[int]]:
+    def merge_checks(self, story: Story) -> tuple[Story, list[int]]:
         """Ask the merge model about the story an article just went to and the stories nearest its centroid
         (found through the same article index); merge those it accepts. Returns the surviving story and the ids
-        redirected to it. `rejected`: stories the join model has just turned the article down for, when it
-        started `story`; a story of that one article is the article, so the merge model is not asked again."""
+        redirected to it. A story of one article is that article, whose nearest stories the join model has just
+        turned down: the merge model is not asked about them again."""
         merged: list[int] = []
-        if self.model.merge is None and self.merge_hook is None:
+        if (self.model.merge is None and self.merge_hook is None) or (story.size == 1 and not story.tentative):
             return story, merged
         others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
         for other in others[: self.MERGE_CHECKS]:
             if other.id not in self.stories or other.id == story.id:
-                continue
-            if story.size == 1 and other.id in rejected:
                 continue
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None
@@ -298,7 +296,7 @@ class OnlineClusterer:
         target = stories[best] if best is not None else None
         story = self.commit(rep, target, X[best] if best is not None else None,
                             tentative=best is not None and score < self.model.confident)
-        story, merged = self.merge_checks(story, frozenset(s.id for s in stories) if target is None else frozenset())
+        story, merged = self.merge_checks(story)
         return Assignment(story_id=story.id, created=target is None, score=score,
                           merged_into=story.id if merged else None, merged=tuple(merged), candidates=len(stories))
 

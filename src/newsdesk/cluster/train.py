@@ -146,8 +146,7 @@ class _Run:
             self.events.setdefault(story.id, Counter())[art.event] += 1
             self.story_of_event[art.event] = story.id
             if not self.teacher_join:
-                rejected = frozenset(s.id for s in stories) if target is None else frozenset()
-                _, merged = c.merge_checks(story, rejected)
+                _, merged = c.merge_checks(story)
                 for gone in merged:
                     keep = c.resolve(gone)
                     self.events.setdefault(keep, Counter()).update(self.events.pop(gone, Counter()))
