@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -186,3 +187,48 @@ def test_a_story_just_started_is_not_merged_into_the_stories_its_article_was_tur
     joined = clusterer.add(third)
     assert not joined.created and asked, "a story that grew is still checked against its neighbours"
     assert joined.merged, "and merged when the merge model accepts"
+
+
+def test_a_story_only_in_a_language_the_model_does_not_read_is_joined_only_when_sure(embedder, monkeypatch):
+    french, english = _items(QUAKE_A[:2])
+    french.language = "fr"
+    clusterer = OnlineClusterer(embedder=embedder)
+    _fixed_score(clusterer, monkeypatch, max(clusterer.model.threshold, 0.5) + 0.05)
+    clusterer.add(french)
+    assert clusterer.add(english).created, "below UNREAD_THRESHOLD an English article does not join a French story"
+
+
+def test_text_the_model_does_not_read_profiles_a_story_only_while_it_has_nothing_else(embedder, monkeypatch):
+    french, english, french_2, english_2 = _items(QUAKE_A[:3] + QUAKE_A[:1])
+    french.language = french_2.language = "fr"
+    clusterer = OnlineClusterer(embedder=embedder)
+    _fixed_score(clusterer, monkeypatch, 1.0)
+    story_id = clusterer.add(french).story_id
+    assert clusterer.add(english).story_id == story_id
+    story = clusterer.stories[story_id]
+    assert (story.size, story.tentative) == (1, 1), "the English article profiles the story anew"
+    assert np.allclose(story.centroid, english.embedding / np.linalg.norm(english.embedding), atol=1e-5)
+    assert clusterer.add(french_2).story_id == story_id
+    assert (story.size, story.tentative) == (1, 2), "a French article joining an English story stays out of its profile"
+    assert clusterer.add(english_2).story_id == story_id and story.size == 2
+    assert story.unread == 2 and not story.unread_only
+
+
+def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_sure(embedder, monkeypatch):
+    clusterer = OnlineClusterer(embedder=embedder)
+    quake = _items(QUAKE_A[:2], prefix="q")
+    lone = _items(TRANSFER[:1], start_hour=0.2, prefix="t")
+    for it in quake + lone:
+        it.language = "fr"
+    _fixed_score(clusterer, monkeypatch, 1.0)
+    story = clusterer.stories[clusterer.add(quake[0]).story_id]
+    clusterer.add(quake[1])
+    _fixed_score(clusterer, monkeypatch, 0.0)
+    other = clusterer.stories[clusterer.add(lone[0]).story_id]
+    assert story.size == 2 and story.unread_only and other.unread_only and other.id != story.id
+    bar = OnlineClusterer.UNREAD_THRESHOLD
+    assert clusterer.model.merge_threshold < bar - 0.01
+    monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar - 0.01)
+    assert clusterer.merge_checks(story)[1] == [], "below UNREAD_THRESHOLD a French-only story is not merged"
+    monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar)
+    assert clusterer.merge_checks(story)[1] == [other.id]

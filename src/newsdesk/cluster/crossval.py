@@ -32,7 +32,7 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
-                  cache: Path | None = None, log=print, neus_chunks: int | None = None) -> dict:
+                  cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True) -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -42,7 +42,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
     for k, held in enumerate(topic_folds(topics, folds)):
         started = time.perf_counter()
         streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks)
-        model = train(streams, log=lambda m: log(f"  fold {k}: {m}"))
+        model = train(streams, crossfit=crossfit, log=lambda m: log(f"  fold {k}: {m}"))
         model.save(out / f"fold-{k}.json")
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
@@ -52,7 +52,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if neus_only:
-        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks),
+        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks), crossfit=crossfit,
                       log=lambda m: log(f"  neus-only: {m}"))
         model.save(out / "neus-only.json")
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
@@ -70,11 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
     parser.add_argument("--neus-chunks", type=int, default=None,
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
+    parser.add_argument("--no-crossfit", action="store_true", help="train each fold model without cross-fitting")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
-                            neus_chunks=args.neus_chunks)
+                            neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit)
     print(json.dumps(summary))
     return 0
 

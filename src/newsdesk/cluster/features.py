@@ -89,6 +89,7 @@ class ArticleRep:
     tf: dict[str, float] = field(default_factory=dict)
     title_tf: dict[str, float] = field(default_factory=dict)
     join_features: tuple[float, float, float] | None = None   # emb/tfidf/ent_max to the story it joins
+    read: bool = True          # in a language the embedding model reads (online.reads)
 
     def __post_init__(self) -> None:
         if not self.tf:
@@ -123,6 +124,7 @@ class Story:
     join_sums: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])   # emb/tfidf/ent_max at joins
     joins: int = 0
     tentative: int = 0                  # articles counted in the story but kept out of its profile
+    unread: int = 0                     # articles in languages the embedding model does not read
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
@@ -158,6 +160,7 @@ class Story:
         """An article that joined with little confidence: counted, timed and sourced, but its words and vector
         stay out of the story's profile so that what follows it cannot drag the story off its event."""
         self.tentative += 1
+        self.unread += not art.read
         self._times_and_source(art)
 
     def _times_and_source(self, art: ArticleRep) -> None:
@@ -169,7 +172,24 @@ class Story:
             self.sources[art.source] = art.published if prev is None or (
                 art.published is not None and art.published > prev) else prev
 
+    @property
+    def unread_only(self) -> bool:
+        """Every article of the story is in a language the embedding model does not read."""
+        return self.unread >= self.size + self.tentative
+
+    def unprofile(self) -> None:
+        """Keep counting the members but drop them from the profile: the next article added profiles the story
+        alone."""
+        self.tentative += self.size
+        self.size = self.words = self.joins = 0
+        self.emb_sum = None
+        self.members, self.member_tfs, self.member_ents = [], [], []
+        self.terms, self.title_terms = {}, {}
+        self.entities, self.numbers = Counter(), Counter()
+        self.join_sums = [0.0, 0.0, 0.0]
+
     def add(self, art: ArticleRep, vocab: Vocabulary) -> None:
+        self.unread += not art.read
         if self.size and art.join_features is not None:
             for i, v in enumerate(art.join_features):
                 self.join_sums[i] += v
@@ -200,6 +220,7 @@ class Story:
         self.join_sums = [a + b for a, b in zip(self.join_sums, other.join_sums)]
         self.joins += other.joins
         self.tentative += other.tentative
+        self.unread += other.unread
         self.size += other.size
         self.emb_sum = self.emb_sum + other.emb_sum
         for m, tf, en in zip(other.members, other.member_tfs, other.member_ents):

@@ -128,7 +128,7 @@ def reads(language: str | None) -> bool:
 
 class OnlineClusterer:
     MERGE_CHECKS = 3
-    UNREAD_THRESHOLD = 0.9   # an article in a language the model does not read joins a story only this sure
+    UNREAD_THRESHOLD = 0.9   # the join or merge bar where one side is only in languages the model does not read
     merge_hook: Callable[[Story, Story, np.ndarray], bool | None] | None = None   # training looks in here
 
     def __init__(self, model: PairModel | None = None, window: timedelta = timedelta(days=3),
@@ -229,7 +229,7 @@ class OnlineClusterer:
         if norm:
             vector = vector / norm
         rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
-                         published=_utc(item.published), source=item.source)
+                         published=_utc(item.published), source=item.source, read=reads(item.language))
         self.next_key += 1
         return rep
 
@@ -244,7 +244,7 @@ class OnlineClusterer:
             self.embed([item])
         rep = self.represent(item)
         stories, X, _, probs = self.score_candidates(rep)
-        return self._place(rep, stories, X, probs, reads(item.language))
+        return self._place(rep, stories, X, probs, rep.read)
 
     def add_many(self, items: Iterable[ClusterInput], batch: int = 64,
                  progress: Callable[[int], None] | None = None) -> list[Assignment]:
@@ -260,13 +260,18 @@ class OnlineClusterer:
         return out
 
     def choose(self, stories: list[Story], probs: np.ndarray, read: bool = True) -> tuple[int | None, float]:
-        """The index of the best candidate if the join model accepts it, else None (a new story). `read`: the
-        article is in a language the embedding model reads; otherwise the bar is UNREAD_THRESHOLD."""
-        threshold = self.model.threshold if read else max(self.model.threshold, self.UNREAD_THRESHOLD)
-        if len(stories) and float(probs.max()) >= threshold:
-            best = int(np.argmax(probs))
-            return best, float(probs[best])
-        return None, 0.0
+        """The index of the best candidate the join model accepts, else None (a new story). Where the article is
+        in a language the embedding model does not read (`read` False), or the candidate story is only in such
+        languages, the bar is UNREAD_THRESHOLD."""
+        if not len(stories):
+            return None, 0.0
+        unread_bar = max(self.model.threshold, self.UNREAD_THRESHOLD)
+        bars = np.array([self.model.threshold if read and not s.unread_only else unread_bar for s in stories])
+        passing = np.where(probs >= bars, probs, -1.0)
+        best = int(np.argmax(passing))
+        if passing[best] < 0:
+            return None, 0.0
+        return best, float(probs[best])
 
     def merge_checks(self, story: Story) -> tuple[Story, list[int]]:
         """Ask the merge model about the story an article just went to and the stories nearest its centroid
@@ -283,7 +288,10 @@ class OnlineClusterer:
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None
             if decision is None:
-                decision = self.model.merge_score(x) >= self.model.merge_threshold
+                bar = self.model.merge_threshold
+                if story.unread_only or other.unread_only:
+                    bar = max(bar, self.UNREAD_THRESHOLD)
+                decision = self.model.merge_score(x) >= bar
             if decision:
                 survivor = self._merge(story, other)
                 merged.append(story.id if survivor is other else other.id)
@@ -303,7 +311,9 @@ class OnlineClusterer:
     def commit(self, rep: ArticleRep, story: Story | None, features: np.ndarray | None = None,
                tentative: bool = False) -> Story:
         """Put the article into `story` (a new story when None; `features` its pair features) and index it;
-        a tentative member is counted in the story but neither profiled nor indexed."""
+        a tentative member is counted in the story but neither profiled nor indexed. Text the embedding model
+        does not read profiles a story only while the story has nothing else: such an article joining a story
+        is tentative, and the first article it reads that joins a story of such text profiles it anew."""
         if story is not None and features is not None:
             rep.join_features = (float(features[1]), float(features[5]), float(features[15]))
         if story is None:
@@ -311,6 +321,10 @@ class OnlineClusterer:
             self.next_story += 1
             self.stories[story.id] = story
         self.vocab.add(list(rep.tf) + ["@" + e for e in rep.analysed.entities])
+        if story.size and not rep.read and not story.unread_only:
+            tentative = True
+        elif story.size and rep.read and story.unread_only:
+            story.unprofile()
         if tentative and story.size:
             story.add_tentative(rep)
         else:
@@ -347,7 +361,7 @@ class OnlineClusterer:
 
         def story_state(s: Story) -> dict:
             return {"id": s.id, "size": s.size, "emb_sum": _b64_f64(s.emb_sum), "members": _b64(np.stack(s.members)),
-                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative,
+                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative, "unread": s.unread,
                     "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
                     "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
                     "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
@@ -373,7 +387,7 @@ class OnlineClusterer:
         parse = lambda v: datetime.fromisoformat(v) if v else None  # noqa: E731
         for d in state["stories"]:
             s = Story(id=d["id"], dim=dim, size=d["size"], emb_sum=_unb64_f64(d["emb_sum"]),
-                      members=list(_unb64(d["members"], dim)), member_tfs=d["member_tfs"], join_sums=d["join_sums"], joins=d["joins"], tentative=d["tentative"], member_ents=d["member_ents"], words=d["words"],
+                      members=list(_unb64(d["members"], dim)), member_tfs=d["member_tfs"], join_sums=d["join_sums"], joins=d["joins"], tentative=d["tentative"], unread=d.get("unread", 0), member_ents=d["member_ents"], words=d["words"],
                       terms=d["terms"], title_terms=d["title_terms"], entities=Counter(d["entities"]), numbers=Counter(d["numbers"]),
                       first=parse(d["first"]), last=parse(d["last"]),
                       sources={k: parse(v) for k, v in d["sources"].items()})

@@ -24,6 +24,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,19 +189,22 @@ def run_stream(stream: Stream, model: PairModel) -> float:
     return bcubed([a.event for a in stream.articles], predicted)[2]
 
 
-def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresholds=None, log=print) -> dict:
+def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresholds=None, log=print,
+         model_for: Callable[[Stream], PairModel] | None = None) -> dict:
     """Set the join and merge thresholds that maximise the mean over data sets of the mean B-cubed F1 over each
-    data set's streams."""
+    data set's streams. `model_for(stream)`: the model to run that stream with (by default `model`)."""
+    model_for = model_for or (lambda stream: model)
     thresholds = thresholds or [0.3, 0.4, 0.5, 0.6]
     merge_thresholds = merge_thresholds or ([0.5, 0.7, 0.85, 1.01] if model.merge is not None else [1.01])
     best = None
     table = []
     for mt in merge_thresholds:
         for th in thresholds:
-            model.threshold, model.merge_threshold = th, mt
             per_set: dict[str, list[float]] = {}
             for s in streams:
-                per_set.setdefault(s.dataset, []).append(run_stream(s, model))
+                runner = model_for(s)
+                runner.threshold, runner.merge_threshold = th, mt
+                per_set.setdefault(s.dataset, []).append(run_stream(s, runner))
             score = float(np.mean([np.mean(v) for v in per_set.values()]))
             means = {k: round(float(np.mean(v)), 4) for k, v in per_set.items()}
             table.append({"threshold": th, "merge_threshold": mt, "score": round(score, 4), **means})
@@ -211,12 +215,49 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
     return {"score": best[0], "threshold": best[1], "merge_threshold": best[2], "grid": table}
 
 
+def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
+    """Two halves of the training streams, each with every data set: a data set of several streams is dealt
+    stream by stream, one of a single stream is cut by topic (ECB+ topic number, or event) into two streams."""
+    a: list[Stream] = []
+    b: list[Stream] = []
+    by_set: dict[str, list[Stream]] = {}
+    for s in streams:
+        by_set.setdefault(s.dataset, []).append(s)
+    for group in by_set.values():
+        if len(group) > 1:
+            a += group[0::2]
+            b += group[1::2]
+            continue
+        s = group[0]
+        topics = sorted({ecb_topic(x.event) for x in s.articles}, key=lambda t: (len(t), t))
+        first = set(topics[0::2])
+        for part, name, keep in ((a, "a", True), (b, "b", False)):
+            idx = [i for i, x in enumerate(s.articles) if (ecb_topic(x.event) in first) == keep]
+            if idx:
+                part.append(Stream(f"{s.name}-{name}", s.dataset, [s.articles[i] for i in idx],
+                                   s.embeddings[idx]))
+    return a, b
+
+
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
           thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3,
-          bag: int = 5, log=print) -> PairModel:
+          bag: int = 5, crossfit: bool = True, log=print) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
-    pairs met while the join model runs at several thresholds (oracle merges, then its own)."""
+    pairs met while the join model runs at several thresholds (oracle merges, then its own).
+
+    With `crossfit`, the streams are cut in two halves and every run after the teacher-forced one goes through
+    models trained on the other half only: the own-decision pairs, the merge pairs and the thresholds then
+    come from the mistakes the models make on news they have not seen, as on the desk, rather than on news they
+    have learned by heart. The returned model is still fit on all the pairs."""
     started = time.perf_counter()
+    if crossfit:
+        half_a, half_b = halves(streams)
+        if not half_a or not half_b:
+            log("too few streams to cut in two halves: training without cross-fitting")
+            crossfit = False
+    if crossfit:
+        streams = half_a + half_b
+        other_half = {s.name: 1 for s in half_a} | {s.name: 0 for s in half_b}
     per_set: dict[str, int] = {}
     for s in streams:
         per_set[s.dataset] = per_set.get(s.dataset, 0) + len(s.articles)
@@ -231,36 +272,56 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         w = [weights(r.stream, len(lab)) for r, lab in zip(runs, labels)]
         return np.concatenate(rows), np.concatenate(labels), np.concatenate(w)
 
-    runs = [_Run(s, PairModel.fallback(), teacher_join=True, oracle_merge=True).run() for s in streams]
-    X, y, w = gather(runs, "join")
-    log(f"teacher-forced join pairs: {len(y)} ({int(y.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model = PairModel(join=fit(X, y, w, FEATURES, kind, hidden, alpha=alpha, bag=bag), threshold=0.5)
-    runs = [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
-    X2, y2, w2 = gather(runs, "join")
-    log(f"own-decision join pairs: {len(y2)} ({int(y2.sum())} positive)  {time.perf_counter() - started:.0f}s")
-    model.join = fit(np.concatenate([X, X2]), np.concatenate([y, y2]), np.concatenate([w, w2]), FEATURES, kind, hidden, alpha=alpha, bag=bag)
+    def fitted(runs: list[_Run], what: str) -> Scorer:
+        X, y, w = gather(runs, what)
+        return fit(X, y, w, FEATURES if what == "join" else STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
+
+    def trained_on(half: int, runs: list[_Run]) -> list[_Run]:
+        return [r for r in runs if other_half[r.stream.name] != half]
+
+    cross: list[PairModel] = []
+
+    def runner(s: Stream) -> PairModel:
+        return cross[other_half[s.name]] if crossfit else model
+
+    teacher = [_Run(s, PairModel.fallback(), teacher_join=True, oracle_merge=True).run() for s in streams]
+    log(f"teacher-forced join pairs: {sum(len(r.join_labels) for r in teacher)}  {time.perf_counter() - started:.0f}s")
+    model = PairModel(join=fitted(teacher, "join"), threshold=0.5)
+    if crossfit:
+        cross = [PairModel(join=fitted(trained_on(h, teacher), "join"), threshold=0.5) for h in (0, 1)]
+    own = [_Run(s, runner(s), teacher_join=False, oracle_merge=True).run() for s in streams]
+    log(f"own-decision join pairs: {sum(len(r.join_labels) for r in own)}  {time.perf_counter() - started:.0f}s")
+    model.join = fitted(teacher + own, "join")
+    for h, m in enumerate(cross):
+        m.join = fitted(trained_on(h, teacher + own), "join")
     if merge:
         merge_runs = []
         for th in merge_join_thresholds:
-            model.threshold = th
-            merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=True).run() for s in streams]
-        Xm, ym, wm = gather(merge_runs, "merge")
-        log(f"merge pairs: {len(ym)} ({int(ym.sum())} positive)  {time.perf_counter() - started:.0f}s")
-        model.merge = fit(Xm, ym, wm, STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
-        model.merge_threshold = 0.5
-        merge_runs = []
+            for s in streams:
+                runner(s).threshold = th
+                merge_runs.append(_Run(s, runner(s), teacher_join=False, oracle_merge=True).run())
+        log(f"merge pairs: {sum(len(r.merge_labels) for r in merge_runs)}  {time.perf_counter() - started:.0f}s")
+        model.merge, model.merge_threshold = fitted(merge_runs, "merge"), 0.5
+        for h, m in enumerate(cross):
+            m.merge, m.merge_threshold = fitted(trained_on(h, merge_runs), "merge"), 0.5
+        own_merges = []
         for th in merge_join_thresholds:
-            model.threshold = th
-            merge_runs += [_Run(s, model, teacher_join=False, oracle_merge=False).run() for s in streams]
-        Xm2, ym2, wm2 = gather(merge_runs, "merge")
-        log(f"own-decision merge pairs: {len(ym2)} ({int(ym2.sum())} positive)  {time.perf_counter() - started:.0f}s")
-        model.merge = fit(np.concatenate([Xm, Xm2]), np.concatenate([ym, ym2]), np.concatenate([wm, wm2]),
-                          STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
-    if tune_streams is None:   # every data set, NeuS through its first three chunks (the grid runs are slow)
-        tune_streams = [s for s in streams if s.dataset != "neus" or s.name in ("neus-0", "neus-1", "neus-2")]
-    tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log)
+            for s in streams:
+                runner(s).threshold = th
+                own_merges.append(_Run(s, runner(s), teacher_join=False, oracle_merge=False).run())
+        log(f"own-decision merge pairs: {sum(len(r.merge_labels) for r in own_merges)}  "
+            f"{time.perf_counter() - started:.0f}s")
+        model.merge = fitted(merge_runs + own_merges, "merge")
+        for h, m in enumerate(cross):
+            m.merge = fitted(trained_on(h, merge_runs + own_merges), "merge")
+    if tune_streams is None:   # every data set, NeuS through three of its streams (the grid runs are slow)
+        neus = [s for s in streams if s.dataset == "neus"][:3]
+        tune_streams = [s for s in streams if s.dataset != "neus"] + neus
+    tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log,
+                 model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
-                       "tuned_score": round(tuned["score"], 4), "join_pairs": int(len(y)),
+                       "crossfit": crossfit, "tuned_score": round(tuned["score"], 4),
+                       "join_pairs": int(sum(len(r.join_labels) for r in teacher)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
     return model
 
@@ -289,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP")
     parser.add_argument("--bag", type=int, default=5, help="networks per model, averaged (mlp only)")
     parser.add_argument("--no-merge", action="store_true")
+    parser.add_argument("--no-crossfit", action="store_true",
+                        help="run and tune on the models' own training streams (faster; thresholds overfit)")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
     parser.add_argument("--neus-chunks", type=int, default=None,
@@ -301,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
+                  crossfit=not args.no_crossfit,
                   bag=args.bag)
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
