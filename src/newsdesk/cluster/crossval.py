@@ -32,7 +32,8 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
-                  cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True) -> dict:
+                  cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
+                  only: set[int] | None = None) -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -40,6 +41,8 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
     out.mkdir(parents=True, exist_ok=True)
     results = []
     for k, held in enumerate(topic_folds(topics, folds)):
+        if only is not None and k not in only:
+            continue
         started = time.perf_counter()
         streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks)
         model = train(streams, crossfit=crossfit, log=lambda m: log(f"  fold {k}: {m}"))
@@ -70,12 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep embeddings between runs")
     parser.add_argument("--neus-chunks", type=int, default=None,
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
+    parser.add_argument("--fold", type=int, action="append", default=None,
+                        help="run only this fold (0-based; repeatable), e.g. to run folds in parallel processes")
     parser.add_argument("--no-crossfit", action="store_true", help="train each fold model without cross-fitting")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
+    if args.fold and not all(0 <= k < args.folds for k in args.fold):
+        parser.error(f"--fold must be between 0 and {args.folds - 1}")
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
-                            neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit)
+                            neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
+                            only=set(args.fold) if args.fold else None)
     print(json.dumps(summary))
     return 0
 
