@@ -27,3 +27,10 @@ def test_default_database_lives_in_the_xdg_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert data_dir() == tmp_path / "newsdesk"
     assert load_settings(tmp_path / "none.toml", env={}).database_url() == str(tmp_path / "newsdesk" / "newsdesk.db")
+
+
+def test_the_story_window_is_a_setting_and_must_be_positive(tmp_path):
+    assert load_settings(tmp_path / "none.toml", env={}).story_window_hours == 72.0
+    assert load_settings(tmp_path / "none.toml", env={"NEWSDESK_STORY_WINDOW_HOURS": "12"}).story_window_hours == 12.0
+    with pytest.raises(ConfigError, match="story_window_hours"):
+        load_settings(tmp_path / "none.toml", env={"NEWSDESK_STORY_WINDOW_HOURS": "0"})

@@ -44,6 +44,7 @@ class Settings:
     duplicate_threshold: float = 0.6   # containment of word shingles above which a text is a copy
     stories: bool = True               # group articles into stories
     story_pages: bool = True           # and write each touched story's page
+    story_window_hours: float = 72.0   # an article joins only stories with an article this close to it in time
     user_agent: str = ""
     # Networks and host names the fetcher may reach although they are private, loopback etc.; read from the
     # environment even by Settings built in code (the demo, the benchmarks, tests), so NEWSDESK_FETCH_ALLOW
@@ -95,4 +96,6 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
         if raw is not None:
             setattr(settings, name, _coerce(name, raw, kind))
     settings.extra = values
+    if settings.story_window_hours <= 0:
+        raise ConfigError(f"setting 'story_window_hours': must be above 0, not {settings.story_window_hours}")
     return settings

@@ -194,3 +194,21 @@ def test_a_failure_alongside_the_grouping_costs_nothing_but_time(storage, tmp_pa
     touched = StoryGrouper(storage).group(ids, alongside=broken)
     assert len(touched) == 1 and storage.story_of(ids[0]) == storage.story_of(ids[1])
     assert PageWriter(storage).write(touched) == 1
+
+
+def test_the_story_window_setting_decides_how_far_apart_one_story_may_reach(storage, tmp_path, embedder):
+    from datetime import timedelta
+
+    first = _ingest(storage, tmp_path, [("Wire", QUAKE_A[0], 0)], "w1")
+    narrow = StoryGrouper(storage, window=timedelta(hours=6))
+    narrow.group(first)
+    narrow.save()
+    later = _ingest(storage, tmp_path, [("Daily", QUAKE_A[1], 12)], "w2")
+    narrow.group(later)
+    assert storage.story_of(later[0]) != storage.story_of(first[0]), "12 hours apart, beyond a 6-hour window"
+
+    restarted = StoryGrouper(storage)              # the default window (three days) applies from the saved state
+    assert restarted.clusterer.window == timedelta(days=3)
+    third = _ingest(storage, tmp_path, [("Courier", QUAKE_A[2], 30)], "w3")
+    restarted.group(third)
+    assert storage.story_of(third[0]) in {storage.story_of(first[0]), storage.story_of(later[0])}

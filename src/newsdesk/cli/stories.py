@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
 
 import typer
@@ -131,5 +131,6 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         stories, articles = regroup(storage, to_utc(since) if since else None,
-                                    progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"))
+                                    progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
+                                    window=timedelta(hours=settings.story_window_hours))
     console.print(f"Regrouped {articles} articles into {stories} stories.")

@@ -27,6 +27,9 @@ except ImportError:  # pragma: no cover - without it each bucket is searched exa
     hnswlib = None
 
 
+WINDOW = timedelta(days=3)    # an article is compared only with stories that have an article this close in time
+
+
 @dataclass
 class ClusterInput:
     id: str | int
@@ -131,11 +134,15 @@ class OnlineClusterer:
     UNREAD_THRESHOLD = 0.9   # the join or merge bar where one side is only in languages the model does not read
     merge_hook: Callable[[Story, Story, np.ndarray], bool | None] | None = None   # training looks in here
 
-    def __init__(self, model: PairModel | None = None, window: timedelta = timedelta(days=3),
+    def __init__(self, model: PairModel | None = None, window: timedelta = WINDOW,
                  embedder=None, neighbours: int = 40, max_candidates: int = 20,
-                 bucket: timedelta = timedelta(hours=12), dim: int | None = None) -> None:
+                 bucket: timedelta = timedelta(hours=12), dim: int | None = None,
+                 late: timedelta | None = None) -> None:
         self.model = model or PairModel.load()
         self.window = window
+        # How far behind the newest article seen an article may arrive (a feed polled late, a page dated
+        # earlier than its publication) and still find its story: stories and vectors stay that much longer.
+        self.late = window if late is None else late
         self.bucket = bucket
         self.neighbours = neighbours
         self.max_candidates = max_candidates
@@ -187,7 +194,7 @@ class OnlineClusterer:
     def _evict(self) -> None:
         if self.latest is None:
             return
-        horizon = self.latest - self.window
+        horizon = self.latest - self.window - self.late
         for sid in [sid for sid, s in self.stories.items() if s.last is not None and s.last < horizon]:
             del self.stories[sid]
         oldest = self._bucket_of(horizon - self.bucket)
@@ -367,7 +374,7 @@ class OnlineClusterer:
                     "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
                     "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()}}
 
-        return {"version": 1, "dim": dim, "window_s": self.window.total_seconds(),
+        return {"version": 1, "dim": dim, "window_s": self.window.total_seconds(), "late_s": self.late.total_seconds(),
                 "bucket_s": self.bucket.total_seconds(), "vocab": self.vocab.to_state(),
                 "stories": [story_state(s) for s in self.stories.values()],
                 "redirects": [[k, v] for k, v in self.redirects.items()],
@@ -380,7 +387,8 @@ class OnlineClusterer:
 
     @classmethod
     def from_state(cls, state: dict, model: PairModel | None = None, embedder=None, **kwargs) -> "OnlineClusterer":
-        c = cls(model=model, embedder=embedder, window=timedelta(seconds=state["window_s"]),
+        late = timedelta(seconds=state["late_s"]) if "late_s" in state else None
+        c = cls(model=model, embedder=embedder, window=timedelta(seconds=state["window_s"]), late=late,
                 bucket=timedelta(seconds=state["bucket_s"]), dim=state["dim"] or None, **kwargs)
         dim = state["dim"]
         c.vocab = Vocabulary.from_state(state["vocab"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +24,7 @@ from newsdesk.timeutil import utcnow
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 GROUP_BATCH = 256          # articles grouped (and their pages written) per step of a story update
+ARRIVALS_HOLD = 30.0       # seconds a poll cycle's arrivals may wait before they are grouped mid-cycle
 
 
 class SubscribeError(Exception):
@@ -75,6 +76,69 @@ def _same_site(a: str, b: str) -> bool:
     return strip(a) == strip(b)
 
 
+class _Arrivals:
+    """A poll cycle's arrivals, grouped while the cycle goes on rather than after its last source: once
+    GROUP_BATCH articles wait, or the first of them has waited ARRIVALS_HOLD seconds. A long cycle's first
+    stories so appear while its slow sources are still being read; a short one is grouped at its end, in one
+    batch in time order."""
+
+    def __init__(self, update: Callable[[list[Outcome]], Awaitable[set[int]]]) -> None:
+        self.update = update
+        self.waiting: list[Outcome] = []
+        self.since = 0.0
+        self.task: asyncio.Task | None = None
+        self.wake = asyncio.Event()
+        self.closing = False
+        self.error: BaseException | None = None
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        if not outcomes:
+            return
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.extend(outcomes)
+        if len(self.waiting) >= GROUP_BATCH:
+            self.wake.set()
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while self.waiting:
+            while not self.closing and len(self.waiting) < GROUP_BATCH:
+                left = self.since + ARRIVALS_HOLD - time.monotonic()
+                if left <= 0:
+                    break
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), left)
+                except TimeoutError:
+                    break
+            taken, self.waiting = self.waiting, []
+            try:
+                await self.update(taken)
+            except Exception as exc:   # the next update regroups what this one left (the desk recovers)
+                self.error = self.error or exc
+
+    async def settle(self) -> None:
+        """Group what waits now and wait for it."""
+        self.closing = True
+        self.wake.set()
+        if self.task is not None:
+            await self.task
+
+    async def finish(self) -> None:
+        """Group what waits, run the last update (on a desk's first, that also groups what an earlier run
+        stored but never grouped), and raise the first error any of them met."""
+        await self.settle()
+        try:
+            await self.update(self.waiting)
+        except Exception as exc:
+            self.error = self.error or exc
+        self.waiting = []
+        if self.error is not None:
+            raise self.error
+
+
 class Desk:
     def __init__(self, storage: Storage, settings: Settings | None = None):
         self.storage = storage
@@ -85,6 +149,7 @@ class Desk:
         self._grouper = None
         self._pages = None
         self._stories_recovered = False
+        self._grouping = asyncio.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -180,6 +245,7 @@ class Desk:
             sources = (self.storage.due_sources(utcnow()) if due_only
                        else [s for s in self.storage.list_sources() if s.enabled])
         gate = asyncio.Semaphore(max(1, self.settings.max_parallel_sources))
+        arrivals = _Arrivals(self.update_stories)
 
         async def one(source: Source) -> SourceReport:
             async with gate:
@@ -192,16 +258,18 @@ class Desk:
                     self._source_failed(source, report.error, None)
             if on_done:
                 on_done(report)
+            arrivals.add(report.outcomes)
             return report
 
         results = await asyncio.gather(*(one(s) for s in sources), return_exceptions=True)
         failed = next((r for r in results if isinstance(r, BaseException)), None)
         if failed is not None:
+            arrivals.waiting.clear()          # stored: the next update groups them
+            await arrivals.settle()
             self._stories_recovered = False   # what was stored before the failure is grouped by the next update
             raise failed
-        reports = list(results)
-        await self.update_stories([o for r in reports for o in r.outcomes])
-        return reports
+        await arrivals.finish()
+        return list(results)
 
     async def poll_source(self, source: Source) -> SourceReport:
         report = SourceReport(source.id, source.name)
@@ -409,13 +477,14 @@ class Desk:
         changed = [o.article_id for o in outcomes if o.article_id and o.status == "updated"]
         if not arrived and not changed and self._stories_recovered:
             return set()
-        # A big poll cycle (a desk's first, or a day's backlog) is grouped and written GROUP_BATCH articles
+        # A big update (a desk's first poll, or a day's backlog) is grouped and written GROUP_BATCH articles
         # at a time: memory stays that of one batch, and the first stories appear before the last are read.
         batches = [arrived[i:i + GROUP_BATCH] for i in range(0, len(arrived), GROUP_BATCH)] or [[]]
         touched: set[int] = set()
-        for number, batch in enumerate(batches):
-            last = number == len(batches) - 1
-            touched |= await asyncio.to_thread(self._update_stories, batch, changed if last else [])
+        async with self._grouping:        # one grouper: updates run one at a time, in the order asked
+            for number, batch in enumerate(batches):
+                last = number == len(batches) - 1
+                touched |= await asyncio.to_thread(self._update_stories, batch, changed if last else [])
         return touched
 
     def _recover_stories(self) -> tuple[set[int], set[int]]:
@@ -435,7 +504,7 @@ class Desk:
         from newsdesk.pipeline.stories import PageWriter, StoryGrouper
 
         if self._grouper is None:
-            self._grouper = StoryGrouper(self.storage)
+            self._grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours))
             self._pages = PageWriter(self.storage, settings=self.settings)
         grouper = self._grouper
         before = dict(grouper.seconds)

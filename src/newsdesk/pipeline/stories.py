@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+from newsdesk.cluster.online import WINDOW, ClusterInput, OnlineClusterer
 from newsdesk.config import Settings
 from newsdesk.storage import Article, Storage, Story
 from newsdesk.timeutil import utcnow
@@ -57,7 +57,8 @@ class StoryGrouper:
     CHECKPOINT_EVERY = 60.0
     CHECKPOINT_SHARE = 0.1
 
-    def __init__(self, storage: Storage, clusterer: OnlineClusterer | None = None):
+    def __init__(self, storage: Storage, clusterer: OnlineClusterer | None = None,
+                 window: timedelta | None = None):
         self.storage = storage
         self.story_ids: dict[int, int] = {}          # the clusterer's story id → the stored story id
         self.seconds: Counter = Counter()            # wall seconds by stage: embed, group, checkpoint
@@ -69,6 +70,7 @@ class StoryGrouper:
         if clusterer is not None:
             self.clusterer = clusterer
             return
+        window = window or WINDOW
         saved = storage.grouper_state()
         state = json.loads(zlib.decompress(saved)) if saved else None
         if state is not None and state.get("vector_model") != VECTOR_MODEL:
@@ -77,11 +79,12 @@ class StoryGrouper:
             state = None
         if state is not None:
             self.clusterer = OnlineClusterer.from_state(state["clusterer"])
+            self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
             self.story_ids = {int(k): int(v) for k, v in state["story_ids"].items()}
             if state.get("checkpoint_at"):
                 self.replayed = self._replay(datetime.fromisoformat(state["checkpoint_at"]))
         else:
-            self.clusterer = OnlineClusterer()
+            self.clusterer = OnlineClusterer(window=window)
             self.replayed = self._replay(None)
 
     def save(self) -> None:
@@ -328,11 +331,11 @@ def _headline_key(headline: str | None) -> str:
 
 
 def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
-            progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+            progress: Callable[[int], None] | None = None, window: timedelta | None = None) -> tuple[int, int]:
     """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
     story then resolves to the new story that holds most of its articles. Returns (stories, articles)."""
     before = dict(storage.clear_stories(since))
-    grouper = StoryGrouper(storage, clusterer=OnlineClusterer())
+    grouper = StoryGrouper(storage, clusterer=OnlineClusterer(window=window or WINDOW))
     ids = list(before)
     touched: set[int] = set()
     for start in range(0, len(ids), batch):
