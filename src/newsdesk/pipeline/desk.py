@@ -261,10 +261,16 @@ class Desk:
             arrivals.add(report.outcomes)
             return report
 
-        results = await asyncio.gather(*(one(s) for s in sources), return_exceptions=True)
+        try:
+            results = await asyncio.gather(*(one(s) for s in sources), return_exceptions=True)
+        except asyncio.CancelledError:
+            arrivals.waiting.clear()          # stored: the next update groups them
+            await arrivals.settle()           # the grouper is not left working while the desk closes
+            self._stories_recovered = False
+            raise
         failed = next((r for r in results if isinstance(r, BaseException)), None)
         if failed is not None:
-            arrivals.waiting.clear()          # stored: the next update groups them
+            arrivals.waiting.clear()
             await arrivals.settle()
             self._stories_recovered = False   # what was stored before the failure is grouped by the next update
             raise failed
