@@ -26,3 +26,18 @@ def test_halves_hold_every_data_set_and_never_cut_a_topic():
 def test_a_single_topic_cannot_be_cut():
     a, b = halves([_stream("ecb", "ecb", ["4ecb", "4ecbplus"])])
     assert len(a) + len(b) == 1 and not (a and b)
+
+
+def test_the_thresholds_are_those_under_which_the_worst_data_set_does_best(monkeypatch):
+    from newsdesk.cluster import train as train_module
+    from newsdesk.cluster.model import PairModel
+
+    # one data set gains a lot from a loose join, the other loses: the best mean leaves it far behind
+    scores = {("ecb", 0.3): 0.99, ("ecb", 0.5): 0.88, ("neus", 0.3): 0.78, ("neus", 0.5): 0.86}
+    streams = [train_module.Stream("e", "ecb", [], np.zeros((0, 4))), train_module.Stream("n", "neus", [], np.zeros((0, 4)))]
+    monkeypatch.setattr(train_module, "run_stream", lambda s, m: scores[(s.dataset, m.threshold)])
+    model = PairModel.fallback()
+    tuned = train_module.tune(model, streams, thresholds=[0.3, 0.5], merge_thresholds=[1.01], log=lambda m: None)
+    assert (0.99 + 0.78) / 2 > (0.88 + 0.86) / 2            # the loose join has the better mean
+    assert model.threshold == 0.5 and tuned["score"] == 0.86
+    assert [row["worst"] for row in tuned["grid"]] == [0.78, 0.86]

@@ -191,8 +191,10 @@ def run_stream(stream: Stream, model: PairModel) -> float:
 
 def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresholds=None, log=print,
          model_for: Callable[[Stream], PairModel] | None = None) -> dict:
-    """Set the join and merge thresholds that maximise the mean over data sets of the mean B-cubed F1 over each
-    data set's streams. `model_for(stream)`: the model to run that stream with (by default `model`)."""
+    """Set the join and merge thresholds under which the data set grouped worst does best (each data set's
+    figure: the mean B-cubed F1 over its streams; ties go to the better mean over data sets). A grouping has to
+    hold across kinds of news, and the best mean can hide a set left far behind. `model_for(stream)`: the model
+    to run that stream with (by default `model`)."""
     model_for = model_for or (lambda stream: model)
     thresholds = thresholds or [0.3, 0.4, 0.5, 0.6]
     merge_thresholds = merge_thresholds or ([0.5, 0.7, 0.85, 1.01] if model.merge is not None else [1.01])
@@ -205,14 +207,17 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
                 runner = model_for(s)
                 runner.threshold, runner.merge_threshold = th, mt
                 per_set.setdefault(s.dataset, []).append(run_stream(s, runner))
-            score = float(np.mean([np.mean(v) for v in per_set.values()]))
+            set_means = [float(np.mean(v)) for v in per_set.values()]
+            score = (min(set_means), float(np.mean(set_means)))
             means = {k: round(float(np.mean(v)), 4) for k, v in per_set.items()}
-            table.append({"threshold": th, "merge_threshold": mt, "score": round(score, 4), **means})
-            log(f"  join {th:.2f} merge {mt:.2f}: {means} mean {score:.4f}")
+            table.append({"threshold": th, "merge_threshold": mt, "worst": round(score[0], 4),
+                          "mean": round(score[1], 4), **means})
+            log(f"  join {th:.2f} merge {mt:.2f}: {means} worst {score[0]:.4f} mean {score[1]:.4f}")
             if best is None or score > best[0]:
                 best = (score, th, mt)
     model.threshold, model.merge_threshold = best[1], best[2]
-    return {"score": best[0], "threshold": best[1], "merge_threshold": best[2], "grid": table}
+    return {"score": best[0][0], "mean": best[0][1], "threshold": best[1], "merge_threshold": best[2],
+            "grid": table}
 
 
 def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
@@ -321,6 +326,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
                  model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
                        "crossfit": crossfit, "tuned_score": round(tuned["score"], 4),
+                       "tuned_mean": round(tuned["mean"], 4), "tune_grid": tuned["grid"],
                        "join_pairs": int(sum(len(r.join_labels) for r in teacher)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
     return model
