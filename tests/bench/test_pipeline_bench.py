@@ -11,16 +11,6 @@ from newsdesk.bench.corpus import generate_articles
 from newsdesk.cli import app
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    from newsdesk.embed import ModelMissing, get_embedder
-
-    try:
-        get_embedder().encode(["probe"])
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
-
-
 def test_generated_articles_are_deterministic_distinct_events_with_reprints():
     a, b = generate_articles(600, seed=3), generate_articles(600, seed=3)
     assert [(x.title, x.text) for x in a] == [(x.title, x.text) for x in b]

@@ -13,16 +13,6 @@ from newsdesk.pipeline.stories import PageWriter, StoryGrouper
 from tests.cluster.articles import QUAKE_A, QUAKE_B, TRANSFER, at
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    from newsdesk.embed import ModelMissing, get_embedder
-
-    try:
-        get_embedder().encode(["probe"])
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
-
-
 def _ingest(storage, tmp_path, rows, name="feed"):
     feed = tmp_path / f"{name}.jsonl"
     with open(feed, "w", encoding="utf-8") as out:

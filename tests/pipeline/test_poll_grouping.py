@@ -14,16 +14,6 @@ from tests.pipeline.conftest import page, rss
 SLOW_FEED_SECONDS = 2.0
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    from newsdesk.embed import ModelMissing, get_embedder
-
-    try:
-        get_embedder().encode(["probe"])
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
-
-
 def _publish(site, name, stories, delay=0.0):
     items = []
     for n, (title, text) in enumerate(stories):
@@ -43,6 +33,17 @@ def _publish(site, name, stories, delay=0.0):
     site.routes[f"/{name}.xml"] = write
 
 
+def _poll_watching_updates(storage, settings, watch, on_done=None):
+    """One poll cycle; each story update goes through `watch(desk, real_update, arrived, changed)`."""
+    async def run():
+        async with Desk(storage, settings) as desk:
+            real = desk._update_stories
+            desk._update_stories = lambda arrived, changed: watch(desk, real, arrived, changed)
+            return await desk.poll(due_only=False, on_done=on_done)
+
+    return asyncio.run(run())
+
+
 @pytest.fixture
 def short_hold(monkeypatch):
     import newsdesk.pipeline.desk as desk_module
@@ -57,19 +58,13 @@ def test_a_slow_source_does_not_hold_back_the_stories_of_the_others(site, settin
     storage.add_source(site.url + "/slow.xml", title="Slow")
     seen = {}
 
-    async def run():
-        async with Desk(storage, settings) as desk:
-            real = desk._update_stories
+    def watch(desk, real, arrived, changed):
+        touched = real(arrived, changed)
+        seen.setdefault("first_update", (time.monotonic(), list(arrived), len(touched)))
+        return touched
 
-            def update(arrived, changed):
-                touched = real(arrived, changed)
-                seen.setdefault("first_update", (time.monotonic(), list(arrived), len(touched)))
-                return touched
-
-            desk._update_stories = update
-            return await desk.poll(due_only=False, on_done=lambda r: seen.setdefault(r.name, time.monotonic()))
-
-    reports = asyncio.run(run())
+    reports = _poll_watching_updates(storage, settings, watch,
+                                     on_done=lambda r: seen.setdefault(r.name, time.monotonic()))
     assert {r.name: r.count("new") for r in reports} == {"Quick": 3, "Slow": 2}
     grouped_at, first_batch, stories = seen["first_update"]
     quick_ids = {a.id for a in storage.list_articles() if a.source_id == quick.id}
@@ -88,22 +83,15 @@ def test_an_update_that_fails_mid_cycle_loses_nothing(site, settings, storage, e
     storage.add_source(site.url + "/slow.xml", title="Slow")
     calls = []
 
-    async def run():
-        async with Desk(storage, settings) as desk:
-            real = desk._update_stories
-
-            def update(arrived, changed):
-                calls.append(list(arrived))
-                if len(calls) == 1:
-                    desk._grouper, desk._stories_recovered = None, False   # as a failed update leaves the desk
-                    raise RuntimeError("grouping failed")
-                return real(arrived, changed)
-
-            desk._update_stories = update
-            return await desk.poll(due_only=False)
+    def watch(desk, real, arrived, changed):
+        calls.append(list(arrived))
+        if len(calls) == 1:
+            desk._grouper, desk._stories_recovered = None, False   # as a failed update leaves the desk
+            raise RuntimeError("grouping failed")
+        return real(arrived, changed)
 
     with pytest.raises(RuntimeError, match="grouping failed"):
-        asyncio.run(run())
+        _poll_watching_updates(storage, settings, watch)
     assert len(calls) >= 2 and len(calls[0]) == 3, "the cycle goes on after a failed update"
     articles = storage.list_articles()
     assert len(articles) == 5
@@ -118,13 +106,7 @@ def test_a_short_cycle_is_grouped_once_at_its_end_in_time_order(site, settings, 
     storage.add_source(site.url + "/first.xml", title="First")
     storage.add_source(site.url + "/second.xml", title="Second")
     calls = []
-
-    async def run():
-        async with Desk(storage, settings) as desk:
-            real = desk._update_stories
-            desk._update_stories = lambda arrived, changed: calls.append(list(arrived)) or real(arrived, changed)
-            return await desk.poll(due_only=False)
-
-    asyncio.run(run())
+    _poll_watching_updates(storage, settings,
+                           lambda desk, real, arrived, changed: calls.append(list(arrived)) or real(arrived, changed))
     assert [len(c) for c in calls if c] == [4]
     assert len({storage.story_of(a.id) for a in storage.list_articles()}) == 2
