@@ -66,3 +66,10 @@ def test_eval_clustering_and_summaries_on_small_files(tmp_path):
     figures = json.loads(cli("eval", "clustering", str(path), "--json").output.strip().splitlines()[-1])
     assert set(figures) == {"b3_precision", "b3_recall", "b3_f1", "ari", "v_measure", "articles_per_s"}
     assert figures["b3_f1"] == pytest.approx(1.0)
+    # a record with nothing to read is left out and said so; the rest is still scored
+    rows += [{"id": "blank", "title": " ", "text": "", "event": "ferry"},
+             {"id": "headline", "title": "Town library reopens with a children's wing", "text": "", "event": "library"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    output = cli("eval", "clustering", str(path), "--json").output
+    assert "1 records with neither title nor text were left out" in output
+    assert json.loads(output.strip().splitlines()[-1])["b3_f1"] > 0.5

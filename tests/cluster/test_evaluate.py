@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.cluster.data import iter_jsonl, parse_neus_line, stream_order
-from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl, wikinews_to_jsonl
+from newsdesk.cluster.evaluate import evaluate_clustering, headlines_to_jsonl, neus_to_jsonl, wikinews_to_jsonl
 
 from .articles import QUAKE_A, QUAKE_B, TRANSFER, at
 
@@ -86,3 +86,16 @@ def test_wikinews_conversion_keeps_cited_sources_with_text_in_one_language(tmp_p
     assert sorted((r["event"], r["title"]) for r in rows) == sorted(
         [("0", QUAKE_A[0][0]), ("0", QUAKE_A[1][0]), ("2", TRANSFER[0][0])])
     assert all(r["text"].strip() for r in rows)
+
+
+def test_headlines_keep_order_labels_and_times_but_no_text(tmp_path):
+    rows = [{"id": "b", "title": "Quake shakes the coastal town", "text": "Body.", "event": "q",
+             "published": "2026-11-02T10:00:00+00:00", "source": "outlet"},
+            {"id": "a", "title": "3 / 4", "text": "Dateline\nRescuers reach the last cut-off village", "event": "q"}]
+    _write(tmp_path / "in.jsonl", rows)
+    assert headlines_to_jsonl(tmp_path / "in.jsonl", tmp_path / "out.jsonl") == 2
+    out = list(iter_jsonl(tmp_path / "out.jsonl"))
+    assert [(a.id, a.title, a.text, a.event, a.source) for a in out] == [
+        ("b", "Quake shakes the coastal town", "", "q", "outlet"),
+        ("a", "Rescuers reach the last cut-off village", "", "q", None)]
+    assert out[0].published.isoformat() == "2026-11-02T10:00:00+00:00"

@@ -26,6 +26,15 @@ def test_short_or_empty_articles_still_have_something_to_embed():
     assert lead_texts("", "") == [""]
 
 
+def test_a_text_that_only_repeats_the_title_reads_as_a_headline_alone():
+    from newsdesk.cluster.text import analyse
+
+    title = "Floods in the lower town"
+    assert lead_texts(title, "  floods in the lower  TOWN ") == [title]
+    assert analyse(title, title) == analyse(title, "")
+    assert analyse(title, BODY) != analyse(title, "")
+
+
 class Fake:
     def encode(self, texts):
         return np.array([[1.0, 0.0] if t.startswith("Floods") else [0.0, 1.0] for t in texts], dtype=np.float32)

@@ -1,7 +1,7 @@
 import numpy as np
 
-from newsdesk.cluster.data import LabelledArticle
-from newsdesk.cluster.train import Stream, ecb_topic, halves
+from newsdesk.cluster.data import LabelledArticle, headline
+from newsdesk.cluster.train import Stream, build_streams, ecb_topic, halves
 
 
 def _stream(name, dataset, events):
@@ -41,3 +41,34 @@ def test_the_thresholds_are_those_under_which_the_worst_data_set_does_best(monke
     assert (0.99 + 0.78) / 2 > (0.88 + 0.86) / 2            # the loose join has the better mean
     assert model.threshold == 0.5 and tuned["score"] == 0.86
     assert [row["worst"] for row in tuned["grid"]] == [0.78, 0.86]
+
+
+def test_a_headline_is_the_title_alone_or_the_first_line_that_reads_as_one():
+    art = LabelledArticle(id="a", title="Ferry line adds a winter crossing", text="The operator said so.\nMore.",
+                          event="e")
+    assert (headline(art).title, headline(art).text, headline(art).event) == ("Ferry line adds a winter crossing", "", "e")
+    dated = LabelledArticle(id="b", title="11 / 28 / 05", text="Short\nAftershocks shake the island town again\nx",
+                            event="e")
+    assert headline(dated).title == "Aftershocks shake the island town again"
+
+
+def test_headline_streams_follow_their_streams_into_the_same_half(tmp_path):
+    import json
+
+    class Embedder:
+        def encode(self, texts):
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+    ecb = tmp_path / "ecb.jsonl"
+    ecb.write_text("".join(json.dumps({"id": f"{t}-{e}-{i}", "event": f"{t}{e}", "title": f"Story {t} {e} report {i}",
+                                       "text": "Body words here."}) + "\n"
+                           for t in range(1, 5) for e in ("ecb", "ecbplus") for i in range(2)))
+    streams = build_streams(None, ecb, Embedder())
+    assert [(s.name, s.dataset) for s in streams] == [("ecb", "ecb"), ("ecb-titles", "ecb-titles")]
+    assert all(a.text == "" for a in streams[1].articles)
+    assert [s.dataset for s in build_streams(None, ecb, Embedder(), headlines=False)] == ["ecb"]
+    a, b = halves(streams)
+    for half in (a, b):
+        full, titles = ({ecb_topic(x.event) for s in half if s.dataset == d for x in s.articles}
+                        for d in ("ecb", "ecb-titles"))
+        assert full == titles and full, "a topic's headlines train with its articles"

@@ -53,6 +53,8 @@ def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     console.print(f"articles {result['articles']}  B³ precision {result['b3_precision']:.4f}  recall "
                   f"{result['b3_recall']:.4f}  F1 {result['b3_f1']:.4f}  ARI {result['ari']:.4f}  "
                   f"V-measure {result['v_measure']:.4f}  {result['articles_per_s']:.1f} articles/s")
+    if result["skipped"]:
+        console.print(f"[yellow]{result['skipped']} records with neither title nor text were left out[/yellow]")
     if as_json:
         print(json.dumps({k: result[k] for k in ("b3_precision", "b3_recall", "b3_f1", "ari", "v_measure",
                                                   "articles_per_s")}))

@@ -6,9 +6,9 @@ model joins two stories that converge (old ids redirect). `evaluate_clustering` 
 `python -m newsdesk.cluster.train` fits both models.
 """
 
-from newsdesk.cluster.evaluate import evaluate_clustering, neus_to_jsonl, wikinews_to_jsonl
+from newsdesk.cluster.evaluate import evaluate_clustering, headlines_to_jsonl, neus_to_jsonl, wikinews_to_jsonl
 from newsdesk.cluster.model import ModelMissing, PairModel
 from newsdesk.cluster.online import Assignment, ClusterInput, OnlineClusterer
 
-__all__ = ["Assignment", "ClusterInput", "ModelMissing", "OnlineClusterer", "PairModel", "evaluate_clustering", "neus_to_jsonl",
-           "wikinews_to_jsonl"]
+__all__ = ["Assignment", "ClusterInput", "ModelMissing", "OnlineClusterer", "PairModel", "evaluate_clustering",
+           "headlines_to_jsonl", "neus_to_jsonl", "wikinews_to_jsonl"]

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsdesk.cluster.data import stream_order
+from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.train import build_streams, ecb_stream, ecb_topic, embed_articles, train
@@ -27,13 +27,17 @@ def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
 
 
 def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path | None) -> dict:
+    """The topics' articles as they are, and (under "headlines") as headlines only."""
     articles = stream_order(ecb_stream(ecb, topics))
-    return evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache))
+    scores = evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache))
+    titles = [headline(a) for a in articles]
+    scores["headlines"] = evaluate_articles(titles, model=model, embeddings=embed_articles(titles, embedder, cache))
+    return scores
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
-                  only: set[int] | None = None) -> dict:
+                  only: set[int] | None = None, headlines: bool = True) -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -44,7 +48,8 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
         if only is not None and k not in only:
             continue
         started = time.perf_counter()
-        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks)
+        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
+                                headlines=headlines)
         model = train(streams, crossfit=crossfit, log=lambda m: log(f"  fold {k}: {m}"))
         model.save(out / f"fold-{k}.json")
         scores = _score(model, ecb, held, embedder, cache)
@@ -55,7 +60,8 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if neus_only:
-        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks), crossfit=crossfit,
+        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines),
+                      crossfit=crossfit,
                       log=lambda m: log(f"  neus-only: {m}"))
         model.save(out / "neus-only.json")
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
@@ -76,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, action="append", default=None,
                         help="run only this fold (0-based; repeatable), e.g. to run folds in parallel processes")
     parser.add_argument("--no-crossfit", action="store_true", help="train each fold model without cross-fitting")
+    parser.add_argument("--no-headlines", action="store_true", help="train without the headline-only streams")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -83,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--fold must be between 0 and {args.folds - 1}")
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
-                            only=set(args.fold) if args.fold else None)
+                            only=set(args.fold) if args.fold else None, headlines=not args.no_headlines)
     print(json.dumps(summary))
     return 0
 

@@ -53,6 +53,20 @@ def neus_articles(path: Path, seed: int | None = 0) -> list[LabelledArticle]:
     return articles
 
 
+def headline(article: LabelledArticle) -> LabelledArticle:
+    """The article as a headline-only feed item gives it: its title and no text. A title too short to be a
+    headline (ECB+ titles are first sentences, sometimes a bare date line) gives way to the first line of the
+    text that is."""
+    def words(line: str) -> int:
+        return sum(1 for w in line.split() if any(c.isalpha() for c in w))
+
+    title = article.title.strip()
+    if words(title) < 4:
+        title = next((line.strip() for line in article.text.split("\n") if words(line) >= 4), title)
+    return LabelledArticle(id=article.id, title=title, text="", event=article.event, published=article.published,
+                           source=article.source)
+
+
 def _parse_time(value) -> datetime | None:
     if not value:
         return None

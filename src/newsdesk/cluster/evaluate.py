@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.cluster.data import LabelledArticle, iter_jsonl, neus_articles, stream_order, write_jsonl
+from newsdesk.cluster.data import LabelledArticle, headline, iter_jsonl, neus_articles, stream_order, write_jsonl
 from newsdesk.cluster.metrics import score_clustering
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
@@ -81,5 +81,13 @@ def wikinews_to_jsonl(path: Path, out_path: Path, seed: int = 0, language: str =
                     articles.append(LabelledArticle(id=f"{n}-{k}", title=(source.get("title") or "").strip(),
                                                     text=text, event=str(n)))
     random.Random(seed).shuffle(articles)
+    write_jsonl(articles, Path(out_path))
+    return len(articles)
+
+
+def headlines_to_jsonl(path: Path, out_path: Path) -> int:
+    """A clustering JSONL → the same articles as headline-only feed items give them (`data.headline`: the title,
+    no text), in the same order. Returns the number of articles."""
+    articles = [headline(a) for a in iter_jsonl(Path(path))]
     write_jsonl(articles, Path(out_path))
     return len(articles)

@@ -104,11 +104,20 @@ def _proper_nouns(text: str, lower_seen: set[str]) -> list[str]:
     return out
 
 
+def body_of(title: str, text: str) -> str:
+    """The text beyond the headline: empty when the text only repeats the title (a headline-only item that was
+    stored with its title as text reads as the headline it is)."""
+    text = text or ""
+    if title and " ".join(text.split()).casefold() == " ".join(title.split()).casefold():
+        return ""
+    return text
+
+
 def analyse(title: str, text: str, lead_words: int = 400) -> Analysed:
     """Terms from the title and the first `lead_words` words of the text (the lead carries the event; the
     tail of long articles drifts into background)."""
     title = title or ""
-    body_words = (text or "").split()
+    body_words = body_of(title, text).split()
     body = " ".join(body_words[:lead_words])
     result = Analysed(words=len(title.split()) + len(body_words))
     lower_seen: set[str] = set()
@@ -153,6 +162,7 @@ def lead_texts(title: str, text: str, words: int = 60) -> list[str]:
     from newsdesk.extract.sentences import split_sentences
 
     texts = [title.strip()] if title and title.strip() else []
+    text = body_of(title, text)
     taken = 0
     for sentence in split_sentences(text or ""):
         if taken >= words:

@@ -3,7 +3,8 @@
     python -m newsdesk.cluster.train --neus TRAIN.source --ecb ecbplus-dev.jsonl --out model.json
 
 1. Streams: NeuS train story lines shuffled together in chunks the size of the validation split (~300
-   stories each), and the ECB+ articles in file order.
+   stories each), and the ECB+ articles in file order; each once more as headlines only (their own data sets,
+   "neus-titles" and "ecb-titles"), since many feeds give a title and nothing else.
 2. Pairs: each stream runs through the online clusterer with the gold grouping forced (teacher forcing); for
    every article, the candidate stories the index retrieves are featurised and labelled by whether they are
    the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
@@ -11,7 +12,7 @@
 3. Model: a bag of small MLPs (or one logistic regression) on standardised features, streams weighted so that
    each data set counts alike; exported as plain weights, with the range of each feature seen in training.
 4. Decision: the accept threshold (and the merge threshold) chosen by running the real online clustering over
-   the training streams and maximising the mean B-cubed F1 across data sets.
+   the training streams: those under which the data set grouped worst does best.
 Needs scikit-learn at training time only.
 """
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.cluster.data import LabelledArticle, iter_jsonl, read_neus, stream_order
+from newsdesk.cluster.data import LabelledArticle, headline, iter_jsonl, read_neus, stream_order
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.metrics import bcubed
 from newsdesk.cluster.model import PairModel, Scorer
@@ -319,9 +320,11 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         model.merge = fitted(merge_runs + own_merges, "merge")
         for h, m in enumerate(cross):
             m.merge = fitted(trained_on(h, merge_runs + own_merges), "merge")
-    if tune_streams is None:   # every data set, NeuS through three of its streams (the grid runs are slow)
-        neus = [s for s in streams if s.dataset == "neus"][:3]
-        tune_streams = [s for s in streams if s.dataset != "neus"] + neus
+    if tune_streams is None:   # every data set, through three of its streams at most (the grid runs are slow)
+        tune_streams = []
+        for s in streams:
+            if sum(t.dataset == s.dataset for t in tune_streams) < 3:
+                tune_streams.append(s)
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log,
                  model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
@@ -334,16 +337,18 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
 
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
                   ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
-                  neus_chunks: int | None = None) -> list[Stream]:
-    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream."""
-    streams = []
+                  neus_chunks: int | None = None, headlines: bool = True) -> list[Stream]:
+    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream; with `headlines`, each
+    once more as headlines only (data sets "neus-titles", "ecb-titles"), so that the models and thresholds
+    also learn feeds that give a title and nothing else."""
+    sets = []
     if neus:
-        for name, arts in neus_streams(neus, stories_per_stream)[:neus_chunks]:
-            streams.append(Stream(name, "neus", arts, embed_articles(arts, embedder, cache_dir)))
+        sets += [(name, "neus", arts) for name, arts in neus_streams(neus, stories_per_stream)[:neus_chunks]]
     if ecb:
-        arts = ecb_stream(ecb, ecb_topics)
-        streams.append(Stream("ecb", "ecb", arts, embed_articles(arts, embedder, cache_dir)))
-    return streams
+        sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
+    if headlines:
+        sets += [(f"{name}-titles", f"{dataset}-titles", [headline(a) for a in arts]) for name, dataset, arts in sets]
+    return [Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir)) for name, dataset, arts in sets]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -362,13 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
     parser.add_argument("--neus-chunks", type=int, default=None,
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
+    parser.add_argument("--no-headlines", action="store_true",
+                        help="train on the articles as they are only, not also on their headlines alone")
     args = parser.parse_args(argv)
     if not args.neus and not args.ecb:
         parser.error("give --neus and/or --ecb")
     from newsdesk.embed import get_embedder
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
-    streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks)
+    streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
+                            headlines=not args.no_headlines)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
                   crossfit=not args.no_crossfit,
                   bag=args.bag)

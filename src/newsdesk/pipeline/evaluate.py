@@ -20,8 +20,10 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
     """Stream the file's articles (published order where present, file order otherwise) into an empty desk
     — storage, copy detection, embeddings and the online grouper, as in production — then score the stories
     against the `event` labels. An article without text is given its title as text (a desk would not store
-    it; a clustering benchmark must place it)."""
-    articles = stream_order(list(iter_jsonl(path)))
+    it; a clustering benchmark must place it); one with neither title nor text has nothing to group by and is
+    left out of the scores (counted as `skipped`)."""
+    everything = stream_order(list(iter_jsonl(path)))
+    articles = [a for a in everything if a.title.strip() or a.text.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "stream.jsonl"
         with open(feed, "w", encoding="utf-8") as out:
@@ -55,4 +57,5 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
             predicted.append(storage.story_of(stored.id) if stored else None)
         storage.close()
     scores = score_clustering([a.event for a in articles], predicted)
-    return {**scores, "articles": len(articles), "articles_per_s": round(len(articles) / elapsed, 1)}
+    return {**scores, "articles": len(articles), "skipped": len(everything) - len(articles),
+            "articles_per_s": round(len(articles) / elapsed, 1)}
