@@ -25,7 +25,7 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
             path.write_text("{}")
 
     monkeypatch.setattr("newsdesk.embed.get_embedder", lambda: None)
-    monkeypatch.setattr(crossval, "build_streams", lambda neus, e, emb, cache, topics, neus_chunks=None, headlines=True: topics)
+    monkeypatch.setattr(crossval, "build_streams", lambda neus, e, emb, cache, topics, neus_chunks=None, headlines="off": topics)
     monkeypatch.setattr(crossval, "train", lambda streams, crossfit, log: trained.append(streams) or Model())
     monkeypatch.setattr(crossval, "_score", lambda model, e, held, emb, cache: {"b3_f1": len(held) / 10})
     summary = crossval.crossvalidate(tmp_path / "neus", ecb, 4, tmp_path / "out", only={1, 3}, log=lambda m: None)

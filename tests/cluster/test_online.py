@@ -246,3 +246,19 @@ def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_
     assert clusterer.merge_checks(story)[1] == [], "below UNREAD_THRESHOLD a French-only story is not merged"
     monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar)
     assert clusterer.merge_checks(story)[1] == [other.id]
+
+
+def test_a_headline_only_article_is_placed_by_the_headline_model(embedder):
+    joins, never = PairModel.fallback(), PairModel.fallback()
+    joins.threshold, never.threshold = 0.0, 1.01      # the article model takes anything; the headline model nothing
+    never.merge, never.merge_threshold = None, 1.01
+    joins.headline = never
+    clusterer = OnlineClusterer(model=joins, embedder=embedder)
+    first, with_text, bare, repeated = _items(QUAKE_A + QUAKE_A[:1])
+    bare.text = ""
+    repeated.text = f"  {repeated.title} "         # stored with its title as text: still a headline alone
+    clusterer.add(first)
+    assert not clusterer.add(with_text).created
+    assert clusterer.add(bare).created and clusterer.add(repeated).created
+    joins.headline = None                            # without a headline model the article model decides
+    assert not clusterer.add(dataclasses.replace(_items(QUAKE_A[1:2], prefix="h")[0], text="")).created

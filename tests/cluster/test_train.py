@@ -63,10 +63,16 @@ def test_headline_streams_follow_their_streams_into_the_same_half(tmp_path):
     ecb.write_text("".join(json.dumps({"id": f"{t}-{e}-{i}", "event": f"{t}{e}", "title": f"Story {t} {e} report {i}",
                                        "text": "Body words here."}) + "\n"
                            for t in range(1, 5) for e in ("ecb", "ecbplus") for i in range(2)))
-    streams = build_streams(None, ecb, Embedder())
+    streams = build_streams(None, ecb, Embedder(), headlines="also")
     assert [(s.name, s.dataset) for s in streams] == [("ecb", "ecb"), ("ecb-titles", "ecb-titles")]
     assert all(a.text == "" for a in streams[1].articles)
-    assert [s.dataset for s in build_streams(None, ecb, Embedder(), headlines=False)] == ["ecb"]
+    assert [s.dataset for s in build_streams(None, ecb, Embedder())] == ["ecb"]
+    assert [s.dataset for s in build_streams(None, ecb, Embedder(), headlines="only")] == ["ecb-titles"]
+    mixed = build_streams(None, ecb, Embedder(), headlines="mixed")
+    assert [s.dataset for s in mixed] == ["ecb-mixed"]
+    bare = [a.id for a in mixed[0].articles if not a.text]
+    assert 0 < len(bare) < len(mixed[0].articles)
+    assert bare == [a.id for a in build_streams(None, ecb, Embedder(), headlines="mixed")[0].articles if not a.text]
     a, b = halves(streams)
     for half in (a, b):
         full, titles = ({ecb_topic(x.event) for s in half if s.dataset == d for x in s.articles}

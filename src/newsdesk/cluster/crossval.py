@@ -17,7 +17,7 @@ from pathlib import Path
 from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.train import build_streams, ecb_stream, ecb_topic, embed_articles, train
+from newsdesk.cluster.train import HEADLINES, build_streams, ecb_stream, ecb_topic, embed_articles, train
 
 
 def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
@@ -37,7 +37,7 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
-                  only: set[int] | None = None, headlines: bool = True) -> dict:
+                  only: set[int] | None = None, headlines: str = "off") -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, action="append", default=None,
                         help="run only this fold (0-based; repeatable), e.g. to run folds in parallel processes")
     parser.add_argument("--no-crossfit", action="store_true", help="train each fold model without cross-fitting")
-    parser.add_argument("--no-headlines", action="store_true", help="train without the headline-only streams")
+    parser.add_argument("--headlines", choices=HEADLINES, default="off",
+                        help="train on the articles as they are, as headlines alone, or both (as train's option)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--fold must be between 0 and {args.folds - 1}")
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
-                            only=set(args.fold) if args.fold else None, headlines=not args.no_headlines)
+                            only=set(args.fold) if args.fold else None, headlines=args.headlines)
     print(json.dumps(summary))
     return 0
 

@@ -90,6 +90,7 @@ class ArticleRep:
     title_tf: dict[str, float] = field(default_factory=dict)
     join_features: tuple[float, float, float] | None = None   # emb/tfidf/ent_max to the story it joins
     read: bool = True          # in a language the embedding model reads (online.reads)
+    headline_only: bool = False  # a title and no text
 
     def __post_init__(self) -> None:
         if not self.tf:

@@ -119,6 +119,13 @@ class PairModel:
     grace_days: float = 1.0
     same_source_bonus: float = 0.5
     info: dict = field(default_factory=dict)
+    # Its own join and merge models and thresholds for articles with a title and no text: trained on
+    # articles as they are, a model reads a short text as a confident match, and one trained on both
+    # serves neither as well (`train.py --headlines`).
+    headline: "PairModel | None" = None
+
+    def for_article(self, headline_only: bool) -> "PairModel":
+        return self.headline if headline_only and self.headline is not None else self
 
     def logits(self, X: np.ndarray, P: np.ndarray | None = None) -> np.ndarray:
         z = self.join.logits(X)
@@ -142,7 +149,8 @@ class PairModel:
         return {"join": self.join.to_dict(), "merge": self.merge.to_dict() if self.merge else None,
                 "threshold": self.threshold, "merge_threshold": self.merge_threshold,
                 "confident": self.confident, "decay_per_day": self.decay_per_day,
-                "grace_days": self.grace_days, "same_source_bonus": self.same_source_bonus, "info": self.info}
+                "grace_days": self.grace_days, "same_source_bonus": self.same_source_bonus, "info": self.info,
+                "headline": self.headline.to_dict() if self.headline is not None else None}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PairModel":
@@ -151,7 +159,7 @@ class PairModel:
                    threshold=d.get("threshold", 0.5), merge_threshold=d.get("merge_threshold", 0.5),
                    confident=d.get("confident", 0.0), decay_per_day=d.get("decay_per_day", 0.5),
                    grace_days=d.get("grace_days", 1.0), same_source_bonus=d.get("same_source_bonus", 0.5),
-                   info=d.get("info", {}))
+                   info=d.get("info", {}), headline=cls.from_dict(d["headline"]) if d.get("headline") else None)
 
     def save(self, path: Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict()) + "\n", encoding="utf-8")

@@ -19,7 +19,7 @@ import numpy as np
 
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.text import Analysed, analyse, lead_vectors
+from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
 
 try:
     import hnswlib
@@ -236,14 +236,15 @@ class OnlineClusterer:
         if norm:
             vector = vector / norm
         rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
-                         published=_utc(item.published), source=item.source, read=reads(item.language))
+                         published=_utc(item.published), source=item.source, read=reads(item.language),
+                         headline_only=not body_of(item.title, item.text).strip())
         self.next_key += 1
         return rep
 
     def score_candidates(self, rep: ArticleRep) -> tuple[list[Story], np.ndarray, np.ndarray, np.ndarray]:
         stories = self._candidates(rep)
         X, P = pair_features(rep, stories, self.vocab)
-        probs = self.model.score(X, P) if stories else np.zeros(0)
+        probs = self.model.for_article(rep.headline_only).score(X, P) if stories else np.zeros(0)
         return stories, X, P, probs
 
     def add(self, item: ClusterInput) -> Assignment:
@@ -266,27 +267,30 @@ class OnlineClusterer:
                 progress(len(out))
         return out
 
-    def choose(self, stories: list[Story], probs: np.ndarray, read: bool = True) -> tuple[int | None, float]:
-        """The index of the best candidate the join model accepts, else None (a new story). Where the article is
-        in a language the embedding model does not read (`read` False), or the candidate story is only in such
-        languages, the bar is UNREAD_THRESHOLD."""
+    def choose(self, stories: list[Story], probs: np.ndarray, read: bool = True,
+               model: PairModel | None = None) -> tuple[int | None, float]:
+        """The index of the best candidate the join model (`model`, by default the clusterer's) accepts, else None
+        (a new story). Where the article is in a language the embedding model does not read (`read` False), or
+        the candidate story is only in such languages, the bar is UNREAD_THRESHOLD."""
         if not len(stories):
             return None, 0.0
-        unread_bar = max(self.model.threshold, self.UNREAD_THRESHOLD)
-        bars = np.array([self.model.threshold if read and not s.unread_only else unread_bar for s in stories])
+        model = model or self.model
+        unread_bar = max(model.threshold, self.UNREAD_THRESHOLD)
+        bars = np.array([model.threshold if read and not s.unread_only else unread_bar for s in stories])
         passing = np.where(probs >= bars, probs, -1.0)
         best = int(np.argmax(passing))
         if passing[best] < 0:
             return None, 0.0
         return best, float(probs[best])
 
-    def merge_checks(self, story: Story) -> tuple[Story, list[int]]:
-        """Ask the merge model about the story an article just went to and the stories nearest its centroid
-        (found through the same article index); merge those it accepts. Returns the surviving story and the ids
-        redirected to it. A story of one article is that article, whose nearest stories the join model has just
-        turned down: the merge model is not asked about them again."""
+    def merge_checks(self, story: Story, model: PairModel | None = None) -> tuple[Story, list[int]]:
+        """Ask the merge model (`model`'s, by default the clusterer's) about the story an article just went to and
+        the stories nearest its centroid (found through the same article index); merge those it accepts. Returns
+        the surviving story and the ids redirected to it. A story of one article is that article, whose nearest
+        stories the join model has just turned down: the merge model is not asked about them again."""
         merged: list[int] = []
-        if (self.model.merge is None and self.merge_hook is None) or (story.size == 1 and not story.tentative):
+        model = model or self.model
+        if (model.merge is None and self.merge_hook is None) or (story.size == 1 and not story.tentative):
             return story, merged
         others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
         for other in others[: self.MERGE_CHECKS]:
@@ -295,10 +299,10 @@ class OnlineClusterer:
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None
             if decision is None:
-                bar = self.model.merge_threshold
+                bar = model.merge_threshold
                 if story.unread_only or other.unread_only:
                     bar = max(bar, self.UNREAD_THRESHOLD)
-                decision = self.model.merge_score(x) >= bar
+                decision = model.merge_score(x) >= bar
             if decision:
                 survivor = self._merge(story, other)
                 merged.append(story.id if survivor is other else other.id)
@@ -307,11 +311,13 @@ class OnlineClusterer:
 
     def _place(self, rep: ArticleRep, stories: list[Story], X: np.ndarray, probs: np.ndarray,
                read: bool = True) -> Assignment:
-        best, score = self.choose(stories, probs, read)
+        # A headline-only article is placed, and the stories it touches are merged, by the headline model.
+        model = self.model.for_article(rep.headline_only)
+        best, score = self.choose(stories, probs, read, model)
         target = stories[best] if best is not None else None
         story = self.commit(rep, target, X[best] if best is not None else None,
-                            tentative=best is not None and score < self.model.confident)
-        story, merged = self.merge_checks(story)
+                            tentative=best is not None and score < model.confident)
+        story, merged = self.merge_checks(story, model)
         return Assignment(story_id=story.id, created=target is None, score=score,
                           merged_into=story.id if merged else None, merged=tuple(merged), candidates=len(stories))
 

@@ -335,19 +335,33 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     return model
 
 
+HEADLINES = ("off", "only", "also", "mixed")
+
+
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
                   ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
-                  neus_chunks: int | None = None, headlines: bool = True) -> list[Stream]:
-    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream; with `headlines`, each
-    once more as headlines only (data sets "neus-titles", "ecb-titles"), so that the models and thresholds
-    also learn feeds that give a title and nothing else."""
+                  neus_chunks: int | None = None, headlines: str = "off") -> list[Stream]:
+    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream. `headlines`: "off", the
+    articles as they are; "only", each stream as headlines only (data sets "neus-titles", "ecb-titles": feeds
+    that give a title and nothing else); "also", both; "mixed", each stream with half its articles (a fixed
+    draw) as headlines ("neus-mixed", "ecb-mixed")."""
+    if headlines not in HEADLINES:
+        raise ValueError(f"headlines must be one of {', '.join(HEADLINES)}")
     sets = []
     if neus:
         sets += [(name, "neus", arts) for name, arts in neus_streams(neus, stories_per_stream)[:neus_chunks]]
     if ecb:
         sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
-    if headlines:
-        sets += [(f"{name}-titles", f"{dataset}-titles", [headline(a) for a in arts]) for name, dataset, arts in sets]
+    if headlines == "mixed":
+        # Half the articles as headlines (which, a fixed draw per article): feeds of both kinds on one desk.
+        def drawn(a: LabelledArticle) -> bool:
+            return hashlib.sha1(a.id.encode("utf-8")).digest()[0] < 128
+
+        sets = [(f"{name}-mixed", f"{dataset}-mixed", [headline(a) if drawn(a) else a for a in arts])
+                for name, dataset, arts in sets]
+    elif headlines != "off":
+        titles = [(f"{name}-titles", f"{dataset}-titles", [headline(a) for a in arts]) for name, dataset, arts in sets]
+        sets = titles if headlines == "only" else sets + titles
     return [Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir)) for name, dataset, arts in sets]
 
 
@@ -367,16 +381,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
     parser.add_argument("--neus-chunks", type=int, default=None,
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
-    parser.add_argument("--no-headlines", action="store_true",
-                        help="train on the articles as they are only, not also on their headlines alone")
+    parser.add_argument("--headlines", choices=HEADLINES, default="off",
+                        help="train on the articles as they are (off), as headlines alone (only), both (also), "
+                             "or with half of them as headlines (mixed: the headline model)")
+    parser.add_argument("--combine", nargs=2, type=Path, metavar=("MODEL", "HEADLINE_MODEL"),
+                        help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines only) as the "
+                             "model of its headline-only articles")
     args = parser.parse_args(argv)
+    if args.combine:
+        model, headline_model = (PairModel.load(p) for p in args.combine)
+        model.headline, headline_model.headline = headline_model, None
+        model.save(args.out)
+        print(json.dumps({"out": str(args.out), "threshold": model.threshold,
+                          "headline_threshold": headline_model.threshold}))
+        return 0
     if not args.neus and not args.ecb:
         parser.error("give --neus and/or --ecb")
     from newsdesk.embed import get_embedder
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
-                            headlines=not args.no_headlines)
+                            headlines=args.headlines)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
                   crossfit=not args.no_crossfit,
                   bag=args.bag)
