@@ -108,7 +108,9 @@ def body_of(title: str, text: str) -> str:
     """The text beyond the headline: empty when the text only repeats the title (a headline-only item that was
     stored with its title as text reads as the headline it is)."""
     text = text or ""
-    if title and " ".join(text.split()).casefold() == " ".join(title.split()).casefold():
+    if not title or len(text) > 2 * len(title) + 8:    # far longer than the title: cannot be the title again
+        return text
+    if " ".join(text.split()).casefold() == " ".join(title.split()).casefold():
         return ""
     return text
 
