@@ -3,8 +3,9 @@
     python -m newsdesk.cluster.train --neus TRAIN.source --ecb ecbplus-dev.jsonl --out model.json
 
 1. Streams: NeuS train story lines shuffled together in chunks the size of the validation split (~300
-   stories each), and the ECB+ articles in file order; each once more as headlines only (their own data sets,
-   "neus-titles" and "ecb-titles"), since many feeds give a title and nothing else.
+   stories each), and the ECB+ articles in file order. `--headlines mixed` turns half of each stream's articles
+   into headlines (title, no text): that trains the headline model, which `--combine` attaches to the article
+   model for articles that come with a title and nothing else.
 2. Pairs: each stream runs through the online clusterer with the gold grouping forced (teacher forcing); for
    every article, the candidate stories the index retrieves are featurised and labelled by whether they are
    the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
@@ -385,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on the articles as they are (off), as headlines alone (only), both (also), "
                              "or with half of them as headlines (mixed: the headline model)")
     parser.add_argument("--combine", nargs=2, type=Path, metavar=("MODEL", "HEADLINE_MODEL"),
-                        help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines only) as the "
+                        help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines mixed) as the "
                              "model of its headline-only articles")
     args = parser.parse_args(argv)
     if args.combine:
