@@ -73,3 +73,20 @@ def test_eval_clustering_and_summaries_on_small_files(tmp_path):
     output = cli("eval", "clustering", str(path), "--json").output
     assert "1 records with neither title nor text were left out" in output
     assert json.loads(output.strip().splitlines()[-1])["b3_f1"] > 0.5
+
+
+def test_eval_clustering_lists_the_stories_that_mix_events(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")   # the tables' cells wrap at CliRunner's 80 columns
+    # two events told in one wording, differing only in the day: the grouping cannot keep them apart
+    text = "The harbour bridge closed to traffic for repairs to its deck, the city council said on {day}."
+    rows = [{"id": f"{day}-{k}", "title": f"Harbour bridge closed for repairs ({day} {k})",
+             "text": text.format(day=day) + f" Update {k}.", "event": day}
+            for day in ("Monday", "Friday") for k in range(3)]
+    path = tmp_path / "twins.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    output = cli("eval", "clustering", str(path), "--errors", "5", "--json").output
+    figures = json.loads(output.strip().splitlines()[-1])
+    assert figures["b3_precision"] < 1.0
+    assert "stories that mix events" in output and "events split over stories" in output
+    assert "Monday (" in output and "Friday (" in output and "Harbour bridge closed" in output
+    assert "stories that mix events" not in cli("eval", "clustering", str(path)).output

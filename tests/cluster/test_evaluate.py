@@ -33,6 +33,25 @@ def test_evaluate_small_file(tmp_path, embedder):
     assert seen and seen[-1] == (8, 8)
 
 
+def test_errors_name_the_events_a_story_mixed(embedder):
+    from newsdesk.cluster.data import LabelledArticle
+    from newsdesk.cluster.evaluate import evaluate_articles
+    from newsdesk.cluster.model import PairModel
+
+    articles = [LabelledArticle(id=f"{event}{i}", title=title, text=text, event=event)
+                for event, group in (("qa", QUAKE_A), ("qb", QUAKE_B)) for i, (title, text) in enumerate(group)]
+    model = PairModel.load()
+    model.threshold, model.merge_threshold = 0.0, 0.0    # everything joins: the two quakes are one story
+    result = evaluate_articles(articles, model=model, embedder=embedder, errors=3)
+    assert result["stories"] == 1
+    (mixed,) = result["errors"]["mixed"]
+    assert mixed["events"] == {"qa": len(QUAKE_A), "qb": len(QUAKE_B)} or mixed["events"] == {
+        "qb": len(QUAKE_B), "qa": len(QUAKE_A)}
+    assert mixed["cost"] == pytest.approx(1 - result["b3_precision"], abs=1e-3)
+    assert result["errors"]["split"] == []
+    assert "errors" not in evaluate_articles(articles, embedder=embedder)
+
+
 def test_file_order_without_published_and_published_order_with(tmp_path):
     path = tmp_path / "x.jsonl"
     _write(path, [{"id": "2", "title": "b", "text": "", "event": "e", "published": "2025-01-02T00:00:00Z"},

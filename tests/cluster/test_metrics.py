@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk.cluster.metrics import adjusted_rand_index, bcubed, score_clustering, v_measure
+from newsdesk.cluster.metrics import adjusted_rand_index, bcubed, grouping_errors, score_clustering, v_measure
 
 
 def test_bcubed_by_hand():
@@ -46,3 +46,21 @@ def test_singletons_against_one_cluster():
 def test_lengths_must_match():
     with pytest.raises(ValueError):
         bcubed([1, 2], [1])
+
+
+def test_grouping_errors_name_the_mixed_stories_and_split_events_by_cost():
+    gold = ["quake", "quake", "quake", "fire", "fire", "vote", "vote", "vote", "vote"]
+    pred = [1, 1, 1, 1, 2, 3, 3, 4, 4]
+    titles = [f"t{i}" for i in range(len(gold))]
+    errors = grouping_errors(gold, pred, titles, examples=1)
+    assert [e["story"] for e in errors["mixed"]] == [1]
+    assert errors["mixed"][0]["events"] == {"quake": 3, "fire": 1}
+    assert errors["mixed"][0]["titles"] == {"quake": ["t0"], "fire": ["t3"]}
+    # story 1 costs each of its 4 items (1 - share of its own event): 3·(1/4) + 1·(3/4) = 1.5, over 9 items
+    assert errors["mixed"][0]["cost"] == pytest.approx(1.5 / 9, abs=1e-4)
+    assert [e["event"] for e in errors["split"]] == ["vote", "fire"]     # vote 2+2 costs more than fire 1+1
+    assert errors["split"][0]["parts"] == [2, 2]
+    p, r, _ = bcubed(gold, pred)
+    assert 1 - p == pytest.approx(sum(e["cost"] for e in errors["mixed"]), abs=1e-3)
+    assert 1 - r == pytest.approx(sum(e["cost"] for e in errors["split"]), abs=1e-3)
+    assert grouping_errors(gold, gold) == {"mixed": [], "split": []}

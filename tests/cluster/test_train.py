@@ -78,3 +78,35 @@ def test_headline_streams_follow_their_streams_into_the_same_half(tmp_path):
         full, titles = ({ecb_topic(x.event) for s in half if s.dataset == d for x in s.articles}
                         for d in ("ecb", "ecb-titles"))
         assert full == titles and full, "a topic's headlines train with its articles"
+
+
+class _CountingEmbedder:
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+
+def test_the_embedding_cache_is_never_left_half_written(tmp_path, monkeypatch):
+    import pytest
+
+    from newsdesk.cluster import train as train_module
+
+    articles = [LabelledArticle(id=str(i), title=f"Title {i}", text=f"Some text {i}.", event="e") for i in range(3)]
+    embedder = _CountingEmbedder()
+
+    def dies_mid_write(path, array):
+        with open(path, "wb") as fh:
+            fh.write(b"\x93NUMPY")          # a few bytes, then the process is gone
+        raise OSError("disk full")
+
+    monkeypatch.setattr(train_module.np, "save", dies_mid_write)
+    with pytest.raises(OSError):
+        train_module.embed_articles(articles, embedder, tmp_path)
+    assert not list(tmp_path.iterdir())      # nothing left for a reader to load, nor a partial file
+    monkeypatch.undo()
+    first = train_module.embed_articles(articles, embedder, tmp_path)
+    again = train_module.embed_articles(articles, embedder, tmp_path)
+    assert embedder.calls == 2 and np.array_equal(first, again)    # the second run read the cache

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from newsdesk.cli.common import console, fail, state
 
@@ -41,6 +42,9 @@ def _progress_bar(label: str) -> Progress:
 @app.command("clustering")
 def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                            help="JSONL: id, title, text, event; optional published, source, url."),
+               errors: int = typer.Option(0, "--errors", min=0,
+                                          help="Also list the N costliest stories that mix events and events split "
+                                               "over stories."),
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """B-cubed P/R/F1, ARI and V-measure of story grouping: the articles stream through the production desk
     on a fresh temporary database."""
@@ -55,9 +59,28 @@ def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                   f"V-measure {result['v_measure']:.4f}  {result['articles_per_s']:.1f} articles/s")
     if result["skipped"]:
         console.print(f"[yellow]{result['skipped']} records with neither title nor text were left out[/yellow]")
+    if errors:
+        _print_grouping_errors(result["errors"], errors)
     if as_json:
         print(json.dumps({k: result[k] for k in ("b3_precision", "b3_recall", "b3_f1", "ari", "v_measure",
                                                   "articles_per_s")}))
+
+
+def _print_grouping_errors(found: dict, limit: int) -> None:
+    mixed = Table(title=f"stories that mix events ({len(found['mixed'])}; B³ precision lost)")
+    for column in ("story", "precision lost", "events (articles)", "titles"):
+        mixed.add_column(column)
+    for e in found["mixed"][:limit]:
+        events = ", ".join(f"{event} ({count})" for event, count in e["events"].items())
+        titles = "\n".join(f"{event}: {t}" for event, ts in e["titles"].items() for t in ts)
+        mixed.add_row(str(e["story"]), f"{e['cost']:.4f}", events, titles)
+    console.print(mixed)
+    split = Table(title=f"events split over stories ({len(found['split'])}; B³ recall lost)")
+    for column in ("event", "recall lost", "articles per story"):
+        split.add_column(column)
+    for e in found["split"][:limit]:
+        split.add_row(str(e["event"]), f"{e['cost']:.4f}", " + ".join(map(str, e["parts"])))
+    console.print(split)
 
 
 @app.command("summaries")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.cluster.data import LabelledArticle, headline, iter_jsonl, neus_articles, stream_order, write_jsonl
-from newsdesk.cluster.metrics import score_clustering
+from newsdesk.cluster.metrics import grouping_errors, score_clustering
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
 
@@ -31,7 +31,9 @@ def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = 
 
 
 def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
-                      embeddings=None, progress: Callable[[int, int], None] | None = None, **clusterer_args) -> dict:
+                      embeddings=None, progress: Callable[[int, int], None] | None = None, errors: int = 0,
+                      **clusterer_args) -> dict:
+    """Scores and counts; with `errors`, also that many of the costliest mixed stories and split events."""
     stories, elapsed = cluster_articles(articles, model=model, embedder=embedder, embeddings=embeddings,
                                         progress=progress, **clusterer_args)
     result = score_clustering([a.event for a in articles], stories)
@@ -39,6 +41,9 @@ def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None =
     result.update({"articles": len(articles), "events": len({a.event for a in articles}),
                    "stories": len(set(stories)), "seconds": round(elapsed, 2),
                    "articles_per_s": round(len(articles) / elapsed, 1) if elapsed > 0 else 0.0})
+    if errors:
+        found = grouping_errors([a.event for a in articles], stories, [a.title or a.text[:80] for a in articles])
+        result["errors"] = {kind: entries[:errors] for kind, entries in found.items()}
     return result
 
 

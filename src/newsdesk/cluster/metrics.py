@@ -80,3 +80,41 @@ def score_clustering(gold: Sequence[Hashable], predicted: Sequence[Hashable]) ->
     p, r, f = bcubed(gold, predicted)
     return {"b3_precision": p, "b3_recall": r, "b3_f1": f, "ari": adjusted_rand_index(gold, predicted),
             "v_measure": v_measure(gold, predicted)[2]}
+
+
+def grouping_errors(gold: Sequence[Hashable], predicted: Sequence[Hashable],
+                    titles: Sequence[str] | None = None, examples: int = 2) -> dict[str, list[dict]]:
+    """Where a grouping goes wrong, costliest first: stories that mix events (`mixed`: the events with their
+    article counts, and up to `examples` titles of each) and events spread over stories (`split`: the sizes of
+    the parts). `cost` is what each one takes off B-cubed precision (mixed) or recall (split)."""
+    if len(gold) != len(predicted) or (titles is not None and len(titles) != len(gold)):
+        raise ValueError("gold, predicted and titles must label the same items")
+    n = len(gold) or 1
+    stories: dict[Hashable, list[int]] = {}
+    events: dict[Hashable, list[int]] = {}
+    for i, (g, p) in enumerate(zip(gold, predicted)):
+        stories.setdefault(p, []).append(i)
+        events.setdefault(g, []).append(i)
+
+    def cost(groups: dict[Hashable, int]) -> float:
+        size = sum(groups.values())
+        return sum(c * (1.0 - c / size) for c in groups.values()) / n
+
+    mixed, split = [], []
+    for story, items in stories.items():
+        counts: dict[Hashable, int] = {}
+        for i in items:
+            counts[gold[i]] = counts.get(gold[i], 0) + 1
+        if len(counts) > 1:
+            entry = {"story": story, "cost": round(cost(counts), 4),
+                     "events": dict(sorted(counts.items(), key=lambda kv: -kv[1]))}
+            if titles is not None:
+                entry["titles"] = {str(e): [titles[i] for i in items if gold[i] == e][:examples] for e in entry["events"]}
+            mixed.append(entry)
+    for event, items in events.items():
+        parts: dict[Hashable, int] = {}
+        for i in items:
+            parts[predicted[i]] = parts.get(predicted[i], 0) + 1
+        if len(parts) > 1:
+            split.append({"event": event, "cost": round(cost(parts), 4), "parts": sorted(parts.values(), reverse=True)})
+    return {"mixed": sorted(mixed, key=lambda e: -e["cost"]), "split": sorted(split, key=lambda e: -e["cost"])}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import sys
 import time
@@ -86,8 +87,14 @@ def embed_articles(articles: list[LabelledArticle], embedder, cache_dir: Path | 
             return np.load(path)
     vectors = lead_vectors(embedder, [(a.title, a.text) for a in articles])
     if path is not None:
+        # Written aside and renamed: a run in parallel (crossval --fold) never loads a half-written file.
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+        try:
+            np.save(partial, vectors)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     return vectors
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.cluster.data import iter_jsonl, stream_order
-from newsdesk.cluster.metrics import score_clustering
+from newsdesk.cluster.metrics import grouping_errors, score_clustering
 from newsdesk.config import Settings
 from newsdesk.pipeline.desk import Desk
 from newsdesk.storage import open_storage
@@ -21,7 +21,8 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
     — storage, copy detection, embeddings and the online grouper, as in production — then score the stories
     against the `event` labels. An article without text is given its title as text (a desk would not store
     it; a clustering benchmark must place it); one with neither title nor text has nothing to group by and is
-    left out of the scores (counted as `skipped`)."""
+    left out of the scores (counted as `skipped`). `errors`: the stories that mix events and the events split over
+    stories, costliest first (`cluster.metrics.grouping_errors`; stories by their stored id)."""
     everything = stream_order(list(iter_jsonl(path)))
     articles = [a for a in everything if a.title.strip() or a.text.strip()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,6 +57,8 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
             stored = storage.get_article_by_url(f"urn:newsdesk:{feed}:{line}")
             predicted.append(storage.story_of(stored.id) if stored else None)
         storage.close()
-    scores = score_clustering([a.event for a in articles], predicted)
+    gold = [a.event for a in articles]
+    scores = score_clustering(gold, predicted)
+    errors = grouping_errors(gold, predicted, [a.title or a.text[:80] for a in articles])
     return {**scores, "articles": len(articles), "skipped": len(everything) - len(articles),
-            "articles_per_s": round(len(articles) / elapsed, 1)}
+            "articles_per_s": round(len(articles) / elapsed, 1), "errors": errors}
