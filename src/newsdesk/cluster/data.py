@@ -20,6 +20,11 @@ class LabelledArticle:
     published: datetime | None = None
     source: str | None = None
 
+    @property
+    def label(self) -> str:
+        """What names the article in a report: its title, else the start of its text."""
+        return self.title or self.text[:80]
+
 
 _ARTICLE = re.compile(r"^\s*TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*?)\s*$", re.S)
 

@@ -42,7 +42,7 @@ def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None =
                    "stories": len(set(stories)), "seconds": round(elapsed, 2),
                    "articles_per_s": round(len(articles) / elapsed, 1) if elapsed > 0 else 0.0})
     if errors:
-        found = grouping_errors([a.event for a in articles], stories, [a.title or a.text[:80] for a in articles])
+        found = grouping_errors([a.event for a in articles], stories, [a.label for a in articles])
         result["errors"] = {kind: entries[:errors] for kind, entries in found.items()}
     return result
 

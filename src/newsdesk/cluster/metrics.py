@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -96,25 +97,20 @@ def grouping_errors(gold: Sequence[Hashable], predicted: Sequence[Hashable],
         stories.setdefault(p, []).append(i)
         events.setdefault(g, []).append(i)
 
-    def cost(groups: dict[Hashable, int]) -> float:
-        size = sum(groups.values())
-        return sum(c * (1.0 - c / size) for c in groups.values()) / n
+    def cost(parts: Counter) -> float:
+        size = sum(parts.values())
+        return round(sum(c * (1.0 - c / size) for c in parts.values()) / n, 4)
 
     mixed, split = [], []
     for story, items in stories.items():
-        counts: dict[Hashable, int] = {}
-        for i in items:
-            counts[gold[i]] = counts.get(gold[i], 0) + 1
+        counts = Counter(gold[i] for i in items)
         if len(counts) > 1:
-            entry = {"story": story, "cost": round(cost(counts), 4),
-                     "events": dict(sorted(counts.items(), key=lambda kv: -kv[1]))}
+            entry = {"story": story, "cost": cost(counts), "events": dict(counts.most_common())}
             if titles is not None:
                 entry["titles"] = {str(e): [titles[i] for i in items if gold[i] == e][:examples] for e in entry["events"]}
             mixed.append(entry)
     for event, items in events.items():
-        parts: dict[Hashable, int] = {}
-        for i in items:
-            parts[predicted[i]] = parts.get(predicted[i], 0) + 1
+        parts = Counter(predicted[i] for i in items)
         if len(parts) > 1:
-            split.append({"event": event, "cost": round(cost(parts), 4), "parts": sorted(parts.values(), reverse=True)})
+            split.append({"event": event, "cost": cost(parts), "parts": sorted(parts.values(), reverse=True)})
     return {"mixed": sorted(mixed, key=lambda e: -e["cost"]), "split": sorted(split, key=lambda e: -e["cost"])}

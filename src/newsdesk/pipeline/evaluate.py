@@ -59,6 +59,6 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
         storage.close()
     gold = [a.event for a in articles]
     scores = score_clustering(gold, predicted)
-    errors = grouping_errors(gold, predicted, [a.title or a.text[:80] for a in articles])
+    errors = grouping_errors(gold, predicted, [a.label for a in articles])
     return {**scores, "articles": len(articles), "skipped": len(everything) - len(articles),
             "articles_per_s": round(len(articles) / elapsed, 1), "errors": errors}
