@@ -39,7 +39,8 @@ def test_errors_name_the_events_a_story_mixed(embedder):
     from newsdesk.cluster.model import PairModel
 
     articles = [LabelledArticle(id=f"{event}{i}", title=title, text=text, event=event)
-                for event, group in (("qa", QUAKE_A), ("qb", QUAKE_B)) for i, (title, text) in enumerate(group)]
+                for event, group in (("qa", QUAKE_A), ("qb", QUAKE_B))
+                for i, (title, text) in enumerate(group)]
     model = PairModel.load()
     model.threshold, model.merge_threshold = 0.0, 0.0    # everything joins: the two quakes are one story
     result = evaluate_articles(articles, model=model, embedder=embedder, errors=3)

@@ -94,7 +94,8 @@ def test_the_embedding_cache_is_never_left_half_written(tmp_path, monkeypatch):
 
     from newsdesk.cluster import train as train_module
 
-    articles = [LabelledArticle(id=str(i), title=f"Title {i}", text=f"Some text {i}.", event="e") for i in range(3)]
+    articles = [LabelledArticle(id=str(i), title=f"Title {i}", text=f"Some text {i}.", event="e")
+                for i in range(3)]
     embedder = _CountingEmbedder()
 
     def dies_mid_write(path, array):

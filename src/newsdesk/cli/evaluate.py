@@ -43,8 +43,8 @@ def _progress_bar(label: str) -> Progress:
 def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                            help="JSONL: id, title, text, event; optional published, source, url."),
                errors: int = typer.Option(0, "--errors", min=0,
-                                          help="Also list the N costliest stories that mix events and events split "
-                                               "over stories."),
+                                          help="Also list the N costliest stories that mix events and events "
+                                               "split over stories."),
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """B-cubed P/R/F1, ARI and V-measure of story grouping: the articles stream through the production desk
     on a fresh temporary database."""

@@ -27,9 +27,11 @@ def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
 
 
 def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path | None) -> dict:
-    """The topics' articles as they are (with the costliest errors), and (under "headlines") as headlines only."""
+    """The topics' articles as they are (with the costliest errors), and (under "headlines") as headlines
+    only."""
     articles = stream_order(ecb_stream(ecb, topics))
-    scores = evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache), errors=5)
+    scores = evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache),
+                               errors=5)
     titles = [headline(a) for a in articles]
     scores["headlines"] = evaluate_articles(titles, model=model, embeddings=embed_articles(titles, embedder, cache))
     return scores

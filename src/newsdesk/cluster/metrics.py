@@ -107,10 +107,12 @@ def grouping_errors(gold: Sequence[Hashable], predicted: Sequence[Hashable],
         if len(counts) > 1:
             entry = {"story": story, "cost": cost(counts), "events": dict(counts.most_common())}
             if titles is not None:
-                entry["titles"] = {str(e): [titles[i] for i in items if gold[i] == e][:examples] for e in entry["events"]}
+                entry["titles"] = {str(e): [titles[i] for i in items if gold[i] == e][:examples]
+                                   for e in entry["events"]}
             mixed.append(entry)
     for event, items in events.items():
         parts = Counter(predicted[i] for i in items)
         if len(parts) > 1:
             split.append({"event": event, "cost": cost(parts), "parts": sorted(parts.values(), reverse=True)})
-    return {"mixed": sorted(mixed, key=lambda e: -e["cost"]), "split": sorted(split, key=lambda e: -e["cost"])}
+    by_cost = lambda e: -e["cost"]  # noqa: E731
+    return {"mixed": sorted(mixed, key=by_cost), "split": sorted(split, key=by_cost)}

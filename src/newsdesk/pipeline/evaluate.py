@@ -21,8 +21,8 @@ def evaluate_grouping(path: Path, progress: Callable[[int, int], None] | None = 
     — storage, copy detection, embeddings and the online grouper, as in production — then score the stories
     against the `event` labels. An article without text is given its title as text (a desk would not store
     it; a clustering benchmark must place it); one with neither title nor text has nothing to group by and is
-    left out of the scores (counted as `skipped`). `errors`: the stories that mix events and the events split over
-    stories, costliest first (`cluster.metrics.grouping_errors`; stories by their stored id)."""
+    left out of the scores (counted as `skipped`). `errors`: the stories that mix events and the events split
+    over stories, costliest first (`cluster.metrics.grouping_errors`; stories by their stored id)."""
     everything = stream_order(list(iter_jsonl(path)))
     articles = [a for a in everything if a.title.strip() or a.text.strip()]
     with tempfile.TemporaryDirectory() as tmp:
