@@ -132,3 +132,27 @@ def test_a_headline_model_travels_in_the_same_file(tmp_path):
     X = np.zeros((1, len(article.join.features)))
     assert np.allclose(part.join.logits(X), headline.join.logits(X))
     assert PairModel.load(tmp_path / "article.json").for_article(True).threshold == 0.6   # none: the article model
+
+
+def test_a_model_trained_on_fewer_features_reads_its_own_columns(tmp_path):
+    from newsdesk.cluster.features import FEATURES
+
+    own = (FEATURES[3], FEATURES[0], FEATURES[-1])            # a subset, in an order of its own
+    rng = np.random.default_rng(1)
+    W, b = rng.normal(size=(3, 1)), np.array([0.2])
+    narrow = Scorer(features=own, mean=np.zeros(3), scale=np.ones(3), nets=[[(W, b)]])
+    path = tmp_path / "model.json"
+    PairModel(join=narrow).save(path)
+    loaded = PairModel.load(path).join
+    rows = rng.normal(size=(4, len(FEATURES)))                 # rows as the code computes them: every feature
+    expected = rows[:, [FEATURES.index(f) for f in own]] @ W + b
+    assert np.allclose(loaded.logits(rows), expected[:, 0])
+    other = rows.copy()
+    other[:, 5] += 10.0                                        # a feature the model was not trained on
+    assert np.allclose(loaded.logits(other), loaded.logits(rows))
+
+    stale = json.loads(path.read_text())
+    stale["join"]["features"][1] = "a_feature_the_code_no_longer_has"
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(ModelMissing, match="retrain"):
+        PairModel.load(path)

@@ -41,16 +41,21 @@ class Scorer:
     (ReLU between them) whose output logits are averaged. The clip keeps a ReLU network from extrapolating: a
     story of 500 articles scores like the largest story the training sets held, not along a line the training
     never drew. Several networks (a bag trained from different seeds and resamples) vary less from one training
-    run to the next than one does."""
+    run to the next than one does. A scorer trained on fewer features than the code computes reads its own
+    columns (`columns`) out of the rows: a feature added to the code leaves the models trained before it
+    working."""
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     nets: list[Layers]
     low: np.ndarray | None = None
     high: np.ndarray | None = None
+    columns: np.ndarray | None = None
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(X)
+        if self.columns is not None:
+            X = X[:, self.columns]
         if self.low is not None and self.high is not None:
             X = np.clip(X, self.low, self.high)
         z = (X - self.mean) / self.scale
@@ -78,13 +83,17 @@ class Scorer:
     @classmethod
     def from_dict(cls, d: dict, expected: tuple[str, ...]) -> "Scorer":
         features = tuple(d["features"])
-        if features != expected:
-            raise ValueError(f"model features {features} do not match the code's {expected}; retrain the model")
+        unknown = [f for f in features if f not in expected]
+        if unknown or len(set(features)) != len(features):
+            raise ValueError(f"model features {features} are not among the code's {expected}; "
+                             "retrain the model")
         nets = d["nets"] if "nets" in d else [d["layers"]]
         scorer = cls(features=features, mean=np.asarray(d["mean"], dtype=np.float64),
                      scale=np.asarray(d["scale"], dtype=np.float64),
                      nets=[[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
                             for layer in layers] for layers in nets])
+        if features != expected:
+            scorer.columns = np.array([expected.index(f) for f in features], dtype=np.intp)
         width = len(features)
         if scorer.mean.shape != (width,) or scorer.scale.shape != (width,) or not all(scorer.nets):
             raise ValueError(f"standardisation or layers do not fit {width} features")

@@ -116,6 +116,8 @@ class _Run:
         self.story_of_event: dict[str, int] = {}
         self.join_rows: list[np.ndarray] = []
         self.join_labels: list[int] = []
+        self.join_articles: list[int] = []           # the article (its place in the stream) of each join row
+        self.join_events: list[str | None] = []      # the candidate story's majority event
         self.merge_rows: list[np.ndarray] = []
         self.merge_labels: list[int] = []
         self.clusterer.merge_hook = self._hook
@@ -134,14 +136,17 @@ class _Run:
 
     def run(self) -> "_Run":
         c = self.clusterer
-        for art, item in zip(self.stream.articles, _inputs(self.stream)):
+        for n, (art, item) in enumerate(zip(self.stream.articles, _inputs(self.stream))):
             rep = c.represent(item)
             stories = c._candidates(rep)
             X, P = pair_features(rep, stories, c.vocab)
             probs = c.model.score(X, P)
             for s, x in zip(stories, X):
+                event = self._majority(s.id)
                 self.join_rows.append(x)
-                self.join_labels.append(int(self._majority(s.id) == art.event))
+                self.join_labels.append(int(event == art.event))
+                self.join_articles.append(n)
+                self.join_events.append(event)
             feats = None
             if self.teacher_join:
                 sid = self.story_of_event.get(art.event)
