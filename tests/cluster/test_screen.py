@@ -28,7 +28,8 @@ def test_auc_is_the_share_of_positive_negative_pairs_in_order():
     rng = np.random.default_rng(3)
     scores = np.round(rng.normal(size=40), 1)                      # rounded: ties
     labels = (rng.random(40) < 0.4).astype(int)
-    pairs = [(s, t) for (s, a), (t, b) in itertools.product(zip(scores, labels), repeat=2) if a == 1 and b == 0]
+    pairs = [(s, t) for (s, a), (t, b) in itertools.product(zip(scores, labels), repeat=2)
+             if a == 1 and b == 0]
     brute = sum(1.0 if s > t else 0.5 if s == t else 0.0 for s, t in pairs) / len(pairs)
     assert auc(scores, labels) == pytest.approx(brute)
     assert np.isnan(auc(scores, np.zeros(40, dtype=int)))

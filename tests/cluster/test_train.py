@@ -111,3 +111,13 @@ def test_the_embedding_cache_is_never_left_half_written(tmp_path, monkeypatch):
     first = train_module.embed_articles(articles, embedder, tmp_path)
     again = train_module.embed_articles(articles, embedder, tmp_path)
     assert embedder.calls == 2 and np.array_equal(first, again)    # the second run read the cache
+
+
+def test_a_feature_to_drop_must_be_one_the_code_has():
+    import pytest
+
+    from newsdesk.cluster.train import split_names, train
+
+    assert split_names(" ent_gap, ,emb_max_gap ") == ("ent_gap", "emb_max_gap")
+    with pytest.raises(ValueError, match="unknown features"):
+        train([], drop=("ent_gapp",))

@@ -17,7 +17,8 @@ from pathlib import Path
 from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.train import HEADLINES, build_streams, ecb_stream, ecb_topic, embed_articles, train
+from newsdesk.cluster.train import (HEADLINES, build_streams, ecb_stream, ecb_topic, embed_articles,
+                                    split_names, train)
 
 
 def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
@@ -39,7 +40,8 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
-                  only: set[int] | None = None, headlines: str = "off") -> dict:
+                  only: set[int] | None = None, headlines: str = "off", seed: int = 0,
+                  drop: tuple[str, ...] = ()) -> dict:
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -52,7 +54,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
         started = time.perf_counter()
         streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
                                 headlines=headlines)
-        model = train(streams, crossfit=crossfit, log=lambda m: log(f"  fold {k}: {m}"))
+        model = train(streams, crossfit=crossfit, seed=seed, drop=drop, log=lambda m: log(f"  fold {k}: {m}"))
         model.save(out / f"fold-{k}.json")
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
@@ -63,8 +65,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if neus_only:
         model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines),
-                      crossfit=crossfit,
-                      log=lambda m: log(f"  neus-only: {m}"))
+                      crossfit=crossfit, seed=seed, drop=drop, log=lambda m: log(f"  neus-only: {m}"))
         model.save(out / "neus-only.json")
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
         log(json.dumps(summary["neus_only_on_ecb"]))
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-crossfit", action="store_true", help="train each fold model without cross-fitting")
     parser.add_argument("--headlines", choices=HEADLINES, default="off",
                         help="train on the articles as they are, as headlines alone, or both (as train's option)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="first seed of the bag's networks (as train's option)")
+    parser.add_argument("--drop", default="",
+                        help="comma-separated join features to leave out (as train's option)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -93,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--fold must be between 0 and {args.folds - 1}")
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
-                            only=set(args.fold) if args.fold else None, headlines=args.headlines)
+                            only=set(args.fold) if args.fold else None, headlines=args.headlines,
+                            seed=args.seed, drop=split_names(args.drop))
     print(json.dumps(summary))
     return 0
 

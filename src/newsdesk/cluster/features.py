@@ -38,9 +38,6 @@ FEATURES = (
     "emb_rel",           # emb_max minus the story's mean emb_max when its members joined (0 for one member)
     "tfidf_rel",         # the same for tfidf_max
     "ent_rel",           # the same for ent_max
-    "ent_gap",           # ent_cos minus the best ent_cos among the candidates
-    "tfidf_max_gap",     # tfidf_max minus the best among the candidates
-    "emb_max_gap",       # emb_max minus the best among the candidates
 )
 
 PRIOR_FEATURES = ("gap_days", "same_source_recent", "dated")
@@ -370,9 +367,6 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                     P[i, 1] = 1.0
     X[:, 2] = X[:, 0] - X[:, 0].max()
     X[:, 4] = X[:, 3] - X[:, 3].max()
-    X[:, 25] = X[:, 14] - X[:, 14].max()
-    X[:, 26] = X[:, 5] - X[:, 5].max()
-    X[:, 27] = X[:, 1] - X[:, 1].max()
     return X, P
 
 

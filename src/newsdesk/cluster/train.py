@@ -260,14 +260,22 @@ def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
 
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
           thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3,
-          bag: int = 5, crossfit: bool = True, log=print) -> PairModel:
+          bag: int = 5, crossfit: bool = True, seed: int = 0, drop: tuple[str, ...] = (),
+          log=print) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
     pairs met while the join model runs at several thresholds (oracle merges, then its own).
 
     With `crossfit`, the streams are cut in two halves and every run after the teacher-forced one goes through
     models trained on the other half only: the own-decision pairs, the merge pairs and the thresholds then
     come from the mistakes the models make on news they have not seen, as on the desk, rather than on news they
-    have learned by heart. The returned model is still fit on all the pairs."""
+    have learned by heart. The returned model is still fit on all the pairs. `seed`: the bag's networks and
+    their resamples take seeds `seed` to `seed + bag - 1` (another seed shows how far a figure moves from one
+    training to the next); `drop` names join features left out (an A/B of a feature on one code base)."""
+    unknown = [f for f in drop if f not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown features {unknown}; the code has {FEATURES}")
+    join_names = tuple(f for f in FEATURES if f not in drop)
+    join_columns = np.array([FEATURES.index(f) for f in join_names], dtype=np.intp)
     started = time.perf_counter()
     if crossfit:
         half_a, half_b = halves(streams)
@@ -293,7 +301,12 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
 
     def fitted(runs: list[_Run], what: str) -> Scorer:
         X, y, w = gather(runs, what)
-        return fit(X, y, w, FEATURES if what == "join" else STORY_FEATURES, kind, hidden, alpha=alpha, bag=bag)
+        if what == "merge":
+            return fit(X, y, w, STORY_FEATURES, kind, hidden, seed=seed, alpha=alpha, bag=bag)
+        scorer = fit(X[:, join_columns], y, w, join_names, kind, hidden, seed=seed, alpha=alpha, bag=bag)
+        if drop:
+            scorer.columns = join_columns
+        return scorer
 
     def trained_on(half: int, runs: list[_Run]) -> list[_Run]:
         return [r for r in runs if other_half[r.stream.name] != half]
@@ -341,7 +354,8 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log,
                  model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
-                       "crossfit": crossfit, "tuned_score": round(tuned["score"], 4),
+                       "crossfit": crossfit, "seed": seed, "dropped": list(drop),
+                       "tuned_score": round(tuned["score"], 4),
                        "tuned_mean": round(tuned["mean"], 4), "tune_grid": tuned["grid"],
                        "join_pairs": int(sum(len(r.join_labels) for r in teacher)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
@@ -349,6 +363,10 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
 
 
 HEADLINES = ("off", "only", "also", "mixed")
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
@@ -397,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--headlines", choices=HEADLINES, default="off",
                         help="train on the articles as they are (off), as headlines alone (only), both (also), "
                              "or with half of them as headlines (mixed: the headline model)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="first seed of the bag's networks (--seed 5: a bag disjoint from the default)")
+    parser.add_argument("--drop", default="", help="comma-separated join features to leave out")
     parser.add_argument("--combine", nargs=2, type=Path, metavar=("MODEL", "HEADLINE_MODEL"),
                         help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines mixed) as the "
                              "model of its headline-only articles")
@@ -416,8 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
                             headlines=args.headlines)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
-                  crossfit=not args.no_crossfit,
-                  bag=args.bag)
+                  crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop))
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
     return 0
