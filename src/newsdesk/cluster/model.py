@@ -69,6 +69,11 @@ class Scorer:
             total += h[:, 0]
         return total / len(self.nets)
 
+    def read_from(self, computed: tuple[str, ...]) -> None:
+        """Score rows of the `computed` features (the code's), reading this scorer's own columns from them."""
+        self.columns = (None if self.features == computed else
+                        np.array([computed.index(f) for f in self.features], dtype=np.intp))
+
     def to_dict(self) -> dict:
         nets = [[{"W": W.tolist(), "b": b.tolist()} for W, b in layers] for layers in self.nets]
         d = {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist()}
@@ -92,8 +97,7 @@ class Scorer:
                      scale=np.asarray(d["scale"], dtype=np.float64),
                      nets=[[(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64))
                             for layer in layers] for layers in nets])
-        if features != expected:
-            scorer.columns = np.array([expected.index(f) for f in features], dtype=np.intp)
+        scorer.read_from(expected)
         width = len(features)
         if scorer.mean.shape != (width,) or scorer.scale.shape != (width,) or not all(scorer.nets):
             raise ValueError(f"standardisation or layers do not fit {width} features")

@@ -31,7 +31,7 @@ import numpy as np
 from newsdesk.cluster.crossval import topic_folds
 from newsdesk.cluster.features import FEATURES
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.train import Stream, _Run, build_streams, ecb_topic, fit
+from newsdesk.cluster.train import Stream, _Run, build_streams, ecb_topic, fit, split_names
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
@@ -115,7 +115,7 @@ def screen(rows: JoinRows, features: list[str], folds: int = 4, seeds=(0, 100, 2
                 test = ecb & np.isin(rows.group, list(fold))
                 scorer = fit(rows.X[~test][:, cols], rows.y[~test], weight[~test], names, "mlp", hidden,
                              seed=seed, bag=bag)
-                p = 1.0 / (1.0 + np.exp(-np.clip(scorer.logits(rows.X[test][:, cols]), -50, 50)))
+                p = PairModel(join=scorer).score(rows.X[test][:, cols])
                 acc.append(decision_accuracy(p, rows.y[test], rows.article[test]))
                 pc, yt = np.clip(p, 1e-6, 1 - 1e-6), rows.y[test]
                 ll.append(float(-(yt * np.log(pc) + (1 - yt) * np.log(1 - pc)).mean()))
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from newsdesk.embed import get_embedder
 
-    features = [f.strip() for f in args.features.split(",") if f.strip()]
+    features = list(split_names(args.features))
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, neus_chunks=args.neus_chunks)
     seeds = tuple(100 * k for k in range(args.seeds))          # bags of five networks, disjoint
     result = screen(teacher_rows(streams), features, folds=args.folds, seeds=seeds)

@@ -275,7 +275,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     if unknown:
         raise ValueError(f"unknown features {unknown}; the code has {FEATURES}")
     join_names = tuple(f for f in FEATURES if f not in drop)
-    join_columns = np.array([FEATURES.index(f) for f in join_names], dtype=np.intp)
+    join_columns = [FEATURES.index(f) for f in join_names]
     started = time.perf_counter()
     if crossfit:
         half_a, half_b = halves(streams)
@@ -304,8 +304,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         if what == "merge":
             return fit(X, y, w, STORY_FEATURES, kind, hidden, seed=seed, alpha=alpha, bag=bag)
         scorer = fit(X[:, join_columns], y, w, join_names, kind, hidden, seed=seed, alpha=alpha, bag=bag)
-        if drop:
-            scorer.columns = join_columns
+        scorer.read_from(FEATURES)
         return scorer
 
     def trained_on(half: int, runs: list[_Run]) -> list[_Run]:
