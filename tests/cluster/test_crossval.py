@@ -25,19 +25,19 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
             path.write_text("{}")
 
     monkeypatch.setattr("newsdesk.embed.get_embedder", lambda: None)
-    monkeypatch.setattr(crossval, "build_streams", lambda neus, e, emb, cache, topics, neus_chunks=None, headlines="off": topics)
+    monkeypatch.setattr(crossval, "build_streams", lambda neus, e, emb, cache, topics, **options: topics)
     asked = []
 
-    def train(streams, crossfit, seed, drop, log):
-        asked.append((seed, drop))
+    def train(streams, crossfit, seed, drop, log, **network):
+        asked.append((seed, drop, network))
         trained.append(streams)
         return Model()
 
     monkeypatch.setattr(crossval, "train", train)
     monkeypatch.setattr(crossval, "_score", lambda model, e, held, emb, cache: {"b3_f1": len(held) / 10})
     summary = crossval.crossvalidate(tmp_path / "neus", ecb, 4, tmp_path / "out", only={1, 3}, log=lambda m: None,
-                                     seed=5, drop=("ent_cos",))
-    assert asked == [(5, ("ent_cos",))] * 2
+                                     seed=5, drop=("ent_cos",), bag=9)
+    assert asked == [(5, ("ent_cos",), {"bag": 9})] * 2
     assert [r["fold"] for r in summary["folds"]] == [1, 3]
     assert sorted((tmp_path / "out").iterdir()) == [tmp_path / "out" / "fold-1.json", tmp_path / "out" / "fold-3.json"]
     folds = crossval.topic_folds([str(t) for t in range(1, 9)], 4)

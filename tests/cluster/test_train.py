@@ -121,3 +121,45 @@ def test_a_feature_to_drop_must_be_one_the_code_has():
     assert split_names(" ent_gap, ,emb_max_gap ") == ("ent_gap", "emb_max_gap")
     with pytest.raises(ValueError, match="unknown features"):
         train([], drop=("ent_gapp",))
+
+
+def _neus_line(*articles):
+    return " [SEP] ".join(f"TITLE=> {title}. ARTICLE=> {text}" for title, text in articles) + "\n"
+
+
+_KINDS = {
+    "quake": ("Earthquake shakes the coastal province", "The tremor of magnitude {n} toppled seawalls and "
+              "seismologists counted aftershocks near the harbour of {place}."),
+    "vote": ("Parliament passes the fisheries budget", "Lawmakers voted {n} to 40 for the budget, and the "
+             "minister in {place} promised quotas for trawlers."),
+    "match": ("Striker scores twice in the cup final", "The goalkeeper of {place} saved a penalty before the "
+              "striker's header in minute {n} settled the final."),
+    "fire": ("Wildfire forces villages to evacuate", "Firefighters and water bombers fought flames on {n} "
+             "hectares of pine forest above {place}."),
+    "strike": ("Dockworkers walk out over pensions", "The union said {n} cranes stood idle in {place} as "
+               "pickets blocked the container terminal."),
+}
+
+
+def test_paired_streams_put_each_story_beside_its_nearest_kind(tmp_path):
+    from newsdesk.cluster.train import neus_streams
+
+    places = iter(["Velmar", "Ostrand", "Kirrin", "Dunmore", "Pellow", "Arkby", "Tresk", "Moravel",
+                   "Lindqvist", "Saltcombe"])
+    lines = []
+    for kind, (title, text) in _KINDS.items():
+        for n in (61, 62):
+            place = next(places)
+            lines.append((kind, _neus_line(*[(f"{title} near {place}", text.format(n=n, place=place))] * 3)))
+    path = tmp_path / "train.source"
+    path.write_text("".join(line for _, line in lines))
+    kind_of = {f"neus{n}": kind for n, (kind, _) in enumerate(lines)}
+
+    paired = neus_streams(path, stories_per_stream=2, paired=True)
+    assert sorted(len(arts) for _, arts in paired) == [6] * 5
+    for _, arts in paired:                        # two stories of one kind in each stream
+        assert len({a.event for a in arts}) == 2 and len({kind_of[a.event] for a in arts}) == 1
+
+    dealt = neus_streams(path, stories_per_stream=2)
+    assert any(len({kind_of[a.event] for a in arts}) == 2 for _, arts in dealt)
+    assert sorted(a.id for _, arts in dealt for a in arts) == sorted(a.id for _, arts in paired for a in arts)

@@ -41,7 +41,8 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
                   only: set[int] | None = None, headlines: str = "off", seed: int = 0,
-                  drop: tuple[str, ...] = ()) -> dict:
+                  drop: tuple[str, ...] = (), neus_pairs: bool = False, **network) -> dict:
+    """`network`: train's bag, hidden and alpha, when not its defaults."""
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -53,8 +54,9 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
             continue
         started = time.perf_counter()
         streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
-                                headlines=headlines)
-        model = train(streams, crossfit=crossfit, seed=seed, drop=drop, log=lambda m: log(f"  fold {k}: {m}"))
+                                headlines=headlines, neus_pairs=neus_pairs)
+        model = train(streams, crossfit=crossfit, seed=seed, drop=drop, **network,
+                      log=lambda m: log(f"  fold {k}: {m}"))
         model.save(out / f"fold-{k}.json")
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
@@ -64,8 +66,10 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if neus_only:
-        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines),
-                      crossfit=crossfit, seed=seed, drop=drop, log=lambda m: log(f"  neus-only: {m}"))
+        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines,
+                                    neus_pairs=neus_pairs),
+                      crossfit=crossfit, seed=seed, drop=drop, **network,
+                      log=lambda m: log(f"  neus-only: {m}"))
         model.save(out / "neus-only.json")
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
         log(json.dumps(summary["neus_only_on_ecb"]))
@@ -91,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="first seed of the bag's networks (as train's option)")
     parser.add_argument("--drop", default="",
                         help="comma-separated join features to leave out (as train's option)")
+    parser.add_argument("--bag", type=int, default=5, help="networks per model, averaged (as train's option)")
+    parser.add_argument("--hidden", type=int, default=32, help="units of each network (as train's option)")
+    parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP (as train's option)")
+    parser.add_argument("--neus-pairs", action="store_true",
+                        help="NeuS stories beside their nearest (as train's option)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -99,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = crossvalidate(args.neus, args.ecb, args.folds, args.out, args.neus_only, args.cache,
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
                             only=set(args.fold) if args.fold else None, headlines=args.headlines,
-                            seed=args.seed, drop=split_names(args.drop))
+                            seed=args.seed, drop=split_names(args.drop),
+                            neus_pairs=args.neus_pairs, bag=args.bag, hidden=args.hidden, alpha=args.alpha)
     print(json.dumps(summary))
     return 0
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -49,21 +50,65 @@ class Stream:
     embeddings: np.ndarray
 
 
-def neus_streams(path: Path, stories_per_stream: int = 300, seed: int = 0) -> list[tuple[str, list[LabelledArticle]]]:
+def neus_streams(path: Path, stories_per_stream: int = 300, seed: int = 0,
+                 paired: bool = False) -> list[tuple[str, list[LabelledArticle]]]:
+    """NeuS story lines dealt at random into streams of `stories_per_stream` stories, their articles shuffled.
+    `paired`: every story goes into its stream beside the story most like it (words weighted by TF-IDF), so
+    that each stream holds what ECB+ tests and random chunks of nine years of news seldom do: two different
+    events of one kind (two FDA approvals, two jobs reports) to be told apart."""
     lines = read_neus(path)
-    order = list(range(len(lines)))
     rng = random.Random(seed)
+    order = list(range(len(lines)))
     rng.shuffle(order)
+    units = _neighbour_pairs(lines, order) if paired else [[n] for n in order]
     out = []
-    for c, start in enumerate(range(0, len(order), stories_per_stream)):
-        chunk = order[start:start + stories_per_stream]
+    chunk: list[int] = []
+    for unit in units + [[]]:
+        if unit and len(chunk) < stories_per_stream:
+            chunk += unit
+            continue
         if len(chunk) < stories_per_stream // 2:
             break
         arts = [LabelledArticle(id=f"{n}-{k}", title=t, text=x, event=f"neus{n}")
                 for n in chunk for k, (t, x) in enumerate(lines[n])]
         rng.shuffle(arts)
-        out.append((f"neus-{c}", arts))
+        out.append((f"neus-{len(out)}", arts))
+        chunk = list(unit)
     return out
+
+
+_WORD = re.compile(r"[a-z][a-z']+")
+
+
+def _neighbour_pairs(lines: list[list[tuple[str, str]]], order: list[int], min_cosine: float = 0.2,
+                     max_terms: int = 20_000) -> list[list[int]]:
+    """The stories in `order`, each in turn paired with the most similar story not yet taken (TF-IDF cosine of
+    their articles' words, at least `min_cosine`; a story left without one stays alone)."""
+    counts = [Counter(_WORD.findall(" ".join(f"{t} {x}" for t, x in story).lower())) for story in lines]
+    df = Counter(w for c in counts for w in c)
+    vocab = [w for w, n in df.most_common() if 2 <= n <= 0.3 * len(lines)][:max_terms]
+    column = {w: i for i, w in enumerate(vocab)}
+    M = np.zeros((len(lines), len(vocab)), dtype=np.float32)
+    for row, c in enumerate(counts):
+        for w, n in c.items():
+            if w in column:
+                M[row, column[w]] = (1.0 + np.log(n)) * np.log(len(lines) / df[w])
+    M /= np.linalg.norm(M, axis=1, keepdims=True) + 1e-9
+    taken = np.zeros(len(lines), dtype=bool)
+    units = []
+    for n in order:
+        if taken[n]:
+            continue
+        taken[n] = True
+        sims = M @ M[n]
+        sims[taken] = -1.0
+        best = int(sims.argmax()) if len(sims) else -1
+        if best >= 0 and sims[best] >= min_cosine:
+            taken[best] = True
+            units.append([n, best])
+        else:
+            units.append([n])
+    return units
 
 
 def ecb_topic(event: str) -> str:
@@ -370,8 +415,10 @@ def split_names(text: str) -> tuple[str, ...]:
 
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
                   ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
-                  neus_chunks: int | None = None, headlines: str = "off") -> list[Stream]:
-    """NeuS streams (the first `neus_chunks` of them when given) and one ECB+ stream. `headlines`: "off", the
+                  neus_chunks: int | None = None, headlines: str = "off",
+                  neus_pairs: bool = False) -> list[Stream]:
+    """NeuS streams (the first `neus_chunks` of them when given; `neus_pairs`: each story beside its nearest
+    neighbour, see `neus_streams`) and one ECB+ stream. `headlines`: "off", the
     articles as they are; "only", each stream as headlines only (data sets "neus-titles", "ecb-titles": feeds
     that give a title and nothing else); "also", both; "mixed", each stream with half its articles (a fixed
     draw) as headlines ("neus-mixed", "ecb-mixed")."""
@@ -379,7 +426,8 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
         raise ValueError(f"headlines must be one of {', '.join(HEADLINES)}")
     sets = []
     if neus:
-        sets += [(name, "neus", arts) for name, arts in neus_streams(neus, stories_per_stream)[:neus_chunks]]
+        dealt = neus_streams(neus, stories_per_stream, paired=neus_pairs)[:neus_chunks]
+        sets += [(name, "neus", arts) for name, arts in dealt]
     if ecb:
         sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
     if headlines == "mixed":
@@ -411,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ecb-topics", default=None, help="comma-separated ECB+ topic numbers to train on")
     parser.add_argument("--neus-chunks", type=int, default=None,
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
+    parser.add_argument("--neus-pairs", action="store_true",
+                        help="deal each NeuS story into its stream beside the story most like it")
     parser.add_argument("--headlines", choices=HEADLINES, default="off",
                         help="train on the articles as they are (off), as headlines alone (only), both (also), "
                              "or with half of them as headlines (mixed: the headline model)")
@@ -434,9 +484,10 @@ def main(argv: list[str] | None = None) -> int:
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
-                            headlines=args.headlines)
+                            headlines=args.headlines, neus_pairs=args.neus_pairs)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
                   crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop))
+    model.info["neus_pairs"] = args.neus_pairs
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
     return 0
