@@ -42,3 +42,36 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
     assert sorted((tmp_path / "out").iterdir()) == [tmp_path / "out" / "fold-1.json", tmp_path / "out" / "fold-3.json"]
     folds = crossval.topic_folds([str(t) for t in range(1, 9)], 4)
     assert trained == [set(map(str, range(1, 9))) - folds[1], set(map(str, range(1, 9))) - folds[3]]
+
+
+def test_the_threshold_grid_scores_every_cell_and_puts_the_tuned_thresholds_back(monkeypatch):
+    from newsdesk.cluster import crossval
+    from newsdesk.cluster.model import PairModel
+
+    model = PairModel.fallback()
+    model.threshold, model.merge_threshold = 0.55, 0.9
+    seen = []
+
+    def evaluate(articles, model, embeddings):
+        seen.append((model.threshold, model.merge_threshold))
+        return {"b3_f1": round(model.threshold + model.merge_threshold, 2)}
+
+    monkeypatch.setattr(crossval, "evaluate_articles", evaluate)
+    grid = crossval.threshold_grid(model, [], None, joins=(0.3, 0.5), merges=(0.7, 1.01))
+    assert seen == [(0.3, 0.7), (0.5, 0.7), (0.3, 1.01), (0.5, 1.01)]
+    assert [c["b3_f1"] for c in grid] == [1.0, 1.2, 1.31, 1.51]
+    assert (model.threshold, model.merge_threshold) == (0.55, 0.9)
+
+
+def test_the_threshold_summary_separates_the_tuned_the_best_common_and_each_folds_best_cells():
+    from newsdesk.cluster.crossval import threshold_summary
+
+    def fold(tuned, cells):
+        return {"b3_f1": tuned, "grid": [{"threshold": j, "merge_threshold": 0.7, "b3_f1": f}
+                                         for j, f in zip((0.3, 0.5, 0.7), cells)]}
+
+    # fold one does best loose, fold two strict; the middle cell is best over both
+    summary = threshold_summary([fold(0.80, (0.90, 0.86, 0.70)), fold(0.84, (0.70, 0.88, 0.92))])
+    assert summary["tuned"] == 0.82
+    assert summary["best_common_cell"] == {"threshold": 0.5, "merge_threshold": 0.7, "b3_f1": 0.87}
+    assert summary["each_fold_best"] == 0.91

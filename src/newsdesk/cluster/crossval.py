@@ -27,15 +27,50 @@ def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
     return [set(ordered[k::folds]) for k in range(folds)]
 
 
+JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+MERGE_GRID = (0.5, 0.7, 0.85, 1.01)
+
+
 def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path | None) -> dict:
-    """The topics' articles as they are (with the costliest errors), and (under "headlines") as headlines
-    only."""
+    """The topics' articles as they are (with the costliest errors, and B-cubed F1 under every cell of a grid
+    of join and merge thresholds), and (under "headlines") as headlines only."""
     articles = stream_order(ecb_stream(ecb, topics))
-    scores = evaluate_articles(articles, model=model, embeddings=embed_articles(articles, embedder, cache),
-                               errors=5)
+    embeddings = embed_articles(articles, embedder, cache)
+    scores = evaluate_articles(articles, model=model, embeddings=embeddings, errors=5)
+    scores["grid"] = threshold_grid(model, articles, embeddings)
     titles = [headline(a) for a in articles]
     scores["headlines"] = evaluate_articles(titles, model=model, embeddings=embed_articles(titles, embedder, cache))
     return scores
+
+
+def threshold_grid(model: PairModel, articles, embeddings, joins=JOIN_GRID, merges=MERGE_GRID) -> list[dict]:
+    """B-cubed F1 of the articles grouped under each pair of join and merge thresholds (the model's own are
+    put back afterwards)."""
+    tuned = model.threshold, model.merge_threshold
+    grid = []
+    try:
+        for merge in merges:
+            for join in joins:
+                model.threshold, model.merge_threshold = join, merge
+                f1 = evaluate_articles(articles, model=model, embeddings=embeddings)["b3_f1"]
+                grid.append({"threshold": join, "merge_threshold": merge, "b3_f1": f1})
+    finally:
+        model.threshold, model.merge_threshold = tuned
+    return grid
+
+
+def threshold_summary(folds: list[dict]) -> dict:
+    """How much of the held-out loss the thresholds explain: the mean F1 under the thresholds each fold's
+    model tuned for itself, under the one cell best over all folds, and under each fold's own best cell (an
+    oracle: what the ranking allows at best)."""
+    cells = [{(c["threshold"], c["merge_threshold"]): c["b3_f1"] for c in f["grid"]} for f in folds]
+    common = set.intersection(*(set(c) for c in cells))
+    best = max(sorted(common), key=lambda cell: sum(c[cell] for c in cells))
+    mean = lambda values: round(sum(values) / len(values), 4)  # noqa: E731
+    return {"tuned": mean([f["b3_f1"] for f in folds]),
+            "best_common_cell": {"threshold": best[0], "merge_threshold": best[1],
+                                 "b3_f1": mean([c[best] for c in cells])},
+            "each_fold_best": mean([max(c.values()) for c in cells])}
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
@@ -65,6 +100,8 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
     summary: dict = {"folds": results,
                      "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
+    if all("grid" in r for r in results):
+        summary["thresholds"] = threshold_summary(results)
     if neus_only:
         model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines,
                                     neus_pairs=neus_pairs),
