@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="first seed of the bag's networks (as train's option)")
     parser.add_argument("--drop", default="",
                         help="comma-separated join features to leave out (as train's option)")
-    parser.add_argument("--bag", type=int, default=5, help="networks per model, averaged (as train's option)")
+    parser.add_argument("--bag", type=int, default=10, help="networks per model (as train's option)")
     parser.add_argument("--hidden", type=int, default=32, help="units of each network (as train's option)")
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP (as train's option)")
     parser.add_argument("--neus-pairs", action="store_true",

@@ -305,7 +305,7 @@ def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
 
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
           thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3,
-          bag: int = 5, crossfit: bool = True, seed: int = 0, drop: tuple[str, ...] = (),
+          bag: int = 10, crossfit: bool = True, seed: int = 0, drop: tuple[str, ...] = (),
           log=print) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
     pairs met while the join model runs at several thresholds (oracle merges, then its own).
@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP")
-    parser.add_argument("--bag", type=int, default=5, help="networks per model, averaged (mlp only)")
+    parser.add_argument("--bag", type=int, default=10, help="networks per model, averaged (mlp only)")
     parser.add_argument("--no-merge", action="store_true")
     parser.add_argument("--no-crossfit", action="store_true",
                         help="run and tune on the models' own training streams (faster; thresholds overfit)")
@@ -465,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on the articles as they are (off), as headlines alone (only), both (also), "
                              "or with half of them as headlines (mixed: the headline model)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="first seed of the bag's networks (--seed 5: a bag disjoint from the default)")
+                        help="first seed of the bag's networks (--seed 10: a bag disjoint from the default)")
     parser.add_argument("--drop", default="", help="comma-separated join features to leave out")
     parser.add_argument("--combine", nargs=2, type=Path, metavar=("MODEL", "HEADLINE_MODEL"),
                         help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines mixed) as the "
