@@ -3,9 +3,10 @@
     python -m newsdesk.cluster.train --neus TRAIN.source --ecb ecbplus-dev.jsonl --out model.json
 
 1. Streams: NeuS train story lines shuffled together in chunks the size of the validation split (~300
-   stories each), and the ECB+ articles in file order. `--headlines mixed` turns half of each stream's articles
-   into headlines (title, no text): that trains the headline model, which `--combine` attaches to the article
-   model for articles that come with a title and nothing else.
+   stories each; `--neus-pairs`: each story beside the one most like it), and the ECB+ articles in file
+   order. `--headlines mixed` turns half of each stream's articles into headlines (title, no text): that
+   trains the headline model, which `--combine` attaches to the article model for articles that come with a
+   title and nothing else.
 2. Pairs: each stream runs through the online clusterer with the gold grouping forced (teacher forcing); for
    every article, the candidate stories the index retrieves are featurised and labelled by whether they are
    the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
@@ -54,7 +55,7 @@ def neus_streams(path: Path, stories_per_stream: int = 300, seed: int = 0,
                  paired: bool = False) -> list[tuple[str, list[LabelledArticle]]]:
     """NeuS story lines dealt at random into streams of `stories_per_stream` stories, their articles shuffled.
     `paired`: every story goes into its stream beside the story most like it (words weighted by TF-IDF), so
-    that each stream holds what ECB+ tests and random chunks of nine years of news seldom do: two different
+    that each stream holds what ECB+ tests and random chunks of years of news seldom do: two different
     events of one kind (two FDA approvals, two jobs reports) to be told apart."""
     lines = read_neus(path)
     rng = random.Random(seed)
@@ -102,8 +103,8 @@ def _neighbour_pairs(lines: list[list[tuple[str, str]]], order: list[int], min_c
         taken[n] = True
         sims = M @ M[n]
         sims[taken] = -1.0
-        best = int(sims.argmax()) if len(sims) else -1
-        if best >= 0 and sims[best] >= min_cosine:
+        best = int(sims.argmax())
+        if sims[best] >= min_cosine:
             taken[best] = True
             units.append([n, best])
         else:
