@@ -17,8 +17,8 @@ from pathlib import Path
 from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.train import (HEADLINES, build_streams, ecb_stream, ecb_topic, embed_articles,
-                                    split_names, train)
+from newsdesk.cluster.train import (HEADLINES, MERGE_THRESHOLDS, build_streams, ecb_stream, ecb_topic,
+                                    embed_articles, split_names, train)
 
 
 def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
@@ -27,8 +27,7 @@ def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
     return [set(ordered[k::folds]) for k in range(folds)]
 
 
-JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-MERGE_GRID = (0.5, 0.7, 0.85, 1.01)
+JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)      # wider than training's, to see past its edges
 
 
 def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path | None) -> dict:
@@ -43,7 +42,8 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
     return scores
 
 
-def threshold_grid(model: PairModel, articles, embeddings, joins=JOIN_GRID, merges=MERGE_GRID) -> list[dict]:
+def threshold_grid(model: PairModel, articles, embeddings, joins=JOIN_GRID,
+                   merges=MERGE_THRESHOLDS) -> list[dict]:
     """B-cubed F1 of the articles grouped under each pair of join and merge thresholds (the model's own are
     put back afterwards)."""
     tuned = model.threshold, model.merge_threshold
@@ -66,11 +66,14 @@ def threshold_summary(folds: list[dict]) -> dict:
     cells = [{(c["threshold"], c["merge_threshold"]): c["b3_f1"] for c in f["grid"]} for f in folds]
     common = set.intersection(*(set(c) for c in cells))
     best = max(sorted(common), key=lambda cell: sum(c[cell] for c in cells))
-    mean = lambda values: round(sum(values) / len(values), 4)  # noqa: E731
-    return {"tuned": mean([f["b3_f1"] for f in folds]),
+    return {"tuned": _mean([f["b3_f1"] for f in folds]),
             "best_common_cell": {"threshold": best[0], "merge_threshold": best[1],
-                                 "b3_f1": mean([c[best] for c in cells])},
-            "each_fold_best": mean([max(c.values()) for c in cells])}
+                                 "b3_f1": _mean([c[best] for c in cells])},
+            "each_fold_best": _mean([max(c.values()) for c in cells])}
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 4)
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
@@ -98,7 +101,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                         "train_seconds": round(time.perf_counter() - started, 1)})
         log(json.dumps(results[-1]))
     summary: dict = {"folds": results,
-                     "mean_b3_f1": round(sum(r["b3_f1"] for r in results) / len(results), 4),
+                     "mean_b3_f1": _mean([r["b3_f1"] for r in results]),
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if all("grid" in r for r in results):
         summary["thresholds"] = threshold_summary(results)

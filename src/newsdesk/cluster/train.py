@@ -249,6 +249,9 @@ def run_stream(stream: Stream, model: PairModel) -> float:
     return bcubed([a.event for a in stream.articles], predicted)[2]
 
 
+MERGE_THRESHOLDS = (0.5, 0.7, 0.85, 1.01)   # 1.01: no merges
+
+
 def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresholds=None, log=print,
          model_for: Callable[[Stream], PairModel] | None = None) -> dict:
     """Set the join and merge thresholds under which the data set grouped worst does best (each data set's
@@ -257,7 +260,7 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
     to run that stream with (by default `model`)."""
     model_for = model_for or (lambda stream: model)
     thresholds = thresholds or [0.3, 0.4, 0.5, 0.6]
-    merge_thresholds = merge_thresholds or ([0.5, 0.7, 0.85, 1.01] if model.merge is not None else [1.01])
+    merge_thresholds = merge_thresholds or (MERGE_THRESHOLDS if model.merge is not None else [1.01])
     best = None
     table = []
     for mt in merge_thresholds:
