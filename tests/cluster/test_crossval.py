@@ -1,3 +1,5 @@
+import pytest
+
 from newsdesk.cluster.crossval import topic_folds
 
 
@@ -75,3 +77,52 @@ def test_the_threshold_summary_separates_the_tuned_the_best_common_and_each_fold
     assert summary["tuned"] == 0.82
     assert summary["best_common_cell"] == {"threshold": 0.5, "merge_threshold": 0.7, "b3_f1": 0.87}
     assert summary["each_fold_best"] == 0.91
+
+
+def test_the_topic_interval_pools_the_folds_and_widens_with_topics_that_disagree():
+    from newsdesk.cluster.crossval import topic_interval
+
+    def topic(n, precision, recall):
+        return {"articles": n, "precision_sum": n * precision, "recall_sum": n * recall}
+
+    alike = [{"groups": {"1": topic(10, 0.9, 0.9), "2": topic(10, 0.9, 0.9)}},
+             {"groups": {"3": topic(20, 0.9, 0.9)}}]
+    apart = [{"groups": {"1": topic(10, 1.0, 1.0), "2": topic(10, 0.5, 1.0)}},
+             {"groups": {"3": topic(20, 1.0, 0.8)}}]
+    same = topic_interval(alike, resamples=500)
+    assert same["b3_f1"] == same["low"] == same["high"] == 0.9
+    assert same["topics"] == 3
+    spread = topic_interval(apart, resamples=500)
+    # pooled over the 40 articles: precision (10 + 5 + 20) / 40, recall (10 + 10 + 16) / 40
+    assert spread["b3_f1"] == pytest.approx(2 * 0.875 * 0.9 / (0.875 + 0.9), abs=1e-4)
+    assert spread["low"] < spread["b3_f1"] < spread["high"]
+
+
+def test_rescore_scores_the_saved_fold_models_without_training(tmp_path, monkeypatch):
+    import json
+
+    from newsdesk.cluster import crossval
+    from newsdesk.cluster.model import PairModel
+
+    ecb = tmp_path / "ecb.jsonl"
+    ecb.write_text("".join(json.dumps({"id": f"{t}-{i}", "event": f"{t}ecb", "title": "t", "text": "x"})
+                           + "\n" for t in range(1, 5) for i in range(2)))
+    monkeypatch.setattr("newsdesk.embed.get_embedder", lambda: None)
+    monkeypatch.setattr(crossval, "train", lambda *a, **k: pytest.fail("rescore trained a model"))
+    scored = []
+
+    def score(model, e, held, emb, cache):
+        scored.append(model.threshold)
+        return {"b3_f1": 0.5}
+
+    monkeypatch.setattr(crossval, "_score", score)
+    out = tmp_path / "out"
+    out.mkdir()
+    model = PairModel.fallback()
+    model.threshold = 0.37
+    model.save(out / "fold-0.json")
+    summary = crossval.crossvalidate(tmp_path / "neus", ecb, 2, out, only={0}, rescore=True,
+                                     log=lambda m: None)
+    assert scored == [0.37] and summary["mean_b3_f1"] == 0.5
+    with pytest.raises(FileNotFoundError, match="fold-1.json"):
+        crossval.crossvalidate(tmp_path / "neus", ecb, 2, out, only={1}, rescore=True, log=lambda m: None)

@@ -51,6 +51,13 @@ def test_errors_name_the_events_a_story_mixed(embedder):
     assert mixed["cost"] == pytest.approx(1 - result["b3_precision"], abs=1e-3)
     assert result["errors"]["split"] == []
     assert "errors" not in evaluate_articles(articles, embedder=embedder)
+    # grouped by event: each group's precision sums to its share of the mixed story, recall is whole
+    groups = evaluate_articles(articles, model=model, embedder=embedder, group_by=lambda a: a.event)["groups"]
+    n = len(articles)
+    for event, size in (("qa", len(QUAKE_A)), ("qb", len(QUAKE_B))):
+        assert groups[event]["articles"] == size
+        assert groups[event]["precision_sum"] == pytest.approx(size * size / n)
+        assert groups[event]["recall_sum"] == pytest.approx(size)
 
 
 def test_file_order_without_published_and_published_order_with(tmp_path):

@@ -1,6 +1,7 @@
 import pytest
 
-from newsdesk.cluster.metrics import adjusted_rand_index, bcubed, grouping_errors, score_clustering, v_measure
+from newsdesk.cluster.metrics import (adjusted_rand_index, bcubed, bcubed_items, grouping_errors,
+                                      score_clustering, v_measure)
 
 
 def test_bcubed_by_hand():
@@ -16,6 +17,15 @@ def test_bcubed_split():
     p, r, _ = bcubed(["e"] * 4, [1, 1, 2, 3])
     assert p == pytest.approx(1.0)
     assert r == pytest.approx(0.375)
+
+
+def test_bcubed_items_score_each_item_by_hand():
+    # gold a a b b; predicted {a1, a2, b1} {b2}
+    precisions, recalls = bcubed_items(["a", "a", "b", "b"], ["x", "x", "x", "y"])
+    assert list(precisions) == pytest.approx([2 / 3, 2 / 3, 1 / 3, 1.0])
+    assert list(recalls) == pytest.approx([1.0, 1.0, 0.5, 0.5])
+    precision, recall, _ = bcubed(["a", "a", "b", "b"], ["x", "x", "x", "y"])
+    assert (precision, recall) == pytest.approx(((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4, 0.75))
 
 
 def test_ari_and_v_measure_by_hand():

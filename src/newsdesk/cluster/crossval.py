@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
@@ -35,7 +37,8 @@ def _score(model: PairModel, ecb: Path, topics: set[str], embedder, cache: Path 
     of join and merge thresholds), and (under "headlines") as headlines only."""
     articles = stream_order(ecb_stream(ecb, topics))
     embeddings = embed_articles(articles, embedder, cache)
-    scores = evaluate_articles(articles, model=model, embeddings=embeddings, errors=5)
+    scores = evaluate_articles(articles, model=model, embeddings=embeddings, errors=5,
+                               group_by=lambda a: ecb_topic(a.event))
     scores["grid"] = threshold_grid(model, articles, embeddings)
     titles = [headline(a) for a in articles]
     scores["headlines"] = evaluate_articles(titles, model=model, embeddings=embed_articles(titles, embedder, cache))
@@ -72,15 +75,48 @@ def threshold_summary(folds: list[dict]) -> dict:
             "each_fold_best": _mean([max(c.values()) for c in cells])}
 
 
+def topic_interval(folds: list[dict], resamples: int = 2000, seed: int = 0) -> dict:
+    """B-cubed F1 over the articles of every held-out fold together, and a 95% interval for it from resampling
+    the topics (each fold's "groups"). A fold holds a few topics, each of two similar events, and one pair of
+    events joined or kept apart moves its figure by several points: the interval says how far apart two
+    configurations must be before the difference means anything."""
+    sums = np.array([[g["articles"], g["precision_sum"], g["recall_sum"]]
+                     for f in folds for g in f["groups"].values()], dtype=np.float64)
+
+    def f1(rows: np.ndarray) -> np.ndarray:
+        precision, recall = rows[..., 1] / rows[..., 0], rows[..., 2] / rows[..., 0]
+        return 2 * precision * recall / (precision + recall)
+
+    draws = np.random.default_rng(seed).integers(0, len(sums), size=(resamples, len(sums)))
+    resampled = f1(sums[draws].sum(axis=1))
+    low, high = np.percentile(resampled, [2.5, 97.5])
+    return {"b3_f1": round(float(f1(sums.sum(axis=0))), 4), "low": round(float(low), 4),
+            "high": round(float(high), 4), "topics": len(sums), "resamples": resamples}
+
+
 def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4)
+
+
+def _trained_or_saved(path: Path, rescore: bool, make) -> PairModel:
+    """The model saved at `path` when scoring again, else `make()`'s, saved there."""
+    if rescore:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no model saved there to score again")
+        return PairModel.load(path)
+    model = make()
+    model.save(path)
+    return model
 
 
 def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool = False,
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
                   only: set[int] | None = None, headlines: str = "off", seed: int = 0,
-                  drop: tuple[str, ...] = (), neus_pairs: bool = False, **network) -> dict:
-    """`network`: train's bag, hidden and alpha, when not its defaults."""
+                  drop: tuple[str, ...] = (), neus_pairs: bool = False, rescore: bool = False,
+                  **network) -> dict:
+    """`network`: train's bag, hidden and alpha, when not its defaults. With `rescore`, the fold models
+    already in `out` are scored again instead of trained (after a change to the grouping that needs no
+    retraining)."""
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -91,11 +127,10 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
         if only is not None and k not in only:
             continue
         started = time.perf_counter()
-        streams = build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
-                                headlines=headlines, neus_pairs=neus_pairs)
-        model = train(streams, crossfit=crossfit, seed=seed, drop=drop, **network,
-                      log=lambda m: log(f"  fold {k}: {m}"))
-        model.save(out / f"fold-{k}.json")
+        model = _trained_or_saved(out / f"fold-{k}.json", rescore, lambda: train(
+            build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
+                          headlines=headlines, neus_pairs=neus_pairs),
+            crossfit=crossfit, seed=seed, drop=drop, **network, log=lambda m: log(f"  fold {k}: {m}")))
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
                         "train_seconds": round(time.perf_counter() - started, 1)})
@@ -105,12 +140,13 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                      "min_b3_f1": min(r["b3_f1"] for r in results)}
     if all("grid" in r for r in results):
         summary["thresholds"] = threshold_summary(results)
+    if all("groups" in r for r in results):
+        summary["pooled"] = topic_interval(results)
     if neus_only:
-        model = train(build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines,
-                                    neus_pairs=neus_pairs),
-                      crossfit=crossfit, seed=seed, drop=drop, **network,
-                      log=lambda m: log(f"  neus-only: {m}"))
-        model.save(out / "neus-only.json")
+        model = _trained_or_saved(out / "neus-only.json", rescore, lambda: train(
+            build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines,
+                          neus_pairs=neus_pairs),
+            crossfit=crossfit, seed=seed, drop=drop, **network, log=lambda m: log(f"  neus-only: {m}")))
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
         log(json.dumps(summary["neus_only_on_ecb"]))
     return summary
@@ -140,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP (as train's option)")
     parser.add_argument("--neus-pairs", action="store_true",
                         help="NeuS stories beside their nearest (as train's option)")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the fold models already in --out again instead of training them")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -149,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
                             only=set(args.fold) if args.fold else None, headlines=args.headlines,
                             seed=args.seed, drop=split_names(args.drop),
-                            neus_pairs=args.neus_pairs, bag=args.bag, hidden=args.hidden, alpha=args.alpha)
+                            neus_pairs=args.neus_pairs, rescore=args.rescore, bag=args.bag,
+                            hidden=args.hidden, alpha=args.alpha)
     print(json.dumps(summary))
     return 0
 

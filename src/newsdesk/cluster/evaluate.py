@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsdesk.cluster.data import LabelledArticle, headline, iter_jsonl, neus_articles, stream_order, write_jsonl
-from newsdesk.cluster.metrics import grouping_errors, score_clustering
+from newsdesk.cluster.metrics import bcubed_items, grouping_errors, score_clustering
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
 
@@ -32,8 +32,10 @@ def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = 
 
 def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
                       embeddings=None, progress: Callable[[int, int], None] | None = None, errors: int = 0,
-                      **clusterer_args) -> dict:
-    """Scores and counts; with `errors`, also that many of the costliest mixed stories and split events."""
+                      group_by: Callable[[LabelledArticle], str] | None = None, **clusterer_args) -> dict:
+    """Scores and counts; with `errors`, also that many of the costliest mixed stories and split events;
+    with `group_by`, under "groups" each group's articles and the sums of their B-cubed precision and recall
+    (B-cubed over the whole stream, summed by group: a bootstrap over groups can resample them)."""
     stories, elapsed = cluster_articles(articles, model=model, embedder=embedder, embeddings=embeddings,
                                         progress=progress, **clusterer_args)
     result = score_clustering([a.event for a in articles], stories)
@@ -44,6 +46,16 @@ def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None =
     if errors:
         found = grouping_errors([a.event for a in articles], stories, [a.label for a in articles])
         result["errors"] = {kind: entries[:errors] for kind, entries in found.items()}
+    if group_by is not None:
+        precisions, recalls = bcubed_items([a.event for a in articles], stories)
+        groups: dict[str, list[float]] = {}
+        for a, p, r in zip(articles, precisions, recalls):
+            sums = groups.setdefault(group_by(a), [0, 0.0, 0.0])
+            sums[0] += 1
+            sums[1] += float(p)
+            sums[2] += float(r)
+        result["groups"] = {g: {"articles": n, "precision_sum": round(p, 6), "recall_sum": round(r, 6)}
+                            for g, (n, p, r) in groups.items()}
     return result
 
 

@@ -8,7 +8,9 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 
 
-def _contingency(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> np.ndarray:
+def _indexed(gold: Sequence[Hashable],
+             predicted: Sequence[Hashable]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each item's gold and predicted cluster as row and column numbers, and the contingency table."""
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted must label the same items")
     g_ids: dict[Hashable, int] = {}
@@ -17,19 +19,26 @@ def _contingency(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> np.
     p = np.fromiter((p_ids.setdefault(x, len(p_ids)) for x in predicted), dtype=np.int64, count=len(predicted))
     table = np.zeros((len(g_ids), len(p_ids)), dtype=np.float64)
     np.add.at(table, (g, p), 1.0)
-    return table
+    return g, p, table
+
+
+def _contingency(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> np.ndarray:
+    return _indexed(gold, predicted)[2]
+
+
+def bcubed_items(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's B-cubed precision (share of its predicted cluster that shares its gold label) and recall
+    (share of its gold cluster found in its predicted cluster)."""
+    g, p, table = _indexed(gold, predicted)
+    return table[g, p] / table.sum(axis=0)[p], table[g, p] / table.sum(axis=1)[g]
 
 
 def bcubed(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> tuple[float, float, float]:
-    """Per-item precision (share of its predicted cluster that shares its gold label) and recall (share of its
-    gold cluster found in its predicted cluster), averaged over items."""
-    n = len(gold)
-    if n == 0:
+    """Item precision and recall (bcubed_items) averaged over items, and their F1."""
+    if len(gold) == 0:
         return 1.0, 1.0, 1.0
-    table = _contingency(gold, predicted)
-    squares = table ** 2
-    precision = float((squares.sum(axis=0) / table.sum(axis=0)).sum() / n)
-    recall = float((squares.sum(axis=1) / table.sum(axis=1)).sum() / n)
+    precisions, recalls = bcubed_items(gold, predicted)
+    precision, recall = float(precisions.mean()), float(recalls.mean())
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 
