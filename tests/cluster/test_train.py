@@ -28,6 +28,42 @@ def test_a_single_topic_cannot_be_cut():
     assert len(a) + len(b) == 1 and not (a and b)
 
 
+def test_ecb_orders_replay_the_topics_shuffled_cut_by_topic_and_untuned(tmp_path, monkeypatch):
+    import json
+
+    from newsdesk.cluster.train import train
+
+    class Embedder:
+        def encode(self, texts):
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+    ecb = tmp_path / "ecb.jsonl"
+    rows = [{"id": f"{t}-{e}-{i}", "event": f"{t}{e}", "title": f"Story {t} {e} {i}", "text": "Body words."}
+            for t in range(1, 5) for e in ("ecb", "ecbplus") for i in range(3)]
+    ecb.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    streams = build_streams(None, ecb, Embedder(), ecb_orders=3)
+    assert [(s.name, s.dataset, s.tune) for s in streams] == [
+        ("ecb", "ecb", True), ("ecb-o1", "ecb", False), ("ecb-o2", "ecb", False)]
+    ids = [[a.id for a in s.articles] for s in streams]
+    assert sorted(ids[1]) == sorted(ids[2]) == sorted(ids[0]) and len({tuple(i) for i in ids}) == 3
+    a, b = halves(streams)
+    assert len(a) == len(b) == 3, "a replayed stream is cut by topic like the stream it replays"
+    topics = [{ecb_topic(x.event) for s in half for x in s.articles} for half in (a, b)]
+    assert topics[0] and topics[1] and not topics[0] & topics[1]
+    assert [s.tune for s in a] == [True, False, False]
+    tuned_on = []
+    from newsdesk.cluster import train as train_module
+    real_tune = train_module.tune
+
+    def tune(model, tune_streams, **kw):
+        tuned_on.extend(s.name for s in tune_streams)
+        return real_tune(model, tune_streams, **kw)
+
+    monkeypatch.setattr(train_module, "tune", tune)
+    train(streams, kind="logistic", merge=False, thresholds=[0.5], log=lambda m: None)
+    assert tuned_on == ["ecb-a", "ecb-b"], "thresholds are tuned on the stream as it came, not on replays"
+
+
 def test_the_thresholds_are_those_under_which_the_worst_data_set_does_best(monkeypatch):
     from newsdesk.cluster import train as train_module
     from newsdesk.cluster.model import PairModel

@@ -113,7 +113,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
                   only: set[int] | None = None, headlines: str = "off", seed: int = 0,
                   drop: tuple[str, ...] = (), neus_pairs: bool = False, rescore: bool = False,
-                  **network) -> dict:
+                  ecb_orders: int = 4, **network) -> dict:
     """`network`: train's bag, hidden and alpha, when not its defaults. With `rescore`, the fold models
     already in `out` are scored again instead of trained (after a change to the grouping that needs no
     retraining)."""
@@ -129,7 +129,7 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
         started = time.perf_counter()
         model = _trained_or_saved(out / f"fold-{k}.json", rescore, lambda: train(
             build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
-                          headlines=headlines, neus_pairs=neus_pairs),
+                          headlines=headlines, neus_pairs=neus_pairs, ecb_orders=ecb_orders),
             crossfit=crossfit, seed=seed, drop=drop, **network, log=lambda m: log(f"  fold {k}: {m}")))
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
@@ -176,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, default=1e-3, help="L2 penalty of the MLP (as train's option)")
     parser.add_argument("--neus-pairs", action="store_true",
                         help="NeuS stories beside their nearest (as train's option)")
+    parser.add_argument("--ecb-orders", type=int, default=4,
+                        help="ECB+ training topics in this many orders (as train's option)")
     parser.add_argument("--rescore", action="store_true",
                         help="score the fold models already in --out again instead of training them")
     args = parser.parse_args(argv)
@@ -187,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                             neus_chunks=args.neus_chunks, crossfit=not args.no_crossfit,
                             only=set(args.fold) if args.fold else None, headlines=args.headlines,
                             seed=args.seed, drop=split_names(args.drop),
-                            neus_pairs=args.neus_pairs, rescore=args.rescore, bag=args.bag,
-                            hidden=args.hidden, alpha=args.alpha)
+                            neus_pairs=args.neus_pairs, rescore=args.rescore, ecb_orders=args.ecb_orders,
+                            bag=args.bag, hidden=args.hidden, alpha=args.alpha)
     print(json.dumps(summary))
     return 0
 

@@ -4,9 +4,9 @@
 
 1. Streams: NeuS train story lines shuffled together in chunks the size of the validation split (~300
    stories each; `--neus-pairs`: each story beside the one most like it), and the ECB+ articles in file
-   order. `--headlines mixed` turns half of each stream's articles into headlines (title, no text): that
-   trains the headline model, which `--combine` attaches to the article model for articles that come with a
-   title and nothing else.
+   order and, to train on only, in `--ecb-orders` - 1 seeded shuffles. `--headlines mixed` turns half of
+   each stream's articles into headlines (title, no text): that trains the headline model, which `--combine`
+   attaches to the article model for articles that come with a title and nothing else.
 2. Pairs: each stream runs through the online clusterer with the gold grouping forced (teacher forcing); for
    every article, the candidate stories the index retrieves are featurised and labelled by whether they are
    the article's own story. That is the ranking-then-accept decision the clusterer makes at run time, on the
@@ -49,6 +49,7 @@ class Stream:
     dataset: str
     articles: list[LabelledArticle]
     embeddings: np.ndarray
+    tune: bool = True     # thresholds are tuned on it (a reshuffled copy of another stream is not)
 
 
 def neus_streams(path: Path, stories_per_stream: int = 300, seed: int = 0,
@@ -284,26 +285,28 @@ def tune(model: PairModel, streams: list[Stream], thresholds=None, merge_thresho
 
 
 def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
-    """Two halves of the training streams, each with every data set: a data set of several streams is dealt
-    stream by stream, one of a single stream is cut by topic (ECB+ topic number, or event) into two streams."""
+    """Two halves of the training streams, each with every data set: a data set of several streams of their
+    own events is dealt stream by stream; a data set of one stream, or of streams that replay the same events
+    in other orders, has each stream cut by topic (ECB+ topic number, or event) into two."""
     a: list[Stream] = []
     b: list[Stream] = []
     by_set: dict[str, list[Stream]] = {}
     for s in streams:
         by_set.setdefault(s.dataset, []).append(s)
     for group in by_set.values():
-        if len(group) > 1:
+        events = [{x.event for x in s.articles} for s in group]
+        if len(group) > 1 and not any(e & f for i, e in enumerate(events) for f in events[i + 1:]):
             a += group[0::2]
             b += group[1::2]
             continue
-        s = group[0]
-        topics = sorted({ecb_topic(x.event) for x in s.articles}, key=lambda t: (len(t), t))
+        topics = sorted({ecb_topic(x.event) for s in group for x in s.articles}, key=lambda t: (len(t), t))
         first = set(topics[0::2])
-        for part, name, keep in ((a, "a", True), (b, "b", False)):
-            idx = [i for i, x in enumerate(s.articles) if (ecb_topic(x.event) in first) == keep]
-            if idx:
-                part.append(Stream(f"{s.name}-{name}", s.dataset, [s.articles[i] for i in idx],
-                                   s.embeddings[idx]))
+        for s in group:
+            for part, name, keep in ((a, "a", True), (b, "b", False)):
+                idx = [i for i, x in enumerate(s.articles) if (ecb_topic(x.event) in first) == keep]
+                if idx:
+                    part.append(Stream(f"{s.name}-{name}", s.dataset, [s.articles[i] for i in idx],
+                                       s.embeddings[idx], s.tune))
     return a, b
 
 
@@ -397,7 +400,7 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     if tune_streams is None:   # every data set, through three of its streams at most (the grid runs are slow)
         tune_streams = []
         for s in streams:
-            if sum(t.dataset == s.dataset for t in tune_streams) < 3:
+            if s.tune and sum(t.dataset == s.dataset for t in tune_streams) < 3:
                 tune_streams.append(s)
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log,
                  model_for=runner if crossfit else None)
@@ -420,9 +423,11 @@ def split_names(text: str) -> tuple[str, ...]:
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
                   ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
                   neus_chunks: int | None = None, headlines: str = "off",
-                  neus_pairs: bool = False) -> list[Stream]:
+                  neus_pairs: bool = False, ecb_orders: int = 1) -> list[Stream]:
     """NeuS streams (the first `neus_chunks` of them when given; `neus_pairs`: each story beside its nearest
-    neighbour, see `neus_streams`) and one ECB+ stream. `headlines`: "off", the
+    neighbour, see `neus_streams`) and one ECB+ stream, with `ecb_orders - 1` more passes of its articles in
+    other orders (seeded shuffles) to train on: each order meets the two events of a topic at other moments,
+    so the model sees more of the decisions that start a twin-event error. `headlines`: "off", the
     articles as they are; "only", each stream as headlines only (data sets "neus-titles", "ecb-titles": feeds
     that give a title and nothing else); "also", both; "mixed", each stream with half its articles (a fixed
     draw) as headlines ("neus-mixed", "ecb-mixed")."""
@@ -433,7 +438,12 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
         dealt = neus_streams(neus, stories_per_stream, paired=neus_pairs)[:neus_chunks]
         sets += [(name, "neus", arts) for name, arts in dealt]
     if ecb:
-        sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
+        ecb_articles = ecb_stream(ecb, ecb_topics)
+        sets.append(("ecb", "ecb", ecb_articles))
+        for k in range(1, ecb_orders):
+            shuffled = list(ecb_articles)
+            random.Random(k).shuffle(shuffled)
+            sets.append((f"ecb-o{k}", "ecb", shuffled))
     if headlines == "mixed":
         # Half the articles as headlines (which, a fixed draw per article): feeds of both kinds on one desk.
         def drawn(a: LabelledArticle) -> bool:
@@ -444,7 +454,8 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
     elif headlines != "off":
         titles = [(f"{name}-titles", f"{dataset}-titles", [headline(a) for a in arts]) for name, dataset, arts in sets]
         sets = titles if headlines == "only" else sets + titles
-    return [Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir)) for name, dataset, arts in sets]
+    return [Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir),
+                   tune=not name.startswith("ecb-o")) for name, dataset, arts in sets]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -465,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on the first N NeuS streams of 300 stories only (all by default)")
     parser.add_argument("--neus-pairs", action="store_true",
                         help="deal each NeuS story into its stream beside the story most like it")
+    parser.add_argument("--ecb-orders", type=int, default=4,
+                        help="train on the ECB+ articles in this many orders (the file's, seeded shuffles)")
     parser.add_argument("--headlines", choices=HEADLINES, default="off",
                         help="train on the articles as they are (off), as headlines alone (only), both (also), "
                              "or with half of them as headlines (mixed: the headline model)")
@@ -488,10 +501,10 @@ def main(argv: list[str] | None = None) -> int:
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
-                            headlines=args.headlines, neus_pairs=args.neus_pairs)
+                            headlines=args.headlines, neus_pairs=args.neus_pairs, ecb_orders=args.ecb_orders)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
                   crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop))
-    model.info["neus_pairs"] = args.neus_pairs
+    model.info.update({"neus_pairs": args.neus_pairs, "ecb_orders": args.ecb_orders})
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
     return 0
