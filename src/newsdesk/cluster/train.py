@@ -438,12 +438,7 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
         dealt = neus_streams(neus, stories_per_stream, paired=neus_pairs)[:neus_chunks]
         sets += [(name, "neus", arts) for name, arts in dealt]
     if ecb:
-        ecb_articles = ecb_stream(ecb, ecb_topics)
-        sets.append(("ecb", "ecb", ecb_articles))
-        for k in range(1, ecb_orders):
-            shuffled = list(ecb_articles)
-            random.Random(k).shuffle(shuffled)
-            sets.append((f"ecb-o{k}", "ecb", shuffled))
+        sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
     if headlines == "mixed":
         # Half the articles as headlines (which, a fixed draw per article): feeds of both kinds on one desk.
         def drawn(a: LabelledArticle) -> bool:
@@ -454,8 +449,21 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
     elif headlines != "off":
         titles = [(f"{name}-titles", f"{dataset}-titles", [headline(a) for a in arts]) for name, dataset, arts in sets]
         sets = titles if headlines == "only" else sets + titles
-    return [Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir),
-                   tune=not name.startswith("ecb-o")) for name, dataset, arts in sets]
+    streams = []
+    for name, dataset, arts in sets:
+        stream = Stream(name, dataset, arts, embed_articles(arts, embedder, cache_dir))
+        streams.append(stream)
+        if dataset.startswith("ecb"):
+            streams += [_replay(stream, k) for k in range(1, ecb_orders)]
+    return streams
+
+
+def _replay(stream: Stream, seed: int) -> Stream:
+    """The stream's articles, with their vectors, in a seeded shuffle: to train on, not to tune on."""
+    order = list(range(len(stream.articles)))
+    random.Random(seed).shuffle(order)
+    return Stream(f"{stream.name}-o{seed}", stream.dataset, [stream.articles[i] for i in order],
+                  stream.embeddings[order], tune=False)
 
 
 def main(argv: list[str] | None = None) -> int:
