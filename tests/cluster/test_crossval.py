@@ -23,6 +23,8 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
     trained = []
 
     class Model:
+        threshold, merge_threshold = 0.5, 0.7
+
         def save(self, path):
             path.write_text("{}")
 
@@ -30,9 +32,10 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
     monkeypatch.setattr(crossval, "build_streams", lambda neus, e, emb, cache, topics, **options: topics)
     asked = []
 
-    def train(streams, crossfit, seed, drop, log, **network):
+    def train(streams, crossfit, seed, drop, log, thresholds, halves_out, **network):
         asked.append((seed, drop, network))
         trained.append(streams)
+        halves_out.extend([Model(), Model()])
         return Model()
 
     monkeypatch.setattr(crossval, "train", train)
@@ -41,7 +44,9 @@ def test_only_the_folds_asked_for_are_trained(tmp_path, monkeypatch):
                                      seed=5, drop=("ent_cos",), bag=9)
     assert asked == [(5, ("ent_cos",), {"bag": 9})] * 2
     assert [r["fold"] for r in summary["folds"]] == [1, 3]
-    assert sorted((tmp_path / "out").iterdir()) == [tmp_path / "out" / "fold-1.json", tmp_path / "out" / "fold-3.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "fold-1-half-0.json", "fold-1-half-1.json", "fold-1.json",
+        "fold-3-half-0.json", "fold-3-half-1.json", "fold-3.json"]
     folds = crossval.topic_folds([str(t) for t in range(1, 9)], 4)
     assert trained == [set(map(str, range(1, 9))) - folds[1], set(map(str, range(1, 9))) - folds[3]]
 
@@ -126,3 +131,58 @@ def test_rescore_scores_the_saved_fold_models_without_training(tmp_path, monkeyp
     assert scored == [0.37] and summary["mean_b3_f1"] == 0.5
     with pytest.raises(FileNotFoundError, match="fold-1.json"):
         crossval.crossvalidate(tmp_path / "neus", ecb, 2, out, only={1}, rescore=True, log=lambda m: None)
+
+
+def test_retune_tunes_the_saved_fold_model_through_its_saved_halves_without_training(tmp_path, monkeypatch):
+    import json
+
+    import numpy as np
+
+    from newsdesk.cluster import crossval, train
+    from newsdesk.cluster.data import LabelledArticle
+    from newsdesk.cluster.model import PairModel
+
+    ecb = tmp_path / "ecb.jsonl"
+    ecb.write_text("".join(json.dumps({"id": f"{t}-{i}", "event": f"{t}ecb", "title": "t", "text": "x"})
+                           + "\n" for t in range(1, 5) for i in range(2)))
+
+    def stream(name, dataset, topics, tune=True):
+        arts = [LabelledArticle(id=f"{t}-{i}", title="t", text="x", event=f"{t}ecb")
+                for t in topics for i in range(2)]
+        return train.Stream(name, dataset, arts, np.eye(8, dtype=np.float32)[: len(arts)], tune)
+
+    streams = [stream("n1", "neus", [1, 2]), stream("n2", "neus", [3, 4]), stream("ecb", "ecb", [1, 2]),
+               stream("ecb-o1", "ecb", [1, 2], tune=False)]
+    monkeypatch.setattr("newsdesk.embed.get_embedder", lambda: None)
+    monkeypatch.setattr(crossval, "build_streams", lambda *a, **k: streams)
+    monkeypatch.setattr(crossval, "train", lambda *a, **k: pytest.fail("retune trained a model"))
+    monkeypatch.setattr(crossval, "_score", lambda model, e, held, emb, cache: {"b3_f1": model.threshold})
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("fold-0", "fold-0-half-0", "fold-0-half-1"):
+        model = PairModel.fallback()
+        model.info["name"] = name
+        model.save(out / f"{name}.json")
+    ran = []
+
+    def run_stream(s, model):
+        ran.append((s.name, model.info["name"], model.threshold))
+        return {0.45: 0.9, 0.65: 0.8}[model.threshold]
+
+    monkeypatch.setattr(train, "run_stream", run_stream)
+    summary = crossval.crossvalidate(tmp_path / "neus", ecb, 2, out, only={0}, retune=True,
+                                     join_grid=[0.45, 0.65], log=lambda m: None)
+    fold = summary["folds"][0]
+    assert fold["threshold"] == 0.45 and fold["b3_f1"] == 0.45
+    # tuned on the streams that tune (never the reshuffled copy), each through the half trained on the other
+    # half: NeuS streams are dealt alternately, the ECB+ stream is cut by topic
+    runs = {(name, half) for name, half, _ in ran}
+    assert {name for name, _ in runs} == {"n1", "n2", "ecb-a", "ecb-b"}
+    assert runs == {("n1", "fold-0-half-1"), ("n2", "fold-0-half-0"), ("ecb-a", "fold-0-half-1"),
+                    ("ecb-b", "fold-0-half-0")}
+    assert sorted({t for _, _, t in ran}) == [0.45, 0.65]
+    # the saved model is left as it was
+    assert json.loads((out / "fold-0.json").read_text())["threshold"] == 0.5
+    (out / "fold-0-half-1.json").unlink()
+    with pytest.raises(FileNotFoundError, match="fold-0-half-1.json"):
+        crossval.crossvalidate(tmp_path / "neus", ecb, 2, out, only={0}, retune=True, log=lambda m: None)

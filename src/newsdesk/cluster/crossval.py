@@ -20,7 +20,8 @@ from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.train import (HEADLINES, MERGE_THRESHOLDS, build_streams, ecb_stream, ecb_topic,
-                                    embed_articles, split_names, train)
+                                    crossfit_halves, embed_articles, parse_grid, split_names, train, tune,
+                                    tuning_streams)
 
 
 def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
@@ -98,14 +99,43 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4)
 
 
+def _saved(path: Path) -> PairModel:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no model saved there to score again")
+    return PairModel.load(path)
+
+
+def _half_paths(path: Path) -> list[Path]:
+    return [path.with_name(f"{path.stem}-half-{h}.json") for h in (0, 1)]
+
+
 def _trained_or_saved(path: Path, rescore: bool, make) -> PairModel:
-    """The model saved at `path` when scoring again, else `make()`'s, saved there."""
+    """The model saved at `path` when scoring again, else `make(halves)`'s, saved there with the two
+    cross-fitted models that `make` puts in `halves` (beside it, to tune again with `--retune`)."""
     if rescore:
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no model saved there to score again")
-        return PairModel.load(path)
-    model = make()
+        return _saved(path)
+    halves: list[PairModel] = []
+    model = make(halves)
     model.save(path)
+    for half, half_path in zip(halves, _half_paths(path)):
+        half.save(half_path)
+    return model
+
+
+def retuned(path: Path, streams, thresholds=None, log=print) -> PairModel:
+    """The model saved at `path` with its thresholds tuned again on its training `streams` through the two
+    cross-fitted models saved beside it (under another join grid, or after a change to the grouping), without
+    training anything."""
+    model = _saved(path)
+    cross = [_saved(p) for p in _half_paths(path)]
+    cut = crossfit_halves(streams)
+    if cut is None:
+        raise ValueError("too few training streams to cut in two halves")
+    streams, other_half = cut
+    tuned = tune(model, tuning_streams(streams), thresholds=thresholds, log=log,
+                 model_for=lambda s: cross[other_half[s.name]])
+    model.info.update({"tuned_score": round(tuned["score"], 4), "tuned_mean": round(tuned["mean"], 4),
+                       "tune_grid": tuned["grid"]})
     return model
 
 
@@ -113,10 +143,12 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
                   cache: Path | None = None, log=print, neus_chunks: int | None = None, crossfit: bool = True,
                   only: set[int] | None = None, headlines: str = "off", seed: int = 0,
                   drop: tuple[str, ...] = (), neus_pairs: bool = False, rescore: bool = False,
-                  ecb_orders: int = 4, **network) -> dict:
+                  ecb_orders: int = 4, retune: bool = False, join_grid: list[float] | None = None,
+                  **network) -> dict:
     """`network`: train's bag, hidden and alpha, when not its defaults. With `rescore`, the fold models
     already in `out` are scored again instead of trained (after a change to the grouping that needs no
-    retraining)."""
+    retraining); with `retune`, their thresholds are first tuned again (`join_grid`: the join thresholds
+    tried, train's by default)."""
     from newsdesk.embed import get_embedder
 
     embedder = get_embedder()
@@ -127,12 +159,20 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
         if only is not None and k not in only:
             continue
         started = time.perf_counter()
-        model = _trained_or_saved(out / f"fold-{k}.json", rescore, lambda: train(
-            build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
-                          headlines=headlines, neus_pairs=neus_pairs, ecb_orders=ecb_orders),
-            crossfit=crossfit, seed=seed, drop=drop, **network, log=lambda m: log(f"  fold {k}: {m}")))
+        def streams():
+            return build_streams(neus, ecb, embedder, cache, set(topics) - held, neus_chunks=neus_chunks,
+                                 headlines=headlines, neus_pairs=neus_pairs, ecb_orders=ecb_orders)
+
+        fold_log = lambda m, k=k: log(f"  fold {k}: {m}")  # noqa: E731
+        if retune:
+            model = retuned(out / f"fold-{k}.json", streams(), join_grid, log=fold_log)
+        else:
+            model = _trained_or_saved(out / f"fold-{k}.json", rescore, lambda kept: train(
+                streams(), crossfit=crossfit, seed=seed, drop=drop, thresholds=join_grid, **network,
+                log=fold_log, halves_out=kept))
         scores = _score(model, ecb, held, embedder, cache)
         results.append({"fold": k, "held_out_topics": sorted(held, key=int), **scores,
+                        "threshold": model.threshold, "merge_threshold": model.merge_threshold,
                         "train_seconds": round(time.perf_counter() - started, 1)})
         log(json.dumps(results[-1]))
     summary: dict = {"folds": results,
@@ -143,10 +183,11 @@ def crossvalidate(neus: Path, ecb: Path, folds: int, out: Path, neus_only: bool 
     if all("groups" in r for r in results):
         summary["pooled"] = topic_interval(results)
     if neus_only:
-        model = _trained_or_saved(out / "neus-only.json", rescore, lambda: train(
+        model = _trained_or_saved(out / "neus-only.json", rescore or retune, lambda kept: train(
             build_streams(neus, None, embedder, cache, neus_chunks=neus_chunks, headlines=headlines,
                           neus_pairs=neus_pairs),
-            crossfit=crossfit, seed=seed, drop=drop, **network, log=lambda m: log(f"  neus-only: {m}")))
+            crossfit=crossfit, seed=seed, drop=drop, thresholds=join_grid, **network,
+            log=lambda m: log(f"  neus-only: {m}"), halves_out=kept))
         summary["neus_only_on_ecb"] = _score(model, ecb, set(topics), embedder, cache)
         log(json.dumps(summary["neus_only_on_ecb"]))
     return summary
@@ -180,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="ECB+ training topics in this many orders (as train's option)")
     parser.add_argument("--rescore", action="store_true",
                         help="score the fold models already in --out again instead of training them")
+    parser.add_argument("--retune", action="store_true",
+                        help="as --rescore, with the thresholds first tuned again on the training streams "
+                             "through the cross-fitted models saved beside each fold model")
+    parser.add_argument("--join-grid", default=None,
+                        help="comma-separated join thresholds to tune over (as train's option)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
@@ -190,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
                             only=set(args.fold) if args.fold else None, headlines=args.headlines,
                             seed=args.seed, drop=split_names(args.drop),
                             neus_pairs=args.neus_pairs, rescore=args.rescore, ecb_orders=args.ecb_orders,
+                            retune=args.retune, join_grid=parse_grid(args.join_grid, parser),
                             bag=args.bag, hidden=args.hidden, alpha=args.alpha)
     print(json.dumps(summary))
     return 0

@@ -310,10 +310,29 @@ def halves(streams: list[Stream]) -> tuple[list[Stream], list[Stream]]:
     return a, b
 
 
+def tuning_streams(streams: list[Stream]) -> list[Stream]:
+    """What the thresholds are tuned on: every data set, through three of its streams at most (the grid runs
+    are slow), never a reshuffled copy."""
+    chosen: list[Stream] = []
+    for s in streams:
+        if s.tune and sum(t.dataset == s.dataset for t in chosen) < 3:
+            chosen.append(s)
+    return chosen
+
+
+def crossfit_halves(streams: list[Stream]) -> tuple[list[Stream], dict[str, int]] | None:
+    """The streams cut in two halves (`halves`), and for each half stream's name the half whose model runs
+    it (the one trained on the other half); None when there are too few streams to cut."""
+    half_a, half_b = halves(streams)
+    if not half_a or not half_b:
+        return None
+    return half_a + half_b, {s.name: 1 for s in half_a} | {s.name: 0 for s in half_b}
+
+
 def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: bool = True, tune_streams=None,
           thresholds=None, merge_thresholds=None, merge_join_thresholds=(0.3, 0.5, 0.7), alpha: float = 1e-3,
           bag: int = 10, crossfit: bool = True, seed: int = 0, drop: tuple[str, ...] = (),
-          log=print) -> PairModel:
+          log=print, halves_out: list[PairModel] | None = None) -> PairModel:
     """Join model: teacher-forced pairs plus the pairs met under its own decisions. Merge model: the story
     pairs met while the join model runs at several thresholds (oracle merges, then its own).
 
@@ -322,7 +341,8 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     come from the mistakes the models make on news they have not seen, as on the desk, rather than on news they
     have learned by heart. The returned model is still fit on all the pairs. `seed`: the bag's networks and
     their resamples take seeds `seed` to `seed + bag - 1` (another seed shows how far a figure moves from one
-    training to the next); `drop` names join features left out (an A/B of a feature on one code base)."""
+    training to the next); `drop` names join features left out (an A/B of a feature on one code base).
+    `halves_out`: a list that receives the two cross-fitted models (to tune again, `crossval --retune`)."""
     unknown = [f for f in drop if f not in FEATURES]
     if unknown:
         raise ValueError(f"unknown features {unknown}; the code has {FEATURES}")
@@ -330,13 +350,12 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
     join_columns = [FEATURES.index(f) for f in join_names]
     started = time.perf_counter()
     if crossfit:
-        half_a, half_b = halves(streams)
-        if not half_a or not half_b:
+        cut = crossfit_halves(streams)
+        if cut is None:
             log("too few streams to cut in two halves: training without cross-fitting")
             crossfit = False
-    if crossfit:
-        streams = half_a + half_b
-        other_half = {s.name: 1 for s in half_a} | {s.name: 0 for s in half_b}
+        else:
+            streams, other_half = cut
     per_set: dict[str, int] = {}
     for s in streams:
         per_set[s.dataset] = per_set.get(s.dataset, 0) + len(s.articles)
@@ -397,11 +416,10 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
         model.merge = fitted(merge_runs + own_merges, "merge")
         for h, m in enumerate(cross):
             m.merge = fitted(trained_on(h, merge_runs + own_merges), "merge")
-    if tune_streams is None:   # every data set, through three of its streams at most (the grid runs are slow)
-        tune_streams = []
-        for s in streams:
-            if s.tune and sum(t.dataset == s.dataset for t in tune_streams) < 3:
-                tune_streams.append(s)
+    if halves_out is not None:
+        halves_out.extend(cross)
+    if tune_streams is None:
+        tune_streams = tuning_streams(streams)
     tuned = tune(model, tune_streams, thresholds=thresholds, merge_thresholds=merge_thresholds, log=log,
                  model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
@@ -418,6 +436,19 @@ HEADLINES = ("off", "only", "also", "mixed")
 
 def split_names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def parse_grid(text: str | None, parser: argparse.ArgumentParser) -> list[float] | None:
+    """Comma-separated join thresholds, each in (0, 1]; None when not given (the default grid)."""
+    if not text:
+        return None
+    try:
+        grid = sorted({float(v) for v in split_names(text)})
+    except ValueError:
+        parser.error(f"--join-grid takes numbers separated by commas, not {text!r}")
+    if not grid or not all(0 < v <= 1 for v in grid):
+        parser.error(f"--join-grid thresholds must lie in (0, 1], not {text!r}")
+    return grid
 
 
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
@@ -492,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0,
                         help="first seed of the bag's networks (--seed 10: a bag disjoint from the default)")
     parser.add_argument("--drop", default="", help="comma-separated join features to leave out")
+    parser.add_argument("--join-grid", default=None,
+                        help="comma-separated join thresholds to tune over (default 0.3,0.4,0.5,0.6)")
     parser.add_argument("--combine", nargs=2, type=Path, metavar=("MODEL", "HEADLINE_MODEL"),
                         help="train nothing: write MODEL with HEADLINE_MODEL (trained with --headlines mixed) as the "
                              "model of its headline-only articles")
@@ -511,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
                             headlines=args.headlines, neus_pairs=args.neus_pairs, ecb_orders=args.ecb_orders)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
-                  crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop))
+                  crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop),
+                  thresholds=parse_grid(args.join_grid, parser))
     model.info.update({"neus_pairs": args.neus_pairs, "ecb_orders": args.ecb_orders})
     model.save(args.out)
     print(json.dumps({"out": str(args.out), "threshold": model.threshold, **model.info}))
