@@ -49,6 +49,10 @@ def test_errors_name_the_events_a_story_mixed(embedder):
     assert mixed["events"] == {"qa": len(QUAKE_A), "qb": len(QUAKE_B)} or mixed["events"] == {
         "qb": len(QUAKE_B), "qa": len(QUAKE_A)}
     assert mixed["cost"] == pytest.approx(1 - result["b3_precision"], abs=1e-3)
+    # it began when the first article of the second quake joined the first quake's story
+    second = next(a for a in articles if a.event != articles[0].event)
+    assert mixed["began"]["how"] == "join" and mixed["began"]["event"] == second.event
+    assert mixed["began"]["story_size"] == articles.index(second)
     assert result["errors"]["split"] == []
     assert "errors" not in evaluate_articles(articles, embedder=embedder)
     # grouped by event: each group's precision sums to its share of the mixed story, recall is whole
@@ -126,3 +130,27 @@ def test_headlines_keep_order_labels_and_times_but_no_text(tmp_path):
         ("b", "Quake shakes the coastal town", "", "q", "outlet"),
         ("a", "Rescuers reach the last cut-off village", "", "q", None)]
     assert out[0].published.isoformat() == "2026-11-02T10:00:00+00:00"
+
+
+def test_a_mixed_story_says_how_it_began_to_mix():
+    from newsdesk.cluster.evaluate import first_mixes
+    from newsdesk.cluster.online import Assignment
+
+    def joined(story, score, placed=None, merged=()):
+        return Assignment(story_id=story, created=False, score=score, merged=merged,
+                          placed_in=story if placed is None else placed)
+
+    def new(story):
+        return Assignment(story_id=story, created=True, score=0.0, placed_in=story)
+
+    # story 1: two fire reports, then a flood report joins them at 0.91; story 2: quake, 3: quake, merged
+    # into 2 at the third quake's arrival (no mix); story 4: a storm, whose second report merges it into 2
+    gold = ["fire", "fire", "flood", "quake", "quake", "quake", "storm", "storm"]
+    steps = [new(1), joined(1, 0.8), joined(1, 0.91), new(2), new(3), joined(2, 0.7, placed=3, merged=(3,)),
+             new(4), joined(2, 0.6, placed=4, merged=(4,))]
+    titles = [f"t{i}" for i in range(len(gold))]
+    began = first_mixes(gold, steps, titles)
+    assert began[1] == {"how": "join", "title": "t2", "event": "flood", "story_event": "fire",
+                        "story_size": 2, "score": 0.91}
+    assert began[2] == {"how": "merge", "events": ["quake", "storm"], "sizes": [3, 2], "title": "t7"}
+    assert set(began) == {1, 2}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from newsdesk.cluster.data import LabelledArticle, headline, iter_jsonl, neus_articles, stream_order, write_jsonl
 from newsdesk.cluster.metrics import bcubed_items, grouping_errors, score_clustering
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.online import ClusterInput, OnlineClusterer
+from newsdesk.cluster.online import Assignment, ClusterInput, OnlineClusterer
 
 
 def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
@@ -19,6 +20,12 @@ def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = 
                      **clusterer_args) -> tuple[list[int], float]:
     """Stream the articles (in the order given) through a fresh clusterer; the story of each, and the seconds
     spent (embedding included)."""
+    stories, _, elapsed = _cluster(articles, model, embedder, embeddings, progress, **clusterer_args)
+    return stories, elapsed
+
+
+def _cluster(articles, model, embedder, embeddings, progress,
+             **clusterer_args) -> tuple[list[int], list[Assignment], float]:
     clusterer = OnlineClusterer(model=model, embedder=embedder, **clusterer_args)
     items = [ClusterInput(id=a.id, title=a.title, text=a.text, published=a.published, source=a.source,
                           embedding=None if embeddings is None else embeddings[i]) for i, a in enumerate(articles)]
@@ -27,17 +34,45 @@ def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = 
     assignments = clusterer.add_many(items, progress=(lambda done: progress(done, total)) if progress else None)
     elapsed = time.perf_counter() - started
     # A story merged later keeps resolving: score the final grouping.
-    return [clusterer.resolve(a.story_id) for a in assignments], elapsed
+    return [clusterer.resolve(a.story_id) for a in assignments], assignments, elapsed
+
+
+def first_mixes(gold: Sequence[str], assignments: Sequence[Assignment],
+                titles: Sequence[str]) -> dict[int, dict]:
+    """For each story that came to mix events (by its final id), the step where it first did: an article of an
+    event the story did not hold joining it ("join": the join probability and the story's size then), or two
+    stories of different events merging ("merge")."""
+    events: dict[int, Counter] = {}
+    began: dict[int, dict] = {}
+    for event, a, title in zip(gold, assignments, titles):
+        held = events.setdefault(a.placed_in, Counter())
+        if not a.created and held and event not in held and a.placed_in not in began:
+            began[a.placed_in] = {"how": "join", "title": title, "event": event,
+                                  "story_event": held.most_common(1)[0][0], "story_size": sum(held.values()),
+                                  "score": round(a.score, 3)}
+        held[event] += 1
+        for gone in a.merged:
+            theirs, ours = events.pop(gone, Counter()), events.setdefault(a.story_id, Counter())
+            first = began.get(a.story_id) or began.pop(gone, None)
+            if first is None and theirs and ours and theirs.most_common(1)[0][0] != ours.most_common(1)[0][0]:
+                first = {"how": "merge", "events": [ours.most_common(1)[0][0], theirs.most_common(1)[0][0]],
+                         "sizes": [sum(ours.values()), sum(theirs.values())], "title": title}
+            began.pop(gone, None)
+            if first is not None:
+                began[a.story_id] = first
+            ours.update(theirs)
+    return began
 
 
 def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
                       embeddings=None, progress: Callable[[int, int], None] | None = None, errors: int = 0,
                       group_by: Callable[[LabelledArticle], str] | None = None, **clusterer_args) -> dict:
-    """Scores and counts; with `errors`, also that many of the costliest mixed stories and split events;
+    """Scores and counts; with `errors`, also that many of the costliest mixed stories (with the step where
+    each began to mix, `first_mixes`) and split events;
     with `group_by`, under "groups" each group's articles and the sums of their B-cubed precision and recall
     (B-cubed over the whole stream, summed by group: a bootstrap over groups can resample them)."""
-    stories, elapsed = cluster_articles(articles, model=model, embedder=embedder, embeddings=embeddings,
-                                        progress=progress, **clusterer_args)
+    stories, assignments, elapsed = _cluster(articles, model, embedder, embeddings, progress,
+                                             **clusterer_args)
     result = score_clustering([a.event for a in articles], stories)
     result = {k: round(v, 4) for k, v in result.items()}
     result.update({"articles": len(articles), "events": len({a.event for a in articles}),
@@ -45,6 +80,10 @@ def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None =
                    "articles_per_s": round(len(articles) / elapsed, 1) if elapsed > 0 else 0.0})
     if errors:
         found = grouping_errors([a.event for a in articles], stories, [a.label for a in articles])
+        began = first_mixes([a.event for a in articles], assignments, [a.label for a in articles])
+        for entry in found["mixed"]:
+            if entry["story"] in began:
+                entry["began"] = began[entry["story"]]
         result["errors"] = {kind: entries[:errors] for kind, entries in found.items()}
     if group_by is not None:
         precisions, recalls = bcubed_items([a.event for a in articles], stories)

@@ -49,6 +49,7 @@ class Assignment:
     merged_into: int | None = None  # set when this add merged stories: the surviving story (= story_id)
     merged: tuple[int, ...] = ()    # stories this add redirected to story_id
     candidates: int = 0             # stories scored for this article
+    placed_in: int = 0              # the story the article went into, before any merge
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -317,9 +318,11 @@ class OnlineClusterer:
         target = stories[best] if best is not None else None
         story = self.commit(rep, target, X[best] if best is not None else None,
                             tentative=best is not None and score < model.confident)
+        placed_in = story.id
         story, merged = self.merge_checks(story, model)
         return Assignment(story_id=story.id, created=target is None, score=score,
-                          merged_into=story.id if merged else None, merged=tuple(merged), candidates=len(stories))
+                          merged_into=story.id if merged else None, merged=tuple(merged),
+                          candidates=len(stories), placed_in=placed_in)
 
     def commit(self, rep: ArticleRep, story: Story | None, features: np.ndarray | None = None,
                tentative: bool = False) -> Story:
