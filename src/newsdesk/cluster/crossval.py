@@ -20,8 +20,8 @@ from newsdesk.cluster.data import headline, stream_order
 from newsdesk.cluster.evaluate import evaluate_articles
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.train import (HEADLINES, MERGE_THRESHOLDS, build_streams, ecb_stream, ecb_topic,
-                                    crossfit_halves, embed_articles, parse_grid, split_names, train, tune,
-                                    tuning_streams)
+                                    crossfit_halves, embed_articles, parse_grid, record_tuning, split_names,
+                                    train, tune, tuning_streams)
 
 
 def topic_folds(topics: list[str], folds: int) -> list[set[str]]:
@@ -134,8 +134,7 @@ def retuned(path: Path, streams, thresholds=None, log=print) -> PairModel:
     streams, other_half = cut
     tuned = tune(model, tuning_streams(streams), thresholds=thresholds, log=log,
                  model_for=lambda s: cross[other_half[s.name]])
-    model.info.update({"tuned_score": round(tuned["score"], 4), "tuned_mean": round(tuned["mean"], 4),
-                       "tune_grid": tuned["grid"]})
+    record_tuning(model, tuned)
     return model
 
 

@@ -42,22 +42,25 @@ def first_mixes(gold: Sequence[str], assignments: Sequence[Assignment],
     """For each story that came to mix events (by its final id), the step where it first did: an article of an
     event the story did not hold joining it ("join": the join probability and the story's size then), or two
     stories of different events merging ("merge")."""
+    def majority(counts: Counter):
+        return counts.most_common(1)[0][0]
+
     events: dict[int, Counter] = {}
     began: dict[int, dict] = {}
     for event, a, title in zip(gold, assignments, titles):
         held = events.setdefault(a.placed_in, Counter())
         if not a.created and held and event not in held and a.placed_in not in began:
             began[a.placed_in] = {"how": "join", "title": title, "event": event,
-                                  "story_event": held.most_common(1)[0][0], "story_size": sum(held.values()),
+                                  "story_event": majority(held), "story_size": sum(held.values()),
                                   "score": round(a.score, 3)}
         held[event] += 1
         for gone in a.merged:
             theirs, ours = events.pop(gone, Counter()), events.setdefault(a.story_id, Counter())
-            first = began.get(a.story_id) or began.pop(gone, None)
-            if first is None and theirs and ours and theirs.most_common(1)[0][0] != ours.most_common(1)[0][0]:
-                first = {"how": "merge", "events": [ours.most_common(1)[0][0], theirs.most_common(1)[0][0]],
+            earlier = began.pop(gone, None)
+            first = began.get(a.story_id) or earlier
+            if first is None and theirs and ours and majority(theirs) != majority(ours):
+                first = {"how": "merge", "events": [majority(ours), majority(theirs)],
                          "sizes": [sum(ours.values()), sum(theirs.values())], "title": title}
-            began.pop(gone, None)
             if first is not None:
                 began[a.story_id] = first
             ours.update(theirs)
@@ -73,20 +76,22 @@ def evaluate_articles(articles: list[LabelledArticle], model: PairModel | None =
     (B-cubed over the whole stream, summed by group: a bootstrap over groups can resample them)."""
     stories, assignments, elapsed = _cluster(articles, model, embedder, embeddings, progress,
                                              **clusterer_args)
-    result = score_clustering([a.event for a in articles], stories)
+    gold = [a.event for a in articles]
+    result = score_clustering(gold, stories)
     result = {k: round(v, 4) for k, v in result.items()}
-    result.update({"articles": len(articles), "events": len({a.event for a in articles}),
+    result.update({"articles": len(articles), "events": len(set(gold)),
                    "stories": len(set(stories)), "seconds": round(elapsed, 2),
                    "articles_per_s": round(len(articles) / elapsed, 1) if elapsed > 0 else 0.0})
     if errors:
-        found = grouping_errors([a.event for a in articles], stories, [a.label for a in articles])
-        began = first_mixes([a.event for a in articles], assignments, [a.label for a in articles])
+        labels = [a.label for a in articles]
+        found = grouping_errors(gold, stories, labels)
+        began = first_mixes(gold, assignments, labels)
         for entry in found["mixed"]:
             if entry["story"] in began:
                 entry["began"] = began[entry["story"]]
         result["errors"] = {kind: entries[:errors] for kind, entries in found.items()}
     if group_by is not None:
-        precisions, recalls = bcubed_items([a.event for a in articles], stories)
+        precisions, recalls = bcubed_items(gold, stories)
         groups: dict[str, list[float]] = {}
         for a, p, r in zip(articles, precisions, recalls):
             sums = groups.setdefault(group_by(a), [0, 0.0, 0.0])

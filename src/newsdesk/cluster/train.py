@@ -320,6 +320,12 @@ def tuning_streams(streams: list[Stream]) -> list[Stream]:
     return chosen
 
 
+def record_tuning(model: PairModel, tuned: dict) -> None:
+    """Keep what `tune` found in the model's info (its figures and the whole grid)."""
+    model.info.update({"tuned_score": round(tuned["score"], 4), "tuned_mean": round(tuned["mean"], 4),
+                       "tune_grid": tuned["grid"]})
+
+
 def crossfit_halves(streams: list[Stream]) -> tuple[list[Stream], dict[str, int]] | None:
     """The streams cut in two halves (`halves`), and for each half stream's name the half whose model runs
     it (the one trained on the other half); None when there are too few streams to cut."""
@@ -424,10 +430,9 @@ def train(streams: list[Stream], kind: str = "mlp", hidden: int = 32, merge: boo
                  model_for=runner if crossfit else None)
     model.info.update({"kind": kind, "hidden": hidden if kind == "mlp" else 0, "alpha": alpha, "bag": bag, "merge": merge,
                        "crossfit": crossfit, "seed": seed, "dropped": list(drop),
-                       "tuned_score": round(tuned["score"], 4),
-                       "tuned_mean": round(tuned["mean"], 4), "tune_grid": tuned["grid"],
                        "join_pairs": int(sum(len(r.join_labels) for r in teacher)),
                        "streams": [s.name for s in streams], "seconds": round(time.perf_counter() - started, 1)})
+    record_tuning(model, tuned)
     return model
 
 
