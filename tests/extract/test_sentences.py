@@ -1,6 +1,8 @@
 import pytest
 
-from newsdesk.extract.sentences import is_boilerplate, raw_sentences, split_sentences, strip_dateline
+from newsdesk.extract.sentences import (
+    MAX_WORDS, is_boilerplate, raw_sentences, split_sentences, strip_dateline, word_count,
+)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -102,3 +104,30 @@ def test_remembered_sentences_come_back_as_a_fresh_list():
     first = split_sentences(text)
     first.pop()
     assert len(split_sentences(text)) == 2
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # a quotation of two sentences stays one: its first half alone would show an unclosed quote
+    ('The mayor apologised: "We got this wrong. The pumps should have been running." The council met later.',
+     ['The mayor apologised: "We got this wrong. The pumps should have been running."',
+      "The council met later."]),
+    # an abbreviation that ends the sentence ("& Co.") glues the next quotation on; it is kept whole
+    ("“Rates will rise,” said Ada Fenn of Morrow & Co. “Nobody doubts it. The question is when.” Bonds fell.",
+     ["“Rates will rise,” said Ada Fenn of Morrow & Co. “Nobody doubts it. The question is when.”",
+      "Bonds fell."]),
+    # quotations that close in their own sentence are not joined
+    ("“It’s a disaster,” said Gen. Mark Milley. “We’ll rebuild.”",
+     ["“It’s a disaster,” said Gen. Mark Milley.", "“We’ll rebuild.”"]),
+    # a quotation that runs on into the next paragraph: nothing to join it to, the pieces stay
+    ("He said: “The dam will hold. We built it to last. Everyone can stay home.",
+     ["He said: “The dam will hold.", "We built it to last.", "Everyone can stay home."]),
+])
+def test_quotations_cut_at_inner_full_stops_are_joined(paragraph, expected):
+    assert raw_sentences(paragraph) == expected
+
+
+def test_a_joined_quotation_never_exceeds_the_longest_kept_sentence():
+    long_quote = 'She said: "We knew. ' + " ".join(["The water kept rising every hour."] * 15) + '"'
+    pieces = raw_sentences(long_quote)
+    assert len(pieces) > 1
+    assert all(word_count(piece) <= MAX_WORDS for piece in pieces)

@@ -1,3 +1,4 @@
+from datetime import datetime, timezone
 from itertools import combinations
 
 import numpy as np
@@ -5,7 +6,10 @@ import pytest
 
 from newsdesk.embed import get_embedder
 from newsdesk.extract.sentences import word_count
-from newsdesk.synthesize.writer import StoryArticle, Writer, write_story
+from newsdesk.synthesize.text import lowercase_words, shouts
+from newsdesk.synthesize.writer import (
+    DEFAULT_WEIGHTS, FEATURES, StoryArticle, Writer, WriterConfig, write_story,
+)
 from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
 
 INDEPENDENT = {a.outlet for a in (LEDGER, COURIER, MERIDIAN)}
@@ -186,3 +190,59 @@ def test_texts_to_embed_are_exactly_what_the_writer_embeds():
     expected = [t for a in articles for t in writer.texts_to_embed(a.title, a.text)]
     assert sorted(recording.texts) == sorted(expected)
     assert "Landslide shuts coast road" in expected and "-" in expected      # stripped title; empty one as "-"
+
+
+TABLOID = StoryArticle(
+    id=104, outlet="The Daily Klaxon", published=datetime(2031, 11, 10, 10, 0, tzinfo=timezone.utc),
+    title="Hollinsport levee fails: 300 HOMES flooded, 2,000 evacuated",
+    text="""The Hollin River levee failed on Monday, flooding 300 HOMES in Hollinsport; 2,000 residents fled.
+Shockingly, the levee had not been inspected since 2019 and the river rose 2.5 metres in SIX HOURS.
+Residents told of their terror as the muddy water poured into their homes before dawn.""")
+
+
+def test_shouting_titles_and_sentences_are_used_only_when_nothing_else_is():
+    story = [*STORY, TABLOID]
+    writer = Writer()
+    analysis = writer.analyse(story)
+    weights = np.array(writer.config.headline_weights, dtype=np.float32)
+    closest = analysis.titles[int(np.argmax(analysis.title_features @ weights))]
+    assert analysis.units[closest].text == TABLOID.title   # closest to the story, yet not the headline
+    page = writer.write(story)
+    assert page.headline != TABLOID.title and page.headline_article_id != TABLOID.id
+
+    def used(page):
+        return [item.text for item in page.summary + page.takeaways]
+
+    shouted = [analysis.units[k].text for k in analysis.sentences
+               if analysis.articles[analysis.units[k].article].id == TABLOID.id
+               and any(word in analysis.units[k].text for word in ("HOMES", "SIX HOURS"))]
+    assert len(shouted) == 2
+    deaf = Writer(WriterConfig(weights={**DEFAULT_WEIGHTS, "shouting": 0.0}))
+    assert set(shouted) & set(used(deaf.write(story)))       # without the mark they would be shown
+    assert not set(shouted) & set(used(page))
+    alone = writer.write([TABLOID])                           # the only report: used all the same
+    assert alone.headline == TABLOID.title and alone.summary
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hackers stole the details of 2.3 MILLION customers", True),   # one ordinary word of 4+ letters
+    ("Are YOU at risk? Check NOW", True),                             # two short ones
+    ("NATO and the FBI said the WHO was told", False),               # acronyms; WHO alone is not enough
+    ("The levee failed on Monday", False),
+])
+def test_shouts(text, expected):
+    ordinary = lowercase_words(["a million customers were told who should check now whether you are at risk"])
+    assert shouts(text, ordinary) is expected
+
+
+def test_an_unclosed_quotation_is_marked_unfinished():
+    article = StoryArticle(id=1, outlet="X", title="Levee fails", text=(
+        "The mayor spoke on Monday about the levee that failed in the night.\n"
+        "“We will rebuild the levee before the spring rains come back.\n"
+        "“We will rebuild the levee before the spring rains,” the mayor told the crowd on Monday."))
+    writer = Writer()
+    analysis = writer.analyse([article])
+    column = FEATURES.index("unfinished")
+    marks = [(analysis.units[k].text, analysis.features[row, column])
+             for row, k in enumerate(analysis.sentences)]
+    assert [mark for _, mark in marks] == [0.0, 1.0, 0.0], marks

@@ -144,12 +144,38 @@ def _merge_abbreviation_splits(pieces: list[str]) -> list[str]:
     return merged
 
 
+def quote_is_open(text: str) -> bool:
+    """Whether text opens a quotation it does not close (straight quotes by parity, curly ones by count)."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def _merge_quote_splits(pieces: list[str], max_words: int = MAX_WORDS) -> list[str]:
+    """Join a quotation the splitter cut at its inner full stops ('... grovelled: "We are sorry.' | 'Our
+    customers trusted us."') when it closes within the paragraph and `max_words`; else leave the pieces."""
+    merged: list[str] = []
+    index = 0
+    while index < len(pieces):
+        piece, end = pieces[index], index + 1
+        if quote_is_open(piece):
+            joined = piece
+            for later in range(index + 1, len(pieces)):
+                joined = f"{joined} {pieces[later]}"
+                if word_count(joined) > max_words:
+                    break
+                if not quote_is_open(joined):
+                    piece, end = joined, later + 1
+                    break
+        merged.append(piece)
+        index = end
+    return merged
+
+
 def raw_sentences(paragraph: str) -> list[str]:
-    """The sentences of one paragraph as the splitter finds them, abbreviation splits repaired."""
+    """The sentences of one paragraph as the splitter finds them, abbreviation and quotation cuts repaired."""
     paragraph = _SPACE.sub(" ", paragraph).strip()
     if not paragraph:
         return []
-    return _merge_abbreviation_splits(_tokenizer().tokenize(paragraph))
+    return _merge_quote_splits(_merge_abbreviation_splits(_tokenizer().tokenize(paragraph)))
 
 
 def split_paragraphs(text: str) -> list[str]:

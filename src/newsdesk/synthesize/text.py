@@ -74,6 +74,24 @@ def entities(text: str) -> set[str]:
     return found
 
 
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+
+
+def lowercase_words(texts: list[str]) -> set[str]:
+    """The words these texts write in lower case: what counts as an ordinary word in a story."""
+    return {word for text in texts for word in _LOWER_WORD.findall(text)}
+
+
+def shouts(text: str, ordinary: set[str]) -> bool:
+    """Whether text sets ordinary words in capitals for emphasis ("2.3 MILLION customers", "Are YOU
+    affected?"): one such word of four letters or more, or two of any length. A word is ordinary when the
+    story's articles also write it in lower case (`lowercase_words`), so acronyms (NATO, FBI) never count,
+    and one that is also a word (WHO) only beside another."""
+    caps = [word for word in _CAPS_WORD.findall(text) if word.lower() in ordinary]
+    return len(caps) >= 2 or any(len(word) >= 4 for word in caps)
+
+
 def tfidf_vectors(documents: list[list[str]]) -> np.ndarray:
     """L2-normalised sublinear TF-IDF rows, the documents themselves giving the document frequencies."""
     vocabulary: dict[str, int] = {}
