@@ -204,6 +204,21 @@ def test_keyboard_shortcuts(live, desktop):
     assert not desktop.problems, desktop.problems
 
 
+def test_a_lead_image_that_is_gone_leaves_no_broken_frame(live, desktop):
+    page = desktop.page
+    page.goto(live.url + "/")
+    page.wait_for_load_state("networkidle")
+    thumbs = page.locator("li.story-card a.thumb")
+    assert thumbs.count() >= 2 and thumbs.nth(0).is_visible() and thumbs.nth(1).is_visible()
+    # the desk's own answer for an image it cannot serve
+    assert page.evaluate("fetch('/images/0').then(r => r.status)") == 404
+    thumbs.nth(1).locator("img").evaluate("img => { img.src = '/images/0'; }")
+    thumbs.nth(1).wait_for(state="hidden", timeout=5000)
+    assert thumbs.nth(0).is_visible()
+    box = page.locator("li.story-card").nth(1).locator(".card-body").bounding_box()
+    assert box["width"] > 0.8 * page.locator("li.story-card").nth(1).bounding_box()["width"]
+
+
 def test_phone_sized_viewport(live, phone):
     page = phone.page
     for name, path in (("home", "/"), ("story", None), ("search", "/search?q=river")):

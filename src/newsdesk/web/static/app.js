@@ -1,4 +1,5 @@
-// newsdesk: keyboard shortcuts. Every page works without this file.
+// newsdesk: keyboard shortcuts, and no broken frame where a lead image is gone.
+// Every page works without this file.
 (function () {
   "use strict";
   var current = -1;
@@ -57,7 +58,21 @@
     event.preventDefault();
   });
 
+  // An image the desk could not fetch (the outlet removed it, its server is down) takes its frame with it.
+  function dropFrame(img) {
+    var frame = img.closest(".thumb, figure.lead");
+    if (frame) frame.hidden = true;
+  }
+
+  document.addEventListener("error", function (event) {
+    if (event.target && event.target.tagName === "IMG") dropFrame(event.target);
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
+    // those that failed before this script ran
+    Array.prototype.forEach.call(document.querySelectorAll(".thumb img, figure.lead img"), function (img) {
+      if (img.complete && img.naturalWidth === 0) dropFrame(img);
+    });
     var close = document.getElementById("help-close");
     if (close) close.addEventListener("click", function () { help(false); });
     var box = document.getElementById("help");
