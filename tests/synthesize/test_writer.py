@@ -246,3 +246,19 @@ def test_an_unclosed_quotation_is_marked_unfinished():
     marks = [(analysis.units[k].text, analysis.features[row, column])
              for row, k in enumerate(analysis.sentences)]
     assert [mark for _, mark in marks] == [0.0, 1.0, 0.0], marks
+
+
+def test_a_bullet_that_says_what_one_clause_of_a_shown_sentence_says_is_not_shown(page):
+    clause = "no deaths have been reported"
+    assert any(clause in item.text for item in page.summary + page.takeaways)
+    restated = "No one was killed, according to the county."
+
+    class WholeSentencesOnly(Writer):
+        def clause_vectors(self, text):
+            return np.zeros((0, 0), dtype=np.float32)
+
+    assert restated in [item.text for item in WholeSentencesOnly().write(STORY).takeaways]
+    assert restated not in [item.text for item in page.takeaways]
+    assert Writer().clause_vectors("Some 2,000 residents were evacuated overnight and no deaths have been "
+                                   "reported, county officials said.").shape[0] == 2
+    assert Writer().clause_vectors("No one was killed, according to the county.").size == 0

@@ -89,6 +89,7 @@ class WriterConfig:
     novelty: float = 0.4             # ... and one with less than this share of its content words unsaid,
     novelty_if_same: float = 0.5     # ... or less than this share when it `says_same` as a chosen sentence
     takeaway_duplicate: float = 0.72  # takeaways are held apart more strictly (and by `says_same`)
+    clause_check: float = 0.4        # ... and, from this cosine to a compound sentence shown, by its clauses
     same: float = 0.72               # cosine at which another outlet's sentence reports the same
     same_with_facts: float = 0.55    # ... or this, sharing a number or two names and no clashing number
     unique_below: float = 0.50       # unique: no sentence or title of another outlet comes this close
@@ -137,6 +138,7 @@ class Analysis:
 _QUOTE = re.compile(r"[\"“”]")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
 _FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,? (?:and|but|while|whereas|although)\b)\s*")
 _PRONOUN = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|However|Still|Meanwhile|His|Her|"
                       r"Their|Its|Also|So|Yet|Instead)\b")
 
@@ -361,10 +363,18 @@ class Writer:
         config = self.config
         ranked = [analysis.sentences[row] for row in np.argsort(-scores, kind="stable")]
         chosen: list[int] = []
+        clauses: dict[int, np.ndarray] = {}
 
         def repeats(k: int) -> bool:
             for c in chosen + summary:
-                if analysis.similarity(k, c) >= config.takeaway_duplicate or self.says_same(analysis, k, c):
+                similarity = analysis.similarity(k, c)
+                if similarity >= config.takeaway_duplicate or self.says_same(analysis, k, c):
+                    return True
+                if similarity < config.clause_check:
+                    continue
+                if c not in clauses:
+                    clauses[c] = self.clause_vectors(analysis.units[c].text)
+                if clauses[c].size and (clauses[c] @ analysis.vectors[k]).max() >= config.takeaway_duplicate:
                     return True
             said = set().union(*(analysis.units[c].terms for c in chosen + summary))
             return self._novelty(analysis, k, said) < config.novelty_if_same
@@ -380,6 +390,15 @@ class Writer:
             if len(chosen) >= config.takeaways[0]:
                 break
         return chosen
+
+    def clause_vectors(self, text: str) -> np.ndarray:
+        """Vectors of the clauses of a compound sentence ("..., and no deaths have been reported"), so that a
+        bullet saying what one clause says counts as said; empty for a simple sentence, and under story-local
+        TF-IDF (whose separate calls share no vocabulary)."""
+        parts = [p for p in _CLAUSE_BREAK.split(text) if word_count(p) >= 3]
+        if len(parts) < 2 or isinstance(self.encoder, TfidfEncoder):
+            return np.zeros((0, 0), dtype=np.float32)
+        return _normalise_rows(np.asarray(self.encoder.encode(parts), dtype=np.float32))
 
     def choose_unique(self, analysis: Analysis, scores: np.ndarray,
                       summary: list[int]) -> dict[str, list[int]]:
