@@ -1,6 +1,7 @@
 """The demo corpus through the whole desk, on SQLite and on PostgreSQL."""
 
 import asyncio
+import json
 
 from newsdesk.config import Settings
 from newsdesk.demo import DemoServer, load_corpus
@@ -47,5 +48,15 @@ def test_demo_corpus_lands_once_with_reprints_linked_and_updates_as_revisions(db
             assert article.revision_count == 2 and article.title == demo.revisions[-1].title
             history = storage.revisions(article.id)
             assert history[0].title == demo.title and history[0].text != history[1].text
+            assert storage.first_revisions([article.id])[article.id] == (history[0].title, history[0].text)
+            # its story's timeline: published under its first title, then the update under its new one
+            story = storage.get_story(storage.story_of(article.id))
+            page = json.loads(story.page_json)
+            mine = [entry for entry in page["timeline"] if entry[1] == article.id]
+            assert [entry[3:] for entry in mine] == [[demo.title, "published"],
+                                                      [demo.revisions[-1].title, "updated"]]
+            assert mine[1][0] == page["last_updated"] == article.updated_at.isoformat()
+        unrevised = next(a for a in corpus.articles if not a.revisions and not a.reprint_of)
+        assert storage.first_revisions([by_id[unrevised.id].id]) == {}
         assert storage.count_articles() == len(corpus.articles)
     storage.close()

@@ -1,4 +1,5 @@
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from itertools import combinations
 
 import numpy as np
@@ -8,7 +9,7 @@ from newsdesk.embed import get_embedder
 from newsdesk.extract.sentences import word_count
 from newsdesk.synthesize.text import lowercase_words, shouts
 from newsdesk.synthesize.writer import (
-    DEFAULT_WEIGHTS, FEATURES, StoryArticle, Writer, WriterConfig, write_story,
+    DEFAULT_WEIGHTS, FEATURES, StoryArticle, Writer, WriterConfig, is_update, notable_update, write_story,
 )
 from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
 
@@ -92,7 +93,42 @@ def test_times_and_timeline(page):
     assert page.first_published == LEDGER.published
     assert page.last_updated == REPRINT.published
     assert [entry[1] for entry in page.timeline] == [101, 102, 103, 104]
-    assert page.timeline[0] == (LEDGER.published, LEDGER.id, LEDGER.outlet, LEDGER.title)
+    assert page.timeline[0] == (LEDGER.published, LEDGER.id, LEDGER.outlet, LEDGER.title, "published")
+
+
+def revised(**changes):
+    """The Courier's report as the desk first saw it, and as it reads after the outlet changed it."""
+    first = {"first_title": "Levee breach in Hollinsport", "first_text": COURIER.text,
+             "updated": COURIER.published + timedelta(hours=5)}
+    return replace(COURIER, **{**first, **changes})
+
+
+@pytest.mark.parametrize("changes, notable", [
+    ({}, True),                                                          # a new title
+    ({"first_title": COURIER.title + "!"}, False),                       # the same title, punctuated
+    ({"first_title": COURIER.title,                                      # a new figure in the opening
+      "first_text": COURIER.text.replace("2,000 people", "1,500 people")}, True),
+    ({"first_title": COURIER.title,                                      # a reworded later paragraph
+      "first_text": COURIER.text.replace("Local insurers said", "Insurers in the town said")}, False),
+    ({"updated": COURIER.published}, False),                             # not after it was published
+    ({"first_title": None, "first_text": None}, False),                  # no earlier version held
+])
+def test_notable_updates(changes, notable):
+    assert notable_update(revised(**changes)) is notable
+
+
+def test_a_notable_update_joins_the_timeline_and_moves_last_updated():
+    courier = revised()
+    page = write_story([LEDGER, courier, MERIDIAN])
+    as_published = (courier.published, courier.id, courier.outlet, "Levee breach in Hollinsport", "published")
+    assert as_published in page.timeline
+    assert page.timeline[-1] == (courier.updated, courier.id, courier.outlet, courier.title, "updated")
+    assert is_update(page.timeline[-1]) and not is_update(page.timeline[0])
+    assert page.last_updated == courier.updated > MERIDIAN.published
+    quiet = write_story([LEDGER, revised(first_title=COURIER.title), MERIDIAN])
+    assert [entry[4] for entry in quiet.timeline] == ["published"] * 3
+    assert quiet.last_updated == MERIDIAN.published
+    assert not is_update([courier.published.isoformat(), 1, "X", "t"])  # as pages written before hold them
 
 
 def test_boilerplate_never_reaches_the_page(page):

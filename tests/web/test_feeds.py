@@ -31,9 +31,26 @@ def test_story_feed_lists_its_articles(client):
     story = client.get("/api/v1/stories").json()["stories"][0]
     doc = client.get(f"/api/v1/stories/{story['id']}").json()
     _, parsed = atom(client, f"/feeds/stories/{story['id']}.atom")
-    assert len(parsed.entries) == len(doc["timeline"])
+    assert len(parsed.entries) == len({t[1] for t in doc["timeline"]})
     assert {e.link.rsplit("/", 1)[1] for e in parsed.entries} == {str(t[1]) for t in doc["timeline"]}
     assert client.get("/feeds/stories/nothing.atom").status_code == 404
+
+
+def test_a_report_updated_since_it_was_published_is_one_entry_with_its_new_title_and_time(client):
+    stories = client.get("/api/v1/stories?per_page=30").json()["stories"]
+    docs = [client.get(f"/api/v1/stories/{s['id']}").json() for s in stories]
+    doc = next(d for d in docs if any(len(t) > 4 and t[4] == "updated" for t in d["timeline"]))
+    published, update = [t for t in doc["timeline"] if t[1] == next(u[1] for u in doc["timeline"]
+                                                                      if len(u) > 4 and u[4] == "updated")]
+    assert published[3] != update[3] and update[0] > published[0]
+    _, parsed = atom(client, f"/feeds/stories/{doc['id']}.atom")
+    assert len(parsed.entries) == len({t[1] for t in doc["timeline"]})
+    entry = next(e for e in parsed.entries if e.link.endswith(f"/articles/{update[1]}"))
+    assert entry.title.endswith(update[3]) and "updated its report" in entry.summary
+    assert entry.updated_parsed > entry.published_parsed
+    assert parsed.entries[0] is entry or parsed.entries[0].updated_parsed >= entry.updated_parsed
+    timeline = client.get(f"/stories/{doc['slug']}").text.split('id="timeline-h"')[1]
+    assert "updated its report" in timeline and timeline.index(published[3]) < timeline.index(update[3])
 
 
 def test_source_and_search_feeds(client):

@@ -287,7 +287,7 @@ def _page_json(plan: StoryPlan, rng: random.Random) -> tuple[str, StoryPage]:
                 for a in arts if a["reprint_of"] is not None]
     page = StoryPage(headline=lead["title"], headline_article_id=lead["id"], summary=summary, takeaways=takeaways,
                      unique=unique, first_published=arts[0]["time"], last_updated=arts[-1]["time"],
-                     timeline=[(a["time"], a["id"], a["outlet"], a["title"]) for a in arts],
+                     timeline=[(a["time"], a["id"], a["outlet"], a["title"], "published") for a in arts],
                      independent=list(by_outlet), reprints=reprints)
     return json.dumps(asdict(page), default=lambda v: v.isoformat()), page
 

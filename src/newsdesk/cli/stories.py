@@ -12,6 +12,7 @@ from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, state
 from newsdesk.storage import Storage, Story
+from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
 
 
@@ -98,7 +99,8 @@ def _markdown(doc: dict) -> str:
         also = f" — also published by {', '.join(s['also_published_by'])}" if s["also_published_by"] else ""
         lines.append(f"- [{s['title']}]({s['url']}) — {s['outlet']}{mark}{also}")
     lines += ["", "## Timeline", ""]
-    lines += [f"- {_time(t):%Y-%m-%d %H:%M} — {outlet}: {title}" for t, _, outlet, title in doc["timeline"]]
+    lines += [f"- {_time(t[0]):%Y-%m-%d %H:%M} — {t[2]}{' updated its report' * is_update(t)}: {t[3]}"
+              for t in doc["timeline"]]
     if doc["related"]:
         lines += ["", "## Related stories", ""]
         lines += [f"- {r['headline']} — {r['outlet']}, {relative(_time(r['last_updated']))}" for r in doc["related"]]

@@ -213,7 +213,8 @@ def page_signature(articles: list[Article]) -> str:
     """What a story page is written from: its articles, each with its text, title, time and copy link."""
     h = hashlib.sha1()
     for a in articles:
-        h.update(f"{a.id}\x1f{a.text_hash}\x1f{a.title}\x1f{a.time}\x1f{a.outlet}\x1f{a.original_id}\x1e"
+        h.update(f"{a.id}\x1f{a.text_hash}\x1f{a.title}\x1f{a.time}\x1f{a.updated_at}\x1f{a.outlet}\x1f"
+                 f"{a.original_id}\x1e"
                  .encode("utf-8", "replace"))
     return h.hexdigest()
 
@@ -284,9 +285,13 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], settin
     if vectors:
         mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
+    first = storage.first_revisions([a.id for a in articles if a.revision_count > 1])
     page = write_story([StoryArticle(id=a.id, outlet=outlets[a.id], title=a.title or "", text=a.text,
                                      published=a.time, url=a.url, is_reprint=a.original_id is not None,
-                                     original_id=a.original_id) for a in articles],
+                                     original_id=a.original_id, updated=a.updated_at,
+                                     first_title=first[a.id][0] if a.id in first else None,
+                                     first_text=first[a.id][1] if a.id in first else None)
+                        for a in articles],
                        writer=configured_writer(settings))  # None (extractive) unless llm_url is set
     storage.save_story_page(
         story_id, headline=page.headline, page_json=json.dumps(_jsonable(page)),

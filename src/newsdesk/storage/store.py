@@ -387,6 +387,17 @@ class Storage:
             self.db.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
             self._set_bands(article_id, new.band_keys)
 
+    def first_revisions(self, article_ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
+        """(title, text) of each article as the desk first saw it, for those of these articles that it holds
+        later revisions of."""
+        if not article_ids:
+            return {}
+        marks = ", ".join("?" for _ in article_ids)
+        rows = self.db.query(
+            "SELECT article_id, title, text FROM revisions WHERE id IN (SELECT MIN(id) FROM revisions "
+            f"WHERE article_id IN ({marks}) GROUP BY article_id HAVING COUNT(*) > 1)", list(article_ids))
+        return {r["article_id"]: (r["title"], r["text"]) for r in rows}
+
     def revisions(self, article_id: int) -> list[Revision]:
         rows = self.db.query("SELECT * FROM revisions WHERE article_id = ? ORDER BY fetched_at, id", (article_id,))
         result = []

@@ -7,8 +7,9 @@ from newsdesk.synthesize.writer import (
     StoryPage,
     Writer,
     WriterConfig,
+    is_update,
     write_story,
 )
 
-__all__ = ["Attributed", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig", "split_sentences",
-           "write_story"]
+__all__ = ["Attributed", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig", "is_update",
+           "split_sentences", "write_story"]

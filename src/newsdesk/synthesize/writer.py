@@ -39,6 +39,9 @@ class StoryArticle:
     url: str | None = None
     is_reprint: bool = False
     original_id: ArticleId | None = None
+    updated: datetime | None = None      # when the outlet last changed it, where known
+    first_title: str | None = None       # the article as the desk first saw it, where it holds a later one
+    first_text: str | None = None
 
 
 @dataclass
@@ -58,9 +61,50 @@ class StoryPage:
     unique: dict[str, list[Attributed]]       # outlet -> what only that outlet reports
     first_published: datetime | None
     last_updated: datetime | None
-    timeline: list[tuple[datetime, ArticleId, str, str]]
+    timeline: list[TimelineEntry]             # by time: each report as published, then its notable updates
     independent: list[str]                    # outlets with an independent report, earliest first
     reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)
+
+
+# (when, article id, outlet, title then, "published" | "updated")
+TimelineEntry = tuple[datetime, ArticleId, str, str, str]
+
+
+def _plain(title: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (title or "").lower()))
+
+
+def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
+    return set().union(*(textutil.numbers(s.text) for s in split_sentences(text or "")[:sentences]))
+
+
+def notable_update(article: StoryArticle) -> bool:
+    """Whether the report changed, since the desk first saw it, in a way its readers should be told of: a
+    new title, or other figures in its opening sentences (a death toll, a vote count). Fixed typos and
+    rewritten paragraphs are not news."""
+    if article.updated is None or (article.first_title is None and article.first_text is None):
+        return False
+    if article.published is not None and article.updated <= article.published:
+        return False
+    return (_plain(article.first_title) != _plain(article.title)
+            or _lead_numbers(article.first_text) != _lead_numbers(article.text))
+
+
+def is_update(entry: Sequence) -> bool:
+    """Whether a timeline entry, as a page's JSON holds it, is an update (pages written before updates were
+    shown hold entries of four fields, all reports as published)."""
+    return len(entry) > 4 and entry[4] == "updated"
+
+
+def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
+    """Each dated report under the title it was published with, and each notable update under its new one."""
+    entries: list[TimelineEntry] = []
+    for a in articles:
+        if a.published is not None:
+            entries.append((a.published, a.id, a.outlet, a.first_title or a.title, "published"))
+        if notable_update(a):
+            entries.append((a.updated, a.id, a.outlet, a.title, "updated"))
+    return sorted(entries, key=lambda entry: entry[0])
 
 
 class Encoder(Protocol):
@@ -453,7 +497,7 @@ class Writer:
         summary = self.choose_summary(analysis, scores)
         takeaways = self.choose_takeaways(analysis, scores, summary)
         unique = self.choose_unique(analysis, scores, summary)
-        dated = [a for a in articles if a.published is not None]
+        events = timeline(articles)
         by_id = {a.id: a for a in articles}
         independent = list(dict.fromkeys(analysis.outlet_of[i] for i, a in enumerate(articles)
                                          if not a.is_reprint))
@@ -465,9 +509,9 @@ class Writer:
             summary=[self.attributed(analysis, k) for k in summary],
             takeaways=[self.attributed(analysis, k) for k in takeaways],
             unique={outlet: [self.attributed(analysis, k) for k in ks] for outlet, ks in unique.items()},
-            first_published=dated[0].published if dated else None,
-            last_updated=dated[-1].published if dated else None,
-            timeline=[(a.published, a.id, a.outlet, a.title) for a in dated],
+            first_published=min((a.published for a in articles if a.published), default=None),
+            last_updated=events[-1][0] if events else None,
+            timeline=events,
             independent=independent,
             reprints=reprints,
         )

@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from newsdesk.synthesize import is_update
 from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import require_reader
 from newsdesk.web.api import etagged
@@ -149,10 +150,17 @@ def story(request: Request, key: str) -> Response:
     doc = reader.story_document(found)
     feed = Feed(request, f"newsdesk: {doc['headline']}", f"/feeds/stories/{found.id}.atom", f"/stories/{found.slug}")
     by_id = {s["article_id"]: s for s in doc["sources"]}
-    for when, article_id, outlet, title in reversed(doc.get("timeline", [])):
-        source_row = by_id.get(article_id, {})
-        reprint = " (reprint)" if source_row.get("reprint_of") else ""
+    # one entry per report: a notable update changes its title and its updated time, as feed readers expect
+    reports: dict = {}
+    for entry in doc.get("timeline", []):
+        when, article_id, outlet, title = entry[:4]
+        first = reports.setdefault(article_id, {"published": when, "outlet": outlet})
+        first.update(updated=when, title=title, changed=is_update(entry))
+    for article_id, report in sorted(reports.items(), key=lambda item: item[1]["updated"], reverse=True):
+        outlet, title = report["outlet"], report["title"]
+        reprint = " (reprint)" if by_id.get(article_id, {}).get("reprint_of") else ""
         feed.entry(entry_id=f"/articles/{article_id}", title=f"{outlet}{reprint}: {title}",
-                   path=f"/articles/{article_id}", updated=when, published=when, author=outlet,
-                   summary=f"{outlet} on “{doc['headline']}”: {title}")
+                   path=f"/articles/{article_id}", updated=report["updated"], published=report["published"],
+                   author=outlet, summary=f"{outlet} {'updated its report' if report['changed'] else 'on'} "
+                                          f"“{doc['headline']}”: {title}")
     return feed.response(request)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
 from newsdesk.web.access import is_admin
 from newsdesk.web.auth import csrf_token
@@ -95,6 +96,7 @@ def make_env() -> Environment:
                        paragraphs=paragraphs, sanitize=lambda html: Markup(sanitize_html(html or "")))
     env.globals["source_options"] = source_options
     env.globals["when"] = when
+    env.globals["updated"] = is_update
     env.globals["urlencode"] = lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})
     return env
 
