@@ -38,6 +38,17 @@ def test_stories_story_json_and_markdown(demo_db):
     assert "no story" in cli("--db", demo_db, "story", "does-not-exist", ok=False).output
 
 
+def test_a_story_with_an_updated_report_says_so_at_the_top_and_in_its_timeline(demo_db):
+    docs = [json.loads(cli("--db", demo_db, "story", str(n), "--json").output) for n in range(1, 13)]
+    doc = next(d for d in docs if any(len(t) > 4 and t[4] == "updated" for t in d["timeline"]))
+    update = [t for t in doc["timeline"] if len(t) > 4 and t[4] == "updated"][-1]
+    markdown = cli("--db", demo_db, "story", str(doc["id"]), "--markdown").output
+    top, timeline = markdown.split("## Key takeaways")[0], markdown.split("## Timeline")[1]
+    assert f"{update[2]} updated its report: {update[3]}" in " ".join(top.split())
+    assert f"{update[2]} updated its report: {update[3]}" in " ".join(timeline.split())
+    assert doc["last_updated"] == update[0]
+
+
 def test_the_wire_story_lists_its_reprints(demo_db):
     found = []
     for rank in range(1, 20):

@@ -49,7 +49,10 @@ def test_a_report_updated_since_it_was_published_is_one_entry_with_its_new_title
     assert entry.title.endswith(update[3]) and "updated its report" in entry.summary
     assert entry.updated_parsed > entry.published_parsed
     assert parsed.entries[0] is entry or parsed.entries[0].updated_parsed >= entry.updated_parsed
-    timeline = client.get(f"/stories/{doc['slug']}").text.split('id="timeline-h"')[1]
+    page = client.get(f"/stories/{doc['slug']}").text
+    header = page.split("data-story-page")[1].split("</header>")[0]
+    assert 'class="latest"' in header and update[3] in header and f"/articles/{update[1]}" in header
+    timeline = page.split('id="timeline-h"')[1]
     assert "updated its report" in timeline and timeline.index(published[3]) < timeline.index(update[3])
 
 

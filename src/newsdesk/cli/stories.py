@@ -87,6 +87,10 @@ def _markdown(doc: dict) -> str:
     first, last = _time(doc.get("first_published")), _time(doc.get("last_updated"))
     lines += [f"First published {first:%Y-%m-%d %H:%M} UTC · last updated {last:%Y-%m-%d %H:%M} UTC" if first and last
               else "", ""]
+    updates = [t for t in doc["timeline"] if is_update(t)]
+    if updates:
+        when, _, outlet, title = updates[-1][:4]
+        lines += [f"**Update** {_time(when):%Y-%m-%d %H:%M} UTC — {outlet} updated its report: {title}", ""]
     lines += [cite(s) for s in doc["summary"]] + ["", "## Key takeaways", ""]
     lines += [f"- {cite(t)}" for t in doc["takeaways"]]
     if any(doc["unique"].values()):
