@@ -116,8 +116,8 @@ FEATURES = ("centrality", "agreement", "agreement_max", "title", "lexical", "lex
             "shouting")
 
 # Coordinate ascent on mean ROUGE-1 + ROUGE-2 + ROUGE-L over NeuS train (2,452 stories), see tune.py.
-# "shouting" is set by hand, not fitted (NeuS hardly shouts): strong enough that a sentence in capitals for
-# emphasis is used only when nothing else is left.
+# "shouting" is set by hand (NeuS hardly shouts, so tune.py finds nothing to gain by moving it): strong enough
+# that a sentence in capitals for emphasis is used only when nothing else is left.
 DEFAULT_WEIGHTS = {"lexical": 1.0, "centrality": 0.6, "agreement_max": 0.05, "quote": -0.05,
                    "first_person": -0.125, "unfinished": -0.125, "pronoun": -0.125, "shouting": -1.0}
 
