@@ -112,6 +112,7 @@ def revised(**changes):
       "first_text": COURIER.text.replace("Local insurers said", "Insurers in the town said")}, False),
     ({"updated": COURIER.published}, False),                             # not after it was published
     ({"first_title": None, "first_text": None}, False),                  # no earlier version held
+    ({"first_text": COURIER.text.splitlines()[0]}, False),               # the feed's excerpt, then the page
 ])
 def test_notable_updates(changes, notable):
     assert notable_update(revised(**changes)) is notable

@@ -81,10 +81,13 @@ def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
 def notable_update(article: StoryArticle) -> bool:
     """Whether the report changed, since the desk first saw it, in a way its readers should be told of: a
     new title, or other figures in its opening sentences (a death toll, a vote count). Fixed typos and
-    rewritten paragraphs are not news."""
+    rewritten paragraphs are not news, and neither is a full text arriving after the feed's excerpt (a first
+    version less than half as long as the current one is taken for such a partial copy)."""
     if article.updated is None or (article.first_title is None and article.first_text is None):
         return False
     if article.published is not None and article.updated <= article.published:
+        return False
+    if len(article.first_text or "") * 2 < len(article.text or ""):
         return False
     return (_plain(article.first_title) != _plain(article.title)
             or _lead_numbers(article.first_text) != _lead_numbers(article.text))
