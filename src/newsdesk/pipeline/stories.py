@@ -23,6 +23,7 @@ from newsdesk.config import Settings
 from newsdesk.storage import Article, Storage, Story
 from newsdesk.timeutil import utcnow
 from newsdesk.synthesize.llm import configured_writer
+from newsdesk.synthesize.text import title_key
 from newsdesk.synthesize.writer import StoryArticle, default_writer, write_story
 
 log = logging.getLogger(__name__)
@@ -313,7 +314,7 @@ def related_stories(storage: Storage, story: Story, k: int = 5, span: timedelta 
     if story.centroid is None or story.last_updated is None:
         return []
     mine = np.frombuffer(story.centroid, dtype=np.float32)
-    seen = {_headline_key(story.headline)}
+    seen = {title_key(story.headline)}
     found: list[Related] = []
     candidates = [s for s in storage.stories_near_in_time(story.last_updated, span) if s.id != story.id]
     if not candidates:
@@ -323,16 +324,12 @@ def related_stories(storage: Storage, story: Story, k: int = 5, span: timedelta 
         other, score = candidates[int(index)], float(scores[int(index)])
         if score < floor or len(found) == k:
             break
-        key = _headline_key(other.headline)
+        key = title_key(other.headline)
         if score >= same or key in seen:
             continue
         seen.add(key)
         found.append(Related(other, round(score, 3)))
     return found
-
-
-def _headline_key(headline: str | None) -> str:
-    return " ".join(re.findall(r"\w+", (headline or "").lower()))
 
 
 def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,

@@ -74,6 +74,11 @@ def entities(text: str) -> set[str]:
     return found
 
 
+def title_key(title: str | None) -> str:
+    """A title's words, lower-cased: two titles that differ only in case and punctuation share it."""
+    return " ".join(re.findall(r"\w+", (title or "").lower()))
+
+
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
 

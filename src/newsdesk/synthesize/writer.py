@@ -70,10 +70,6 @@ class StoryPage:
 TimelineEntry = tuple[datetime, ArticleId, str, str, str]
 
 
-def _plain(title: str | None) -> str:
-    return " ".join(re.findall(r"\w+", (title or "").lower()))
-
-
 def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
     return set().union(*(textutil.numbers(s.text) for s in split_sentences(text or "")[:sentences]))
 
@@ -89,7 +85,7 @@ def notable_update(article: StoryArticle) -> bool:
         return False
     if len(article.first_text or "") * 2 < len(article.text or ""):
         return False
-    return (_plain(article.first_title) != _plain(article.title)
+    return (textutil.title_key(article.first_title) != textutil.title_key(article.title)
             or _lead_numbers(article.first_text) != _lead_numbers(article.text))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.storage import Article, Source, Storage, Story, open_storage
+from newsdesk.synthesize.text import title_key
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest
 
@@ -254,13 +254,13 @@ class Reader:
                 ) -> list[tuple[Story, float]]:
         ranked = [(i, score) for i, score in ranked if i != story.id and floor <= score < same]
         stories = {s.id: s for s in self.storage.stories_by_ids([i for i, _ in ranked])}
-        seen = {_headline_key(story.headline)}
+        seen = {title_key(story.headline)}
         chosen: list[tuple[Story, float]] = []
         for story_id, score in ranked:
             other = stories.get(story_id)
             if other is None or other.merged_into is not None or not other.page_json:
                 continue                           # merged or cleared since the index last read it
-            headline = _headline_key(other.headline)
+            headline = title_key(other.headline)
             if headline in seen:
                 continue
             seen.add(headline)
@@ -308,10 +308,6 @@ def _score(rows: list[tuple[int, bytes]], centroid: np.ndarray, want: int) -> li
                        centroid)
     order = np.argsort(-scores, kind="stable")[:want]
     return [(rows[i][0], float(scores[i])) for i in order]
-
-
-def _headline_key(headline: str | None) -> str:
-    return " ".join(re.findall(r"\w+", (headline or "").lower()))
 
 
 def article_json(article: Article, *, story_id: int | None = None, with_text: bool = True) -> dict:
