@@ -153,6 +153,18 @@ def test_page_with_empty_body_is_an_error():
         extract_article(page("<div></div>"))
 
 
+def test_a_few_words_without_a_title_are_not_an_article():
+    menu = page('<nav><a href="/">Front page</a> <a href="/help">Help</a></nav><p>We use cookies.</p>', head="")
+    with pytest.raises(ExtractionError, match=r"no title and only \d+ words"):
+        extract_article(menu)
+
+
+def test_a_short_brief_with_a_title_is_an_article():
+    brief = page("<p>The harbour bridge reopened to traffic on Tuesday morning after repairs.</p>",
+                 "<title>Harbour bridge reopens</title>")
+    assert extract_article(brief).title == "Harbour bridge reopens"
+
+
 # --- encodings -----------------------------------------------------------------------------------------
 
 

@@ -71,6 +71,9 @@ FALLBACK_MAX_CHARS = 500
 FALLBACK_RATIO = 2.0
 # A text made of link labels for at least this share of its characters is a menu or an index, no article.
 LINK_LIST_SHARE = 0.9
+# A page with no title needs at least this many words of text to count as an article (a menu, a cookie notice
+# or a login page is not one).
+MIN_UNTITLED_WORDS = 30
 
 _MAGIC = (
     (b"%PDF-", "a PDF document"),
@@ -145,6 +148,9 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     text = _article_text(tree, url, meta.title)
     if not text or _is_link_list(text, tree):
         raise ExtractionError("no article text found")
+    words = len(_TOKEN.findall(text))
+    if not meta.title and words < MIN_UNTITLED_WORDS:
+        raise ExtractionError(f"no article text found: the page has no title and only {words} words of text")
 
     return Extracted(
         text=text,
