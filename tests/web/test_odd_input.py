@@ -2,7 +2,6 @@
 parameter of the app's own route table, on SQLite and PostgreSQL; and CSRF tokens, bearer tokens, session
 cookies and passwords that are not ASCII, or are very long, in every comparison with a secret."""
 
-import re
 import typing
 
 import pytest
@@ -18,7 +17,7 @@ from newsdesk.web.auth import (
 )
 
 from .conftest import PASSWORD, web_settings
-from .test_access import WRITE_METHODS, desk_state, fill, flat_routes, log_in, refused, routes, send
+from .test_access import WRITE_METHODS, csrf_of, desk_state, fill, flat_routes, log_in, refused, routes, send
 
 BEYOND_ANY_ID = (2 ** 63, -(2 ** 63) - 1, 10 ** 30)     # one past a 64-bit integer either way, and far past
 ODD_TOKENS = ("é" * 64, "\u2603", "0" * 63 + "é", "€" * 10_000)
@@ -46,9 +45,9 @@ def _is_number(annotation) -> bool:
     return annotation is int or int in typing.get_args(annotation)
 
 
-def id_and_number_parameters(app) -> list[tuple[str, str, str]]:
-    """(path template, "path" or "query", name) of every path parameter (each an id, or a story's id or slug)
-    and every whole-number query parameter of the app."""
+def id_and_number_parameters(app) -> list[tuple[str, object, str, str]]:
+    """(path template, route, "path" or "query", name) of every path parameter (each an id, or a story's id
+    or slug) and every whole-number query parameter of the app."""
     found = []
     for path, route in flat_routes(app.routes):
         dependant = getattr(route, "dependant", None)
@@ -56,17 +55,16 @@ def id_and_number_parameters(app) -> list[tuple[str, str, str]]:
             continue
         for field in get_flat_params(dependant):
             if isinstance(field.field_info, params.Path):
-                found.append((path, "path", field.name))
+                found.append((path, route, "path", field.name))
             elif isinstance(field.field_info, params.Query) and _is_number(field.field_info.annotation):
-                found.append((path, "query", field.name))
+                found.append((path, route, "query", field.name))
     return found
 
 
-def probe(app, template: str, where: str, name: str, number: int) -> tuple[str, dict]:
+def probe(template: str, route, where: str, name: str, number: int) -> tuple[str, dict]:
     """The path of `template` and the query to send it with: `number` in parameter `name`, the route's other
     required query parameters filled."""
     path = template.replace("{" + name + "}", str(number))
-    route = next(route for route_path, route in flat_routes(app.routes) if route_path == template)
     query = {field.name: QUERY_FILLERS[field.name] for field in get_flat_params(route.dependant)
              if isinstance(field.field_info, params.Query) and field.field_info.is_required()}
     if where == "query":
@@ -75,7 +73,7 @@ def probe(app, template: str, where: str, name: str, number: int) -> tuple[str, 
 
 
 def test_the_route_table_has_ids_to_check(app):
-    found = set(id_and_number_parameters(app))
+    found = {(template, where, name) for template, _, where, name in id_and_number_parameters(app)}
     assert {("/articles/{article_id}", "path", "article_id"), ("/stories/{key}", "path", "key"),
             ("/api/v1/articles/{article_id}", "path", "article_id"), ("/images/{article_id}", "path", "article_id"),
             ("/feeds/sources/{source_id}.atom", "path", "source_id"), ("/feeds/stories/{key}.atom", "path", "key"),
@@ -91,20 +89,15 @@ def test_a_number_no_id_can_be_is_404_in_a_path_and_422_in_a_query(app, desk):
     before = desk_state(db_url)
     with TestClient(app, raise_server_exceptions=False) as admin:
         admin.headers["Authorization"] = f"Bearer {token}"
-        for template, where, name in id_and_number_parameters(app):
-            methods = next(route.methods for path, route in flat_routes(app.routes) if path == template)
+        for template, route, where, name in id_and_number_parameters(app):
             for number in BEYOND_ANY_ID:
-                path, query = probe(app, template, where, name, number)
-                for method in sorted(methods):
+                path, query = probe(template, route, where, name, number)
+                for method in sorted(route.methods):
                     answer = admin.request(method, path, params=query, follow_redirects=False)
                     expected = 404 if where == "path" else 422
                     assert answer.status_code == expected, (method, path, query, answer.status_code,
                                                             answer.text[:200])
     assert desk_state(db_url) == before
-
-
-def _csrf_of(client) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
 
 
 def test_a_csrf_token_that_is_not_ascii_is_refused_on_every_write_route(app, desk):
@@ -115,7 +108,7 @@ def test_a_csrf_token_that_is_not_ascii_is_refused_on_every_write_route(app, des
     before = desk_state(db_url)
     with TestClient(app, raise_server_exceptions=False) as stranger, \
             TestClient(app, raise_server_exceptions=False) as admin:
-        _csrf_of(stranger)                      # each has its nd_csrf cookie, as a browser that opened a form
+        csrf_of(stranger)                       # each has its nd_csrf cookie, as a browser that opened a form
         log_in(admin)
         for method, template in routes(app, WRITE_METHODS):
             path = fill(template, ids)
