@@ -42,20 +42,20 @@ def app(desk_db):
     return made
 
 
-def _flat(table, prefix: str = ""):
-    """(path template, methods) of every route, through included routers (which newer FastAPI keeps as
+def flat_routes(table, prefix: str = ""):
+    """(path template, route) of every route, through included routers (which newer FastAPI keeps as
     router entries of their own instead of copying their routes into the app's table)."""
     for route in table:
         inner = getattr(route, "original_router", None)
         if inner is not None:
-            yield from _flat(inner.routes, prefix + getattr(route.include_context, "prefix", ""))
+            yield from flat_routes(inner.routes, prefix + getattr(route.include_context, "prefix", ""))
         elif isinstance(route, (APIRoute, Route)) and route.methods:
-            yield prefix + route.path, route.methods
+            yield prefix + route.path, route
 
 
 def routes(app, methods: set[str]) -> list[tuple[str, str]]:
     """(method, path template) of every route the app answers with one of `methods`."""
-    found = [(method, path) for path, allowed in _flat(app.routes) for method in sorted(allowed & methods)]
+    found = [(method, path) for path, route in flat_routes(app.routes) for method in sorted(route.methods & methods)]
     assert found, methods
     return found
 

@@ -5,7 +5,7 @@ from newsdesk.storage.records import (
     Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
     pack_html,
 )
-from newsdesk.storage.store import SearchError, SourceExists, Storage
+from newsdesk.storage.store import MAX_ID, SearchError, SourceExists, Storage, row_id
 
 
 def open_storage(url: str, *, migrate: bool = True) -> Storage:
@@ -15,6 +15,6 @@ def open_storage(url: str, *, migrate: bool = True) -> Storage:
     return storage
 
 
-__all__ = ["open_storage", "Storage", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
+__all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
            "NewArticle", "Revision", "Source", "Story", "pack_html", "SearchError", "SearchGroup", "SearchHit",
            "SearchResults"]

@@ -33,6 +33,20 @@ class SearchError(StorageError):
     """A search query that cannot be run; the message is for the user."""
 
 
+MAX_ID = 2 ** 63 - 1       # the largest id SQLite's INTEGER and PostgreSQL's BIGINT hold
+
+
+def row_id(key: int | str) -> int | None:
+    """The row id `key` is or spells in ASCII digits, or None when no row can have it (a number beyond MAX_ID
+    would overflow SQLite's binding and be compared as numeric by PostgreSQL)."""
+    if isinstance(key, str):
+        digits = key.lstrip("0")
+        if not (key.isascii() and key.isdigit()) or len(digits) > len(str(MAX_ID)):
+            return None
+        key = int(key)
+    return key if 1 <= key <= MAX_ID else None
+
+
 MAX_SEARCH_TERMS = 32
 SEARCH_WINDOW = 1000      # the most recent matches one query ranks
 
@@ -223,10 +237,13 @@ class Storage:
 
     def get_source(self, key: int | str) -> Source | None:
         """By id, by feed URL, or by exact title."""
-        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-            found = self._sources("WHERE s.id = ?", (int(key),))
-        else:
+        source_id = row_id(key)
+        if source_id is not None:
+            found = self._sources("WHERE s.id = ?", (source_id,))
+        elif isinstance(key, str):
             found = self._sources("WHERE s.feed_url = ? OR s.title = ?", (key, key))
+        else:
+            found = []
         return found[0] if found else None
 
     def list_sources(self, *, with_counts: bool = True) -> list[Source]:
@@ -292,6 +309,8 @@ class Storage:
         return [_article(r) for r in rows]
 
     def get_article(self, article_id: int) -> Article | None:
+        if row_id(article_id) is None:
+            return None
         found = self._articles("WHERE a.id = ?", (article_id,))
         return found[0] if found else None
 
@@ -303,9 +322,12 @@ class Storage:
                       include_copies: bool = True) -> list[Article]:
         clauses, params = [], []
         if source is not None:
-            if isinstance(source, int) or str(source).isdigit():
+            source_id = row_id(source)
+            if source_id is not None:
                 clauses.append("a.source_id = ?")
-                params.append(int(source))
+                params.append(source_id)
+            elif isinstance(source, int):
+                return []
             else:
                 clauses.append("(a.outlet = ? OR a.source_id IN (SELECT id FROM sources WHERE title = ? OR feed_url = ?))")
                 params.extend([source, source, source])
@@ -502,10 +524,13 @@ class Storage:
 
     def get_story(self, key: int | str) -> Story | None:
         """By id or slug, following merges to the story that holds the articles now."""
-        if isinstance(key, int) or str(key).isdigit():
-            found = self._stories("WHERE id = ?", (int(key),))
-        else:
+        story_id = row_id(key)
+        if story_id is not None:
+            found = self._stories("WHERE id = ?", (story_id,))
+        elif isinstance(key, str):
             found = self._stories("WHERE slug = ?", (key,))
+        else:
+            found = []
         seen = set()
         while found and found[0].merged_into and found[0].id not in seen:
             seen.add(found[0].id)

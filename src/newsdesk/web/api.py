@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -14,6 +15,7 @@ from newsdesk.storage import SourceExists
 from newsdesk.web.access import require_admin_api, require_reader
 from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
 from newsdesk.web.pages import parse_day
+from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.render import highlight
 from newsdesk.web.search import SearchUnavailable
 
@@ -40,7 +42,7 @@ def etagged(request: Request, data) -> Response:
 
 @router.get("/stories", dependencies=[Depends(require_reader)], summary="Top stories, ranked")
 def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
-            source: int | None = Query(None, description="only stories with an article from this source id"),
+            source: Annotated[QueryId, Query(description="only stories with an article from this source id")] = None,
             lang: str | None = Query(None, max_length=20, description="only stories with an article in this language")
             ) -> Response:
     cards, total = _web(request).reader.top(page, source_id=source, language=lang or None, per_page=per_page)
@@ -59,7 +61,7 @@ def story(request: Request, key: str) -> Response:
 
 @router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles")
 def articles(request: Request, page: int = Query(1, ge=1, le=10000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
-             source: int | None = Query(None), copies: bool = Query(True, description="include reprints")
+             source: QueryId = None, copies: bool = Query(True, description="include reprints")
              ) -> Response:
     storage = _web(request).storage
     found = storage.list_articles(source=source, limit=per_page, offset=(page - 1) * per_page,
@@ -70,7 +72,7 @@ def articles(request: Request, page: int = Query(1, ge=1, le=10000), per_page: i
 
 
 @router.get("/articles/{article_id}", dependencies=[Depends(require_reader)], summary="One article with its text")
-def article(request: Request, article_id: int) -> Response:
+def article(request: Request, article_id: PathId) -> Response:
     storage = _web(request).storage
     found = storage.get_article(article_id)
     if found is None:
@@ -112,7 +114,7 @@ async def add_source(request: Request, new: NewSource) -> JSONResponse:
 
 
 @router.delete("/sources/{source_id}", dependencies=[Depends(require_admin_api)], summary="Unsubscribe")
-def remove_source(request: Request, source_id: int, purge: bool = Query(False)) -> JSONResponse:
+def remove_source(request: Request, source_id: PathId, purge: bool = Query(False)) -> JSONResponse:
     storage = _web(request).storage
     if storage.get_source(source_id) is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -123,7 +125,7 @@ def remove_source(request: Request, source_id: int, purge: bool = Query(False)) 
 @router.get("/search", dependencies=[Depends(require_reader)], summary="Full-text search, grouped by story")
 def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            since: str | None = Query(None, description="YYYY-MM-DD"), until: str | None = Query(None),
-           source: int | None = Query(None), page: int = Query(1, ge=1, le=500)) -> Response:
+           source: QueryId = None, page: int = Query(1, ge=1, le=500)) -> Response:
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     try:
         results = _web(request).reader.search(q, since=start, until=end, source_id=source, page=page)

@@ -25,6 +25,7 @@ from newsdesk.web import api, feeds, pages
 from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
 from newsdesk.web.data import Reader, StorePool
 from newsdesk.web.images import ImageProxy
+from newsdesk.web.params import names_nothing
 from newsdesk.web.render import Renderer
 
 STATIC = Path(__file__).parent / "static"
@@ -182,9 +183,10 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
                              for e in exc.errors())
+        status = 404 if names_nothing(exc.errors()) else 422
         if wants_json(request):
-            return JSONResponse({"error": problems}, status_code=422)
-        return web.renderer.error(request, 422, problems)
+            return JSONResponse({"error": problems}, status_code=status)
+        return web.renderer.error(request, status, problems)
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, exc: StorageError) -> Response:

@@ -22,9 +22,20 @@ GENERATION_KEY = "session_generation"
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
+def _utf8(text: str | bytes) -> bytes:
+    """Any string a client can send as bytes, lone surrogates included."""
+    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+
+
+def same_secret(given: str | bytes, secret: str | bytes) -> bool:
+    """Whether a client's string equals a secret, in constant time; any string (non-ASCII, any length) is
+    compared, where `hmac.compare_digest` refuses non-ASCII str with a TypeError."""
+    return hmac.compare_digest(_utf8(given), _utf8(secret))
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    digest = hashlib.scrypt(_utf8(password), salt=salt, dklen=32, **_SCRYPT)
     return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
@@ -35,11 +46,11 @@ def verify_password(password: str, stored: str | None) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        found = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+        found = hashlib.scrypt(_utf8(password), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
                                dklen=len(bytes.fromhex(digest)))
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(found.hex(), digest)
+    return same_secret(found.hex(), digest)
 
 
 def set_password(storage: Storage, password: str) -> None:
@@ -62,7 +73,7 @@ def revoke_sessions(storage: Storage) -> None:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_utf8(token)).hexdigest()
 
 
 def new_token(storage: Storage) -> str:
@@ -73,7 +84,7 @@ def new_token(storage: Storage) -> str:
 
 
 def verify_token(token: str, stored_hash: str | None) -> bool:
-    return bool(stored_hash) and hmac.compare_digest(hash_token(token), stored_hash)
+    return bool(stored_hash) and same_secret(hash_token(token), stored_hash)
 
 
 def session_secret(storage: Storage) -> bytes:
@@ -104,9 +115,9 @@ def read_session(secret: bytes, cookie: str | None, now: float | None = None, *,
     if not cookie or "." not in cookie:
         return None
     payload, mac = cookie.rsplit(".", 1)
-    expected = hmac.new(secret, payload.encode("ascii", "replace"), hashlib.sha256).digest()
+    expected = hmac.new(secret, _utf8(payload), hashlib.sha256).digest()
     try:
-        if not hmac.compare_digest(_unb64(mac), expected):
+        if not same_secret(_unb64(mac), expected):
             return None
         data = json.loads(_unb64(payload))
     except (ValueError, TypeError):
@@ -120,11 +131,11 @@ def read_session(secret: bytes, cookie: str | None, now: float | None = None, *,
 
 def csrf_token(secret: bytes, browser_id: str) -> str:
     """The form token for one browser (its `nd_csrf` cookie): an attacker's page cannot read either."""
-    return hmac.new(secret, b"csrf:" + browser_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    return hmac.new(secret, b"csrf:" + _utf8(browser_id), hashlib.sha256).hexdigest()
 
 
 def check_csrf(secret: bytes, browser_id: str | None, token: str | None) -> bool:
-    return bool(browser_id and token) and hmac.compare_digest(csrf_token(secret, browser_id), token)
+    return bool(browser_id and token) and same_secret(token, csrf_token(secret, browser_id))
 
 
 class LoginLimiter:

@@ -15,6 +15,7 @@ from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import require_reader
 from newsdesk.web.api import etagged
 from newsdesk.web.pages import parse_day
+from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.render import as_time
 from newsdesk.web.search import SearchUnavailable
 
@@ -104,7 +105,7 @@ def top(request: Request) -> Response:
 
 
 @router.get("/search.atom")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=500), source: int | None = Query(None),
+def search(request: Request, q: str = Query(..., min_length=1, max_length=500), source: QueryId = None,
            since: str | None = Query(None), until: str | None = Query(None)) -> Response:
     try:
         results = request.app.state.web.reader.search(q, source_id=source, since=parse_day(since, "since"),
@@ -127,7 +128,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500), 
 
 
 @router.get("/sources/{source_id}.atom")
-def source(request: Request, source_id: int) -> Response:
+def source(request: Request, source_id: PathId) -> Response:
     storage = request.app.state.web.storage
     found = storage.get_source(source_id)
     if found is None:

@@ -12,6 +12,7 @@ from newsdesk.storage import SourceExists, StorageError
 from newsdesk.web.access import SESSION_COOKIE, require_admin_page, require_csrf, require_reader
 from newsdesk.web.auth import PASSWORD_KEY, sign_session, verify_password
 from newsdesk.web.data import PAGE_SIZE
+from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,7 @@ def _pages(total: int, page: int, per_page: int = PAGE_SIZE) -> dict:
 
 
 @router.get("/", dependencies=[Depends(require_reader)])
-async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: int | None = Query(None),
+async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: QueryId = None,
                lang: str | None = Query(None, max_length=20)) -> Response:
     web = _web(request)
     cards, total = web.reader.top(page, source_id=source, language=lang or None)
@@ -59,7 +60,7 @@ async def story_page(request: Request, key: str) -> Response:
 
 
 @router.get("/articles/{article_id}", dependencies=[Depends(require_reader)])
-async def article_page(request: Request, article_id: int) -> Response:
+async def article_page(request: Request, article_id: PathId) -> Response:
     storage = _web(request).storage
     article = storage.get_article(article_id)
     if article is None:
@@ -107,7 +108,7 @@ async def add_source(request: Request, url: str = Form(..., max_length=2000), fo
 
 
 @router.post("/sources/{source_id}/remove", dependencies=[Depends(require_admin_page)])
-def remove_source(request: Request, source_id: int, csrf: str = Form(""), purge: bool = Form(False)) -> Response:
+def remove_source(request: Request, source_id: PathId, csrf: str = Form(""), purge: bool = Form(False)) -> Response:
     require_csrf(request, csrf)
     storage = _web(request).storage
     source = storage.get_source(source_id)
@@ -155,7 +156,7 @@ def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | 
 
 @router.get("/search", dependencies=[Depends(require_reader)])
 async def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
-                      until: str | None = Query(None), source: int | None = Query(None),
+                      until: str | None = Query(None), source: QueryId = None,
                       page: int = Query(1, ge=1, le=500)) -> Response:
     web = _web(request)
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
@@ -176,7 +177,7 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
 
 
 @router.get("/images/{article_id}", dependencies=[Depends(require_reader)])
-async def image(request: Request, article_id: int) -> Response:
+async def image(request: Request, article_id: PathId) -> Response:
     found = await _web(request).images.get(article_id)
     if isinstance(found, str):
         raise HTTPException(404, found)
