@@ -82,6 +82,33 @@ def huge(d: Draw, unit: str = "A") -> str:
     return unit * (5000 if d.int(0, 9) else d.pick([50_000, 400_000]))
 
 
+# --- text for the terminal -----------------------------------------------------------------------------------
+
+_MARKUP = ["[/]", "[bold]", "[/bold]", "[b]", "[red on blue]", "[#ff0000]", "[link=file:///etc/passwd]", "[/link]",
+           "[link=https://example.com]", "[@click=app.bell]", "[on]", "[", "]", "[[", "]]", "\\", "\\[", "\\[/]",
+           "[/nope]", "[bold", "[b]\\", ":fire:", ":smile:", ":red_circle:", "[link]", "[not a tag]", "[x=1]"]
+_TERMINAL_CONTROLS = ["\x1b]0;pwned\x07", "\x1b[2J", "\x1b[31m", "\x1b[?1049h", "\x9b31m", "\x9d0;t\x9c",
+                      "\x1b]8;;file:///etc/passwd\x1b\\", "\x1bP+q\x1b\\", "\x07", "\x08", "\r", "\x0b", "\x0c",
+                      "\x85", "\x7f", "\x00", "\x1b", "\u202e", "\u202a", "\u2066", "\u2069", "\t", "\n", "\r\n"]
+
+
+def terminal_text(d: Draw) -> str:
+    """A title, an outlet name or an error message as a hostile feed or server might write it: words with Rich
+    markup, emoji codes, escape sequences, other control characters and bidi overrides in between."""
+    parts = []
+    for _ in range(d.int(0, 16)):
+        roll = d.int(0, 9)
+        if roll < 3:
+            parts.append(words(d, 4))
+        elif roll < 6:
+            parts.append(d.pick(_MARKUP))
+        elif roll < 9:
+            parts.append(d.pick(_TERMINAL_CONTROLS))
+        else:
+            parts.append(d.raw(d.int(1, 8)).decode("latin-1"))
+    return d.pick(["", " "]).join(parts)
+
+
 # --- URLs ----------------------------------------------------------------------------------------------------
 
 _SCHEMES = ["http", "https", "HTTP", "hTtPs", "ftp", "file", "urn", "javascript", "data", "mailto", "feed", "ws",

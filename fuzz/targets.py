@@ -187,9 +187,57 @@ def _check_sanitized(markup: str) -> str:
     return f"ok:{len(out) > 0}:{out.count('<') > 0}"
 
 
+# --- text shown in the terminal ------------------------------------------------------------------------------
+
+# What a terminal would act on rather than show: C0 controls but tab and newline, DEL, C1, bidi overrides.
+_ACTS_ON_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_RICH_STYLING = re.compile("\x1b\\[[0-9;]*m")      # the colours Rich itself writes to a terminal
+
+
+def _rendered(text: str, colour: bool) -> str:
+    """`text` printed by the CLI's console through the helper, alone and in a table cell as the lists do."""
+    import io
+
+    from rich.table import Table
+
+    from newsdesk.cli.terminal import escaped, make_console
+
+    out = io.StringIO()
+    console = make_console(file=out, width=100, force_terminal=colour, color_system="truecolor" if colour else None)
+    console.print(f"[bold]{escaped(text)}[/]", soft_wrap=True)
+    table = Table("title")
+    table.add_row(f"{escaped(text)}\n[dim]{escaped(text)}[/]")
+    console.print(table)
+    return out.getvalue()
+
+
+def _check_terminal(text: str) -> str:
+    """Printed through the helper, with colour or without, nothing raises, nothing but Rich's own colours is
+    an escape sequence, no character acts on the terminal, and the line shows the text as written; the JSON
+    form keeps the text whole."""
+    import json
+
+    from newsdesk.cli.terminal import json_for_terminal
+
+    visible = " ".join(_ACTS_ON_TERMINAL.sub("", text).split())
+    for colour in (False, True):
+        out = _rendered(text, colour)
+        plain = _RICH_STYLING.sub("", out) if colour else out
+        _require("\x1b]8;" not in out, f"a hyperlink in the output: {out[:300]!r}")
+        _require(not _ACTS_ON_TERMINAL.search(plain), f"a control character reached the terminal: {out[:300]!r}")
+        line = " ".join(plain.split("\n┏")[0].split())
+        _require(line == visible, f"shown {line[:200]!r}, written {visible[:200]!r}")
+    dumped = json_for_terminal({"title": text})
+    _require(not _ACTS_ON_TERMINAL.search(dumped), f"a control character in the JSON: {dumped[:300]!r}")
+    _require(json.loads(dumped)["title"] == text, "the JSON does not give the text back")
+    return f"ok:{'[' in text}:{visible != ' '.join(text.split())}"
+
+
 TARGETS: dict[str, Target] = {
     "feeds": Target("feeds", grammar.feed, _check_feed, _feed_bytes, _feed_from_bytes, cpu_limit=20.0),
     "urls": Target("urls", grammar.url, _check_url, _text_bytes, _text_from_bytes, cpu_limit=1.0),
     "extract": Target("extract", _article_input, _check_article, _article_bytes, _article_from_bytes, cpu_limit=10.0),
     "sanitize": Target("sanitize", grammar.html_page, _check_sanitized, _text_bytes, _text_from_bytes, cpu_limit=2.0),
+    "terminal": Target("terminal", grammar.terminal_text, _check_terminal, _text_bytes, _text_from_bytes,
+                       cpu_limit=5.0),
 }

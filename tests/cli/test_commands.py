@@ -2,12 +2,17 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
 from newsdesk.demo import DemoServer, load_corpus
+from newsdesk.sources import read_opml
+from newsdesk.storage import open_storage
+
+ODD_SCHEMES_OPML = Path(__file__).parents[1] / "sources" / "testdata" / "odd_schemes.opml"
 
 
 @pytest.fixture
@@ -111,9 +116,42 @@ def test_errors_are_shown_by_fetch_and_sources(env):
         storage.add_source(site.url + "/gone.xml", title="Gone Feed")
         storage.add_source(site.url + "/broken.xml", title="Broken Feed")
         storage.close()
-        out = cli("fetch").output
+        out = cli("fetch", ok=False).output
         assert "410" in out and "malformed" in out.lower()
         listing = cli("sources").output
         assert "disabled" in listing and "410" in listing and "error" in listing and "malformed" in listing.lower()
     finally:
         site.close()
+
+
+def test_fetch_exits_1_and_says_so_when_every_source_failed(env):
+    from tests.pipeline.conftest import Site
+    site = Site()
+    try:
+        site.add("/gone.xml", "gone", status=410)
+        site.add("/broken.xml", "<rss><channel><title>x<item>", content_type="application/rss+xml")
+        storage = open_storage(str(env / "cli.db"))
+        storage.add_source(site.url + "/gone.xml", title="Gone Feed")
+        storage.add_source(site.url + "/broken.xml", title="Broken Feed")
+        storage.close()
+        result = cli("fetch", ok=False)
+    finally:
+        site.close()
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error:") and "every source failed (2 of 2)" in last
+
+
+def test_import_opml_refuses_feeds_that_are_not_http_and_says_which(env, db_url, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_DB", db_url)
+    listed = [f.feed_url for f in read_opml(ODD_SCHEMES_OPML.read_bytes())]
+    refused = [url for url in listed if not url.startswith("http")]
+    out = cli("import-opml", str(ODD_SCHEMES_OPML)).output
+    assert out.startswith("Imported 1 feeds")
+    for url in refused:
+        scheme = url.split(":")[0]
+        assert f"refused {url}: {scheme}: URLs are not fetched, only http and https" in out
+    storage = open_storage(db_url)
+    subscribed = [s.feed_url for s in storage.list_sources()]
+    storage.close()
+    assert subscribed == [url for url in listed if url not in refused]

@@ -71,3 +71,15 @@ def test_the_sanitiser_takes_lone_surrogates_and_is_stable():
     for markup in ["x<p>\ufeffy</p>", "\ufeff\ufeffz", "<li>a</li>&lt;<p>&gt;<p></p>", "<ul><p><li>x</ul>"]:
         once = sanitize_html(markup)
         assert sanitize_html(once) == once
+
+
+@pytest.mark.parametrize("text", ["\\[minister [@click=app.bell]council", "a \\\\[b", "ends in \\", "[[b]x"])
+def test_the_terminal_shows_backslashes_before_brackets_as_written(text):
+    """Rich's markup reads `\\[` as `[` even where no tag follows, which `rich.markup.escape` leaves alone."""
+    import io
+
+    from newsdesk.cli.terminal import escaped, make_console
+
+    out = io.StringIO()
+    make_console(file=out, width=200).print(f"[bold]{escaped(text)}[/]")
+    assert out.getvalue() == text + "\n"

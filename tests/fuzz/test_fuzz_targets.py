@@ -13,7 +13,7 @@ from fuzz.grammar import RandomDraw
 from fuzz.targets import TARGETS
 
 CORPUS = Path(__file__).resolve().parents[2] / "fuzz" / "corpus"
-EXAMPLES = {"urls": 400, "sanitize": 300, "feeds": 150, "extract": 100}
+EXAMPLES = {"urls": 400, "sanitize": 300, "feeds": 150, "extract": 100, "terminal": 300}
 
 
 def _fuzz(name: str):

@@ -7,15 +7,19 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from newsdesk.sources import read_opml
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
-from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, hash_password, verify_password
+from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, hash_password, set_password, verify_password
 
 from .conftest import PASSWORD, web_settings
+
+ODD_SCHEMES_OPML = Path(__file__).parents[1] / "sources" / "testdata" / "odd_schemes.opml"
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour Weekly</title><id>urn:harbour</id>
@@ -149,6 +153,28 @@ def test_opml_import_needs_admin_and_reports_bad_files(fresh):
     assert "Imported 1 feeds" in done.text and "Quay Post" in done.text
     broken = fresh.post("/sources/import", data={"csrf": csrf}, files={"opml": ("f.opml", b"<not opml")})
     assert broken.status_code == 200 and "f.opml" in broken.text and "err" in broken.text
+
+
+def test_opml_import_refuses_feeds_that_are_not_http_and_says_which(db_url):
+    data = ODD_SCHEMES_OPML.read_bytes()
+    listed = [f.feed_url for f in read_opml(data)]
+    refused = [url for url in listed if not url.startswith("http")]
+    storage = open_storage(db_url)
+    set_password(storage, PASSWORD)
+    storage.close()
+    with TestClient(create_app(db_url, web_settings(db=db_url))) as client:
+        login(client)
+        done = client.post("/sources/import", data={"csrf": csrf_of(client, "/sources")},
+                           files={"opml": ("odd.opml", data)})
+    assert done.status_code == 200
+    assert "Imported 1 feeds" in done.text
+    assert f"Refused {len(refused)} feeds" in done.text
+    for url in refused:
+        assert f"{url} ({url.split(':')[0]}: URLs are not fetched, only http and https)" in done.text
+    storage = open_storage(db_url)
+    subscribed = [s.feed_url for s in storage.list_sources()]
+    storage.close()
+    assert subscribed == [url for url in listed if url not in refused]
 
 
 def test_api_writes_need_the_token(fresh, feed_server):

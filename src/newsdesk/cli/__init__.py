@@ -35,6 +35,6 @@ def main() -> None:
     try:
         app()
     except ModelMissing as exc:      # the embedding model or the pair model's weights: say so, no traceback
-        from newsdesk.cli.common import errors
-        errors.print(f"[bold red]error:[/] {exc}")
+        from newsdesk.cli.common import print_error
+        print_error(str(exc))
         raise SystemExit(1) from None

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.terminal import escaped
 from newsdesk.timeutil import relative, utcnow
 
 
@@ -26,21 +27,21 @@ def list_articles(ctx: typer.Context,
         rows = storage.list_articles(source=source, limit=limit, include_copies=copies)
         also = storage.copy_outlets([a.id for a in rows])
     if not rows:
-        console.print("No articles yet." if source is None else f"No articles from {source!r}.")
+        console.print("No articles yet." if source is None else f"No articles from {escaped(repr(source))}.")
         return
     now = utcnow()
     table = Table(show_lines=False)
     for column in ("id", "when", "outlet", "title"):
         table.add_column(column, overflow="fold")
     for a in rows:
-        title = a.title or "(untitled)"
+        title = escaped(a.title or "(untitled)")
         if a.original_id:
             title += f"\n[dim]copy of #{a.original_id}[/]"
         if also.get(a.id):
-            title += f"\n[cyan]also published by {', '.join(also[a.id])}[/]"
+            title += f"\n[cyan]also published by {escaped(', '.join(also[a.id]))}[/]"
         if not a.full_text:
-            title += f"\n[yellow]teaser only: {a.extraction_error or 'full text unavailable'}[/]"
-        table.add_row(str(a.id), relative(a.time, now), a.outlet or "", title)
+            title += f"\n[yellow]teaser only: {escaped(a.extraction_error or 'full text unavailable')}[/]"
+        table.add_row(str(a.id), relative(a.time, now), escaped(a.outlet), title)
     console.print(table)
 
 
@@ -55,7 +56,7 @@ def show_article(ctx: typer.Context, article_id: int = typer.Argument(...),
         copies = storage.copies_of(article.id)
         revisions = storage.revisions(article.id)
         original = storage.get_article(article.original_id) if article.original_id else None
-    console.print(f"[bold]{article.title or '(untitled)'}[/]")
+    console.print(f"[bold]{escaped(article.title or '(untitled)')}[/]")
     facts = [("outlet", article.outlet), ("author", article.author), ("url", article.url),
              ("published", article.published_at and f"{article.published_at:%Y-%m-%d %H:%M} UTC"),
              ("updated", article.updated_at and f"{article.updated_at:%Y-%m-%d %H:%M} UTC"),
@@ -68,12 +69,14 @@ def show_article(ctx: typer.Context, article_id: int = typer.Argument(...),
                                   f"({article.copy_method}, similarity {article.copy_similarity:.2f})"))
     for name, value in facts:
         if value:
-            console.print(f"[dim]{name:>11}[/]  {value}")
+            console.print(f"[dim]{name:>11}[/]  {escaped(value)}")
     if copies:
-        console.print(f"[dim]{'also by':>11}[/]  " + "; ".join(f"#{c.id} {c.outlet}" for c in copies))
+        also_by = "; ".join(f"#{c.id} {c.outlet}" for c in copies)
+        console.print(f"[dim]{'also by':>11}[/]  {escaped(also_by)}")
     if len(revisions) > 1:
         for rev in revisions:
-            console.print(f"[dim]{'revision':>11}[/]  {rev.fetched_at:%Y-%m-%d %H:%M:%S} {rev.title or ''}")
+            console.print(f"[dim]{'revision':>11}[/]  {rev.fetched_at:%Y-%m-%d %H:%M:%S} "
+                          f"{escaped(rev.title)}")
     if text:
         console.print()
-        console.print(article.text, soft_wrap=True)
+        console.print(escaped(article.text), soft_wrap=True)

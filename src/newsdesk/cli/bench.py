@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli.common import console
+from newsdesk.cli.terminal import escaped
 
 app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True)
 
@@ -33,7 +34,7 @@ def ingest(pages: int = typer.Option(1000, help="How many pages to serve and ing
         table.add_row(stage, f"{ms:.2f}")
     console.print(table)
     for error in result["first_errors"]:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escaped(error)}")
     if as_json:
         print(json.dumps(result))
 
@@ -52,7 +53,8 @@ def dedupe(testset: Optional[Path] = typer.Argument(None, help="Labelled pairs (
     for kind, counts in sorted(result["by_kind"].items()):
         console.print(f"  {kind:<28} {counts['correct']}/{counts['pairs']} right")
     for mistake in result["mistakes"][:10]:
-        console.print(f"  [red]wrong:[/] {mistake['a']} / {mistake['b']} ({mistake['kind']}, "
+        console.print(f"  [red]wrong:[/] {escaped(mistake['a'])} / {escaped(mistake['b'])} "
+                      f"({escaped(mistake['kind'])}, "
                       f"expected {'copy' if mistake['expected'] else 'distinct'})")
     if as_json:
         print(json.dumps({k: result[k] for k in ("precision", "recall", "f1", "pairs", "threshold")}))
@@ -79,7 +81,7 @@ def web(articles: int = typer.Option(100_000, help="Generated articles in the de
         result = run_web_bench(articles=articles, stories=stories, duration=duration, clients=clients, db=db,
                                reuse=reuse, workers=workers, progress=progress, say=console.print)
     except (ValueError, RuntimeError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)
     console.print(f"{result['articles']} articles (~{result['words_per_article']} words each) in {result['stories']} "
                   f"stories, filled in {result['fill_seconds']} s{' (reused)' if result['reused_fill'] else ''}")
@@ -99,7 +101,7 @@ def web(articles: int = typer.Option(100_000, help="Generated articles in the de
         console.print(f"server CPU {result['server_cpu_ms_per_request']} ms per request (it had "
                       f"{result['server_cpu_share']} of a core; load average {result['load_average']})")
     for error in result["first_errors"]:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escaped(error)}")
     if as_json:
         print(json.dumps(result))
 
@@ -124,7 +126,7 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
         result = run_load_bench(clients=clients, duration=duration, articles=articles, stories=stories, pages=pages,
                                 feeds=feeds, timeout=timeout, mode=mode, reuse=reuse, say=console.print)
     except (ValueError, RuntimeError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)
     table = Table(title=f"{clients} readers, {duration:g} s, timeout {timeout:g} s, {result['cpus']} CPUs "
                         f"(load average {result['load_average']})")
@@ -152,7 +154,7 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
                   f"({result['articles_ingested_total']} since the desk started; still storing at "
                   f"{result['ingest_seconds_during_load']} s of the load; {result['poll_errors']} failed polls)")
     for error in result["first_errors"]:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escaped(error)}")
     if as_json:
         print(json.dumps(result))
 
@@ -174,10 +176,11 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
     try:
         held = tuple(int(s) for s in sizes.split(",") if s.strip())
     except ValueError:
-        console.print(f"[red]error:[/] --sizes takes whole numbers separated by commas, not {sizes!r}")
+        console.print("[red]error:[/] --sizes takes whole numbers separated by commas, "
+                      f"not {escaped(repr(sizes))}")
         raise typer.Exit(2)
     if jsonl is not None and not jsonl.is_file():
-        console.print(f"[red]error:[/] no such file: {jsonl}")
+        console.print(f"[red]error:[/] no such file: {escaped(jsonl)}")
         raise typer.Exit(2)
     if articles < 0 or probe < 1 or batch < 1 or any(s < 1 for s in held):
         console.print("[red]error:[/] --articles, --probe, --batch and --sizes must be positive")
@@ -186,7 +189,7 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
         result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
                                     progress=console.print)
     except (ValueError, OSError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)
     t = result["throughput"]
     console.print(f"{t['articles']} articles ({t['stored']} stored, {t['copies']} copies, {t['errors']} errors) "
@@ -202,7 +205,7 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
                       f"{t['ms_per_article'][stage]:.1f}")
     console.print(table)
     for error in t["first_errors"]:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escaped(error)}")
     if "scale" in result:
         s = result["scale"]
         table = Table(title=f"grouping cost per article as the desk grows (flat: {'yes' if s['flat'] else 'NO'}, "

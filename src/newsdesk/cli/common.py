@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from newsdesk.cli.terminal import escaped, make_console
 from newsdesk.config import ConfigError, Settings, load_settings
 from newsdesk.pipeline import Desk
 from newsdesk.storage import Storage, StorageError, open_storage
 
-console = Console()
-errors = Console(stderr=True)
+console = make_console()
+errors = make_console(stderr=True)
 
 
 @dataclass
@@ -30,8 +30,13 @@ class State:
             fail(f"configuration: {exc}")
 
 
+def print_error(message: str) -> None:
+    """`message` (which may quote a feed or a server) on stderr after a red `error:`."""
+    errors.print(f"[bold red]error:[/] {escaped(message)}")
+
+
 def fail(message: str, code: int = 1):
-    errors.print(f"[bold red]error:[/] {message}")
+    print_error(message)
     raise typer.Exit(code)
 
 

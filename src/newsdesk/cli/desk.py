@@ -12,6 +12,7 @@ from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
 from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, WORKERS_OPTION, default_workers, serve_app
+from newsdesk.cli.terminal import escaped
 from newsdesk.config import Settings, data_dir
 from newsdesk.pipeline import Desk, Outcome, SourceReport
 from newsdesk.storage import Storage
@@ -92,9 +93,10 @@ def _summary(reports: list[SourceReport], title: str) -> Table:
         for key in ("new", "updated", "copy"):
             totals[key] += r.count(key)
         totals["errors"] += len(errs)
-        status = {"error": "[red]error[/]", "disabled": "[red]disabled[/]"}.get(r.status, r.status)
-        shown = "\n".join(errs[:3]) + (f"\n… and {len(errs) - 3} more" if len(errs) > 3 else "")
-        table.add_row(r.name, status, str(r.count("new")), str(r.count("updated")), str(r.count("copy")),
+        status = {"error": "[red]error[/]", "disabled": "[red]disabled[/]"}.get(r.status, escaped(r.status))
+        shown = escaped("\n".join(errs[:3])) + (f"\n… and {len(errs) - 3} more" if len(errs) > 3 else "")
+        table.add_row(escaped(r.name), status, str(r.count("new")), str(r.count("updated")),
+                      str(r.count("copy")),
                       f"[red]{shown}[/]" if shown else "")
     table.add_section()
     table.add_row("total", "", str(totals["new"]), str(totals["updated"]), str(totals["copy"]),
@@ -110,7 +112,8 @@ async def _poll_with_progress(desk: Desk, storage: Storage, due_only: bool) -> l
                TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=len(sources))
-        return await desk.poll(sources, on_done=lambda r: progress.update(task, advance=1, description=r.name))
+        return await desk.poll(sources, on_done=lambda r: progress.update(task, advance=1,
+                                                                          description=escaped(r.name)))
 
 
 def fetch(ctx: typer.Context, all_sources: bool = typer.Option(False, "--all", help="Poll every source, due or not.")
@@ -123,6 +126,9 @@ def fetch(ctx: typer.Context, all_sources: bool = typer.Option(False, "--all", h
         console.print("Nothing is due. (`newsdesk fetch --all` polls every source now.)")
         return
     console.print(_summary(reports, f"Fetched {len(reports)} sources"))
+    if all(r.failed for r in reports):
+        fail(f"every source failed ({len(reports)} of {len(reports)}): nothing was fetched; "
+             "the table shows why")
 
 
 def ingest(ctx: typer.Context, target: str = typer.Argument(..., help="An article URL, an HTML file, a directory "
@@ -166,10 +172,10 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
         counts[o.status] = counts.get(o.status, 0) + 1
     for o in outcomes:
         if o.error:
-            console.print(f"[red]error[/] {o.url}: {o.error}")
+            console.print(f"[red]error[/] {escaped(o.url)}: {escaped(o.error)}")
         elif len(outcomes) <= 20:
             extra = f" (copy of #{o.original_id})" if o.status == "copy" else ""
-            console.print(f"{o.status:>9} #{o.article_id} {o.url}{extra}")
+            console.print(f"{o.status:>9} #{o.article_id} {escaped(o.url)}{extra}")
     console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest")
 
 
@@ -193,7 +199,7 @@ async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Even
             try:
                 reports = await desk.poll()
             except Exception as exc:  # a bad cycle must not end the daemon; the next one retries
-                console.print(f"[red]poll failed:[/] {exc!r}")
+                console.print(f"[red]poll failed:[/] {escaped(repr(exc))}")
                 reports = []
             if reports:
                 new = sum(r.count("new") for r in reports)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, state
+from newsdesk.cli.terminal import escaped
 
 app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_help=True)
 
@@ -73,13 +74,13 @@ def _print_grouping_errors(found: dict, limit: int) -> None:
     for e in found["mixed"][:limit]:
         events = ", ".join(f"{event} ({count})" for event, count in e["events"].items())
         titles = "\n".join(f"{event}: {t}" for event, ts in e["titles"].items() for t in ts)
-        mixed.add_row(str(e["story"]), f"{e['cost']:.4f}", events, titles)
+        mixed.add_row(escaped(e["story"]), f"{e['cost']:.4f}", escaped(events), escaped(titles))
     console.print(mixed)
     split = Table(title=f"events split over stories ({len(found['split'])}; B³ recall lost)")
     for column in ("event", "recall lost", "articles per story"):
         split.add_column(column)
     for e in found["split"][:limit]:
-        split.add_row(str(e["event"]), f"{e['cost']:.4f}", " + ".join(map(str, e["parts"])))
+        split.add_row(escaped(e["event"]), f"{e['cost']:.4f}", " + ".join(map(str, e["parts"])))
     console.print(split)
 
 

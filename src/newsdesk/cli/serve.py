@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import typer
 
-from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.common import console, fail, open_store, print_error, state
 from newsdesk.config import Settings
 
 HOST_OPTION = typer.Option("127.0.0.1", "--host", envvar="NEWSDESK_HOST", help="Address to listen on.")
@@ -143,7 +143,7 @@ def _worker(settings: Settings, sock: socket.socket) -> None:
     try:
         app = create_app(settings.database_url(), settings)
     except StorageError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        print_error(str(exc))
         raise SystemExit(1) from None
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.cli.terminal import escaped, xml_for_terminal
 from newsdesk.pipeline import Desk, SubscribeError
 from newsdesk.sources import OpmlError
 from newsdesk.storage import SourceExists
@@ -33,8 +34,8 @@ def add(ctx: typer.Context, url: str = typer.Argument(..., help="A feed URL, or 
             source = run_desk(settings, storage, lambda desk: desk.subscribe(url, folder=folder, title=title))
         except (SubscribeError, SourceExists) as exc:
             fail(str(exc))
-        console.print(f"Subscribed to [bold]{source.name}[/] ({source.format or 'feed'}): {source.feed_url}  "
-                      f"[dim]id {source.id}[/]")
+        console.print(f"Subscribed to [bold]{escaped(source.name)}[/] ({escaped(source.format or 'feed')}): "
+                      f"{escaped(source.feed_url)}  [dim]id {source.id}[/]")
 
 
 def remove(ctx: typer.Context, source: str = typer.Argument(..., help="Source id, feed URL or title."),
@@ -46,7 +47,7 @@ def remove(ctx: typer.Context, source: str = typer.Argument(..., help="Source id
         if found is None:
             fail(f"no source {source!r}; `newsdesk sources` lists them")
         deleted = storage.remove_source(found.id, purge=purge)
-        console.print(f"Removed {found.name}" + (f" and {deleted} articles" if purge else ""))
+        console.print(f"Removed {escaped(found.name)}" + (f" and {deleted} articles" if purge else ""))
 
 
 def list_sources(ctx: typer.Context) -> None:
@@ -62,13 +63,14 @@ def list_sources(ctx: typer.Context) -> None:
     for column in ("id", "source", "folder", "format", "last fetch", "status", "articles", "last error", "next"):
         table.add_column(column, overflow="fold")
     for s in rows:
-        status = s.last_status or "never fetched"
+        status = escaped(s.last_status or "never fetched")
         if not s.enabled:
-            status = f"[red]disabled[/]: {s.disabled_reason}"
+            status = f"[red]disabled[/]: {escaped(s.disabled_reason)}"
         elif s.last_status == "error":
             status = f"[red]error[/] ×{s.error_count}"
-        error = f"{s.last_error} ({relative(s.last_error_at, now)})" if s.last_error else ""
-        table.add_row(str(s.id), f"{s.name}\n[dim]{s.feed_url}[/]", s.folder or "", s.format or "",
+        error = f"{escaped(s.last_error)} ({relative(s.last_error_at, now)})" if s.last_error else ""
+        table.add_row(str(s.id), f"{escaped(s.name)}\n[dim]{escaped(s.feed_url)}[/]", escaped(s.folder),
+                      escaped(s.format),
                       relative(s.last_fetch_at, now) if s.last_fetch_at else "never", status, str(s.article_count),
                       f"[red]{error}[/]" if error else "",
                       relative(s.next_fetch_at, now) if s.next_fetch_at and s.next_fetch_at > now else "due")
@@ -80,10 +82,13 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
-            added, skipped = Desk(storage, settings).import_opml(file.read_bytes())
+            done = Desk(storage, settings).import_opml(file.read_bytes())
         except OpmlError as exc:
             fail(f"{file}: {exc}")
-    console.print(f"Imported {added} feeds from {file}" + (f" ({skipped} already subscribed)" if skipped else ""))
+    console.print(f"Imported {done.added} feeds from {escaped(file)}"
+                  + (f" ({done.skipped} already subscribed)" if done.skipped else ""))
+    for url, why in done.refused:
+        console.print(f"[yellow]refused[/] {escaped(url)}: {escaped(why)}")
 
 
 def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -94,6 +99,6 @@ def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, 
         text = Desk(storage, settings).export_opml()
     if output:
         output.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {output}")
+        console.print(f"Wrote {escaped(output)}")
     else:
-        print(text)
+        print(xml_for_terminal(text))

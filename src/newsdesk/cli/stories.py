@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.terminal import escaped, json_for_terminal, printable
 from newsdesk.storage import Storage, Story
 from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
@@ -39,8 +39,9 @@ def list_stories(ctx: typer.Context, limit: int = typer.Option(20, "--limit", "-
         outlets = json.loads(story.page_json).get("independent", [])
         sources = f"{story.independent_count} independent" + (
             f" + {story.reprint_count} reprint{'s' if story.reprint_count != 1 else ''}" if story.reprint_count else "")
-        table.add_row(str(rank), f"[bold]{escape(story.headline or '')}[/]\n[dim]{story.slug}[/]",
-                      f"{sources}\n[dim]{escape(', '.join(outlets[:4]))}{' …' if len(outlets) > 4 else ''}[/]",
+        table.add_row(str(rank), f"[bold]{escaped(story.headline)}[/]\n[dim]{escaped(story.slug)}[/]",
+                      f"{sources}\n[dim]{escaped(', '.join(outlets[:4]))}"
+                      f"{' …' if len(outlets) > 4 else ''}[/]",
                       relative(story.last_updated, now))
     console.print(table)
 
@@ -120,12 +121,13 @@ def show_story(ctx: typer.Context, key: str = typer.Argument(..., help="Story id
     with open_store(settings) as storage:
         doc = story_document(storage, _story_or_fail(storage, key))
     if as_json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print(json_for_terminal(doc))
     elif as_markdown:
-        print(_markdown(doc), end="")
+        print(printable(_markdown(doc)), end="")
     else:
         from rich.markdown import Markdown
-        console.print(Markdown(_markdown(doc)))
+        # hyperlinks off: the sources' links are shown as text (an OSC 8 link may hide where it points)
+        console.print(Markdown(printable(_markdown(doc)), hyperlinks=False))
 
 
 def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(

@@ -1,5 +1,5 @@
 """The desk: composes sources → fetch → extract → dedupe → storage."""
 
-from newsdesk.pipeline.desk import Desk, Outcome, SourceReport, SubscribeError
+from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
 
-__all__ = ["Desk", "Outcome", "SourceReport", "SubscribeError"]
+__all__ = ["Desk", "OpmlImport", "Outcome", "SourceReport", "SubscribeError"]

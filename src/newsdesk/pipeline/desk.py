@@ -17,7 +17,7 @@ from newsdesk.fetch import Fetcher, FetchError, FetchResult, FetchSettings, next
 from newsdesk.pipeline.work import Processed, html_to_text, make_executor, parse, process_page, process_text
 from newsdesk.sources import (
     COMMON_FEED_PATHS, FeedEntry, FeedError, LocalDocument, LocalDocumentError, OpmlFeed, ParsedFeed,
-    default_feeds, discover_feed_urls, iter_documents, read_opml, write_opml,
+    default_feeds, discover_feed_urls, http_url_problem, iter_documents, read_opml, write_opml,
 )
 from newsdesk.storage import Article, NewArticle, Source, SourceExists, Storage, StorageError
 from newsdesk.timeutil import utcnow
@@ -29,6 +29,14 @@ ARRIVALS_HOLD = 30.0       # seconds a poll cycle's arrivals may wait before the
 
 class SubscribeError(Exception):
     pass
+
+
+@dataclass
+class OpmlImport:
+    """What an OPML import did."""
+    added: int = 0
+    skipped: int = 0                                                    # already subscribed
+    refused: list[tuple[str, str]] = field(default_factory=list)       # (feed URL, why it was not subscribed)
 
 
 @dataclass
@@ -51,6 +59,10 @@ class SourceReport:
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "disabled")
 
     @property
     def errors(self) -> list[str]:
@@ -218,20 +230,26 @@ class Desk:
         return self.storage.add_source(feed_url, title=title or feed.title, site_url=feed.site_url or site_url,
                                        folder=folder, format=feed.format, language=feed.language)
 
-    def import_opml(self, data: bytes | Iterable[OpmlFeed]) -> tuple[int, int]:
-        """Add every feed of an OPML list (folders kept); returns (added, already there)."""
+    def import_opml(self, data: bytes | Iterable[OpmlFeed]) -> OpmlImport:
+        """Add every http(s) feed of an OPML list (folders kept); the others are refused, saying why."""
         feeds = read_opml(data) if isinstance(data, bytes) else list(data)
-        added = skipped = 0
+        done = OpmlImport()
         for feed in feeds:
+            problem = http_url_problem(feed.feed_url)
+            if problem:
+                done.refused.append((feed.feed_url, problem))
+                continue
             try:
                 self.storage.add_source(feed.feed_url, title=feed.title, site_url=feed.site_url, folder=feed.folder)
-                added += 1
+                done.added += 1
             except SourceExists:
-                skipped += 1
-        return added, skipped
+                done.skipped += 1
+        return done
 
     def import_default_feeds(self) -> tuple[int, int]:
-        return self.import_opml(default_feeds())
+        """Subscribe to the shipped list; returns (added, already there)."""
+        done = self.import_opml(default_feeds())
+        return done.added, done.skipped
 
     def export_opml(self) -> str:
         return write_opml([OpmlFeed(feed_url=s.feed_url, title=s.title, site_url=s.site_url, folder=s.folder)

@@ -85,9 +85,29 @@ def absolute_http_url(link: str | None, base: str | None) -> str | None:
         return None
     try:
         resolved = urljoin(base, link) if base else link
-        parts = urlsplit(resolved)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return resolved
+    return resolved if http_url_problem(resolved) is None else None
+
+
+def http_url_problem(url: str) -> str | None:
+    """Why `url` is not an http(s) URL with a host (the only kind the desk fetches), or None when it is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"{scheme}: URLs are not fetched, only http and https" if scheme else "not an absolute URL"
+    if not parts.netloc:
+        return "the URL names no host"
+    return None
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str | None) -> str:
+    """`text` without the characters XML 1.0 cannot carry; None is ''."""
+    return _NOT_XML.sub("", text or "")

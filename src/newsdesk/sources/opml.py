@@ -8,6 +8,7 @@ from importlib import resources
 
 import lxml.etree as etree
 
+from newsdesk.sources._util import xml_text
 from newsdesk.sources._xmlguard import dtd_problem
 
 
@@ -96,7 +97,7 @@ def _local(element: etree._Element) -> str:
 def write_opml(feeds: list[OpmlFeed], title: str = "newsdesk subscriptions") -> str:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "title").text = xml_text(title)
     body = etree.SubElement(root, "body")
     folders: dict[str, etree._Element] = {}
 
@@ -105,7 +106,7 @@ def write_opml(feeds: list[OpmlFeed], title: str = "newsdesk subscriptions") -> 
             return folders[path]
         parent_path, _, name = path.rpartition("/")
         parent = folder_element(parent_path) if parent_path else body
-        element = etree.SubElement(parent, "outline", text=name, title=name)
+        element = etree.SubElement(parent, "outline", text=xml_text(name), title=xml_text(name))
         folders[path] = element
         return element
 
@@ -120,7 +121,7 @@ def write_opml(feeds: list[OpmlFeed], title: str = "newsdesk subscriptions") -> 
             attrs["htmlUrl"] = feed.site_url
         if feed.expected_format:
             attrs["newsdeskFormat"] = feed.expected_format
-        etree.SubElement(parent, "outline", attrs)
+        etree.SubElement(parent, "outline", {key: xml_text(value) for key, value in attrs.items()})
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 

@@ -3,13 +3,13 @@ text is escaped; characters XML 1.0 forbids are dropped."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from newsdesk.sources import xml_text
 from newsdesk.synthesize import is_update
 from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import require_reader
@@ -21,13 +21,8 @@ from newsdesk.web.search import SearchUnavailable
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 router = APIRouter(prefix="/feeds", include_in_schema=False, dependencies=[Depends(require_reader)])
 ET.register_namespace("", ATOM)
-
-
-def _clean(text: str | None) -> str:
-    return _BAD_XML.sub("", text or "")
 
 
 def _stamp(value: datetime | str | None) -> str:
@@ -51,9 +46,9 @@ class Feed:
 
     @staticmethod
     def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _clean(v) for k, v in attrs.items()})
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            node.text = _clean(text)
+            node.text = xml_text(text)
         return node
 
     def _link(self, parent: ET.Element, path: str, rel: str, kind: str | None = None) -> None:

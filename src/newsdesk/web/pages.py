@@ -129,10 +129,24 @@ async def import_sources(request: Request, opml: UploadFile = File(...), csrf: s
         return _back(error="that OPML file is larger than 5 MB")
     web = _web(request)
     try:
-        added, skipped = Desk(web.pool.main, web.settings).import_opml(data)
+        done = Desk(web.pool.main, web.settings).import_opml(data)
     except OpmlError as exc:
         return _back(error=f"{opml.filename or 'the file'}: {exc}")
-    return _back(message=f"Imported {added} feeds" + (f" ({skipped} already subscribed)" if skipped else ""))
+    skipped = f" ({done.skipped} already subscribed)" if done.skipped else ""
+    return _back(message=f"Imported {done.added} feeds{skipped}", error=_refusals(done.refused))
+
+
+def _refusals(refused: list[tuple[str, str]], shown: int = 3) -> str | None:
+    """The feeds an import refused, in a line short enough for the sources page's notice (500 characters)."""
+    if not refused:
+        return None
+    listed = "; ".join(_cut(f"{url} ({why})", 140) for url, why in refused[:shown])
+    more = f"; and {len(refused) - shown} more" if len(refused) > shown else ""
+    return f"Refused {len(refused)} feeds: {listed}{more}"
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 @router.get("/sources/export.opml", dependencies=[Depends(require_reader)])
