@@ -20,5 +20,5 @@ def open_storage(url: str, *, migrate: bool = True) -> Storage:
 
 
 __all__ = ["open_storage", "Storage", "StorageError", "ReadOnlyError", "mask_password", "SourceExists", "Article",
-           "Candidate", "FetchLogEntry", "NewArticle", "Revision", "Source", "Story", "pack_html", "SearchError", "SearchGroup", "SearchHit",
-           "SearchResults"]
+           "Candidate", "FetchLogEntry", "NewArticle", "Revision", "Source", "Story", "pack_html", "SearchError",
+           "SearchGroup", "SearchHit", "SearchResults"]
