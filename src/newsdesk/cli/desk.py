@@ -15,7 +15,7 @@ from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, WORKERS_OPTION, default
 from newsdesk.cli.terminal import escaped
 from newsdesk.config import Settings, data_dir
 from newsdesk.pipeline import Desk, Outcome, SourceReport
-from newsdesk.storage import Storage
+from newsdesk.storage import Storage, mask_password
 from newsdesk.timeutil import utcnow
 
 
@@ -42,7 +42,8 @@ def init(ctx: typer.Context,
     """Create the database (or upgrade it), set the admin password, and subscribe to the default feeds."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
-        console.print(f"Database ready: {settings.database_url()} (schema version {storage.schema_version()})")
+        console.print(f"Database ready: {mask_password(settings.database_url())} "
+                      f"(schema version {storage.schema_version()})")
         _admin_password(storage, password)
         if new_token:
             from newsdesk.web.auth import new_token as make_token
@@ -187,8 +188,9 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
     with open_store(settings) as storage:
         if not storage.list_sources():
             added, _ = Desk(storage, settings).import_default_feeds()
-            console.print(f"New desk at {settings.database_url()}: subscribed to {added} default feeds.")
-        console.print(f"newsdesk is running on {settings.database_url()}.")
+            console.print(f"New desk at {mask_password(settings.database_url())}: "
+                          f"subscribed to {added} default feeds.")
+        console.print(f"newsdesk is running on {mask_password(settings.database_url())}.")
         serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop),
                   workers=workers or default_workers())
 

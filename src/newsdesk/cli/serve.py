@@ -75,7 +75,7 @@ def serve_app(settings: Settings, host: str, port: int,
     shown = f"[{host}]" if ":" in host else host
     from newsdesk.storage import StorageError
     if workers > 1:
-        _prepare_shared_state(settings, sock)
+        _announce_read_only(_prepare_shared_state(settings, sock))
         _serve_workers(settings, sock, workers, background, f"{banner}: open http://{shown}:{bound}/ "
                        f"({workers} web processes; Ctrl-C stops it)")
         console.print("stopped.")
@@ -85,6 +85,7 @@ def serve_app(settings: Settings, host: str, port: int,
     except StorageError as exc:
         sock.close()
         fail(str(exc))
+    _announce_read_only(app.state.web.read_only)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
 
     class Server(uvicorn.Server):
@@ -117,8 +118,14 @@ def serve_app(settings: Settings, host: str, port: int,
     console.print("stopped.")
 
 
-def _prepare_shared_state(settings: Settings, sock: socket.socket) -> None:
-    """What every worker must share is created once, here, before they start (each would make its own)."""
+def _announce_read_only(read_only: bool) -> None:
+    if read_only:
+        console.print("The database is read-only: serving it read-only (nothing can be changed).")
+
+
+def _prepare_shared_state(settings: Settings, sock: socket.socket) -> bool:
+    """What every worker must share is created once, here, before they start (each would make its own).
+    Returns whether the database is read-only."""
     from newsdesk.storage import StorageError, open_storage
     from newsdesk.web.auth import session_secret
 
@@ -126,6 +133,7 @@ def _prepare_shared_state(settings: Settings, sock: socket.socket) -> None:
         storage = open_storage(settings.database_url())
         try:
             session_secret(storage)
+            return storage.read_only
         finally:
             storage.close()
     except StorageError as exc:

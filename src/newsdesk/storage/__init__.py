@@ -1,6 +1,6 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
-from newsdesk.storage.database import StorageError, connect
+from newsdesk.storage.database import ReadOnlyError, StorageError, connect, mask_password
 from newsdesk.storage.records import (
     Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
     pack_html,
@@ -11,10 +11,14 @@ from newsdesk.storage.store import MAX_ID, SearchError, SourceExists, Storage, r
 def open_storage(url: str, *, migrate: bool = True) -> Storage:
     storage = Storage(connect(url))
     if migrate:
-        storage.migrate()
+        try:
+            storage.migrate()
+        except BaseException:
+            storage.close()
+            raise
     return storage
 
 
-__all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "SourceExists", "Article", "Candidate", "FetchLogEntry",
-           "NewArticle", "Revision", "Source", "Story", "pack_html", "SearchError", "SearchGroup", "SearchHit",
-           "SearchResults"]
+__all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "ReadOnlyError", "mask_password",
+           "SourceExists", "Article", "Candidate", "FetchLogEntry", "NewArticle", "Revision", "Source", "Story",
+           "pack_html", "SearchError", "SearchGroup", "SearchHit", "SearchResults"]

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 
 class StorageError(Exception):
     """The database cannot be opened or written; the message is for the user."""
+
+
+class ReadOnlyError(StorageError):
+    """A write to a database this user can only read."""
+
+
+_URL_PASSWORD = re.compile(r"([a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^@\s/]*@", re.IGNORECASE)
+_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'\"]*)", re.IGNORECASE)
+
+
+def mask_password(text: str) -> str:
+    """`text` with every database password in it replaced by ***: in URLs (`postgresql://user:***@host/db`),
+    in their query (`?password=***`) and in libpq key/value strings (`password=***`)."""
+    return _KEY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
 
 
 class Database:
@@ -20,6 +36,10 @@ class Database:
     _begin = "BEGIN"
     _lock: threading.RLock
     _depth = 0
+    read_only = False
+
+    def use_wal(self) -> None:
+        """Write-ahead logging where the backend has a choice (SQLite); kept in the file once set."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns the number of rows changed."""
@@ -65,12 +85,21 @@ class Database:
         raise NotImplementedError
 
 
-def _read_only_hint(path: str) -> str:
+def _is_read_only(path: str) -> bool:
+    """An existing database file that this user cannot write, or whose folder (for -wal and -shm) it cannot."""
     folder = os.path.dirname(os.path.abspath(path))
-    if os.path.exists(path) and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
+    return os.path.exists(path) and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
+
+
+def _read_only_hint(path: str) -> str:
+    if _is_read_only(path):
         return (" (the database or its folder is read-only; SQLite must be able to write the file and its "
                 "-wal and -shm files beside it)")
     return ""
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF     # an extended code keeps its primary one in the low byte
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
@@ -88,10 +117,10 @@ class SQLiteDatabase(Database):
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the data directory for {path}: {exc}") from exc
+        self.read_only = path != ":memory:" and _is_read_only(path)
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn = self._open_read_only(path) if self.read_only else self._connect(path)
             self.conn.row_factory = _dict_factory
-            self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
@@ -99,11 +128,39 @@ class SQLiteDatabase(Database):
             raise StorageError(f"cannot open database {path}: {exc}{_read_only_hint(path)}") from exc
         self._lock = threading.RLock()
 
+    @staticmethod
+    def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+        return sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=30, uri=uri)
+
+    def _open_read_only(self, path: str) -> sqlite3.Connection:
+        """mode=ro reads a WAL database with what its -wal holds, but needs the -wal and -shm files to exist
+        (a read-only folder cannot get them). Without a -wal the file holds everything, and immutable=1 reads it
+        without them; with a -wal but no -shm only a writable open can bring its changes in."""
+        uri = "file:" + quote(os.path.abspath(path))
+        conn = self._connect(uri + "?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if _primary_code(exc) != sqlite3.SQLITE_CANTOPEN:
+                raise
+        wal = path + "-wal"
+        if os.path.exists(wal) and os.path.getsize(wal) > 0:
+            raise StorageError(f"cannot open database {path}: it is read-only, and changes not yet merged into "
+                               f"it wait in {wal}; open it once with write access to merge them")
+        return self._connect(uri + "?immutable=1", uri=True)
+
+    def use_wal(self) -> None:
+        self.execute("PRAGMA journal_mode=WAL")
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.OperationalError as exc:
+            if _primary_code(exc) == sqlite3.SQLITE_READONLY:
+                raise ReadOnlyError(f"database {self.path}: {exc}{_read_only_hint(self.path)}") from exc
             raise StorageError(f"database {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"database {self.path} is damaged or not a database: {exc}") from exc
@@ -135,7 +192,7 @@ class PostgresDatabase(Database):
         try:
             self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to PostgreSQL at {url}: {exc}") from exc
+            raise StorageError(mask_password(f"cannot connect to PostgreSQL at {url}: {exc}")) from exc
         self.url = url
         self._lock = threading.RLock()
 
@@ -148,7 +205,7 @@ class PostgresDatabase(Database):
         try:
             yield
         except self._psycopg.Error as exc:
-            raise StorageError(f"PostgreSQL: {exc}") from exc
+            raise StorageError(mask_password(f"PostgreSQL: {exc}")) from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._lock, self._guard():
@@ -173,5 +230,6 @@ def connect(url: str) -> Database:
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):]
     elif "://" in url:
-        raise StorageError(f"unsupported database URL {url!r}: use a file path, sqlite:///PATH or postgresql://…")
+        raise StorageError(f"unsupported database URL {mask_password(repr(url))}: use a file path, sqlite:///PATH "
+                           "or postgresql://…")
     return SQLiteDatabase(str(Path(url).expanduser()) if url != ":memory:" else url)

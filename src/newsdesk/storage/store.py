@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from newsdesk.storage.database import Database, StorageError
+from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.migrations import MIGRATIONS, PG_TEXT_LIMIT, statements
 from newsdesk.storage.records import (
     Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
@@ -187,20 +187,57 @@ class Storage:
 
     # -- schema -------------------------------------------------------------------------------------------
 
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
     def schema_version(self) -> int:
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                        "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        if "schema_migrations" not in self._table_names():
+            return 0
         rows = self.db.query("SELECT MAX(version) AS v FROM schema_migrations")
         return int(rows[0]["v"] or 0)
 
+    def _table_names(self) -> set[str]:
+        if self.db.dialect == "sqlite":
+            rows = self.db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                                 "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        else:
+            rows = self.db.query("SELECT table_name AS name FROM information_schema.tables "
+                                 "WHERE table_schema = current_schema()")
+        return {row["name"] for row in rows}
+
+    def _usable_version(self) -> int:
+        """The schema version, once the database is known to be newsdesk's (or empty) and not from a newer
+        newsdesk; otherwise StorageError, before anything is written."""
+        version, latest = self.schema_version(), MIGRATIONS[-1][0]
+        if version > latest:
+            raise StorageError(f"the database has schema version {version}, newer than this newsdesk knows "
+                               f"({latest}): upgrade newsdesk")
+        foreign = sorted(self._table_names() - {"schema_migrations"}) if version == 0 else []
+        if foreign:
+            raise StorageError(f"not a newsdesk database: it holds tables of another application "
+                               f"({', '.join(foreign[:5])}); nothing was written to it, choose another database")
+        return version
+
     def migrate(self) -> list[int]:
-        """Bring the schema up to date; each migration runs in its own transaction."""
+        """Bring the schema up to date in one transaction: a set-up that fails leaves the database as it was."""
+        current = self._usable_version()
+        if current == MIGRATIONS[-1][0]:
+            if not self.read_only:
+                self.db.use_wal()
+            return []
+        if self.read_only:
+            raise ReadOnlyError(f"the database has schema version {current} and needs upgrading to "
+                                f"{MIGRATIONS[-1][0]}, but it is read-only: open it once with write access")
+        self.db.use_wal()
         applied = []
-        current = self.schema_version()
-        for version, description, sql in MIGRATIONS:
-            if version <= current:
-                continue
-            with self.db.transaction():
+        with self.db.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                            "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            current = self._usable_version()       # another process may have migrated meanwhile
+            for version, description, sql in MIGRATIONS:
+                if version <= current:
+                    continue
                 for statement in statements(sql, self.db.dialect):
                     self.db.execute(statement)
                 if version == 4:            # fill the new tables from what is already stored
@@ -208,7 +245,7 @@ class Storage:
                     self.rebuild_story_rank()
                 self.db.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                                 (version, description, to_iso(utcnow())))
-            applied.append(version)
+                applied.append(version)
         return applied
 
     def close(self) -> None:

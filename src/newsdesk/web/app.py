@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,8 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
-from newsdesk.storage import Storage, StorageError
+from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.web import api, feeds, pages
+from newsdesk.web.access import READ_ONLY, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
 from newsdesk.web.data import Reader, StorePool
 from newsdesk.web.images import ImageProxy
@@ -34,6 +35,7 @@ T = TypeVar("T")
 # it last did: a revocation made elsewhere (a new password, `init --revoke-sessions`) ends old sessions in every
 # worker within that.
 GENERATION_TTL = 2.0
+UNAVAILABLE = "the desk's database is not available at the moment: try again shortly"
 
 
 class SecurityHeaders:
@@ -91,6 +93,7 @@ class Web:
     def __init__(self, storage: Storage | str, settings: Settings):
         self.settings = settings
         self.pool = StorePool(storage)
+        self.read_only = self.pool.main.read_only
         self.reader = Reader(self.pool)
         self.secret = session_secret(self.pool.main)
         self.limiter = LoginLimiter(lambda: self.storage)
@@ -112,6 +115,10 @@ class Web:
             value = session_generation(self.storage)
             self._generation = (value, now + GENERATION_TTL)
         return value
+
+    def last_session_generation(self) -> str:
+        """The generation as last read from storage, however long ago."""
+        return self._generation[0]
 
     async def read(self, function: Callable[..., T], *args, **kwargs) -> T:
         """A slow read (search) from an async endpoint. SQLite works in this process: running it here saves the
@@ -163,6 +170,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
             web.pool.close()
 
     app = FastAPI(title="newsdesk", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  dependencies=[Depends(refuse_writes_when_read_only)],
                   description="Read the desk: stories, articles, sources, search. Writes need the admin token "
                               "(`Authorization: Bearer …`).")
     app.state.web = web
@@ -190,7 +198,12 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, exc: StorageError) -> Response:
-        message = f"the desk's database is not available: {exc}"
+        """Strangers are told that the database failed; the log and the admin are told how."""
+        detail = mask_password(str(exc))
+        logging.getLogger(__name__).warning("%s %s: %s", request.method, request.url.path, detail)
+        message = READ_ONLY if isinstance(exc, ReadOnlyError) else UNAVAILABLE
+        if is_admin_without_storage(request):
+            message = f"{message} ({detail})"
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=503)
         return web.renderer.error(request, 503, message)

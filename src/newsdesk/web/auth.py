@@ -89,6 +89,8 @@ def verify_token(token: str, stored_hash: str | None) -> bool:
 
 def session_secret(storage: Storage) -> bytes:
     secret = storage.get_setting(SECRET_KEY)
+    if not secret and storage.read_only:      # no login on a read-only desk: it signs CSRF tokens only
+        return secrets.token_bytes(32)
     if not secret:
         storage.set_setting(SECRET_KEY, secrets.token_hex(32))
         secret = storage.get_setting(SECRET_KEY)

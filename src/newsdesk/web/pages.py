@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.storage import SourceExists, StorageError
-from newsdesk.web.access import SESSION_COOKIE, require_admin_page, require_csrf, require_reader
+from newsdesk.web.access import SESSION_COOKIE, is_admin, require_admin_page, require_csrf, require_reader
 from newsdesk.web.auth import PASSWORD_KEY, sign_session, verify_password
 from newsdesk.web.data import PAGE_SIZE
 from newsdesk.web.params import PathId, QueryId
@@ -193,8 +193,8 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
 @router.get("/images/{article_id}", dependencies=[Depends(require_reader)])
 async def image(request: Request, article_id: PathId) -> Response:
     found = await _web(request).images.get(article_id)
-    if isinstance(found, str):
-        raise HTTPException(404, found)
+    if isinstance(found, str):         # why (a fetch refused, a server's answer) is for the admin only
+        raise HTTPException(404, found if is_admin(request) else "no image for this article")
     body, kind = found
     return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
 
