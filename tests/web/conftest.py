@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from newsdesk.config import Settings
 from newsdesk.demo import DemoServer
 from newsdesk.pipeline import Desk
-from newsdesk.storage import open_storage
+from newsdesk.storage import Storage, open_storage
 from newsdesk.web import create_app
 from newsdesk.web.auth import new_token, set_password
 
@@ -34,19 +34,26 @@ def demo_server():
         yield server
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory, demo_server):
-    db = str(tmp_path_factory.mktemp("webdemo") / "demo.db")
+def build_demo_desk(db: str, server: DemoServer) -> Storage:
+    """The demo outlets polled into the desk at `db` as first published, then again after their updates
+    (`server` must still serve the first revision); returns the desk's storage, open."""
     settings = web_settings(db=db)
     storage = open_storage(db)
-    Desk(storage, settings).import_opml(demo_server.opml().encode())
+    Desk(storage, settings).import_opml(server.opml().encode())
 
     async def poll():
         async with Desk(storage, settings) as desk:
             await desk.poll(due_only=False)
     asyncio.run(poll())
-    demo_server.set_revision(1)
+    server.set_revision(1)
     asyncio.run(poll())
+    return storage
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, demo_server):
+    db = str(tmp_path_factory.mktemp("webdemo") / "demo.db")
+    storage = build_demo_desk(db, demo_server)
     storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     storage.close()
     return db

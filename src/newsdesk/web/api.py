@@ -17,11 +17,21 @@ from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
 from newsdesk.web.pages import parse_day
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.render import highlight
+from newsdesk.web.schema import (ArticleDocument, ArticleList, Error, RemovedSource, SearchResults, Source,
+                                 SourceList, StoryDocument, StoryList)
 from newsdesk.web.search import SearchUnavailable
 
-ERRORS = {code: {"description": text, "content": {"application/json": {"example": {"error": text}}}}
-          for code, text in ((400, "bad request"), (401, "login or token needed"), (404, "not found"),
-                             (422, "invalid parameters"))}
+
+def error(description: str) -> dict:
+    """An error answer as the OpenAPI schema documents it: {"error": message}."""
+    return {"description": description, "model": Error,
+            "content": {"application/json": {"example": {"error": description}}}}
+
+
+ERRORS = {code: error(text) for code, text in ((400, "bad request"), (401, "login or token needed"),
+                                               (404, "not found"), (422, "invalid parameters"),
+                                               (503, "the database or the search index is not available"))}
+CSRF_ERROR = {403: error("a logged-in browser without its CSRF token (X-CSRF-Token)")}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
@@ -40,7 +50,8 @@ def etagged(request: Request, data) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("/stories", dependencies=[Depends(require_reader)], summary="Top stories, ranked")
+@router.get("/stories", dependencies=[Depends(require_reader)], summary="Top stories, ranked",
+            response_model=StoryList)
 def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
             source: Annotated[QueryId, Query(description="only stories with an article from this source id")] = None,
             lang: str | None = Query(None, max_length=20, description="only stories with an article in this language")
@@ -50,7 +61,8 @@ def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int
                              "total": total})
 
 
-@router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)")
+@router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)",
+            response_model=StoryDocument)
 def story(request: Request, key: str) -> Response:
     reader = _web(request).reader
     found = reader.story(key)
@@ -59,7 +71,8 @@ def story(request: Request, key: str) -> Response:
     return etagged(request, reader.story_document(found))
 
 
-@router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles")
+@router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles",
+            response_model=ArticleList)
 def articles(request: Request, page: int = Query(1, ge=1, le=10000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
              source: QueryId = None, copies: bool = Query(True, description="include reprints")
              ) -> Response:
@@ -71,7 +84,8 @@ def articles(request: Request, page: int = Query(1, ge=1, le=10000), per_page: i
                                           for a in found], "page": page, "per_page": per_page})
 
 
-@router.get("/articles/{article_id}", dependencies=[Depends(require_reader)], summary="One article with its text")
+@router.get("/articles/{article_id}", dependencies=[Depends(require_reader)], summary="One article with its text",
+            response_model=ArticleDocument)
 def article(request: Request, article_id: PathId) -> Response:
     storage = _web(request).storage
     found = storage.get_article(article_id)
@@ -83,7 +97,8 @@ def article(request: Request, article_id: PathId) -> Response:
     return etagged(request, data)
 
 
-@router.get("/sources", dependencies=[Depends(require_reader)], summary="Subscriptions with their health")
+@router.get("/sources", dependencies=[Depends(require_reader)], summary="Subscriptions with their health",
+            response_model=SourceList)
 def sources(request: Request) -> Response:
     return etagged(request, {"sources": [source_json(s) for s in _web(request).reader.sources(fresh=True, counts=True)]})
 
@@ -94,7 +109,8 @@ class NewSource(BaseModel):
     title: str | None = Field(None, max_length=300)
 
 
-@router.post("/sources", dependencies=[Depends(require_admin_api)], status_code=201, summary="Subscribe")
+@router.post("/sources", dependencies=[Depends(require_admin_api)], status_code=201, summary="Subscribe",
+             response_model=Source, responses={**CSRF_ERROR, 409: error("already subscribed")})
 async def add_source(request: Request, new: NewSource) -> JSONResponse:
     from newsdesk.pipeline import Desk, SubscribeError
 
@@ -113,7 +129,8 @@ async def add_source(request: Request, new: NewSource) -> JSONResponse:
     return JSONResponse(source_json(source), status_code=201)
 
 
-@router.delete("/sources/{source_id}", dependencies=[Depends(require_admin_api)], summary="Unsubscribe")
+@router.delete("/sources/{source_id}", dependencies=[Depends(require_admin_api)], summary="Unsubscribe",
+               response_model=RemovedSource, responses=CSRF_ERROR)
 def remove_source(request: Request, source_id: PathId, purge: bool = Query(False)) -> JSONResponse:
     storage = _web(request).storage
     if storage.get_source(source_id) is None:
@@ -122,7 +139,8 @@ def remove_source(request: Request, source_id: PathId, purge: bool = Query(False
     return JSONResponse({"removed": source_id, "articles_deleted": deleted})
 
 
-@router.get("/search", dependencies=[Depends(require_reader)], summary="Full-text search, grouped by story")
+@router.get("/search", dependencies=[Depends(require_reader)], summary="Full-text search, grouped by story",
+            response_model=SearchResults)
 def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            since: str | None = Query(None, description="YYYY-MM-DD"), until: str | None = Query(None),
            source: QueryId = None, page: int = Query(1, ge=1, le=500)) -> Response:

@@ -1,0 +1,229 @@
+"""The shapes of the JSON API's answers, as the OpenAPI schema documents them. The routes build their JSON
+themselves (web.data, web.api); these models describe it and the tests hold the two together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ArticleId = int
+StoryId = int
+
+
+class Answer(BaseModel):
+    """A documented answer: a field the model does not declare makes it invalid."""
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Answer):
+    error: str = Field(description="what went wrong, for a person to read")
+
+
+class Paged(Answer):
+    page: int = Field(description="the page asked for, from 1")
+    per_page: int
+
+
+class StoryCard(Answer):
+    """One story in a list."""
+    id: StoryId
+    slug: str
+    headline: str
+    summary: str = Field(description="the summary's sentences as one text")
+    independent_count: int = Field(description="articles that are not reprints")
+    reprint_count: int
+    article_count: int
+    outlets: list[str] = Field(description="outlets with an independent report, earliest first")
+    first_published: datetime | None
+    last_updated: datetime | None
+    image: str | None = Field(description="path of the lead article's image, through the desk's image proxy")
+    url: str = Field(description="path of the story page")
+    api_url: str = Field(description="path of the story in this API")
+
+
+class StoryList(Paged):
+    stories: list[StoryCard]
+    total: int = Field(description="stories matching, over all pages")
+
+
+class Attributed(Answer):
+    """A sentence quoted from one article."""
+    text: str
+    article_id: ArticleId = Field(description="the article it is quoted from")
+    outlet: str
+    also: list[tuple[ArticleId, str]] = Field(description="[article id, outlet] of other reports saying the same")
+
+
+TimelineEntry = Annotated[
+    tuple[datetime, ArticleId, str, str, Literal["published", "updated"]] | tuple[datetime, ArticleId, str, str],
+    Field(description="[when, article id, outlet, the article's title then, what happened]; pages written before "
+                      "updates were shown hold the first four, every report as published")]
+Reprint = Annotated[tuple[str, str | None],
+                    Field(description="[outlet, outlet of the original when the original is in the story]")]
+
+
+class StorySource(Answer):
+    """One article of a story."""
+    article_id: ArticleId
+    outlet: str
+    title: str | None
+    url: str = Field(description="the article at its outlet")
+    author: str | None
+    published: datetime = Field(description="when published; when first seen where the outlet gives no date")
+    reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
+    also_published_by: list[str] = Field(description="outlets that published copies of it")
+
+
+class RelatedStory(Answer):
+    id: StoryId
+    slug: str
+    headline: str | None
+    outlet: str | None = Field(description="its first independent outlet")
+    last_updated: datetime | None
+    similarity: float = Field(description="cosine of the two stories' centroids")
+
+
+class LLMCheck(Answer):
+    """The verdict on one sentence the language model wrote."""
+    part: Literal["headline", "summary", "takeaways"]
+    text: str
+    kept: bool
+    reason: str = Field(description="why it was dropped, empty when kept")
+    similarity: float = Field(description="cosine of the closest source sentence")
+    detail: str = Field(description="what the reason points at: the number or name not found in the sources, "
+                                    "the share of its words found, its length")
+
+
+class LLMReport(Answer):
+    """How a language model's draft of the page was checked against the sources."""
+    model: str
+    generated: int = Field(description="sentences the model wrote")
+    kept: int
+    dropped: int
+    reasons: dict[str, int] = Field(description="dropped sentences by reason")
+    fallback: list[str] = Field(description="parts written wholly by the extractive writer")
+    padded: int = Field(description="extractive sentences added to reach the minimum summary and takeaways")
+    error: str
+    seconds: float
+    checks: list[LLMCheck]
+
+
+class StoryDocument(Answer):
+    """Everything on a story page."""
+    id: StoryId
+    slug: str
+    headline: str
+    headline_article_id: ArticleId | None = Field(description="the article whose title is the headline")
+    summary: list[Attributed]
+    takeaways: list[Attributed]
+    unique: dict[str, list[Attributed]] = Field(description="per outlet, what only that outlet reports")
+    first_published: datetime | None
+    last_updated: datetime | None
+    timeline: list[TimelineEntry] = Field(description="by time: each report as published, then its notable "
+                                                      "updates")
+    independent: list[str] = Field(description="outlets with an independent report, earliest first")
+    reprints: list[Reprint]
+    llm: LLMReport | None = Field(None, description="present when a language model wrote the page")
+    sources: list[StorySource] = Field(description="the story's articles, oldest first")
+    article_count: int
+    independent_count: int
+    reprint_count: int
+    page_written_at: datetime | None
+    related: list[RelatedStory] = Field(description="the nearest other stories in time and meaning")
+
+
+class Article(Answer):
+    """One article, without its text."""
+    id: ArticleId
+    url: str
+    title: str | None
+    outlet: str | None
+    source_id: int | None = Field(description="the subscription it came from; none for a local file")
+    author: str | None
+    published: datetime | None
+    updated: datetime | None = Field(description="when the outlet last changed it, where known")
+    first_seen: datetime = Field(description="when the desk first fetched it")
+    language: str | None
+    image: str | None = Field(description="path of its image, through the desk's image proxy")
+    reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
+    story_id: StoryId | None
+    revision_count: int = Field(description="versions of the text the desk has seen")
+    full_text: bool = Field(description="false when only the feed's excerpt could be read")
+
+
+class ArticleList(Paged):
+    articles: list[Article]
+
+
+class ArticleCopy(Answer):
+    """A reprint of the article."""
+    id: ArticleId
+    outlet: str | None
+    url: str
+    published: datetime
+
+
+class ArticleDocument(Article):
+    """One article with its text and the reprints of it."""
+    text: str
+    copies: list[ArticleCopy]
+
+
+class Source(Answer):
+    """One subscription and its health."""
+    id: int
+    title: str = Field(description="the feed's title, or its URL when it has none")
+    feed_url: str
+    site_url: str | None
+    folder: str | None
+    format: str | None = Field(description="the feed's format, once read")
+    language: str | None
+    enabled: bool
+    disabled_reason: str | None
+    last_fetch_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    last_error_at: datetime | None
+    error_count: int = Field(description="failed fetches in a row")
+    next_fetch_at: datetime | None
+    article_count: int
+
+
+class SourceList(Answer):
+    sources: list[Source]
+
+
+class RemovedSource(Answer):
+    removed: int = Field(description="the id of the source removed")
+    articles_deleted: int = Field(description="its articles deleted with it (with purge)")
+
+
+class Snippet(Answer):
+    snippet: str = Field(description="the matching text, plain")
+    snippet_html: str = Field(description="the same, escaped, with each match in <mark>")
+
+
+class SearchHit(Snippet):
+    article_id: ArticleId
+    title: str
+    outlet: str | None
+    published: datetime | None
+    rank: float = Field(description="higher is better")
+
+
+class SearchGroup(Snippet):
+    """The hits of one story, or one article in no story yet."""
+    story_id: StoryId | None
+    headline: str | None
+    url: str = Field(description="path of the story page, or of the article when it is in no story")
+    hits: list[SearchHit] = Field(description="the best few matching articles")
+    hit_count: int = Field(description="matching articles in the group")
+
+
+class SearchResults(Answer):
+    query: str
+    total: int = Field(description="groups matching")
+    page: int
+    groups: list[SearchGroup]
