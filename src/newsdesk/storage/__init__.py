@@ -1,6 +1,6 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
-from newsdesk.storage.database import ReadOnlyError, StorageError, connect, mask_password
+from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
 from newsdesk.storage.records import (
     Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
     pack_html,
@@ -8,8 +8,10 @@ from newsdesk.storage.records import (
 from newsdesk.storage.store import MAX_ID, SearchError, SourceExists, Storage, row_id
 
 
-def open_storage(url: str, *, migrate: bool = True) -> Storage:
-    storage = Storage(connect(url))
+def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Storage:
+    """The desk's storage at `url`, its schema set up or upgraded (`migrate`); a SQLite file that does not
+    exist yet is made only when `create`, else DatabaseMissing."""
+    storage = Storage(connect(url, create=create))
     if migrate:
         try:
             storage.migrate()
@@ -19,6 +21,6 @@ def open_storage(url: str, *, migrate: bool = True) -> Storage:
     return storage
 
 
-__all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "ReadOnlyError", "mask_password",
+__all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
            "SourceExists", "Article", "Candidate", "FetchLogEntry", "NewArticle", "Revision", "Source", "Story",
            "pack_html", "SearchError", "SearchGroup", "SearchHit", "SearchResults"]

@@ -224,7 +224,12 @@ class PostgresDatabase(Database):
         self.conn.close()
 
 
-def connect(url: str) -> Database:
+class DatabaseMissing(StorageError):
+    """The SQLite file named does not exist, and the caller did not ask for a new one."""
+
+
+def connect(url: str, *, create: bool = True) -> Database:
+    """A connection to `url`; a SQLite file that does not exist is created only when `create`."""
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresDatabase(url)
     if url.startswith("sqlite:///"):
@@ -232,4 +237,7 @@ def connect(url: str) -> Database:
     elif "://" in url:
         raise StorageError(f"unsupported database URL {mask_password(repr(url))}: use a file path, sqlite:///PATH "
                            "or postgresql://…")
-    return SQLiteDatabase(str(Path(url).expanduser()) if url != ":memory:" else url)
+    path = str(Path(url).expanduser()) if url != ":memory:" else url
+    if not create and path != ":memory:" and not os.path.exists(path):
+        raise DatabaseMissing(f"no database at {path}")
+    return SQLiteDatabase(path)
