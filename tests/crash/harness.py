@@ -1,11 +1,14 @@
-"""Kill -9 the running desk at random moments, restart it, and check that nothing was lost or half-written.
+"""Kill -9 the running desk at random moments, restart it, and check that nothing was lost or half-written,
+and that nothing of the killed desk is left running.
 
-    .venv/bin/python tests/crash/harness.py --kills 50 --articles 1500 --feeds 20
+    .venv/bin/python tests/crash/harness.py --kills 50 --articles 1500 --feeds 20 [--db postgresql://…]
 
-runs an uninterrupted reference ingest, then the kill series against `newsdesk run` (the daemon: web desk
-and poller in one process), then one uninterrupted `newsdesk fetch --all` to finish, and compares. Prints
-the figures and every problem found; exit code 1 when there is one. tests/crash/test_crash_safety.py runs
-the same at CI size."""
+runs an uninterrupted reference ingest, then the kill series against `newsdesk run --workers 2` (the daemon:
+poller here, web pages in two worker processes) on one fixed port, then one uninterrupted `newsdesk fetch
+--all` to finish, and compares. After each kill: no process of the killed desk's session may survive,
+nothing may listen on the port, and on PostgreSQL no session of the killed desk may remain. Prints the figures
+and every problem found; exit code 1 when there is one. tests/crash/test_crash_safety.py runs the same at CI
+size."""
 
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ import json
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,7 +49,7 @@ def newsdesk(*args: str) -> list[str]:
     return [sys.executable, "-m", "newsdesk", *args]
 
 
-def subscribe(db: Path, feed_urls: list[str]) -> None:
+def subscribe(db: Path | str, feed_urls: list[str]) -> None:
     storage = open_storage(str(db))
     try:
         for url in feed_urls:
@@ -53,8 +58,19 @@ def subscribe(db: Path, feed_urls: list[str]) -> None:
         storage.close()
 
 
+def is_postgres(db: Path | str) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
 @contextmanager
-def _read(db: Path) -> Iterator[sqlite3.Connection]:
+def _read(db: Path | str) -> Iterator[sqlite3.Connection]:
+    """A connection straight to the database, past newsdesk: sqlite3 (read-only) or psycopg (autocommit);
+    both answer `conn.execute(sql).fetchall()` with tuples."""
+    if is_postgres(db):
+        import psycopg
+        with psycopg.connect(str(db), autocommit=True) as conn:
+            yield conn
+        return
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None, timeout=30)
     try:
         conn.execute("PRAGMA busy_timeout=30000")
@@ -63,7 +79,7 @@ def _read(db: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def articles(db: Path) -> set[tuple[str, str]]:
+def articles(db: Path | str) -> set[tuple[str, str]]:
     """(url, text hash) of every stored article."""
     with _read(db) as conn:
         return set(conn.execute("SELECT url, text_hash FROM articles").fetchall())
@@ -74,6 +90,74 @@ def _progress(conn: sqlite3.Connection) -> tuple:
                         "(SELECT MAX(page_written_at) FROM stories), (SELECT COUNT(*) FROM articles)").fetchone()
 
 
+ORPHAN_GRACE = 10.0   # seconds a killed desk's children and database sessions get to notice and end
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def with_application_name(db: Path | str, name: str) -> str:
+    """The database URL whose PostgreSQL sessions carry `name` (so a dead desk's sessions can be found);
+    a SQLite path as it is."""
+    if not is_postgres(db):
+        return str(db)
+    return f"{db}{'&' if '?' in str(db) else '?'}application_name={name}"
+
+
+def session_processes(session: int) -> list[str]:
+    """'PID command line' of every live process in `session`: a desk started with start_new_session=True
+    leads its own session, and every process it starts, and theirs, stays in it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except (OSError, IndexError):
+            continue                            # ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(f"{entry.name} {command[:160]}")
+    return found
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def desk_sessions(db: Path | str, application_name: str) -> list[str]:
+    """'pid state' of the PostgreSQL sessions a desk opened under `application_name`; [] on SQLite."""
+    if not is_postgres(db):
+        return []
+    with _read(db) as conn:
+        rows = conn.execute("SELECT pid, state FROM pg_stat_activity WHERE application_name = %s",
+                            (application_name,)).fetchall()
+    return [f"{pid} {state}" for pid, state in rows]
+
+
+def leftovers(session: int, db: Path | str, application_name: str = "", port: int | None = None,
+              grace: float = ORPHAN_GRACE) -> list[str]:
+    """What a killed desk left behind once `grace` seconds have passed: its processes, a listener on its port,
+    its database sessions; [] when nothing (checked every 0.1 s, so a clean kill costs no waiting)."""
+    deadline = time.monotonic() + grace
+    while True:
+        left = [f"process {p}" for p in session_processes(session)]
+        if port is not None and listening(port):
+            left.append(f"something still listens on port {port}")
+        if application_name:
+            left += [f"database session {s}" for s in desk_sessions(db, application_name)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
 @dataclass
 class KillLog:
     kills: int = 0
@@ -82,18 +166,24 @@ class KillLog:
     articles_at_kill: list[int] = field(default_factory=list)
     exited_early: int = 0
     output_tail: str = ""
+    left_behind: list[str] = field(default_factory=list)   # what a kill left running, "kill N: what"
 
 
-def kill_series(db: Path, env: dict[str, str], kills: int, rng: random.Random, max_delay: float = 2.0,
+def kill_series(db: Path | str, env: dict[str, str], kills: int, rng: random.Random, max_delay: float = 2.0,
                 log: KillLog | None = None) -> KillLog:
-    """Start the daemon, wait until it writes, let it run a random while, SIGKILL it; `kills` times."""
+    """Start the daemon, wait until it writes, let it run a random while, SIGKILL it, check that it left
+    nothing running; `kills` times, always on the same port (a start fails if a killed desk still holds it)."""
     log = log or KillLog()
+    port = free_port()
     started = time.monotonic()
     for _ in range(kills):
+        application_name = f"crash-desk-{uuid.uuid4().hex[:8]}"
+        run_env = dict(env, NEWSDESK_DB=with_application_name(db, application_name))
         with _read(db) as conn:
             before = _progress(conn)
-            proc = subprocess.Popen(newsdesk("run", "--host", "127.0.0.1", "--port", "0"), env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            command = newsdesk("run", "--host", "127.0.0.1", "--port", str(port), "--workers", "2")
+            proc = subprocess.Popen(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and proc.poll() is None and _progress(conn) == before:
                 time.sleep(0.02)
@@ -106,7 +196,9 @@ def kill_series(db: Path, env: dict[str, str], kills: int, rng: random.Random, m
                 proc.send_signal(signal.SIGKILL)
             proc.wait()
             proc.stdout.close()
-            try:   # worker processes the daemon may have started die with it, as under a service manager
+            log.left_behind += [f"kill {log.kills + 1}: {what}"
+                                for what in leftovers(proc.pid, db, application_name, port)]
+            try:   # whatever was left is ended here, so that one failure does not spill into the next start
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
@@ -117,17 +209,19 @@ def kill_series(db: Path, env: dict[str, str], kills: int, rng: random.Random, m
     return log
 
 
-def check(db: Path, stories: bool = True) -> list[str]:
+def check(db: Path | str, stories: bool = True) -> list[str]:
     """Every way the database could be broken, damaged or half-written after crashes; [] when none
-    (`stories=False`: the articles only, for a desk that does not group)."""
+    (`stories=False`: the articles only, for a desk that does not group). PostgreSQL checks its own pages
+    and enforces the foreign keys; SQLite is asked."""
     problems: list[str] = []
     with _read(db) as conn:
         q = lambda sql: conn.execute(sql).fetchall()  # noqa: E731
-        integrity = q("PRAGMA integrity_check")
-        if integrity != [("ok",)]:
-            problems.append(f"integrity_check: {integrity[:5]}")
-        if broken := q("PRAGMA foreign_key_check"):
-            problems.append(f"foreign_key_check: {broken[:5]}")
+        if not is_postgres(db):
+            integrity = q("PRAGMA integrity_check")
+            if integrity != [("ok",)]:
+                problems.append(f"integrity_check: {integrity[:5]}")
+            if broken := q("PRAGMA foreign_key_check"):
+                problems.append(f"foreign_key_check: {broken[:5]}")
         if rows := q("SELECT url, COUNT(*) FROM articles GROUP BY url HAVING COUNT(*) > 1"):
             problems.append(f"duplicate urls: {rows[:5]}")
         if rows := q("SELECT text_hash, COUNT(*) FROM articles a WHERE NOT EXISTS "
@@ -188,10 +282,12 @@ class CrashRun:
 
 
 def crash_run(workdir: Path, *, kills: int, articles_n: int, feeds: int, seed: int = 1,
-              max_delay: float = 2.0, **env_extra: str) -> CrashRun:
+              max_delay: float = 2.0, db: str | None = None, **env_extra: str) -> CrashRun:
+    """The kill series against `db` (a SQLite file in `workdir` unless given); the reference run is always a
+    SQLite file: which articles an uninterrupted ingest stores does not depend on the database."""
     rng = random.Random(seed)
     with CrashSite(articles_n, feeds) as site:
-        ref_db, db = workdir / "reference.db", workdir / "crashed.db"
+        ref_db, db = workdir / "reference.db", db or str(workdir / "crashed.db")
         for path in (ref_db, db):
             subscribe(path, site.feed_urls)
         started = time.monotonic()
@@ -222,19 +318,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-delay", type=float, default=6.0, help="longest run before a kill, seconds")
     parser.add_argument("--workers", type=int, default=1, help="extraction processes (1 = a thread)")
+    parser.add_argument("--db", default=None, help="the database to crash (a fresh one: a PostgreSQL URL); "
+                        "default a SQLite file in a temporary folder")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         run = crash_run(Path(tmp), kills=args.kills, articles_n=args.articles, feeds=args.feeds, seed=args.seed,
-                        max_delay=args.max_delay, NEWSDESK_EXTRACT_WORKERS=str(args.workers))
+                        max_delay=args.max_delay, db=args.db, NEWSDESK_EXTRACT_WORKERS=str(args.workers))
     log = run.log
     print(f"reference: {len(run.reference)} articles in {run.reference_seconds} s (uninterrupted)")
     print(f"kill series: {log.kills} kills in {log.seconds} s; {log.exited_early} exited on their own; "
           f"articles stored at each kill: {log.articles_at_kill}")
     print(f"finishing run: {run.finish_seconds} s; {len(run.result)} articles; "
           f"{len(run.missing)} missing, {len(run.extra)} extra")
-    for problem in run.problems:
+    print(f"left running after the kills: {len(log.left_behind)}")
+    for problem in run.problems + log.left_behind:
         print("PROBLEM:", problem)
-    ok = not run.problems and not run.missing and not run.extra and not log.exited_early
+    ok = not (run.problems or log.left_behind or run.missing or run.extra or log.exited_early)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -1,5 +1,7 @@
-"""Crashes lose nothing: `newsdesk run` is killed with SIGKILL at random moments during a large ingest and
-restarted each time; the database stays sound and ends with the articles an uninterrupted run stores."""
+"""Crashes lose nothing and leave nothing behind: `newsdesk run` is killed with SIGKILL at random moments
+during a large ingest and restarted each time on the same port; the database stays sound and ends with the
+articles an uninterrupted run stores, and no process, listener or database session of a killed desk survives
+it."""
 
 import asyncio
 import os
@@ -18,6 +20,7 @@ from tests.crash.site import CrashSite
 
 def _assert_nothing_lost(run) -> None:
     assert run.log.exited_early == 0, run.log.output_tail
+    assert run.log.left_behind == []
     assert run.problems == []
     assert len(run.reference) > 0
     assert run.missing == set() and run.extra == set()
@@ -25,14 +28,14 @@ def _assert_nothing_lost(run) -> None:
     assert any(0 < n < len(run.reference) for n in run.log.articles_at_kill), run.log.articles_at_kill
 
 
-def test_a_few_kills_during_an_ingest(tmp_path):
-    run = crash_run(tmp_path, kills=5, articles_n=240, feeds=12, seed=3, max_delay=3.0)
+def test_a_few_kills_during_an_ingest(tmp_path, db_url):
+    run = crash_run(tmp_path, kills=5, articles_n=240, feeds=12, seed=3, max_delay=3.0, db=db_url)
     _assert_nothing_lost(run)
 
 
 @pytest.mark.soak
-def test_fifty_kills_during_a_large_ingest(tmp_path):
-    run = crash_run(tmp_path, kills=50, articles_n=1000, feeds=20, seed=1, max_delay=6.0)
+def test_fifty_kills_during_a_large_ingest(tmp_path, db_url):
+    run = crash_run(tmp_path, kills=50, articles_n=1000, feeds=20, seed=1, max_delay=6.0, db=db_url)
     _assert_nothing_lost(run)
 
 

@@ -141,8 +141,12 @@ def _prepare_shared_state(settings: Settings, sock: socket.socket) -> bool:
         fail(str(exc))
 
 
-def _worker(settings: Settings, sock: socket.socket) -> None:
-    """One web process: the app over its own storage connections, serving the shared socket until SIGTERM."""
+def _worker(settings: Settings, sock: socket.socket, parent_pid: int) -> None:
+    """One web process: the app over its own storage connections, serving the shared socket until SIGTERM,
+    or until the desk that started it ends (then at once, so that no orphan keeps the port)."""
+    from newsdesk.lifeline import die_with_parent
+
+    die_with_parent(parent_pid)
     import uvicorn
 
     from newsdesk.storage import StorageError
@@ -164,7 +168,7 @@ def _serve_workers(settings: Settings, sock: socket.socket, workers: int,
     context = multiprocessing.get_context("spawn")
 
     def start() -> tuple[multiprocessing.process.BaseProcess, float]:
-        process = context.Process(target=_worker, args=(settings, sock), name="newsdesk-web")
+        process = context.Process(target=_worker, args=(settings, sock, os.getpid()), name="newsdesk-web")
         process.start()
         return process, time.monotonic()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -11,6 +12,7 @@ from lxml import html as lxml_html
 
 from newsdesk.dedupe import Fingerprint, fingerprint
 from newsdesk.extract import Extracted, extract_article
+from newsdesk.lifeline import die_with_parent
 from newsdesk.sources import ParsedFeed, parse_feed
 from newsdesk.storage import pack_html
 
@@ -59,8 +61,11 @@ def html_to_text(fragment: str) -> str:
 
 
 def make_executor(workers: int) -> Executor:
-    """Worker processes for extraction; one worker means in-process (threads), no start-up cost."""
+    """Worker processes for extraction; one worker means in-process (threads), no start-up cost. The workers
+    are spawned, not forked, so they hold none of the desk's database connections or listening sockets, and
+    they end with the desk."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
         return ThreadPoolExecutor(max_workers=1)
-    return ProcessPoolExecutor(max_workers=workers)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))

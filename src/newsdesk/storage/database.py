@@ -183,14 +183,33 @@ class SQLiteDatabase(Database):
 
 class PostgresDatabase(Database):
     dialect = "postgresql"
+    # A session whose desk died must not keep its locks for long, nor may a live desk wait on them forever.
+    # The longest legitimate work: a grouping batch's transaction (only the writes of up to 256 articles; the
+    # clustering is done before it begins) and a migration's or `reindex` full-table statement. The server
+    # also probes the client's connection, so a client that vanished is noticed even mid-statement. Set only
+    # where nobody else did: the URL's `options=-c NAME=VALUE`, PGOPTIONS, ALTER ROLE/DATABASE or
+    # postgresql.conf win.
+    SESSION_LIMITS = {"statement_timeout": "10min", "lock_timeout": "30s",
+                      "idle_in_transaction_session_timeout": "1min",
+                      "client_connection_check_interval": "10s", "tcp_keepalives_idle": "30",
+                      "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3"}
+    # libpq's side: a server that vanished is noticed within about a minute. The URL's own values win.
+    CLIENT_KEEPALIVES = {"keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10",
+                         "keepalives_count": "3"}
 
     def __init__(self, url: str):
         import psycopg
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
         from psycopg.rows import dict_row
 
         self._psycopg = psycopg
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+            conninfo = make_conninfo(url, **{**self.CLIENT_KEEPALIVES, **conninfo_to_dict(url)})
+            self.conn = psycopg.connect(conninfo, autocommit=True, row_factory=dict_row)
+            self.conn.execute("SELECT set_config(s.name, l.value, false) FROM unnest(%s::text[], %s::text[]) "
+                              "AS l(name, value) JOIN pg_settings s ON s.name = l.name "
+                              "WHERE s.source = 'default'",
+                              (list(self.SESSION_LIMITS), list(self.SESSION_LIMITS.values())))
         except psycopg.Error as exc:
             raise StorageError(mask_password(f"cannot connect to PostgreSQL at {url}: {exc}")) from exc
         self.url = url
