@@ -23,6 +23,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSDESK_PER_HOST_DELAY", "0")
     monkeypatch.setenv("NEWSDESK_EXTRACT_WORKERS", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    open_storage(str(tmp_path / "cli.db")).close()     # what `newsdesk init` makes: other commands need a desk
     return tmp_path
 
 
@@ -144,6 +145,7 @@ def test_fetch_exits_1_and_says_so_when_every_source_failed(env):
 
 def test_import_opml_refuses_feeds_that_are_not_http_and_says_which(env, db_url, monkeypatch):
     monkeypatch.setenv("NEWSDESK_DB", db_url)
+    open_storage(db_url).close()
     listed = [f.feed_url for f in read_opml(ODD_SCHEMES_OPML.read_bytes())]
     refused = [url for url in listed if not url.startswith("http")]
     out = cli("import-opml", str(ODD_SCHEMES_OPML)).output
@@ -155,3 +157,35 @@ def test_import_opml_refuses_feeds_that_are_not_http_and_says_which(env, db_url,
     subscribed = [s.feed_url for s in storage.list_sources()]
     storage.close()
     assert subscribed == [url for url in listed if url not in refused]
+
+
+@pytest.mark.parametrize("command", [["stories"], ["sources"], ["articles"], ["add", "http://127.0.0.1:9/feed.xml"]],
+                         ids=" ".join)
+def test_a_command_on_a_database_that_does_not_exist_names_it_and_creates_nothing(env, command, monkeypatch):
+    missing = env / "no" / "such" / "desk.db"
+    monkeypatch.setenv("NEWSDESK_DB", str(missing))
+    result = cli(*command, ok=False)
+    assert result.exit_code == 1
+    assert f"no database at {missing}" in result.output
+    assert not missing.parent.exists()
+
+
+def test_init_creates_the_database_it_is_given(env, monkeypatch):
+    new = env / "new" / "desk.db"
+    monkeypatch.setenv("NEWSDESK_DB", str(new))
+    cli("init", "--no-defaults", "--password", "long enough password")
+    assert new.exists()
+
+
+def test_stories_lists_each_story_with_the_id_that_story_takes(env):
+    with DemoServer() as server:
+        opml = env / "demo.opml"
+        opml.write_text(server.opml(), encoding="utf-8")
+        cli("import-opml", str(opml))
+        cli("fetch", "--all")
+    storage = open_storage(str(env / "cli.db"))
+    ids = [s.id for s in storage.top_stories(limit=5)]
+    storage.close()
+    rows = [line.split("│") for line in cli("stories", "-n", "5").output.splitlines() if line.startswith("│")]
+    listed = [int(cells[2]) for cells in rows if cells[2].strip()]
+    assert listed == ids

@@ -113,6 +113,7 @@ def desk(tmp_path_factory, site):
 def through_the_command(tmp_path_factory, site):
     """`add` of the hostile feed, then `fetch` of it and of the erring server, on a desk of their own."""
     db = tmp_path_factory.mktemp("hostile-cli") / "desk.db"
+    open_storage(str(db)).close()
     added = newsdesk("add", f"{site.url}/feed.json", "--folder", f"Folder {HOSTILE}", db=db)
     storage = open_storage(str(db))
     storage.add_source(f"{site.url}/error.json", title=f"Erring {HOSTILE}")
@@ -135,6 +136,7 @@ def test_fetch_shows_hostile_names_and_error_messages_as_written(through_the_com
 
 
 def test_an_http_error_whose_message_holds_markup_fails_add_clearly(site, tmp_path):
+    open_storage(str(tmp_path / "desk.db")).close()
     result = newsdesk("add", f"{site.url}/error.json", db=tmp_path / "desk.db")
     assert result.returncode == 1
     assert ERROR_REASON in shown(result)

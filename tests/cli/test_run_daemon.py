@@ -19,6 +19,7 @@ def test_run_polls_until_stopped(tmp_path):
     with DemoServer() as server:
         opml = tmp_path / "demo.opml"
         opml.write_text(server.opml(), encoding="utf-8")
+        open_storage(str(db)).close()
         subprocess.run([sys.executable, "-m", "newsdesk", "import-opml", str(opml)], env=env, check=True,
                        capture_output=True)
         storage = open_storage(str(db))

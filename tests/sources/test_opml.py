@@ -78,3 +78,10 @@ def test_mangled_opml_only_raises_opml_error(read):
             assert str(exc)
         else:
             assert all(isinstance(f.feed_url, str) and f.feed_url for f in feeds)
+
+
+def test_outlines_without_a_feed_address_are_an_error_that_says_so():
+    opml = (b'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="A site" htmlUrl="https://a.example/"/>'
+            b'<outline text="Folder"><outline text="B" url="https://b.example/rss"/></outline></body></opml>')
+    with pytest.raises(OpmlError, match="none of its 3 outlines has an xmlUrl"):
+        read_opml(opml)

@@ -11,7 +11,8 @@ from newsdesk.cli import articles, bench, desk, evaluate, serve, sources, storie
 from newsdesk.cli.common import State
 
 app = typer.Typer(help="newsdesk: a self-hosted news desk. Many sources in, one attributed story per event out.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 
 
 @app.callback()

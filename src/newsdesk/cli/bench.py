@@ -12,7 +12,7 @@ from rich.table import Table
 from newsdesk.cli.common import console
 from newsdesk.cli.terminal import escaped
 
-app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True)
+app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("ingest")

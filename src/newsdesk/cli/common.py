@@ -6,13 +6,15 @@ import asyncio
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from newsdesk.cli.terminal import escaped, make_console
-from newsdesk.config import ConfigError, Settings, load_settings
-from newsdesk.pipeline import Desk
-from newsdesk.storage import Storage, StorageError, open_storage
+from newsdesk.config import ConfigError, Settings, data_dir, load_settings
+
+if TYPE_CHECKING:       # the pipeline and storage load in a second: `--help` does without them
+    from newsdesk.storage import Storage
 
 console = make_console()
 errors = make_console(stderr=True)
@@ -45,9 +47,14 @@ def state(ctx: typer.Context) -> State:
 
 
 @contextmanager
-def open_store(settings: Settings):
+def open_store(settings: Settings, *, create: bool = False):
+    """The desk's storage; only the commands that start a desk (`create`) may make a new database file."""
+    from newsdesk.storage import DatabaseMissing, StorageError, open_storage
+
     try:
-        storage = open_storage(settings.database_url())
+        storage = open_storage(settings.database_url(), create=create)
+    except DatabaseMissing as exc:
+        fail(f"{exc}: `newsdesk init` creates it{_demo_hint(settings)}")
     except StorageError as exc:
         fail(str(exc))
     try:
@@ -58,8 +65,20 @@ def open_store(settings: Settings):
         storage.close()
 
 
+def demo_database() -> Path:
+    """Where `newsdesk demo` keeps its desk unless given --db."""
+    return data_dir() / "demo.db"
+
+
+def _demo_hint(settings: Settings) -> str:
+    demo = demo_database()
+    return f" (the demo desk is in {demo}: `newsdesk --db {demo} …` reads it)" if demo.exists() else ""
+
+
 def run_desk(settings: Settings, storage: Storage, work):
     """Run `work(desk)` (a coroutine function) on a desk and close it properly."""
+    from newsdesk.pipeline import Desk
+
     async def main():
         async with Desk(storage, settings) as desk:
             return await work(desk)

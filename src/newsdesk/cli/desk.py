@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.cli.common import console, demo_database, fail, open_store, run_desk, state
 from newsdesk.cli.serve import HOST_OPTION, PORT_OPTION, WORKERS_OPTION, default_workers, serve_app
 from newsdesk.cli.terminal import escaped
-from newsdesk.config import Settings, data_dir
-from newsdesk.pipeline import Desk, Outcome, SourceReport
-from newsdesk.storage import Storage, mask_password
+from newsdesk.config import Settings
+from newsdesk.storage import mask_password
 from newsdesk.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from newsdesk.pipeline import Desk, Outcome, SourceReport
+    from newsdesk.storage import Storage
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
 def init(ctx: typer.Context,
          defaults: bool = typer.Option(True, "--defaults/--no-defaults",
-                                       help="Subscribe to the default list of ~30 news feeds."),
+                                       help="Subscribe to the default list of 39 news feeds."),
          password: Optional[str] = typer.Option(None, "--password", envvar="NEWSDESK_ADMIN_PASSWORD",
                                                 help="Admin password for the web desk (at least 8 characters)."),
          new_token: bool = typer.Option(False, "--new-token",
@@ -41,7 +44,7 @@ def init(ctx: typer.Context,
          ) -> None:
     """Create the database (or upgrade it), set the admin password, and subscribe to the default feeds."""
     settings = state(ctx).settings()
-    with open_store(settings) as storage:
+    with open_store(settings, create=True) as storage:
         console.print(f"Database ready: {mask_password(settings.database_url())} "
                       f"(schema version {storage.schema_version()})")
         _admin_password(storage, password)
@@ -54,6 +57,8 @@ def init(ctx: typer.Context,
             revoke(storage)
             console.print("Web sessions ended: every browser must log in again.")
         if defaults:
+            from newsdesk.pipeline import Desk
+
             added, skipped = Desk(storage, settings).import_default_feeds()
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
 
@@ -185,8 +190,10 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
     """Serve the web desk and poll sources on their schedule until stopped (Ctrl-C): the poller in this
     process, the web pages in `--workers` processes."""
     settings = state(ctx).settings()
-    with open_store(settings) as storage:
+    with open_store(settings, create=True) as storage:
         if not storage.list_sources():
+            from newsdesk.pipeline import Desk
+
             added, _ = Desk(storage, settings).import_default_feeds()
             console.print(f"New desk at {mask_password(settings.database_url())}: "
                           f"subscribed to {added} default feeds.")
@@ -196,6 +203,8 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
 
 
 async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:
+    from newsdesk.pipeline import Desk
+
     async with Desk(storage, settings) as desk:
         while not stop.is_set():
             try:
@@ -221,17 +230,18 @@ def demo(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
          ) -> None:
     """Load the sample corpus into its own database, offline, and serve the desk on the web."""
     from newsdesk.demo import DemoServer
+    from newsdesk.pipeline import Desk
     from newsdesk.cli.articles import list_articles
 
     st = state(ctx)
-    db = st.db or str(data_dir() / "demo.db")
+    db = st.db or str(demo_database())
     if "://" not in db:   # the demo server's port changes each run, so the demo desk starts afresh
         for suffix in ("", "-wal", "-shm"):
             Path(db + suffix).unlink(missing_ok=True)
     with DemoServer() as server:
         local = {"fetch_allow": server.fetch_allow} if hasattr(Settings(), "fetch_allow") else {}
         settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0, **local)
-        with open_store(settings) as storage:
+        with open_store(settings, create=True) as storage:
             desk = Desk(storage, settings)
             desk.import_opml(server.opml().encode("utf-8"))
             reports = run_desk(settings, storage, lambda d: _poll_with_progress(d, storage, False))

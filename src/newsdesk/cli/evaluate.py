@@ -13,7 +13,7 @@ from rich.table import Table
 from newsdesk.cli.common import console, fail, state
 from newsdesk.cli.terminal import escaped
 
-app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_help=True)
+app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("extraction")

@@ -10,8 +10,6 @@ from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, run_desk, state
 from newsdesk.cli.terminal import escaped, xml_for_terminal
-from newsdesk.pipeline import Desk, SubscribeError
-from newsdesk.sources import OpmlError
 from newsdesk.storage import SourceExists
 from newsdesk.timeutil import relative, utcnow
 
@@ -28,6 +26,8 @@ def add(ctx: typer.Context, url: str = typer.Argument(..., help="A feed URL, or 
         folder: Optional[str] = typer.Option(None, help="Folder (category) for the subscription."),
         title: Optional[str] = typer.Option(None, help="Name to show instead of the feed's own title.")) -> None:
     """Subscribe to a feed, by feed URL or by site URL."""
+    from newsdesk.pipeline import SubscribeError
+
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
@@ -60,8 +60,15 @@ def list_sources(ctx: typer.Context) -> None:
         return
     now = utcnow()
     table = Table(title=f"{len(rows)} sources", show_lines=False)
-    for column in ("id", "source", "folder", "format", "last fetch", "status", "articles", "last error", "next"):
-        table.add_column(column, overflow="fold")
+    # Columns no source fills are left out; the source (name, feed URL) and the last error take the room left.
+    columns = {"id": None, "source": 3, "folder": 1, "format": None, "fetched": None, "status": None,
+               "articles": None, "last error": 2, "next": None}
+    if not any(s.folder for s in rows):
+        del columns["folder"]
+    if not any(s.format for s in rows):
+        del columns["format"]
+    for column, ratio in columns.items():
+        table.add_column(column, overflow="fold", ratio=ratio, justify="right" if column in ("id", "articles") else "left")
     for s in rows:
         status = escaped(s.last_status or "never fetched")
         if not s.enabled:
@@ -69,16 +76,20 @@ def list_sources(ctx: typer.Context) -> None:
         elif s.last_status == "error":
             status = f"[red]error[/] ×{s.error_count}"
         error = f"{escaped(s.last_error)} ({relative(s.last_error_at, now)})" if s.last_error else ""
-        table.add_row(str(s.id), f"{escaped(s.name)}\n[dim]{escaped(s.feed_url)}[/]", escaped(s.folder),
-                      escaped(s.format),
-                      relative(s.last_fetch_at, now) if s.last_fetch_at else "never", status, str(s.article_count),
-                      f"[red]{error}[/]" if error else "",
-                      relative(s.next_fetch_at, now) if s.next_fetch_at and s.next_fetch_at > now else "due")
+        cells = {"id": str(s.id), "source": f"{escaped(s.name)}\n[dim]{escaped(s.feed_url)}[/]",
+                 "folder": escaped(s.folder), "format": escaped(s.format),
+                 "fetched": relative(s.last_fetch_at, now) if s.last_fetch_at else "never", "status": status,
+                 "articles": str(s.article_count), "last error": f"[red]{error}[/]" if error else "",
+                 "next": relative(s.next_fetch_at, now) if s.next_fetch_at and s.next_fetch_at > now else "due"}
+        table.add_row(*(cells[c] for c in columns))
     console.print(table)
 
 
 def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Subscribe to every feed of an OPML file (folders kept)."""
+    from newsdesk.pipeline import Desk
+    from newsdesk.sources import OpmlError
+
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
@@ -94,6 +105,8 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
 def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
                                                                          help="Write here instead of stdout.")) -> None:
     """Write the subscriptions as OPML 2.0, with folders."""
+    from newsdesk.pipeline import Desk
+
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         text = Desk(storage, settings).export_opml()

@@ -9,10 +9,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.common import console, demo_database, fail, open_store, state
 from newsdesk.cli.terminal import escaped, json_for_terminal, printable
 from newsdesk.storage import Storage, Story
-from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
 
 
@@ -29,17 +28,21 @@ def list_stories(ctx: typer.Context, limit: int = typer.Option(20, "--limit", "-
     with open_store(settings) as storage:
         stories = storage.top_stories(limit=limit, offset=(page - 1) * limit)
     if not stories:
-        console.print("No stories yet: `newsdesk fetch` or `newsdesk demo` first.")
+        demo = demo_database()
+        elsewhere = (f" The demo desk is in its own database: `newsdesk --db {demo} stories`."
+                     if demo.exists() and str(demo) != settings.database_url() else "")
+        console.print(escaped(f"No stories yet: `newsdesk fetch` fetches the sources, `newsdesk demo` loads a sample "
+                              f"desk.{elsewhere}"), soft_wrap=True)
         return
     now = utcnow()
     table = Table()
-    for column in ("#", "story", "sources", "updated"):
-        table.add_column(column, overflow="fold")
+    for column in ("#", "id", "story", "sources", "updated"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("#", "id") else "left")
     for rank, story in enumerate(stories, start=(page - 1) * limit + 1):
         outlets = json.loads(story.page_json).get("independent", [])
         sources = f"{story.independent_count} independent" + (
             f" + {story.reprint_count} reprint{'s' if story.reprint_count != 1 else ''}" if story.reprint_count else "")
-        table.add_row(str(rank), f"[bold]{escaped(story.headline)}[/]\n[dim]{escaped(story.slug)}[/]",
+        table.add_row(str(rank), str(story.id), f"[bold]{escaped(story.headline)}[/]\n[dim]{escaped(story.slug)}[/]",
                       f"{sources}\n[dim]{escaped(', '.join(outlets[:4]))}"
                       f"{' …' if len(outlets) > 4 else ''}[/]",
                       relative(story.last_updated, now))
@@ -88,6 +91,8 @@ def _markdown(doc: dict) -> str:
     first, last = _time(doc.get("first_published")), _time(doc.get("last_updated"))
     lines += [f"First published {first:%Y-%m-%d %H:%M} UTC · last updated {last:%Y-%m-%d %H:%M} UTC" if first and last
               else "", ""]
+    from newsdesk.synthesize import is_update
+
     updates = [t for t in doc["timeline"] if is_update(t)]
     if updates:
         when, _, outlet, title = updates[-1][:4]

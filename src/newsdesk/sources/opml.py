@@ -59,6 +59,11 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     feeds: list[OpmlFeed] = []
     seen: set[str] = set()
     _walk(body, None, feeds, seen)
+    if not feeds:
+        outlines = sum(1 for element in body.iter() if isinstance(element.tag, str) and _local(element) == "outline")
+        if outlines:
+            raise OpmlError(f"no feeds in this OPML file: none of its {outlines} outlines has an xmlUrl "
+                            "(the address of a feed)")
     return feeds
 
 
