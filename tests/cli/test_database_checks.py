@@ -9,13 +9,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from newsdesk.storage import migrations, open_storage
+from tests.desk_process import start_serving
 
 LATEST = migrations.MIGRATIONS[-1][0]
 DB_PASSWORD = "pw-" + secrets.token_hex(8)
@@ -79,14 +79,9 @@ def test_run_prints_the_database_url_with_the_password_masked(pg_url, tmp_path):
     store = open_storage(url)
     store.add_source("http://127.0.0.1:9/feed.xml")     # a local source: no default feeds, nothing from outside
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "run", "--port", "0", "--workers", "1"],
-                            env=_env(tmp_path, url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, lines = start_serving(["run", "--port", "0", "--workers", "1"], _env(tmp_path, url))
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while not any("open http" in line for line in lines) and time.monotonic() < deadline:
-            lines.append(proc.stdout.readline())
-            assert lines[-1] or proc.poll() is None, "".join(lines)
+        assert any("open http" in line for line in lines), "".join(lines)
     finally:
         proc.send_signal(signal.SIGTERM)
         rest, _ = proc.communicate(timeout=60)

@@ -5,14 +5,12 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
 from tests.crash.test_disk_errors import _make_read_only, tmpfs
+from tests.desk_process import start_serving
 
 from .conftest import PASSWORD
 
@@ -34,14 +32,8 @@ def read_only_desk(desk_db, tmp_path):
 def test_serve_on_a_read_only_database_serves_it_read_only(read_only_desk, tmp_path, workers):
     db, token = read_only_desk
     env = dict(os.environ, NEWSDESK_DB=str(db), NEWSDESK_CONFIG=str(tmp_path / "none.toml"), COLUMNS="200")
-    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--port", "0", "--workers", str(workers)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, lines = start_serving(["serve", "--port", "0", "--workers", str(workers)], env)
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while not any("open http" in line for line in lines) and time.monotonic() < deadline:
-            lines.append(proc.stdout.readline())
-            assert lines[-1] or proc.poll() is None, "".join(lines)
         start = "".join(lines)
         url = re.search(r"open (http://127\.0\.0\.1:\d+/)", start).group(1)
         home = httpx.get(url, timeout=30)
