@@ -6,8 +6,6 @@ import logging
 import re
 import secrets
 import shutil
-import socket
-import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -17,49 +15,11 @@ from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 from newsdesk.web.access import SESSION_COOKIE
 from newsdesk.web.auth import set_password
+from tests.tcp_proxy import TcpProxy
 
 from .conftest import PASSWORD, web_settings
 
 DB_PASSWORD = "pw-" + secrets.token_hex(8)
-
-
-class TcpProxy:
-    """A TCP proxy on 127.0.0.1 in front of a server, until `stop()` closes it and every connection through it:
-    the server is then unreachable at the proxy's address."""
-
-    def __init__(self, host: str, port: int):
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self._sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self._sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-
-    def stop(self) -> None:
-        for sock in [self.listener, *self._sockets]:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
 
 
 @pytest.fixture
@@ -95,6 +55,14 @@ def test_a_lost_postgresql_shows_strangers_no_password_host_or_url(desk_behind_p
     assert f":{proxy.port}" not in answer.text
     assert "127.0.0.1" not in answer.text
     assert "postgresql://" not in answer.text
+
+
+def test_the_desk_serves_again_once_postgresql_is_back_without_a_restart(desk_behind_proxy):
+    client, proxy = desk_behind_proxy
+    proxy.cut()
+    assert client.get("/api/v1/sources").status_code == 503
+    proxy.resume()
+    assert client.get("/api/v1/sources").status_code == 200
 
 
 def test_the_admin_sees_the_database_error_with_the_password_masked(desk_behind_proxy):

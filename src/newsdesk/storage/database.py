@@ -199,21 +199,36 @@ class PostgresDatabase(Database):
 
     def __init__(self, url: str):
         import psycopg
-        from psycopg.conninfo import conninfo_to_dict, make_conninfo
         from psycopg.rows import dict_row
 
         self._psycopg = psycopg
-        try:
-            conninfo = make_conninfo(url, **{**self.CLIENT_KEEPALIVES, **conninfo_to_dict(url)})
-            self.conn = psycopg.connect(conninfo, autocommit=True, row_factory=dict_row)
-            self.conn.execute("SELECT set_config(s.name, l.value, false) FROM unnest(%s::text[], %s::text[]) "
-                              "AS l(name, value) JOIN pg_settings s ON s.name = l.name "
-                              "WHERE s.source = 'default'",
-                              (list(self.SESSION_LIMITS), list(self.SESSION_LIMITS.values())))
-        except psycopg.Error as exc:
-            raise StorageError(mask_password(f"cannot connect to PostgreSQL at {url}: {exc}")) from exc
+        self._dict_row = dict_row
         self.url = url
         self._lock = threading.RLock()
+        self.conn = self._connect()
+
+    def _connect(self):
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        psycopg = self._psycopg
+        try:
+            conninfo = make_conninfo(self.url, **{**self.CLIENT_KEEPALIVES, **conninfo_to_dict(self.url)})
+            conn = psycopg.connect(conninfo, autocommit=True, row_factory=self._dict_row)
+            conn.execute("SELECT set_config(s.name, l.value, false) FROM unnest(%s::text[], %s::text[]) "
+                         "AS l(name, value) JOIN pg_settings s ON s.name = l.name "
+                         "WHERE s.source = 'default'",
+                         (list(self.SESSION_LIMITS), list(self.SESSION_LIMITS.values())))
+        except psycopg.Error as exc:
+            raise StorageError(mask_password(f"cannot connect to PostgreSQL at {self.url}: {exc}")) from exc
+        return conn
+
+    def _reconnect_if_lost(self) -> None:
+        """A connection the server or the network dropped (a restart, a failover) is opened again before the
+        next statement, so the desk recovers without a restart; never inside a transaction, whose earlier
+        statements went with the old connection (that transaction fails, and is rolled back, as a whole)."""
+        if self._depth == 0 and (self.conn.closed or self.conn.broken):
+            self.conn.close()
+            self.conn = self._connect()
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -221,6 +236,7 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
+        self._reconnect_if_lost()
         try:
             yield
         except self._psycopg.Error as exc:
