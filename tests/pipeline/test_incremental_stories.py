@@ -9,7 +9,7 @@ import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import Desk
-from newsdesk.pipeline.stories import PageWriter, StoryGrouper
+from newsdesk.pipeline import PageWriter, StoryGrouper
 from tests.cluster.articles import QUAKE_A, QUAKE_B, TRANSFER, at
 
 

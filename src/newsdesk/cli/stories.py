@@ -62,7 +62,7 @@ def _time(value: str | None) -> datetime | None:
 
 def story_document(storage: Storage, story: Story) -> dict:
     """The story page as data: what `--json` prints and the Markdown and terminal views render."""
-    from newsdesk.pipeline.stories import related_stories
+    from newsdesk.pipeline import related_stories
 
     page = json.loads(story.page_json)
     articles = {a.id: a for a in storage.story_articles(story.id)}
@@ -139,11 +139,12 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         None, help="Regroup articles published since this date (default: all).")) -> None:
     """Regroup stored articles into stories (after a model or threshold change). Old story ids keep resolving
     to the new story holding most of their articles."""
-    from newsdesk.pipeline.stories import regroup
+    from newsdesk.pipeline import regroup, story_writer
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
-                                    window=timedelta(hours=settings.story_window_hours))
+                                    window=timedelta(hours=settings.story_window_hours),
+                                    writer=story_writer(settings))
     console.print(f"Regrouped {articles} articles into {stories} stories.")

@@ -160,6 +160,7 @@ class Desk:
         self.stage_seconds: dict[str, float] = {"fetch": 0.0, "extract": 0.0, "dedupe": 0.0, "store": 0.0}
         self._grouper = None
         self._pages = None
+        self._embedder = None
         self._stories_recovered = False
         self._grouping = asyncio.Lock()
 
@@ -525,11 +526,17 @@ class Desk:
         return touched, set(waiting)
 
     def _update_stories(self, arrived: list[int], changed: list[int]) -> set[int]:
-        from newsdesk.pipeline.stories import PageWriter, StoryGrouper
+        from newsdesk.pipeline.grouping import StoryGrouper
+        from newsdesk.pipeline.pages import PageWriter, story_writer
 
+        if self._pages is None:
+            from newsdesk.synthesize.writer import default_encoder
+
+            self._embedder = default_encoder()
+            self._pages = PageWriter(self.storage, story_writer(self.settings, self._embedder))
         if self._grouper is None:
-            self._grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours))
-            self._pages = PageWriter(self.storage, settings=self.settings)
+            self._grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours),
+                                         embedder=self._embedder)
         grouper = self._grouper
         before = dict(grouper.seconds)
         recovered: set[int] = set()
