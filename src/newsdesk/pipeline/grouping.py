@@ -11,7 +11,8 @@ import time
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -90,7 +91,11 @@ class StoryGrouper:
             return True
         return False
 
-    def _timed(self, stage: str, started: float, cpu_started: float) -> None:
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        """Wall and CPU seconds of the block, counted when it does not raise."""
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        yield
         self.seconds[stage] += time.perf_counter() - started
         self.cpu[stage] += time.thread_time() - cpu_started
 
@@ -102,9 +107,8 @@ class StoryGrouper:
         for item in items:
             if item.id in known:
                 item.embedding = np.frombuffer(known[item.id], dtype=np.float32).copy()
-        started, cpu_started = time.perf_counter(), time.thread_time()
-        self.clusterer.embed(items)
-        self._timed("embed", started, cpu_started)
+        with self._timed("embed"):
+            self.clusterer.embed(items)
         return items, set(known)
 
     def group(self, article_ids: list[int],
@@ -121,31 +125,30 @@ class StoryGrouper:
         if alongside is not None and originals:
             beside = threading.Thread(target=_quietly, args=(alongside, originals), name="alongside-grouping")
             beside.start()
-        try:
-            started, cpu_started = time.perf_counter(), time.thread_time()
-            assignments = self.clusterer.add_many(items)
-        finally:
-            if beside is not None:
-                beside.join()
-        # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
-        with self.storage.transaction():
-            for article, item, assignment in zip(originals, items, assignments):
-                story_id = self._stored_story(assignment.story_id, article)
-                for gone in assignment.merged:
-                    if gone in self.story_ids and self.story_ids[gone] != story_id:
-                        self.storage.merge_stories(self.story_ids[gone], story_id)
-                        self.story_ids[gone] = story_id
-                self.storage.assign_story(article.id, story_id, assignment.score)
-                touched.add(story_id)
-            self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
-                                                     for i in items if i.id not in known})
-            for copy in copies:
-                story_id = self.storage.story_of(copy.original_id)
-                if story_id is not None:
-                    self.storage.assign_story(copy.id, story_id, 1.0)
+        with self._timed("group"):
+            try:
+                assignments = self.clusterer.add_many(items)
+            finally:
+                if beside is not None:
+                    beside.join()
+            # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
+            with self.storage.transaction():
+                for article, item, assignment in zip(originals, items, assignments):
+                    story_id = self._stored_story(assignment.story_id, article)
+                    for gone in assignment.merged:
+                        if gone in self.story_ids and self.story_ids[gone] != story_id:
+                            self.storage.merge_stories(self.story_ids[gone], story_id)
+                            self.story_ids[gone] = story_id
+                    self.storage.assign_story(article.id, story_id, assignment.score)
                     touched.add(story_id)
-        self._dirty = self._dirty or bool(originals)
-        self._timed("group", started, cpu_started)
+                self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
+                                                         for i in items if i.id not in known})
+                for copy in copies:
+                    story_id = self.storage.story_of(copy.original_id)
+                    if story_id is not None:
+                        self.storage.assign_story(copy.id, story_id, 1.0)
+                        touched.add(story_id)
+            self._dirty = self._dirty or bool(originals)
         return touched
 
     def _replay(self, since: datetime | None) -> int:

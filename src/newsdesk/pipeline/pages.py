@@ -16,7 +16,7 @@ import numpy as np
 from newsdesk.config import Settings
 from newsdesk.pipeline.grouping import VECTOR_MODEL
 from newsdesk.storage import Article, Storage
-from newsdesk.synthesize.writer import StoryArticle, StoryPage, default_writer
+from newsdesk.synthesize.writer import PAGE_VERSION, StoryArticle, StoryPage, default_writer
 
 
 class StoryWriter(Protocol):
@@ -117,6 +117,6 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], writer
                                 first_text=first[a.id][1] if a.id in first else None)
                    for a in articles])
     storage.save_story_page(
-        story_id, headline=page.headline, page_json=json.dumps(_jsonable(page)),
+        story_id, headline=page.headline, page_json=json.dumps({"version": PAGE_VERSION, **_jsonable(page)}),
         first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),
         independent_count=len(page.independent), reprint_count=len(page.reprints), centroid=centroid)

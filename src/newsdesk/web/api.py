@@ -67,7 +67,8 @@ def story(request: Request, key: str) -> Response:
     found = reader.story(key)
     if found is None:
         raise HTTPException(404, f"no story {key!r}")
-    return etagged(request, reader.story_document(found))
+    doc = reader.story_document(found)
+    return etagged(request, {k: v for k, v in doc.items() if k != "version"})
 
 
 @router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.storage import Article, Source, Storage, Story, open_storage
+from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest
 
@@ -201,7 +202,8 @@ class Reader:
         return story if story is not None and story.page_json else None
 
     def story_document(self, story: Story) -> dict:
-        """Everything on a story page, as data (the API's story and the template's input)."""
+        """Everything on a story page, as data (the API's story, without "version", and the template's input);
+        "version" is the version of the page's JSON, which says how its timeline is read."""
         cache_key = (story.id, story.page_written_at, story.updated_at)
         doc = self._docs.get(cache_key)
         if doc is None:
@@ -214,7 +216,8 @@ class Reader:
                         "also_published_by": copies.get(a.id, [])} for a in articles]
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
-                   "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at)}
+                   "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
+                   "version": page_version(page)}
             self._docs.put(cache_key, doc)
         return {**doc, "related": self.related(story)}
 
