@@ -56,7 +56,7 @@ def test_memory_of_a_process_tree_counts_children():
 
 def test_the_filled_desk_holds_a_grouper_checkpoint_and_lead_vectors(tmp_path):
     from newsdesk.bench.load import prepare_desk
-    from newsdesk.pipeline.stories import VECTOR_MODEL
+    from newsdesk.pipeline import VECTOR_MODEL
     from newsdesk.storage import open_storage
 
     target = tmp_path / "desk.db"

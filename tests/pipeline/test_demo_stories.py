@@ -9,7 +9,7 @@ import pytest
 from newsdesk.config import Settings
 from newsdesk.demo import DemoServer, load_corpus
 from newsdesk.pipeline import Desk
-from newsdesk.pipeline.stories import regroup, related_stories
+from newsdesk.pipeline import regroup, related_stories
 from newsdesk.storage import open_storage
 
 

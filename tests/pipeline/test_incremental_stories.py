@@ -9,7 +9,7 @@ import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import Desk
-from newsdesk.pipeline.stories import PageWriter, StoryGrouper
+from newsdesk.pipeline import PageWriter, StoryGrouper
 from tests.cluster.articles import QUAKE_A, QUAKE_B, TRANSFER, at
 
 
@@ -106,7 +106,7 @@ def test_checkpoint_waits_until_due_then_saves(storage, tmp_path, embedder):
 
 
 def test_a_big_update_is_grouped_in_bounded_steps_with_the_same_stories(storage, tmp_path, embedder, monkeypatch):
-    import newsdesk.pipeline.desk as desk_module
+    import newsdesk.pipeline.arrivals as desk_module
 
     rows = [("Wire", QUAKE_A[0], 0), ("Sport", TRANSFER[0], 0.2), ("Daily", QUAKE_A[1], 0.5),
             ("Herald", TRANSFER[1], 0.7), ("Courier", QUAKE_A[2], 1)]

@@ -46,7 +46,7 @@ def _poll_watching_updates(storage, settings, watch, on_done=None):
 
 @pytest.fixture
 def short_hold(monkeypatch):
-    import newsdesk.pipeline.desk as desk_module
+    import newsdesk.pipeline.arrivals as desk_module
 
     monkeypatch.setattr(desk_module, "ARRIVALS_HOLD", 0.2)
 

@@ -25,7 +25,6 @@ from newsdesk.synthesize.llm import (
     LLMStoryPage,
     LLMWriter,
     chat_url,
-    configured_writer,
     figures,
     missing_names,
     names,
@@ -298,11 +297,13 @@ def test_a_slow_server_times_out(endpoint):
 
 
 def test_the_pipeline_uses_the_llm_writer_only_when_configured(tmp_path):
-    assert configured_writer(Settings()) is None
+    from newsdesk.pipeline import story_writer
+
+    assert isinstance(story_writer(Settings()), Writer)
     settings = load_settings(tmp_path / "none.toml", env={"NEWSDESK_LLM_URL": "http://127.0.0.1:8080",
                                                           "NEWSDESK_LLM_MODEL": "gemma", "NEWSDESK_LLM_TIMEOUT": "9"})
-    chosen = configured_writer(settings)
-    assert isinstance(chosen, LLMWriter) and chosen is configured_writer(settings)
+    chosen = story_writer(settings)
+    assert isinstance(chosen, LLMWriter)
     assert (chosen.config.url, chosen.config.model, chosen.config.timeout) == ("http://127.0.0.1:8080", "gemma",
                                                                                9.0)
 
@@ -415,8 +416,7 @@ def test_a_page_from_the_real_server(llama_server):
 
 
 def test_story_pages_of_the_desk_come_from_the_configured_endpoint(endpoint, sqlite_storage):
-    import newsdesk.synthesize.llm as llm
-    from newsdesk.pipeline.stories import write_pages
+    from newsdesk.pipeline import PageWriter, story_writer
     from newsdesk.storage import NewArticle
 
     endpoint.content = f"HEADLINE: Sea Lark ferry aground off Calder Island\nSUMMARY: {SUPPORTED}\n"
@@ -426,12 +426,8 @@ def test_story_pages_of_the_desk_come_from_the_configured_endpoint(endpoint, sql
             url=f"http://127.0.0.1:9/{article.id}", text=article.text, text_hash=str(article.id),
             outlet=article.outlet, title=article.title, published_at=article.published))
         sqlite_storage.assign_story(article_id, story_id, 1.0)
-    saved = llm._settings
-    try:
-        llm.use_settings(Settings(llm_url=endpoint.url, llm_model="scripted"))
-        assert write_pages(sqlite_storage, [story_id]) == 1
-    finally:
-        llm._settings = saved
+    writer = story_writer(Settings(llm_url=endpoint.url, llm_model="scripted"))
+    assert PageWriter(sqlite_storage, writer).write([story_id]) == 1
     story = sqlite_storage.get_story(story_id)
     page = json.loads(story.page_json)
     assert story.headline == "Sea Lark ferry aground off Calder Island" and len(endpoint.requests) == 1

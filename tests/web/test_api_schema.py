@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from newsdesk.config import Settings
 from newsdesk.demo import DemoServer, load_corpus
 from newsdesk.pipeline import Desk
-from newsdesk.pipeline.stories import PageWriter
+from newsdesk.pipeline import PageWriter, story_writer
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app, schema
 from newsdesk.web.auth import new_token
@@ -180,7 +180,7 @@ def test_a_page_written_by_a_language_model_fits_with_its_report(api):
                                       "content": f"SUMMARY: {sentence} It was the largest in 41 years."}}]}
     with local_server(lambda path, body: ("application/json", json.dumps(reply).encode())) as model:
         storage = open_storage(api.db)
-        assert PageWriter(storage, settings=Settings(llm_url=model, llm_model="scripted")).write([story["id"]]) == 1
+        assert PageWriter(storage, story_writer(Settings(llm_url=model, llm_model="scripted"))).write([story["id"]]) == 1
         storage.close()
     doc = fits(api.app, "GET", f"{API}stories/{{key}}", api.get(f"{API}stories/{story['id']}"))
     assert doc["llm"]["checks"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import numpy as np
 from fastapi.testclient import TestClient
 
-from newsdesk.pipeline.stories import related_stories
+from newsdesk.pipeline import related_stories
 from newsdesk.storage import NewArticle, open_storage
 from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app

@@ -452,7 +452,7 @@ def prepare_desk(target: Path, articles: int, stories: int, reuse: bool,
         # A running desk has its grouper's checkpoint: without one, the desk under test would first replay
         # every stored article, a one-off cost of minutes that is not what this bench measures.
         say("Building the story grouper's checkpoint for the filled desk …")
-        from newsdesk.pipeline.stories import StoryGrouper
+        from newsdesk.pipeline import StoryGrouper
         StoryGrouper(storage).checkpoint(force=True)
     finally:
         storage.close()            # the last connection closing folds the WAL into the file

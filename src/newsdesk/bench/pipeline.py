@@ -22,8 +22,7 @@ from newsdesk.cluster.metrics import score_clustering
 from newsdesk.cluster.online import ClusterInput
 from newsdesk.cluster.text import lead_vectors
 from newsdesk.config import Settings
-from newsdesk.pipeline.desk import Desk
-from newsdesk.pipeline.stories import VECTOR_MODEL, PageWriter, StoryGrouper, slugify
+from newsdesk.pipeline import VECTOR_MODEL, Desk, PageWriter, StoryGrouper, slugify
 from newsdesk.storage import NewArticle, Storage, open_storage
 
 STORY_STAGES = ("embed", "group", "checkpoint", "synthesize")

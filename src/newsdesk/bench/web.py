@@ -313,7 +313,7 @@ def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, 
     with storage.transaction():
         for plan in plans:
             story_ids.append(storage.create_story(f"bench-story-{plan.index}"))
-    from newsdesk.pipeline.stories import VECTOR_MODEL
+    from newsdesk.pipeline import VECTOR_MODEL
 
     rng = random.Random(seed + 1)
     np_rng = np.random.default_rng(seed + 3)

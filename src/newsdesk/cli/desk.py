@@ -57,9 +57,9 @@ def init(ctx: typer.Context,
             revoke(storage)
             console.print("Web sessions ended: every browser must log in again.")
         if defaults:
-            from newsdesk.pipeline import Desk
+            from newsdesk.pipeline.subscriptions import Subscriptions
 
-            added, skipped = Desk(storage, settings).import_default_feeds()
+            added, skipped = Subscriptions(storage).import_default_feeds()
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
 
 
@@ -192,9 +192,9 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
     settings = state(ctx).settings()
     with open_store(settings, create=True) as storage:
         if not storage.list_sources():
-            from newsdesk.pipeline import Desk
+            from newsdesk.pipeline.subscriptions import Subscriptions
 
-            added, _ = Desk(storage, settings).import_default_feeds()
+            added, _ = Subscriptions(storage).import_default_feeds()
             console.print(f"New desk at {mask_password(settings.database_url())}: "
                           f"subscribed to {added} default feeds.")
         console.print(f"newsdesk is running on {mask_password(settings.database_url())}.")

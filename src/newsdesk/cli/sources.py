@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table
 
-from newsdesk.cli.common import console, fail, open_store, run_desk, state
+from newsdesk.cli.common import console, fail, open_store, state
 from newsdesk.cli.terminal import escaped, xml_for_terminal
 from newsdesk.storage import SourceExists
 from newsdesk.timeutil import relative, utcnow
@@ -26,12 +27,12 @@ def add(ctx: typer.Context, url: str = typer.Argument(..., help="A feed URL, or 
         folder: Optional[str] = typer.Option(None, help="Folder (category) for the subscription."),
         title: Optional[str] = typer.Option(None, help="Name to show instead of the feed's own title.")) -> None:
     """Subscribe to a feed, by feed URL or by site URL."""
-    from newsdesk.pipeline import SubscribeError
+    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
-            source = run_desk(settings, storage, lambda desk: desk.subscribe(url, folder=folder, title=title))
+            source = asyncio.run(subscribe(storage, settings, url, folder=folder, title=title))
         except (SubscribeError, SourceExists) as exc:
             fail(str(exc))
         console.print(f"Subscribed to [bold]{escaped(source.name)}[/] ({escaped(source.format or 'feed')}): "
@@ -87,13 +88,13 @@ def list_sources(ctx: typer.Context) -> None:
 
 def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Subscribe to every feed of an OPML file (folders kept)."""
-    from newsdesk.pipeline import Desk
+    from newsdesk.pipeline.subscriptions import Subscriptions
     from newsdesk.sources import OpmlError
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         try:
-            done = Desk(storage, settings).import_opml(file.read_bytes())
+            done = Subscriptions(storage).import_opml(file.read_bytes())
         except OpmlError as exc:
             fail(f"{file}: {exc}")
     console.print(f"Imported {done.added} feeds from {escaped(file)}"
@@ -105,11 +106,11 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
 def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
                                                                          help="Write here instead of stdout.")) -> None:
     """Write the subscriptions as OPML 2.0, with folders."""
-    from newsdesk.pipeline import Desk
+    from newsdesk.pipeline.subscriptions import Subscriptions
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
-        text = Desk(storage, settings).export_opml()
+        text = Subscriptions(storage).export_opml()
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"Wrote {escaped(output)}")

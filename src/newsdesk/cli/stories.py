@@ -61,8 +61,10 @@ def _time(value: str | None) -> datetime | None:
 
 
 def story_document(storage: Storage, story: Story) -> dict:
-    """The story page as data: what `--json` prints and the Markdown and terminal views render."""
-    from newsdesk.pipeline.stories import related_stories
+    """The story page as data: what `--json` prints (without "version", the version of the page's JSON, which
+    says how its timeline is read) and the Markdown and terminal views render."""
+    from newsdesk.pipeline import related_stories
+    from newsdesk.synthesize import page_version
 
     page = json.loads(story.page_json)
     articles = {a.id: a for a in storage.story_articles(story.id)}
@@ -79,7 +81,7 @@ def story_document(storage: Storage, story: Story) -> dict:
                 "also_published_by": copies.get(a.id, [])} for a in articles.values()]
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
-            "reprint_count": story.reprint_count}
+            "reprint_count": story.reprint_count, "version": page_version(page)}
 
 
 def _markdown(doc: dict) -> str:
@@ -93,7 +95,7 @@ def _markdown(doc: dict) -> str:
               else "", ""]
     from newsdesk.synthesize import is_update
 
-    updates = [t for t in doc["timeline"] if is_update(t)]
+    updates = [t for t in doc["timeline"] if is_update(t, doc["version"])]
     if updates:
         when, _, outlet, title = updates[-1][:4]
         lines += [f"**Update** {_time(when):%Y-%m-%d %H:%M} UTC — {outlet} updated its report: {title}", ""]
@@ -109,7 +111,7 @@ def _markdown(doc: dict) -> str:
         also = f" — also published by {', '.join(s['also_published_by'])}" if s["also_published_by"] else ""
         lines.append(f"- [{s['title']}]({s['url']}) — {s['outlet']}{mark}{also}")
     lines += ["", "## Timeline", ""]
-    lines += [f"- {_time(t[0]):%Y-%m-%d %H:%M} — {t[2]}{' updated its report' * is_update(t)}: {t[3]}"
+    lines += [f"- {_time(t[0]):%Y-%m-%d %H:%M} — {t[2]}{' updated its report' * is_update(t, doc['version'])}: {t[3]}"
               for t in doc["timeline"]]
     if doc["related"]:
         lines += ["", "## Related stories", ""]
@@ -126,7 +128,7 @@ def show_story(ctx: typer.Context, key: str = typer.Argument(..., help="Story id
     with open_store(settings) as storage:
         doc = story_document(storage, _story_or_fail(storage, key))
     if as_json:
-        print(json_for_terminal(doc))
+        print(json_for_terminal({k: v for k, v in doc.items() if k != "version"}))
     elif as_markdown:
         print(printable(_markdown(doc)), end="")
     else:
@@ -139,11 +141,12 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         None, help="Regroup articles published since this date (default: all).")) -> None:
     """Regroup stored articles into stories (after a model or threshold change). Old story ids keep resolving
     to the new story holding most of their articles."""
-    from newsdesk.pipeline.stories import regroup
+    from newsdesk.pipeline import regroup, story_writer
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
-                                    window=timedelta(hours=settings.story_window_hours))
+                                    window=timedelta(hours=settings.story_window_hours),
+                                    writer=story_writer(settings))
     console.print(f"Regrouped {articles} articles into {stories} stories.")

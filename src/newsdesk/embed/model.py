@@ -227,6 +227,8 @@ def _fixed_mmap_threshold() -> None:
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
+# The process-wide model: loaded once and never replaced. What it remembers (recent texts' vectors) changes
+# no answer, only how soon it comes.
 _shared: CachedEmbedder | None = None
 _shared_lock = threading.Lock()
 

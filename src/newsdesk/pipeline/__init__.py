@@ -1,5 +1,31 @@
-"""The desk: composes sources → fetch → extract → dedupe → storage."""
+"""The desk: composes sources → fetch → extract → dedupe → storage, groups stories and writes their pages.
+
+The story modules (grouping, pages, regroup, related) load numpy and the models: they are imported on first
+use, so the extraction workers and the CLI's other commands start without them."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
 
-__all__ = ["Desk", "OpmlImport", "Outcome", "SourceReport", "SubscribeError"]
+if TYPE_CHECKING:
+    from newsdesk.pipeline.grouping import VECTOR_MODEL, StoryGrouper, slugify
+    from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer
+    from newsdesk.pipeline.regrouping import regroup
+    from newsdesk.pipeline.related import Related, rank_by_centroid, related_stories
+
+_LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
+         "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "Related": "related",
+         "rank_by_centroid": "related", "related_stories": "related"}
+
+__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
+           "SubscribeError", "VECTOR_MODEL", "rank_by_centroid", "regroup", "related_stories", "slugify",
+           "story_writer"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"newsdesk.pipeline.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'newsdesk.pipeline' has no attribute {name!r}")

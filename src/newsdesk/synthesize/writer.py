@@ -89,10 +89,22 @@ def notable_update(article: StoryArticle) -> bool:
             or _lead_numbers(article.first_text) != _lead_numbers(article.text))
 
 
-def is_update(entry: Sequence) -> bool:
-    """Whether a timeline entry, as a page's JSON holds it, is an update (pages written before updates were
-    shown hold entries of four fields, all reports as published)."""
-    return len(entry) > 4 and entry[4] == "updated"
+# The version of the page JSON the desk stores. 1: pages written before the JSON named its version; their
+# timeline entries hold four fields (written before updates were shown: all reports as published) or five.
+# 2: the JSON names its version; every timeline entry holds five fields.
+PAGE_VERSION = 2
+
+
+def page_version(page: dict) -> int:
+    """The version of a stored page's JSON; a page that names none is version 1."""
+    return page.get("version", 1)
+
+
+def is_update(entry: Sequence, version: int = PAGE_VERSION) -> bool:
+    """Whether a timeline entry, as a page's JSON of `version` holds it, is an update."""
+    if version == 1:
+        return len(entry) > 4 and entry[4] == "updated"
+    return entry[4] == "updated"
 
 
 def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
@@ -516,6 +528,8 @@ class Writer:
         )
 
 
+# The one module-level writer: set once, on first use, and never changed; it keeps no state of its own (the
+# vectors it reuses are the shared embedder's), so every caller gets the same pages from it.
 _default: Writer | None = None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from typing import Annotated
@@ -68,7 +67,8 @@ def story(request: Request, key: str) -> Response:
     found = reader.story(key)
     if found is None:
         raise HTTPException(404, f"no story {key!r}")
-    return etagged(request, reader.story_document(found))
+    doc = reader.story_document(found)
+    return etagged(request, {k: v for k, v in doc.items() if k != "version"})
 
 
 @router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles",
@@ -112,20 +112,17 @@ class NewSource(BaseModel):
 @router.post("/sources", dependencies=[Depends(require_admin_api)], status_code=201, summary="Subscribe",
              response_model=Source, responses={**CSRF_ERROR, 409: error("already subscribed")})
 async def add_source(request: Request, new: NewSource) -> JSONResponse:
-    from newsdesk.pipeline import Desk, SubscribeError
+    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
 
     if not new.url.startswith(("http://", "https://")):
         raise HTTPException(400, f"{new.url!r}: give a feed or site address starting with http:// or https://")
     web = _web(request)
-    desk = Desk(web.pool.main, dataclasses.replace(web.settings, extract_workers=1))
     try:
-        source = await desk.subscribe(new.url, folder=new.folder, title=new.title)
+        source = await subscribe(web.pool.main, web.settings, new.url, folder=new.folder, title=new.title)
     except SourceExists as exc:
         raise HTTPException(409, str(exc)) from exc
     except SubscribeError as exc:
         raise HTTPException(400, str(exc)) from exc
-    finally:
-        await desk.aclose()
     return JSONResponse(source_json(source), status_code=201)
 
 

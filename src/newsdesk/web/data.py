@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.storage import Article, Source, Storage, Story, open_storage
-from newsdesk.synthesize.text import title_key
+from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest
 
@@ -202,7 +202,8 @@ class Reader:
         return story if story is not None and story.page_json else None
 
     def story_document(self, story: Story) -> dict:
-        """Everything on a story page, as data (the API's story and the template's input)."""
+        """Everything on a story page, as data (the API's story, without "version", and the template's input);
+        "version" is the version of the page's JSON, which says how its timeline is read."""
         cache_key = (story.id, story.page_written_at, story.updated_at)
         doc = self._docs.get(cache_key)
         if doc is None:
@@ -215,59 +216,40 @@ class Reader:
                         "also_published_by": copies.get(a.id, [])} for a in articles]
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
-                   "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at)}
+                   "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
+                   "version": page_version(page)}
             self._docs.put(cache_key, doc)
         return {**doc, "related": self.related(story)}
 
-    def related(self, story: Story, k: int = 5, span: timedelta = timedelta(days=7), floor: float = 0.35,
-                same: float = 0.92) -> list[dict]:
-        """Nearest other stories in time and meaning (the rule of pipeline.stories.related_stories): never the
-        story itself, one merged into it, a near-identical story (`same`), or two with one headline. Scored
-        against the centroid index in memory; only the best few candidates are read from storage."""
+    def related(self, story: Story) -> list[dict]:
+        """The related stories (pipeline.related_stories), scored against the centroid index in memory when it
+        covers the story's time; only the best few candidates are read from storage."""
+        from newsdesk.pipeline import rank_by_centroid, related_stories
+
         if story.centroid is None or story.last_updated is None:
             return []
         key = (story.id, story.updated_at)
         found = self._related.get(key)
         if found is not None:
             return found
+        span = timedelta(days=7)
         mine = np.frombuffer(story.centroid, dtype=np.float32)
         when, width = story.last_updated.timestamp(), span.total_seconds()
         snapshot = self.centroids.snapshot()
-        want = 2 * k
-        while True:
+
+        def ranked(want: int) -> list[tuple[int, float]]:
             if snapshot is not None and snapshot.covers(when - width):
-                ranked = nearest(snapshot, mine, when - width, when + width, want)
-            else:                                  # not read yet, or older than the stories it holds
-                ranked = _score(self.storage.story_centroids_near(story.last_updated, span), mine, want)
-            chosen = self._choose(story, ranked, k, floor, same)
-            if len(chosen) == k or len(ranked) < want or ranked[-1][1] < floor:
-                break
-            want *= 4
-        cards = {c.id: c for c in self.cards([s for s, _ in chosen])}
-        found = [{"id": s.id, "slug": s.slug, "headline": s.headline,
-                  "outlet": cards[s.id].outlets[0] if s.id in cards and cards[s.id].outlets else None,
-                  "last_updated": iso(s.last_updated), "similarity": score} for s, score in chosen]
+                return nearest(snapshot, mine, when - width, when + width, want)
+            # not read yet, or older than the stories it holds
+            return rank_by_centroid(self.storage.story_centroids_near(story.last_updated, span), mine, want)
+
+        chosen = related_stories(self.storage, story, span=span, ranked=ranked)
+        cards = {c.id: c for c in self.cards([r.story for r in chosen])}
+        found = [{"id": r.story.id, "slug": r.story.slug, "headline": r.story.headline,
+                  "outlet": cards[r.story.id].outlets[0] if r.story.id in cards and cards[r.story.id].outlets
+                  else None, "last_updated": iso(r.story.last_updated), "similarity": r.similarity} for r in chosen]
         self._related.put(key, found)
         return found
-
-    def _choose(self, story: Story, ranked: list[tuple[int, float]], k: int, floor: float, same: float
-                ) -> list[tuple[Story, float]]:
-        ranked = [(i, score) for i, score in ranked if i != story.id and floor <= score < same]
-        stories = {s.id: s for s in self.storage.stories_by_ids([i for i, _ in ranked])}
-        seen = {title_key(story.headline)}
-        chosen: list[tuple[Story, float]] = []
-        for story_id, score in ranked:
-            other = stories.get(story_id)
-            if other is None or other.merged_into is not None or not other.page_json:
-                continue                           # merged or cleared since the index last read it
-            headline = title_key(other.headline)
-            if headline in seen:
-                continue
-            seen.add(headline)
-            chosen.append((other, round(score, 3)))
-            if len(chosen) == k:
-                break
-        return chosen
 
     # -- search -------------------------------------------------------------------------------------------
 
@@ -298,16 +280,6 @@ class Reader:
             found = self.storage.list_sources(with_counts=counts)
             self._sources.put(counts, found)
         return found
-
-
-def _score(rows: list[tuple[int, bytes]], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
-    rows = [(i, c) for i, c in rows if c and len(c) == centroid.nbytes]
-    if not rows:
-        return []
-    scores = np.einsum("ij,j->i", np.frombuffer(b"".join(c for _, c in rows), dtype=np.float32).reshape(len(rows), -1),
-                       centroid)
-    order = np.argsort(-scores, kind="stable")[:want]
-    return [(rows[i][0], float(scores[i])) for i in order]
 
 
 def article_json(article: Article, *, story_id: int | None = None, with_text: bool = True) -> dict:

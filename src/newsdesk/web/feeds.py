@@ -151,7 +151,7 @@ def story(request: Request, key: str) -> Response:
     for entry in doc.get("timeline", []):
         when, article_id, outlet, title = entry[:4]
         first = reports.setdefault(article_id, {"published": when, "outlet": outlet})
-        first.update(updated=when, title=title, changed=is_update(entry))
+        first.update(updated=when, title=title, changed=is_update(entry, doc["version"]))
     for article_id, report in sorted(reports.items(), key=lambda item: item[1]["updated"], reverse=True):
         outlet, title = report["outlet"], report["title"]
         reprint = " (reprint)" if by_id.get(article_id, {}).get("reprint_of") else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, time as dtime, timedelta, timezone
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -90,20 +89,18 @@ def _back(message: str | None = None, error: str | None = None) -> RedirectRespo
 @router.post("/sources", dependencies=[Depends(require_admin_page)])
 async def add_source(request: Request, url: str = Form(..., max_length=2000), folder: str = Form("", max_length=200),
                      title: str = Form("", max_length=300), csrf: str = Form("")) -> Response:
-    from newsdesk.pipeline import Desk, SubscribeError
+    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
 
     require_csrf(request, csrf)
     url = url.strip()
     if not url.startswith(("http://", "https://")):
         return _back(error=f"{url or 'an empty address'}: give a feed or site address starting with http:// or https://")
     web = _web(request)
-    desk = Desk(web.pool.main, dataclasses.replace(web.settings, extract_workers=1))
     try:
-        source = await desk.subscribe(url, folder=folder.strip() or None, title=title.strip() or None)
+        source = await subscribe(web.pool.main, web.settings, url, folder=folder.strip() or None,
+                                 title=title.strip() or None)
     except (SubscribeError, SourceExists, StorageError) as exc:
         return _back(error=str(exc))
-    finally:
-        await desk.aclose()
     return _back(message=f"Subscribed to {source.name}")
 
 
@@ -120,7 +117,7 @@ def remove_source(request: Request, source_id: PathId, csrf: str = Form(""), pur
 
 @router.post("/sources/import", dependencies=[Depends(require_admin_page)])
 async def import_sources(request: Request, opml: UploadFile = File(...), csrf: str = Form("")) -> Response:
-    from newsdesk.pipeline import Desk
+    from newsdesk.pipeline.subscriptions import Subscriptions
     from newsdesk.sources import OpmlError
 
     require_csrf(request, csrf)
@@ -129,7 +126,7 @@ async def import_sources(request: Request, opml: UploadFile = File(...), csrf: s
         return _back(error="that OPML file is larger than 5 MB")
     web = _web(request)
     try:
-        done = Desk(web.pool.main, web.settings).import_opml(data)
+        done = Subscriptions(web.pool.main).import_opml(data)
     except OpmlError as exc:
         return _back(error=f"{opml.filename or 'the file'}: {exc}")
     skipped = f" ({done.skipped} already subscribed)" if done.skipped else ""
@@ -151,9 +148,9 @@ def _cut(text: str, most: int) -> str:
 
 @router.get("/sources/export.opml", dependencies=[Depends(require_reader)])
 def export_sources(request: Request) -> Response:
-    from newsdesk.pipeline import Desk
+    from newsdesk.pipeline.subscriptions import Subscriptions
     web = _web(request)
-    return Response(Desk(web.storage, web.settings).export_opml(), media_type="text/x-opml; charset=utf-8",
+    return Response(Subscriptions(web.storage).export_opml(), media_type="text/x-opml; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="newsdesk.opml"'})
 
 

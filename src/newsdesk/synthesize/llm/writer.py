@@ -11,30 +11,25 @@ extractive page as it was."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import httpx
 import numpy as np
 
-from newsdesk.config import ConfigError, Settings, load_settings
+from newsdesk.config import Settings
+from newsdesk.extract.sentences import word_count
 from newsdesk.synthesize import text as textutil
-from newsdesk.extract.sentences import normalise, raw_sentences, word_count
+from newsdesk.synthesize.llm.checks import figures, missing_names, source_words, split_generated
+from newsdesk.synthesize.llm.client import ChatClient, LLMError
+from newsdesk.synthesize.llm.prompt import build_messages, parse_reply
 from newsdesk.synthesize.writer import Analysis, Attributed, StoryArticle, StoryPage, Writer
 
 log = logging.getLogger(__name__)
 
 PARTS = ("headline", "summary", "takeaways")
-
-
-class LLMError(Exception):
-    """The endpoint could not be reached, timed out, or answered something that is not a chat completion."""
-
 
 @dataclass
 class LLMConfig:
@@ -98,261 +93,6 @@ class LLMReport:
 class LLMStoryPage(StoryPage):
     llm: LLMReport = field(default_factory=LLMReport)
 
-
-@dataclass
-class Draft:
-    """What the model wrote, before any check."""
-
-    headline: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    takeaways: list[str] = field(default_factory=list)
-
-    def empty(self) -> bool:
-        return not (self.headline or self.summary or self.takeaways)
-
-
-# -- the endpoint ----------------------------------------------------------------------------------------------
-
-def chat_url(base: str) -> str:
-    base = base.strip().rstrip("/")
-    if not base:
-        raise LLMError("no LLM endpoint configured (llm_url / NEWSDESK_LLM_URL)")
-    if not re.match(r"^https?://[^/\s]+", base):
-        raise LLMError(f"LLM endpoint {base!r} is not an http:// or https:// URL")
-    if base.endswith("/chat/completions"):
-        return base
-    if base.endswith("/v1"):
-        return base + "/chat/completions"
-    return base + "/v1/chat/completions"
-
-
-class ChatClient:
-    """POST {base}/v1/chat/completions; every failure becomes an LLMError naming the endpoint."""
-
-    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 120.0) -> None:
-        self.url = chat_url(url)
-        self.model = model
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), headers=headers)
-
-    def complete(self, messages: list[dict[str, str]], max_tokens: int = 220, temperature: float = 0.2) -> str:
-        body: dict = {"messages": messages, "max_tokens": max_tokens, "temperature": temperature,
-                      "stream": False}
-        if self.model:
-            body["model"] = self.model
-        try:
-            response = self._http.post(self.url, json=body)
-        except httpx.TimeoutException as exc:
-            raise LLMError(f"{self.url}: no answer in time ({type(exc).__name__})") from exc
-        except httpx.HTTPError as exc:
-            raise LLMError(f"{self.url}: cannot reach the endpoint ({exc})") from exc
-        if response.status_code != 200:
-            raise LLMError(f"{self.url}: HTTP {response.status_code}: {response.text[:200].strip()}")
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LLMError(f"{self.url}: not a chat completion: {response.text[:200].strip()!r}") from exc
-        if not isinstance(content, str):
-            raise LLMError(f"{self.url}: the completion has no text")
-        return content
-
-    def close(self) -> None:
-        self._http.close()
-
-
-# -- the prompt and the reply ----------------------------------------------------------------------------------
-
-# One user turn and no system message (Gemma's chat template has no system role), with a worked example of
-# an invented event: small models follow an example better than instructions.
-PREAMBLE = ("You are a careful news editor. Rewrite the source sentences about one news event as a headline, a "
-            "short summary and key takeaways. Use only facts stated in the sources: never add a name, number, "
-            "date or claim that is not in them.")
-
-EXAMPLE = """Example.
-Sources:
-- [Dale Gazette] Heavy snow closed the Brenner mountain road on Tuesday, stranding 40 lorries.
-- [North Wire] Police said 40 lorries were stuck on the Brenner road after Tuesday's snowfall.
-- [Valley News] Snowploughs are expected to reopen the road on Wednesday morning.
-HEADLINE: Snow closes Brenner road, stranding 40 lorries
-SUMMARY: Heavy snow closed the Brenner mountain road on Tuesday and left 40 lorries stuck. Snowploughs are expected to reopen it on Wednesday morning.
-TAKEAWAY: 40 lorries were stranded on the road.
-TAKEAWAY: The road should reopen on Wednesday morning."""
-
-INSTRUCTIONS = """Answer in the format of the example: one HEADLINE line, one SUMMARY line of two or three
-sentences, then three to five TAKEAWAY lines, and nothing else."""
-
-
-def build_messages(candidates: list[tuple[str, str]], titles: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """candidates and titles are (outlet, text) pairs."""
-    lines = [PREAMBLE, "", EXAMPLE, "", "Now the story.", "Sources:"]
-    lines += [f"- [{outlet}] {text}" for outlet, text in candidates]
-    if titles:
-        lines.append("Headlines of the outlets:")
-        lines += [f"- [{outlet}] {text}" for outlet, text in titles]
-    lines += ["", INSTRUCTIONS.replace("\n", " ")]
-    return [{"role": "user", "content": "\n".join(lines)}]
-
-
-_SECTIONS = {"headline": "headline", "title": "headline", "summary": "summary", "takeaway": "takeaways",
-             "takeaways": "takeaways", "key takeaways": "takeaways", "key takeaway": "takeaways",
-             "key points": "takeaways", "key point": "takeaways", "key facts": "takeaways",
-             "key fact": "takeaways", "bullets": "takeaways"}
-_LABEL = re.compile(r"^[\s#>*_•\-]*(?:\d+[.)]\s*)?(key takeaways?|key points?|key facts?|takeaways?|headline|"
-                    r"title|summary|bullets)\b[\s*_]*(?:[:：]|$)[\s*_]*(.*)$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*•–]+|\d+[.)])\s+")
-_DECORATION = re.compile(r"^[\s*_\"“”'`]+|[\s*_\"“”'`]+$")
-
-
-_OUTLET = re.compile(r"^\[[^\]]{1,80}\]\s*")
-
-
-def _clean(line: str) -> str:
-    line = _OUTLET.sub("", _BULLET.sub("", line))
-    line = _DECORATION.sub("", line)
-    line = re.sub(r"\*\*|__", "", line)
-    return re.sub(r"\s+", " ", line).strip()
-
-
-def _as_list(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def _parse_json(reply: str) -> Draft | None:
-    start, end = reply.find("{"), reply.rfind("}")
-    if start < 0 or end <= start:
-        return None
-    try:
-        data = json.loads(reply[start:end + 1])
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    draft = Draft()
-    for key, value in data.items():
-        part = _SECTIONS.get(str(key).strip().lower())
-        if part:
-            getattr(draft, part).extend(_clean(v) for v in _as_list(value) if _clean(v))
-    return None if draft.empty() else draft
-
-
-def parse_reply(reply: str) -> Draft:
-    """The headline, summary and takeaways of a reply in the asked line format, in JSON, or in the markdown
-    small models tend to write instead. A reply with no section at all is taken as summary prose (a base
-    model continues the sources rather than answer); otherwise lines outside any section are ignored."""
-    parsed = _parse_json(reply)
-    if parsed is not None:
-        return parsed
-    draft = Draft()
-    part = ""
-    prose: list[str] = []
-    for raw in normalise(reply).splitlines():
-        match = _LABEL.match(raw)
-        if match:
-            part = _SECTIONS[match.group(1).lower()]
-            rest = _clean(match.group(2))
-        else:
-            rest = _clean(raw)
-        if not rest:
-            continue
-        if not part:
-            if not rest.endswith(":") and re.search(r"[A-Za-z]{2}", rest):
-                prose.append(rest)
-            continue
-        if part == "headline" and draft.headline:
-            continue   # a second headline line is not asked for
-        getattr(draft, part).append(rest)
-    if draft.empty():
-        draft.summary = prose
-    return draft
-
-
-# -- the checks ------------------------------------------------------------------------------------------------
-
-_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-                 "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
-                 "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
-                 "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-                 "eighty": "80", "ninety": "90", "dozen": "12", "hundred": "hundred", "thousand": "thousand",
-                 "million": "million", "billion": "billion", "trillion": "trillion"}
-_CAPITALISED = re.compile(r"(?<![\w'’])(?:[A-Z]\.){2,}|(?<![\w'’])[A-Z][\w'’\-]*\w")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’.\-]*[a-z0-9]|[a-z0-9]")
-
-
-def figures(text: str) -> set[str]:
-    """The numbers a sentence states, digits or words, normalised ("2,000" and "2000"; "six" and "6")."""
-    found = set()
-    for raw in _DIGITS.findall(text):
-        value = raw.rstrip(",").replace(",", "")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        found.add(value.lstrip("0") or "0")
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[word])
-        elif word.endswith("s") and word[:-1] in ("hundred", "thousand", "million", "billion", "dozen"):
-            found.add(_NUMBER_WORDS[word[:-1]])
-    return found
-
-
-def _word_key(word: str) -> str:
-    word = word.lower().replace("’", "'").replace(".", "")
-    return word.removesuffix("'s").removesuffix("'")
-
-
-def source_words(texts: Sequence[str]) -> set[str]:
-    """Every word of the sources, lower-cased, with its stem and the parts of hyphenated words."""
-    words: set[str] = set()
-    for text in texts:
-        for raw in _WORD.findall(text.lower()):
-            key = _word_key(raw)
-            for part in {key, *key.split("-")}:
-                if part:
-                    words.add(part)
-                    words.add(textutil.stem(part))
-    return words
-
-
-def names(sentence: str) -> set[str]:
-    """Capitalised words that do not open the sentence and are not common words: a cheap stand-in for the
-    names, places and organisations it mentions."""
-    found = set()
-    for match in _CAPITALISED.finditer(sentence):
-        if not sentence[:match.start()].strip(" \"“‘'([*"):
-            continue
-        key = _word_key(match.group(0))
-        acronym = match.group(0).replace(".", "").isupper()
-        if len(key) < 2 or (not acronym and (key in textutil.STOPWORDS or key in _COMMON_NAMES)):
-            continue
-        found.add(key)
-    return found
-
-
-_COMMON_NAMES = frozenset(textutil._COMMON_CAPS) | {"may"}
-
-
-def missing_names(sentence: str, words: set[str]) -> list[str]:
-    missing = []
-    for name in sorted(names(sentence)):
-        parts = [p for p in name.split("-") if p]
-        if name in words or textutil.stem(name) in words:
-            continue
-        if parts and all(p in words or textutil.stem(p) in words for p in parts):
-            continue
-        missing.append(name)
-    return missing
-
-
-def split_generated(text: str) -> list[str]:
-    return [s.strip() for s in raw_sentences(text) if s.strip()]
-
-
-# -- the writer ------------------------------------------------------------------------------------------------
-
 class LLMWriter:
     """Callable like the extractive Writer: articles in, a page out (an LLMStoryPage with its report)."""
 
@@ -370,6 +110,10 @@ class LLMWriter:
 
     def __call__(self, articles: Sequence[StoryArticle]) -> LLMStoryPage:
         return self.write(articles)
+
+    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None:
+        """Embed ahead what the extractive writer underneath will read (see Writer.prepare)."""
+        self.writer.prepare(reports)
 
     def write(self, articles: Sequence[StoryArticle]) -> LLMStoryPage:
         page = self.writer.write(articles)
@@ -558,37 +302,6 @@ def config_from_settings(settings: Settings, url: str | None = None, model: str 
     return LLMConfig(url=url if url is not None else settings.llm_url,
                      model=model if model is not None else settings.llm_model,
                      api_key=settings.llm_api_key, timeout=settings.llm_timeout)
-
-
-_configured: dict[tuple, LLMWriter] = {}
-_settings: Settings | None = None
-
-
-def use_settings(settings: Settings | None) -> None:
-    """The settings `configured_writer` reads (the desk's, with its command-line options) instead of loading
-    them from the environment and the TOML file."""
-    global _settings
-    _settings = settings
-
-
-def configured_writer(settings: Settings | None = None) -> LLMWriter | None:
-    """The LLM writer when llm_url is set, else None (the extractive writer). One writer per endpoint and
-    model, so its sentence vectors stay cached across pages."""
-    global _settings
-    if settings is None:
-        if _settings is None:
-            try:
-                _settings = load_settings()
-            except ConfigError as exc:
-                log.warning("LLM writer not used: %s", exc)
-                _settings = Settings()
-        settings = _settings
-    if not settings.llm_url:
-        return None
-    key = (settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
-    if key not in _configured:
-        _configured[key] = LLMWriter(config_from_settings(settings))
-    return _configured[key]
 
 
 def summarise_reports(reports: Sequence[LLMReport]) -> dict:

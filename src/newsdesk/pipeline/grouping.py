@@ -1,0 +1,195 @@
+"""Stored articles grouped by event: the online clusterer with its state kept in storage, so a restart goes
+on where it stood."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from newsdesk.cluster.online import WINDOW, ClusterInput, OnlineClusterer
+from newsdesk.storage import Article, Storage
+from newsdesk.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# Names what a stored article vector is; a desk whose checkpoint names another starts its grouper afresh.
+VECTOR_MODEL = "all-MiniLM-L6-v2-dynint8-leadmean"
+
+
+def slugify(title: str, words: int = 8) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_title)[:words]) or "story"
+
+
+class StoryGrouper:
+    """The online clusterer with its state in storage. The state is checkpointed (`checkpoint`) at most every
+    `CHECKPOINT_EVERY` seconds and never more often than keeps saving under `CHECKPOINT_SHARE` of the grouping
+    time, since one save costs as much as the window holds; the articles placed after the last checkpoint are
+    replayed from their stored story assignments when the state is loaded, so a crash loses no grouping."""
+
+    CHECKPOINT_EVERY = 60.0
+    CHECKPOINT_SHARE = 0.1
+
+    def __init__(self, storage: Storage, clusterer: OnlineClusterer | None = None,
+                 window: timedelta | None = None, embedder=None):
+        self.storage = storage
+        self.story_ids: dict[int, int] = {}          # the clusterer's story id → the stored story id
+        self.seconds: Counter = Counter()            # wall seconds by stage: embed, group, checkpoint
+        self.cpu: Counter = Counter()                # CPU seconds of the grouping thread, same stages
+        self.replayed = 0
+        self._dirty = False
+        self._saved_at = time.monotonic()
+        self._save_cost = 0.0
+        if clusterer is not None:
+            self.clusterer = clusterer
+            return
+        window = window or WINDOW
+        saved = storage.grouper_state()
+        state = json.loads(zlib.decompress(saved)) if saved else None
+        if state is not None and state.get("vector_model") != VECTOR_MODEL:
+            log.warning("the grouper's checkpoint holds %s vectors, not %s: grouping the stored articles afresh",
+                        state.get("vector_model", "older"), VECTOR_MODEL)
+            state = None
+        if state is not None:
+            self.clusterer = OnlineClusterer.from_state(state["clusterer"], embedder=embedder)
+            self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
+            self.story_ids = {int(k): int(v) for k, v in state["story_ids"].items()}
+            if state.get("checkpoint_at"):
+                self.replayed = self._replay(datetime.fromisoformat(state["checkpoint_at"]))
+        else:
+            self.clusterer = OnlineClusterer(window=window, embedder=embedder)
+            self.replayed = self._replay(None)
+
+    def save(self) -> None:
+        started = time.perf_counter()
+        state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids,
+                 "checkpoint_at": utcnow().isoformat(), "vector_model": VECTOR_MODEL}
+        self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 1))
+        self._dirty = False
+        self._saved_at = time.monotonic()
+        self._save_cost = time.perf_counter() - started
+        self.seconds["checkpoint"] += self._save_cost
+
+    def checkpoint(self, force: bool = False) -> bool:
+        """Save the state when it changed and is due (or `force`); returns whether it was saved."""
+        if not self._dirty:
+            return False
+        due = max(self.CHECKPOINT_EVERY, self._save_cost / self.CHECKPOINT_SHARE)
+        if force or time.monotonic() - self._saved_at >= due:
+            self.save()
+            return True
+        return False
+
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        """Wall and CPU seconds of the block, counted when it does not raise."""
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        yield
+        self.seconds[stage] += time.perf_counter() - started
+        self.cpu[stage] += time.thread_time() - cpu_started
+
+    def _inputs(self, originals: list[Article]) -> tuple[list[ClusterInput], set[int]]:
+        """Cluster inputs with their title+lead vectors: stored ones reused, the others embedded in one batch."""
+        items = [ClusterInput(id=a.id, title=a.title or "", text=a.text, published=a.time, source=a.outlet,
+                              language=a.language) for a in originals]
+        known = self.storage.vectors([a.id for a in originals], VECTOR_MODEL)
+        for item in items:
+            if item.id in known:
+                item.embedding = np.frombuffer(known[item.id], dtype=np.float32).copy()
+        with self._timed("embed"):
+            self.clusterer.embed(items)
+        return items, set(known)
+
+    def group(self, article_ids: list[int],
+              alongside: Callable[[list[Article]], object] | None = None) -> set[int]:
+        """Put each article into its story; copies follow their original. Returns the stories touched.
+        `alongside(originals)` runs in a second thread while the articles are placed (once their vectors are
+        known): the model work it does there overlaps the grouper's Python work."""
+        articles = [a for a in (self.storage.get_article(i) for i in dict.fromkeys(article_ids)) if a is not None]
+        originals = sorted((a for a in articles if a.original_id is None), key=lambda a: (a.time, a.id))
+        copies = [a for a in articles if a.original_id is not None]
+        touched: set[int] = set()
+        items, known = self._inputs(originals)
+        beside = None
+        if alongside is not None and originals:
+            beside = threading.Thread(target=_quietly, args=(alongside, originals), name="alongside-grouping")
+            beside.start()
+        with self._timed("group"):
+            try:
+                assignments = self.clusterer.add_many(items)
+            finally:
+                if beside is not None:
+                    beside.join()
+            # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
+            with self.storage.transaction():
+                for article, item, assignment in zip(originals, items, assignments):
+                    story_id = self._stored_story(assignment.story_id, article)
+                    for gone in assignment.merged:
+                        if gone in self.story_ids and self.story_ids[gone] != story_id:
+                            self.storage.merge_stories(self.story_ids[gone], story_id)
+                            self.story_ids[gone] = story_id
+                    self.storage.assign_story(article.id, story_id, assignment.score)
+                    touched.add(story_id)
+                self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
+                                                         for i in items if i.id not in known})
+                for copy in copies:
+                    story_id = self.storage.story_of(copy.original_id)
+                    if story_id is not None:
+                        self.storage.assign_story(copy.id, story_id, 1.0)
+                        touched.add(story_id)
+            self._dirty = self._dirty or bool(originals)
+        return touched
+
+    def _replay(self, since: datetime | None) -> int:
+        """Place again, without asking the model, the originals that storage put into stories after the state
+        was saved (all of them when there is no state): each joins the clusterer's story for its stored story,
+        or starts one."""
+        rows = self.storage.story_assignments_since(since)
+        if not rows:
+            return 0
+        resolved: dict[int, int] = {}
+        for cluster_story, stored in self.story_ids.items():
+            resolved[stored] = self.clusterer.resolve(cluster_story)
+        articles = {a.id: a for a in (self.storage.get_article(i) for i, _ in rows) if a is not None}
+        originals = sorted((a for a in articles.values() if a.original_id is None), key=lambda a: (a.time, a.id))
+        story_of = dict(rows)
+        items, known = self._inputs(originals)
+        for article, item in zip(originals, items):
+            stored_story = self.storage.get_story(story_of[article.id])
+            if stored_story is None:
+                continue
+            target = self.clusterer.stories.get(resolved.get(stored_story.id, -1))
+            placed = self.clusterer.commit(self.clusterer.represent(item), target)
+            if target is None:
+                self.story_ids[placed.id] = stored_story.id
+                resolved[stored_story.id] = placed.id
+        self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
+                                                 for i in items if i.id not in known})
+        self._dirty = True
+        return len(originals)
+
+    def _stored_story(self, cluster_story: int, first_article: Article) -> int:
+        story_id = self.story_ids.get(cluster_story)
+        if story_id is None:
+            story_id = self.storage.create_story(slugify(first_article.title or "story"))
+            self.story_ids[cluster_story] = story_id
+        return story_id
+
+
+def _quietly(work: Callable[[list[Article]], object], articles: list[Article]) -> None:
+    """Run preparatory work whose failure costs only time: what it did not do is done again when needed."""
+    try:
+        work(articles)
+    except Exception:
+        log.exception("preparing %d articles alongside the grouping failed", len(articles))

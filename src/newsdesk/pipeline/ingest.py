@@ -1,0 +1,166 @@
+"""One document into storage: its page fetched and extracted (or the feed's teaser kept), the copy it may be
+of found, the article stored or revised."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from newsdesk.config import Settings
+from newsdesk.dedupe import Fingerprint, canonical_url, find_original
+from newsdesk.extract import ExtractionError
+from newsdesk.fetch import Fetcher, FetchError
+from newsdesk.pipeline.subscriptions import HTML_TYPES
+from newsdesk.pipeline.timing import StageTimer
+from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_text
+from newsdesk.sources import FeedEntry
+from newsdesk.storage import Article, NewArticle, Storage
+from newsdesk.timeutil import utcnow
+
+
+@dataclass
+class Outcome:
+    """What happened to one document."""
+    url: str
+    status: str                 # new | updated | unchanged | copy | error
+    article_id: int | None = None
+    original_id: int | None = None
+    error: str | None = None    # an error, also when a teaser was stored instead of the full text
+
+
+@dataclass
+class Incoming:
+    """One article on its way into storage."""
+    url: str
+    source_id: int | None = None
+    outlet: str | None = None
+    entry: FeedEntry | None = None
+    text: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+
+
+class Ingest:
+    def __init__(self, storage: Storage, settings: Settings, fetcher: Callable[[], Fetcher],
+                 run: Callable[..., Awaitable], timer: StageTimer) -> None:
+        self.storage = storage
+        self.settings = settings
+        self._fetcher = fetcher
+        self._run = run
+        self.timer = timer
+
+    async def fetch_and_store(self, doc: Incoming, *, respect_robots: bool) -> Outcome:
+        teaser = entry_text(doc.entry)
+        error: str | None = None
+        status: int | None = None
+        processed: Processed | None = None
+        started = time.perf_counter()
+        if self.settings.fetch_full_text or doc.entry is None:
+            try:
+                with self.timer.stage("fetch", failures=False):
+                    result = await self._fetcher().fetch(doc.url, respect_robots=respect_robots)
+                status = result.status
+                if result.content_type and result.content_type not in HTML_TYPES:
+                    raise ExtractionError(f"not an HTML page: the server sent {result.content_type}")
+                processed = await self._run(process_page, result.body, result.url)
+                self.timer.add("extract", processed.extract_seconds)   # measured in the worker
+                self.timer.add("dedupe", processed.fingerprint_seconds)
+            except (FetchError, ExtractionError) as exc:
+                error = str(exc)
+                status = getattr(exc, "status", status)
+        if processed is None and not teaser:
+            self.storage.log_fetch(source_id=doc.source_id, url=doc.url, kind="page", outcome="error",
+                                   http_status=status, error=error or "the entry has no text",
+                                   duration_ms=ms_since(started))
+            return Outcome(doc.url, "error", error=error or "the entry has no text")
+        if processed is None:
+            fp = await self._run(process_text, teaser)
+            outcome = self.store(doc, teaser, fp, full_text=False, error=error)
+        else:
+            outcome = self.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed)
+        self.storage.log_fetch(source_id=doc.source_id, url=doc.url, kind="page",
+                               outcome="error" if error else outcome.status, http_status=status,
+                               error=error, article_id=outcome.article_id, duration_ms=ms_since(started))
+        return outcome
+
+    def store(self, doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
+              full_text: bool = True, error: str | None = None) -> Outcome:
+        meta = extracted.extracted if extracted else None
+        url = doc.url
+        if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
+            try:
+                url = canonical_url(meta.canonical_url)
+            except ValueError:
+                pass
+        entry = doc.entry
+        new = NewArticle(
+            url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
+            outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
+            entry_id=entry.id if entry else None,
+            title=doc.title or (meta.title if meta else None),
+            author=doc.author or (meta.author if meta else None),
+            published_at=doc.published or (meta.published if meta else None),
+            updated_at=entry.updated if entry else None,
+            language=meta.language if meta else None,
+            image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
+            summary=(html_to_text(entry.summary) if entry and entry.summary else None)
+                    or (meta.description if meta else None),
+            shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
+            full_text=full_text, extraction_error=error,
+            html_zlib=extracted.html_zlib if extracted else None)
+        with self.timer.stage("store"), self.storage.transaction():
+            return self._write(url, new, fp, full_text, error)
+
+    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None) -> Outcome:
+        existing = self.storage.get_article_by_url(url)
+        if existing is not None:
+            if existing.text_hash == fp.text_hash and existing.full_text >= full_text:
+                return Outcome(url, "unchanged", existing.id, existing.original_id, error)
+            if not full_text and existing.full_text:
+                return Outcome(url, "unchanged", existing.id, existing.original_id, error)
+            self.storage.add_revision(existing.id, new)
+            return Outcome(url, "updated", existing.id, existing.original_id, error)
+        when = new.published_at or utcnow()
+        with self.timer.stage("dedupe", within="store"):
+            match = find_original(fp, when, self.storage.articles_with_hash(fp.text_hash),
+                                  self.storage.lsh_candidates(fp.band_keys), self.settings.duplicate_threshold)
+        article_id = self.storage.insert_article(new)
+        if match is None:
+            return Outcome(url, "new", article_id, error=error)
+        if match.new_is_earlier:
+            self.storage.mark_copy(match.original_id, article_id, match.similarity, match.method)
+            return Outcome(url, "new", article_id, error=error)
+        self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
+        return Outcome(url, "copy", article_id, match.original_id, error)
+
+
+def same_site(a: str, b: str) -> bool:
+    strip = lambda u: (urlsplit(u).hostname or "").removeprefix("www.")  # noqa: E731
+    return strip(a) == strip(b)
+
+
+def entry_text(entry: FeedEntry | None) -> str:
+    if entry is None:
+        return ""
+    return html_to_text(entry.content_html or "") or html_to_text(entry.summary or "")
+
+
+def entry_changed(entry: FeedEntry | None, existing: Article) -> bool:
+    """The feed says the article changed since we stored it: a newer update time, or a new title or teaser
+    (many RSS feeds carry no update time at all)."""
+    if entry is None:
+        return False
+    if entry.updated is not None and entry.updated > (existing.updated_at or existing.first_seen_at):
+        return True
+    if entry.title and existing.title and entry.title.strip() != existing.title.strip():
+        return True
+    teaser = html_to_text(entry.summary or "")
+    return bool(teaser and existing.summary and teaser != existing.summary)
+
+
+def ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,39 @@
+"""Every stored article (or those since a date) grouped again from a fresh grouper, old story ids kept."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from newsdesk.cluster.online import WINDOW, OnlineClusterer
+from newsdesk.pipeline.grouping import StoryGrouper
+from newsdesk.pipeline.pages import PageWriter, StoryWriter
+from newsdesk.storage import Storage
+
+
+def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
+            progress: Callable[[int], None] | None = None, window: timedelta | None = None,
+            writer: StoryWriter | None = None) -> tuple[int, int]:
+    """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
+    story then resolves to the new story that holds most of its articles, and every page is written again by
+    `writer`. Returns (stories, articles)."""
+    before = dict(storage.clear_stories(since))
+    grouper = StoryGrouper(storage, clusterer=OnlineClusterer(window=window or WINDOW))
+    ids = list(before)
+    touched: set[int] = set()
+    for start in range(0, len(ids), batch):
+        touched |= grouper.group(ids[start:start + batch])
+        if progress:
+            progress(min(start + batch, len(ids)))
+    grouper.save()
+    votes: dict[int, Counter] = {}
+    for article_id, old in before.items():
+        if old is not None:
+            votes.setdefault(old, Counter())[storage.story_of(article_id)] += 1
+    for old, counts in votes.items():
+        new, _ = counts.most_common(1)[0]
+        if new is not None and new != old:
+            storage.merge_stories(old, new)
+    PageWriter(storage, writer).write(touched)
+    return len(touched), len(ids)

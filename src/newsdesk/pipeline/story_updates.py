@@ -1,0 +1,108 @@
+"""Story updates on the desk: what came in is grouped into stories and the touched pages written again, one
+update at a time and in bounded steps; the first update of a desk finishes what a crashed one began."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import arrivals
+from newsdesk.pipeline.ingest import Outcome
+from newsdesk.pipeline.timing import StageTimer
+from newsdesk.storage import Storage
+
+GROUPER_STAGES = ("embed", "group", "checkpoint")
+
+
+class StoryUpdates:
+    def __init__(self, storage: Storage, settings: Settings, timer: StageTimer) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.timer = timer
+        self.grouper = None
+        self.pages = None
+        self.embedder = None
+        self.recovered = False
+        self._lock = asyncio.Lock()
+
+    async def update(self, outcomes: list[Outcome],
+                     step: Callable[[list[int], list[int]], set[int]] | None = None) -> set[int]:
+        """Group what came in and write the touched story pages again (in a thread: the loop stays free).
+        `step(arrived, changed)` does one bounded step (`self.step` unless given)."""
+        if not self.settings.stories:
+            return set()
+        step = step or self.step
+        arrived = [o.article_id for o in outcomes if o.article_id and o.status in ("new", "copy")]
+        changed = [o.article_id for o in outcomes if o.article_id and o.status == "updated"]
+        if not arrived and not changed and self.recovered:
+            return set()
+        # A big update (a desk's first poll, or a day's backlog) is grouped and written GROUP_BATCH articles
+        # at a time: memory stays that of one batch, and the first stories appear before the last are read.
+        size = arrivals.GROUP_BATCH
+        batches = [arrived[i:i + size] for i in range(0, len(arrived), size)] or [[]]
+        touched: set[int] = set()
+        async with self._lock:        # one grouper: updates run one at a time, in the order asked
+            for number, batch in enumerate(batches):
+                last = number == len(batches) - 1
+                touched |= await asyncio.to_thread(step, batch, changed if last else [])
+        return touched
+
+    def _recover(self) -> tuple[set[int], set[int]]:
+        """After a crash: group the articles stored but never grouped, and name the stories whose page is
+        older than their last change, so the first update of this desk finishes what the last one began.
+        Returns (stories touched, articles grouped)."""
+        waiting = self.storage.articles_without_story()
+        touched: set[int] = set()
+        alongside = self.pages.prepare if self.settings.story_pages else None
+        for start in range(0, len(waiting), 256):   # one transaction each: a crash keeps what was done
+            touched |= self.grouper.group(waiting[start:start + 256], alongside=alongside)
+        touched |= set(self.storage.stories_touched_since(datetime(1970, 1, 1, tzinfo=timezone.utc)))
+        self.recovered = True
+        return touched, set(waiting)
+
+    def _build(self) -> None:
+        """The embedder and the story writer the settings ask for, built once; the grouper, again after a
+        failed step."""
+        from newsdesk.pipeline.grouping import StoryGrouper
+        from newsdesk.pipeline.pages import PageWriter, story_writer
+
+        if self.pages is None:
+            from newsdesk.synthesize.writer import default_encoder
+
+            self.embedder = default_encoder()
+            self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder))
+        if self.grouper is None:
+            self.grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours),
+                                        embedder=self.embedder)
+
+    def step(self, arrived: list[int], changed: list[int]) -> set[int]:
+        self._build()
+        grouper = self.grouper
+        before = dict(grouper.seconds)
+        recovered: set[int] = set()
+        try:
+            if not self.recovered:
+                recovered, done = self._recover()
+                arrived = [i for i in arrived if i not in done]
+            # the story writer's sentences are embedded while the grouper places the articles
+            alongside = self.pages.prepare if self.settings.story_pages else None
+            touched = (grouper.group(arrived, alongside=alongside) if arrived else set()) | recovered
+        except BaseException:
+            # the grouping was rolled back but the clusterer in memory went on: reload it, regroup the rest
+            self.grouper, self.recovered = None, False
+            raise
+        touched |= {s for s in (self.storage.story_of(i) for i in changed) if s is not None}
+        grouper.checkpoint()
+        for stage in GROUPER_STAGES:     # the grouper times its own stages
+            self.timer.add(stage, grouper.seconds[stage] - before.get(stage, 0.0))
+        with self.timer.stage("synthesize", failures=False):
+            if self.settings.story_pages:
+                self.pages.write(touched)
+        return touched
+
+    def save(self) -> None:
+        """Checkpoint the story grouper now (the desk does so on close)."""
+        if self.grouper is not None:
+            self.grouper.checkpoint(force=True)
