@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.storage import NewArticle, SearchError, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import SearchError, open_storage
 from newsdesk.storage import migrations
 
 T0 = datetime(2026, 11, 10, 8, tzinfo=timezone.utc)

@@ -417,7 +417,7 @@ def test_a_page_from_the_real_server(llama_server):
 def test_story_pages_of_the_desk_come_from_the_configured_endpoint(endpoint, sqlite_storage):
     import newsdesk.synthesize.llm as llm
     from newsdesk.pipeline.stories import write_pages
-    from newsdesk.storage import NewArticle
+    from newsdesk.model import NewArticle
 
     endpoint.content = f"HEADLINE: Sea Lark ferry aground off Calder Island\nSUMMARY: {SUPPORTED}\n"
     story_id = sqlite_storage.create_story("ferry")

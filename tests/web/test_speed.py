@@ -10,7 +10,8 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from newsdesk.pipeline.stories import related_stories
-from newsdesk.storage import NewArticle, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import open_storage
 from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app
 from newsdesk.web.data import Reader, StorePool

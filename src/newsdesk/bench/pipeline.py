@@ -24,7 +24,8 @@ from newsdesk.cluster.text import lead_vectors
 from newsdesk.config import Settings
 from newsdesk.pipeline.desk import Desk
 from newsdesk.pipeline.stories import VECTOR_MODEL, PageWriter, StoryGrouper, slugify
-from newsdesk.storage import NewArticle, Storage, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import Storage, open_storage
 
 STORY_STAGES = ("embed", "group", "checkpoint", "synthesize")
 FLAT_TOLERANCE = 0.30

@@ -19,7 +19,8 @@ from newsdesk.sources import (
     COMMON_FEED_PATHS, FeedEntry, FeedError, LocalDocument, LocalDocumentError, OpmlFeed, ParsedFeed,
     default_feeds, discover_feed_urls, http_url_problem, iter_documents, read_opml, write_opml,
 )
-from newsdesk.storage import Article, NewArticle, Source, SourceExists, Storage, StorageError
+from newsdesk.model import Article, NewArticle, Source
+from newsdesk.storage import SourceExists, Storage, StorageError
 from newsdesk.timeutil import utcnow
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}

@@ -20,7 +20,8 @@ import numpy as np
 
 from newsdesk.cluster.online import WINDOW, ClusterInput, OnlineClusterer
 from newsdesk.config import Settings
-from newsdesk.storage import Article, Storage, Story
+from newsdesk.model import Article, Story
+from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
 from newsdesk.synthesize.llm import configured_writer
 from newsdesk.synthesize.text import title_key

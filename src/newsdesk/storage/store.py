@@ -15,14 +15,20 @@ from typing import Any
 
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.migrations import MIGRATIONS, PG_TEXT_LIMIT, statements
-from newsdesk.storage.records import (
-    Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
+from newsdesk.model import (
+    Article, Candidate, FetchKind, FetchLogEntry, FetchOutcome, NewArticle, Revision, SearchGroup, SearchHit,
+    SearchResults, Source, SourceStatus, Story,
 )
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
 _SOURCE_TIMES = ("added_at", "last_fetch_at", "last_error_at", "next_fetch_at")
 _ARTICLE_TIMES = ("published_at", "updated_at", "first_seen_at")
 _STORY_TIMES = ("created_at", "updated_at", "first_published", "last_updated", "page_written_at")
+
+
+def pack_html(html: bytes | str) -> bytes:
+    """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
+    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
 
 
 class SourceExists(StorageError):
@@ -164,6 +170,7 @@ def _source(row: dict[str, Any]) -> Source:
     for key in _SOURCE_TIMES:
         row[key] = from_iso(row[key])
     row["enabled"] = bool(row["enabled"])
+    row["last_status"] = SourceStatus(row["last_status"]) if row["last_status"] is not None else None
     return Source(**row)
 
 
@@ -335,6 +342,7 @@ class Storage:
         rows = self.db.query(f"SELECT * FROM fetch_log {where} ORDER BY id DESC LIMIT ?", (*params, limit))
         for row in rows:
             row["at"] = from_iso(row["at"])
+            row["kind"], row["outcome"] = FetchKind(row["kind"]), FetchOutcome(row["outcome"])
         return [FetchLogEntry(**r) for r in rows]
 
     # -- articles -----------------------------------------------------------------------------------------

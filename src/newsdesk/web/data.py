@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.storage import Article, Source, Storage, Story, open_storage
+from newsdesk.model import Article, Source, Story
+from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize.text import title_key
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest

@@ -1,10 +1,51 @@
-"""Rows as the rest of newsdesk sees them."""
+"""newsdesk's domain records: what every stage reads and writes, and the statuses they carry."""
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+
+
+class SourceStatus(StrEnum):
+    """How a source's last poll went."""
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+
+
+class FetchKind(StrEnum):
+    FEED = "feed"
+    PAGE = "page"
+    FILE = "file"
+
+
+class FetchOutcome(StrEnum):
+    """What one fetch-log entry records."""
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    COPY = "copy"
+    NOT_MODIFIED = "not_modified"
+    OK = "ok"
+    ERROR = "error"
+
+
+class DocumentStatus(StrEnum):
+    """What happened to one document on its way into storage (the pipeline's Outcome.status)."""
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    COPY = "copy"
+    ERROR = "error"
+
+
+class PollStatus(StrEnum):
+    """How polling one source went (the pipeline's SourceReport.status)."""
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+    DISABLED = "disabled"
 
 
 @dataclass
@@ -22,7 +63,7 @@ class Source:
     etag: str | None
     last_modified: str | None
     last_fetch_at: datetime | None
-    last_status: str | None
+    last_status: SourceStatus | None
     last_error: str | None
     last_error_at: datetime | None
     error_count: int
@@ -105,9 +146,9 @@ class FetchLogEntry:
     id: int
     source_id: int | None
     url: str
-    kind: str            # feed | page | file
+    kind: FetchKind
     at: datetime
-    outcome: str         # new | updated | unchanged | copy | not_modified | ok | error
+    outcome: FetchOutcome
     http_status: int | None
     error: str | None
     article_id: int | None
@@ -141,11 +182,6 @@ class Candidate:
     minhash: bytes | None
     original_id: int | None
     original_time: datetime | None = None
-
-
-def pack_html(html: bytes | str) -> bytes:
-    """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
-    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
 
 
 @dataclass
