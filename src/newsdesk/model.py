@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SourceStatus(StrEnum):
@@ -171,6 +172,13 @@ class Story:
     page_json: str | None
     page_written_at: datetime | None
     centroid: bytes | None = None       # mean title+lead vector of its articles, for related stories
+
+
+class StoryCentroid(NamedTuple):
+    """A live story's place in time and meaning: what finding related stories reads."""
+    story_id: int
+    last_updated: datetime | None
+    centroid: bytes
 
 
 @dataclass

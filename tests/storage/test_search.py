@@ -249,14 +249,14 @@ def test_older_database_gains_a_filled_index(db_url, monkeypatch):
 
 
 def test_a_query_matching_more_than_the_window_ranks_the_newest(storage, monkeypatch):
-    import newsdesk.storage.store as store_module
-    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 3)
+    import newsdesk.storage.search as search_module
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
     _filler(storage)
     ids = [_add(storage, f"w{i}", f"The weir number {i} was cleaned.", hours=i) for i in range(5)]
     results = storage.search("weir")
     assert results.capped and results.total == 3
     assert set(_ids(results)) == set(ids[-3:])
-    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 100)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 100)
     assert not storage.search("weir").capped and storage.search("weir").total == 5
 
 
@@ -273,12 +273,12 @@ def test_ranking_table_follows_pages_and_merges(storage):
     storage.save_story_page(c, headline="Story c", page_json="{}", first_published=T0, last_updated=T0,
                             article_count=9, independent_count=9, reprint_count=0)
     assert storage.rank_stories()[0] == [c, a, b]
-    assert {s.id for s in storage.story_neighbours(T0, timedelta(days=7))} == {a, b, c}
+    assert {c.story_id for c in storage.story_centroids(around=T0, span=timedelta(days=7))} == {a, b, c}
     storage.merge_stories(c, a)
     assert storage.rank_stories() == ([a, b], 2)
-    assert {s.id for s in storage.story_neighbours(T0, timedelta(days=7))} == {a, b}
-    assert [i for i, _ in storage.story_centroids_near(T0, timedelta(hours=2))] == [a]
-    assert storage.story_centroids_near(T0, timedelta(days=7))[0] == (a, bytes(8))
+    assert {c.story_id for c in storage.story_centroids(around=T0, span=timedelta(days=7))} == {a, b}
+    assert [c.story_id for c in storage.story_centroids(around=T0, span=timedelta(hours=2))] == [a]
+    assert storage.story_centroids(around=T0, span=timedelta(days=7))[0] == (a, T0, bytes(8))
 
 
 def test_sources_can_be_listed_without_counting_articles(storage):

@@ -317,7 +317,8 @@ def related_stories(storage: Storage, story: Story, k: int = 5, span: timedelta 
     mine = np.frombuffer(story.centroid, dtype=np.float32)
     seen = {title_key(story.headline)}
     found: list[Related] = []
-    candidates = [s for s in storage.stories_near_in_time(story.last_updated, span) if s.id != story.id]
+    near = storage.story_centroids(around=story.last_updated, span=span)
+    candidates = [s for s in storage.stories_by_ids([c.story_id for c in near]) if s.id != story.id]
     if not candidates:
         return []
     scores = np.stack([np.frombuffer(s.centroid, dtype=np.float32) for s in candidates]) @ mine

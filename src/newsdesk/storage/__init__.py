@@ -1,7 +1,11 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
+from newsdesk.storage.articles import pack_html
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
-from newsdesk.storage.store import MAX_ID, SearchError, SourceExists, Storage, pack_html, row_id
+from newsdesk.storage.rows import MAX_ID, row_id
+from newsdesk.storage.search import SearchError
+from newsdesk.storage.sources import SourceExists
+from newsdesk.storage.store import Storage
 
 
 def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Storage:

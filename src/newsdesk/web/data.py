@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.model import Article, Source, Story
+from newsdesk.model import Article, Source, Story, StoryCentroid
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize.text import title_key
 from newsdesk.timeutil import to_utc
@@ -239,7 +239,7 @@ class Reader:
             if snapshot is not None and snapshot.covers(when - width):
                 ranked = nearest(snapshot, mine, when - width, when + width, want)
             else:                                  # not read yet, or older than the stories it holds
-                ranked = _score(self.storage.story_centroids_near(story.last_updated, span), mine, want)
+                ranked = _score(self.storage.story_centroids(around=story.last_updated, span=span), mine, want)
             chosen = self._choose(story, ranked, k, floor, same)
             if len(chosen) == k or len(ranked) < want or ranked[-1][1] < floor:
                 break
@@ -301,8 +301,8 @@ class Reader:
         return found
 
 
-def _score(rows: list[tuple[int, bytes]], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
-    rows = [(i, c) for i, c in rows if c and len(c) == centroid.nbytes]
+def _score(near: list[StoryCentroid], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
+    rows = [(i, c) for i, _, c in near if c and len(c) == centroid.nbytes]
     if not rows:
         return []
     scores = np.einsum("ij,j->i", np.frombuffer(b"".join(c for _, c in rows), dtype=np.float32).reshape(len(rows), -1),
