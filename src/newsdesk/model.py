@@ -192,6 +192,12 @@ class Candidate:
     original_time: datetime | None = None
 
 
+class Span(NamedTuple):
+    """Where a match is in a search snippet: text[start:end]."""
+    start: int
+    end: int
+
+
 @dataclass
 class SearchHit:
     """One matching article."""
@@ -200,8 +206,9 @@ class SearchHit:
     title: str
     outlet: str | None
     published_at: datetime | None
-    snippet: str        # plain text, matches wrapped in "\x02" … "\x03"; never HTML
+    snippet: str        # plain text, never HTML
     rank: float         # higher is better
+    highlights: list[Span] = field(default_factory=list)    # the matches in `snippet`, in order
 
 
 @dataclass
@@ -210,9 +217,10 @@ class SearchGroup:
     story_id: int | None
     headline: str | None
     hits: list[SearchHit]
-    snippet: str = ""   # of the story's summary when the story itself matched, with the same markers
+    snippet: str = ""   # of the story's summary when the story itself matched
     rank: float = 0.0   # the best of its hits and of the story's own match
     hit_count: int = 0  # matching articles in the group (`hits` holds the best few); empty when only the story matched
+    highlights: list[Span] = field(default_factory=list)    # the matches in `snippet`, in order
 
 
 @dataclass

@@ -12,12 +12,12 @@ from newsdesk.storage.rows import row_id
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
 _ARTICLE_TIMES = ("published_at", "updated_at", "first_seen_at")
-_ARTICLE_HEAD = ("a.id, a.url, a.source_id, a.outlet, a.entry_id, a.title, a.author, a.published_at, a.updated_at, "
-                 "a.first_seen_at, a.language, a.image_url, a.summary")
+_ARTICLE_HEAD = ("a.id, a.url, a.source_id, a.outlet, a.entry_id, a.title, a.author, a.published_at, "
+                 "a.updated_at, a.first_seen_at, a.language, a.image_url, a.summary")
 _ARTICLE_TAIL = ("a.text_hash, a.shingle_count, a.full_text, a.extraction_error, a.revision_count, "
                  "c.original_id AS original_id, c.method AS copy_method, c.similarity AS copy_similarity")
 ARTICLE_COLUMNS = f"{_ARTICLE_HEAD}, a.text, a.minhash, {_ARTICLE_TAIL}"
-ARTICLE_BRIEF_COLUMNS = f"{_ARTICLE_HEAD}, '' AS text, NULL AS minhash, {_ARTICLE_TAIL}"   # without text and minhash
+ARTICLE_BRIEF_COLUMNS = f"{_ARTICLE_HEAD}, '' AS text, NULL AS minhash, {_ARTICLE_TAIL}"    # for lists
 ARTICLE_FROM = "articles a LEFT JOIN copies c ON c.copy_id = a.id"
 
 

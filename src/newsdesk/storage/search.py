@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from newsdesk.model import SearchGroup, SearchHit, SearchResults
+from newsdesk.model import SearchGroup, SearchHit, SearchResults, Span
 from newsdesk.storage.database import Database, StorageError
 from newsdesk.storage.migrations import PG_TEXT_LIMIT
 from newsdesk.timeutil import from_iso, to_iso
@@ -54,8 +54,31 @@ def parse_search_query(query: str) -> list[SearchTerm]:
 
 _WORD = re.compile(r"[^\W_]+")
 _PREFIXED_WORD = re.compile(r"([^\W_]+)(\*?)")
+# The database marks each match between these two characters; _spans turns them into Spans.
+_START, _STOP = "\x02", "\x03"
 _HIT_MARKS = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15, MaxFragments=2, " \
              "FragmentDelimiter=\" … \"'"
+
+
+def _spans(marked: str) -> tuple[str, list[Span]]:
+    """The plain text of a snippet the database marked, and where its marked matches are in it. A start with
+    no stop ends at the end of the text; a stray stop is dropped."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    length, start = 0, None
+    for piece in re.split(f"([{_START}{_STOP}])", marked):
+        if piece == _START:
+            start = length if start is None else start
+        elif piece == _STOP:
+            if start is not None:
+                spans.append(Span(start, length))
+                start = None
+        else:
+            parts.append(piece)
+            length += len(piece)
+    if start is not None:
+        spans.append(Span(start, length))
+    return "".join(parts), spans
 
 
 class _SqliteMatch:
@@ -73,9 +96,9 @@ class _SqliteMatch:
     story_order = "story_fts.rowid"
     story_rank = "-bm25(story_fts, 10.0, 2.0)"
     article_snippet = ("SELECT rowid AS id, snippet(article_fts, 1, char(2), char(3), '…', 24) AS snippet "
-                       "FROM article_fts WHERE article_fts MATCH ? AND rowid IN ({ids})")
+                       "FROM article_fts WHERE article_fts MATCH ? AND rowid IN")
     story_snippet = ("SELECT rowid AS id, snippet(story_fts, 1, char(2), char(3), '…', 24) AS snippet FROM story_fts "
-                     "WHERE story_fts MATCH ? AND rowid IN ({ids})")
+                     "WHERE story_fts MATCH ? AND rowid IN")
 
     def __init__(self, terms: list[SearchTerm]):
         self.params = [" ".join('"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in terms)]
@@ -109,9 +132,9 @@ class _PostgresMatch:
         self.story_from = f"story_search ss CROSS JOIN {query}"
         self.story_filtered_from = f"story_search ss JOIN stories s ON s.id = ss.story_id CROSS JOIN {query}"
         self.article_snippet = (f"SELECT a.id AS id, ts_headline('english', left(a.text, {PG_TEXT_LIMIT}), tq.q, "
-                                f"{_HIT_MARKS}) AS snippet FROM {self.article_from} WHERE a.id IN ({{ids}})")
+                                f"{_HIT_MARKS}) AS snippet FROM {self.article_from} WHERE a.id IN")
         self.story_snippet = (f"SELECT ss.story_id AS id, ts_headline('english', COALESCE(ss.summary, ''), tq.q, "
-                              f"{_HIT_MARKS}) AS snippet FROM {self.story_from} WHERE ss.story_id IN ({{ids}})")
+                              f"{_HIT_MARKS}) AS snippet FROM {self.story_from} WHERE ss.story_id IN")
 
 
 def _page_summary(page_json: str | None) -> str:
@@ -258,15 +281,17 @@ class SearchStore:
         hits = [hit for group in groups.values() for hit in group.hits]
         snippets = self._snippets(match.article_snippet, match, [hit.article_id for hit in hits])
         for hit in hits:
-            hit.snippet = snippets.get(hit.article_id, "")
+            hit.snippet, hit.highlights = snippets.get(hit.article_id, ("", []))
         story_snippets = self._snippets(match.story_snippet, match, matched)
         for key in matched:
-            groups[key].snippet = story_snippets.get(key, "")
+            groups[key].snippet, groups[key].highlights = story_snippets.get(key, ("", []))
         return list(groups.values())
 
-    def _snippets(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_ids: list[int]) -> dict[int, str]:
-        """Snippets of these rows in one query: row id → snippet."""
+    def _snippets(self, sql: str, match: _SqliteMatch | _PostgresMatch, row_ids: list[int]
+                  ) -> dict[int, tuple[str, list[Span]]]:
+        """Snippets of these rows in one query (`sql` ends in `IN`, the row ids follow): row id → (plain text,
+        matches)."""
         if not row_ids:
             return {}
-        rows = self.db.query(sql.format(ids=", ".join("?" for _ in row_ids)), [*match.params, *row_ids])
-        return {r["id"]: r["snippet"] or "" for r in rows}
+        rows = self.db.query(f"{sql} ({', '.join('?' for _ in row_ids)})", [*match.params, *row_ids])
+        return {r["id"]: _spans(r["snippet"] or "") for r in rows}
