@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsdesk.dedupe import canonical_url, containment, find_original, fingerprint, jaccard, text_hash
-from newsdesk.storage import Candidate
+from newsdesk.model import Candidate
 
 T = datetime(2026, 11, 5, 12, tzinfo=timezone.utc)
 

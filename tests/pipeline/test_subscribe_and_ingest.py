@@ -149,7 +149,7 @@ def test_reextract_updates_text_from_the_kept_page(site, settings, storage):
     # simulate an older, worse extractor having stored only part of the text
     article = storage.get_article(outcome.article_id)
     from newsdesk.dedupe import fingerprint
-    from newsdesk.storage import NewArticle
+    from newsdesk.model import NewArticle
     partial = FERRY[0]
     fp = fingerprint(partial)
     storage.replace_extraction(article.id, NewArticle(url=article.url, text=partial, text_hash=fp.text_hash,

@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.storage import NewArticle, SearchError, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import SearchError, open_storage
 from newsdesk.storage import migrations
 
 T0 = datetime(2026, 11, 10, 8, tzinfo=timezone.utc)
@@ -37,6 +38,11 @@ def _page(storage, story_id, headline, summary):
                                 {"text": summary, "article_id": 1, "outlet": "The Valley Courier", "also": []}]}))
 
 
+def _marked(found):
+    """The matched words of a hit's or group's snippet."""
+    return [found.snippet[start:end].lower() for start, end in found.highlights]
+
+
 def _ids(results):
     return [h.article_id for g in results.groups for h in g.hits]
 
@@ -59,12 +65,12 @@ def test_snippets_mark_the_matching_words(storage):
     _add(storage, "s", "Early on Tuesday the lighthouse keeper saw smoke above the harbour. "
          "Firefighters reached the warehouse within minutes and nobody was hurt.", title="Fire at the docks")
     hit = storage.search("warehouse").groups[0].hits[0]
-    assert "\x02warehouse\x03" in hit.snippet.lower()
-    assert "<" not in hit.snippet and hit.title == "Fire at the docks"
+    assert "warehouse" in _marked(hit) and "warehouse" in hit.snippet.lower()
+    assert "<" not in hit.snippet and "\x02" not in hit.snippet and hit.title == "Fire at the docks"
     assert hit.outlet == "The Valley Courier" and hit.published_at == T0
     phrase = storage.search('"lighthouse keeper"').groups[0].hits[0]
-    assert "lighthouse" in phrase.snippet.lower() and phrase.snippet.count("\x02") >= 1
-    assert phrase.snippet.count("\x02") == phrase.snippet.count("\x03")
+    assert "lighthouse" in phrase.snippet.lower() and any("lighthouse" in words for words in _marked(phrase))
+    assert all(0 <= start <= end <= len(phrase.snippet) for start, end in phrase.highlights)
 
 
 def test_phrases_require_the_words_together(storage):
@@ -136,7 +142,7 @@ def test_stories_match_by_headline_and_summary(storage):
     assert by_headline.total == 1
     group = by_headline.groups[0]
     assert (group.story_id, group.headline, group.hits, group.hit_count) == (story, "Viaduct closed for repairs", [], 0)
-    assert "\x02viaduct\x03" in group.snippet.lower()
+    assert "viaduct" in _marked(group)
     assert storage.search("inspectors").groups[0].story_id == story
     _page(storage, story, "Span closed for repairs", "Engineers closed the span.")
     assert storage.search("viaduct").total == 0          # the page was written again: the old words are gone
@@ -154,7 +160,7 @@ def test_updates_deletes_and_regrouping_are_reflected(storage):
     storage.replace_extraction(article, NewArticle(url="https://news.example/u", text="The observatory reopened.",
                                                    text_hash="hash-u3"))
     assert _ids(storage.search("observatory")) == [article]
-    assert storage.search("planetarium").groups[0].hits[0].snippet.count("\x02") == 0   # only the title matches
+    assert storage.search("planetarium").groups[0].hits[0].highlights == []   # only the title matches
     first, second = storage.create_story("one"), storage.create_story("two")
     storage.assign_story(article, first, 1.0)
     assert storage.search("observatory").groups[0].story_id == first
@@ -248,14 +254,14 @@ def test_older_database_gains_a_filled_index(db_url, monkeypatch):
 
 
 def test_a_query_matching_more_than_the_window_ranks_the_newest(storage, monkeypatch):
-    import newsdesk.storage.store as store_module
-    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 3)
+    import newsdesk.storage.search as search_module
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
     _filler(storage)
     ids = [_add(storage, f"w{i}", f"The weir number {i} was cleaned.", hours=i) for i in range(5)]
     results = storage.search("weir")
     assert results.capped and results.total == 3
     assert set(_ids(results)) == set(ids[-3:])
-    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 100)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 100)
     assert not storage.search("weir").capped and storage.search("weir").total == 5
 
 
@@ -272,12 +278,12 @@ def test_ranking_table_follows_pages_and_merges(storage):
     storage.save_story_page(c, headline="Story c", page_json="{}", first_published=T0, last_updated=T0,
                             article_count=9, independent_count=9, reprint_count=0)
     assert storage.rank_stories()[0] == [c, a, b]
-    assert {s.id for s in storage.story_neighbours(T0, timedelta(days=7))} == {a, b, c}
+    assert {c.story_id for c in storage.story_centroids(around=T0, span=timedelta(days=7))} == {a, b, c}
     storage.merge_stories(c, a)
     assert storage.rank_stories() == ([a, b], 2)
-    assert {s.id for s in storage.story_neighbours(T0, timedelta(days=7))} == {a, b}
-    assert [i for i, _ in storage.story_centroids_near(T0, timedelta(hours=2))] == [a]
-    assert storage.story_centroids_near(T0, timedelta(days=7))[0] == (a, bytes(8))
+    assert {c.story_id for c in storage.story_centroids(around=T0, span=timedelta(days=7))} == {a, b}
+    assert [c.story_id for c in storage.story_centroids(around=T0, span=timedelta(hours=2))] == [a]
+    assert storage.story_centroids(around=T0, span=timedelta(days=7))[0] == (a, T0, bytes(8))
 
 
 def test_sources_can_be_listed_without_counting_articles(storage):

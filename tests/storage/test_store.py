@@ -2,7 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.storage import NewArticle, SourceExists, StorageError, open_storage, pack_html
+from newsdesk.model import NewArticle
+from newsdesk.storage import SourceExists, StorageError, open_storage, pack_html
 from newsdesk.storage import migrations
 from newsdesk.timeutil import utcnow
 

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
-from newsdesk.storage import NewArticle
+from newsdesk.model import NewArticle
 
 
 def _article(storage, url, hours=0):

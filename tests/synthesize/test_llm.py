@@ -416,8 +416,8 @@ def test_a_page_from_the_real_server(llama_server):
 
 
 def test_story_pages_of_the_desk_come_from_the_configured_endpoint(endpoint, sqlite_storage):
+    from newsdesk.model import NewArticle
     from newsdesk.pipeline import PageWriter, story_writer
-    from newsdesk.storage import NewArticle
 
     endpoint.content = f"HEADLINE: Sea Lark ferry aground off Calder Island\nSUMMARY: {SUPPORTED}\n"
     story_id = sqlite_storage.create_story("ferry")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.storage import NewArticle, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 
 from .conftest import PASSWORD, LiveServer, web_settings

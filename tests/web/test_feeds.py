@@ -4,7 +4,8 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 
-from newsdesk.storage import NewArticle, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import open_storage
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -9,8 +9,9 @@ from datetime import timedelta
 import numpy as np
 from fastapi.testclient import TestClient
 
+from newsdesk.model import NewArticle
 from newsdesk.pipeline import related_stories
-from newsdesk.storage import NewArticle, open_storage
+from newsdesk.storage import open_storage
 from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app
 from newsdesk.web.data import Reader, StorePool
@@ -133,10 +134,10 @@ def test_story_languages_skip_scan_and_page_versions(storage):
     assert written is not None
     second = add_story(storage, "Ferry fares rise", unit(rng.normal(size=DIM)), now)
     add_story(storage, "No vector", None, now)
-    rows = storage.story_centroid_rows()
+    rows = storage.story_centroids()
     assert [r[0] for r in rows] == [second, first]              # newest first, only stories with a centroid
     assert len(rows[0][2]) == DIM * 4 and rows[0][1] is not None
-    assert [r[0] for r in storage.story_centroid_rows(written_after=written)] == [second]
+    assert [r[0] for r in storage.story_centroids(written_after=written)] == [second]
     assert storage.last_page_written() > written
 
 

@@ -22,8 +22,9 @@ from newsdesk.cluster.metrics import score_clustering
 from newsdesk.cluster.online import ClusterInput
 from newsdesk.cluster.text import lead_vectors
 from newsdesk.config import Settings
+from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Desk, PageWriter, StoryGrouper, slugify
-from newsdesk.storage import NewArticle, Storage, open_storage
+from newsdesk.storage import Storage, open_storage
 
 STORY_STAGES = ("embed", "group", "checkpoint", "synthesize")
 FLAT_TOLERANCE = 0.30

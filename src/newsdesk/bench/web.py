@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.storage import NewArticle, Storage, open_storage
+from newsdesk.model import NewArticle
+from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize.writer import Attributed, StoryPage
 from newsdesk.timeutil import utcnow
 

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from newsdesk.cli.common import console, demo_database, fail, open_store, state
 from newsdesk.cli.terminal import escaped, json_for_terminal, printable
-from newsdesk.storage import Storage, Story
+from newsdesk.model import Story
+from newsdesk.storage import Storage
 from newsdesk.timeutil import relative, to_utc, utcnow
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsdesk.dedupe.fingerprint import fingerprint
 from newsdesk.dedupe.match import find_original
-from newsdesk.storage.records import Candidate
+from newsdesk.model import Candidate
 from newsdesk.timeutil import utcnow
 
 

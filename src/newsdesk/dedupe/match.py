@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.dedupe.fingerprint import MIN_SHINGLES, Fingerprint, containment
-from newsdesk.storage.records import Candidate
+from newsdesk.model import Candidate
 
 
 @dataclass

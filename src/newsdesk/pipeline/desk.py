@@ -9,6 +9,7 @@ from pathlib import Path
 
 from newsdesk.config import Settings
 from newsdesk.fetch import Fetcher
+from newsdesk.model import Source
 from newsdesk.pipeline.ingest import Ingest, Outcome
 from newsdesk.pipeline.oneoff import OneOff
 from newsdesk.pipeline.polling import Polling, SourceReport
@@ -17,7 +18,7 @@ from newsdesk.pipeline.subscriptions import OpmlImport, SubscribeError, Subscrip
 from newsdesk.pipeline.timing import StageTimer
 from newsdesk.pipeline.work import make_executor
 from newsdesk.sources import OpmlFeed
-from newsdesk.storage import Source, Storage
+from newsdesk.storage import Storage
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "SourceReport", "SubscribeError"]
 

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.cluster.online import WINDOW, ClusterInput, OnlineClusterer
-from newsdesk.storage import Article, Storage
+from newsdesk.model import Article
+from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,12 @@ from newsdesk.config import Settings
 from newsdesk.dedupe import Fingerprint, canonical_url, find_original
 from newsdesk.extract import ExtractionError
 from newsdesk.fetch import Fetcher, FetchError
+from newsdesk.model import Article, DocumentStatus, NewArticle
 from newsdesk.pipeline.subscriptions import HTML_TYPES
 from newsdesk.pipeline.timing import StageTimer
 from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_text
 from newsdesk.sources import FeedEntry
-from newsdesk.storage import Article, NewArticle, Storage
+from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
 
 
@@ -25,10 +26,13 @@ from newsdesk.timeutil import utcnow
 class Outcome:
     """What happened to one document."""
     url: str
-    status: str                 # new | updated | unchanged | copy | error
+    status: DocumentStatus
     article_id: int | None = None
     original_id: int | None = None
     error: str | None = None    # an error, also when a teaser was stored instead of the full text
+
+    def __post_init__(self) -> None:
+        self.status = DocumentStatus(self.status)     # a status spelled as its string is checked here
 
 
 @dataclass

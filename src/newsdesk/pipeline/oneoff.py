@@ -8,10 +8,11 @@ from pathlib import Path
 
 from newsdesk.dedupe import canonical_url
 from newsdesk.extract import ExtractionError
+from newsdesk.model import NewArticle
 from newsdesk.pipeline.ingest import Incoming, Ingest, Outcome
 from newsdesk.pipeline.work import process_page, process_text
 from newsdesk.sources import LocalDocument, LocalDocumentError, iter_documents
-from newsdesk.storage import NewArticle, Storage
+from newsdesk.storage import Storage
 
 
 class OneOff:

@@ -14,8 +14,9 @@ from typing import Protocol
 import numpy as np
 
 from newsdesk.config import Settings
+from newsdesk.model import Article
 from newsdesk.pipeline.grouping import VECTOR_MODEL
-from newsdesk.storage import Article, Storage
+from newsdesk.storage import Storage
 from newsdesk.synthesize.writer import PAGE_VERSION, StoryArticle, StoryPage, default_writer
 
 

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 from newsdesk.config import Settings
 from newsdesk.dedupe import canonical_url
 from newsdesk.fetch import Fetcher, FetchError, FetchResult, next_attempt
+from newsdesk.model import PollStatus, Source
 from newsdesk.pipeline.arrivals import Arrivals
 from newsdesk.pipeline.ingest import Incoming, Ingest, Outcome, entry_changed, ms_since
 from newsdesk.pipeline.story_updates import StoryUpdates
 from newsdesk.pipeline.work import parse
 from newsdesk.sources import FeedEntry, FeedError, ParsedFeed
-from newsdesk.storage import Source, Storage, StorageError
+from newsdesk.storage import Storage, StorageError
 from newsdesk.timeutil import utcnow
 
 
@@ -26,9 +27,12 @@ from newsdesk.timeutil import utcnow
 class SourceReport:
     source_id: int | None
     name: str
-    status: str = "ok"          # ok | not_modified | error | disabled
+    status: PollStatus = PollStatus.OK
     error: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.status = PollStatus(self.status)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsdesk.storage import Storage, Story
+from newsdesk.model import Story, StoryCentroid
+from newsdesk.storage import Storage
 from newsdesk.synthesize.text import title_key
 
 
@@ -18,9 +19,9 @@ class Related:
     similarity: float
 
 
-def rank_by_centroid(rows: list[tuple[int, bytes]], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
-    """The `want` (story id, centroid) rows closest to `centroid`, best first, as (story id, cosine)."""
-    rows = [(i, c) for i, c in rows if c and len(c) == centroid.nbytes]
+def rank_by_centroid(near: list[StoryCentroid], centroid: np.ndarray, want: int) -> list[tuple[int, float]]:
+    """The `want` stories of `near` closest to `centroid`, best first, as (story id, cosine)."""
+    rows = [(s.story_id, s.centroid) for s in near if s.centroid and len(s.centroid) == centroid.nbytes]
     if not rows:
         return []
     scores = np.einsum("ij,j->i", np.frombuffer(b"".join(c for _, c in rows), dtype=np.float32).reshape(len(rows), -1),
@@ -41,7 +42,7 @@ def related_stories(storage: Storage, story: Story, k: int = 5, span: timedelta 
     if ranked is None:
         mine = np.frombuffer(story.centroid, dtype=np.float32)
         ranked = lambda want: rank_by_centroid(  # noqa: E731
-            storage.story_centroids_near(story.last_updated, span), mine, want)
+            storage.story_centroids(around=story.last_updated, span=span), mine, want)
     want = 2 * k
     while True:
         candidates = ranked(want)

@@ -10,12 +10,20 @@ from urllib.parse import urljoin, urlsplit
 
 from newsdesk.config import Settings
 from newsdesk.fetch import Fetcher, FetchError, FetchSettings
+from newsdesk.model import Source
 from newsdesk.pipeline.work import parse
 from newsdesk.sources import (
-    COMMON_FEED_PATHS, FeedError, OpmlFeed, ParsedFeed, default_feeds, discover_feed_urls, http_url_problem,
-    read_opml, write_opml,
+    COMMON_FEED_PATHS,
+    FeedError,
+    OpmlFeed,
+    ParsedFeed,
+    default_feeds,
+    discover_feed_urls,
+    http_url_problem,
+    read_opml,
+    write_opml,
 )
-from newsdesk.storage import Source, SourceExists, Storage
+from newsdesk.storage import SourceExists, Storage
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 

@@ -1,11 +1,11 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
+from newsdesk.storage.articles import pack_html
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
-from newsdesk.storage.records import (
-    Article, Candidate, FetchLogEntry, NewArticle, Revision, SearchGroup, SearchHit, SearchResults, Source, Story,
-    pack_html,
-)
-from newsdesk.storage.store import MAX_ID, SearchError, SourceExists, Storage, row_id
+from newsdesk.storage.rows import MAX_ID, row_id
+from newsdesk.storage.search import SearchError
+from newsdesk.storage.sources import SourceExists
+from newsdesk.storage.store import Storage
 
 
 def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Storage:
@@ -22,5 +22,4 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
-           "SourceExists", "Article", "Candidate", "FetchLogEntry", "NewArticle", "Revision", "Source", "Story",
-           "pack_html", "SearchError", "SearchGroup", "SearchHit", "SearchResults"]
+           "SourceExists", "pack_html", "SearchError"]

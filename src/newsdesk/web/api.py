@@ -152,9 +152,9 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
                "url": f"/stories/{g.story_id}" if g.story_id else f"/articles/{g.hits[0].article_id}",
                "hits": [{"article_id": h.article_id, "title": h.title, "outlet": h.outlet,
                          "published": iso(h.published_at), "rank": h.rank,
-                         "snippet": h.snippet.replace("\x02", "").replace("\x03", ""),
-                         "snippet_html": str(highlight(h.snippet))} for h in g.hits],
-               "hit_count": g.hit_count, "snippet": g.snippet.replace("\x02", "").replace("\x03", ""),
-               "snippet_html": str(highlight(g.snippet))}
+                         "snippet": h.snippet, "snippet_html": str(highlight(h.snippet, h.highlights))}
+                        for h in g.hits],
+               "hit_count": g.hit_count, "snippet": g.snippet,
+               "snippet_html": str(highlight(g.snippet, g.highlights))}
               for g in results.groups]
     return etagged(request, {"query": results.query, "total": results.total, "page": page, "groups": groups})

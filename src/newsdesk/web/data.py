@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.storage import Article, Source, Storage, Story, open_storage
+from newsdesk.model import Article, Source, Story
+from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest
@@ -241,7 +242,7 @@ class Reader:
             if snapshot is not None and snapshot.covers(when - width):
                 return nearest(snapshot, mine, when - width, when + width, want)
             # not read yet, or older than the stories it holds
-            return rank_by_centroid(self.storage.story_centroids_near(story.last_updated, span), mine, want)
+            return rank_by_centroid(self.storage.story_centroids(around=story.last_updated, span=span), mine, want)
 
         chosen = related_stories(self.storage, story, span=span, ranked=ranked)
         cards = {c.id: c for c in self.cards([r.story for r in chosen])}

@@ -118,7 +118,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500), 
         snippet = best.snippet if best else group.snippet
         feed.entry(entry_id=path, title=group.headline or (best.title if best else "") or "", path=path,
                    updated=best.published_at if best else None,
-                   summary=snippet.replace("\x02", "").replace("\x03", ""), author=best.outlet if best else None)
+                   summary=snippet, author=best.outlet if best else None)
     return feed.response(request)
 
 

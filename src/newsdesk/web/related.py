@@ -142,7 +142,7 @@ class CentroidIndex:
         now = time.monotonic()
         version = storage.last_page_written()
         if now - self._loaded >= self.reload or (self._version is None and version is not None):
-            rows = storage.story_centroid_rows(limit=self.capacity)
+            rows = storage.story_centroids(limit=self.capacity)
             ids, times, matrix = _rows_to_arrays(rows)
             order = np.argsort(times, kind="stable")
             ann = self._snapshot.ann
@@ -154,8 +154,8 @@ class CentroidIndex:
             self._loaded = now
         elif version is not None and version != self._version:
             # Pages written in a transaction that committed late carry an earlier time: read a minute back.
-            rows = storage.story_centroid_rows(written_after=self._version - timedelta(seconds=60),
-                                               limit=self.capacity)
+            rows = storage.story_centroids(written_after=self._version - timedelta(seconds=60),
+                                           limit=self.capacity)
             self._merge(rows)
         self._version = version
         self._checked = now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from newsdesk.model import Span
 from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
 from newsdesk.web.access import is_admin
@@ -73,10 +75,14 @@ def when(value: datetime | str | None, prefix: str = "") -> Markup:
                   f'{escape(prefix)}{escape(relative(moment, utcnow()))}</time>')
 
 
-def highlight(snippet: str) -> Markup:
-    """A search snippet (plain text, matches between \\x02 and \\x03) as HTML with <mark>."""
-    text = str(escape(snippet.replace("\x02", "\ue000").replace("\x03", "\ue001")))
-    return Markup(text.replace("\ue000", "<mark>").replace("\ue001", "</mark>"))
+def highlight(snippet: str, spans: Sequence[Span]) -> Markup:
+    """A search snippet (plain text) as HTML with each of its matches (`spans`) in <mark>."""
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [str(escape(snippet[done:start])), "<mark>", str(escape(snippet[start:end])), "</mark>"]
+        done = end
+    parts.append(str(escape(snippet[done:])))
+    return Markup("".join(parts))
 
 
 def paragraphs(text: str | None) -> list[str]:

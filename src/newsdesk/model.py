@@ -1,10 +1,52 @@
-"""Rows as the rest of newsdesk sees them."""
+"""newsdesk's domain records: what every stage reads and writes, and the statuses they carry."""
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class SourceStatus(StrEnum):
+    """How a source's last poll went."""
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+
+
+class FetchKind(StrEnum):
+    FEED = "feed"
+    PAGE = "page"
+    FILE = "file"
+
+
+class FetchOutcome(StrEnum):
+    """What one fetch-log entry records."""
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    COPY = "copy"
+    NOT_MODIFIED = "not_modified"
+    OK = "ok"
+    ERROR = "error"
+
+
+class DocumentStatus(StrEnum):
+    """What happened to one document on its way into storage (the pipeline's Outcome.status)."""
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    COPY = "copy"
+    ERROR = "error"
+
+
+class PollStatus(StrEnum):
+    """How polling one source went (the pipeline's SourceReport.status)."""
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+    DISABLED = "disabled"
 
 
 @dataclass
@@ -22,7 +64,7 @@ class Source:
     etag: str | None
     last_modified: str | None
     last_fetch_at: datetime | None
-    last_status: str | None
+    last_status: SourceStatus | None
     last_error: str | None
     last_error_at: datetime | None
     error_count: int
@@ -105,9 +147,9 @@ class FetchLogEntry:
     id: int
     source_id: int | None
     url: str
-    kind: str            # feed | page | file
+    kind: FetchKind
     at: datetime
-    outcome: str         # new | updated | unchanged | copy | not_modified | ok | error
+    outcome: FetchOutcome
     http_status: int | None
     error: str | None
     article_id: int | None
@@ -132,6 +174,13 @@ class Story:
     centroid: bytes | None = None       # mean title+lead vector of its articles, for related stories
 
 
+class StoryCentroid(NamedTuple):
+    """A live story's place in time and meaning: what finding related stories reads."""
+    story_id: int
+    last_updated: datetime | None
+    centroid: bytes
+
+
 @dataclass
 class Candidate:
     """An article that shares an LSH band or a text hash with a new text."""
@@ -143,9 +192,10 @@ class Candidate:
     original_time: datetime | None = None
 
 
-def pack_html(html: bytes | str) -> bytes:
-    """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
-    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
+class Span(NamedTuple):
+    """Where a match is in a search snippet: text[start:end]."""
+    start: int
+    end: int
 
 
 @dataclass
@@ -156,8 +206,9 @@ class SearchHit:
     title: str
     outlet: str | None
     published_at: datetime | None
-    snippet: str        # plain text, matches wrapped in "\x02" … "\x03"; never HTML
+    snippet: str        # plain text, never HTML
     rank: float         # higher is better
+    highlights: list[Span] = field(default_factory=list)    # the matches in `snippet`, in order
 
 
 @dataclass
@@ -166,9 +217,10 @@ class SearchGroup:
     story_id: int | None
     headline: str | None
     hits: list[SearchHit]
-    snippet: str = ""   # of the story's summary when the story itself matched, with the same markers
+    snippet: str = ""   # of the story's summary when the story itself matched
     rank: float = 0.0   # the best of its hits and of the story's own match
     hit_count: int = 0  # matching articles in the group (`hits` holds the best few); empty when only the story matched
+    highlights: list[Span] = field(default_factory=list)    # the matches in `snippet`, in order
 
 
 @dataclass
