@@ -17,7 +17,7 @@ def test_a_missing_model_file_names_the_path_and_the_fix(tmp_path):
         PairModel.load(path)
     message = str(caught.value)
     assert str(path) in message and "missing" in message
-    assert "make install" in message and "newsdesk.cluster.train" in message
+    assert "make install" in message and "newsdesk_lab.cluster.train" in message
 
 
 def test_the_shipped_default_missing_is_an_error_not_the_fallback(tmp_path, monkeypatch):
@@ -117,7 +117,7 @@ def test_a_bag_scores_the_mean_of_its_networks_logits(tmp_path):
 
 
 def test_a_headline_model_travels_in_the_same_file(tmp_path):
-    from newsdesk.cluster.train import main as train_main
+    from newsdesk_lab.cluster.train import main as train_main
 
     article, headline = PairModel.fallback(), PairModel.fallback()
     article.threshold, headline.threshold, headline.merge_threshold = 0.6, 0.35, 0.8

@@ -1,7 +1,9 @@
-"""Story pages: the extractive writer (headline, summary, takeaways, who said what) and its evaluation."""
+"""Story pages: the extractive writer (headline, summary, takeaways, who said what); the lab measures and tunes it."""
 
 from newsdesk.extract.sentences import Sentence, split_sentences
 from newsdesk.synthesize.writer import (
+    FEATURES,
+    Analysis,
     Attributed,
     StoryArticle,
     StoryPage,
@@ -11,5 +13,14 @@ from newsdesk.synthesize.writer import (
     write_story,
 )
 
-__all__ = ["Attributed", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig", "is_update",
-           "split_sentences", "write_story"]
+__all__ = ["Analysis", "Attributed", "FEATURES", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig",
+           "is_update", "split_sentences", "summarise_reports", "write_story"]
+
+
+def __getattr__(name: str):
+    # the LLM writer (and httpx) is imported only by who asks for it
+    if name == "summarise_reports":
+        from newsdesk.synthesize.llm import summarise_reports
+
+        return summarise_reports
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
