@@ -7,8 +7,7 @@ from types import ModuleType
 
 from newsdesk.cli.common import fail
 
-INSTALL_HINT = ("this command needs newsdesk's lab, which is not installed: `pip install -e lab/` "
-                "(`make test` installs it)")
+INSTALL_HINT = "the lab is not installed: pip install -e lab/ (make test installs it)"
 _LAB_DEPENDENCIES = ("newsdesk_lab", "rouge_score", "sklearn")
 
 
