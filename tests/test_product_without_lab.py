@@ -2,9 +2,11 @@
 neither scikit-learn nor rouge-score nor newsdesk_lab, and `newsdesk eval`/`bench` without the lab say how to
 install it."""
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ LAB_MODULES = ("sklearn", "rouge_score", "newsdesk_lab")
 
 PRODUCT = """
 import sys
+from pathlib import Path
 import newsdesk, newsdesk.pipeline
 from newsdesk.cli import main
 from newsdesk.pipeline import Desk, StoryGrouper
@@ -56,3 +59,30 @@ def test_without_the_lab_eval_and_bench_say_how_to_install_it(tmp_path, command)
     assert "Traceback" not in done.stdout + done.stderr
     assert "pip install -e lab/" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(folder: Path):
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                yield path, node.module
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path, alias.name
+
+
+def test_the_product_never_imports_the_lab_or_its_dependencies():
+    found = [(str(path.relative_to(ROOT)), module) for path, module in _imports(ROOT / "src" / "newsdesk")
+             if module.split(".")[0] in LAB_MODULES]
+    assert found == []          # cli/lab.py imports the lab by name, at the command's call
+
+
+def test_the_lab_uses_the_product_only_through_package_surfaces():
+    # storage.records becomes newsdesk.model in issue 22's storage part
+    allowed = {"newsdesk.storage.records"}
+    found = [(str(path.relative_to(ROOT)), module) for path, module in _imports(ROOT / "lab" / "src")
+             if module.startswith("newsdesk.") and module.count(".") > 1 and module not in allowed]
+    assert found == []
