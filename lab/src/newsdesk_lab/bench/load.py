@@ -8,7 +8,10 @@ filled with generated articles and stories (`bench.web.fill_desk`) and subscribe
 pages that a local server (`bench.ingest.BenchServer`) serves on 127.0.0.1, so a real ingest — fetch,
 extract, dedupe, store, group, write story pages — writes to the database the readers read. The readers are
 asyncio clients in a separate process, each with one keep-alive connection and a per-request timeout. The
-resident memory of the server and its worker processes is sampled from /proc throughout."""
+resident memory of the server and its worker processes is sampled from /proc throughout.
+
+Over 400 lines because it is one experiment read top to bottom: the readers, the /proc sampling, the desk
+process and the run that ties them together."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """`newsdesk bench web`: a desk filled with generated articles and stories, served by the web app in its own
-process, and driven by concurrent clients from a load generator in another process; latency per page kind."""
+process, and driven by concurrent clients from a load generator in another process; latency per page kind.
+
+Over 400 lines because filling the desk, serving it and driving the load are one experiment; `bench load`
+reuses its filling and its query mix."""
 
 from __future__ import annotations
 

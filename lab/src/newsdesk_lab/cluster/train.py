@@ -16,6 +16,9 @@
 4. Decision: the accept threshold (and the merge threshold) chosen by running the real online clustering over
    the training streams: those under which the data set grouped worst does best.
 Needs scikit-learn at training time only.
+
+Over 400 lines because it is the four steps above in order, with the command that runs them; `crossval` and
+`screen` reuse its parts.
 """
 
 from __future__ import annotations
