@@ -1,5 +1,6 @@
 import numpy as np
 
+from newsdesk.cluster.model import PairModel
 from newsdesk_lab.cluster.data import LabelledArticle, headline
 from newsdesk_lab.cluster.train import Stream, build_streams, ecb_topic, halves
 
@@ -207,3 +208,21 @@ def test_paired_streams_put_each_story_beside_its_nearest_kind(tmp_path):
     dealt = neus_streams(path, stories_per_stream=2)
     assert any(len({kind_of[a.event] for a in arts}) == 2 for _, arts in dealt)
     assert sorted(a.id for _, arts in dealt for a in arts) == sorted(a.id for _, arts in paired for a in arts)
+
+
+def test_a_headline_model_travels_in_the_same_file(tmp_path):
+    from newsdesk_lab.cluster.train import main as train_main
+
+    article, headline = PairModel.fallback(), PairModel.fallback()
+    article.threshold, headline.threshold, headline.merge_threshold = 0.6, 0.35, 0.8
+    article.save(tmp_path / "article.json")
+    headline.save(tmp_path / "headline.json")
+    assert train_main(["--combine", str(tmp_path / "article.json"), str(tmp_path / "headline.json"),
+                       "--out", str(tmp_path / "model.json")]) == 0
+    combined = PairModel.load(tmp_path / "model.json")
+    assert combined.threshold == 0.6 and combined.for_article(False) is combined
+    part = combined.for_article(True)
+    assert (part.threshold, part.merge_threshold, part.headline) == (0.35, 0.8, None)
+    X = np.zeros((1, len(article.join.features)))
+    assert np.allclose(part.join.logits(X), headline.join.logits(X))
+    assert PairModel.load(tmp_path / "article.json").for_article(True).threshold == 0.6   # none: the article model
