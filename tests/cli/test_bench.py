@@ -2,7 +2,7 @@ import json
 
 from typer.testing import CliRunner
 
-from newsdesk.bench.ingest import generate_pages
+from newsdesk_lab.bench.ingest import generate_pages
 from newsdesk.cli import app
 
 

@@ -17,7 +17,7 @@ def test_a_missing_model_file_names_the_path_and_the_fix(tmp_path):
         PairModel.load(path)
     message = str(caught.value)
     assert str(path) in message and "missing" in message
-    assert "make install" in message and "newsdesk.cluster.train" in message
+    assert "make install" in message and "newsdesk_lab.cluster.train" in message
 
 
 def test_the_shipped_default_missing_is_an_error_not_the_fallback(tmp_path, monkeypatch):
@@ -114,24 +114,6 @@ def test_a_bag_scores_the_mean_of_its_networks_logits(tmp_path):
     PairModel(join=single).save(path)
     assert "layers" in json.loads(path.read_text())["join"]          # one network keeps the one-network format
     assert np.allclose(PairModel.load(path).join.logits(X), single.logits(X))
-
-
-def test_a_headline_model_travels_in_the_same_file(tmp_path):
-    from newsdesk.cluster.train import main as train_main
-
-    article, headline = PairModel.fallback(), PairModel.fallback()
-    article.threshold, headline.threshold, headline.merge_threshold = 0.6, 0.35, 0.8
-    article.save(tmp_path / "article.json")
-    headline.save(tmp_path / "headline.json")
-    assert train_main(["--combine", str(tmp_path / "article.json"), str(tmp_path / "headline.json"),
-                       "--out", str(tmp_path / "model.json")]) == 0
-    combined = PairModel.load(tmp_path / "model.json")
-    assert combined.threshold == 0.6 and combined.for_article(False) is combined
-    part = combined.for_article(True)
-    assert (part.threshold, part.merge_threshold, part.headline) == (0.35, 0.8, None)
-    X = np.zeros((1, len(article.join.features)))
-    assert np.allclose(part.join.logits(X), headline.join.logits(X))
-    assert PairModel.load(tmp_path / "article.json").for_article(True).threshold == 0.6   # none: the article model
 
 
 def test_a_model_trained_on_fewer_features_reads_its_own_columns(tmp_path):

@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from newsdesk.bench.ingest import BenchPage, generate_pages
+from newsdesk_lab.bench.ingest import BenchPage, generate_pages
 
 
 def page_html(page: BenchPage) -> str:

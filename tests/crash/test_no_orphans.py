@@ -9,7 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
-from newsdesk.bench.ingest import generate_pages
+from newsdesk_lab.bench.ingest import generate_pages
 from tests.crash.harness import (
     _read, desk_env, free_port, leftovers, newsdesk, session_processes, subscribe, with_application_name,
 )

@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
 
-from newsdesk import embed
 from newsdesk.embed import model as embed_model
-from newsdesk.embed import DIM, Embedder, ModelMissing, bench, get_embedder
+from newsdesk.embed import DIM, Embedder, ModelMissing, get_embedder
 
 PARAPHRASES = [
     ("The central bank raised interest rates by half a point on Thursday.",
@@ -152,12 +151,6 @@ def test_wrong_model_file_is_refused(monkeypatch, tmp_path):
                         lambda: embed_model.ModelFiles(fake, real.tokenizer, real.max_tokens))
     with pytest.raises(ModelMissing, match="sha256"):
         Embedder().encode(["anything"])
-
-
-def test_bench_reports_rate(embedder):
-    rate = embed.bench(16, words=20, embedder=embedder)
-    assert rate > 0
-    assert bench is embed.bench
 
 
 def test_huge_text_is_cut_before_tokenising(embedder):

@@ -9,6 +9,7 @@ import typer
 
 from newsdesk.cli import articles, bench, desk, evaluate, serve, sources, stories
 from newsdesk.cli.common import State
+from newsdesk.cli.serve import default_workers
 
 app = typer.Typer(help="newsdesk: a self-hosted news desk. Many sources in, one attributed story per event out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli.common import console
+from newsdesk.cli.lab import lab_module
 from newsdesk.cli.terminal import escaped
 
 app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True, rich_markup_mode=None)
@@ -20,8 +21,7 @@ def ingest(pages: int = typer.Option(1000, help="How many pages to serve and ing
            workers: int = typer.Option(0, help="Extraction processes (0 = one per core)."),
            as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Serve generated news pages on 127.0.0.1 and ingest them end to end: fetch, extract, dedupe, store."""
-    from newsdesk.bench.ingest import run_ingest_bench
-
+    run_ingest_bench = lab_module("bench.ingest").run_ingest_bench
     console.print(f"Serving {pages} generated pages on 127.0.0.1 and ingesting them …")
     result = run_ingest_bench(pages=pages, workers=workers)
     console.print(f"{result['stored']} articles stored ({result['originals']} originals, {result['copies']} copies, "
@@ -45,8 +45,7 @@ def dedupe(testset: Optional[Path] = typer.Argument(None, help="Labelled pairs (
            as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Precision and recall of copy detection on labelled pairs: reprints vs different reports of one event."""
     from newsdesk.config import Settings
-    from newsdesk.dedupe.evaluate import evaluate_dedupe
-
+    evaluate_dedupe = lab_module("dedupe.evaluate").evaluate_dedupe
     result = evaluate_dedupe(testset, threshold if threshold is not None else Settings().duplicate_threshold)
     console.print(f"pairs {result['pairs']}  precision {result['precision']:.4f}  recall {result['recall']:.4f}  "
                   f"F1 {result['f1']:.4f}  (threshold {result['threshold']}, {result['seconds']} s)")
@@ -71,7 +70,8 @@ def web(articles: int = typer.Option(100_000, help="Generated articles in the de
         workers: int = typer.Option(0, help="Web server processes (0 = one per core, as `newsdesk serve`)."),
         as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Fill a desk with generated articles and stories, serve it, and measure page latency under load."""
-    from newsdesk.bench.web import TARGETS_MS, run_web_bench
+    web_bench = lab_module("bench.web")
+    TARGETS_MS, run_web_bench = web_bench.TARGETS_MS, web_bench.run_web_bench
 
     def progress(kind: str, done: int, total: int) -> None:
         if done == total or done % max(1, total // 5) < 2000:
@@ -120,8 +120,7 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
          as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Readers on the home, story and search pages of `newsdesk run` while it ingests: requests, errors,
     timeouts, latency and the server's peak resident memory."""
-    from newsdesk.bench.load import run_load_bench
-
+    run_load_bench = lab_module("bench.load").run_load_bench
     try:
         result = run_load_bench(clients=clients, duration=duration, articles=articles, stories=stories, pages=pages,
                                 feeds=feeds, timeout=timeout, mode=mode, reuse=reuse, say=console.print)
@@ -171,8 +170,7 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Articles through fetch-free ingest, embeddings, grouping and story pages: articles/s overall and per
     stage, then the per-article grouping cost with 1k, 5k and 20k stories held."""
-    from newsdesk.bench.pipeline import run_pipeline_bench
-
+    run_pipeline_bench = lab_module("bench.pipeline").run_pipeline_bench
     try:
         held = tuple(int(s) for s in sizes.split(",") if s.strip())
     except ValueError:

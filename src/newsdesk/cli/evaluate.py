@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk.cli.common import console, fail, state
+from newsdesk.cli.lab import lab_module
 from newsdesk.cli.terminal import escaped
 
 app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_help=True, rich_markup_mode=None)
@@ -20,8 +21,7 @@ app = typer.Typer(help="Evaluate a stage against labelled data.", no_args_is_hel
 def extraction(directory: Path = typer.Argument(..., help="A folder with html/*.html.gz and ground-truth.json."),
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Shingle precision / recall / F1 of article extraction (the Scrapinghub benchmark's metric)."""
-    from newsdesk.extract.evaluate import evaluate_extraction
-
+    evaluate_extraction = lab_module("extract.evaluate").evaluate_extraction
     if not (directory / "ground-truth.json").exists() or not (directory / "html").is_dir():
         fail(f"{directory} must hold html/*.html.gz and ground-truth.json")
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -49,8 +49,7 @@ def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """B-cubed P/R/F1, ARI and V-measure of story grouping: the articles stream through the production desk
     on a fresh temporary database."""
-    from newsdesk.pipeline.evaluate import evaluate_grouping
-
+    evaluate_grouping = lab_module("pipeline.evaluate").evaluate_grouping
     with _progress_bar("grouping") as progress:
         task = progress.add_task("", total=None)
         result = evaluate_grouping(file, progress=lambda done, total: progress.update(task, completed=done,
@@ -94,8 +93,7 @@ def summaries(ctx: typer.Context,
               limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N stories."),
               as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """ROUGE-1/2/L F1 ×100 of the story writer's headline + summary against human neutral summaries."""
-    from newsdesk.synthesize.evaluate import evaluate_summaries
-
+    evaluate_summaries = lab_module("synthesize.evaluate").evaluate_summaries
     for suffix in (".source", ".target"):
         if not Path(str(prefix) + suffix).exists():
             fail(f"{prefix}{suffix} not found")

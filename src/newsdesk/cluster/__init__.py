@@ -2,13 +2,14 @@
 
 A learned join model ranks the recent stories an article could belong to (candidates from an HNSW index over
 recent article vectors, within a time window) and accepts the best one or starts a new story; a learned merge
-model joins two stories that converge (old ids redirect). `evaluate_clustering` measures it on labelled JSONL;
-`python -m newsdesk.cluster.train` fits both models.
+model joins two stories that converge (old ids redirect). The lab (`newsdesk_lab.cluster`) measures it on
+labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
-from newsdesk.cluster.evaluate import evaluate_clustering, headlines_to_jsonl, neus_to_jsonl, wikinews_to_jsonl
-from newsdesk.cluster.model import ModelMissing, PairModel
+from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
+from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import Assignment, ClusterInput, OnlineClusterer
+from newsdesk.cluster.text import lead_texts, lead_vectors
 
-__all__ = ["Assignment", "ClusterInput", "ModelMissing", "OnlineClusterer", "PairModel", "evaluate_clustering",
-           "headlines_to_jsonl", "neus_to_jsonl", "wikinews_to_jsonl"]
+__all__ = ["Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
+           "Scorer", "lead_texts", "lead_vectors", "pair_features"]

@@ -4,7 +4,7 @@
 - merge: P(two stories report one event | story-story features), asked after each article about the story
   it went to and the other candidates it came close to.
 
-Weights live in `model.json` beside this file (written by `python -m newsdesk.cluster.train`). Time and source
+Weights live in `model.json` beside this file (written by `python -m newsdesk_lab.cluster.train`). Time and source
 cannot be learned from the training sets (neither carries them), so they enter as hand-set priors on the join
 logit: a decay per day beyond a grace period, and a bonus for an article from a source that wrote in the story
 within the last two hours.
@@ -183,7 +183,7 @@ class PairModel:
         a `ModelMissing` error naming the path and the fix; there is no quiet fallback to hand-set weights."""
         path = Path(path) if path else default_model_path()
         fix = ("reinstall newsdesk (`make install`) to restore the shipped model.json, or train one with "
-               "`python -m newsdesk.cluster.train`")
+               "`python -m newsdesk_lab.cluster.train`")
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:

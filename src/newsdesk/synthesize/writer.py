@@ -4,7 +4,7 @@ Sentences of the independent reports (a reprint only follows its original) are e
 linear model of how central each is to the story — against a centroid that weighs every outlet equally, so
 what several outlets say pulls hardest — and of a few marks of a poor summary sentence (a quote, first person,
 an opening pronoun, no final stop or an unclosed quotation, words in capitals for emphasis). The weights were
-fitted on NeuS train (`newsdesk.synthesize.tune`). The headline is the independent title closest to the story
+fitted on NeuS train (`newsdesk_lab.synthesize.tune`). The headline is the independent title closest to the story
 that neither shouts nor asks a question (any title, when all do); the summary takes the best sentences up to a
 word budget, skipping any that mostly repeat what it already says; the takeaways take the next best that say
 something new; every sentence shown lists the other outlets that report the same thing."""

@@ -1,0 +1,1 @@
+"""Extraction's lab: the Scrapinghub benchmark's shingle metric."""

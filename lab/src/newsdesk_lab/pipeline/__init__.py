@@ -1,0 +1,1 @@
+"""The desk's lab: story grouping measured through the production desk on a temporary database."""

@@ -1,0 +1,1 @@
+"""The story writer's lab: ROUGE against human neutral summaries, and the tuning of the writer's weights."""

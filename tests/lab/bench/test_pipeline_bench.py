@@ -1,0 +1,82 @@
+"""`newsdesk bench pipeline` on a small run: the figures are there, positive and sane; the generated corpus is
+deterministic, with many distinct events, several reports each and some wire reprints."""
+
+import json
+from collections import Counter
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk_lab.bench.corpus import generate_articles
+from newsdesk.cli import app
+
+
+def test_generated_articles_are_deterministic_distinct_events_with_reprints():
+    a, b = generate_articles(600, seed=3), generate_articles(600, seed=3)
+    assert [(x.title, x.text) for x in a] == [(x.title, x.text) for x in b]
+    assert generate_articles(50, seed=4)[0].text != a[0].text
+    assert len(a) == 600
+    events = Counter(x.event for x in a)
+    assert len(events) >= 100 and max(events.values()) <= 8
+    assert sum(1 for n in events.values() if n >= 3) >= 40
+    assert [x.published for x in a] == sorted(x.published for x in a)
+    reprints = [x for x in a if x.reprint_of]
+    assert reprints and len(reprints) < 0.2 * len(a)
+    by_id = {x.id: x for x in a}
+    assert all(by_id[r.reprint_of].event == r.event for r in reprints)
+    own = [x for x in a if not x.reprint_of]
+    assert len({x.text for x in own}) == len(own)
+    words = sorted(len(x.text.split()) for x in own)
+    assert 80 <= words[len(words) // 2] <= 400
+
+
+def test_bench_pipeline_small_run_prints_figures(embedder):
+    result = CliRunner().invoke(app, ["bench", "pipeline", "--articles", "120", "--sizes", "50,150",
+                                      "--probe", "15", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    t = figures["throughput"]
+    assert t["articles"] == 120 and t["errors"] == 0
+    assert t["stored"] == 120 and 1 <= t["copies"] < 30
+    events = len({a.event for a in generate_articles(120, seed=7)})
+    assert events * 0.7 <= t["stories"] <= 120
+    assert t["articles_per_s"] > 0 and t["seconds"] > 0 and t["cpu_seconds"] > 0
+    assert set(t["stage_seconds"]) == {"ingest", "embed", "group", "checkpoint", "synthesize"}
+    for stage in ("ingest", "embed", "group", "synthesize"):
+        assert t["stage_seconds"][stage] > 0 and t["stage_articles_per_s"][stage] > 0
+    assert t["pages_written"] >= t["stories"]
+    assert t["b3_f1"] > 0.8
+    scale = figures["scale"]
+    assert [r["stories"] for r in scale["sizes"]] == [50, 150]
+    for row in scale["sizes"]:
+        assert row["probe_articles"] > 0 and row["group_ms"] > 0 and row["group_cpu_ms"] > 0
+        assert row["embed_ms"] > 0 and row["pages_ms"] > 0 and row["state_mb"] > 0
+        assert row["active_stories"] >= row["stories"]
+    assert isinstance(scale["flat"], bool) and scale["spread"] >= 0
+
+
+def test_bench_pipeline_reads_a_jsonl_file(tmp_path, embedder):
+    rows = []
+    for event, (place, n) in enumerate([("Harrowgate", 3), ("Kelsby", 2)]):
+        for k in range(n):
+            rows.append({"id": f"{event}-{k}", "event": str(event), "source": f"Outlet {k}",
+                         "published": f"2026-03-0{k + 1}T10:00:00Z",
+                         "title": f"Council of {place} votes on the new bridge, report {k}",
+                         "text": f"The council of {place} voted on Tuesday to build a new bridge over the river. "
+                                 f"Report number {k} adds that the mayor of {place} welcomed the plan. "
+                                 f"Work on the {place} bridge is due to start in the spring of next year."})
+    path = tmp_path / "mini.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["bench", "pipeline", "--jsonl", str(path), "--articles", "0", "--sizes", "",
+                                      "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert figures["throughput"]["articles"] == 5 and "scale" not in figures
+    assert 1 <= figures["throughput"]["stories"] <= 5
+
+
+def test_bench_pipeline_rejects_bad_options(tmp_path):
+    missing = CliRunner().invoke(app, ["bench", "pipeline", "--jsonl", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    bad = CliRunner().invoke(app, ["bench", "pipeline", "--sizes", "1k,5k"])
+    assert bad.exit_code == 2 and "whole numbers" in bad.output
