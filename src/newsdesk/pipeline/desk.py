@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsdesk.config import Settings
 from newsdesk.dedupe import Fingerprint, canonical_url, find_original
+from newsdesk.errors import NewsdeskError
 from newsdesk.extract import ExtractionError
 from newsdesk.fetch import Fetcher, FetchError, FetchResult, FetchSettings, next_attempt
 from newsdesk.pipeline.work import Processed, html_to_text, make_executor, parse, process_page, process_text
@@ -27,7 +28,7 @@ GROUP_BATCH = 256          # articles grouped (and their pages written) per step
 ARRIVALS_HOLD = 30.0       # seconds a poll cycle's arrivals may wait before they are grouped mid-cycle
 
 
-class SubscribeError(Exception):
+class SubscribeError(NewsdeskError):
     pass
 
 

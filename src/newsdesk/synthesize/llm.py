@@ -23,6 +23,7 @@ import httpx
 import numpy as np
 
 from newsdesk.config import ConfigError, Settings, load_settings
+from newsdesk.errors import NewsdeskError
 from newsdesk.synthesize import text as textutil
 from newsdesk.extract.sentences import normalise, raw_sentences, word_count
 from newsdesk.synthesize.writer import Analysis, Attributed, StoryArticle, StoryPage, Writer
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 PARTS = ("headline", "summary", "takeaways")
 
 
-class LLMError(Exception):
+class LLMError(NewsdeskError):
     """The endpoint could not be reached, timed out, or answered something that is not a chat completion."""
 
 
