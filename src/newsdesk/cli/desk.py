@@ -49,11 +49,11 @@ def init(ctx: typer.Context,
                       f"(schema version {storage.schema_version()})")
         _admin_password(storage, password)
         if new_token:
-            from newsdesk.web.auth import new_token as make_token
+            from newsdesk.web import new_token as make_token
             console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {make_token(storage)}",
                           highlight=False, soft_wrap=True)
         if revoke_sessions:
-            from newsdesk.web.auth import revoke_sessions as revoke
+            from newsdesk.web import revoke_sessions as revoke
             revoke(storage)
             console.print("Web sessions ended: every browser must log in again.")
         if defaults:
@@ -69,7 +69,7 @@ def _admin_password(storage: Storage, password: str | None) -> None:
     import secrets
     import sys
 
-    from newsdesk.web.auth import PASSWORD_KEY, set_password
+    from newsdesk.web import PASSWORD_KEY, set_password
 
     if password is None and storage.get_setting(PASSWORD_KEY):
         console.print("Admin password: unchanged (`newsdesk init --password …` sets a new one).")

@@ -1,6 +1,6 @@
 """Story pages: the extractive writer (headline, summary, takeaways, who said what) and its evaluation."""
 
-from newsdesk.extract.sentences import Sentence, split_sentences
+from newsdesk.extract import Sentence, split_sentences
 from newsdesk.synthesize.writer import (
     Attributed,
     StoryArticle,
@@ -10,6 +10,7 @@ from newsdesk.synthesize.writer import (
     is_update,
     write_story,
 )
+from newsdesk.synthesize.text import title_key
 
 __all__ = ["Attributed", "Sentence", "StoryArticle", "StoryPage", "Writer", "WriterConfig", "is_update",
-           "split_sentences", "write_story"]
+           "split_sentences", "title_key", "write_story"]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.storage import Article, Source, Storage, Story, open_storage
-from newsdesk.synthesize.text import title_key
+from newsdesk.synthesize import title_key
 from newsdesk.timeutil import to_utc
 from newsdesk.web.related import CentroidIndex, nearest
 
