@@ -73,7 +73,8 @@ def test_shape_dtype_and_unit_norm(embedder):
 
 def test_empty_list(embedder):
     vecs = embedder.encode([])
-    assert vecs.shape == (0, DIM) and vecs.dtype == np.float32
+    assert vecs.shape == (0, DIM)
+    assert vecs.dtype == np.float32
 
 
 def test_rejects_bad_input(embedder):

@@ -24,7 +24,8 @@ def test_the_int8_model_is_built_once_and_reused(tmp_path, monkeypatch):
     first = Embedder(threads=1)
     vectors = first.encode(TEXTS[:1])
     built = list((tmp_path / "models").glob("*.onnx"))
-    assert len(built) == 1 and embed_model.ONNX_SHA256[:16] in built[0].name
+    assert len(built) == 1
+    assert embed_model.ONNX_SHA256[:16] in built[0].name
     assert not list((tmp_path / "models").glob(".build-*"))      # no half-built leftovers
     stamp = built[0].stat().st_mtime_ns
     again = Embedder(threads=1).encode(TEXTS[:1])
@@ -38,7 +39,8 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_directory(tmp_path, monke
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(blocked / "models"))
     monkeypatch.setattr(quantize.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     path = quantize.quantised_model(locate_model_files().onnx, embed_model.ONNX_SHA256)
-    assert path.is_file() and (tmp_path / "tmp") in path.parents
+    assert path.is_file()
+    assert (tmp_path / "tmp") in path.parents
 
 
 def test_a_build_that_strays_from_the_packaged_model_is_refused(tmp_path, monkeypatch):

@@ -167,7 +167,8 @@ def test_netscape_doctype_without_subset_still_parses():
     doctype = (b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
                b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
     feed = _feed(rss(b"", b"Old format", doctype=doctype).replace(b'version="2.0"', b'version="0.91"'))
-    assert feed.format == "rss091" and [e.title for e in feed.entries] == ["Old format"]
+    assert feed.format == "rss091"
+    assert [e.title for e in feed.entries] == ["Old format"]
 
 
 def test_inline_dtd_without_entities_refused(listener):

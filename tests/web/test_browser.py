@@ -188,14 +188,16 @@ def test_keyboard_shortcuts(live, desktop):
     assert "selected" in cards.nth(0).get_attribute("class")
     page.keyboard.press("j")
     page.keyboard.press("j")
-    assert "selected" in cards.nth(2).get_attribute("class") and "selected" not in cards.nth(0).get_attribute("class")
+    assert "selected" in cards.nth(2).get_attribute("class")
+    assert "selected" not in cards.nth(0).get_attribute("class")
     page.keyboard.press("k")
     assert "selected" in cards.nth(1).get_attribute("class")
     expected = cards.nth(1).locator("h2 a").inner_text()
     help_box = page.locator("#help")
     assert help_box.is_hidden()
     page.keyboard.press("?")
-    assert help_box.is_visible() and "next story" in help_box.inner_text()
+    assert help_box.is_visible()
+    assert "next story" in help_box.inner_text()
     page.keyboard.press("Escape")
     assert help_box.is_hidden()
     page.keyboard.press("o")
@@ -209,7 +211,9 @@ def test_a_lead_image_that_is_gone_leaves_no_broken_frame(live, desktop):
     page.goto(live.url + "/")
     page.wait_for_load_state("networkidle")
     thumbs = page.locator("li.story-card a.thumb")
-    assert thumbs.count() >= 2 and thumbs.nth(0).is_visible() and thumbs.nth(1).is_visible()
+    assert thumbs.count() >= 2
+    assert thumbs.nth(0).is_visible()
+    assert thumbs.nth(1).is_visible()
     # the desk's own answer for an image it cannot serve
     assert page.evaluate("fetch('/images/0').then(r => r.status)") == 404
     thumbs.nth(1).locator("img").evaluate("img => { img.src = '/images/0'; }")
@@ -257,7 +261,8 @@ def test_hostile_article_runs_no_script(live, desktop):
     assert desktop.dialogs == []
     assert page.locator(".text img, .text script, .feed-summary img").count() == 0
     page.goto(f"{live.url}/feeds/sources/1.atom")
-    assert page.evaluate("window.__xss") is None and desktop.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert desktop.dialogs == []
 
 
 HOSTILE_VECTORS = [
@@ -344,7 +349,8 @@ def hostile_desk(tmp_path_factory):
     articles = storage.list_articles(limit=10)
     storage.close()
     site.shutdown()
-    assert stories and len(articles) == 2, "the hostile feed must have been ingested into a story"
+    assert stories, "the hostile feed must have been ingested into a story"
+    assert len(articles) == 2, "the hostile feed must have been ingested into a story"
     with LiveServer(create_app(path, web_settings(db=path))) as server:
         server.story_ids = [s.id for s in stories]
         server.article_ids = [a.id for a in articles]
@@ -360,7 +366,8 @@ def test_a_hostile_feed_through_the_pipeline_runs_no_script_anywhere(hostile_des
              + [f"/articles/{i}" for i in hostile_desk.article_ids])
     for path in pages:
         response = page.goto(hostile_desk.url + path)
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__xss") is None, path
     assert desktop.dialogs == []

@@ -24,7 +24,8 @@ def test_serve_prints_its_address_and_stops_on_sigterm(desk_db, tmp_path):
             line = proc.stdout.readline()
         url = re.search(r"open (http://127\.0\.0\.1:\d+/)", line).group(1)
         home = httpx.get(url, timeout=10)
-        assert home.status_code == 200 and "Top stories" in home.text, home.text[-600:]
+        assert home.status_code == 200, home.text[-600:]
+        assert "Top stories" in home.text, home.text[-600:]
         assert httpx.get(url + "api/v1/stories", timeout=10).json()["stories"]
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -43,7 +44,8 @@ def test_a_busy_port_is_a_clear_error(desk_db, tmp_path):
         done = subprocess.run([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], env=env,
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "--port" in done.stderr
 
 
 def _children(pid: int) -> list[int]:
