@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.storage import open_storage
+from tests.site import Site
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -29,6 +30,13 @@ def _fetch_local_servers():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWSDESK_FETCH_ALLOW", LOCAL_FETCH_ALLOW)
         yield
+
+
+@pytest.fixture
+def site():
+    """The local test site (tests/site.py), fresh for each test."""
+    with Site() as served:
+        yield served
 
 
 @pytest.fixture

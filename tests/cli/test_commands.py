@@ -113,7 +113,7 @@ def test_eval_and_bench_dedupe_print_json(env):
 
 
 def test_errors_are_shown_by_fetch_and_sources(env):
-    from tests.pipeline.conftest import Site
+    from tests.site import Site
     site = Site()
     try:
         site.add("/gone.xml", "gone", status=410)
@@ -137,7 +137,7 @@ def test_errors_are_shown_by_fetch_and_sources(env):
 
 
 def test_fetch_exits_1_and_says_so_when_every_source_failed(env):
-    from tests.pipeline.conftest import Site
+    from tests.site import Site
     site = Site()
     try:
         site.add("/gone.xml", "gone", status=410)

@@ -7,10 +7,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -33,6 +31,7 @@ from newsdesk.synthesize.llm import (
     source_words,
 )
 from newsdesk.synthesize.writer import StoryArticle, Writer
+from tests.site import Site
 
 HERALD = StoryArticle(
     id=201, outlet="Northport Herald", published=datetime(2032, 3, 6, 19, 40, tzinfo=timezone.utc),
@@ -173,43 +172,36 @@ def test_an_unrelated_claim_is_dropped(writer):
 
 # -- a scripted endpoint on 127.0.0.1 ---------------------------------------------------------------------------
 
-class Scripted(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802
-        server = self.server
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        server.requests.append((self.path, dict(self.headers), body))
-        if server.delay:
-            time.sleep(server.delay)
-        if server.status != 200:
-            payload = b"model crashed"
-        elif server.raw is not None:
-            payload = server.raw
-        else:
-            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": server.content}}]}
-                                 ).encode()
-        try:
-            self.send_response(server.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting: the timeout test
+class Scripted:
+    """A chat endpoint on the test site: it answers `content` as a chat completion, or `raw` bytes, or an error
+    `status`, after `delay` seconds, and keeps each request as (path, headers, JSON body)."""
 
-    def log_message(self, *args):
-        pass
+    def __init__(self, site: Site):
+        self.url, self.requests = site.url, []
+        self.delay, self.status, self.raw, self.content = 0.0, 200, None, ""
+        site.handle("*", self.answer)
+
+    def answer(self, request) -> None:
+        self.requests.append((request.path, dict(request.headers), json.loads(request.body)))
+        if self.delay:
+            time.sleep(self.delay)
+        if self.status != 200:
+            payload = b"model crashed"
+        elif self.raw is not None:
+            payload = self.raw
+        else:
+            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": self.content}}]}
+                                 ).encode()
+        request.send_response(self.status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
 
 
 @pytest.fixture
-def endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    server.requests, server.delay, server.status, server.raw, server.content = [], 0.0, 200, None, ""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
+def endpoint(site):
+    return Scripted(site)
 
 
 _shared: list[Writer] = []

@@ -5,8 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,8 @@ from newsdesk.sources import read_opml
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, hash_password, set_password, verify_password
+
+from tests.site import Site
 
 from .conftest import PASSWORD, web_settings
 
@@ -31,23 +31,9 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 
 @pytest.fixture(scope="module")
 def feed_server():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = FEED.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with Site() as site:
+        site.add("*", FEED, content_type="application/atom+xml")
+        yield site.url
 
 
 @pytest.fixture

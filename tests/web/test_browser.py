@@ -4,13 +4,14 @@ outside ever running. Screenshots go to tests/artifacts/screenshots/."""
 
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from newsdesk.storage import NewArticle, open_storage
 from newsdesk.web import create_app
+
+from tests.site import Site
 
 from .conftest import PASSWORD, LiveServer, web_settings
 
@@ -44,22 +45,9 @@ def live(desk_db):
 
 @pytest.fixture(scope="module")
 def feed_url():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = FEED.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/lantern.xml"
-    server.shutdown()
+    with Site() as site:
+        site.add("*", FEED, content_type="application/rss+xml")
+        yield f"{site.url}/lantern.xml"
 
 
 @pytest.fixture(scope="module")
@@ -314,33 +302,29 @@ def hostile_desk(tmp_path_factory):
                  "summary": f"{HOSTILE_PARAGRAPHS[2]} {vectors}", "author": {"name": vectors}}
                 for i in (1, 2)]}).encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            if self.path.endswith(".json"):
-                body, kind = feed(base), "application/feed+json"
-            elif self.path.endswith("-2"):     # no page: the desk keeps the entry's own (hostile) HTML summary
-                body, kind = b"gone", "text/plain"
-            else:
-                body, kind = _hostile_page(f"Crane collapse {self.path}", vectors), "text/html; charset=utf-8"
-            self.send_response(404 if body == b"gone" else 200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    site = Site()
 
-        def log_message(self, *args):
-            pass
+    def serve(request):
+        if request.path.endswith(".json"):
+            body, kind = feed(site.url), "application/feed+json"
+        elif request.path.endswith("-2"):     # no page: the desk keeps the entry's own (hostile) HTML summary
+            body, kind = b"gone", "text/plain"
+        else:
+            body, kind = _hostile_page(f"Crane collapse {request.path}", vectors), "text/html; charset=utf-8"
+        request.send_response(404 if body == b"gone" else 200)
+        request.send_header("Content-Type", kind)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
 
-    site = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site.handle("*", serve)
     path = str(tmp_path_factory.mktemp("hostile") / "hostile.db")
     settings = web_settings(db=path, respect_robots=False)
     storage = open_storage(path)
 
     async def ingest():
         async with Desk(storage, settings) as desk:
-            await desk.subscribe(f"http://127.0.0.1:{site.server_address[1]}/quay.json")
+            await desk.subscribe(f"{site.url}/quay.json")
             await desk.poll(due_only=False)
     runner = threading.Thread(target=asyncio.run, args=(ingest(),))   # Playwright's loop owns this thread
     runner.start()
@@ -348,7 +332,7 @@ def hostile_desk(tmp_path_factory):
     stories = storage.top_stories(limit=5)
     articles = storage.list_articles(limit=10)
     storage.close()
-    site.shutdown()
+    site.close()
     assert stories, "the hostile feed must have been ingested into a story"
     assert len(articles) == 2, "the hostile feed must have been ingested into a story"
     with LiveServer(create_app(path, web_settings(db=path))) as server:
