@@ -21,6 +21,17 @@ def _postgres_available() -> bool:
 
 
 LOCAL_FETCH_ALLOW = "127.0.0.1/32,::1/128"
+TESTS = Path(__file__).resolve().parent
+# Every test in these folders is slow: kill -9s and full disks of a real daemon, and the benchmarks' runs.
+SLOW_FOLDERS = frozenset({"crash", "bench"})
+
+
+def pytest_collection_modifyitems(items):
+    """`pytest -m "not slow"` is the quick loop; `make test` runs everything."""
+    for item in items:
+        folders = item.path.relative_to(TESTS).parts[:-1] if item.path.is_relative_to(TESTS) else ()
+        if SLOW_FOLDERS.intersection(folders) or "bench" in item.path.stem:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True, scope="session")

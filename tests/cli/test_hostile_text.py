@@ -16,6 +16,8 @@ from newsdesk.pipeline import Desk
 from newsdesk.storage import open_storage
 from tests.site import Site
 
+pytestmark = pytest.mark.slow        # real newsdesk processes
+
 # Each piece a terminal must show as written; together they crashed Rich or made a link to a local file.
 MARKUP = ["Markup [/] feed", "[link=file:///etc/passwd]click[/link]", "[bold red]loud", ":fire:"]
 # Each one acts on the terminal: OSC (retitle), CSI (clear the screen), the 8-bit CSI, bell, a bidi override.

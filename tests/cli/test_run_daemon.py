@@ -6,8 +6,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from newsdesk.demo import DemoServer, load_corpus
 from newsdesk.storage import open_storage
+
+pytestmark = pytest.mark.slow        # a real newsdesk daemon
 
 
 def test_run_polls_until_stopped(tmp_path):

@@ -395,6 +395,7 @@ def llama_server(tmp_path_factory):
         log.close()
 
 
+@pytest.mark.slow          # a llama.cpp server
 def test_the_real_server_answers_a_chat(llama_server):
     reply = ChatClient(llama_server, "gemma3-270m", timeout=600).complete(
         [{"role": "user", "content": "Say hello."}], max_tokens=16)
@@ -402,6 +403,7 @@ def test_the_real_server_answers_a_chat(llama_server):
     assert reply.strip()
 
 
+@pytest.mark.slow          # a llama.cpp server
 def test_a_page_from_the_real_server(llama_server):
     page = LLMWriter(LLMConfig(url=llama_server, model="gemma3-270m", timeout=900, max_tokens=160))(STORY)
     report = page.llm

@@ -243,6 +243,7 @@ def _init(db, *args, env_extra=None):
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow          # real newsdesk processes
 def test_init_without_a_terminal_never_waits(tmp_path):
     db = str(tmp_path / "init.db")
     first = _init(db)

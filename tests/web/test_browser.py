@@ -17,8 +17,9 @@ from .conftest import PASSWORD, LiveServer, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                                              "(apt-get install chromium)")
+pytestmark = [pytest.mark.slow,            # a real Chromium
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
+                                                               "(apt-get install chromium)")]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 FEED = """<?xml version="1.0" encoding="utf-8"?>

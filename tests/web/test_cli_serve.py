@@ -10,6 +10,9 @@ import sys
 import time
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.slow        # real newsdesk processes
 
 
 def test_serve_prints_its_address_and_stops_on_sigterm(desk_db, tmp_path):

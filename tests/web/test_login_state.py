@@ -105,6 +105,7 @@ def test_parallel_guesses_cannot_pass_the_check_before_they_are_counted(db_url):
     assert all(w > 0 for w in waits if w != 0.0)
 
 
+@pytest.mark.slow          # `newsdesk init` as a real process
 def test_a_cookie_from_before_a_password_change_is_refused_after_it(desk, no_generation_cache):
     path, _ = desk
     with TestClient(_app(path)) as browser, TestClient(_app(path)) as other_worker:
@@ -129,6 +130,7 @@ def test_every_password_set_starts_a_new_generation(desk):
     storage.close()
 
 
+@pytest.mark.slow          # `newsdesk init` as a real process
 def test_revoke_sessions_logs_every_browser_out(desk, no_generation_cache):
     path, token = desk
     with TestClient(_app(path)) as one, TestClient(_app(path)) as two:
