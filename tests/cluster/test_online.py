@@ -125,6 +125,7 @@ def _word(n: int) -> str:
     return out
 
 
+@pytest.mark.slow          # a desk grown to thousands of stories
 def test_cost_per_article_is_bounded_as_the_desk_grows():
     """Synthetic vectors: 25 days of 120 articles a day, 30 events a day. The candidates scored per article,
     the stories held and the vectors indexed stay bounded by the window, not by the desk's total."""

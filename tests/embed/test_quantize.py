@@ -19,6 +19,7 @@ def test_the_int8_model_agrees_with_the_packaged_one():
     assert not np.allclose(packaged, running, atol=1e-4)       # it really is another model, not the same file
 
 
+@pytest.mark.slow          # builds the int8 model
 def test_the_int8_model_is_built_once_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "models"))
     first = Embedder(threads=1)
@@ -33,6 +34,7 @@ def test_the_int8_model_is_built_once_and_reused(tmp_path, monkeypatch):
     np.testing.assert_allclose(again, vectors, atol=1e-6)
 
 
+@pytest.mark.slow          # builds the int8 model
 def test_an_unwritable_cache_falls_back_to_a_temporary_directory(tmp_path, monkeypatch):
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("x")
@@ -43,6 +45,7 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_directory(tmp_path, monke
     assert (tmp_path / "tmp") in path.parents
 
 
+@pytest.mark.slow          # builds the int8 model
 def test_a_build_that_strays_from_the_packaged_model_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "models"))
     monkeypatch.setattr(quantize, "MIN_AGREEMENT", 1.01)      # no real build can agree this well

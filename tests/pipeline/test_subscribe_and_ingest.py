@@ -144,6 +144,7 @@ def test_ingest_files_directory_and_jsonl(tmp_path, settings, storage):
     assert storage.count_articles() == 4
 
 
+@pytest.mark.slow          # starts worker processes
 def test_extraction_in_worker_processes(site, settings, storage):
     settings.extract_workers = 2
     for i, text in enumerate([FERRY, LIBRARY, WIRE]):
