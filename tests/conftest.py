@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.storage import open_storage
+from tests.site import Site
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -20,6 +21,17 @@ def _postgres_available() -> bool:
 
 
 LOCAL_FETCH_ALLOW = "127.0.0.1/32,::1/128"
+TESTS = Path(__file__).resolve().parent
+# Every test in these folders is slow: kill -9s and full disks of a real daemon, and the benchmarks' runs.
+SLOW_FOLDERS = frozenset({"crash", "bench"})
+
+
+def pytest_collection_modifyitems(items):
+    """`pytest -m "not slow"` is the quick loop; `make test` runs everything."""
+    for item in items:
+        folders = item.path.relative_to(TESTS).parts[:-1] if item.path.is_relative_to(TESTS) else ()
+        if SLOW_FOLDERS.intersection(folders) or "bench" in item.path.stem:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -29,6 +41,13 @@ def _fetch_local_servers():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWSDESK_FETCH_ALLOW", LOCAL_FETCH_ALLOW)
         yield
+
+
+@pytest.fixture
+def site():
+    """The local test site (tests/site.py), fresh for each test."""
+    with Site() as served:
+        yield served
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from newsdesk.errors import NewsdeskError
+
 
 def data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -21,7 +23,7 @@ def config_path() -> Path:
     return Path(base) / "newsdesk" / "config.toml"
 
 
-class ConfigError(Exception):
+class ConfigError(NewsdeskError):
     pass
 
 

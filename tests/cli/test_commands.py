@@ -39,7 +39,8 @@ def test_init_subscribes_to_the_default_feeds(env):
     count = int(re.search(r"(\d+) added", out).group(1))
     assert 25 <= count <= 50
     listing = cli("sources").output
-    assert "never fetched" in listing and "World" in listing
+    assert "never fetched" in listing
+    assert "World" in listing
     assert cli("init").output.count("already there") == 1
 
 
@@ -62,7 +63,8 @@ def test_add_fetch_articles_article_with_the_demo_server(env):
         out = cli("add", server.site_url(outlet.id), "--folder", "Demo").output
         assert "Subscribed to" in out
         out = cli("fetch").output
-        assert "Fetched 1 sources" in out and "total" in out
+        assert "Fetched 1 sources" in out
+        assert "total" in out
         expected = [a for a in corpus.articles if a.outlet == outlet.id]
         new = int(re.search(r"total\s*│?\s*│?\s*(\d+)", out).group(1))
         assert new == len(expected)
@@ -71,7 +73,8 @@ def test_add_fetch_articles_article_with_the_demo_server(env):
         assert expected[0].title[:30] in listing.replace("\n", " ") or any(
             a.title[:20] in listing for a in expected)
         shown = cli("article", "1").output
-        assert "outlet" in shown and "published" in shown
+        assert "outlet" in shown
+        assert "published" in shown
         assert "no article" in cli("article", "999", ok=False).output
 
 
@@ -80,7 +83,9 @@ def test_ingest_jsonl_reports_bad_lines(env):
     path.write_text(json.dumps({"url": "https://example.org/a", "title": "A", "text": "Some words " * 30}) +
                     "\n{broken\n", encoding="utf-8")
     out = cli("ingest", str(path)).output
-    assert "1 new" in out and "1 error" in out and "load.jsonl:2" in out
+    assert "1 new" in out
+    assert "1 error" in out
+    assert "load.jsonl:2" in out
     assert cli("ingest", str(env / "missing.jsonl"), ok=False).exit_code == 1
 
 
@@ -89,14 +94,16 @@ def test_bad_database_is_a_clear_error(env, monkeypatch):
     bad.write_bytes(b"garbage" * 1000)
     monkeypatch.setenv("NEWSDESK_DB", str(bad))
     result = cli("sources", ok=False)
-    assert result.exit_code == 1 and "not a database" in result.output
+    assert result.exit_code == 1
+    assert "not a database" in result.output
 
 
 def test_bad_config_is_a_clear_error(env, monkeypatch):
     (env / "bad.toml").write_text("poll_interval = [", encoding="utf-8")
     monkeypatch.setenv("NEWSDESK_CONFIG", str(env / "bad.toml"))
     result = cli("sources", ok=False)
-    assert result.exit_code == 1 and "configuration" in result.output
+    assert result.exit_code == 1
+    assert "configuration" in result.output
 
 
 def test_eval_and_bench_dedupe_print_json(env):
@@ -106,7 +113,7 @@ def test_eval_and_bench_dedupe_print_json(env):
 
 
 def test_errors_are_shown_by_fetch_and_sources(env):
-    from tests.pipeline.conftest import Site
+    from tests.site import Site
     site = Site()
     try:
         site.add("/gone.xml", "gone", status=410)
@@ -118,15 +125,19 @@ def test_errors_are_shown_by_fetch_and_sources(env):
         storage.add_source(site.url + "/broken.xml", title="Broken Feed")
         storage.close()
         out = cli("fetch", ok=False).output
-        assert "410" in out and "malformed" in out.lower()
+        assert "410" in out
+        assert "malformed" in out.lower()
         listing = cli("sources").output
-        assert "disabled" in listing and "410" in listing and "error" in listing and "malformed" in listing.lower()
+        assert "disabled" in listing
+        assert "410" in listing
+        assert "error" in listing
+        assert "malformed" in listing.lower()
     finally:
         site.close()
 
 
 def test_fetch_exits_1_and_says_so_when_every_source_failed(env):
-    from tests.pipeline.conftest import Site
+    from tests.site import Site
     site = Site()
     try:
         site.add("/gone.xml", "gone", status=410)
@@ -140,7 +151,8 @@ def test_fetch_exits_1_and_says_so_when_every_source_failed(env):
         site.close()
     assert result.exit_code == 1
     last = result.output.strip().splitlines()[-1]
-    assert last.startswith("error:") and "every source failed (2 of 2)" in last
+    assert last.startswith("error:")
+    assert "every source failed (2 of 2)" in last
 
 
 def test_import_opml_refuses_feeds_that_are_not_http_and_says_which(env, db_url, monkeypatch):

@@ -17,6 +17,8 @@ import pytest
 from newsdesk.storage import migrations, open_storage
 from tests.desk_process import start_serving
 
+pytestmark = pytest.mark.slow        # real newsdesk processes
+
 LATEST = migrations.MIGRATIONS[-1][0]
 DB_PASSWORD = "pw-" + secrets.token_hex(8)
 

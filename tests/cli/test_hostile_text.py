@@ -14,7 +14,9 @@ import pytest
 from newsdesk.config import load_settings
 from newsdesk.pipeline import Desk
 from newsdesk.storage import open_storage
-from tests.pipeline.conftest import Site
+from tests.site import Site
+
+pytestmark = pytest.mark.slow        # real newsdesk processes
 
 # Each piece a terminal must show as written; together they crashed Rich or made a link to a local file.
 MARKUP = ["Markup [/] feed", "[link=file:///etc/passwd]click[/link]", "[bold red]loud", ":fire:"]

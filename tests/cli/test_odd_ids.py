@@ -10,6 +10,8 @@ import pytest
 
 from newsdesk.storage import MAX_ID, open_storage
 
+pytestmark = pytest.mark.slow        # real newsdesk processes
+
 BEYOND = str(MAX_ID + 1)
 BELOW = str(-MAX_ID - 2)         # one past a 64-bit integer downwards
 

@@ -6,8 +6,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from newsdesk.demo import DemoServer, load_corpus
 from newsdesk.storage import open_storage
+
+pytestmark = pytest.mark.slow        # a real newsdesk daemon
 
 
 def test_run_polls_until_stopped(tmp_path):
@@ -32,11 +36,13 @@ def test_run_polls_until_stopped(tmp_path):
                 time.sleep(0.5)
             assert storage.count_articles() == len(corpus.articles)
             broken = storage.get_source("Broken")
-            assert broken.last_status == "error" and "404" in broken.last_error
+            assert broken.last_status == "error"
+            assert "404" in broken.last_error
             assert proc.poll() is None, "the daemon must keep running"
         finally:
             proc.send_signal(signal.SIGTERM)
             output, _ = proc.communicate(timeout=120)   # the poll under way finishes its stories first
         storage.close()
     assert proc.returncode == 0, output
-    assert "polled" in output and "stopped." in output
+    assert "polled" in output
+    assert "stopped." in output

@@ -27,14 +27,19 @@ def demo_db(tmp_path_factory):
 
 def test_stories_story_json_and_markdown(demo_db):
     listing = cli("--db", demo_db, "stories").output
-    assert "independent" in listing and "reprint" in listing
+    assert "independent" in listing
+    assert "reprint" in listing
     top = json.loads(cli("--db", demo_db, "story", "1", "--json").output)
-    assert top["headline"] and top["summary"] and top["sources"]
+    assert top["headline"]
+    assert top["summary"]
+    assert top["sources"]
     assert all(s["outlet"] for s in top["summary"])
     by_slug = json.loads(cli("--db", demo_db, "story", top["slug"], "--json").output)
     assert by_slug["id"] == top["id"]
     markdown = cli("--db", demo_db, "story", top["slug"], "--markdown").output
-    assert markdown.startswith(f"# {top['headline']}") and "## Key takeaways" in markdown and "## Sources" in markdown
+    assert markdown.startswith(f"# {top['headline']}")
+    assert "## Key takeaways" in markdown
+    assert "## Sources" in markdown
     assert "no story" in cli("--db", demo_db, "story", "does-not-exist", ok=False).output
 
 
@@ -58,7 +63,8 @@ def test_the_wire_story_lists_its_reprints(demo_db):
     assert found, "the demo's wire story has two reprints"
     doc = found[0]
     originals = [s for s in doc["sources"] if s["also_published_by"]]
-    assert originals and len(originals[0]["also_published_by"]) == 2
+    assert originals
+    assert len(originals[0]["also_published_by"]) == 2
     assert doc["reprint_count"] == 2
 
 
@@ -98,6 +104,9 @@ def test_eval_clustering_lists_the_stories_that_mix_events(tmp_path, monkeypatch
     output = cli("eval", "clustering", str(path), "--errors", "5", "--json").output
     figures = json.loads(output.strip().splitlines()[-1])
     assert figures["b3_precision"] < 1.0
-    assert "stories that mix events" in output and "events split over stories" in output
-    assert "Monday (" in output and "Friday (" in output and "Harbour bridge closed" in output
+    assert "stories that mix events" in output
+    assert "events split over stories" in output
+    assert "Monday (" in output
+    assert "Friday (" in output
+    assert "Harbour bridge closed" in output
     assert "stories that mix events" not in cli("eval", "clustering", str(path)).output

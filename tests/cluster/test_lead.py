@@ -14,7 +14,8 @@ BODY = ("The river burst its banks early on Sunday and flooded the lower town. "
 def test_the_title_and_the_opening_sentences_up_to_sixty_words():
     texts = lead_texts("  Floods in the lower town ", BODY)
     assert texts[0] == "Floods in the lower town"
-    assert texts[1].startswith("The river burst") and texts[2].startswith("Rescue teams")
+    assert texts[1].startswith("The river burst")
+    assert texts[2].startswith("Rescue teams")
     words = [len(t.split()) for t in texts[1:]]
     assert sum(words[:-1]) < 60 <= sum(words) or len(texts) == 6   # stops once 60 words are taken
     assert len(lead_texts("", BODY, words=10)) == 1                  # the first sentence alone passes 10 words

@@ -16,8 +16,10 @@ def test_a_missing_model_file_names_the_path_and_the_fix(tmp_path):
     with pytest.raises(ModelMissing) as caught:
         PairModel.load(path)
     message = str(caught.value)
-    assert str(path) in message and "missing" in message
-    assert "make install" in message and "newsdesk_lab.cluster.train" in message
+    assert str(path) in message
+    assert "missing" in message
+    assert "make install" in message
+    assert "newsdesk_lab.cluster.train" in message
 
 
 def test_the_shipped_default_missing_is_an_error_not_the_fallback(tmp_path, monkeypatch):
@@ -71,7 +73,8 @@ def test_the_fallback_stays_for_training_bootstraps():
 def test_features_beyond_the_trained_range_score_as_its_edge(tmp_path):
     shipped = PairModel.load()
     join = shipped.join
-    assert join.low is not None and join.high is not None, "the shipped model records its training range"
+    assert join.low is not None, "the shipped model records its training range"
+    assert join.high is not None, "the shipped model records its training range"
     size = join.features.index("log_size")
     edge = join.high.copy()
     far = edge.copy()
@@ -99,7 +102,8 @@ def test_a_feature_range_that_does_not_fit_is_an_error(tmp_path):
 
 def test_a_bag_scores_the_mean_of_its_networks_logits(tmp_path):
     shipped = PairModel.load()
-    assert len(shipped.join.nets) > 1 and len(shipped.merge.nets) > 1, "the shipped models are bags"
+    assert len(shipped.join.nets) > 1, "the shipped models are bags"
+    assert len(shipped.merge.nets) > 1, "the shipped models are bags"
     X = np.stack([(shipped.join.low + shipped.join.high) / 2, shipped.join.low, shipped.join.high])
     singles = []
     for net in shipped.join.nets:

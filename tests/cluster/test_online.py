@@ -41,8 +41,12 @@ def test_two_similar_events_kept_apart_and_each_grouped(embedder):
     quake_a = {stories[i.id] for i in a}
     quake_b = {stories[i.id] for i in b}
     transfer = {stories[i.id] for i in c}
-    assert len(quake_a) == 1 and len(quake_b) == 1 and len(transfer) == 1
-    assert quake_a != quake_b and quake_a != transfer and quake_b != transfer
+    assert len(quake_a) == 1
+    assert len(quake_b) == 1
+    assert len(transfer) == 1
+    assert quake_a != quake_b
+    assert quake_a != transfer
+    assert quake_b != transfer
 
 
 def test_reprint_joins_its_original(embedder):
@@ -50,8 +54,10 @@ def test_reprint_joins_its_original(embedder):
     first = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0), source="wire"))
     other = clusterer.add(ClusterInput("c0", *TRANSFER[0], published=at(0.5), source="sport"))
     copy = clusterer.add(ClusterInput("r", *REPRINT, published=at(1), source="daily"))
-    assert first.created and other.created
-    assert not copy.created and copy.story_id == first.story_id
+    assert first.created
+    assert other.created
+    assert not copy.created
+    assert copy.story_id == first.story_id
     assert copy.score >= clusterer.model.threshold
 
 
@@ -61,7 +67,8 @@ def test_article_ten_days_later_starts_a_new_story(embedder):
     same_day = clusterer.add(ClusterInput("a1", *QUAKE_A[1], published=at(2)))
     later = clusterer.add(ClusterInput("a2", *QUAKE_A[2], published=at(24 * 10)))
     assert same_day.story_id == first.story_id
-    assert later.created and later.story_id != first.story_id
+    assert later.created
+    assert later.story_id != first.story_id
     assert later.candidates == 0
     assert first.story_id not in clusterer.stories     # the old story left the active state
 
@@ -73,7 +80,8 @@ def test_an_article_arriving_late_still_finds_its_story(embedder):
     first = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0)))
     clusterer.add(ClusterInput("c0", *TRANSFER[0], published=at(24 * 4)))      # the newest article seen
     late = clusterer.add(ClusterInput("a1", *QUAKE_A[1], published=at(2)))
-    assert not late.created and late.story_id == first.story_id
+    assert not late.created
+    assert late.story_id == first.story_id
     much_later = OnlineClusterer(embedder=embedder, window=timedelta(days=3), late=timedelta(0))
     gone = much_later.add(ClusterInput("a0", *QUAKE_A[0], published=at(0)))
     much_later.add(ClusterInput("c0", *TRANSFER[0], published=at(24 * 4)))
@@ -117,6 +125,7 @@ def _word(n: int) -> str:
     return out
 
 
+@pytest.mark.slow          # a desk grown to thousands of stories
 def test_cost_per_article_is_bounded_as_the_desk_grows():
     """Synthetic vectors: 25 days of 120 articles a day, 30 events a day. The candidates scored per article,
     the stories held and the vectors indexed stay bounded by the window, not by the desk's total."""
@@ -195,11 +204,14 @@ def test_a_story_just_started_is_not_merged_into_the_stories_its_article_was_tur
     first, second = _items(QUAKE_A[:2])
     one = clusterer.add(first).story_id
     placed = clusterer.add(second)
-    assert placed.created and asked == [] and clusterer.resolve(placed.story_id) != clusterer.resolve(one)
+    assert placed.created
+    assert asked == []
+    assert clusterer.resolve(placed.story_id) != clusterer.resolve(one)
     _fixed_score(clusterer, monkeypatch, 1.0)
     third = _items(QUAKE_A[2:], prefix="j")[0]
     joined = clusterer.add(third)
-    assert not joined.created and asked, "a story that grew is still checked against its neighbours"
+    assert not joined.created, "a story that grew is still checked against its neighbours"
+    assert asked, "a story that grew is still checked against its neighbours"
     assert joined.merged, "and merged when the merge model accepts"
 
 
@@ -224,8 +236,10 @@ def test_text_the_model_does_not_read_profiles_a_story_only_while_it_has_nothing
     assert np.allclose(story.centroid, english.embedding / np.linalg.norm(english.embedding), atol=1e-5)
     assert clusterer.add(french_2).story_id == story_id
     assert (story.size, story.tentative) == (1, 2), "a French article joining an English story stays out of its profile"
-    assert clusterer.add(english_2).story_id == story_id and story.size == 2
-    assert story.unread == 2 and not story.unread_only
+    assert clusterer.add(english_2).story_id == story_id
+    assert story.size == 2
+    assert story.unread == 2
+    assert not story.unread_only
 
 
 def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_sure(embedder, monkeypatch):
@@ -239,7 +253,10 @@ def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_
     clusterer.add(quake[1])
     _fixed_score(clusterer, monkeypatch, 0.0)
     other = clusterer.stories[clusterer.add(lone[0]).story_id]
-    assert story.size == 2 and story.unread_only and other.unread_only and other.id != story.id
+    assert story.size == 2
+    assert story.unread_only
+    assert other.unread_only
+    assert other.id != story.id
     bar = OnlineClusterer.UNREAD_THRESHOLD
     assert clusterer.model.merge_threshold < bar - 0.01
     monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar - 0.01)
@@ -259,6 +276,7 @@ def test_a_headline_only_article_is_placed_by_the_headline_model(embedder):
     repeated.text = f"  {repeated.title} "         # stored with its title as text: still a headline alone
     clusterer.add(first)
     assert not clusterer.add(with_text).created
-    assert clusterer.add(bare).created and clusterer.add(repeated).created
+    assert clusterer.add(bare).created
+    assert clusterer.add(repeated).created
     joins.headline = None                            # without a headline model the article model decides
     assert not clusterer.add(dataclasses.replace(_items(QUAKE_A[1:2], prefix="h")[0], text="")).created

@@ -39,7 +39,8 @@ def test_text_hash_ignores_case_punctuation_and_spacing():
 
 def test_fingerprint_of_short_text_has_no_minhash():
     fp = fingerprint("Too short to compare.")
-    assert fp.minhash is None and fp.band_keys == []
+    assert fp.minhash is None
+    assert fp.band_keys == []
 
 
 def test_reprint_with_credit_and_trim_is_a_near_copy_and_a_rewrite_is_not():

@@ -51,7 +51,8 @@ def test_every_outlet_feed_parses_in_its_format(server, corpus, client):
             assert response.headers["content-type"].startswith("application/feed+json")
             feed = json.loads(response.content)
             assert feed["version"] == "https://jsonfeed.org/version/1.1"
-            assert feed["title"] == outlet.name and feed["feed_url"] == server.feed_urls[outlet.id]
+            assert feed["title"] == outlet.name
+            assert feed["feed_url"] == server.feed_urls[outlet.id]
             items = feed["items"]
             assert [i["title"] for i in items] == [a.title for a in articles]
             assert [i["content_text"] for i in items] == [a.paragraphs[0] for a in articles]
@@ -64,7 +65,8 @@ def test_every_outlet_feed_parses_in_its_format(server, corpus, client):
             assert [e.title for e in parsed.entries] == [a.title for a in articles]
             assert [e.summary for e in parsed.entries] == [a.paragraphs[0] for a in articles], "teasers only"
             stamps = [e.get("published_parsed") or e.get("updated_parsed") for e in parsed.entries]
-            assert all(stamps) and stamps == sorted(stamps, reverse=True), "newest first"
+            assert all(stamps), "newest first"
+            assert stamps == sorted(stamps, reverse=True), "newest first"
         urls = [server.article_url(a.id) for a in articles]
         assert entry_links(response.content, outlet.feed_format) == urls
 
@@ -93,15 +95,18 @@ def test_article_page_carries_metadata_and_boilerplate(server, corpus, client):
         assert meta.get("author") == article.author
         assert doc.xpath("//link[@rel='canonical']/@href") == [url]
         ld = json.loads(doc.xpath("//script[@type='application/ld+json']")[0].text)
-        assert ld["@type"] == "NewsArticle" and ld["headline"] == article.title
+        assert ld["@type"] == "NewsArticle"
+        assert ld["headline"] == article.title
         assert doc.xpath("//article//h1")[0].text_content() == article.title
         assert [p.text_content() for p in doc.xpath("//div[@class='article-body']/p")] == article.paragraphs
         assert doc.xpath("//time[@datetime]")
-        assert doc.xpath("//div[@id='cookie-banner']") and doc.xpath("//nav//a")
+        assert doc.xpath("//div[@id='cookie-banner']")
+        assert doc.xpath("//nav//a")
         assert len(doc.xpath("//aside[@class='related']//a")) >= 2
         assert doc.xpath("//footer//p")
     image = client.get(doc.xpath("//meta[@property='og:image']/@content")[0])
-    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
 
 
 def test_home_pages_advertise_their_feed(server, corpus, client):
@@ -118,12 +123,14 @@ def test_home_pages_advertise_their_feed(server, corpus, client):
         expected = [server.article_url(a.id) for a in corpus.articles_of(outlet.id)]
         assert [server.base_url + h for h in links] == expected
     redirect = client.get(server.site_url("circuitry").rstrip("/"))
-    assert redirect.status_code == 301 and redirect.headers["location"] == "/circuitry/"
+    assert redirect.status_code == 301
+    assert redirect.headers["location"] == "/circuitry/"
 
 
 def test_robots_opml_and_not_found(server, corpus, client):
     robots = client.get(server.base_url + "/robots.txt")
-    assert robots.status_code == 200 and "Allow: /" in robots.text
+    assert robots.status_code == 200
+    assert "Allow: /" in robots.text
     opml = etree.fromstring(server.opml().encode("utf-8"))
     assert opml.get("version") == "2.0"
     feeds = {o.get("xmlUrl"): o.get("htmlUrl") for o in opml.iter("outline") if o.get("xmlUrl")}
@@ -135,7 +142,9 @@ def test_robots_opml_and_not_found(server, corpus, client):
     assert client.get(server.base_url + "/feeds/circuitry.rss").status_code == 404
     assert client.get(server.article_url("mpa-calloway-resigns") + "?utm_source=x").status_code == 200
     head = client.head(server.feed_urls["meridian-press"])
-    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"]
 
 
 def test_conditional_get_answers_304(server, client):
@@ -144,7 +153,9 @@ def test_conditional_get_answers_304(server, client):
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     assert parsedate_to_datetime(modified) == datetime(2026, 11, 13, 13, 30, tzinfo=timezone.utc)
     same = client.get(url, headers={"If-None-Match": etag})
-    assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == etag
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["etag"] == etag
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
     assert client.get(url, headers={"If-Modified-Since": "Tue, 10 Nov 2026 00:00:00 GMT"}).status_code == 200
@@ -161,12 +172,14 @@ def test_revision_switch_serves_the_update(corpus, client):
         feed0, page0 = client.get(feed_url), client.get(page_url)
         entry0 = next(e for e in feedparser.parse(feed0.content).entries if e.link == page_url)
         assert entry0.title == article.title
-        assert "Two killed" in page0.text and "74-year-old" not in page0.text
+        assert "Two killed" in page0.text
+        assert "74-year-old" not in page0.text
 
         srv.set_revision(1)
         assert srv.revision == 1
         feed1 = client.get(feed_url, headers={"If-None-Match": feed0.headers["etag"]})
-        assert feed1.status_code == 200 and feed1.headers["etag"] != feed0.headers["etag"]
+        assert feed1.status_code == 200
+        assert feed1.headers["etag"] != feed0.headers["etag"]
         since = {"If-Modified-Since": feed0.headers["last-modified"]}
         assert client.get(feed_url, headers=since).status_code == 200
         entry1 = next(e for e in feedparser.parse(feed1.content).entries if e.link == page_url)
@@ -207,7 +220,8 @@ def test_feeds_escape_markup_in_text(client):
             body = client.get(srv.feed_urls["odd-outlet"]).content
             if feed_format == "json11":
                 items = json.loads(body)["items"]
-                assert items[0]["title"] == title and items[0]["summary"] == paragraphs[0]
+                assert items[0]["title"] == title
+                assert items[0]["summary"] == paragraphs[0]
             else:
                 parsed = feedparser.parse(body)
                 assert not parsed.bozo, (feed_format, parsed.get("bozo_exception"))
@@ -225,7 +239,8 @@ def test_start_stop_and_addresses(corpus):
         srv.base_url
     srv.start()
     try:
-        assert srv.base_url.startswith("http://127.0.0.1:") and srv.port > 0
+        assert srv.base_url.startswith("http://127.0.0.1:")
+        assert srv.port > 0
         assert srv.site_url("le-veilleur") == srv.base_url + "/le-veilleur/"
         assert srv.article_url("veilleur-accord-lisse-signe") == \
             srv.base_url + "/le-veilleur/veilleur-accord-lisse-signe.html"

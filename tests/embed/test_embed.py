@@ -72,7 +72,8 @@ def test_shape_dtype_and_unit_norm(embedder):
 
 def test_empty_list(embedder):
     vecs = embedder.encode([])
-    assert vecs.shape == (0, DIM) and vecs.dtype == np.float32
+    assert vecs.shape == (0, DIM)
+    assert vecs.dtype == np.float32
 
 
 def test_rejects_bad_input(embedder):
@@ -185,6 +186,7 @@ def _rss_mb() -> float:
         return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
 
 
+@pytest.mark.slow          # many batches, measured
 def test_memory_stays_flat_over_batches_of_every_width():
     # onnxruntime's arena kept a block per input shape: a desk embedding batches of every width grew by GBs
     # and glibc's rising mmap threshold kept buffers of every size on a fragmented heap: +127 MB on 2 threads

@@ -56,7 +56,8 @@ def test_text_is_the_article_in_paragraphs_without_boilerplate():
     assert len(paragraphs) == 5
     assert paragraphs[0].startswith("Every Saturday morning the reading room")
     assert paragraphs[-1].endswith("between nine and noon.")
-    assert "\n\n\n" not in text and all(p == p.strip() and p for p in paragraphs)
+    assert "\n\n\n" not in text
+    assert all(p == p.strip() and p for p in paragraphs)
     for boilerplate in (
         "cookies",  # cookie banner
         "Accept all",

@@ -48,7 +48,8 @@ async def test_feed_then_not_modified(server):
         assert (by_date.status, by_date.body) == (304, b"")
 
     sent = [s.headers for s in server.state.seen]
-    assert "if-none-match" not in sent[0] and "if-modified-since" not in sent[0]
+    assert "if-none-match" not in sent[0]
+    assert "if-modified-since" not in sent[0]
     assert sent[1]["if-none-match"] == server.feed_etag
     assert sent[2]["if-modified-since"] == server.feed_last_modified
 
@@ -122,7 +123,8 @@ def test_parse_retry_after_forms():
 async def test_redirect_chain_within_cap(server):
     async with Fetcher(fast(max_redirects=5)) as fetcher:
         result = await fetcher.fetch(server.url("/redirect/5"))
-    assert result.status == 200 and result.body == b"arrived\n"
+    assert result.status == 200
+    assert result.body == b"arrived\n"
     assert result.url == server.url("/redirect/0")
 
 
@@ -293,7 +295,9 @@ async def test_robots_blocks_disallowed_and_allows_others(server):
             await fetcher.fetch(server.url("/private/memo"), respect_robots=True)
         assert (info.value.kind, str(info.value)) == ("robots", "blocked by robots.txt")
         page = await fetcher.fetch(server.url("/public/story"), respect_robots=True)
-        assert page.status == 200 and page.content_type == "text/html" and page.charset == "iso-8859-1"
+        assert page.status == 200
+        assert page.content_type == "text/html"
+        assert page.charset == "iso-8859-1"
         await fetcher.fetch(server.url("/public/other"), respect_robots=True)
         feed = await fetcher.fetch(server.url("/private/feed"))       # feeds do not consult robots.txt
         assert feed.status == 200

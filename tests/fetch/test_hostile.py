@@ -49,7 +49,8 @@ async def test_one_byte_a_second_is_cut_off_by_the_total_timeout(server):
 async def test_codings_not_decoded_are_refused_without_decoding(coding, server):
     error, seconds, peak = await measured(server.url(f"/encoded?coding={coding}&size={512 * 1024}"), settings())
     assert (error.kind, str(error)) == ("http", f"unsupported Content-Encoding {coding!r}")
-    assert seconds < 3 and peak < 4 * 1024 * 1024, (seconds, peak)
+    assert seconds < 3, (seconds, peak)
+    assert peak < 4 * 1024 * 1024, (seconds, peak)
 
 
 async def test_brotli_is_not_even_offered(server):
@@ -71,4 +72,5 @@ async def test_compression_bombs_stop_at_the_cap_in_bounded_memory(path, server)
 async def test_endless_header_is_refused_in_bounded_memory(server):
     error, seconds, peak = await measured(server.url("/huge-header"), settings())
     assert error.kind == "network", error
-    assert seconds < 3 and peak < 16 * 1024 * 1024, (seconds, peak)
+    assert seconds < 3, (seconds, peak)
+    assert peak < 16 * 1024 * 1024, (seconds, peak)

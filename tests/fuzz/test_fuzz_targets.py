@@ -31,6 +31,7 @@ def _fuzz(name: str):
     run()
 
 
+@pytest.mark.slow          # thousands of generated inputs per target
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_generated_inputs(name):
     _fuzz(name)

@@ -1,9 +1,7 @@
 """A local web of misbehaving and well-behaved sites for the desk to poll."""
 
 import gzip
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,61 +9,6 @@ import pytest
 from newsdesk.config import Settings
 
 TESTDATA = Path(__file__).parent / "testdata"
-
-
-class Site:
-    """Routes: path -> (status, headers, body) or a callable(handler) that writes the response itself."""
-
-    def __init__(self):
-        self.routes: dict = {}
-        self.hits: dict[str, int] = {}
-        handler_site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):
-                handler_site.hits[self.path] = handler_site.hits.get(self.path, 0) + 1
-                route = handler_site.routes.get(self.path)
-                if route is None:
-                    route = (404, {"Content-Type": "text/html"}, b"<html><body>not found</body></html>")
-                if callable(route):
-                    route(self)
-                    return
-                status, headers, body = route
-                if isinstance(body, str):
-                    body = body.encode("utf-8")
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 128
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def add(self, path, body, status=200, content_type="text/html; charset=utf-8", **headers):
-        self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def site():
-    s = Site()
-    yield s
-    s.close()
 
 
 @pytest.fixture

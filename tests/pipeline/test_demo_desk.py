@@ -29,7 +29,8 @@ def test_demo_corpus_lands_once_with_reprints_linked_and_updates_as_revisions(db
         by_id = {a.id: storage.get_article_by_url(server.article_url(a.id)) for a in corpus.articles}
         for demo in corpus.articles:
             stored = by_id[demo.id]
-            assert stored.full_text and stored.title == demo.title
+            assert stored.full_text
+            assert stored.title == demo.title
             if demo.reprint_of:
                 assert stored.original_id == by_id[demo.reprint_of].id, demo.id
             else:
@@ -45,9 +46,11 @@ def test_demo_corpus_lands_once_with_reprints_linked_and_updates_as_revisions(db
         assert len(updated) == len(revised)
         for demo in revised:
             article = storage.get_article_by_url(server.article_url(demo.id))
-            assert article.revision_count == 2 and article.title == demo.revisions[-1].title
+            assert article.revision_count == 2
+            assert article.title == demo.revisions[-1].title
             history = storage.revisions(article.id)
-            assert history[0].title == demo.title and history[0].text != history[1].text
+            assert history[0].title == demo.title
+            assert history[0].text != history[1].text
             assert storage.first_revisions([article.id])[article.id] == (history[0].title, history[0].text)
             # its story's timeline: published under its first title, then the update under its new one
             story = storage.get_story(storage.story_of(article.id))

@@ -69,7 +69,8 @@ def test_story_pages_are_attributed(demo_desk):
             assert sum(len(s["text"].split()) for s in page["summary"]) <= 90
             assert 3 <= len(page["takeaways"]) <= 6
         for item in page["summary"] + page["takeaways"]:
-            assert item["article_id"] in members and item["text"] in by_id[item["article_id"]].text
+            assert item["article_id"] in members
+            assert item["text"] in by_id[item["article_id"]].text
         reprints = [d for d in demos if d.reprint_of]
         assert story.reprint_count == len(reprints)
         assert story.independent_count == len({d.outlet for d in demos if not d.reprint_of})
@@ -81,7 +82,8 @@ def test_related_stories_never_repeat_or_include_the_story(demo_desk):
         story = storage.get_story(story_id)
         related = related_stories(storage, story)
         ids = [r.story.id for r in related]
-        assert story.id not in ids and len(ids) == len(set(ids))
+        assert story.id not in ids
+        assert len(ids) == len(set(ids))
         assert len({r.story.headline for r in related}) == len(related)
 
 

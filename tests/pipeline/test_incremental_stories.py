@@ -36,7 +36,8 @@ def test_a_page_is_rewritten_when_an_article_joins_and_not_when_nothing_changed(
     story_id = next(iter(touched))
     assert pages.write(touched) == 1
     written = storage.get_story(story_id)
-    assert written.article_count == 2 and written.page_written_at is not None
+    assert written.article_count == 2
+    assert written.page_written_at is not None
 
     assert pages.write(touched) == 0, "nothing changed: the page must not be written again"
     assert storage.get_story(story_id).page_written_at == written.page_written_at
@@ -47,7 +48,8 @@ def test_a_page_is_rewritten_when_an_article_joins_and_not_when_nothing_changed(
     assert touched == {story_id}
     assert pages.write(touched) == 1
     again = storage.get_story(story_id)
-    assert again.article_count == 3 and again.page_written_at > written.page_written_at
+    assert again.article_count == 3
+    assert again.page_written_at > written.page_written_at
     page = json.loads(again.page_json)
     assert {t[2] for t in page["timeline"]} == {"Wire", "Daily", "Courier"}
 
@@ -128,7 +130,9 @@ def test_a_big_update_is_grouped_in_bounded_steps_with_the_same_stories(storage,
     assert len(touched) == 2
     quake = {storage.story_of(ids[i]) for i in (0, 2, 4)}
     transfer = {storage.story_of(ids[i]) for i in (1, 3)}
-    assert len(quake) == 1 and len(transfer) == 1 and quake != transfer
+    assert len(quake) == 1
+    assert len(transfer) == 1
+    assert quake != transfer
 
 
 def test_a_checkpoint_of_other_vectors_is_set_aside_and_the_stories_kept(storage, tmp_path, embedder):
@@ -147,7 +151,8 @@ def test_a_checkpoint_of_other_vectors_is_set_aside_and_the_stories_kept(storage
     assert restarted.replayed == 2                 # every stored article placed again, with fresh vectors
     more = _ingest(storage, tmp_path, [("Daily", QUAKE_A[1], 1), ("Herald", TRANSFER[1], 1.2)], "w")
     restarted.group(more)
-    assert storage.story_of(more[0]) == quake and storage.story_of(more[1]) == transfer
+    assert storage.story_of(more[0]) == quake
+    assert storage.story_of(more[1]) == transfer
 
 
 def test_the_writers_sentences_are_embedded_alongside_the_grouping(storage, tmp_path, embedder):
@@ -172,7 +177,8 @@ def test_the_writers_sentences_are_embedded_alongside_the_grouping(storage, tmp_
                                                                      storage.get_article(i).text)]
     shared.encode(texts)
     assert shared.misses == misses                  # everything the writer reads was embedded already
-    assert pages.write(touched) == 1 and shared.misses == misses
+    assert pages.write(touched) == 1
+    assert shared.misses == misses
 
 
 def test_a_failure_alongside_the_grouping_costs_nothing_but_time(storage, tmp_path, embedder):
@@ -182,7 +188,8 @@ def test_a_failure_alongside_the_grouping_costs_nothing_but_time(storage, tmp_pa
         raise RuntimeError("model went away")
 
     touched = StoryGrouper(storage).group(ids, alongside=broken)
-    assert len(touched) == 1 and storage.story_of(ids[0]) == storage.story_of(ids[1])
+    assert len(touched) == 1
+    assert storage.story_of(ids[0]) == storage.story_of(ids[1])
     assert PageWriter(storage).write(touched) == 1
 
 

@@ -68,11 +68,13 @@ def test_a_slow_source_does_not_hold_back_the_stories_of_the_others(site, settin
     assert {r.name: r.count("new") for r in reports} == {"Quick": 3, "Slow": 2}
     grouped_at, first_batch, stories = seen["first_update"]
     quick_ids = {a.id for a in storage.list_articles() if a.source_id == quick.id}
-    assert set(first_batch) == quick_ids and stories == 1
+    assert set(first_batch) == quick_ids
+    assert stories == 1
     assert grouped_at < seen["Slow"], "the quick source's story must be written before the slow feed is read"
     assert len({storage.story_of(i) for i in quick_ids}) == 1
     slow_ids = {a.id for a in storage.list_articles()} - quick_ids
-    assert len(slow_ids) == 2 and all(storage.story_of(i) is not None for i in slow_ids)
+    assert len(slow_ids) == 2
+    assert all(storage.story_of(i) is not None for i in slow_ids)
     assert {storage.story_of(i) for i in slow_ids}.isdisjoint({storage.story_of(i) for i in quick_ids})
 
 
@@ -92,7 +94,8 @@ def test_an_update_that_fails_mid_cycle_loses_nothing(site, settings, storage, e
 
     with pytest.raises(RuntimeError, match="grouping failed"):
         _poll_watching_updates(storage, settings, watch)
-    assert len(calls) >= 2 and len(calls[0]) == 3, "the cycle goes on after a failed update"
+    assert len(calls) >= 2, "the cycle goes on after a failed update"
+    assert len(calls[0]) == 3, "the cycle goes on after a failed update"
     articles = storage.list_articles()
     assert len(articles) == 5
     stories = [storage.story_of(a.id) for a in articles]

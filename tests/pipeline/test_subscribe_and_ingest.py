@@ -60,9 +60,12 @@ def test_ingest_article_url_twice_and_then_changed(site, settings, storage):
     site.add("/a/ferry", page("Second ferry, now confirmed", FERRY + ["The first extra boat sailed on time."]))
     assert run(storage, settings, lambda d: d.ingest_url(site.url + "/a/ferry")).status == "updated"
     article = storage.get_article(first.article_id)
-    assert article.revision_count == 2 and "sailed on time" in article.text
+    assert article.revision_count == 2
+    assert "sailed on time" in article.text
     revisions = storage.revisions(article.id)
-    assert "sailed on time" not in revisions[0].text and revisions[0].html and b"Lucan Drever" in revisions[0].html
+    assert "sailed on time" not in revisions[0].text
+    assert revisions[0].html
+    assert b"Lucan Drever" in revisions[0].html
 
 
 def test_robots_txt_blocks_article_pages_but_keeps_the_teaser(site, settings, storage):
@@ -73,7 +76,8 @@ def test_robots_txt_blocks_article_pages_but_keeps_the_teaser(site, settings, st
     storage.add_source(site.url + "/feed.xml")
     (report,) = run(storage, settings, lambda d: d.poll(due_only=False))
     article = storage.get_article_by_url(site.url + "/private/a")
-    assert not article.full_text and "robots" in article.extraction_error
+    assert not article.full_text
+    assert "robots" in article.extraction_error
     assert site.hits.get("/private/a") is None
 
 
@@ -96,7 +100,9 @@ def test_wire_reprint_is_stored_as_a_copy_of_the_earliest(site, settings, storag
     run(storage, settings, lambda d: d.poll(due_only=False))
     wire = storage.get_article_by_url(site.url + "/wire/mirror")
     paper = storage.get_article_by_url(site.url + "/paper/mirror")
-    assert wire.original_id is None and paper.original_id == wire.id and paper.copy_method == "near"
+    assert wire.original_id is None
+    assert paper.original_id == wire.id
+    assert paper.copy_method == "near"
     assert storage.copy_outlets([wire.id]) == {wire.id: ["Paper"]}
     assert storage.get_article_by_url(site.url + "/paper/library").original_id is None
     assert [a.id for a in storage.list_articles(include_copies=False)] == [
@@ -125,16 +131,20 @@ def test_ingest_files_directory_and_jsonl(tmp_path, settings, storage):
     assert storage.get_article_by_url("https://oriel.example/ferry").title == "Ferry"
     outcomes = run(storage, settings, lambda d: d.ingest_path(jsonl))
     statuses = [o.status for o in outcomes]
-    assert statuses.count("new") == 1 and statuses.count("copy") == 1 and statuses.count("error") == 2
+    assert statuses.count("new") == 1
+    assert statuses.count("copy") == 1
+    assert statuses.count("error") == 2
     assert any(":2" in o.url and o.error for o in outcomes)
     mirror = storage.get_article_by_url("https://wire.example/mirror")
-    assert mirror.outlet == "Wire" and mirror.published_at.hour == 7
+    assert mirror.outlet == "Wire"
+    assert mirror.published_at.hour == 7
     # loading the same files again adds nothing
     again = run(storage, settings, lambda d: d.ingest_path(jsonl))
     assert [o.status for o in again].count("unchanged") == 2
     assert storage.count_articles() == 4
 
 
+@pytest.mark.slow          # starts worker processes
 def test_extraction_in_worker_processes(site, settings, storage):
     settings.extract_workers = 2
     for i, text in enumerate([FERRY, LIBRARY, WIRE]):

@@ -30,5 +30,6 @@ def test_nothing_advertised():
 
 
 def test_common_paths_are_kept():
-    assert "/feed" in COMMON_FEED_PATHS and "/feed.json" in COMMON_FEED_PATHS
+    assert "/feed" in COMMON_FEED_PATHS
+    assert "/feed.json" in COMMON_FEED_PATHS
     assert all(path.startswith("/") for path in COMMON_FEED_PATHS)

@@ -62,10 +62,12 @@ def test_rss20_content_media_and_metadata(read):
     assert entries["Thumbnail only"].image_url == "https://cdn.ledger.example/thumb.jpg"
 
     untitled = entries[None]
-    assert untitled.url is None and untitled.id.startswith("urn:newsdesk:sha1:")
+    assert untitled.url is None
+    assert untitled.id.startswith("urn:newsdesk:sha1:")
 
     script = entries["Script link is dropped"]
-    assert script.url is None and script.id == "ledger-2024-0005"
+    assert script.url is None
+    assert script.id == "ledger-2024-0005"
     for entry in feed.entries:
         assert_utc(entry.published)
 
@@ -102,7 +104,8 @@ def test_atom10_xml_base_and_relative_links(read):
     assert bench.url == "https://werkstatt.example/archiv/werkbank"  # the entry's own xml:base
     assert bench.title == "Alte Werkbank verkauft"
     assert bench.author == "Paul Ament"
-    assert bench.published is None and bench.updated == datetime(2024, 3, 20, 12, 0, tzinfo=UTC)
+    assert bench.published is None
+    assert bench.updated == datetime(2024, 3, 20, 12, 0, tzinfo=UTC)
     assert bench.summary is None  # the entry has content but no summary
     assert bench.content_html == (
         "<p>Die alte Werkbank hat einen neuen Besitzer.</p><p>Sie steht jetzt in einer Schule.</p>"
@@ -111,7 +114,9 @@ def test_atom10_xml_base_and_relative_links(read):
 
 def test_feed_with_no_entries_is_not_an_error(read):
     feed = parse_feed(read("atom_empty.xml"), FEED_URL)
-    assert feed.format == "atom10" and feed.entries == [] and feed.title == "Quiet Feed"
+    assert feed.format == "atom10"
+    assert feed.entries == []
+    assert feed.title == "Quiet Feed"
 
 
 def test_json_feed_11(read):
@@ -202,18 +207,22 @@ def test_http_charset_is_honoured():
     body = ('<rss version="2.0"><channel><title>Öl</title><item><title>Straße gesperrt</title>'
             '<link>https://x.example/1</link></item></channel></rss>').encode("iso-8859-1")
     feed = parse_feed(body, FEED_URL, "application/rss+xml; charset=ISO-8859-1")
-    assert feed.title == "Öl" and feed.entries[0].title == "Straße gesperrt"
+    assert feed.title == "Öl"
+    assert feed.entries[0].title == "Straße gesperrt"
 
 
 def test_wrong_http_content_type_does_not_matter(read):
     feed = parse_feed(read("rss20_full.xml"), FEED_URL, "text/html; charset=utf-8")
-    assert feed.format == "rss20" and len(feed.entries) == 5 and feed.warnings == []
+    assert feed.format == "rss20"
+    assert len(feed.entries) == 5
+    assert feed.warnings == []
 
 
 def test_malformed_xml_with_entries_is_recovered(read):
     feed = parse_feed(read("malformed_recoverable.xml"), FEED_URL)
     assert [e.title for e in feed.entries] == ["First story survives", "Second story survives & so does this ampersand"]
-    assert len(feed.warnings) == 1 and feed.warnings[0].startswith("malformed feed XML")
+    assert len(feed.warnings) == 1
+    assert feed.warnings[0].startswith("malformed feed XML")
 
 
 def test_malformed_xml_without_entries_is_an_error(read):
@@ -269,7 +278,8 @@ def test_entity_text_inside_cdata_is_fine():
 
 def test_whitespace_before_xml_declaration(read):
     feed = parse_feed(b"\n\n   " + read("rss10_rdf.xml"), FEED_URL)
-    assert feed.warnings == [] and len(feed.entries) == 2
+    assert feed.warnings == []
+    assert len(feed.entries) == 2
     assert parse_feed(b"\xef\xbb\xbf\n" + read("rss10_rdf.xml"), FEED_URL).warnings == []
 
 
@@ -314,7 +324,8 @@ def test_truncated_or_mangled_input_only_raises_feed_error(read, name):
             assert str(exc)
             continue
         for entry in feed.entries:
-            assert isinstance(entry.id, str) and entry.id
+            assert isinstance(entry.id, str)
+            assert entry.id
             assert_utc(entry.published)
             assert_utc(entry.updated)
 
@@ -359,4 +370,5 @@ def test_a_huge_style_attribute_costs_no_quadratic_time():
     started = time.process_time()
     [entry] = parse_feed(body, FEED_URL).entries
     assert time.process_time() - started < 2.0
-    assert "Harbour vote" in entry.content_html and "<script" not in entry.content_html
+    assert "Harbour vote" in entry.content_html
+    assert "<script" not in entry.content_html

@@ -39,7 +39,8 @@ def test_single_html_file(tmp_path):
     assert doc.source == "Quayside Times"
     assert doc.title == "Tide tables revised for the spring"
     assert doc.published == datetime(2024, 3, 18, 5, 0, tzinfo=UTC)
-    assert "harbour master" in doc.html and doc.text is None
+    assert "harbour master" in doc.html
+    assert doc.text is None
 
 
 def test_html_without_metadata_and_og_url_fallback(tmp_path):
@@ -53,7 +54,8 @@ def test_html_without_metadata_and_og_url_fallback(tmp_path):
 def test_html_in_a_declared_legacy_charset(tmp_path):
     page = '<html><head><meta charset="iso-8859-1"><title>Grüße aus Köln</title></head><body>Straße</body></html>'
     [doc] = list(iter_documents(write(tmp_path / "koeln.html", page.encode("iso-8859-1"))))
-    assert doc.title == "Grüße aus Köln" and "Straße" in doc.html
+    assert doc.title == "Grüße aus Köln"
+    assert "Straße" in doc.html
 
 
 def test_directory_is_walked_recursively_in_order(tmp_path):
@@ -96,13 +98,18 @@ def test_jsonl_good_and_bad_lines(tmp_path):
     first = results[0]
     assert first == LocalDocument(f"{path}:1", "https://wire.example/1", "One", "<p>One</p>", None,
                                   datetime(2024, 3, 1, 10, 0, tzinfo=UTC), "Wire")
-    assert isinstance(results[1], LocalDocumentError) and "invalid JSON" in results[1].message
-    assert isinstance(results[2], LocalDocumentError) and "neither" in results[2].message
-    assert isinstance(results[3], LocalDocumentError) and "published" in results[3].message
+    assert isinstance(results[1], LocalDocumentError)
+    assert "invalid JSON" in results[1].message
+    assert isinstance(results[2], LocalDocumentError)
+    assert "neither" in results[2].message
+    assert isinstance(results[3], LocalDocumentError)
+    assert "published" in results[3].message
     assert results[4].published == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
-    assert isinstance(results[5], LocalDocumentError) and "object" in results[5].message
+    assert isinstance(results[5], LocalDocumentError)
+    assert "object" in results[5].message
     assert results[6].published == datetime(2024, 3, 2, 8, 0, tzinfo=UTC)
-    assert isinstance(results[7], LocalDocumentError) and "url" in results[7].message
+    assert isinstance(results[7], LocalDocumentError)
+    assert "url" in results[7].message
     assert results[8].text == "Ünïcode ✓"
 
 
@@ -118,8 +125,10 @@ def test_truncated_jsonl_gz_reports_and_keeps_what_was_read(tmp_path):
     body = "\n".join(json.dumps({"text": f"line {i} " + os.urandom(100).hex()}) for i in range(2000)).encode()
     path = write(tmp_path / "cut.jsonl.gz", gzip.compress(body)[:20000])
     results = list(iter_documents(path))
-    assert isinstance(results[-1], LocalDocumentError) and "cannot read file" in results[-1].message
-    assert all(isinstance(r, LocalDocument) for r in results[:-1]) and len(results) > 10
+    assert isinstance(results[-1], LocalDocumentError)
+    assert "cannot read file" in results[-1].message
+    assert all(isinstance(r, LocalDocument) for r in results[:-1])
+    assert len(results) > 10
 
 
 def test_jsonl_is_streamed(tmp_path):
@@ -142,7 +151,8 @@ def test_jsonl_is_streamed(tmp_path):
     got_first.set()
     rest = list(documents)
     thread.join(timeout=10)
-    assert first.text == "first" and [d.text for d in rest] == ["second"]
+    assert first.text == "first"
+    assert [d.text for d in rest] == ["second"]
     assert first_before_close == [True]
 
 
@@ -153,4 +163,5 @@ def test_missing_path(tmp_path):
 
 def test_unsupported_file_type(tmp_path):
     [error] = list(iter_documents(write(tmp_path / "x.pdf", b"%PDF")))
-    assert isinstance(error, LocalDocumentError) and "unsupported" in error.message
+    assert isinstance(error, LocalDocumentError)
+    assert "unsupported" in error.message

@@ -24,7 +24,9 @@ def test_round_trip():
         OpmlFeed("https://e.example/feed", "Épsilon — ελληνικά", None, "World"),
     ]
     text = write_opml(feeds, "Mine")
-    assert text.startswith("<?xml") and 'version="2.0"' in text and "<title>Mine</title>" in text
+    assert text.startswith("<?xml")
+    assert 'version="2.0"' in text
+    assert "<title>Mine</title>" in text
     back = read_opml(text.encode("utf-8"))
     assert sorted(back, key=lambda f: f.feed_url) == feeds
     assert [f.folder for f in back] == ["World", "World/Europe", "World", None, "Science"]
@@ -61,7 +63,8 @@ def test_default_feeds():
     assert len({f.feed_url for f in feeds}) == len(feeds)
     for feed in feeds:
         assert feed.feed_url.startswith("https://"), feed
-        assert feed.title and feed.site_url
+        assert feed.title
+        assert feed.site_url
         assert feed.expected_format in {"rss091", "rss20", "rss10", "atom10"}, feed
     assert read_opml(write_opml(feeds).encode()) == feeds
 

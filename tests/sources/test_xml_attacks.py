@@ -5,10 +5,8 @@ request is made. Each payload is tried plainly and in the disguises that would s
 from __future__ import annotations
 
 import re
-import threading
 import time
 import tracemalloc
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,35 +14,18 @@ from newsdesk.sources import FeedError, parse_feed, read_opml
 from newsdesk.sources import feeds as feeds_module
 from newsdesk.sources import opml as opml_module
 from newsdesk.sources.opml import OpmlError
+from tests.site import Site
 
 MAX_SECONDS = 2.0
 MAX_PEAK = 16 * 1024 * 1024
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self.server.paths.append(self.path)
-        body = b'<!ENTITY leak "reached">'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml-dtd")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def listener():
     """A server an XXE payload would contact; the tests assert it never is."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    httpd.paths = []
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with Site() as site:
+        site.add("*", b'<!ENTITY leak "reached">', content_type="application/xml-dtd")
+        yield site
 
 
 def laughs(levels: int = 10) -> bytes:
@@ -109,7 +90,7 @@ def assert_refused_quickly(fn, data: bytes, error: type, listener, match: str = 
     assert re.search(match, str(outcome)), str(outcome)
     assert seconds < MAX_SECONDS, seconds
     assert peak < MAX_PEAK + 2 * len(data), peak
-    assert listener.paths == [], listener.paths
+    assert listener.requests == [], listener.requests
     assert "root:" not in str(outcome)
 
 
@@ -121,13 +102,13 @@ def _feed(data: bytes):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_feed_payload_refused(name, listener):
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     assert_refused_quickly(_feed, rss(subset, refs), FeedError, listener)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_feed_payload_in_utf16_refused(name, listener):
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     data = rss(subset, refs).decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
     assert_refused_quickly(_feed, data, FeedError, listener)
 
@@ -135,7 +116,7 @@ def test_feed_payload_in_utf16_refused(name, listener):
 @pytest.mark.parametrize("name", NAMES)
 def test_feed_payload_behind_a_cdata_opener_in_a_comment_refused(name, listener):
     # A check that skips CDATA sections without knowing comments would skip the whole DOCTYPE here.
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     data = rss(subset, refs, before=b"<!-- <![CDATA[ -->").replace(b"<rss version", b"<!-- ]]> --><rss version")
     assert_refused_quickly(_feed, data, FeedError, listener)
 
@@ -143,7 +124,7 @@ def test_feed_payload_behind_a_cdata_opener_in_a_comment_refused(name, listener)
 @pytest.mark.parametrize("name", NAMES)
 def test_feed_payload_behind_a_tag_in_a_comment_refused(name, listener):
     # feedparser takes the DOCTYPE to end at the first "<name"; one inside a comment hides the real one.
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     assert_refused_quickly(_feed, rss(subset, refs, before=b"<!-- <rss> -->"), FeedError, listener)
 
 
@@ -151,23 +132,24 @@ def test_feed_payload_behind_a_tag_in_a_comment_refused(name, listener):
 def test_strict_parser_refuses_entities_even_without_the_precheck(name, listener, monkeypatch):
     monkeypatch.setattr(feeds_module, "_refuse_dtd", lambda body, headers: None)
     monkeypatch.setattr(feeds_module, "_declares_entities", lambda body: False)
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     assert_refused_quickly(_feed, rss(subset, refs), FeedError, listener, match="[Ee]ntit")
 
 
 def test_external_dtd_is_never_fetched(listener):
-    doctype = b'<!DOCTYPE rss SYSTEM "http://127.0.0.1:%d/rss.dtd">' % listener.server_port
+    doctype = b'<!DOCTYPE rss SYSTEM "http://127.0.0.1:%d/rss.dtd">' % listener.port
     feed, seconds, _ = bounded(_feed, rss(b"", b"Harbour reopens", doctype=doctype))
     assert not isinstance(feed, Exception), feed
     assert [e.title for e in feed.entries] == ["Harbour reopens"]
-    assert listener.paths == []
+    assert listener.requests == []
 
 
 def test_netscape_doctype_without_subset_still_parses():
     doctype = (b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
                b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
     feed = _feed(rss(b"", b"Old format", doctype=doctype).replace(b'version="2.0"', b'version="0.91"'))
-    assert feed.format == "rss091" and [e.title for e in feed.entries] == ["Old format"]
+    assert feed.format == "rss091"
+    assert [e.title for e in feed.entries] == ["Old format"]
 
 
 def test_inline_dtd_without_entities_refused(listener):
@@ -185,13 +167,13 @@ def test_entity_declaration_quoted_in_cdata_content_is_fine():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_opml_payload_refused(name, listener):
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     assert_refused_quickly(read_opml, opml(subset, refs), OpmlError, listener)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_opml_payload_in_utf16_refused(name, listener):
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     data = opml(subset, refs).decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
     assert_refused_quickly(read_opml, data, OpmlError, listener)
 
@@ -201,13 +183,13 @@ def test_opml_parser_never_expands_even_without_the_precheck(name, listener, mon
     # lxml is told not to substitute entities, load DTDs or use the network; libxml2 caps amplification.
     monkeypatch.setattr(opml_module, "_ENTITY_DECL", re.compile(rb"(?!)"))
     monkeypatch.setattr(opml_module, "dtd_problem", lambda data: None)
-    subset, refs = payloads(listener.server_port)[name]
+    subset, refs = payloads(listener.port)[name]
     assert_refused_quickly(read_opml, opml(subset, refs), OpmlError, listener,
                            match="amplification|external entity|DTD")
 
 
 def test_opml_external_dtd_is_never_fetched(listener):
-    doctype = b'<!DOCTYPE opml SYSTEM "http://127.0.0.1:%d/opml.dtd">' % listener.server_port
+    doctype = b'<!DOCTYPE opml SYSTEM "http://127.0.0.1:%d/opml.dtd">' % listener.port
     assert_refused_quickly(read_opml, opml(b"", b"Feeds", doctype=doctype), OpmlError, listener)
 
 

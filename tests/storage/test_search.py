@@ -65,11 +65,16 @@ def test_snippets_mark_the_matching_words(storage):
     _add(storage, "s", "Early on Tuesday the lighthouse keeper saw smoke above the harbour. "
          "Firefighters reached the warehouse within minutes and nobody was hurt.", title="Fire at the docks")
     hit = storage.search("warehouse").groups[0].hits[0]
-    assert "warehouse" in _marked(hit) and "warehouse" in hit.snippet.lower()
-    assert "<" not in hit.snippet and "\x02" not in hit.snippet and hit.title == "Fire at the docks"
-    assert hit.outlet == "The Valley Courier" and hit.published_at == T0
+    assert "warehouse" in _marked(hit)
+    assert "warehouse" in hit.snippet.lower()
+    assert "<" not in hit.snippet
+    assert "\x02" not in hit.snippet
+    assert hit.title == "Fire at the docks"
+    assert hit.outlet == "The Valley Courier"
+    assert hit.published_at == T0
     phrase = storage.search('"lighthouse keeper"').groups[0].hits[0]
-    assert "lighthouse" in phrase.snippet.lower() and any("lighthouse" in words for words in _marked(phrase))
+    assert "lighthouse" in phrase.snippet.lower()
+    assert any("lighthouse" in words for words in _marked(phrase))
     assert all(0 <= start <= end <= len(phrase.snippet) for start, end in phrase.highlights)
 
 
@@ -122,9 +127,12 @@ def test_results_group_by_story_and_paginate_by_group(storage):
     for group in everything.groups:
         assert [h.story_id for h in group.hits] == [group.story_id] * len(group.hits)
         if group.story_id is None:
-            assert _ids(type(everything)("", 0, [group])) == [lone] and group.headline is None
+            assert _ids(type(everything)("", 0, [group])) == [lone]
+            assert group.headline is None
         else:
-            assert group.hit_count == 2 and len(group.hits) == 2 and group.headline.startswith("Lock ")
+            assert group.hit_count == 2
+            assert len(group.hits) == 2
+            assert group.headline.startswith("Lock ")
     ranks = [g.rank for g in everything.groups]
     assert ranks == sorted(ranks, reverse=True)
     pages = [storage.search("canal", limit=2, offset=o) for o in (0, 2, 4, 6)]
@@ -259,10 +267,12 @@ def test_a_query_matching_more_than_the_window_ranks_the_newest(storage, monkeyp
     _filler(storage)
     ids = [_add(storage, f"w{i}", f"The weir number {i} was cleaned.", hours=i) for i in range(5)]
     results = storage.search("weir")
-    assert results.capped and results.total == 3
+    assert results.capped
+    assert results.total == 3
     assert set(_ids(results)) == set(ids[-3:])
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", 100)
-    assert not storage.search("weir").capped and storage.search("weir").total == 5
+    assert not storage.search("weir").capped
+    assert storage.search("weir").total == 5
 
 
 def test_ranking_table_follows_pages_and_merges(storage):

@@ -109,7 +109,8 @@ def test_remove_source_keeps_articles_unless_purged(storage):
     storage.insert_article(_article("https://b.example/1", source_id=s2.id, outlet="B"))
     assert storage.remove_source(s1.id) == 0
     kept = storage.get_article_by_url("https://a.example/1")
-    assert kept.source_id is None and kept.outlet == "A"
+    assert kept.source_id is None
+    assert kept.outlet == "A"
     assert storage.remove_source(s2.id, purge=True) == 1
     assert storage.get_article_by_url("https://b.example/1") is None
 

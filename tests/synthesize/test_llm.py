@@ -7,10 +7,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -32,6 +30,7 @@ from newsdesk.synthesize.llm import (
     source_words,
 )
 from newsdesk.synthesize.writer import StoryArticle, Writer
+from tests.site import Site
 
 HERALD = StoryArticle(
     id=201, outlet="Northport Herald", published=datetime(2032, 3, 6, 19, 40, tzinfo=timezone.utc),
@@ -102,7 +101,8 @@ def test_parse_markdown_and_json_from_small_models():
                           '"takeaways": "Only one."}\n```')
     assert (as_json.headline, as_json.summary, as_json.takeaways) == (["Ferry aground"], ["A.", "B."],
                                                                       ["Only one."])
-    assert parse_reply("#### ----\n{ } 12\n\n").empty() and parse_reply("").empty()
+    assert parse_reply("#### ----\n{ } 12\n\n").empty()
+    assert parse_reply("").empty()
 
 
 def test_a_reply_without_sections_is_summary_prose():
@@ -136,7 +136,8 @@ def test_a_supported_sentence_is_kept_and_attributed(writer):
     check, analysis, sims = _check(writer, SUPPORTED)
     assert check.kept, check
     attributed = writer.attribute(analysis, SUPPORTED, sims)
-    assert attributed.article_id in OUTLETS and attributed.outlet == OUTLETS[attributed.article_id]
+    assert attributed.article_id in OUTLETS
+    assert attributed.outlet == OUTLETS[attributed.article_id]
     assert attributed.also, "three outlets report the rescue of all 212 passengers"
     assert all(OUTLETS[i] == o and o != attributed.outlet for i, o in attributed.also)
 
@@ -159,7 +160,8 @@ def test_a_number_not_in_the_sources_is_dropped(writer):
 def test_a_name_not_in_the_sources_is_dropped(writer):
     check, _, _ = _check(writer, WRONG_NAME)
     assert (check.kept, check.reason) == (False, "name")
-    assert "olga" in check.detail and "berg" in check.detail
+    assert "olga" in check.detail
+    assert "berg" in check.detail
 
 
 def test_an_unrelated_claim_is_dropped(writer):
@@ -169,43 +171,36 @@ def test_an_unrelated_claim_is_dropped(writer):
 
 # -- a scripted endpoint on 127.0.0.1 ---------------------------------------------------------------------------
 
-class Scripted(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802
-        server = self.server
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        server.requests.append((self.path, dict(self.headers), body))
-        if server.delay:
-            time.sleep(server.delay)
-        if server.status != 200:
-            payload = b"model crashed"
-        elif server.raw is not None:
-            payload = server.raw
-        else:
-            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": server.content}}]}
-                                 ).encode()
-        try:
-            self.send_response(server.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting: the timeout test
+class Scripted:
+    """A chat endpoint on the test site: it answers `content` as a chat completion, or `raw` bytes, or an error
+    `status`, after `delay` seconds, and keeps each request as (path, headers, JSON body)."""
 
-    def log_message(self, *args):
-        pass
+    def __init__(self, site: Site):
+        self.url, self.requests = site.url, []
+        self.delay, self.status, self.raw, self.content = 0.0, 200, None, ""
+        site.handle("*", self.answer)
+
+    def answer(self, request) -> None:
+        self.requests.append((request.path, dict(request.headers), json.loads(request.body)))
+        if self.delay:
+            time.sleep(self.delay)
+        if self.status != 200:
+            payload = b"model crashed"
+        elif self.raw is not None:
+            payload = self.raw
+        else:
+            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": self.content}}]}
+                                 ).encode()
+        request.send_response(self.status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
 
 
 @pytest.fixture
-def endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    server.requests, server.delay, server.status, server.raw, server.content = [], 0.0, 200, None, ""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
+def endpoint(site):
+    return Scripted(site)
 
 
 _shared: list[Writer] = []
@@ -233,22 +228,29 @@ def test_a_scripted_reply_is_checked_sentence_by_sentence(endpoint):
     page = _llm(endpoint.url)(STORY)
     report = page.llm
     path, headers, body = endpoint.requests[0]
-    assert path == "/v1/chat/completions" and headers["Authorization"] == "Bearer k3y"
+    assert path == "/v1/chat/completions"
+    assert headers["Authorization"] == "Bearer k3y"
     assert body["model"] == "scripted"
     prompt = body["messages"][-1]["content"]
-    assert "[Island Post]" in prompt and "[Coastal Times]" in prompt and "HEADLINE:" in prompt
+    assert "[Island Post]" in prompt
+    assert "[Coastal Times]" in prompt
+    assert "HEADLINE:" in prompt
 
-    assert report.error == "" and report.generated == 8
+    assert report.error == ""
+    assert report.generated == 8
     assert report.kept + report.dropped == report.generated == len(report.checks)
     assert report.reasons == {"number": 1, "name": 1, "unsupported": 1, "repeat": 1}
     assert page.headline == "Sea Lark ferry runs aground off Calder Island"
     assert [s.text for s in page.summary] == [SUPPORTED, PARAPHRASE]
     assert page.takeaways[0].text == "Seven people were treated in hospital for minor injuries."
-    assert "summary" not in report.fallback and "headline" not in report.fallback
+    assert "summary" not in report.fallback
+    assert "headline" not in report.fallback
     for item in page.summary + page.takeaways:
-        assert item.article_id in OUTLETS and item.outlet == OUTLETS[item.article_id]
+        assert item.article_id in OUTLETS
+        assert item.outlet == OUTLETS[item.article_id]
     extractive = _extractive()(STORY)
-    assert page.unique.keys() == extractive.unique.keys() and page.independent == extractive.independent
+    assert page.unique.keys() == extractive.unique.keys()
+    assert page.independent == extractive.independent
     json.dumps(page.llm.reasons)  # the report goes into the stored page JSON
 
 
@@ -269,11 +271,15 @@ def test_garbage_from_the_server_leaves_the_extractive_page(endpoint, case, capl
     assert _extractive_parts(page) == _extractive_parts(_extractive()(STORY))
     assert sorted(page.llm.fallback) == ["headline", "summary", "takeaways"]
     if case == "all unsupported":
-        assert page.llm.error == "" and page.llm.dropped == page.llm.generated == 3
+        assert page.llm.error == ""
+        assert page.llm.dropped == page.llm.generated == 3
     elif case == "garbage text":
-        assert page.llm.error == "" and page.llm.dropped == page.llm.generated == 2 and page.llm.kept == 0
+        assert page.llm.error == ""
+        assert page.llm.dropped == page.llm.generated == 2
+        assert page.llm.kept == 0
     else:
-        assert page.llm.error and page.llm.generated == 0
+        assert page.llm.error
+        assert page.llm.generated == 0
         assert any("extractive page" in r.message for r in caplog.records)
     if case == "http error":
         assert "HTTP 500" in page.llm.error
@@ -284,15 +290,18 @@ def test_an_unreachable_url_leaves_the_extractive_page():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     page = _llm(f"http://127.0.0.1:{port}", timeout=5.0)(STORY)
-    assert "cannot reach" in page.llm.error and page.headline == _extractive()(STORY).headline
-    assert page.summary and page.takeaways
+    assert "cannot reach" in page.llm.error
+    assert page.headline == _extractive()(STORY).headline
+    assert page.summary
+    assert page.takeaways
 
 
 def test_a_slow_server_times_out(endpoint):
     endpoint.delay = 5.0
     endpoint.content = f"SUMMARY: {SUPPORTED}"
     page = _llm(endpoint.url, timeout=0.5)(STORY)
-    assert "no answer in time" in page.llm.error and page.llm.seconds < endpoint.delay
+    assert "no answer in time" in page.llm.error
+    assert page.llm.seconds < endpoint.delay
     assert page.summary
 
 
@@ -324,14 +333,17 @@ def test_eval_summaries_with_the_llm_writer(endpoint, tmp_path):
                                       "--llm-url", endpoint.url, "--limit", "1", "--json"])
     assert result.exit_code == 0, result.output
     figures_ = json.loads(result.output.strip().splitlines()[-1])
-    assert figures_["stories"] == 1 and len(endpoint.requests) == 1
+    assert figures_["stories"] == 1
+    assert len(endpoint.requests) == 1
     assert (figures_["generated"], figures_["kept"], figures_["dropped"]) == (3, 2, 1)
-    assert figures_["dropped_reasons"] == {"number": 1} and figures_["rouge1"] > 50
+    assert figures_["dropped_reasons"] == {"number": 1}
+    assert figures_["rouge1"] > 50
     assert "dropped 1 (number 1)" in result.output
 
     missing = CliRunner().invoke(app, ["eval", "summaries", str(_neus(tmp_path)), "--writer", "llm"],
                                  env={"NEWSDESK_LLM_URL": "", "NEWSDESK_CONFIG": str(tmp_path / "none.toml")})
-    assert missing.exit_code == 1 and "--llm-url" in missing.output
+    assert missing.exit_code == 1
+    assert "--llm-url" in missing.output
 
 
 # -- a real llama.cpp server with Gemma 3 270M ------------------------------------------------------------------
@@ -383,23 +395,28 @@ def llama_server(tmp_path_factory):
         log.close()
 
 
+@pytest.mark.slow          # a llama.cpp server
 def test_the_real_server_answers_a_chat(llama_server):
     reply = ChatClient(llama_server, "gemma3-270m", timeout=600).complete(
         [{"role": "user", "content": "Say hello."}], max_tokens=16)
-    assert isinstance(reply, str) and reply.strip()
+    assert isinstance(reply, str)
+    assert reply.strip()
 
 
+@pytest.mark.slow          # a llama.cpp server
 def test_a_page_from_the_real_server(llama_server):
     page = LLMWriter(LLMConfig(url=llama_server, model="gemma3-270m", timeout=900, max_tokens=160))(STORY)
     report = page.llm
     assert report.error == "", report.error
-    assert page.headline.strip() and page.summary
+    assert page.headline.strip()
+    assert page.summary
     assert report.generated >= 1
     assert report.generated == report.kept + report.dropped == len(report.checks)
     assert sum(report.reasons.values()) == report.dropped
     kept = {c.text for c in report.checks if c.kept}
     for item in page.summary + page.takeaways:
-        assert item.article_id in OUTLETS and item.outlet == OUTLETS[item.article_id]
+        assert item.article_id in OUTLETS
+        assert item.outlet == OUTLETS[item.article_id]
         assert all(OUTLETS[i] == o and o != item.outlet for i, o in item.also)
     extractive = _extractive()(STORY)
     extractive_texts = {s.text for s in extractive.summary + extractive.takeaways}
@@ -430,6 +447,9 @@ def test_story_pages_of_the_desk_come_from_the_configured_endpoint(endpoint, sql
     assert PageWriter(sqlite_storage, writer).write([story_id]) == 1
     story = sqlite_storage.get_story(story_id)
     page = json.loads(story.page_json)
-    assert story.headline == "Sea Lark ferry aground off Calder Island" and len(endpoint.requests) == 1
+    assert story.headline == "Sea Lark ferry aground off Calder Island"
+    assert len(endpoint.requests) == 1
     assert page["summary"][0]["text"] == SUPPORTED
-    assert page["llm"]["kept"] == 2 and page["llm"]["generated"] == 2 and page["llm"]["error"] == ""
+    assert page["llm"]["kept"] == 2
+    assert page["llm"]["generated"] == 2
+    assert page["llm"]["error"] == ""

@@ -52,11 +52,14 @@ def test_takeaways_are_three_to_six_and_say_different_things(page):
 
 def test_every_sentence_is_attributed_to_the_article_it_came_from(page):
     for item in shown(page):
-        assert item.article_id in OUTLET_OF and item.article_id != REPRINT.id
+        assert item.article_id in OUTLET_OF
+        assert item.article_id != REPRINT.id
         assert item.outlet == OUTLET_OF[item.article_id]
         assert item.text in TEXT_OF[item.article_id]
         for article_id, outlet in item.also:
-            assert outlet == OUTLET_OF[article_id] and outlet in INDEPENDENT and outlet != item.outlet
+            assert outlet == OUTLET_OF[article_id]
+            assert outlet in INDEPENDENT
+            assert outlet != item.outlet
         assert len({outlet for _, outlet in item.also}) == len(item.also)
 
 
@@ -77,7 +80,8 @@ def test_reprint_is_not_an_independent_confirmation(page):
     assert all(outlet != REPRINT.outlet for item in shown(page) for _, outlet in item.also)
     # Only Meridian reports the National Guard; its reprint repeating it confirms nothing.
     guard = [item for item in page.unique[MERIDIAN.outlet] if "National Guard" in item.text]
-    assert guard and guard[0].also == []
+    assert guard
+    assert guard[0].also == []
 
 
 def test_unique_holds_what_only_one_outlet_reports(page):
@@ -87,7 +91,8 @@ def test_unique_holds_what_only_one_outlet_reports(page):
     for items in page.unique.values():
         for item in items:
             assert item.also == []
-            assert "300 homes" not in item.text and "2.5 metres" not in item.text
+            assert "300 homes" not in item.text
+            assert "2.5 metres" not in item.text
 
 
 def test_times_and_timeline(page):
@@ -125,7 +130,8 @@ def test_a_notable_update_joins_the_timeline_and_moves_last_updated():
     as_published = (courier.published, courier.id, courier.outlet, "Levee breach in Hollinsport", "published")
     assert as_published in page.timeline
     assert page.timeline[-1] == (courier.updated, courier.id, courier.outlet, courier.title, "updated")
-    assert is_update(page.timeline[-1]) and not is_update(page.timeline[0])
+    assert is_update(page.timeline[-1])
+    assert not is_update(page.timeline[0])
     assert page.last_updated == courier.updated > MERIDIAN.published
     quiet = write_story([LEDGER, revised(first_title=COURIER.title), MERIDIAN])
     assert [entry[4] for entry in quiet.timeline] == ["published"] * 3
@@ -144,19 +150,24 @@ def test_boilerplate_never_reaches_the_page(page):
 
 def test_single_article_and_title_only_stories():
     lone = write_story([LEDGER])
-    assert lone.headline == LEDGER.title and lone.independent == [LEDGER.outlet]
-    assert 2 <= len(lone.summary) <= 3 and lone.unique == {}
+    assert lone.headline == LEDGER.title
+    assert lone.independent == [LEDGER.outlet]
+    assert 2 <= len(lone.summary) <= 3
+    assert lone.unique == {}
     assert all(item.also == [] for item in lone.summary + lone.takeaways)
     bare = write_story([StoryArticle(id="a", outlet="X", title="Levee fails in Hollinsport", text=""),
                         StoryArticle(id="b", outlet="Y", title="Hollinsport levee breach floods homes", text="")])
     assert bare.headline in {"Levee fails in Hollinsport", "Hollinsport levee breach floods homes"}
-    assert bare.summary == [] and bare.takeaways == []
+    assert bare.summary == []
+    assert bare.takeaways == []
 
 
 def test_only_reprints_still_make_a_page():
     page = write_story([REPRINT])
-    assert page.headline == REPRINT.title and page.independent == []
-    assert page.summary and all(item.article_id == REPRINT.id for item in page.summary)
+    assert page.headline == REPRINT.title
+    assert page.independent == []
+    assert page.summary
+    assert all(item.article_id == REPRINT.id for item in page.summary)
 
 
 def test_empty_story_is_refused():
@@ -180,7 +191,8 @@ def test_tfidf_fallback_writes_a_page():
 
     page = Writer(encoder=TfidfEncoder()).write(STORY)
     assert page.headline_article_id != REPRINT.id
-    assert 2 <= len(page.summary) <= 3 and sum(word_count(item.text) for item in page.summary) <= 80
+    assert 2 <= len(page.summary) <= 3
+    assert sum(word_count(item.text) for item in page.summary) <= 80
     assert 3 <= len(page.takeaways) <= 6
 
 
@@ -195,7 +207,8 @@ def test_large_story_is_capped():
     analysis = writer.analyse(many)
     assert len(analysis.sources) == 12
     page = writer.write(many)
-    assert len(page.independent) == 90 and 2 <= len(page.summary) <= 3
+    assert len(page.independent) == 90
+    assert 2 <= len(page.summary) <= 3
 
 
 def test_a_missing_model_is_an_error_not_a_quiet_fallback(monkeypatch):
@@ -230,7 +243,8 @@ def test_texts_to_embed_are_exactly_what_the_writer_embeds():
     writer.analyse(articles)
     expected = [t for a in articles for t in writer.texts_to_embed(a.title, a.text)]
     assert sorted(recording.texts) == sorted(expected)
-    assert "Landslide shuts coast road" in expected and "-" in expected      # stripped title; empty one as "-"
+    assert "Landslide shuts coast road" in expected      # stripped title; empty one as "-"
+    assert "-" in expected
 
 
 TABLOID = StoryArticle(
@@ -249,7 +263,8 @@ def test_shouting_titles_and_sentences_are_used_only_when_nothing_else_is():
     closest = analysis.titles[int(np.argmax(analysis.title_features @ weights))]
     assert analysis.units[closest].text == TABLOID.title   # closest to the story, yet not the headline
     page = writer.write(story)
-    assert page.headline != TABLOID.title and page.headline_article_id != TABLOID.id
+    assert page.headline != TABLOID.title
+    assert page.headline_article_id != TABLOID.id
 
     def used(page):
         return [item.text for item in page.summary + page.takeaways]
@@ -262,7 +277,8 @@ def test_shouting_titles_and_sentences_are_used_only_when_nothing_else_is():
     assert set(shouted) & set(used(deaf.write(story)))       # without the mark they would be shown
     assert not set(shouted) & set(used(page))
     alone = writer.write([TABLOID])                           # the only report: used all the same
-    assert alone.headline == TABLOID.title and alone.summary
+    assert alone.headline == TABLOID.title
+    assert alone.summary
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -153,7 +153,8 @@ def test_every_write_route_checks_csrf_for_a_logged_in_browser(app, ids, desk_db
             if path.startswith("/api/"):
                 answer = send(admin, method, path, headers={"X-CSRF-Token": foreign})
                 assert answer.status_code == 403, (method, path)
-        assert admin.get("/sources").status_code == 200 and "Log out" in admin.get("/sources").text   # still in
+        assert admin.get("/sources").status_code == 200   # still in
+        assert "Log out" in admin.get("/sources").text
     assert desk_state(desk_db[0]) == before
 
 
@@ -182,7 +183,8 @@ def test_no_page_shows_a_stranger_an_admin_form(app, ids):
             forms = Forms()
             forms.feed(admin.get(path).text)
             admin_forms |= {action for method, action in forms.actions if method == "POST"}
-        assert "/sources" in admin_forms and "/sources/import" in admin_forms   # the check looks at real forms
+        assert "/sources" in admin_forms   # the check looks at real forms
+        assert "/sources/import" in admin_forms
 
 
 def test_a_private_desk_answers_strangers_with_the_login_only(desk_db, ids):
@@ -257,7 +259,8 @@ def test_a_limited_client_is_refused_before_the_password_is_checked(app):
         csrf = csrf_of(client)
         for password in ("guess-guess", PASSWORD):       # neither is looked at while the limit holds
             limited = client.post("/login", data={"password": password, "csrf": csrf}, follow_redirects=False)
-            assert limited.status_code == 429 and "nd_session" not in limited.headers.get("set-cookie", "")
+            assert limited.status_code == 429
+            assert "nd_session" not in limited.headers.get("set-cookie", "")
             assert_secure_headers(limited, "429")
         assert "Log out" not in client.get("/sources").text
 
@@ -269,7 +272,8 @@ def assert_secure_headers(response, where: str) -> None:
     for part in ("default-src 'none'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'",
                  "form-action 'self'"):
         assert part in csp, (where, part)
-    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, where
+    assert "'unsafe-inline'" not in csp, where
+    assert "'unsafe-eval'" not in csp, where
     assert headers.get("x-content-type-options") == "nosniff", where
     assert headers.get("referrer-policy") == "no-referrer", where
     assert headers.get("x-frame-options") == "DENY", where

@@ -5,11 +5,13 @@ import re
 
 def test_stories_list_each_with_id_and_paging(client):
     body = client.get("/api/v1/stories").json()
-    assert isinstance(body["stories"], list) and body["stories"]
+    assert isinstance(body["stories"], list)
+    assert body["stories"]
     assert all(isinstance(s["id"], int) and s["headline"] and s["url"] for s in body["stories"])
     page1 = client.get("/api/v1/stories?per_page=3").json()["stories"]
     page2 = client.get("/api/v1/stories?per_page=3&page=2").json()["stories"]
-    assert len(page1) == 3 and not {s["id"] for s in page1} & {s["id"] for s in page2}
+    assert len(page1) == 3
+    assert not {s["id"] for s in page1} & {s["id"] for s in page2}
     french = client.get("/api/v1/stories?lang=fr").json()
     assert 0 < french["total"] < body["total"]
 
@@ -17,16 +19,22 @@ def test_stories_list_each_with_id_and_paging(client):
 def test_story_article_and_sources(client):
     story = client.get("/api/v1/stories").json()["stories"][0]
     doc = client.get(f"/api/v1/stories/{story['id']}").json()
-    assert doc["id"] == story["id"] and doc["summary"] and doc["takeaways"] and doc["sources"]
+    assert doc["id"] == story["id"]
+    assert doc["summary"]
+    assert doc["takeaways"]
+    assert doc["sources"]
     assert client.get(f"/api/v1/stories/{story['slug']}").json()["id"] == story["id"]
     article_id = doc["summary"][0]["article_id"]
     article = client.get(f"/api/v1/articles/{article_id}").json()
-    assert article["id"] == article_id and doc["summary"][0]["text"] in article["text"]
+    assert article["id"] == article_id
+    assert doc["summary"][0]["text"] in article["text"]
     assert article["story_id"] == story["id"]
     listing = client.get("/api/v1/articles?per_page=5").json()["articles"]
-    assert len(listing) == 5 and all("text" not in a and a["id"] for a in listing)
+    assert len(listing) == 5
+    assert all("text" not in a and a["id"] for a in listing)
     sources = client.get("/api/v1/sources").json()["sources"]
-    assert sources and all({"id", "feed_url", "last_status", "article_count"} <= set(s) for s in sources)
+    assert sources
+    assert all({"id", "feed_url", "last_status", "article_count"} <= set(s) for s in sources)
 
 
 def test_search_groups_by_story(client):
@@ -36,7 +44,8 @@ def test_search_groups_by_story(client):
     assert body["total"] >= 1
     assert story["id"] in [g["story_id"] for g in body["groups"]]
     hit = body["groups"][0]["hits"][0]
-    assert "<mark>" in hit["snippet_html"] and "\x02" not in hit["snippet"]
+    assert "<mark>" in hit["snippet_html"]
+    assert "\x02" not in hit["snippet"]
 
 
 def test_etag_and_not_modified(client):
@@ -44,23 +53,31 @@ def test_etag_and_not_modified(client):
         first = client.get(path)
         etag = first.headers["etag"]
         again = client.get(path, headers={"If-None-Match": etag})
-        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == etag
         other = client.get(path, headers={"If-None-Match": '"something-else"'})
-        assert other.status_code == 200 and other.content == first.content
+        assert other.status_code == 200
+        assert other.content == first.content
 
 
 def test_errors_are_json_with_status(client):
     missing = client.get("/api/v1/stories/999999")
-    assert missing.status_code == 404 and "no story" in missing.json()["error"]
+    assert missing.status_code == 404
+    assert "no story" in missing.json()["error"]
     assert client.get("/api/v1/articles/999999").json() == {"error": "no article 999999"}
     invalid = client.get("/api/v1/stories?page=0")
-    assert invalid.status_code == 422 and "page" in invalid.json()["error"]
+    assert invalid.status_code == 422
+    assert "page" in invalid.json()["error"]
     bad_date = client.get("/api/v1/search", params={"q": "river", "since": "31/12/2026"})
-    assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json()["error"]
+    assert bad_date.status_code == 400
+    assert "YYYY-MM-DD" in bad_date.json()["error"]
     no_query = client.get("/api/v1/search")
-    assert no_query.status_code == 422 and "error" in no_query.json()
+    assert no_query.status_code == 422
+    assert "error" in no_query.json()
     unknown = client.get("/api/v1/nothing-here")
-    assert unknown.status_code == 404 and "error" in unknown.json()
+    assert unknown.status_code == 404
+    assert "error" in unknown.json()
     assert client.post("/api/v1/sources", json={"url": "http://x.example/"}).status_code == 401
 
 

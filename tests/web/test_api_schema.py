@@ -6,12 +6,10 @@ page has every section; one page is then written by a (scripted) language model,
 import asyncio
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.routing import APIRoute
@@ -24,6 +22,8 @@ from newsdesk.pipeline import PageWriter, story_writer
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app, schema
 from newsdesk.web.auth import new_token
+
+from tests.site import Site
 
 from .conftest import build_demo_desk, web_settings
 from .test_access import flat_routes
@@ -59,31 +59,17 @@ def test_the_answer_models_forbid_undeclared_fields():
 @contextmanager
 def local_server(answer: Callable[[str, bytes], tuple[str, bytes]]) -> Iterator[str]:
     """An HTTP server on 127.0.0.1 whose every GET and POST gets `answer(path, body)` = (content type, bytes)."""
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.reply(b"")
+    def reply(request) -> None:
+        kind, payload = answer(request.path, request.body)
+        request.send_response(200)
+        request.send_header("Content-Type", kind)
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
 
-        def do_POST(self):  # noqa: N802
-            self.reply(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-
-        def reply(self, body: bytes) -> None:
-            kind, payload = answer(self.path, body)
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Site() as site:
+        site.handle("*", reply)
+        yield site.url
 
 
 def reprint_page(path: str, body: bytes) -> tuple[str, bytes]:

@@ -5,8 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,8 @@ from newsdesk.sources import read_opml
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, hash_password, set_password, verify_password
+
+from tests.site import Site
 
 from .conftest import PASSWORD, web_settings
 
@@ -31,23 +31,9 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 
 @pytest.fixture(scope="module")
 def feed_server():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = FEED.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with Site() as site:
+        site.add("*", FEED, content_type="application/atom+xml")
+        yield site.url
 
 
 @pytest.fixture
@@ -73,19 +59,26 @@ def login(client, password=PASSWORD):
 
 def test_password_hashing():
     stored = hash_password("s3cret-enough")
-    assert stored.startswith("scrypt$") and "s3cret" not in stored
-    assert verify_password("s3cret-enough", stored) and not verify_password("s3cret-enougH", stored)
+    assert stored.startswith("scrypt$")
+    assert "s3cret" not in stored
+    assert verify_password("s3cret-enough", stored)
+    assert not verify_password("s3cret-enougH", stored)
     assert hash_password("s3cret-enough") != stored          # salted
-    assert not verify_password("x", "garbage") and not verify_password("x", None)
+    assert not verify_password("x", "garbage")
+    assert not verify_password("x", None)
 
 
 def test_login_sets_a_signed_httponly_cookie_and_logout_clears_it(fresh):
     answer = login(fresh)
-    assert answer.status_code == 303 and answer.headers["location"] == "/sources"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sources"
     cookie = answer.headers["set-cookie"]
-    assert "nd_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "nd_session=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     page = fresh.get("/sources").text
-    assert 'action="/sources"' in page and "Log out" in page
+    assert 'action="/sources"' in page
+    assert "Log out" in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     fresh.post("/logout", data={"csrf": csrf})
     assert 'action="/sources"' not in fresh.get("/sources").text
@@ -95,12 +88,14 @@ def test_a_forged_session_cookie_is_refused(fresh):
     fresh.cookies.set("nd_session", "eyJzdWIiOiJhZG1pbiIsImV4cCI6OTk5OTk5OTk5OX0.AAAA")
     assert 'action="/sources"' not in fresh.get("/sources").text
     answer = fresh.post("/sources", data={"url": "http://x.example/", "csrf": "x"}, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
 
 
 def test_wrong_password(fresh):
     answer = login(fresh, "not the password")
-    assert answer.status_code == 401 and "wrong password" in answer.text
+    assert answer.status_code == 401
+    assert "wrong password" in answer.text
     assert "nd_session" not in answer.headers.get("set-cookie", "")
 
 
@@ -121,7 +116,8 @@ def test_login_attempts_are_rate_limited(fresh):
     for _ in range(5):
         assert login(fresh, "guess").status_code == 401
     limited = login(fresh, PASSWORD)              # even the right password waits now
-    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
     assert "too many" in limited.text.lower()
 
 
@@ -129,13 +125,16 @@ def test_admin_adds_and_removes_a_feed_through_the_page(fresh, feed_server):
     login(fresh)
     csrf = csrf_of(fresh, "/sources")
     added = fresh.post("/sources", data={"url": f"{feed_server}/feed.xml", "csrf": csrf, "folder": "Local"})
-    assert added.status_code == 200 and "Subscribed to Harbour Weekly" in added.text
+    assert added.status_code == 200
+    assert "Subscribed to Harbour Weekly" in added.text
     storage = open_storage(fresh.db)
     source = storage.get_source(f"{feed_server}/feed.xml")
     storage.close()
-    assert source and source.folder == "Local"
+    assert source
+    assert source.folder == "Local"
     bad = fresh.post("/sources", data={"url": "ftp://nowhere", "csrf": csrf})
-    assert "http://" in bad.text and "err" in bad.text
+    assert "http://" in bad.text
+    assert "err" in bad.text
     removed = fresh.post(f"/sources/{source.id}/remove", data={"csrf": csrf})
     assert "Removed Harbour Weekly" in removed.text
 
@@ -146,13 +145,17 @@ def test_opml_import_needs_admin_and_reports_bad_files(fresh):
     csrf = csrf_of(fresh)
     answer = fresh.post("/sources/import", data={"csrf": csrf}, files={"opml": ("f.opml", opml)},
                         follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
     login(fresh)
     csrf = csrf_of(fresh, "/sources")
     done = fresh.post("/sources/import", data={"csrf": csrf}, files={"opml": ("f.opml", opml)})
-    assert "Imported 1 feeds" in done.text and "Quay Post" in done.text
+    assert "Imported 1 feeds" in done.text
+    assert "Quay Post" in done.text
     broken = fresh.post("/sources/import", data={"csrf": csrf}, files={"opml": ("f.opml", b"<not opml")})
-    assert broken.status_code == 200 and "f.opml" in broken.text and "err" in broken.text
+    assert broken.status_code == 200
+    assert "f.opml" in broken.text
+    assert "err" in broken.text
 
 
 def test_opml_import_refuses_feeds_that_are_not_http_and_says_which(db_url):
@@ -181,21 +184,26 @@ def test_api_writes_need_the_token(fresh, feed_server):
     url = f"{feed_server}/api-feed.xml"
     assert fresh.post("/api/v1/sources", json={"url": url}).status_code == 401
     wrong = fresh.post("/api/v1/sources", json={"url": url}, headers={"Authorization": "Bearer nd_wrong"})
-    assert wrong.status_code == 401 and wrong.json()["error"]
+    assert wrong.status_code == 401
+    assert wrong.json()["error"]
     auth = {"Authorization": f"Bearer {fresh.token}"}
     made = fresh.post("/api/v1/sources", json={"url": url, "title": "Via API"}, headers=auth)
-    assert made.status_code == 201 and made.json()["title"] == "Via API"
+    assert made.status_code == 201
+    assert made.json()["title"] == "Via API"
     again = fresh.post("/api/v1/sources", json={"url": url}, headers=auth)
-    assert again.status_code == 409 and "already" in again.json()["error"]
+    assert again.status_code == 409
+    assert "already" in again.json()["error"]
     assert fresh.post("/api/v1/sources", json={"nope": 1}, headers=auth).status_code == 422
     gone = fresh.delete(f"/api/v1/sources/{made.json()['id']}", headers=auth)
-    assert gone.status_code == 200 and gone.json()["removed"] == made.json()["id"]
+    assert gone.status_code == 200
+    assert gone.json()["removed"] == made.json()["id"]
     assert fresh.delete(f"/api/v1/sources/{made.json()['id']}", headers=auth).status_code == 404
     # a logged-in browser may use the API too, but only with its CSRF token
     login(fresh)
     assert fresh.delete("/api/v1/sources/99999").status_code == 403
     storage = open_storage(fresh.db)
-    assert storage.get_setting(TOKEN_KEY) != fresh.token and len(storage.get_setting(TOKEN_KEY)) == 64
+    assert storage.get_setting(TOKEN_KEY) != fresh.token
+    assert len(storage.get_setting(TOKEN_KEY)) == 64
     storage.close()
 
 
@@ -203,7 +211,8 @@ def test_private_desk_needs_login_to_read(desk_db):
     path, token = desk_db
     with TestClient(create_app(path, web_settings(db=path, public_read=False))) as private:
         home = private.get("/", follow_redirects=False)
-        assert home.status_code == 303 and home.headers["location"] == "/login?next=/"
+        assert home.status_code == 303
+        assert home.headers["location"] == "/login?next=/"
         assert private.get("/api/v1/stories").status_code == 401
         assert private.get("/feeds/top.atom").status_code == 401
         assert private.get("/api/v1/stories", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -216,8 +225,11 @@ def test_security_headers_on_every_response(client):
     for path in ("/", "/api/v1/stories", "/feeds/top.atom", "/static/app.css", "/nothing", "/api/v1/nothing"):
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
-        assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp and "default-src 'none'" in csp
-        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp
+        assert "default-src 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
         assert headers["x-frame-options"] == "DENY"
     nonces = {re.search(r"nonce-([^']+)", client.get("/").headers["content-security-policy"]).group(1)
               for _ in range(3)}
@@ -231,6 +243,7 @@ def _init(db, *args, env_extra=None):
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow          # real newsdesk processes
 def test_init_without_a_terminal_never_waits(tmp_path):
     db = str(tmp_path / "init.db")
     first = _init(db)
@@ -241,9 +254,11 @@ def test_init_without_a_terminal_never_waits(tmp_path):
     storage.close()
     assert "unchanged" in _init(db).stdout
     env = _init(db, env_extra={"NEWSDESK_ADMIN_PASSWORD": "from-the-environment"})
-    assert env.returncode == 0 and "Admin password set" in env.stdout
+    assert env.returncode == 0
+    assert "Admin password set" in env.stdout
     short = _init(db, "--password", "short")
-    assert short.returncode == 1 and "at least 8" in short.stderr
+    assert short.returncode == 1
+    assert "at least 8" in short.stderr
     token = _init(db, "--password", "option-password", "--new-token")
     shown = re.search(r"(nd_\S+)", token.stdout).group(1)
     storage = open_storage(db)

@@ -4,7 +4,6 @@ outside ever running. Screenshots go to tests/artifacts/screenshots/."""
 
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,15 @@ from newsdesk.model import NewArticle
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 
+from tests.site import Site
+
 from .conftest import PASSWORD, LiveServer, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                                              "(apt-get install chromium)")
+pytestmark = [pytest.mark.slow,            # a real Chromium
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
+                                                               "(apt-get install chromium)")]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -45,22 +47,9 @@ def live(desk_db):
 
 @pytest.fixture(scope="module")
 def feed_url():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = FEED.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/lantern.xml"
-    server.shutdown()
+    with Site() as site:
+        site.add("*", FEED, content_type="application/rss+xml")
+        yield f"{site.url}/lantern.xml"
 
 
 @pytest.fixture(scope="module")
@@ -189,14 +178,16 @@ def test_keyboard_shortcuts(live, desktop):
     assert "selected" in cards.nth(0).get_attribute("class")
     page.keyboard.press("j")
     page.keyboard.press("j")
-    assert "selected" in cards.nth(2).get_attribute("class") and "selected" not in cards.nth(0).get_attribute("class")
+    assert "selected" in cards.nth(2).get_attribute("class")
+    assert "selected" not in cards.nth(0).get_attribute("class")
     page.keyboard.press("k")
     assert "selected" in cards.nth(1).get_attribute("class")
     expected = cards.nth(1).locator("h2 a").inner_text()
     help_box = page.locator("#help")
     assert help_box.is_hidden()
     page.keyboard.press("?")
-    assert help_box.is_visible() and "next story" in help_box.inner_text()
+    assert help_box.is_visible()
+    assert "next story" in help_box.inner_text()
     page.keyboard.press("Escape")
     assert help_box.is_hidden()
     page.keyboard.press("o")
@@ -210,7 +201,9 @@ def test_a_lead_image_that_is_gone_leaves_no_broken_frame(live, desktop):
     page.goto(live.url + "/")
     page.wait_for_load_state("networkidle")
     thumbs = page.locator("li.story-card a.thumb")
-    assert thumbs.count() >= 2 and thumbs.nth(0).is_visible() and thumbs.nth(1).is_visible()
+    assert thumbs.count() >= 2
+    assert thumbs.nth(0).is_visible()
+    assert thumbs.nth(1).is_visible()
     # the desk's own answer for an image it cannot serve
     assert page.evaluate("fetch('/images/0').then(r => r.status)") == 404
     thumbs.nth(1).locator("img").evaluate("img => { img.src = '/images/0'; }")
@@ -258,7 +251,8 @@ def test_hostile_article_runs_no_script(live, desktop):
     assert desktop.dialogs == []
     assert page.locator(".text img, .text script, .feed-summary img").count() == 0
     page.goto(f"{live.url}/feeds/sources/1.atom")
-    assert page.evaluate("window.__xss") is None and desktop.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert desktop.dialogs == []
 
 
 HOSTILE_VECTORS = [
@@ -310,33 +304,29 @@ def hostile_desk(tmp_path_factory):
                  "summary": f"{HOSTILE_PARAGRAPHS[2]} {vectors}", "author": {"name": vectors}}
                 for i in (1, 2)]}).encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            if self.path.endswith(".json"):
-                body, kind = feed(base), "application/feed+json"
-            elif self.path.endswith("-2"):     # no page: the desk keeps the entry's own (hostile) HTML summary
-                body, kind = b"gone", "text/plain"
-            else:
-                body, kind = _hostile_page(f"Crane collapse {self.path}", vectors), "text/html; charset=utf-8"
-            self.send_response(404 if body == b"gone" else 200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    site = Site()
 
-        def log_message(self, *args):
-            pass
+    def serve(request):
+        if request.path.endswith(".json"):
+            body, kind = feed(site.url), "application/feed+json"
+        elif request.path.endswith("-2"):     # no page: the desk keeps the entry's own (hostile) HTML summary
+            body, kind = b"gone", "text/plain"
+        else:
+            body, kind = _hostile_page(f"Crane collapse {request.path}", vectors), "text/html; charset=utf-8"
+        request.send_response(404 if body == b"gone" else 200)
+        request.send_header("Content-Type", kind)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
 
-    site = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site.handle("*", serve)
     path = str(tmp_path_factory.mktemp("hostile") / "hostile.db")
     settings = web_settings(db=path, respect_robots=False)
     storage = open_storage(path)
 
     async def ingest():
         async with Desk(storage, settings) as desk:
-            await desk.subscribe(f"http://127.0.0.1:{site.server_address[1]}/quay.json")
+            await desk.subscribe(f"{site.url}/quay.json")
             await desk.poll(due_only=False)
     runner = threading.Thread(target=asyncio.run, args=(ingest(),))   # Playwright's loop owns this thread
     runner.start()
@@ -344,8 +334,9 @@ def hostile_desk(tmp_path_factory):
     stories = storage.top_stories(limit=5)
     articles = storage.list_articles(limit=10)
     storage.close()
-    site.shutdown()
-    assert stories and len(articles) == 2, "the hostile feed must have been ingested into a story"
+    site.close()
+    assert stories, "the hostile feed must have been ingested into a story"
+    assert len(articles) == 2, "the hostile feed must have been ingested into a story"
     with LiveServer(create_app(path, web_settings(db=path))) as server:
         server.story_ids = [s.id for s in stories]
         server.article_ids = [a.id for a in articles]
@@ -361,7 +352,8 @@ def test_a_hostile_feed_through_the_pipeline_runs_no_script_anywhere(hostile_des
              + [f"/articles/{i}" for i in hostile_desk.article_ids])
     for path in pages:
         response = page.goto(hostile_desk.url + path)
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__xss") is None, path
     assert desktop.dialogs == []

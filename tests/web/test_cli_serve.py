@@ -10,6 +10,9 @@ import sys
 import time
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.slow        # real newsdesk processes
 
 
 def test_serve_prints_its_address_and_stops_on_sigterm(desk_db, tmp_path):
@@ -45,7 +48,8 @@ def test_a_busy_port_is_a_clear_error(desk_db, tmp_path):
         done = subprocess.run([sys.executable, "-m", "newsdesk", "serve", "--port", str(port)], env=env,
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "--port" in done.stderr
 
 
 def _children(pid: int) -> list[int]:

@@ -57,7 +57,8 @@ def test_a_desk_whose_sources_all_fail_names_the_first_error_and_offers_the_demo
     storage.close()
     html = _home(empty_desk)
     assert "none of the desk's 2 sources could be fetched" in html
-    assert first_error and first_error.split(":")[0] in html
+    assert first_error
+    assert first_error.split(":")[0] in html
     assert "newsdesk demo" in html
 
 

@@ -43,18 +43,23 @@ def test_a_report_updated_since_it_was_published_is_one_entry_with_its_new_title
     doc = next(d for d in docs if any(len(t) > 4 and t[4] == "updated" for t in d["timeline"]))
     published, update = [t for t in doc["timeline"] if t[1] == next(u[1] for u in doc["timeline"]
                                                                       if len(u) > 4 and u[4] == "updated")]
-    assert published[3] != update[3] and update[0] > published[0]
+    assert published[3] != update[3]
+    assert update[0] > published[0]
     _, parsed = atom(client, f"/feeds/stories/{doc['id']}.atom")
     assert len(parsed.entries) == len({t[1] for t in doc["timeline"]})
     entry = next(e for e in parsed.entries if e.link.endswith(f"/articles/{update[1]}"))
-    assert entry.title.endswith(update[3]) and "updated its report" in entry.summary
+    assert entry.title.endswith(update[3])
+    assert "updated its report" in entry.summary
     assert entry.updated_parsed > entry.published_parsed
     assert parsed.entries[0] is entry or parsed.entries[0].updated_parsed >= entry.updated_parsed
     page = client.get(f"/stories/{doc['slug']}").text
     header = page.split("data-story-page")[1].split("</header>")[0]
-    assert 'class="latest"' in header and update[3] in header and f"/articles/{update[1]}" in header
+    assert 'class="latest"' in header
+    assert update[3] in header
+    assert f"/articles/{update[1]}" in header
     timeline = page.split('id="timeline-h"')[1]
-    assert "updated its report" in timeline and timeline.index(published[3]) < timeline.index(update[3])
+    assert "updated its report" in timeline
+    assert timeline.index(published[3]) < timeline.index(update[3])
 
 
 def test_source_and_search_feeds(client):
@@ -62,7 +67,8 @@ def test_source_and_search_feeds(client):
     _, parsed = atom(client, f"/feeds/sources/{source['id']}.atom")
     assert len(parsed.entries) == source["article_count"]
     _, found = atom(client, "/feeds/search.atom", q="river")
-    assert found.entries and found.feed.title.endswith("“river”")
+    assert found.entries
+    assert found.feed.title.endswith("“river”")
     assert client.get("/feeds/sources/99999.atom").status_code == 404
 
 
@@ -78,5 +84,6 @@ def test_hostile_text_is_escaped_in_feeds_and_pages(client):
     titles = [e.title for e in parsed.entries]
     assert any(t.startswith("Title <script>alert(1)</script>") for t in titles)
     page = client.get(f"/articles/{article_id}").text
-    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page

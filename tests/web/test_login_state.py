@@ -66,7 +66,8 @@ def test_two_workers_share_the_login_limit(desk):
             assert login((one, two)[k % 2], "guess-guess").status_code == 401
         for worker in (one, two):
             limited = login(worker, PASSWORD)                 # the 6th try, the right password included
-            assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+            assert limited.status_code == 429
+            assert int(limited.headers["retry-after"]) > 0
             assert not _is_admin(worker)
 
 
@@ -99,19 +100,25 @@ def test_parallel_guesses_cannot_pass_the_check_before_they_are_counted(db_url):
         thread.join()
     for storage in stores:
         storage.close()
-    assert len(waits) == 10 and waits.count(0.0) == 5 and all(w > 0 for w in waits if w != 0.0)
+    assert len(waits) == 10
+    assert waits.count(0.0) == 5
+    assert all(w > 0 for w in waits if w != 0.0)
 
 
+@pytest.mark.slow          # `newsdesk init` as a real process
 def test_a_cookie_from_before_a_password_change_is_refused_after_it(desk, no_generation_cache):
     path, _ = desk
     with TestClient(_app(path)) as browser, TestClient(_app(path)) as other_worker:
-        assert login(browser, PASSWORD).status_code == 303 and _is_admin(browser)
+        assert login(browser, PASSWORD).status_code == 303
+        assert _is_admin(browser)
         other_worker.cookies.set("nd_session", browser.cookies["nd_session"])
         assert _is_admin(other_worker)                        # the cookie works in every worker
         assert "Admin password set" in _init(path, "--password", "a new password")
-        assert not _is_admin(browser) and not _is_admin(other_worker)
+        assert not _is_admin(browser)
+        assert not _is_admin(other_worker)
         assert login(browser, PASSWORD).status_code == 401
-        assert login(browser, "a new password").status_code == 303 and _is_admin(browser)
+        assert login(browser, "a new password").status_code == 303
+        assert _is_admin(browser)
 
 
 def test_every_password_set_starts_a_new_generation(desk):
@@ -123,16 +130,20 @@ def test_every_password_set_starts_a_new_generation(desk):
     storage.close()
 
 
+@pytest.mark.slow          # `newsdesk init` as a real process
 def test_revoke_sessions_logs_every_browser_out(desk, no_generation_cache):
     path, token = desk
     with TestClient(_app(path)) as one, TestClient(_app(path)) as two:
         for browser in (one, two):
-            assert login(browser, PASSWORD).status_code == 303 and _is_admin(browser)
+            assert login(browser, PASSWORD).status_code == 303
+            assert _is_admin(browser)
         assert "Web sessions ended" in _init(path, "--revoke-sessions")
-        assert not _is_admin(one) and not _is_admin(two)
+        assert not _is_admin(one)
+        assert not _is_admin(two)
         api = one.post("/api/v1/sources", json={"nope": 1}, headers={"Authorization": f"Bearer {token}"})
         assert api.status_code == 422                           # the API token is not a session: it still works
-        assert login(one, PASSWORD).status_code == 303 and _is_admin(one)   # the password still works
+        assert login(one, PASSWORD).status_code == 303   # the password still works
+        assert _is_admin(one)
         assert not _is_admin(two)
 
 

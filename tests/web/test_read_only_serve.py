@@ -14,6 +14,8 @@ from tests.desk_process import start_serving
 
 from .conftest import PASSWORD
 
+pytestmark = pytest.mark.slow        # a real newsdesk process
+
 
 @pytest.fixture
 def read_only_desk(desk_db, tmp_path):

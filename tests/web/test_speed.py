@@ -65,7 +65,8 @@ def test_related_follows_the_rule_and_sees_new_and_merged_stories(tmp_path):
     story = storage.get_story(me)
     first = [r["id"] for r in reader.related(story)]
     assert first == [later_merged, close, fair]          # best first; not itself, the near-identical, the twin
-    assert same not in first and twin not in first       # headline, the far-away and the unrelated stories
+    assert same not in first       # headline, the far-away and the unrelated stories
+    assert twin not in first
     assert first == [r.story.id for r in related_stories(storage, story)]
     assert reader.related(story)[0]["outlet"] == "Harbour Post"
 
@@ -106,21 +107,26 @@ def test_search_renders_groups_matched_only_by_their_story_and_counts_all_hits(t
 
     with TestClient(create_app(path, web_settings(db=path))) as client:
         html = client.get("/search", params={"q": "zephyrine"}).text
-        assert f'href="/stories/{only_story}"' in html and "Zephyrine lighthouse relit" in html
+        assert f'href="/stories/{only_story}"' in html
+        assert "Zephyrine lighthouse relit" in html
         assert "<mark>zephyrine</mark> lamp" in html.lower()
         api = client.get("/api/v1/search", params={"q": "zephyrine"}).json()
-        assert api["groups"][0]["story_id"] == only_story and api["groups"][0]["hits"] == []
+        assert api["groups"][0]["story_id"] == only_story
+        assert api["groups"][0]["hits"] == []
         assert "zephyrine lamp" in api["groups"][0]["snippet"].lower()
         feed = client.get("/feeds/search.atom", params={"q": "zephyrine"})
-        assert feed.status_code == 200 and "Zephyrine lighthouse relit" in feed.text
+        assert feed.status_code == 200
+        assert "Zephyrine lighthouse relit" in feed.text
 
         html = client.get("/search", params={"q": "quillwater"}).text
-        assert html.count("Dredging, day") == 3 and "and 2 more articles" in html
+        assert html.count("Dredging, day") == 3
+        assert "and 2 more articles" in html
         assert client.get("/api/v1/search", params={"q": "quillwater"}).json()["groups"][0]["hit_count"] == 5
 
 
 def test_story_languages_skip_scan_and_page_versions(storage):
-    assert storage.story_languages() == [] and storage.last_page_written() is None
+    assert storage.story_languages() == []
+    assert storage.last_page_written() is None
     now = utcnow()
     for n, language in enumerate(["fr", None, "en", "fr", "de", "en"]):
         text = f"Paragraph {n} about the ferry timetable."
@@ -136,7 +142,8 @@ def test_story_languages_skip_scan_and_page_versions(storage):
     add_story(storage, "No vector", None, now)
     rows = storage.story_centroids()
     assert [r[0] for r in rows] == [second, first]              # newest first, only stories with a centroid
-    assert len(rows[0][2]) == DIM * 4 and rows[0][1] is not None
+    assert len(rows[0][2]) == DIM * 4
+    assert rows[0][1] is not None
     assert [r[0] for r in storage.story_centroids(written_after=written)] == [second]
     assert storage.last_page_written() > written
 
@@ -186,5 +193,7 @@ def test_a_full_reload_syncs_the_hnsw_index_instead_of_rebuilding_it():
     keep = ids != 11                                    # story 11 was merged away
     ann.sync(ids[keep], times2[keep], matrix2[keep])
     found = [story_id for story_id, _ in ann.query(moved, 0, n, 3)]
-    assert found[0] == 21 and 11 not in found
-    assert len(ann.times) == n - 1 and ann.times[21] == float(n)
+    assert found[0] == 21
+    assert 11 not in found
+    assert len(ann.times) == n - 1
+    assert ann.times[21] == float(n)

@@ -32,11 +32,11 @@ app.add_typer(bench.app, name="bench")
 
 
 def main() -> None:
-    from newsdesk.embed import ModelMissing
+    from newsdesk.cli.common import print_error
+    from newsdesk.errors import NewsdeskError
 
     try:
         app()
-    except ModelMissing as exc:      # the embedding model or the pair model's weights: say so, no traceback
-        from newsdesk.cli.common import print_error
+    except NewsdeskError as exc:     # any error written for the user: one line, no traceback
         print_error(str(exc))
         raise SystemExit(1) from None

@@ -34,7 +34,7 @@ class State:
 
 def print_error(message: str) -> None:
     """`message` (which may quote a feed or a server) on stderr after a red `error:`."""
-    errors.print(f"[bold red]error:[/] {escaped(message)}")
+    errors.print(f"[bold red]error:[/] {escaped(message)}", soft_wrap=True)     # one line, however long
 
 
 def fail(message: str, code: int = 1):

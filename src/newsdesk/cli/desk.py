@@ -49,15 +49,15 @@ def init(ctx: typer.Context,
                       f"(schema version {storage.schema_version()})")
         _admin_password(storage, password)
         if new_token:
-            from newsdesk.web.auth import new_token as make_token
+            from newsdesk.web import new_token as make_token
             console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {make_token(storage)}",
                           highlight=False, soft_wrap=True)
         if revoke_sessions:
-            from newsdesk.web.auth import revoke_sessions as revoke
+            from newsdesk.web import revoke_sessions as revoke
             revoke(storage)
             console.print("Web sessions ended: every browser must log in again.")
         if defaults:
-            from newsdesk.pipeline.subscriptions import Subscriptions
+            from newsdesk.pipeline import Subscriptions
 
             added, skipped = Subscriptions(storage).import_default_feeds()
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
@@ -69,7 +69,7 @@ def _admin_password(storage: Storage, password: str | None) -> None:
     import secrets
     import sys
 
-    from newsdesk.web.auth import PASSWORD_KEY, set_password
+    from newsdesk.web import PASSWORD_KEY, set_password
 
     if password is None and storage.get_setting(PASSWORD_KEY):
         console.print("Admin password: unchanged (`newsdesk init --password …` sets a new one).")
@@ -192,7 +192,7 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
     settings = state(ctx).settings()
     with open_store(settings, create=True) as storage:
         if not storage.list_sources():
-            from newsdesk.pipeline.subscriptions import Subscriptions
+            from newsdesk.pipeline import Subscriptions
 
             added, _ = Subscriptions(storage).import_default_feeds()
             console.print(f"New desk at {mask_password(settings.database_url())}: "
@@ -229,9 +229,9 @@ def demo(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
          serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo desk on the web once loaded.")
          ) -> None:
     """Load the sample corpus into its own database, offline, and serve the desk on the web."""
+    from newsdesk.cli.articles import list_articles
     from newsdesk.demo import DemoServer
     from newsdesk.pipeline import Desk
-    from newsdesk.cli.articles import list_articles
 
     st = state(ctx)
     db = st.db or str(demo_database())

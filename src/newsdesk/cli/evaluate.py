@@ -101,7 +101,7 @@ def summaries(ctx: typer.Context,
         fail(f"--writer must be extractive or llm, not {writer!r}")
     write = None
     if writer == "llm":
-        from newsdesk.synthesize.llm import ChatClient, LLMError, LLMWriter, config_from_settings
+        from newsdesk.synthesize import ChatClient, LLMError, LLMWriter, config_from_settings
 
         config = config_from_settings(state(ctx).settings(), llm_url, llm_model)
         if not config.url:

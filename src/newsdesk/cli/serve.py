@@ -127,7 +127,7 @@ def _prepare_shared_state(settings: Settings, sock: socket.socket) -> bool:
     """What every worker must share is created once, here, before they start (each would make its own).
     Returns whether the database is read-only."""
     from newsdesk.storage import StorageError, open_storage
-    from newsdesk.web.auth import session_secret
+    from newsdesk.web import session_secret
 
     try:
         storage = open_storage(settings.database_url())

@@ -27,7 +27,7 @@ def add(ctx: typer.Context, url: str = typer.Argument(..., help="A feed URL, or 
         folder: Optional[str] = typer.Option(None, help="Folder (category) for the subscription."),
         title: Optional[str] = typer.Option(None, help="Name to show instead of the feed's own title.")) -> None:
     """Subscribe to a feed, by feed URL or by site URL."""
-    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
+    from newsdesk.pipeline import SubscribeError, subscribe
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
@@ -88,7 +88,7 @@ def list_sources(ctx: typer.Context) -> None:
 
 def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Subscribe to every feed of an OPML file (folders kept)."""
-    from newsdesk.pipeline.subscriptions import Subscriptions
+    from newsdesk.pipeline import Subscriptions
     from newsdesk.sources import OpmlError
 
     settings = state(ctx).settings()
@@ -106,7 +106,7 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
 def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
                                                                          help="Write here instead of stdout.")) -> None:
     """Write the subscriptions as OPML 2.0, with folders."""
-    from newsdesk.pipeline.subscriptions import Subscriptions
+    from newsdesk.pipeline import Subscriptions
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:

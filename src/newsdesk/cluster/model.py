@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES
-from newsdesk.embed.model import ModelMissing as EmbedModelMissing
+from newsdesk.embed import ModelMissing as EmbedModelMissing
 
 
 class ModelMissing(EmbedModelMissing):

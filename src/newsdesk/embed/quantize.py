@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from newsdesk.errors import NewsdeskError
+
 # Lowest cosine allowed between the built model's vector and the packaged model's for each probe sentence.
 MIN_AGREEMENT = 0.97
 RECIPE = "dynint8-pc-v1"
@@ -21,7 +23,7 @@ PROBES = ["The council approved the new budget on Tuesday after a long debate.",
           "Shares of the firm fell 12 percent when it cut its forecast for the year."]
 
 
-class QuantiseFailed(Exception):
+class QuantiseFailed(NewsdeskError):
     """The int8 model could not be built from the packaged one."""
 
 

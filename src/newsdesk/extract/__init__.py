@@ -1,6 +1,15 @@
 """Article text and metadata from an HTML page, and the sentences of that text."""
 
 from newsdesk.extract.article import Extracted, ExtractionError, extract_article
-from newsdesk.extract.sentences import Sentence, split_sentences
+from newsdesk.extract.sentences import (
+    MAX_WORDS,
+    Sentence,
+    normalise,
+    quote_is_open,
+    raw_sentences,
+    split_sentences,
+    word_count,
+)
 
-__all__ = ["Extracted", "ExtractionError", "Sentence", "extract_article", "split_sentences"]
+__all__ = ["MAX_WORDS", "Extracted", "ExtractionError", "Sentence", "extract_article", "normalise", "quote_is_open",
+           "raw_sentences", "split_sentences", "word_count"]

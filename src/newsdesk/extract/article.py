@@ -13,10 +13,11 @@ from trafilatura import bare_extraction
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.extract.metadata import page_metadata
 
 
-class ExtractionError(Exception):
+class ExtractionError(NewsdeskError):
     """No article could be read from the document; the message says why (not HTML, PDF, no text...)."""
 
 

@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import (
-    META_URL, examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url,
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
 )
 from trafilatura.settings import Document
 

@@ -18,6 +18,7 @@ import httpcore
 import httpx
 
 from newsdesk import USER_AGENT
+from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.body import ACCEPT_ENCODING, CorruptBody, UnsupportedEncoding, decoder_for
 from newsdesk.fetch.guard import AddressPolicy, AddressRefused, GuardedBackend
 from newsdesk.fetch.hosts import HostPacers
@@ -61,7 +62,7 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FetchError(Exception):
+class FetchError(NewsdeskError):
     """A fetch that failed. `kind` is one of: bad_url, network, timeout, http, too_large,
     too_many_redirects, redirect_loop, robots, refused (an address the policy forbids). `retry_after` is
     in seconds when the server said so."""

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import httpcore
 
+from newsdesk.errors import NewsdeskError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -59,7 +61,7 @@ _TEREDO = _V6("2001::/32")
 _IPV4_SPELLING = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)(?:\.(?:0[xX][0-9a-fA-F]*|[0-9]+)){0,3}\.?$")
 
 
-class AddressRefused(Exception):
+class AddressRefused(NewsdeskError):
     """A connection the policy forbids. The message is for the user."""
 
 

@@ -9,6 +9,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
+from newsdesk.pipeline.subscriptions import Subscriptions, subscribe
 
 if TYPE_CHECKING:
     from newsdesk.pipeline.grouping import VECTOR_MODEL, StoryGrouper, slugify
@@ -21,7 +22,7 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "rank_by_centroid": "related", "related_stories": "related"}
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
-           "SubscribeError", "VECTOR_MODEL", "rank_by_centroid", "regroup", "related_stories", "slugify",
+           "SubscribeError", "Subscriptions", "subscribe", "VECTOR_MODEL", "rank_by_centroid", "regroup", "related_stories", "slugify",
            "story_writer"]
 
 

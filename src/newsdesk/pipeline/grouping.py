@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster.online import WINDOW, ClusterInput, OnlineClusterer
+from newsdesk.cluster import WINDOW, ClusterInput, OnlineClusterer
 from newsdesk.model import Article
 from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow

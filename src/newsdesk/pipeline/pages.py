@@ -17,7 +17,7 @@ from newsdesk.config import Settings
 from newsdesk.model import Article
 from newsdesk.pipeline.grouping import VECTOR_MODEL
 from newsdesk.storage import Storage
-from newsdesk.synthesize.writer import PAGE_VERSION, StoryArticle, StoryPage, default_writer
+from newsdesk.synthesize import PAGE_VERSION, StoryArticle, StoryPage, default_writer
 
 
 class StoryWriter(Protocol):
@@ -31,12 +31,12 @@ class StoryWriter(Protocol):
 def story_writer(settings: Settings, encoder=None) -> StoryWriter:
     """The writer the settings ask for: the LLM writer when llm_url is set, else the extractive one (the
     process-wide one, unless an `encoder` is given)."""
-    from newsdesk.synthesize.writer import Writer
+    from newsdesk.synthesize import Writer
 
     extractive = Writer(encoder=encoder) if encoder is not None else default_writer()
     if not settings.llm_url:
         return extractive
-    from newsdesk.synthesize.llm import LLMWriter, config_from_settings
+    from newsdesk.synthesize import LLMWriter, config_from_settings
 
     return LLMWriter(config_from_settings(settings), writer=extractive)
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from newsdesk.cluster.online import WINDOW, OnlineClusterer
+from newsdesk.cluster import WINDOW, OnlineClusterer
 from newsdesk.pipeline.grouping import StoryGrouper
 from newsdesk.pipeline.pages import PageWriter, StoryWriter
 from newsdesk.storage import Storage

@@ -10,7 +10,7 @@ import numpy as np
 
 from newsdesk.model import Story, StoryCentroid
 from newsdesk.storage import Storage
-from newsdesk.synthesize.text import title_key
+from newsdesk.synthesize import title_key
 
 
 @dataclass

@@ -69,7 +69,7 @@ class StoryUpdates:
         from newsdesk.pipeline.pages import PageWriter, story_writer
 
         if self.pages is None:
-            from newsdesk.synthesize.writer import default_encoder
+            from newsdesk.synthesize import default_encoder
 
             self.embedder = default_encoder()
             self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder))

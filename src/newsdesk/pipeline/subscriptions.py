@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from newsdesk.config import Settings
+from newsdesk.errors import NewsdeskError
 from newsdesk.fetch import Fetcher, FetchError, FetchSettings
 from newsdesk.model import Source
 from newsdesk.pipeline.work import parse
@@ -30,7 +31,7 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 Runner = Callable[..., Awaitable]    # runs fn(*args) off the event loop: a worker process or a thread
 
 
-class SubscribeError(Exception):
+class SubscribeError(NewsdeskError):
     pass
 
 

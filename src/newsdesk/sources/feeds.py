@@ -14,10 +14,11 @@ from typing import Any
 
 import feedparser
 import feedparser.api
-import nh3
 import feedparser.mixin
+import nh3
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.sources._util import absolute_http_url, parse_datetime, plain_text
 from newsdesk.sources._xmlguard import dtd_problem
 
@@ -48,7 +49,7 @@ def _bounded_sync_author_detail(self, key: str = "author") -> None:
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
 
-class FeedError(Exception):
+class FeedError(NewsdeskError):
     """The body is not a usable feed. The message says why, for the user."""
 
 

@@ -8,11 +8,12 @@ from importlib import resources
 
 import lxml.etree as etree
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.sources._util import xml_text
 from newsdesk.sources._xmlguard import dtd_problem
 
 
-class OpmlError(Exception):
+class OpmlError(NewsdeskError):
     pass
 
 

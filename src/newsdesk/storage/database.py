@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from newsdesk.errors import NewsdeskError
 
-class StorageError(Exception):
+
+class StorageError(NewsdeskError):
     """The database cannot be opened or written; the message is for the user."""
 
 

@@ -1,6 +1,7 @@
 """Story pages: the extractive writer (headline, summary, takeaways, who said what); the lab measures and tunes it."""
 
-from newsdesk.extract.sentences import Sentence, split_sentences
+from newsdesk.extract import Sentence, split_sentences
+from newsdesk.synthesize.text import title_key
 from newsdesk.synthesize.writer import (
     FEATURES,
     PAGE_VERSION,
@@ -10,19 +11,25 @@ from newsdesk.synthesize.writer import (
     StoryPage,
     Writer,
     WriterConfig,
+    default_encoder,
+    default_writer,
     is_update,
     page_version,
     write_story,
 )
 
-__all__ = ["Analysis", "Attributed", "FEATURES", "PAGE_VERSION", "Sentence", "StoryArticle", "StoryPage", "Writer",
-           "WriterConfig", "is_update", "page_version", "split_sentences", "summarise_reports", "write_story"]
+# The LLM writer (and httpx) is imported only by who asks for it.
+_LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings", "summarise_reports"})
+
+__all__ = ["Analysis", "Attributed", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
+           "StoryArticle", "StoryPage", "Writer", "WriterConfig", "config_from_settings", "default_encoder",
+           "default_writer", "is_update", "page_version", "split_sentences", "summarise_reports", "title_key",
+           "write_story"]
 
 
 def __getattr__(name: str):
-    # the LLM writer (and httpx) is imported only by who asks for it
-    if name == "summarise_reports":
-        from newsdesk.synthesize.llm import summarise_reports
+    if name in _LLM:
+        from newsdesk.synthesize import llm
 
-        return summarise_reports
+        return getattr(llm, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,9 +20,9 @@ from typing import Protocol
 
 import numpy as np
 
+from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
+from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
 from newsdesk.synthesize import text as textutil
-from newsdesk.extract.sentences import MAX_WORDS as MAX_SENTENCE_WORDS
-from newsdesk.extract.sentences import Sentence, quote_is_open, split_sentences, word_count
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,17 @@ from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
 from newsdesk.web.pages import parse_day
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.render import highlight
-from newsdesk.web.schema import (ArticleDocument, ArticleList, Error, RemovedSource, SearchResults, Source,
-                                 SourceList, StoryDocument, StoryList)
+from newsdesk.web.schema import (
+    ArticleDocument,
+    ArticleList,
+    Error,
+    RemovedSource,
+    SearchResults,
+    Source,
+    SourceList,
+    StoryDocument,
+    StoryList,
+)
 from newsdesk.web.search import SearchUnavailable
 
 
@@ -112,7 +121,7 @@ class NewSource(BaseModel):
 @router.post("/sources", dependencies=[Depends(require_admin_api)], status_code=201, summary="Subscribe",
              response_model=Source, responses={**CSRF_ERROR, 409: error("already subscribed")})
 async def add_source(request: Request, new: NewSource) -> JSONResponse:
-    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
+    from newsdesk.pipeline import SubscribeError, subscribe
 
     if not new.url.startswith(("http://", "https://")):
         raise HTTPException(400, f"{new.url!r}: give a feed or site address starting with http:// or https://")

@@ -7,8 +7,7 @@ import asyncio
 from dataclasses import fields
 
 from newsdesk.config import Settings
-from newsdesk.fetch import FetchError, Fetcher
-from newsdesk.fetch.fetcher import FetchSettings
+from newsdesk.fetch import Fetcher, FetchError, FetchSettings
 from newsdesk.web.data import LRU, StorePool
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}   # never SVG (it can script)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as dtime
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -89,7 +90,7 @@ def _back(message: str | None = None, error: str | None = None) -> RedirectRespo
 @router.post("/sources", dependencies=[Depends(require_admin_page)])
 async def add_source(request: Request, url: str = Form(..., max_length=2000), folder: str = Form("", max_length=200),
                      title: str = Form("", max_length=300), csrf: str = Form("")) -> Response:
-    from newsdesk.pipeline.subscriptions import SubscribeError, subscribe
+    from newsdesk.pipeline import SubscribeError, subscribe
 
     require_csrf(request, csrf)
     url = url.strip()
@@ -117,7 +118,7 @@ def remove_source(request: Request, source_id: PathId, csrf: str = Form(""), pur
 
 @router.post("/sources/import", dependencies=[Depends(require_admin_page)])
 async def import_sources(request: Request, opml: UploadFile = File(...), csrf: str = Form("")) -> Response:
-    from newsdesk.pipeline.subscriptions import Subscriptions
+    from newsdesk.pipeline import Subscriptions
     from newsdesk.sources import OpmlError
 
     require_csrf(request, csrf)
@@ -148,7 +149,7 @@ def _cut(text: str, most: int) -> str:
 
 @router.get("/sources/export.opml", dependencies=[Depends(require_reader)])
 def export_sources(request: Request) -> Response:
-    from newsdesk.pipeline.subscriptions import Subscriptions
+    from newsdesk.pipeline import Subscriptions
     web = _web(request)
     return Response(Subscriptions(web.storage).export_opml(), media_type="text/x-opml; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="newsdesk.opml"'})

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from newsdesk import storage as storage_module
+from newsdesk.errors import NewsdeskError
 from newsdesk.storage import Storage
 
 PER_PAGE = 20
 SearchError = getattr(storage_module, "SearchError", None)
 
 
-class SearchUnavailable(Exception):
+class SearchUnavailable(NewsdeskError):
     pass
 
 

@@ -52,7 +52,10 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
         assert row["probe_articles"] > 0 and row["group_ms"] > 0 and row["group_cpu_ms"] > 0
         assert row["embed_ms"] > 0 and row["pages_ms"] > 0 and row["state_mb"] > 0
         assert row["active_stories"] >= row["stories"]
-    assert isinstance(scale["flat"], bool) and scale["spread"] >= 0
+    assert isinstance(scale["flat"], bool)
+    costs = [row["group_cpu_ms"] for row in scale["sizes"]]
+    mean = sum(costs) / len(costs)
+    assert scale["spread"] == pytest.approx(max(abs(c - mean) / mean for c in costs), abs=0.001)
 
 
 def test_bench_pipeline_reads_a_jsonl_file(tmp_path, embedder):

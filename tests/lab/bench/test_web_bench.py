@@ -27,7 +27,9 @@ def test_fill_writes_articles_stories_and_pages_like_the_pipeline(tmp_path):
     assert len(story.centroid) == 384 * 4
     found = storage.search(story.headline)            # a story is found by its own headline
     assert story.id in [g.story_id for g in found.groups[:3]]
-    assert all(storage.search(q).total >= 0 for q in query_mix(n=40))
+    results = [storage.search(q) for q in query_mix(n=40)]
+    assert sum(1 for r in results if r.total > 0) >= 20          # most of the readers' queries find something
+    assert all(len(r.groups) == min(r.total, 20) for r in results)    # a first page of at most 20 groups
     storage.close()
 
 

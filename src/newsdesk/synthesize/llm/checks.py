@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsdesk.extract.sentences import raw_sentences
+from newsdesk.extract import raw_sentences
 from newsdesk.synthesize import text as textutil
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")

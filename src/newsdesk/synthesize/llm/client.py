@@ -6,8 +6,10 @@ import re
 
 import httpx
 
+from newsdesk.errors import NewsdeskError
 
-class LLMError(Exception):
+
+class LLMError(NewsdeskError):
     """The endpoint could not be reached, timed out, or answered something that is not a chat completion."""
 
 def chat_url(base: str) -> str:

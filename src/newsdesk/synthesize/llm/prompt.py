@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from newsdesk.extract.sentences import normalise
+from newsdesk.extract import normalise
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsdesk.config import Settings
-from newsdesk.extract.sentences import word_count
+from newsdesk.extract import word_count
 from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.llm.checks import figures, missing_names, source_words, split_generated
 from newsdesk.synthesize.llm.client import ChatClient, LLMError
