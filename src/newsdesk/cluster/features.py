@@ -1,4 +1,8 @@
-"""Similarity features between one article and a candidate story, and the running state they need."""
+"""Similarity features between one article and a candidate story, and the running state they need.
+
+Over 400 lines because each feature and the running state it reads are kept side by side: the training in
+the lab and the desk must compute them identically.
+"""
 
 from __future__ import annotations
 

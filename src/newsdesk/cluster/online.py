@@ -4,6 +4,9 @@ Candidates come from approximate nearest neighbours over the vectors of recent a
 index per time bucket, buckets older than the window dropped), so the work per article depends on how many
 articles the window holds and never on how many stories the desk has ever seen. Stories whose last article is
 older than the window leave the state.
+
+Over 400 lines because the clusterer, its time-bucketed index and its merges keep one state together:
+apart, every change to one would have to be mirrored in the other.
 """
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+"""Article text and metadata from one HTML page: decoding, the checks that refuse what is not an article page,
+metadata, and the text. Over 400 lines because each step works on the same parsed page and its limits."""
+
 from __future__ import annotations
 
 import codecs

@@ -1,4 +1,8 @@
-"""One async HTTP client for feeds and pages."""
+"""One async HTTP client for feeds and pages.
+
+Over 400 lines because conditional requests, redirects, the size and time limits, robots.txt and per-host
+pacing all act on the same request and the same client.
+"""
 
 from __future__ import annotations
 

@@ -7,7 +7,11 @@ an opening pronoun, no final stop or an unclosed quotation, words in capitals fo
 fitted on NeuS train (`newsdesk_lab.synthesize.tune`). The headline is the independent title closest to the story
 that neither shouts nor asks a question (any title, when all do); the summary takes the best sentences up to a
 word budget, skipping any that mostly repeat what it already says; the takeaways take the next best that say
-something new; every sentence shown lists the other outlets that report the same thing."""
+something new; every sentence shown lists the other outlets that report the same thing.
+
+Over 400 lines because choosing, ordering and attributing sentences are one pass over one story's
+sentences; the LLM writer (`synthesize/llm/`) builds on what it finds.
+"""
 
 from __future__ import annotations
 
