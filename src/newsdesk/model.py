@@ -229,3 +229,61 @@ class SearchResults:
     total: int          # groups matching
     groups: list[SearchGroup]
     capped: bool = False  # more articles matched than one query ranks: only the most recent were grouped
+
+
+# --- story pages: what the writer produces and the page JSON holds ----------------------------------------
+
+ArticleId = int | str
+
+
+@dataclass
+class StoryArticle:
+    """One article as the story writer reads it."""
+    id: ArticleId
+    outlet: str
+    title: str
+    text: str
+    published: datetime | None = None
+    url: str | None = None
+    is_reprint: bool = False
+    original_id: ArticleId | None = None
+    updated: datetime | None = None      # when the outlet last changed it, where known
+    first_title: str | None = None       # the article as the desk first saw it, where it holds a later one
+    first_text: str | None = None
+
+
+@dataclass
+class Attributed:
+    """A sentence shown on a story page, with the article it comes from."""
+    text: str
+    article_id: ArticleId
+    outlet: str
+    also: list[tuple[ArticleId, str]] = field(default_factory=list)  # other outlets that report the same
+
+
+class TimelineKind(StrEnum):
+    PUBLISHED = "published"
+    UPDATED = "updated"
+
+
+class TimelineEntry(NamedTuple):
+    """One line of a story's timeline; stored in the page JSON as the list of its fields, in this order."""
+    when: datetime
+    article_id: ArticleId
+    outlet: str
+    title: str                           # the report's title then
+    kind: TimelineKind
+
+
+@dataclass
+class StoryPage:
+    headline: str
+    headline_article_id: ArticleId | None
+    summary: list[Attributed]
+    takeaways: list[Attributed]
+    unique: dict[str, list[Attributed]]       # outlet -> what only that outlet reports
+    first_published: datetime | None
+    last_updated: datetime | None
+    timeline: list[TimelineEntry]             # by time: each report as published, then its notable updates
+    independent: list[str]                    # outlets with an independent report, earliest first
+    reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)

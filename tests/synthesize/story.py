@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from newsdesk.synthesize.writer import StoryArticle
+from newsdesk.model import StoryArticle
 
 LEDGER = StoryArticle(
     id=101, outlet="Hollinsport Ledger", published=datetime(2031, 11, 10, 6, 5, tzinfo=timezone.utc),

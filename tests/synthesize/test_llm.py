@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.config import Settings, load_settings
+from newsdesk.model import StoryArticle
 from newsdesk.synthesize.llm import (
     ChatClient,
     LLMConfig,
@@ -29,7 +30,7 @@ from newsdesk.synthesize.llm import (
     parse_reply,
     source_words,
 )
-from newsdesk.synthesize.writer import StoryArticle, Writer
+from newsdesk.synthesize.writer import Writer
 from tests.site import Site
 
 HERALD = StoryArticle(

@@ -9,7 +9,15 @@ from newsdesk.embed import get_embedder
 from newsdesk.extract.sentences import word_count
 from newsdesk.synthesize.text import lowercase_words, shouts
 from newsdesk.synthesize.writer import (
-    DEFAULT_WEIGHTS, FEATURES, PAGE_VERSION, StoryArticle, Writer, WriterConfig, is_update, notable_update, page_version,
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    PAGE_VERSION,
+    StoryArticle,
+    Writer,
+    WriterConfig,
+    is_update,
+    notable_update,
+    page_version,
     write_story,
 )
 from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
@@ -223,7 +231,8 @@ def test_a_missing_model_is_an_error_not_a_quiet_fallback(monkeypatch):
 
 
 def test_texts_to_embed_are_exactly_what_the_writer_embeds():
-    from newsdesk.synthesize.writer import StoryArticle, Writer
+    from newsdesk.model import StoryArticle
+    from newsdesk.synthesize.writer import Writer
 
     class Recording:
         def __init__(self):
@@ -319,3 +328,17 @@ def test_a_bullet_that_says_what_one_clause_of_a_shown_sentence_says_is_not_show
     assert Writer().clause_vectors("Some 2,000 residents were evacuated overnight and no deaths have been "
                                    "reported, county officials said.").shape[0] == 2
     assert Writer().clause_vectors("No one was killed, according to the county.").size == 0
+
+
+def test_timeline_entries_have_named_fields_and_are_stored_as_lists_of_them():
+    import json
+
+    from newsdesk.model import TimelineEntry, TimelineKind
+    from newsdesk.pipeline.pages import _jsonable
+
+    page = write_story(STORY)
+    first = page.timeline[0]
+    assert isinstance(first, TimelineEntry)
+    assert first.kind == TimelineKind.PUBLISHED
+    stored = json.loads(json.dumps(_jsonable(page)))["timeline"][0]
+    assert stored == [first.when.isoformat(), first.article_id, first.outlet, first.title, "published"]

@@ -14,10 +14,10 @@ from typing import Protocol
 import numpy as np
 
 from newsdesk.config import Settings
-from newsdesk.model import Article
+from newsdesk.model import Article, StoryArticle, StoryPage
 from newsdesk.pipeline.grouping import VECTOR_MODEL
 from newsdesk.storage import Storage
-from newsdesk.synthesize import PAGE_VERSION, StoryArticle, StoryPage, default_writer
+from newsdesk.synthesize import PAGE_VERSION, default_writer
 
 
 class StoryWriter(Protocol):

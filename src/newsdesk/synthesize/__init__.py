@@ -6,9 +6,6 @@ from newsdesk.synthesize.writer import (
     FEATURES,
     PAGE_VERSION,
     Analysis,
-    Attributed,
-    StoryArticle,
-    StoryPage,
     Writer,
     WriterConfig,
     default_encoder,
@@ -21,8 +18,8 @@ from newsdesk.synthesize.writer import (
 # The LLM writer (and httpx) is imported only by who asks for it.
 _LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings", "summarise_reports"})
 
-__all__ = ["Analysis", "Attributed", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
-           "StoryArticle", "StoryPage", "Writer", "WriterConfig", "config_from_settings", "default_encoder",
+__all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
+           "Writer", "WriterConfig", "config_from_settings", "default_encoder",
            "default_writer", "is_update", "page_version", "split_sentences", "summarise_reports", "title_key",
            "write_story"]
 

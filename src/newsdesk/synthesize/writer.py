@@ -19,59 +19,17 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol
 
 import numpy as np
 
 from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
 from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
+from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage, TimelineEntry, TimelineKind
 from newsdesk.synthesize import text as textutil
 
 log = logging.getLogger(__name__)
 
-ArticleId = int | str
-
-
-@dataclass
-class StoryArticle:
-    id: ArticleId
-    outlet: str
-    title: str
-    text: str
-    published: datetime | None = None
-    url: str | None = None
-    is_reprint: bool = False
-    original_id: ArticleId | None = None
-    updated: datetime | None = None      # when the outlet last changed it, where known
-    first_title: str | None = None       # the article as the desk first saw it, where it holds a later one
-    first_text: str | None = None
-
-
-@dataclass
-class Attributed:
-    text: str
-    article_id: ArticleId
-    outlet: str
-    also: list[tuple[ArticleId, str]] = field(default_factory=list)  # other outlets that report the same
-
-
-@dataclass
-class StoryPage:
-    headline: str
-    headline_article_id: ArticleId | None
-    summary: list[Attributed]
-    takeaways: list[Attributed]
-    unique: dict[str, list[Attributed]]       # outlet -> what only that outlet reports
-    first_published: datetime | None
-    last_updated: datetime | None
-    timeline: list[TimelineEntry]             # by time: each report as published, then its notable updates
-    independent: list[str]                    # outlets with an independent report, earliest first
-    reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)
-
-
-# (when, article id, outlet, title then, "published" | "updated")
-TimelineEntry = tuple[datetime, ArticleId, str, str, str]
 
 
 def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
@@ -107,8 +65,8 @@ def page_version(page: dict) -> int:
 def is_update(entry: Sequence, version: int = PAGE_VERSION) -> bool:
     """Whether a timeline entry, as a page's JSON of `version` holds it, is an update."""
     if version == 1:
-        return len(entry) > 4 and entry[4] == "updated"
-    return entry[4] == "updated"
+        return len(entry) > 4 and entry[4] == TimelineKind.UPDATED
+    return TimelineEntry(*entry).kind == TimelineKind.UPDATED
 
 
 def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
@@ -116,10 +74,11 @@ def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for a in articles:
         if a.published is not None:
-            entries.append((a.published, a.id, a.outlet, a.first_title or a.title, "published"))
+            entries.append(TimelineEntry(a.published, a.id, a.outlet, a.first_title or a.title,
+                                         TimelineKind.PUBLISHED))
         if notable_update(a):
-            entries.append((a.updated, a.id, a.outlet, a.title, "updated"))
-    return sorted(entries, key=lambda entry: entry[0])
+            entries.append(TimelineEntry(a.updated, a.id, a.outlet, a.title, TimelineKind.UPDATED))
+    return sorted(entries, key=lambda entry: entry.when)
 
 
 class Encoder(Protocol):

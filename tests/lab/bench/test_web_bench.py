@@ -1,11 +1,11 @@
 import json
 
+from newsdesk_lab.bench.web import fill_desk, query_mix
 from typer.testing import CliRunner
 
-from newsdesk_lab.bench.web import fill_desk, query_mix
 from newsdesk.cli import app
+from newsdesk.model import StoryPage
 from newsdesk.storage import open_storage
-from newsdesk.synthesize.writer import StoryPage
 
 
 def test_fill_writes_articles_stories_and_pages_like_the_pipeline(tmp_path):

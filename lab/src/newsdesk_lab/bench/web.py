@@ -28,9 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.model import NewArticle
+from newsdesk.model import Attributed, NewArticle, StoryPage
 from newsdesk.storage import Storage, open_storage
-from newsdesk.synthesize import Attributed, StoryPage
 from newsdesk.timeutil import utcnow
 
 FILL_KEY = "bench.web.fill"       # desk setting recording what a bench fill put in the database

@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.synthesize import StoryArticle, StoryPage, Writer
+from newsdesk.model import StoryArticle, StoryPage
+from newsdesk.synthesize import Writer
 
 _MARKER = re.compile(r"\s*\b(?:TITLE|ARTICLE)=>\s*")
 _SEP = " [SEP] "

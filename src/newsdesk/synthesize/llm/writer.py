@@ -21,11 +21,12 @@ import numpy as np
 
 from newsdesk.config import Settings
 from newsdesk.extract import word_count
+from newsdesk.model import Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.llm.checks import figures, missing_names, source_words, split_generated
 from newsdesk.synthesize.llm.client import ChatClient, LLMError
 from newsdesk.synthesize.llm.prompt import build_messages, parse_reply
-from newsdesk.synthesize.writer import Analysis, Attributed, StoryArticle, StoryPage, Writer
+from newsdesk.synthesize.writer import Analysis, Writer
 
 log = logging.getLogger(__name__)
 
