@@ -206,8 +206,8 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
         console.print(f"[red]error:[/] {escaped(error)}")
     if "scale" in result:
         s = result["scale"]
-        table = Table(title=f"grouping cost per article as the desk grows (flat: {'yes' if s['flat'] else 'NO'}, "
-                            f"spread ±{100 * s['spread']:.0f}%)")
+        table = Table(title=f"grouping cost per article as the desk grows (flat: {'yes' if s['flat'] else 'NO'}: "
+                            f"largest size / smallest {s['ratio']:.2f}, spread ±{100 * s['spread']:.0f}%)")
         for column in ("stories held", "group ms", "group CPU ms", "embed ms", "pages ms", "checkpoint s",
                        "state MB"):
             table.add_column(column, justify="right")

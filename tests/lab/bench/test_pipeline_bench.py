@@ -56,6 +56,8 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     costs = [row["group_cpu_ms"] for row in scale["sizes"]]
     mean = sum(costs) / len(costs)
     assert scale["spread"] == pytest.approx(max(abs(c - mean) / mean for c in costs), abs=0.001)
+    assert scale["ratio"] == pytest.approx(costs[-1] / costs[0], abs=0.001)
+    assert scale["flat"] == (scale["ratio"] <= 1.15)
 
 
 def test_bench_pipeline_reads_a_jsonl_file(tmp_path, embedder):
