@@ -1,6 +1,6 @@
 """Article text and metadata from an HTML page, and the sentences of that text."""
 
-from newsdesk.extract.article import Extracted, ExtractionError, extract_article
+from newsdesk.extract.article import HTML_TYPES, Extracted, ExtractionError, extract_article
 from newsdesk.extract.sentences import (
     MAX_WORDS,
     Sentence,
@@ -11,5 +11,5 @@ from newsdesk.extract.sentences import (
     word_count,
 )
 
-__all__ = ["MAX_WORDS", "Extracted", "ExtractionError", "Sentence", "extract_article", "normalise", "quote_is_open",
+__all__ = ["HTML_TYPES", "MAX_WORDS", "Extracted", "ExtractionError", "Sentence", "extract_article", "normalise", "quote_is_open",
            "raw_sentences", "split_sentences", "word_count"]

@@ -74,6 +74,8 @@ TRAFILATURA_OPTIONS = dict(
 FALLBACK_MAX_CHARS = 500
 FALLBACK_RATIO = 2.0
 # A text made of link labels for at least this share of its characters is a menu or an index, no article.
+# The media types of an HTML page, as servers announce them.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 LINK_LIST_SHARE = 0.9
 # A page with no title needs at least this many words of text to count as an article (a menu, a cookie notice
 # or a login page is not one).

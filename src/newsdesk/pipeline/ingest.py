@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import Settings
 from newsdesk.dedupe import Fingerprint, canonical_url, find_original
-from newsdesk.extract import ExtractionError
+from newsdesk.extract import HTML_TYPES, ExtractionError
 from newsdesk.fetch import Fetcher, FetchError
 from newsdesk.model import Article, DocumentStatus, NewArticle
-from newsdesk.pipeline.subscriptions import HTML_TYPES
 from newsdesk.pipeline.timing import StageTimer
 from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_text
 from newsdesk.sources import FeedEntry

@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError
+from newsdesk.extract import HTML_TYPES
 from newsdesk.fetch import Fetcher, FetchError, FetchSettings
 from newsdesk.model import Source
 from newsdesk.pipeline.work import parse
@@ -25,8 +26,6 @@ from newsdesk.sources import (
     write_opml,
 )
 from newsdesk.storage import SourceExists, Storage
-
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 Runner = Callable[..., Awaitable]    # runs fn(*args) off the event loop: a worker process or a thread
 

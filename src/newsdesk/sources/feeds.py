@@ -23,6 +23,7 @@ import nh3
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.extract import HTML_TYPES
 from newsdesk.sources._util import absolute_http_url, parse_datetime, plain_text
 from newsdesk.sources._xmlguard import dtd_problem
 
@@ -88,7 +89,6 @@ _FORMATS = {
     "cdf": "cdf",
 }
 _JSON_TYPES = ("application/feed+json", "application/json")
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _LATIN_CHARSETS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "windows-1252", "cp1252",
                    "us-ascii", "ascii"}
 _WS = b" \t\r\n"
@@ -177,7 +177,7 @@ def _parse_xml_feed(body: bytes, url: str, mime: str, charset: str | None) -> Pa
         exc = None
 
     if not version and not raw_entries:
-        if mime in _HTML_TYPES or _HTML_START.search(body[:4096]):
+        if mime in HTML_TYPES or _HTML_START.search(body[:4096]):
             raise FeedError(_html_page_message(body, url))
         if exc is not None:
             raise FeedError(f"malformed feed XML: {_describe(exc)}")
