@@ -128,3 +128,30 @@ def summaries(ctx: typer.Context,
         keys += ["generated", "kept", "dropped", "dropped_reasons", "fallback", "padded", "errors", "seconds"]
     if as_json:
         print(json.dumps({k: result.get(k, 0) for k in keys}))
+
+
+@app.command("pages")
+def pages(source: str = typer.Argument(..., help="A desk's database (SQLite path or postgresql:// URL) or a "
+                                                 ".jsonl file with one story page document per line."),
+          examples: int = typer.Option(0, "--examples", min=0, help="Also show up to N examples of each check."),
+          as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """The page linter: sentences needing context they lack, relative day words and near-repeats on story pages,
+    per 100 pages."""
+    lint = lab_module("synthesize.lint")
+    try:
+        docs = lint.read_pages(source)
+    except lint.SourceError as exc:
+        fail(str(exc))
+    report = lint.lint_pages(docs, examples=examples)
+    table = Table(title=f"{report.pages} pages, {report.sentences} shown sentences")
+    for column in ("check", "found", "per 100 pages"):
+        table.add_column(column)
+    for check in lint.CHECKS:
+        table.add_row(check, str(report.counts[check]), f"{report.per_100_pages[check]:.2f}")
+    console.print(table)
+    for check in lint.CHECKS:
+        for example in report.examples[check]:
+            console.print(f"{check}  page {escaped(str(example['page']))}: {escaped(example['sentence'])}",
+                          soft_wrap=True)
+    if as_json:
+        print(json.dumps(report.figures()))
