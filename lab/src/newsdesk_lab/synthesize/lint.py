@@ -222,9 +222,7 @@ def _desk_pages(url: str) -> list[dict]:
             if story.page_json:
                 docs.append({"id": story.id, **json.loads(story.page_json)})
         return docs
-    except StorageError as exc:
-        raise SourceError(str(exc)) from None
-    except Exception as exc:  # not a desk: e.g. a SQLite file without the desk's tables
+    except StorageError as exc:        # also a database without the desk's tables ("no such table")
         raise SourceError(f"{url}: cannot read story pages ({exc})") from None
     finally:
         storage.close()
