@@ -8,18 +8,9 @@ import pytest
 from newsdesk.embed import get_embedder
 from newsdesk.extract.sentences import word_count
 from newsdesk.synthesize.text import lowercase_words, shouts
-from newsdesk.synthesize.writer import (
-    DEFAULT_WEIGHTS,
-    FEATURES,
-    PAGE_VERSION,
-    StoryArticle,
-    Writer,
-    WriterConfig,
-    is_update,
-    notable_update,
-    page_version,
-    write_story,
-)
+from newsdesk.model import StoryArticle
+from newsdesk.synthesize.timeline import PAGE_VERSION, is_update, notable_update, page_version
+from newsdesk.synthesize.writer import DEFAULT_WEIGHTS, FEATURES, Writer, WriterConfig, write_story
 from tests.synthesize.story import COURIER, LEDGER, MERIDIAN, REPRINT, STORY
 
 INDEPENDENT = {a.outlet for a in (LEDGER, COURIER, MERIDIAN)}
@@ -95,7 +86,7 @@ def test_reprint_is_not_an_independent_confirmation(page):
 def test_unique_holds_what_only_one_outlet_reports(page):
     assert REPRINT.outlet not in page.unique
     assert any("primary school" in item.text for item in page.unique[LEDGER.outlet])
-    assert any("insurers" in item.text for item in page.unique[COURIER.outlet])
+    assert any("insurers" in item.text for item in page.takeaways + page.unique.get(COURIER.outlet, []))
     for items in page.unique.values():
         for item in items:
             assert item.also == []
@@ -106,8 +97,19 @@ def test_unique_holds_what_only_one_outlet_reports(page):
 def test_times_and_timeline(page):
     assert page.first_published == LEDGER.published
     assert page.last_updated == REPRINT.published
-    assert [entry[1] for entry in page.timeline] == [101, 102, 103, 104]
     assert page.timeline[0] == (LEDGER.published, LEDGER.id, LEDGER.outlet, LEDGER.title, "published")
+
+
+def test_the_timeline_lists_what_moved_the_story_on(page):
+    listed = [entry[1] for entry in page.timeline]
+    assert COURIER.id in listed            # "Thousands evacuated": the first title to say so
+    assert MERIDIAN.id not in listed       # its title and figures repeat what was reported before
+    assert REPRINT.id not in listed        # a reprint is a source, never news of its own
+
+
+def test_a_later_report_with_new_figures_joins_the_timeline():
+    later = replace(MERIDIAN, text=MERIDIAN.text.replace("Roughly 2,000 residents", "Roughly 3,500 residents"))
+    assert MERIDIAN.id in [entry[1] for entry in write_story([LEDGER, COURIER, later]).timeline]
 
 
 def revised(**changes):
@@ -142,7 +144,7 @@ def test_a_notable_update_joins_the_timeline_and_moves_last_updated():
     assert not is_update(page.timeline[0])
     assert page.last_updated == courier.updated > MERIDIAN.published
     quiet = write_story([LEDGER, revised(first_title=COURIER.title), MERIDIAN])
-    assert [entry[4] for entry in quiet.timeline] == ["published"] * 3
+    assert {entry[4] for entry in quiet.timeline} == {"published"}
     assert quiet.last_updated == MERIDIAN.published
     # pages written before the JSON named its version (version 1) may hold entries of four fields
     assert not is_update([courier.published.isoformat(), 1, "X", "t"], version=1)
@@ -323,8 +325,9 @@ def test_a_bullet_that_says_what_one_clause_of_a_shown_sentence_says_is_not_show
         def clause_vectors(self, text):
             return np.zeros((0, 0), dtype=np.float32)
 
-    assert restated in [item.text for item in WholeSentencesOnly().write(STORY).takeaways]
-    assert restated not in [item.text for item in page.takeaways]
+    many = WriterConfig(takeaways=(6, 6))  # single-source bullets too, so that the restatement is a candidate
+    assert restated in [item.text for item in WholeSentencesOnly(many).write(STORY).takeaways]
+    assert restated not in [item.text for item in Writer(many).write(STORY).takeaways]
     assert Writer().clause_vectors("Some 2,000 residents were evacuated overnight and no deaths have been "
                                    "reported, county officials said.").shape[0] == 2
     assert Writer().clause_vectors("No one was killed, according to the county.").size == 0
@@ -342,3 +345,42 @@ def test_timeline_entries_have_named_fields_and_are_stored_as_lists_of_them():
     assert first.kind == TimelineKind.PUBLISHED
     stored = json.loads(json.dumps(_jsonable(page)))["timeline"][0]
     assert stored == [first.when.isoformat(), first.article_id, first.outlet, first.title, "published"]
+
+
+STANDING_DOWN = StoryArticle(id=7, outlet="Harbour Herald", title="Port chief quits over contract", text=(
+    "Port director Amos Reyes resigned on Friday after an audit of the harbour dredging contract.\n"
+    "He said the audit had found no wrongdoing but that he could no longer lead the port.\n"
+    "Not everyone on the harbour board accepted that account of his departure.\n"
+    "The board will name an acting director at its meeting next month."))
+
+
+def test_a_sentence_pointing_back_is_shown_only_with_the_sentence_before_it():
+    analysis = Writer().analyse([STANDING_DOWN])
+    shown = [analysis.units[k].text for k in analysis.sentences]
+    opening, pointing = STANDING_DOWN.text.splitlines()[:2]
+    assert f"{opening} {pointing}" in shown
+    assert pointing not in shown
+
+
+def test_a_sentence_pointing_back_at_one_that_points_back_is_never_shown():
+    analysis = Writer().analyse([STANDING_DOWN])
+    answering = STANDING_DOWN.text.splitlines()[2]
+    assert not any(answering in analysis.units[k].text for k in analysis.sentences)
+
+
+def test_no_sentence_is_shown_twice_on_a_page(page):
+    from newsdesk.synthesize.text import repeats, terms
+
+    items = shown(page)
+    for a, b in combinations(items, 2):
+        assert not repeats(set(terms(a.text)), set(terms(b.text))), (a.text, b.text)
+
+
+def test_the_summary_opens_on_what_most_outlets_report(page):
+    shared = [len(item.also) for item in page.summary]
+    assert shared[0] == max(shared)
+
+
+def test_takeaways_that_more_outlets_report_come_first(page):
+    shared = [len(item.also) for item in page.takeaways]
+    assert shared == sorted(shared, reverse=True)

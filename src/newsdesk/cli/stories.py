@@ -86,9 +86,12 @@ def story_document(storage: Storage, story: Story) -> dict:
 
 
 def _markdown(doc: dict) -> str:
-    def cite(item: dict) -> str:
+    def cite_outlets(item: dict) -> str:
         also = ", ".join(outlet for _, outlet in item.get("also", []))
-        return f"{item['text']} — *{item['outlet']}*" + (f" (also: {also})" if also else "")
+        return f"*{item['outlet']}*" + (f"; also {also}" if also else "")
+
+    def cite(item: dict) -> str:
+        return f"{item['text']} ({cite_outlets(item)})"
 
     lines = [f"# {doc['headline']}", ""]
     first, last = _time(doc.get("first_published")), _time(doc.get("last_updated"))
@@ -100,12 +103,14 @@ def _markdown(doc: dict) -> str:
     if updates:
         when, _, outlet, title = updates[-1][:4]
         lines += [f"**Update** {_time(when):%Y-%m-%d %H:%M} UTC — {outlet} updated its report: {title}", ""]
-    lines += [cite(s) for s in doc["summary"]] + ["", "## Key takeaways", ""]
+    # The dek reads as one paragraph, each sentence followed by the outlet it is quoted from.
+    lines += [" ".join(f"{s['text']} ({cite_outlets(s)})" for s in doc["summary"]), "", "## Key takeaways", ""]
     lines += [f"- {cite(t)}" for t in doc["takeaways"]]
     if any(doc["unique"].values()):
         lines += ["", "## What each source adds", ""]
         for outlet, items in doc["unique"].items():
-            lines += [f"- **{outlet}**: " + " ".join(i["text"] for i in items)] if items else []
+            if items:  # each its own line: a pronoun must not read as the outlet quoted before it
+                lines += [f"**{outlet}**", ""] + [f"- {i['text']}" for i in items] + [""]
     lines += ["", "## Sources", ""]
     for s in doc["sources"]:
         mark = " (reprint)" if s["reprint_of"] else ""

@@ -29,11 +29,11 @@ class StoryWriter(Protocol):
 
 
 def story_writer(settings: Settings, encoder=None) -> StoryWriter:
-    """The writer the settings ask for: the LLM writer when llm_url is set, else the extractive one (the
-    process-wide one, unless an `encoder` is given)."""
-    from newsdesk.synthesize import Writer
+    """The writer the settings ask for: the LLM writer when llm_url is set, else the extractive one; both
+    show dates in the desk's time zone, and embed with `encoder` or else the process's shared embedder."""
+    from newsdesk.synthesize import Writer, WriterConfig
 
-    extractive = Writer(encoder=encoder) if encoder is not None else default_writer()
+    extractive = Writer(WriterConfig(zone=settings.zone()), encoder=encoder)
     if not settings.llm_url:
         return extractive
     from newsdesk.synthesize import LLMWriter, config_from_settings

@@ -2,16 +2,14 @@
 
 from newsdesk.extract import Sentence, split_sentences
 from newsdesk.synthesize.text import title_key
+from newsdesk.synthesize.timeline import PAGE_VERSION, is_update, page_version
 from newsdesk.synthesize.writer import (
     FEATURES,
-    PAGE_VERSION,
     Analysis,
     Writer,
     WriterConfig,
     default_encoder,
     default_writer,
-    is_update,
-    page_version,
     write_story,
 )
 

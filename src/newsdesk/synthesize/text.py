@@ -49,6 +49,15 @@ def terms(text: str) -> list[str]:
             if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
 
 
+def repeats(a: set[str], b: set[str], overlap: float = 0.6, contained: float = 0.8) -> bool:
+    """Whether two sentences' content terms (`terms`) say the same: they share `overlap` of all their terms,
+    or the shorter's terms are `contained` in the longer."""
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared / len(a | b) >= overlap or shared / min(len(a), len(b)) >= contained
+
+
 def numbers(text: str) -> set[str]:
     found = set()
     for raw in _NUMBER.findall(text):

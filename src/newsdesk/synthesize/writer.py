@@ -19,66 +19,22 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
 from typing import Protocol
 
 import numpy as np
 
 from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
 from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
-from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage, TimelineEntry, TimelineKind
+from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
+from newsdesk.synthesize.standalone import needs_context
+from newsdesk.synthesize.dates import anchor_days
+from newsdesk.synthesize.figures import current_figures, superseded
+from newsdesk.synthesize.timeline import last_updated, report_time, timeline
 
 log = logging.getLogger(__name__)
 
-
-
-def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
-    return set().union(*(textutil.numbers(s.text) for s in split_sentences(text or "")[:sentences]))
-
-
-def notable_update(article: StoryArticle) -> bool:
-    """Whether the report changed, since the desk first saw it, in a way its readers should be told of: a
-    new title, or other figures in its opening sentences (a death toll, a vote count). Fixed typos and
-    rewritten paragraphs are not news, and neither is a full text arriving after the feed's excerpt (a first
-    version less than half as long as the current one is taken for such a partial copy)."""
-    if article.updated is None or (article.first_title is None and article.first_text is None):
-        return False
-    if article.published is not None and article.updated <= article.published:
-        return False
-    if len(article.first_text or "") * 2 < len(article.text or ""):
-        return False
-    return (textutil.title_key(article.first_title) != textutil.title_key(article.title)
-            or _lead_numbers(article.first_text) != _lead_numbers(article.text))
-
-
-# The version of the page JSON the desk stores. 1: pages written before the JSON named its version; their
-# timeline entries hold four fields (written before updates were shown: all reports as published) or five.
-# 2: the JSON names its version; every timeline entry holds five fields.
-PAGE_VERSION = 2
-
-
-def page_version(page: dict) -> int:
-    """The version of a stored page's JSON; a page that names none is version 1."""
-    return page.get("version", 1)
-
-
-def is_update(entry: Sequence, version: int = PAGE_VERSION) -> bool:
-    """Whether a timeline entry, as a page's JSON of `version` holds it, is an update."""
-    if version == 1:
-        return len(entry) > 4 and entry[4] == TimelineKind.UPDATED
-    return TimelineEntry(*entry).kind == TimelineKind.UPDATED
-
-
-def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
-    """Each dated report under the title it was published with, and each notable update under its new one."""
-    entries: list[TimelineEntry] = []
-    for a in articles:
-        if a.published is not None:
-            entries.append(TimelineEntry(a.published, a.id, a.outlet, a.first_title or a.title,
-                                         TimelineKind.PUBLISHED))
-        if notable_update(a):
-            entries.append(TimelineEntry(a.updated, a.id, a.outlet, a.title, TimelineKind.UPDATED))
-    return sorted(entries, key=lambda entry: entry.when)
 
 
 class Encoder(Protocol):
@@ -119,6 +75,7 @@ class WriterConfig:
     # and 15; `bench pipeline` (5,000 articles) runs 23.2 articles/s at 6 and 20.3 at 8.
     max_sentences_per_article: int = 6
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    zone: tzinfo = timezone.utc      # the desk's time zone: "yesterday" is shown as the day it was there
 
 
 @dataclass
@@ -130,6 +87,13 @@ class Unit:
     numbers: set[str]
     entities: set[str]
     terms: set[str]
+    last: int = -1          # the index of its last sentence: a sentence shown with the one before it spans two
+
+    def overlaps(self, other: Unit) -> bool:
+        """Whether the two units share a sentence of one article."""
+        return (self.article == other.article and self.position >= 0 and other.position >= 0
+                and self.position <= max(other.last, other.position)
+                and other.position <= max(self.last, self.position))
 
 
 @dataclass
@@ -148,6 +112,8 @@ class Analysis:
     features: np.ndarray            # (len(sentences), len(FEATURES))
     title_features: np.ndarray      # (len(titles), 3): embedding centrality, TF-IDF centrality, words
     ordinary: set[str]              # words the story's reports write in lower case (see textutil.shouts)
+    current: dict[str, set[str]] = field(default_factory=dict)  # the latest figures of each kind
+    stale: set[int] = field(default_factory=set)  # units stating a figure a later report superseded
 
     def similarity(self, i: int, j: int) -> float:
         return float(self.sims[i, j])
@@ -229,25 +195,53 @@ class Writer:
         kept = sorted(latest.values(), reverse=True)[: self.config.max_articles]
         return sorted(kept)
 
+    def report_units(self, sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
+        """The (first, last) indices into one report's `sentences` of what may be shown: each sentence that
+        stands alone, and each that needs the sentence before it (`needs_context`) joined to it when that one
+        stands alone; the others are never shown."""
+        spans = []
+        for i, sentence in enumerate(sentences):
+            if not needs_context(sentence.text):
+                spans.append((i, i))
+            elif i > 0 and not needs_context(sentences[i - 1].text):
+                spans.append((i - 1, i))
+        return spans
+
     def analyse(self, articles: Sequence[StoryArticle]) -> Analysis:
         articles = sorted(articles, key=_chronological)
         sources = self._sources(articles)
         outlet_of = [a.outlet or f"article {a.id}" for a in articles]
+        reports = [self.report_sentences(articles[i].text) for i in sources]
+        titles_text = [(articles[i].title or "").strip() for i in sources]
+        # Embedded as texts_to_embed gives them: each report's sentences, then its title.
+        embedded = _normalise_rows(np.asarray(self.encoder.encode(
+            [t for sentences, title in zip(reports, titles_text)
+             for t in [s.text for s in sentences] + [title or "-"]]), dtype=np.float32))
         units: list[Unit] = []
+        rows: list[np.ndarray] = []
 
-        def unit(text: str, article: int, position: int) -> Unit:
+        def unit(text: str, article: int, position: int, last: int) -> Unit:
             return Unit(text, article, position, word_count(text), textutil.numbers(text),
-                        textutil.entities(text), set(textutil.terms(text)))
+                        textutil.entities(text), set(textutil.terms(text)), last)
 
-        for index in sources:
-            for sentence in self.report_sentences(articles[index].text):
-                units.append(unit(sentence.text, index, sentence.position))
-        sentences = list(range(len(units)))
-        units.extend(unit((articles[i].title or "").strip(), i, -1) for i in sources)
-        titles = list(range(len(sentences), len(units)))
-        texts = [u.text or "-" for u in units]      # as texts_to_embed gives them
-        vectors = _normalise_rows(np.asarray(self.encoder.encode(texts), dtype=np.float32))
-        lexical = textutil.tfidf_vectors([textutil.terms(t) for t in texts])
+        offset = 0
+        title_rows = []
+        for index, sentences in zip(sources, reports):
+            for first, last in self.report_units(sentences):
+                text = " ".join(s.text for s in sentences[first:last + 1])
+                units.append(unit(text, index, sentences[first].position, sentences[last].position))
+                rows.append(embedded[offset + first:offset + last + 1].sum(axis=0))
+            offset += len(sentences)
+            title_rows.append(offset)
+            offset += 1
+        sentence_count = len(units)
+        units.extend(unit(title, i, -1, -1) for i, title in zip(sources, titles_text))
+        rows.extend(embedded[r] for r in title_rows)
+        sentences = list(range(sentence_count))
+        titles = list(range(sentence_count, len(units)))
+        dimension = embedded.shape[1] if embedded.ndim == 2 else 1
+        vectors = _normalise_rows(np.stack(rows)) if rows else np.zeros((0, dimension), dtype=np.float32)
+        lexical = textutil.tfidf_vectors([textutil.terms(u.text or "-") for u in units])
         for k, u in enumerate(units):
             if not u.text:  # an empty title stands for nothing
                 vectors[k] = 0.0
@@ -258,6 +252,9 @@ class Writer:
         analysis = Analysis(articles, sources, outlet_of, units, vectors, lexical, sims, sentences, titles,
                             np.zeros((len(sentences), len(FEATURES)), dtype=np.float32),
                             np.zeros((len(titles), 3), dtype=np.float32), ordinary)
+        analysis.current = current = current_figures([(report_time(articles[i]), f"{articles[i].title or ''}\n{articles[i].text or ''}")
+                                   for i in sources if report_time(articles[i]) is not None])
+        analysis.stale = {k for k, u in enumerate(units) if u.text and superseded(u.text, current)}
         self._features(analysis)
         return analysis
 
@@ -337,10 +334,15 @@ class Writer:
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         return [(analysis.articles[article].id, outlet) for outlet, (_, article) in ranked]
 
+    def shown(self, analysis: Analysis, k: int) -> str:
+        """Unit k's text as the page shows it: its relative days ("yesterday") as dates."""
+        unit = analysis.units[k]
+        return anchor_days(unit.text, analysis.articles[unit.article].published, self.config.zone)
+
     def attributed(self, analysis: Analysis, k: int) -> Attributed:
         unit = analysis.units[k]
-        return Attributed(unit.text, analysis.articles[unit.article].id, analysis.outlet_of[unit.article],
-                          self.also(analysis, k))
+        return Attributed(self.shown(analysis, k), analysis.articles[unit.article].id,
+                          analysis.outlet_of[unit.article], self.also(analysis, k))
 
     # -- choosing --------------------------------------------------------------------------------------------
 
@@ -356,7 +358,10 @@ class Writer:
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
             unit = analysis.units[k]
-            if words + unit.words > config.summary_words:
+            if k in analysis.stale or words + unit.words > config.summary_words:
+                continue
+            if any(unit.overlaps(analysis.units[c]) or textutil.repeats(unit.terms, analysis.units[c].terms)
+                   for c in chosen):
                 continue
             if chosen:
                 novelty = self._novelty(analysis, k, said)
@@ -375,39 +380,66 @@ class Writer:
                 break
         if config.order == "source":
             chosen.sort(key=lambda k: (analysis.units[k].article, analysis.units[k].position))
+        elif chosen:
+            rank = {k: r for r, k in enumerate(chosen)}
+            lead = max(chosen, key=lambda k: (len(self.also(analysis, k)), analysis.units[k].position == 0,
+                                              -rank[k]))
+            chosen.remove(lead)
+            chosen.insert(0, lead)
         return chosen
 
-    def choose_takeaways(self, analysis: Analysis, scores: np.ndarray, summary: list[int]) -> list[int]:
+    def by_importance(self, analysis: Analysis, chosen: list[int]) -> list[int]:
+        """The chosen sentences, those more outlets report first, the better scored first among equals."""
+        rank = {k: r for r, k in enumerate(chosen)}
+        return sorted(chosen, key=lambda k: (-len(self.also(analysis, k)), rank[k]))
+
+    def repeats(self, analysis: Analysis, k: int, shown: list[int], clauses: dict[int, np.ndarray]) -> bool:
+        """Whether unit k says again what the `shown` units say: it shares a sentence with one, comes close
+        to one (or to a clause of a compound one, `clause_vectors`, cached in `clauses`) or says the same,
+        repeats most of one's words (`textutil.repeats`), or adds too few words of its own to all of them."""
+        config = self.config
+        unit = analysis.units[k]
+        for c in shown:
+            other = analysis.units[c]
+            if unit.overlaps(other) or textutil.repeats(unit.terms, other.terms):
+                return True
+            similarity = analysis.similarity(k, c)
+            if similarity >= config.takeaway_duplicate or self.says_same(analysis, k, c):
+                return True
+            if similarity < config.clause_check:
+                continue
+            if c not in clauses:
+                clauses[c] = self.clause_vectors(other.text)
+            if clauses[c].size and (clauses[c] @ analysis.vectors[k]).max() >= config.takeaway_duplicate:
+                return True
+        said = set().union(*(analysis.units[c].terms for c in shown))
+        return bool(shown) and self._novelty(analysis, k, said) < config.novelty_if_same
+
+    def choose_takeaways(self, analysis: Analysis, scores: np.ndarray, summary: list[int],
+                         clauses: dict[int, np.ndarray]) -> list[int]:
+        """The best sentences that say something the summary does not. What several outlets report comes
+        first; what one outlet alone reports is taken only to reach the fewest bullets, and is otherwise left
+        to "what each source adds". Bullets of a readable length first; longer ones only when there would
+        be too few otherwise."""
         config = self.config
         ranked = [analysis.sentences[row] for row in np.argsort(-scores, kind="stable")]
+        single_source = len({analysis.outlet_of[i] for i in analysis.sources}) < 2
         chosen: list[int] = []
-        clauses: dict[int, np.ndarray] = {}
-
-        def repeats(k: int) -> bool:
-            for c in chosen + summary:
-                similarity = analysis.similarity(k, c)
-                if similarity >= config.takeaway_duplicate or self.says_same(analysis, k, c):
-                    return True
-                if similarity < config.clause_check:
-                    continue
-                if c not in clauses:
-                    clauses[c] = self.clause_vectors(analysis.units[c].text)
-                if clauses[c].size and (clauses[c] @ analysis.vectors[k]).max() >= config.takeaway_duplicate:
-                    return True
-            said = set().union(*(analysis.units[c].terms for c in chosen + summary))
-            return self._novelty(analysis, k, said) < config.novelty_if_same
-
-        # Bullets of a readable length first; longer ones only when there would be too few otherwise.
-        for limit in (config.takeaway_words, MAX_SENTENCE_WORDS):
-            for k in ranked:
-                if len(chosen) >= config.takeaways[1]:
-                    break
-                if k in summary or k in chosen or analysis.units[k].words > limit or repeats(k):
-                    continue
-                chosen.append(k)
+        fewest, most = config.takeaways
+        passes = [(config.takeaway_words, True, most), (config.takeaway_words, False, fewest),
+                  (MAX_SENTENCE_WORDS, True, fewest), (MAX_SENTENCE_WORDS, False, fewest)]
+        for limit, shared_only, enough in passes:
             if len(chosen) >= config.takeaways[0]:
                 break
-        return chosen
+            for k in ranked:
+                if len(chosen) >= enough:
+                    break
+                if (k in summary or k in chosen or k in analysis.stale or analysis.units[k].words > limit
+                        or (shared_only and not single_source and not self.also(analysis, k))
+                        or self.repeats(analysis, k, chosen + summary, clauses)):
+                    continue
+                chosen.append(k)
+        return self.by_importance(analysis, chosen)
 
     def clause_vectors(self, text: str) -> np.ndarray:
         """Vectors of the clauses of a compound sentence ("..., and no deaths have been reported"), so that a
@@ -418,31 +450,33 @@ class Writer:
             return np.zeros((0, 0), dtype=np.float32)
         return _normalise_rows(np.asarray(self.encoder.encode(parts), dtype=np.float32))
 
-    def choose_unique(self, analysis: Analysis, scores: np.ndarray,
-                      summary: list[int]) -> dict[str, list[int]]:
-        """Per outlet, its best sentences that no other outlet's sentence or title comes close to."""
+    def choose_unique(self, analysis: Analysis, scores: np.ndarray, shown: list[int],
+                      clauses: dict[int, np.ndarray]) -> dict[str, list[int]]:
+        """Per outlet, its best sentences that no other outlet's sentence or title comes close to, and that
+        repeat nothing `shown` above them (the summary and the takeaways)."""
         unique: dict[str, list[int]] = {}
         if len({analysis.outlet_of[i] for i in analysis.sources}) < 2:
             return unique
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
             own = analysis.outlet_of[analysis.units[k].article]
-            if k in summary or len(unique.get(own, [])) >= self.config.unique_per_outlet:
+            if k in shown or k in analysis.stale or len(unique.get(own, [])) >= self.config.unique_per_outlet:
                 continue
             elsewhere = any(
                 analysis.outlet_of[other.article] != own and other.text
                 and (analysis.similarity(k, j) >= self.config.unique_below or self.says_same(analysis, k, j))
                 for j, other in enumerate(analysis.units))
-            if not elsewhere:
+            if not elsewhere and not self.repeats(analysis, k, shown + unique.get(own, []), clauses):
                 unique.setdefault(own, []).append(k)
         return unique
 
     def choose_headline(self, analysis: Analysis) -> int | None:
-        """The independent title closest to the story; one that shouts or asks the reader a question only
-        when every title does."""
+        """The independent title closest to the story; one that states a superseded figure, shouts or asks
+        the reader a question only when every title does."""
         titles = [row for row, k in enumerate(analysis.titles) if analysis.units[k].text]
         if not titles:
             return None
+        titles = [row for row in titles if analysis.titles[row] not in analysis.stale] or titles
         plain = [row for row in titles if not self.sensational(analysis, analysis.titles[row])]
         titles = plain or titles
         weights = np.array(self.config.headline_weights, dtype=np.float32)
@@ -464,13 +498,14 @@ class Writer:
         scores = self.scores(analysis)
         best = self.choose_headline(analysis)
         if best is not None:
-            headline, headline_id = analysis.units[best].text, articles[analysis.units[best].article].id
+            headline, headline_id = self.shown(analysis, best), articles[analysis.units[best].article].id
         else:
             first = articles[analysis.sources[0]]
             headline, headline_id = first.title or "", first.id
         summary = self.choose_summary(analysis, scores)
-        takeaways = self.choose_takeaways(analysis, scores, summary)
-        unique = self.choose_unique(analysis, scores, summary)
+        clauses: dict[int, np.ndarray] = {}
+        takeaways = self.choose_takeaways(analysis, scores, summary, clauses)
+        unique = self.choose_unique(analysis, scores, summary + takeaways, clauses)
         events = timeline(articles)
         by_id = {a.id: a for a in articles}
         independent = list(dict.fromkeys(analysis.outlet_of[i] for i, a in enumerate(articles)
@@ -484,7 +519,7 @@ class Writer:
             takeaways=[self.attributed(analysis, k) for k in takeaways],
             unique={outlet: [self.attributed(analysis, k) for k in ks] for outlet, ks in unique.items()},
             first_published=min((a.published for a in articles if a.published), default=None),
-            last_updated=events[-1][0] if events else None,
+            last_updated=last_updated(articles),
             timeline=events,
             independent=independent,
             reprints=reprints,

@@ -26,6 +26,9 @@ from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.llm.checks import figures, missing_names, source_words, split_generated
 from newsdesk.synthesize.llm.client import ChatClient, LLMError
 from newsdesk.synthesize.llm.prompt import build_messages, parse_reply
+from newsdesk.synthesize.dates import anchor_days
+from newsdesk.synthesize.figures import superseded
+from newsdesk.synthesize.standalone import needs_context
 from newsdesk.synthesize.writer import Analysis, Writer
 
 log = logging.getLogger(__name__)
@@ -62,7 +65,8 @@ class Check:
     part: str                 # headline | summary | takeaways
     text: str
     kept: bool
-    reason: str = ""          # why it was dropped: unsupported, number, name, repeat, fragment, length, limit
+    reason: str = ""          # why it was dropped: unsupported, number, name, superseded, context, repeat, fragment,
+                              # length, limit
     similarity: float = 0.0   # cosine of the closest source sentence
     detail: str = ""          # the number or name not found in the sources
 
@@ -179,7 +183,10 @@ class LLMWriter:
         for row, (part, sentence) in enumerate(generated):
             check = self.check(analysis, part, sentence, sims[row], words)
             closest = max((float(v @ vectors[row]) for v in kept_vectors), default=0.0)
-            if check.kept and closest >= self.config.repeat:
+            terms = set(textutil.terms(sentence))
+            if check.kept and part != "headline" and (closest >= self.config.repeat or any(
+                    textutil.repeats(terms, set(textutil.terms(item.text)))
+                    for item in kept["summary"] + kept["takeaways"])):
                 check.kept, check.reason = False, "repeat"
             if check.kept and part == "summary" and (
                     len(kept["summary"]) >= self.config.summary_sentences[1]
@@ -209,14 +216,20 @@ class LLMWriter:
             summary = self._pad(summary, page.summary, self.config.summary_sentences[0], kept_vectors, report,
                                 self.config.summary_words)
         if not takeaways:
-            takeaways = [t for t in page.takeaways if not self._repeats(t.text, self._encode_all(summary))]
-            takeaways = takeaways or list(page.takeaways)
+            said = self._encode_all(summary)
+            takeaways = [t for t in page.takeaways if not self._repeats(t.text, said) and not any(
+                textutil.repeats(set(textutil.terms(t.text)), set(textutil.terms(s.text))) for s in summary)]
             report.fallback.append("takeaways")
         else:
             takeaways = self._pad(takeaways, page.takeaways + page.summary, self.config.takeaways[0],
-                                  kept_vectors, report)
+                                  kept_vectors, report, beside=summary)
+        shown = [set(textutil.terms(item.text)) for item in summary + takeaways]
+        unique = {outlet: kept_items for outlet, items in page.unique.items()
+                  if (kept_items := [i for i in items
+                                     if not any(textutil.repeats(set(textutil.terms(i.text)), s) for s in shown)])}
         return LLMStoryPage(**(vars(page) | {"headline": headline, "headline_article_id": headline_id,
-                                             "summary": summary, "takeaways": takeaways}), llm=report)
+                                             "summary": summary, "takeaways": takeaways, "unique": unique}),
+                            llm=report)
 
     def check(self, analysis: Analysis, part: str, sentence: str, sims: np.ndarray, words: set[str]) -> Check:
         """Whether one generated sentence is supported by the story's sentences (sims: its cosine with each
@@ -242,6 +255,10 @@ class LLMWriter:
         missing = sorted(figures(sentence) - stated)
         if missing:
             return Check(part, sentence, False, "number", similarity, ", ".join(missing))
+        if superseded(sentence, analysis.current):
+            return Check(part, sentence, False, "superseded", similarity)
+        if part != "headline" and needs_context(sentence):
+            return Check(part, sentence, False, "context", similarity)
         unknown = missing_names(sentence, words)
         if unknown:
             return Check(part, sentence, False, "name", similarity, ", ".join(unknown))
@@ -260,7 +277,8 @@ class LLMWriter:
             outlet = analysis.outlet_of[article]
             if outlet != own and outlet not in also and not analysis.articles[article].is_reprint:
                 also[outlet] = analysis.articles[article].id
-        return Attributed(sentence, analysis.articles[analysis.units[best].article].id, own,
+        article = analysis.articles[analysis.units[best].article]
+        return Attributed(anchor_days(sentence, article.published, self.writer.config.zone), article.id, own,
                           [(article_id, outlet) for outlet, article_id in also.items()])
 
     # -- helpers --------------------------------------------------------------------------------------------
@@ -279,8 +297,10 @@ class LLMWriter:
         return max(float(v @ vector) for v in vectors) >= self.config.repeat
 
     def _pad(self, items: list[Attributed], extra: list[Attributed], minimum: int, kept_vectors: list[np.ndarray],
-             report: LLMReport, word_budget: int | None = None) -> list[Attributed]:
-        """Extractive sentences that say something new, added until the part has its minimum."""
+             report: LLMReport, word_budget: int | None = None,
+             beside: Sequence[Attributed] = ()) -> list[Attributed]:
+        """Extractive sentences that say something new (to the part and to what is shown `beside` it), added
+        until the part has its minimum."""
         items = list(items)
         words = sum(word_count(i.text) for i in items)
         for candidate in extra:
@@ -288,7 +308,9 @@ class LLMWriter:
                 break
             if word_budget is not None and words + word_count(candidate.text) > word_budget:
                 continue
-            if self._repeats(candidate.text, kept_vectors) or any(i.text == candidate.text for i in items):
+            terms = set(textutil.terms(candidate.text))
+            if (self._repeats(candidate.text, kept_vectors)
+                    or any(textutil.repeats(terms, set(textutil.terms(i.text))) for i in [*items, *beside])):
                 continue
             items.append(candidate)
             kept_vectors.append(self._encode([candidate.text])[0])

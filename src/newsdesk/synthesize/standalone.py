@@ -1,0 +1,62 @@
+"""Whether a sentence of a report can be shown on its own, away from the sentences around it.
+
+A sentence that opens on a word pointing back ("He", "They", "The move", "But", "Not everyone"), that is a
+fragment ("What wasn't: passwords, PINs…", an opening in lower case) or that quotes someone named only by a
+pronoun ("'We will rebuild,' he said.") reads wrongly once it is lifted out of its article: the writer shows
+it only together with the sentence before it, as one attributed unit, or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Pronouns, determiners and conjunctions that point at something said before.
+POINTING_OPENERS = frozenset("""
+he she it they them him his her hers its their theirs this that these those such
+and but or so yet nor also however still meanwhile instead then thus therefore moreover besides otherwise
+furthermore nevertheless nonetheless likewise similarly accordingly indeed
+""".split())
+
+# "The <noun>" openings that refer back to a thing named before ("The move", "The company").
+BACK_REFERENCE_NOUNS = frozenset("""
+move decision company firm deal plan announcement statement incident measure proposal report change
+agreement bill ruling attack case group agency spokesperson spokesman spokeswoman man woman official
+minister couple pair victim suspect latter former same news development step
+""".split())
+
+# Openings that answer something shown before ("Not everyone was so forgiving.", "Others disagreed.").
+_ANSWERING = re.compile(r"^(?:not (?:everyone|everybody|all|so)|others?\b|another\b|both\b|neither\b|either\b|"
+                        r"the other\b|the rest\b|some\b(?! \d)|many\b(?= (?:of them|were|are|have|had|did)\b)|"
+                        r"here'?s|there'?s (?:more|another)|even so|by contrast|in contrast|in response|"
+                        r"as a result|in addition|at the same time|on the other hand)", re.IGNORECASE)
+# A short clause ending in a colon at the start ("What wasn't: ...", "The upshot: ...").
+_COLON_FRAGMENT = re.compile(r"^[^:.!?\"“”]{1,30}:\s")
+# A quotation whose speaker is only a pronoun ("..., he said.", "she told reporters").
+_PRONOUN_SPEAKER = re.compile(r"[,”\"]\s*(?:he|she|they|it)\s+(?:said|says|added|told|wrote|explained|"
+                              r"argued|insisted|warned|noted|continued|replied|asked)\b", re.IGNORECASE)
+_OPENING_PUNCTUATION = " \t\"'“‘(—–-…"
+_WORD = re.compile(r"[A-Za-z][A-Za-z’']*")
+
+
+def _opening_words(text: str, count: int = 2) -> list[str]:
+    words = _WORD.findall(text.lstrip(_OPENING_PUNCTUATION)[:80])[:count]
+    return [w.lower().replace("’", "'").split("'")[0] for w in words]
+
+
+def needs_context(text: str) -> bool:
+    """Whether the sentence needs the sentence before it to be understood (see the module docstring)."""
+    stripped = text.lstrip(_OPENING_PUNCTUATION)
+    if not stripped:
+        return False
+    if stripped[0].islower():
+        return True
+    if _COLON_FRAGMENT.match(stripped) or _ANSWERING.match(stripped):
+        return True
+    words = _opening_words(stripped)
+    if not words:
+        return False
+    if words[0] in POINTING_OPENERS:
+        return True
+    if len(words) == 2 and words[0] == "the" and words[1] in BACK_REFERENCE_NOUNS:
+        return True
+    return bool(_PRONOUN_SPEAKER.search(text))
