@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from newsdesk.config import ConfigError, data_dir, load_settings
@@ -34,3 +36,26 @@ def test_the_story_window_is_a_setting_and_must_be_positive(tmp_path):
     assert load_settings(tmp_path / "none.toml", env={"NEWSDESK_STORY_WINDOW_HOURS": "12"}).story_window_hours == 12.0
     with pytest.raises(ConfigError, match="story_window_hours"):
         load_settings(tmp_path / "none.toml", env={"NEWSDESK_STORY_WINDOW_HOURS": "0"})
+
+
+def test_the_time_zone_is_named_by_a_setting(tmp_path):
+    settings = load_settings(tmp_path / "none.toml", env={"NEWSDESK_TIMEZONE": "Europe/Paris"})
+    assert settings.zone() == ZoneInfo("Europe/Paris")
+
+
+def test_the_time_zone_comes_from_the_file_too(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('timezone = "Asia/Tokyo"\n')
+    assert load_settings(path, env={}).zone() == ZoneInfo("Asia/Tokyo")
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "../etc/passwd"])
+def test_an_unknown_time_zone_is_named_in_the_error(tmp_path, name):
+    with pytest.raises(ConfigError, match="timezone") as raised:
+        load_settings(tmp_path / "none.toml", env={"NEWSDESK_TIMEZONE": name})
+    assert name in str(raised.value)
+
+
+def test_without_a_time_zone_the_desk_uses_the_machines(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "America/Chicago")
+    assert load_settings(tmp_path / "none.toml", env={}).zone() == ZoneInfo("America/Chicago")

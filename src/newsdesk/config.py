@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.timeutil import local_zone
 
 
 def data_dir() -> Path:
@@ -48,6 +51,7 @@ class Settings:
     story_pages: bool = True           # and write each touched story's page
     story_window_hours: float = 72.0   # an article joins only stories with an article this close to it in time
     user_agent: str = ""
+    timezone: str = ""                 # the desk's IANA time zone, e.g. "Europe/Paris"; empty = the machine's
     # Networks and host names the fetcher may reach although they are private, loopback etc.; read from the
     # environment even by Settings built in code (the demo, the benchmarks, tests), so NEWSDESK_FETCH_ALLOW
     # reaches every fetcher.
@@ -64,6 +68,16 @@ class Settings:
         if self.db:
             return self.db
         return str(data_dir() / "newsdesk.db")
+
+    def zone(self) -> tzinfo:
+        name = self.timezone.strip()
+        if not name:
+            return local_zone()
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ConfigError(f"setting 'timezone': no time zone named {name!r} (an IANA name such as "
+                              "'Europe/Paris', or empty for the machine's own)") from exc
 
 
 def _coerce(name: str, raw, kind):
@@ -100,4 +114,5 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     settings.extra = values
     if settings.story_window_hours <= 0:
         raise ConfigError(f"setting 'story_window_hours': must be above 0, not {settings.story_window_hours}")
+    settings.zone()                    # an unknown time zone name is an error now, not when a page is written
     return settings

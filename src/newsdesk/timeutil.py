@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from collections.abc import Mapping
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+_NOT_A_ZONE = (ZoneInfoNotFoundError, ValueError, OSError)
+
+
+def local_zone(environ: Mapping[str, str] = os.environ, localtime: Path = Path("/etc/localtime")) -> tzinfo:
+    """The machine's time zone: the TZ environment variable's, else /etc/localtime's, else UTC."""
+    name = environ.get("TZ", "").removeprefix(":")
+    if name:
+        try:
+            return _zone_file(Path(name)) if os.path.isabs(name) else ZoneInfo(name)
+        except _NOT_A_ZONE:
+            pass
+    try:
+        return _zone_file(localtime)
+    except _NOT_A_ZONE:
+        return timezone.utc
+
+
+def _zone_file(path: Path) -> tzinfo:
+    """The zone in a compiled zone file, under its database name when the file is a link into the database."""
+    target = str(path.resolve())
+    if "/zoneinfo/" in target:
+        try:
+            return ZoneInfo(target.rsplit("/zoneinfo/", 1)[1])
+        except _NOT_A_ZONE:
+            pass
+    with path.open("rb") as file:
+        return ZoneInfo.from_file(file, key=str(path))
 
 
 def to_utc(value: datetime) -> datetime:

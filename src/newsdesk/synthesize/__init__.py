@@ -1,6 +1,7 @@
 """Story pages: the extractive writer (headline, summary, takeaways, who said what); the lab measures and tunes it."""
 
 from newsdesk.extract import Sentence, split_sentences
+from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.text import title_key
 from newsdesk.synthesize.timeline import PAGE_VERSION, is_update, page_version
 from newsdesk.synthesize.writer import (
@@ -17,7 +18,7 @@ from newsdesk.synthesize.writer import (
 _LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings", "summarise_reports"})
 
 __all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
-           "Writer", "WriterConfig", "config_from_settings", "default_encoder",
+           "Writer", "WriterConfig", "anchor_days", "config_from_settings", "default_encoder",
            "default_writer", "is_update", "page_version", "split_sentences", "summarise_reports", "title_key",
            "write_story"]
 
