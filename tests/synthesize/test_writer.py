@@ -384,3 +384,16 @@ def test_the_summary_opens_on_what_most_outlets_report(page):
 def test_takeaways_that_more_outlets_report_come_first(page):
     shared = [len(item.also) for item in page.takeaways]
     assert shared == sorted(shared, reverse=True)
+
+
+def test_relative_days_are_shown_as_the_dates_they_were_in_the_desks_time_zone():
+    from zoneinfo import ZoneInfo
+
+    published = datetime(2031, 11, 11, 23, 30, tzinfo=timezone.utc)   # Wednesday 12 Nov in Auckland
+    article = StoryArticle(id=9, outlet="Harbour Herald", published=published, title="Ferry strike ends",
+                           text="The ferry crews ended their strike yesterday after the union accepted the offer.\n"
+                                "Crossings to the islands resume on the first morning after the vote.")
+    page = Writer(WriterConfig(zone=ZoneInfo("Pacific/Auckland"))).write([article])
+    shown_text = " ".join(item.text for item in page.summary + page.takeaways)
+    assert "yesterday" not in shown_text
+    assert "on Tuesday (11 Nov" in shown_text
