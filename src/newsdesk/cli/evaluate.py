@@ -135,8 +135,8 @@ def pages(source: str = typer.Argument(..., help="A desk's database (SQLite path
                                                  ".jsonl file with one story page document per line."),
           examples: int = typer.Option(0, "--examples", min=0, help="Also show up to N examples of each check."),
           as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """The page linter: sentences needing context they lack, relative day words and near-repeats on story pages,
-    per 100 pages."""
+    """The page linter: sentences needing context they lack, relative day words, near-repeats and superseded
+    figures shown as current on story pages, per 100 pages."""
     lint = lab_module("synthesize.lint")
     try:
         docs = lint.read_pages(source)

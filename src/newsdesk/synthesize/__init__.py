@@ -2,6 +2,7 @@
 
 from newsdesk.extract import Sentence, split_sentences
 from newsdesk.synthesize.dates import anchor_days
+from newsdesk.synthesize.figures import current_figures, figure_claims, superseded
 from newsdesk.synthesize.text import title_key
 from newsdesk.synthesize.timeline import PAGE_VERSION, is_update, page_version
 from newsdesk.synthesize.writer import (
@@ -18,9 +19,9 @@ from newsdesk.synthesize.writer import (
 _LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings", "summarise_reports"})
 
 __all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
-           "Writer", "WriterConfig", "anchor_days", "config_from_settings", "default_encoder",
-           "default_writer", "is_update", "page_version", "split_sentences", "summarise_reports", "title_key",
-           "write_story"]
+           "Writer", "WriterConfig", "anchor_days", "config_from_settings", "current_figures", "default_encoder",
+           "default_writer", "figure_claims", "is_update", "page_version", "split_sentences", "summarise_reports",
+           "superseded", "title_key", "write_story"]
 
 
 def __getattr__(name: str):

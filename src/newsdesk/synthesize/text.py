@@ -23,8 +23,11 @@ why will with within without would yet you your
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?")
 _CAPITAL = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Za-z'’\-]*[A-Za-z]")
-_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-                 "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12",
+_SMALL_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                  "sixteen seventeen eighteen nineteen twenty").split()
+# The exact counts the news writes out in words, "one" to "twenty".
+COUNT_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS, 1)}
+_NUMBER_WORDS = {**{word: COUNT_WORDS[word] for word in _SMALL_NUMBERS[:12]}, "dozen": "12",
                  "hundred": "100", "thousand": "1000", "million": "million", "billion": "billion"}
 _COMMON_CAPS = frozenset("""
 the a an and but he she it they we i in on at for of to this that these those his her its their our there here
@@ -58,14 +61,23 @@ def repeats(a: set[str], b: set[str], overlap: float = 0.6, contained: float = 0
     return shared / len(a | b) >= overlap or shared / min(len(a), len(b)) >= contained
 
 
+def number_value(written: str) -> str | None:
+    """One number as `numbers` normalises it ("1,200" is "1200", "6.50" is "6.5", "$40" is "40", "seven" is
+    "7"), or None when it is none: a year (four digits from 19 or 20, without a comma) or not a number."""
+    if written.lower() in COUNT_WORDS:
+        return COUNT_WORDS[written.lower()]
+    if not _NUMBER.fullmatch(written):
+        return None
+    value = written.strip("$%").replace(",", "")
+    if "." in value:
+        value = value.rstrip("0").rstrip(".")
+    if not value or ("," not in written and len(value) == 4 and value[:2] in ("19", "20")):
+        return None
+    return value
+
+
 def numbers(text: str) -> set[str]:
-    found = set()
-    for raw in _NUMBER.findall(text):
-        value = raw.strip("$%").replace(",", "")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        if value and not ("," not in raw and len(value) == 4 and value[:2] in ("19", "20")):
-            found.add(value)
+    found = {value for raw in _NUMBER.findall(text) if (value := number_value(raw))}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in _NUMBER_WORDS and word not in ("one",):
             found.add(_NUMBER_WORDS[word])

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from newsdesk.cli import app
 from newsdesk_lab.synthesize.lint import (Shown, lint_page, lint_pages, near_repeats, needs_context,
-                                          opens_needing_context, relative_days, same_thing)
+                                          opens_needing_context, relative_days, same_thing, shown_sentences,
+                                          superseded_figures)
 
 NEEDS_CONTEXT = [
     "He said the bridge would reopen in spring.",
@@ -171,7 +172,8 @@ def pages_file(tmp_path):
 
 def test_lint_pages_counts_per_100_pages():
     report = lint_pages(PAGES)
-    assert report.per_100_pages == {"needs_context": 50.0, "relative_days": 50.0, "near_repeats": 50.0}
+    assert report.per_100_pages == {"needs_context": 50.0, "relative_days": 50.0, "near_repeats": 50.0,
+                                    "superseded_figures": 0.0}
 
 
 def test_lint_pages_counts_shown_sentences():
@@ -205,3 +207,111 @@ def test_eval_pages_bad_source_is_one_error_line(tmp_path, name, content):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _entry(hour, article_id, outlet, title, kind="published"):
+    return [f"2026-03-09T{hour:02d}:00:00+00:00", article_id, outlet, title, kind]
+
+
+def _quake_page(headline, headline_article_id, summary, takeaways=(), timeline=(), unique=None):
+    return {"id": 5, "headline": headline, "headline_article_id": headline_article_id, "summary": list(summary),
+            "takeaways": list(takeaways), "unique": unique or {}, "timeline": list(timeline)}
+
+
+QUAKE_TIMELINE = [_entry(9, 30, "Nysa Daily", "Tarnow quake: school roof falls"),
+                  _entry(11, 31, "Harlow Post", "Rescuers search Tarnow school"),
+                  _entry(15, 32, "Bramley Times", "Tarnow quake toll rises")]
+
+
+def _superseded(doc):
+    return superseded_figures(doc, shown_sentences(doc))
+
+
+def test_page_where_the_figures_agree_has_nothing_superseded():
+    doc = _quake_page("Two dead, 41 hurt as quake hits Tarnow", 30,
+                      [_item("Two people were killed and 41 injured when the school roof fell.", 30, "Nysa Daily"),
+                       _item("The quake killed two people and injured 41.", 32, "Bramley Times")],
+                      timeline=QUAKE_TIMELINE)
+    assert _superseded(doc) == []
+
+
+def test_stale_headline_is_superseded():
+    doc = _quake_page("Two dead in Tarnow quake", 30,
+                      [_item("The quake struck while pupils were in class.", 31, "Harlow Post")],
+                      [_item("The death toll rose to three after a woman died in hospital.", 32, "Bramley Times")],
+                      timeline=QUAKE_TIMELINE)
+    assert _superseded(doc) == [("Two dead in Tarnow quake",
+                                 "The death toll rose to three after a woman died in hospital.")]
+
+
+def test_stale_headline_counts_once_on_the_page():
+    doc = _quake_page("Two dead in Tarnow quake", 30,
+                      [_item("The death toll rose to three.", 31, "Harlow Post")],
+                      [_item("The death toll rose to three after a woman died in hospital.", 32, "Bramley Times")],
+                      timeline=QUAKE_TIMELINE)
+    assert lint_page(doc).superseded_figures == [("Two dead in Tarnow quake",
+                                                  "The death toll rose to three after a woman died in hospital.")]
+
+
+def test_later_timeline_title_supersedes_a_shown_sentence():
+    timeline = [*QUAKE_TIMELINE[:2], _entry(15, 32, "Bramley Times", "Tarnow quake: 46 injured")]
+    doc = _quake_page("Tarnow quake hits school", 31,
+                      [_item("At least 41 people were injured.", 30, "Nysa Daily")], timeline=timeline)
+    assert _superseded(doc) == [("At least 41 people were injured.", "Tarnow quake: 46 injured")]
+
+
+def test_earlier_figure_does_not_supersede_a_later_one():
+    doc = _quake_page("Toll rises to three in Tarnow quake", 32,
+                      [_item("Two people were killed, the governor said.", 30, "Nysa Daily")],
+                      timeline=QUAKE_TIMELINE)
+    assert _superseded(doc) == [("Two people were killed, the governor said.", "Toll rises to three in Tarnow quake")]
+
+
+def test_shown_sentence_is_dated_by_its_articles_latest_entry():
+    timeline = [*QUAKE_TIMELINE, _entry(16, 30, "Nysa Daily", "Toll rises to three in Tarnow quake", "updated")]
+    doc = _quake_page("Tarnow quake hits school", 31,
+                      [_item("The death toll rose to three.", 30, "Nysa Daily"),
+                       _item("Two people have died, police said.", 32, "Bramley Times")], timeline=timeline)
+    assert [stale for stale, _ in _superseded(doc)] == ["Two people have died, police said."]
+
+
+def test_timeline_title_is_dated_by_its_own_entry():
+    timeline = [_entry(9, 30, "Nysa Daily", "Two dead in Tarnow quake"),
+                _entry(12, 31, "Harlow Post", "Rescuers search Tarnow school"),
+                _entry(15, 30, "Nysa Daily", "Toll rises to three in Tarnow quake", "updated")]
+    doc = _quake_page("Toll rises to three in Tarnow quake", 30,
+                      [_item("The death toll rose to three.", 31, "Harlow Post")], timeline=timeline)
+    assert _superseded(doc) == []
+
+
+def test_sentences_of_the_same_time_do_not_supersede_each_other():
+    timeline = [_entry(9, 30, "Nysa Daily", "Quake hits Tarnow"), _entry(9, 31, "Harlow Post", "Quake hits Tarnow")]
+    doc = _quake_page("Quake hits Tarnow", 30, [_item("Two people were killed.", 30, "Nysa Daily"),
+                                                _item("Three dead in Tarnow.", 31, "Harlow Post")],
+                      timeline=timeline)
+    assert _superseded(doc) == []
+
+
+def test_sentence_whose_article_the_timeline_does_not_date_is_not_judged():
+    doc = _quake_page("Tarnow quake hits school", 31,
+                      [_item("Two people were killed.", 99, "Nysa Daily")],
+                      [_item("The death toll rose to three.", 32, "Bramley Times")], timeline=QUAKE_TIMELINE)
+    assert _superseded(doc) == []
+
+
+def test_stale_sentence_in_what_each_source_adds_is_superseded():
+    doc = _quake_page("Tarnow quake hits school", 31, [_item("The death toll rose to three.", 32, "Bramley Times")],
+                      unique={"Nysa Daily": [_item("Two people were killed.", 30, "Nysa Daily")]},
+                      timeline=QUAKE_TIMELINE)
+    assert len(_superseded(doc)) == 1
+
+
+def test_eval_pages_command_counts_superseded_figures(tmp_path):
+    stale = _quake_page("Two dead in Tarnow quake", 30,
+                        [_item("The death toll rose to three after a woman died in hospital.", 32, "Bramley Times")],
+                        timeline=QUAKE_TIMELINE)
+    path = tmp_path / "quake.jsonl"
+    path.write_text(json.dumps(stale) + "\n" + json.dumps(PAGES[1]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "pages", str(path), "--json", "--examples", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["per_100_pages"]["superseded_figures"] == 50.0

@@ -1,7 +1,8 @@
 """The page linter (issue 23): what on a story page does not read as if an editor wrote it, counted per 100 pages.
 
-A page is the document `/api/v1/stories/{id}` returns; the linter reads its `headline`, `summary`, `takeaways`
-(lists of `{"text", "article_id", "outlet", ...}`) and `unique` (outlet -> list of `{"text", ...}`). Each shown
+A page is the document `/api/v1/stories/{id}` returns; the linter reads its `headline` (and
+`headline_article_id`), `summary`, `takeaways` (lists of `{"text", "article_id", "outlet", ...}`), `unique`
+(outlet -> list of `{"text", ...}`) and `timeline` (`[when, article_id, outlet, title, kind]` entries). Each shown
 item counts as one shown sentence (an item the writer kept as one unit of two sentences is judged by its
 opening). Checks:
 
@@ -9,10 +10,16 @@ opening). Checks:
   something not shown (pronoun, conjunction, definite back-reference) or a fragment;
 - `relative_days`: relative day words ("yesterday", "last night" ...) in a shown sentence (headline included);
 - `near_repeats`: pairs of shown sentences anywhere on the page (headline, summary, takeaways, unique) that say
-  the same thing.
+  the same thing;
+- `superseded_figures`: shown sentences (headline included) stating a figure (the dead, the injured, the
+  arrested ...) that a later-dated article on the page states otherwise: superseded figures shown as current.
 
-Not measured yet: the issue's "superseded figures shown as current" check, and the timeline's entries (they are
-dated report titles, not sentences of the page's text).
+What a figure is comes from the product (`newsdesk.synthesize.figure_claims`, and `superseded` compares them):
+the linter and the desk hold one copy of that rule, so the linter measures what the product would find, and a
+figure the product misreads is misread here too.
+
+The timeline's entries are not judged themselves (they are dated report titles, not sentences of the page's
+text); their titles and dates serve `superseded_figures` as the reports' own word and time.
 """
 
 from __future__ import annotations
@@ -21,9 +28,12 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-CHECKS = ("needs_context", "relative_days", "near_repeats")
+from newsdesk.synthesize import figure_claims, superseded
+
+CHECKS = ("needs_context", "relative_days", "near_repeats", "superseded_figures")
 
 POINTING_WORDS = frozenset({
     # personal and demonstrative pronouns and determiners
@@ -63,6 +73,7 @@ class PageFindings:
     needs_context: list[str] = field(default_factory=list)
     relative_days: list[str] = field(default_factory=list)
     near_repeats: list[tuple[str, str]] = field(default_factory=list)
+    superseded_figures: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +93,7 @@ def shown_sentences(doc: dict) -> list[Shown]:
     """The page's shown sentences in reading order: headline, summary, takeaways, then each outlet's unique."""
     found: list[Shown] = []
     if doc.get("headline"):
-        found.append(Shown("headline", str(doc["headline"])))
+        found.append(Shown("headline", str(doc["headline"]), doc.get("headline_article_id")))
     for section in ("summary", "takeaways"):
         for item in doc.get(section) or []:
             found.append(Shown(section, str(item.get("text", "")), item.get("article_id")))
@@ -158,10 +169,60 @@ def near_repeats(sentences: list[Shown]) -> list[tuple[str, str]]:
     return [(a.text, b.text) for i, a in enumerate(sentences) for b in sentences[i + 1:] if same_thing(a.text, b.text)]
 
 
+def _when(value: object) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A text on the page, the time its article said it and the figures it states."""
+    text: str
+    when: datetime
+    figures: dict[str, set[str]]
+
+
+def dated_texts(doc: dict, sentences: list[Shown]) -> tuple[list[tuple[Shown, datetime]], list[Dated]]:
+    """The shown sentences whose article the timeline dates, each with its article's latest entry (a shown
+    sentence is from the article's current text), and every dated text of the page: those sentences and the
+    timeline's titles, each title with the time of its own entry (it is what the report said then)."""
+    latest: dict[object, datetime] = {}
+    titles = []
+    for entry in doc.get("timeline") or []:
+        if not isinstance(entry, (list, tuple)) or len(entry) < 4 or (when := _when(entry[0])) is None:
+            continue
+        article_id, title = entry[1], entry[3]
+        if article_id not in latest or when > latest[article_id]:
+            latest[article_id] = when
+        if title:
+            titles.append(Dated(str(title), when, figure_claims(str(title))))
+    shown = [(s, latest[s.article_id]) for s in sentences if s.article_id in latest]
+    return shown, [Dated(s.text, when, figure_claims(s.text)) for s, when in shown] + titles
+
+
+def superseded_figures(doc: dict, sentences: list[Shown]) -> list[tuple[str, str]]:
+    """Rule: a shown sentence (headline included) states a figure of a kind (`figure_claims`) for which a
+    text from a later-dated article (another shown sentence, or a timeline title) states another value: a
+    superseded figure shown as current. Dates come from the timeline: a shown sentence's is its article's
+    latest entry, a timeline title's its own entry's. Each such sentence counts once, with the latest text that
+    supersedes it; a sentence whose article the timeline does not date is not judged."""
+    shown, texts = dated_texts(doc, sentences)
+    latest_first = sorted((t for t in texts if t.figures), key=lambda t: t.when, reverse=True)
+    flagged = []
+    for sentence, when in shown:
+        newer = next((t for t in latest_first if t.when > when and superseded(sentence.text, t.figures)), None)
+        if newer is not None:
+            flagged.append((sentence.text, newer.text))
+    return flagged
+
+
 def lint_page(doc: dict) -> PageFindings:
     sentences = shown_sentences(doc)
     return PageFindings(doc.get("id"), len(sentences), needs_context(sentences), relative_days(sentences),
-                        near_repeats(sentences))
+                        near_repeats(sentences), superseded_figures(doc, sentences))
 
 
 def lint_pages(docs: Iterable[dict], examples: int = 0) -> LintReport:
