@@ -259,6 +259,7 @@ class Attributed:
     article_id: ArticleId
     outlet: str
     also: list[tuple[ArticleId, str]] = field(default_factory=list)  # other outlets that report the same
+    source_text: str = ""     # the report's own words, when the page shows them otherwise (days as dates)
 
 
 class TimelineKind(StrEnum):

@@ -70,7 +70,8 @@ def test_story_pages_are_attributed(demo_desk):
             assert 3 <= len(page["takeaways"]) <= 6
         for item in page["summary"] + page["takeaways"]:
             assert item["article_id"] in members
-            assert item["text"] in by_id[item["article_id"]].text
+            quoted = item["source_text"] or item["text"]        # the report's own words
+            assert " ".join(quoted.split()) in " ".join(by_id[item["article_id"]].text.split())
         reprints = [d for d in demos if d.reprint_of]
         assert story.reprint_count == len(reprints)
         assert story.independent_count == len({d.outlet for d in demos if not d.reprint_of})

@@ -206,3 +206,16 @@ def test_has_relative_days():
     assert has_relative_days("They met last night.")
     assert not has_relative_days("They met on Monday night.")
     assert RELATIVE_DAY_WORDS.search("since YESTERDAY's vote").group("phrase") == "YESTERDAY"
+
+
+def test_a_headline_in_title_case_has_its_relative_days_anchored():
+    published = datetime(2026, 11, 10, 12, tzinfo=timezone.utc)     # a Tuesday
+    anchored = anchor_days("Jobless Claims Total 6.6 Million Last Week", published, timezone.utc,
+                           now=published, headline=True)
+    assert "Last Week" not in anchored
+
+
+def test_a_name_in_a_sentence_keeps_its_capitalised_day_word():
+    published = datetime(2026, 11, 10, 12, tzinfo=timezone.utc)
+    sentence = "The senator said so on the Morning Today programme."
+    assert anchor_days(sentence, published, timezone.utc, now=published, headline=True) == sentence

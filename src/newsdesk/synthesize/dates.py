@@ -68,8 +68,11 @@ def has_relative_days(text: str) -> bool:
     return isinstance(text, str) and RELATIVE_DAY_WORDS.search(text) is not None
 
 
-def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
-    """The text with its relative day words replaced by the dates they meant when the report was published."""
+def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: datetime | None = None,
+                headline: bool = False) -> str:
+    """The text with its relative day words replaced by the dates they meant when the report was published.
+    A `headline` set in title case ("Claims Total 6.6 Million Last Week") capitalises every word, so there a
+    capital does not make a relative day word a name."""
     if not isinstance(published, datetime) or not has_relative_days(text):
         return text
     try:
@@ -78,6 +81,7 @@ def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: dateti
         this_year = to_utc(now or utcnow()).astimezone(zone).year
     except (OverflowError, ValueError, TypeError, AttributeError):
         return text
+    title_case = headline and _in_title_case(text)
     quotations = [match.span() for match in _QUOTATION.finditer(text)]
     pieces: list[str] = []
     written = 0
@@ -89,7 +93,7 @@ def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: dateti
         phrase = " ".join(match.group("phrase").lower().split())
         opens_sentence = _opens_sentence(text, start)
         if _used_otherwise(match.group("phrase"), phrase, match.group("possessive"), earlier, previous, day,
-                           opens_sentence):
+                           opens_sentence or title_case):
             continue
         bare = previous in _PREPOSITIONS or (
             bare_end >= 0 and _COORDINATION.fullmatch(text, bare_end, start) is not None)
@@ -108,6 +112,11 @@ def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: dateti
     if not pieces:
         return text
     return "".join(pieces) + text[written:]
+
+
+def _in_title_case(text: str) -> bool:
+    words = [word for word in re.findall(r"[A-Za-z]{4,}", text)]
+    return len(words) >= 2 and sum(word[0].isupper() for word in words) >= 0.75 * len(words)
 
 
 def _used_otherwise(written: str, phrase: str, possessive: str | None, earlier: str, previous: str, day: date,

@@ -260,8 +260,9 @@ class Writer:
 
     def _features(self, a: Analysis) -> None:
         outlets = sorted({a.outlet_of[i] for i in a.sources})
-        members = {o: [k for k, u in enumerate(a.units) if a.outlet_of[u.article] == o and u.text]
-                   for o in outlets}
+        # The story's centre is taken over single sentences and titles: a pair repeats a sentence of its own.
+        members = {o: [k for k, u in enumerate(a.units) if a.outlet_of[u.article] == o and u.text
+                       and u.last <= u.position] for o in outlets}
 
         def centroid(matrix: np.ndarray) -> np.ndarray:
             rows = [matrix[m].mean(axis=0) for m in members.values() if m]
@@ -337,12 +338,14 @@ class Writer:
     def shown(self, analysis: Analysis, k: int) -> str:
         """Unit k's text as the page shows it: its relative days ("yesterday") as dates."""
         unit = analysis.units[k]
-        return anchor_days(unit.text, analysis.articles[unit.article].published, self.config.zone)
+        return anchor_days(unit.text, analysis.articles[unit.article].published, self.config.zone,
+                           headline=unit.position < 0)
 
     def attributed(self, analysis: Analysis, k: int) -> Attributed:
         unit = analysis.units[k]
-        return Attributed(self.shown(analysis, k), analysis.articles[unit.article].id,
-                          analysis.outlet_of[unit.article], self.also(analysis, k))
+        text = self.shown(analysis, k)
+        return Attributed(text, analysis.articles[unit.article].id, analysis.outlet_of[unit.article],
+                          self.also(analysis, k), unit.text if text != unit.text else "")
 
     # -- choosing --------------------------------------------------------------------------------------------
 
@@ -358,8 +361,8 @@ class Writer:
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
             unit = analysis.units[k]
-            if k in analysis.stale or words + unit.words > config.summary_words:
-                continue
+            if k in analysis.stale or unit.last > unit.position or words + unit.words > config.summary_words:
+                continue  # a superseded figure; two sentences kept together, too long for the dek; no room
             if any(unit.overlaps(analysis.units[c]) or textutil.repeats(unit.terms, analysis.units[c].terms)
                    for c in chosen):
                 continue
@@ -393,7 +396,8 @@ class Writer:
         rank = {k: r for r, k in enumerate(chosen)}
         return sorted(chosen, key=lambda k: (-len(self.also(analysis, k)), rank[k]))
 
-    def repeats(self, analysis: Analysis, k: int, shown: list[int], clauses: dict[int, np.ndarray]) -> bool:
+    def repeats(self, analysis: Analysis, k: int, shown: list[int], clauses: dict[int, np.ndarray],
+                novelty: bool = True) -> bool:
         """Whether unit k says again what the `shown` units say: it shares a sentence with one, comes close
         to one (or to a clause of a compound one, `clause_vectors`, cached in `clauses`) or says the same,
         repeats most of one's words (`textutil.repeats`), or adds too few words of its own to all of them."""
@@ -412,8 +416,10 @@ class Writer:
                 clauses[c] = self.clause_vectors(other.text)
             if clauses[c].size and (clauses[c] @ analysis.vectors[k]).max() >= config.takeaway_duplicate:
                 return True
+        if not novelty or not shown:
+            return False
         said = set().union(*(analysis.units[c].terms for c in shown))
-        return bool(shown) and self._novelty(analysis, k, said) < config.novelty_if_same
+        return self._novelty(analysis, k, said) < config.novelty_if_same
 
     def choose_takeaways(self, analysis: Analysis, scores: np.ndarray, summary: list[int],
                          clauses: dict[int, np.ndarray]) -> list[int]:
@@ -466,7 +472,7 @@ class Writer:
                 analysis.outlet_of[other.article] != own and other.text
                 and (analysis.similarity(k, j) >= self.config.unique_below or self.says_same(analysis, k, j))
                 for j, other in enumerate(analysis.units))
-            if not elsewhere and not self.repeats(analysis, k, shown + unique.get(own, []), clauses):
+            if not elsewhere and not self.repeats(analysis, k, shown + unique.get(own, []), clauses, novelty=False):
                 unique.setdefault(own, []).append(k)
         return unique
 

@@ -54,6 +54,8 @@ class Attributed(Answer):
     article_id: ArticleId = Field(description="the article it is quoted from")
     outlet: str
     also: list[tuple[ArticleId, str]] = Field(description="[article id, outlet] of other reports saying the same")
+    source_text: str = Field("", description="the report's own words, when `text` shows them otherwise (relative "
+                                             "days such as \"yesterday\" as the dates they were); empty when the same")
 
 
 TimelineEntry = Annotated[

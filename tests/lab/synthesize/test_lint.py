@@ -135,13 +135,34 @@ def test_each_near_repeat_pair_is_counted_once():
     assert len(near_repeats(shown)) == 1
 
 
-def test_near_repeats_span_the_whole_page():
-    doc = {"id": 3, "headline": "Heavy rain floods 40 Bramley homes",
-           "summary": [{"text": "Heavy rain flooded 40 homes in Bramley on Sunday.", "article_id": 1, "outlet": "A"}],
-           "takeaways": [{"text": "Insurers expect claims to top 2 million.", "article_id": 2, "outlet": "B"}],
-           "unique": {"B": [{"text": "On Sunday heavy rain flooded 40 homes in Bramley.", "article_id": 2}]},
-           "timeline": []}
-    assert len(lint_page(doc).near_repeats) == 3
+RAIN_PAGE = {"id": 3, "headline": "Heavy rain floods 40 Bramley homes",
+             "summary": [{"text": "Heavy rain flooded 40 homes in Bramley on Sunday.", "article_id": 1, "outlet": "A"}],
+             "takeaways": [{"text": "Insurers expect claims to top 2 million.", "article_id": 2, "outlet": "B"}],
+             "unique": {"B": [{"text": "On Sunday heavy rain flooded 40 homes in Bramley.", "article_id": 2}]},
+             "timeline": []}
+
+
+def test_near_repeats_span_the_sections_of_the_page():
+    assert lint_page(RAIN_PAGE).near_repeats == [(RAIN_PAGE["summary"][0]["text"], RAIN_PAGE["unique"]["B"][0]["text"])]
+
+
+def test_the_lead_saying_what_the_headline_says_is_not_a_near_repeat():
+    doc = {**RAIN_PAGE, "unique": {}}
+    assert lint_page(doc).near_repeats == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("The director told USA Today the plan was dead.", False),          # a name
+    ("Today, the council voted to close the terminal.", True),          # opens the sentence
+    ("“Today we close the terminal,” the mayor said.", True),           # opens the quotation
+    ("The council voted today to close the terminal.", True),
+])
+def test_a_capitalised_day_word_inside_a_sentence_is_a_name(text, flagged):
+    assert bool(relative_days([Shown("summary", text, 1)])) is flagged
+
+
+def test_a_relative_day_in_a_title_case_headline_counts():
+    assert relative_days([Shown("headline", "Jobless Claims Total 6.6 Million Last Week")])
 
 
 def _item(text, article_id, outlet="Harlow Post"):

@@ -9,7 +9,7 @@ opening). Checks:
 - `needs_context`: a summary, takeaway or "what each source adds" sentence opening on a word that points at
   something not shown (pronoun, conjunction, definite back-reference) or a fragment;
 - `relative_days`: relative day words ("yesterday", "last night" ...) in a shown sentence (headline included);
-- `near_repeats`: pairs of shown sentences anywhere on the page (headline, summary, takeaways, unique) that say
+- `near_repeats`: pairs of shown sentences anywhere in the page's text (summary, takeaways, unique) that say
   the same thing;
 - `superseded_figures`: shown sentences (headline included) stating a figure (the dead, the injured, the
   arrested ...) that a later-dated article on the page states otherwise: superseded figures shown as current.
@@ -142,10 +142,26 @@ def needs_context(sentences: list[Shown]) -> list[str]:
     return flagged
 
 
+def _title_case(text: str) -> bool:
+    words = re.findall(r"[A-Za-z]{4,}", text)
+    return len(words) >= 2 and sum(word[0].isupper() for word in words) >= 0.75 * len(words)
+
+
+def _names_a_thing(text: str, start: int) -> bool:
+    """A day word written with a capital inside a sentence is part of a name ("USA Today", "the Today show")."""
+    return text[start].isupper() and re.search(r"(?:^|[.!?:]\s+|[\"“‘(]\s*)$", text[:start]) is None
+
+
 def relative_days(sentences: list[Shown]) -> list[str]:
     """Rule: a shown sentence (headline included) holding a relative day word: yesterday, today, tonight,
-    tomorrow, this morning/afternoon/evening, last night, last week."""
-    return [s.text for s in sentences if RELATIVE_DAYS.search(s.text)]
+    tomorrow, this morning/afternoon/evening, last night, last week; one capitalised inside a sentence is part
+    of a name and not counted, except in a headline set in title case."""
+    flagged = []
+    for s in sentences:
+        title_case = s.section == "headline" and _title_case(s.text)
+        if any(title_case or not _names_a_thing(s.text, m.start()) for m in RELATIVE_DAYS.finditer(s.text)):
+            flagged.append(s.text)
+    return flagged
 
 
 def content_words(text: str) -> set[str]:
@@ -164,9 +180,11 @@ def same_thing(a: str, b: str) -> bool:
 
 
 def near_repeats(sentences: list[Shown]) -> list[tuple[str, str]]:
-    """Rule: each pair of shown sentences anywhere on the page (headline, summary, takeaways, unique) that say
-    the same thing (`same_thing`), counted once."""
-    return [(a.text, b.text) for i, a in enumerate(sentences) for b in sentences[i + 1:] if same_thing(a.text, b.text)]
+    """Rule: each pair of shown sentences anywhere in the page's text (summary, takeaways, unique) that say the
+    same thing (`same_thing`), counted once. The headline is not paired: the lead sentence under it says what
+    it says, at length, as every news page does."""
+    body = [s for s in sentences if s.section != "headline"]
+    return [(a.text, b.text) for i, a in enumerate(body) for b in body[i + 1:] if same_thing(a.text, b.text)]
 
 
 def _when(value: object) -> datetime | None:

@@ -196,7 +196,7 @@ class LLMWriter:
                 check.kept, check.reason = False, "limit"
             report.record(check)
             if check.kept:
-                kept[part].append(self.attribute(analysis, sentence, sims[row]))
+                kept[part].append(self.attribute(analysis, sentence, sims[row], headline=part == "headline"))
                 if part != "headline":
                     kept_vectors.append(vectors[row])
                 if part == "summary":
@@ -264,8 +264,9 @@ class LLMWriter:
             return Check(part, sentence, False, "name", similarity, ", ".join(unknown))
         return Check(part, sentence, True, "", similarity)
 
-    def attribute(self, analysis: Analysis, sentence: str, sims: np.ndarray) -> Attributed:
-        """The article of the closest source sentence, and the other outlets whose sentence comes close."""
+    def attribute(self, analysis: Analysis, sentence: str, sims: np.ndarray, headline: bool = False) -> Attributed:
+        """The article of the closest source sentence, and the other outlets whose sentence comes close; the
+        sentence's relative days shown as the dates they were when that article was published."""
         order = [int(k) for k in np.argsort(-sims, kind="stable") if analysis.units[int(k)].text]
         best = order[0]
         own = analysis.outlet_of[analysis.units[best].article]
@@ -278,8 +279,9 @@ class LLMWriter:
             if outlet != own and outlet not in also and not analysis.articles[article].is_reprint:
                 also[outlet] = analysis.articles[article].id
         article = analysis.articles[analysis.units[best].article]
-        return Attributed(anchor_days(sentence, article.published, self.writer.config.zone), article.id, own,
-                          [(article_id, outlet) for outlet, article_id in also.items()])
+        shown = anchor_days(sentence, article.published, self.writer.config.zone, headline=headline)
+        return Attributed(shown, article.id, own, [(article_id, outlet) for outlet, article_id in also.items()],
+                          sentence if shown != sentence else "")
 
     # -- helpers --------------------------------------------------------------------------------------------
 
