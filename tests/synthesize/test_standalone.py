@@ -25,6 +25,8 @@ from newsdesk.synthesize.standalone import needs_context
     "“The numbers do not add up,” she told reporters outside the court.",
     "which is why the vote was delayed until the new year.",
     "“It's over,” they said as the last of the crews left the mountain.",
+    "“I will not let this become a distraction from the work of the council.”",
+    "\"The hall was silent for an hour and then it erupted. We had done it.\"",
 ])
 def test_a_sentence_pointing_back_needs_context(sentence):
     assert needs_context(sentence)

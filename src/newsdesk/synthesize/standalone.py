@@ -2,8 +2,9 @@
 
 A sentence that opens on a word pointing back ("He", "They", "The move", "But", "Not everyone"), that is a
 fragment ("What wasn't: passwords, PINs…", an opening in lower case) or that quotes someone named only by a
-pronoun ("'We will rebuild,' he said.") reads wrongly once it is lifted out of its article: the writer shows
-it only together with the sentence before it, as one attributed unit, or not at all.
+pronoun ("'We will rebuild,' he said.") or by no one (a sentence that is all quotation) reads wrongly once it
+is lifted out of its article: the writer shows it only together with the sentence before it, as one
+attributed unit, or not at all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _ANSWERING = re.compile(r"^(?:not (?:everyone|everybody|all|so)|others?\b|anothe
                         r"as a result|in addition|at the same time|on the other hand)", re.IGNORECASE)
 # A short clause ending in a colon at the start ("What wasn't: ...", "The upshot: ...").
 _COLON_FRAGMENT = re.compile(r"^[^:.!?\"“”]{1,30}:\s")
+# A sentence that is nothing but a quotation: its speaker is not named in it.
+_BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]*[\"”][.!?…]?$")
 # A quotation whose speaker is only a pronoun ("..., he said.", "she told reporters").
 _PRONOUN_SPEAKER = re.compile(r"[,”\"]\s*(?:he|she|they|it)\s+(?:said|says|added|told|wrote|explained|"
                               r"argued|insisted|warned|noted|continued|replied|asked)\b", re.IGNORECASE)
@@ -59,4 +62,4 @@ def needs_context(text: str) -> bool:
         return True
     if len(words) == 2 and words[0] == "the" and words[1] in BACK_REFERENCE_NOUNS:
         return True
-    return bool(_PRONOUN_SPEAKER.search(text))
+    return bool(_PRONOUN_SPEAKER.search(text) or _BARE_QUOTATION.match(text.strip()))

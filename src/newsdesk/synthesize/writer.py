@@ -61,7 +61,7 @@ class WriterConfig:
     takeaway_words: int = 50         # bullets longer than this are used only when there are too few
     duplicate: float = 0.85          # summary: a sentence this similar to one chosen says the same thing
     novelty: float = 0.4             # ... and one with less than this share of its content words unsaid,
-    novelty_if_same: float = 0.5     # ... or less than this share when it `says_same` as a chosen sentence
+    novelty_if_same: float = 0.5     # takeaways: less than this share of its words unsaid, beside what is shown
     takeaway_duplicate: float = 0.72  # takeaways are held apart more strictly (and by `says_same`)
     clause_check: float = 0.4        # ... and, from this cosine to a compound sentence shown, by its clauses
     same: float = 0.72               # cosine at which another outlet's sentence reports the same
@@ -372,8 +372,8 @@ class Writer:
                     continue
                 if any(analysis.similarity(k, c) >= config.duplicate for c in chosen):
                     continue
-                if novelty < config.novelty_if_same and any(self.says_same(analysis, k, c) for c in chosen):
-                    continue
+                if any(self.says_same(analysis, k, c) for c in chosen):
+                    continue   # two dek sentences reporting the same event read as a repeat however worded
             chosen.append(k)
             said |= unit.terms
             words += unit.words
@@ -385,7 +385,7 @@ class Writer:
             chosen.sort(key=lambda k: (analysis.units[k].article, analysis.units[k].position))
         elif chosen:
             rank = {k: r for r, k in enumerate(chosen)}
-            lead = max(chosen, key=lambda k: (len(self.also(analysis, k)), analysis.units[k].position == 0,
+            lead = max(chosen, key=lambda k: (analysis.units[k].position == 0, len(self.also(analysis, k)),
                                               -rank[k]))
             chosen.remove(lead)
             chosen.insert(0, lead)
