@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -168,6 +169,30 @@ def test_a_name_not_in_the_sources_is_dropped(writer):
 def test_an_unrelated_claim_is_dropped(writer):
     check, _, _ = _check(writer, UNSUPPORTED)
     assert (check.kept, check.reason) == (False, "unsupported")
+
+
+def test_a_sentence_pointing_back_is_dropped_as_the_extractive_writer_would_leave_it_out(writer):
+    check, _, _ = _check(writer, "It ran aground on a sandbank off Calder Island with 212 passengers on board.")
+    assert (check.kept, check.reason) == (False, "context")
+
+
+def test_a_sentence_with_a_superseded_figure_is_dropped():
+    later = replace(POST, published=POST.published + timedelta(days=1),
+                    text=POST.text + "\nNine people were injured, the coastguard said on Monday.")
+    llm = LLMWriter(LLMConfig(url="http://127.0.0.1:9"), _extractive())
+    analysis = llm.writer.analyse([HERALD, TIMES, later])
+    sentence = "Seven people were injured when the ferry ran aground off Calder Island."
+    sims = llm._encode([sentence]) @ analysis.vectors.T
+    words = source_words([t for a in (HERALD, TIMES, later) for t in (a.title, a.text)])
+    check = llm.check(analysis, "summary", sentence, sims[0], words)
+    assert (check.kept, check.reason) == (False, "superseded")
+
+
+def test_a_kept_sentence_shows_its_relative_days_as_dates(writer):
+    check, analysis, sims = _check(writer, SUPPORTED)
+    item = writer.attribute(analysis, "The coastguard rescued all 212 passengers yesterday.", sims)
+    assert "yesterday" not in item.text
+    assert item.source_text == "The coastguard rescued all 212 passengers yesterday."
 
 
 # -- a scripted endpoint on 127.0.0.1 ---------------------------------------------------------------------------
