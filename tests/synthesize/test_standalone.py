@@ -26,6 +26,11 @@ from newsdesk.synthesize.standalone import needs_context
     "which is why the vote was delayed until the new year.",
     "“It's over,” they said as the last of the crews left the mountain.",
     "“I will not let this become a distraction from the work of the council.”",
+    "Here’s what you need to know about the new timetable.",
+    "Because the old bridge was closed to lorries for most of the year.",
+    "The county seems unable to do so before the spring floods arrive.",
+    "Masks should remain mandatory on the ferries as well, according to the board.",
+    "In the chapel, both his grandfather and his father lie buried beside the altar.",
     "\"The hall was silent for an hour and then it erupted. We had done it.\"",
 ])
 def test_a_sentence_pointing_back_needs_context(sentence):
@@ -43,6 +48,9 @@ def test_a_sentence_pointing_back_needs_context(sentence):
     "Thousands of passengers were stranded at the airport overnight.",
     "Italy's central bank left its forecast unchanged.",
     "Some 300 homes lost power after the storm brought down lines near the bay.",
+    "Because of the storm, every ferry to the islands was cancelled on Sunday.",
+    "The mayor said the pier would reopen as well as the market hall by Easter.",
+    "Residents accused Councillor Amos Reyes of ignoring her warnings about the dam.",
     "",
 ])
 def test_a_sentence_that_names_what_it_says_stands_alone(sentence):

@@ -28,8 +28,13 @@ minister couple pair victim suspect latter former same news development step
 # Openings that answer something shown before ("Not everyone was so forgiving.", "Others disagreed.").
 _ANSWERING = re.compile(r"^(?:not (?:everyone|everybody|all|so)|others?\b|another\b|both\b|neither\b|either\b|"
                         r"the other\b|the rest\b|some\b(?! \d)|many\b(?= (?:of them|were|are|have|had|did)\b)|"
-                        r"here'?s|there'?s (?:more|another)|even so|by contrast|in contrast|in response|"
+                        r"here[’']?s\b|there[’']?s (?:more|another)|because\b(?! of)[^,]*$|even so|by contrast|in contrast|in response|"
                         r"as a result|in addition|at the same time|on the other hand)", re.IGNORECASE)
+# Words inside a sentence that point back: "to do so", "as well" (not "as well as").
+_POINTING_INSIDE = re.compile(r"\b(?:do|did|does|doing) so\b|\bas well\b(?! as)", re.IGNORECASE)
+# Someone spoken of as he or she; needs naming in the sentence ("both his grandfather and his father").
+_PERSONAL = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<=\s)[A-Z][a-z’'\-]+")
 # A short clause ending in a colon at the start ("What wasn't: ...", "The upshot: ...").
 _COLON_FRAGMENT = re.compile(r"^[^:.!?\"“”]{1,30}:\s")
 # A sentence that is nothing but a quotation: its speaker is not named in it.
@@ -62,4 +67,18 @@ def needs_context(text: str) -> bool:
         return True
     if len(words) == 2 and words[0] == "the" and words[1] in BACK_REFERENCE_NOUNS:
         return True
-    return bool(_PRONOUN_SPEAKER.search(text) or _BARE_QUOTATION.match(text.strip()))
+    if _PRONOUN_SPEAKER.search(text) or _BARE_QUOTATION.match(text.strip()) or _POINTING_INSIDE.search(text):
+        return True
+    return bool(_PERSONAL.search(text)) and not _names_someone(stripped)
+
+
+def _names_someone(text: str) -> bool:
+    """Whether a capitalised word other than the first names someone or something the pronoun can stand for."""
+    return any(word.lower() not in _NOT_NAMES for word in _NAME.findall(text))
+
+
+_NOT_NAMES = frozenset("""
+the a an in on at for of to and but he she his her it they this that these those after before when while as if
+mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december i we you
+""".split())
