@@ -288,3 +288,43 @@ class StoryPage:
     timeline: list[TimelineEntry]             # by time: each report as published, then its notable updates
     independent: list[str]                    # outlets with an independent report, earliest first
     reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"      # sources, users, settings, and reading
+    READER = "reader"    # reading, with their own reading state
+
+
+class TokenKind(StrEnum):
+    API = "api"          # the JSON API and Atom feeds: `Authorization: Bearer …`
+    READER = "reader"    # the Google Reader API's `GoogleLogin auth=…`, made by ClientLogin
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    role: Role
+    disabled: bool
+    created_at: datetime
+    session_generation: str          # signed into the user's session cookies; a new one logs every browser out
+    read_before: datetime            # articles first seen before this are read, unless marked unread
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+@dataclass
+class StoryRead:
+    """What a user last read of a story: when, and which of its articles the page was written from then."""
+    story_id: int
+    read_at: datetime | None
+    seen_articles: list[int]
+    starred: bool
+
+
+@dataclass
+class UnreadCounts:
+    total: int
+    by_source: dict[int, int]        # source id -> unread articles

@@ -197,6 +197,56 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_client ON login_failures (client, at);
 CREATE INDEX login_failures_at ON login_failures (at)
 """),
+    (7, "readers: users, their tokens, what each has read and starred, and what each hides", """
+CREATE TABLE users (
+    id {pk},
+    name TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    fever_key TEXT,
+    role TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    session_generation TEXT NOT NULL,
+    read_before TEXT NOT NULL
+);
+CREATE INDEX users_fever_key ON users (fever_key);
+CREATE TABLE user_tokens (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+);
+CREATE INDEX user_tokens_user ON user_tokens (user_id, kind);
+CREATE TABLE article_marks (
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    article_id {bigint} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    is_read INTEGER,
+    starred INTEGER NOT NULL DEFAULT 0,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, article_id)
+);
+CREATE INDEX article_marks_starred ON article_marks (user_id, starred);
+CREATE TABLE story_reads (
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    story_id {bigint} NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    read_at TEXT,
+    seen_articles TEXT,
+    starred INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, story_id)
+);
+CREATE INDEX story_reads_starred ON story_reads (user_id, starred);
+CREATE TABLE user_hidden (
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, value)
+);
+CREATE INDEX articles_seen ON articles (first_seen_at);
+CREATE INDEX articles_source_seen ON articles (source_id, first_seen_at)
+"""),
 ]
 
 DIALECTS = {

@@ -7,16 +7,18 @@ from newsdesk.storage.copies import CopyStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
+from newsdesk.storage.reading import ReadingStore
 from newsdesk.storage.search import SearchStore
 from newsdesk.storage.settings import SettingStore
 from newsdesk.storage.sources import SourceStore
 from newsdesk.storage.stories import StoryStore
+from newsdesk.storage.users import UserStore
 from newsdesk.storage.vectors import VectorStore
 from newsdesk.timeutil import to_iso, utcnow
 
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
-              SettingStore):
+              SettingStore, UserStore, ReadingStore):
     def __init__(self, db: Database):
         self.db = db
 
