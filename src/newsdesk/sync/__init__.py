@@ -1,0 +1,7 @@
+"""The sync APIs reader apps speak (Google Reader's, as FreshRSS and Miniflux serve it, and Fever's), over the
+desk's users and their reading state. Reprints fold into their original; the desk's stories are offered as a
+virtual feed whose items are story pages."""
+
+from newsdesk.sync.items import STORIES_FEED_TITLE, STORY_ITEM_BASE, is_story_item, story_item_id, story_of_item
+
+__all__ = ["STORIES_FEED_TITLE", "STORY_ITEM_BASE", "is_story_item", "story_item_id", "story_of_item"]
