@@ -130,8 +130,8 @@ def _item_ids(form: Form) -> list[int]:
     if not raw:
         raise BadRequest("no item given (i=, one or more)")
     if len(raw) > MAX_IDS:
-        raise TooLarge(f"request too large: {len(raw)} item ids, at most {MAX_IDS} in one request; send them "
-                       "in several")
+        raise TooLarge(f"request too large: at most {MAX_IDS} item ids in one request (this one has {len(raw)}); "
+                       "send them in several")
     return [parse_item_id(value) for value in raw]
 
 
