@@ -2,6 +2,8 @@
 desk's users and their reading state. Reprints fold into their original; the desk's stories are offered as a
 virtual feed whose items are story pages."""
 
+from newsdesk.sync.googlereader import router as google_reader_router
 from newsdesk.sync.items import STORIES_FEED_TITLE, STORY_ITEM_BASE, is_story_item, story_item_id, story_of_item
 
-__all__ = ["STORIES_FEED_TITLE", "STORY_ITEM_BASE", "is_story_item", "story_item_id", "story_of_item"]
+__all__ = ["STORIES_FEED_TITLE", "STORY_ITEM_BASE", "google_reader_router", "is_story_item", "story_item_id",
+           "story_of_item"]

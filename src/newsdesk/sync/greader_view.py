@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.model import Source, Story, StoryRead, User
-from newsdesk.storage import Storage
-from newsdesk.storage.sync import StoryMember
+from newsdesk.storage import Storage, StoryMember
 from newsdesk.sync.greader_ids import NotFound, Stream, StreamKind, Tag
 from newsdesk.sync.items import is_story_item, story_item_id, story_of_item
 from newsdesk.synthesize import is_update, page_version
