@@ -2,7 +2,7 @@
 /reader/api/0/… (token, user-info, subscription/list, tag/list, unread-count, stream/items/ids,
 stream/contents, stream/items/contents, edit-tag, mark-all-as-read) and the legacy Atom streams
 /reader/atom/<stream> that newsboat reads. Answers are JSON (whatever `output` says), Atom, or plain text for
-writes ("OK") and refusals. Every route is also served under a doubled leading slash: newsboat joins its
+writes ("OK") and refusals. Every route is also found under a doubled leading slash: newsboat joins its
 `feedhq-url` ("http://host/") and the path ("/reader/…") with both slashes."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import Scope
 
 from newsdesk.sync.greader_auth import (
     MAX_IDS,
@@ -68,13 +70,26 @@ class _PlainErrors(APIRoute):
         return answer
 
 
-router = APIRouter(route_class=_PlainErrors, include_in_schema=False, dependencies=[Depends(require_sync_api)])
+class _Router(APIRouter):
+    """Takes "//reader/…" and "//accounts/…" for its own: newsboat asks for them so."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if scope.get("type") == "http" and path.startswith("//"):
+            single = "/" + path.lstrip("/")
+            if single.startswith(("/reader/", "/accounts/")):
+                scope["path"] = single
+                if isinstance(scope.get("raw_path"), bytes):
+                    scope["raw_path"] = b"/" + scope["raw_path"].lstrip(b"/")
+        return super().matches(scope)
+
+
+router = _Router(route_class=_PlainErrors, include_in_schema=False, dependencies=[Depends(require_sync_api)])
 
 
 def _route(path: str, methods: list[str]) -> Callable:
     def register(endpoint: Callable) -> Callable:
-        for served in (path, "/" + path):
-            router.add_api_route(served, endpoint, methods=methods)
+        router.add_api_route(path, endpoint, methods=methods)
         return endpoint
     return register
 
