@@ -67,14 +67,16 @@ class Newsboat:
     def wait_screen(self, text: str) -> str:
         return wait(lambda: text in self.screen() and self.screen(), f"newsboat to show {text!r}")
 
-    def feeds(self) -> list[tuple[str, int]]:
-        """(title, unread) of each line of newsboat's feed list, in its order."""
-        found = []
-        for line in self.wait_screen("Your feeds").splitlines()[1:]:
-            match = FEED_LINE.match(line)
-            if match:
-                found.append((match.group(4), int(match.group(2))))
-        return found
+    def feeds(self, count: int) -> list[tuple[str, int]]:
+        """(title, unread) of each line of newsboat's feed list, in its order, once it shows `count` feeds."""
+        def shown() -> list[tuple[str, int]]:
+            found = []
+            for line in self.screen().splitlines()[1:]:
+                match = FEED_LINE.match(line)
+                if match:
+                    found.append((match.group(4), int(match.group(2))))
+            return found if len(found) == count else []
+        return wait(shown, f"newsboat to list {count} feeds")
 
     def stop(self) -> None:
         self.tmux("kill-server")
@@ -122,7 +124,7 @@ def test_newsboat_counts_what_the_desk_counts_and_marks_reach_both_sides(desk, l
     # marked in newsboat, seen by the desk
     newsboat.start()
     try:
-        feeds = newsboat.feeds()
+        feeds = newsboat.feeds(4)
         assert {title for title, _ in feeds} == {"World Wire", "City Paper", "Sport Daily", "Stories"}
         assert sum(n for _, n in feeds) == desk_unread(desk)
         first, first_unread = feeds[0]
