@@ -250,6 +250,7 @@ class StoryArticle:
     updated: datetime | None = None      # when the outlet last changed it, where known
     first_title: str | None = None       # the article as the desk first saw it, where it holds a later one
     first_text: str | None = None
+    language: str | None = None          # its language code ("en"), where known
 
 
 @dataclass

@@ -91,10 +91,13 @@ def _new_reports(articles: list[StoryArticle], seen: set[ArticleId]) -> tuple[li
 def _new_facts(finder: FactFinder, articles: list[StoryArticle], then: dict[ArticleId, tuple[str, str]],
                zone: tzinfo) -> list[Attributed]:
     seen = [Report(a.id, a.outlet, *then[a.id]) for a in articles if a.id in then]
+    languages = {a.language for a in articles if a.id in then and a.language}
     arriving = []
     for a in articles:
         if a.is_reprint:
             continue      # a reprint says what its original says: counted apart, never a source of facts
+        if a.language and languages and a.language not in languages:
+            continue      # its sentences cannot be compared with those read (the embedding model reads English)
         if a.id not in then:
             arriving.append(Report(a.id, a.outlet, a.title, a.text, a.published))
         elif then[a.id][1] != a.text:

@@ -1,6 +1,6 @@
-"""The home page's mark of what changed in each story a reader read before ("2 new sources, 1 report updated"),
-counted for many stories at once from their articles' ids, outlets and revision times: no text is read and
-nothing is embedded (new facts are counted on the story page only)."""
+"""The home page's mark of what changed in each story a reader read before ("2 new sources, 1 report updated",
+worded by `mark_line`), counted for many stories at once from their articles' ids, outlets and revision times: no
+text is read and nothing is embedded (new facts are counted on the story page only)."""
 
 from __future__ import annotations
 
@@ -37,21 +37,3 @@ def change_marks(articles: Mapping[int, Sequence[ArticleOutline]], reads: Mappin
     """The marks of the stories the reader read (those of `reads` with a read time), by story id."""
     return {story_id: change_mark(story_id, articles.get(story_id, ()), read)
             for story_id, read in reads.items() if read.read_at is not None}
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def mark_line(mark: ChangeMark) -> str:
-    """"3 new sources, 1 more report, 2 reprints, 1 report updated"; empty when nothing changed."""
-    parts = []
-    if mark.new_sources:
-        parts.append(_count(mark.new_sources, "new source", "new sources"))
-    if mark.new_reports > mark.new_sources:
-        parts.append(_count(mark.new_reports - mark.new_sources, "more report", "more reports"))
-    if mark.new_reprints:
-        parts.append(_count(mark.new_reprints, "reprint", "reprints"))
-    if mark.updated_reports:
-        parts.append(_count(mark.updated_reports, "report updated", "reports updated"))
-    return ", ".join(parts)
