@@ -139,20 +139,28 @@ def _merge(finder: FactFinder, facts: list[Attributed]) -> list[Attributed]:
 def _figures(articles: list[StoryArticle], then: dict[ArticleId, tuple[str, str]]) -> list[FigureChange]:
     independent = [a for a in articles if not a.is_reprint]
     seen_dated = [(_time_then(a, then[a.id]), a) for a in independent if a.id in then]
-    before = current_figures([(when, f"{then[a.id][0] or ''}\n{then[a.id][1] or ''}") for when, a in seen_dated
-                              if when is not None])
+    before = current_figures([(when, _said(*then[a.id])) for when, a in seen_dated if when is not None])
     dated = [(report_time(a), a) for a in independent if report_time(a) is not None]
-    now = current_figures([(when, f"{a.title or ''}\n{a.text or ''}") for when, a in dated])
+    now = current_figures([(when, _said(a.title, a.text)) for when, a in dated])
     changes = []
     for kind in sorted(now):
         if before.get(kind, set()) == now[kind]:
             continue
         stating = [(when, a) for when, a in dated
-                   if figure_claims(f"{a.title or ''}\n{a.text or ''}").get(kind, set()) & now[kind]]
+                   if figure_claims(_said(a.title, a.text)).get(kind, set()) & now[kind]]
         source = max(stating, key=lambda item: item[0])[1] if stating else None
         changes.append(FigureChange(kind, _ordered(before.get(kind, set())), _ordered(now[kind]),
                                     source.id if source else None, source.outlet if source else None))
     return changes
+
+
+def _said(title: str | None, text: str | None) -> str:
+    """A report's title and text as one text to read figures from: the title closed by a full stop, so that a
+    figure ending it ("death toll rises to three") is not read on into the text's first word."""
+    title = (title or "").strip()
+    if title and title[-1] not in ".!?\"'”’":
+        title += "."
+    return f"{title}\n\n{text or ''}"
 
 
 def _time_then(article: StoryArticle, version: tuple[str, str]) -> datetime | None:
