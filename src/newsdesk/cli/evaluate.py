@@ -189,7 +189,7 @@ def newfacts(prefix: Optional[Path] = typer.Argument(
         fail(str(exc))
     table = Table(title='"new fact": precision / recall / F1 (true positives, false positives, false negatives)')
     for column in ("labels", "cases", "sentences", "new (share)", "shown P / R / F1", "judged P / R / F1", "seconds"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "labels")
     for result in results:
         table.add_row("demo (hand)" if result.name == "demo" else "NeuS (silver)", str(result.cases),
                       str(result.sentences), f"{result.positives} ({result.positives / max(result.sentences, 1):.2f})",

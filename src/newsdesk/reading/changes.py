@@ -67,7 +67,7 @@ def story_changes(articles: Sequence[StoryArticle], seen: Iterable[ArticleId], s
     new_reports, new_reprints = _new_reports(articles, seen_set)
     facts = _new_facts(finder, articles, then, zone)
     figures = _figures(articles, then)
-    updates = _updates(articles, then, since)
+    updates = _updates(articles, then)
     return StoryChanges(since=since, seen=seen_ids, new_reports=new_reports, new_reprints=new_reprints,
                         new_facts=facts, figures=figures, updates=updates,
                         nothing_new=not (new_reports or facts or figures or updates))
@@ -173,12 +173,13 @@ def _ordered(values: set[str]) -> list[str]:
     return sorted(values, key=lambda v: (float(v), v))
 
 
-def _updates(articles: list[StoryArticle], then: dict[ArticleId, tuple[str, str]],
-             since: datetime | None) -> list[TimelineEntry]:
-    """Notable updates (a new title, other figures in the lead) of the reports seen, made since."""
+def _updates(articles: list[StoryArticle], then: dict[ArticleId, tuple[str, str]]) -> list[TimelineEntry]:
+    """Notable updates (a new title, other figures in the lead) of the reports seen, made since: a report whose
+    version seen is not the current one changed since (the outlet may date the change earlier than the desk
+    fetched it)."""
     entries = []
     for a in articles:
-        if a.id not in then or a.is_reprint or a.updated is None or (since is not None and a.updated <= since):
+        if a.id not in then or a.is_reprint or a.updated is None:
             continue
         title, text = then[a.id]
         if (title, text) == (a.title, a.text):
