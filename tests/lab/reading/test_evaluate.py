@@ -82,3 +82,18 @@ def test_the_command_prints_the_figures(prefix, embedder):
     assert nothing.exit_code == 1 and "--demo" in nothing.output
     missing = CliRunner().invoke(app, ["eval", "newfacts", str(prefix) + "-nope"])
     assert missing.exit_code == 1 and "not found" in missing.output
+
+
+def test_crossval_scores_each_event_with_thresholds_chosen_on_the_others(monkeypatch, embedder):
+    from newsdesk_lab.reading import crossval
+
+    monkeypatch.setattr(crossval, "GRID", {"close": (0.6, 0.99), "new_words": (4,), "nearby_words": (0.4,)})
+    result = crossval.crossval()
+    cases = json.loads(default_labels().read_text(encoding="utf-8"))["cases"]
+    assert set(result["chosen"]) == {c["event"] for c in cases}
+    held_out, in_sample = result["held_out"], result["in_sample"]
+    sentences = sum(len(c["labels"]) for c in cases)
+    assert held_out["tp"] + held_out["fp"] + held_out["fn"] + held_out["tn"] == sentences   # every event once
+    assert held_out["tp"] + held_out["fn"] == sum(c["labels"].count("N") for c in cases)
+    assert in_sample["precision"] >= 0.8
+    assert all(chosen["close"] in (0.6, 0.99) for chosen in result["chosen"].values())
