@@ -3,8 +3,7 @@ new facts, changed figures and notable updates of the reports they saw.
 
 The reader saw the story's page as written from some of its articles (`seen`), at a moment (`since`); each of
 those articles as it was then: the version the caller gives (`seen_versions`, the desk's revision of that
-time), else its first version when its outlet updated it after that moment, else as it is now.
-"""
+time), else its first version when its outlet updated it after that moment, else as it is now."""
 
 from __future__ import annotations
 
@@ -24,7 +23,15 @@ from newsdesk.model import (
     TimelineEntry,
     TimelineKind,
 )
-from newsdesk.reading.facts import FactFinder, Judgement, Report, attribute, fact_numbers, fact_units, names_in
+from newsdesk.reading.facts import (
+    FactFinder,
+    Judgement,
+    Report,
+    attribute,
+    fact_numbers,
+    fact_units,
+    names_in,
+)
 from newsdesk.synthesize import current_figures, figure_claims, notable_update, repeats, report_time, terms
 
 
@@ -73,7 +80,8 @@ def story_changes(articles: Sequence[StoryArticle], seen: Iterable[ArticleId], s
                         nothing_new=not (new_reports or facts or figures or updates))
 
 
-def _new_reports(articles: list[StoryArticle], seen: set[ArticleId]) -> tuple[list[NewReport], list[NewReport]]:
+def _new_reports(articles: list[StoryArticle], seen: set[ArticleId]
+                 ) -> tuple[list[NewReport], list[NewReport]]:
     outlets = {a.outlet for a in articles if a.id in seen and not a.is_reprint}
     reports: list[NewReport] = []
     reprints: list[NewReport] = []
@@ -97,7 +105,7 @@ def _new_facts(finder: FactFinder, articles: list[StoryArticle], then: dict[Arti
         if a.is_reprint:
             continue      # a reprint says what its original says: counted apart, never a source of facts
         if a.language and languages and a.language not in languages:
-            continue      # its sentences cannot be compared with those read (the embedding model reads English)
+            continue      # not comparable with what was read (the embedding model reads English)
         if a.id not in then:
             arriving.append(Report(a.id, a.outlet, a.title, a.text, a.published))
         elif then[a.id][1] != a.text:
@@ -116,7 +124,8 @@ def _new_facts(finder: FactFinder, articles: list[StoryArticle], then: dict[Arti
 
 
 def _merge(finder: FactFinder, facts: list[Attributed]) -> list[Attributed]:
-    """New facts that two new reports both state, once: under the earlier report, naming the other as `also`."""
+    """New facts that two new reports both state, once: under the earlier report, naming the other as
+    `also`."""
     if len(facts) < 2:
         return facts
     texts = [f.source_text or f.text for f in facts]
@@ -174,9 +183,9 @@ def _ordered(values: set[str]) -> list[str]:
 
 
 def _updates(articles: list[StoryArticle], then: dict[ArticleId, tuple[str, str]]) -> list[TimelineEntry]:
-    """Notable updates (a new title, other figures in the lead) of the reports seen, made since: a report whose
-    version seen is not the current one changed since (the outlet may date the change earlier than the desk
-    fetched it)."""
+    """Notable updates (a new title, other figures in the lead) of the reports seen, made since: a report
+    whose version seen is not the current one changed since (the outlet may date the change earlier than the
+    desk fetched it)."""
     entries = []
     for a in articles:
         if a.id not in then or a.is_reprint or a.updated is None:

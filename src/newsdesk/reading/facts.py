@@ -8,13 +8,12 @@ worked out from times given) or names someone or something none of them named (c
 fewer aside: "PM", "GDP" abbreviate what may have been written in full; an outlet naming itself aside).
 Otherwise it is no new fact when one of them says the same (`Writer.same_content`: close in meaning, or fairly
 close and sharing a number or two names with no clashing number), when it repeats most of one's words
-(`repeats`), when one comes close in meaning (`FactConfig.close`), when it has too few content words new to the
-story, or when the few seen sentences closest to it hold a large share of its content words.
+(`repeats`), when one comes close in meaning (`FactConfig.close`), when it has too few content words new to
+the story, or when the few seen sentences closest to it hold a large share of its content words.
 
 What may be shown follows the page's rule: a sentence stands alone (`needs_context`), or is shown with the
 sentence before it when that one does, or is not shown at all; its relative days are shown as dates
-(`anchor_days`), anchored to when its report said it.
-"""
+(`anchor_days`), anchored to when its report said it."""
 
 from __future__ import annotations
 
@@ -35,15 +34,15 @@ _TIME_12 = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?m\.?(?![a-z])", r
 _TIME_24 = re.compile(r"\b([01]?\d|2[0-3])[:h](\d{2})\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]")
 _YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?!\w|[.,]\d)")
-# A length of time ("45 minutes later", "for six days", "the 81st minute"): most often worked out from the times
-# and dates a report gives, so no evidence of something new on its own.
+# A length of time ("45 minutes later", "for six days", "the 81st minute"): most often worked out from the
+# times and dates a report gives, so no evidence of something new on its own.
 _DURATION = re.compile(r"\b[\w.,]+(?:st|nd|rd|th)?[\s-]+(?:(?:and\s+a\s+half|more|full|long)\s+)?"
                        r"(?:second|minute|hour|day|week|month|year)s?\b(?![\s-]*old\b)", re.IGNORECASE)
 _NOT_NAMES = frozenset("""
-jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun january february march
-april may june july august september october november december monday tuesday wednesday thursday friday saturday
-sunday my our your we you it its they there this that what when if not no yes nobody everyone some all now then
-here i'm we're it's
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun january february
+march april may june july august september october november december monday tuesday wednesday thursday friday
+saturday sunday my our your we you it its they there this that what when if not no yes nobody everyone some all
+now then here i'm we're it's
 """.split())
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -54,7 +53,8 @@ class FactConfig:
     (`newsdesk eval newfacts --demo`), on which they were chosen: see docs/research/since-read.md."""
     max_sentences: int = 40          # sentences read of one report (its lead first); the rest are not judged
     # Sentences of a seen report compared in meaning; the rest by their words only. The story writer embedded
-    # the first six for the page (the shared embedder remembers them); each further one costs an embedding once.
+    # the first six for the page (the shared embedder remembers them); each further one costs an embedding
+    # once.
     # On the demo's labels precision is 0.79 at 6, 0.83 at 8 and 0.86 from 10 on.
     meaning_sentences: int = 12
     close: float = 0.60              # a seen sentence this close in meaning says it already
@@ -71,7 +71,7 @@ class Report:
     title: str
     text: str
     published: datetime | None = None   # when what it says was said: its publication, or its update
-    before: str | None = None           # for a report the reader saw and its outlet changed since: its text then
+    before: str | None = None           # a report the reader saw, changed since: its text then
 
 
 @dataclass
@@ -81,8 +81,8 @@ class Judgement:
     position: int                       # index among the report's sentences (`split_sentences`)
     text: str
     new: bool
-    reason: str                         # new: "number", "name", "unlike"; not: "seen", "same", "repeats", "close",
-                                        # "few new words", "words of the closest"
+    reason: str                         # new: "number", "name", "unlike"; not new: "seen", "same", "repeats",
+                                        # "close", "few new words", "words of the closest"
     like: tuple[ArticleId, int] | None = None   # the closest sentence seen (position -1: a title)
     similarity: float = 0.0
 
@@ -156,7 +156,8 @@ def _new_name(name: str, text: str, known: set[str]) -> bool:
 
 class FactFinder:
     """Judges the sentences of new and changed reports against what the reader saw, with the story writer's
-    encoder (the shared embedder, which remembers the sentences it embedded for the story's page) and rules."""
+    encoder (the shared embedder, which remembers the sentences it embedded for the story's page) and
+    rules."""
 
     def __init__(self, writer: Writer | None = None, config: FactConfig | None = None) -> None:
         self.writer = writer or default_writer()
@@ -220,8 +221,8 @@ class FactFinder:
         return judgements
 
     def _by_words(self, judgement: Judgement, known: _Seen) -> bool:
-        """Settle what the words alone settle: a number or a name no seen report had, a sentence repeating most
-        of one's words, too few content words new to the story. Whether it was settled."""
+        """Settle what the words alone settle: a number or a name no seen report had, a sentence repeating
+        most of one's words, too few content words new to the story. Whether it was settled."""
         text = judgement.text
         if fact_numbers(text) - known.all_numbers:
             judgement.reason = "number"
@@ -266,8 +267,8 @@ def _unit_rows(matrix) -> np.ndarray:
 
 def fact_units(finder: FactFinder, report: Report, judged: dict[int, Judgement]) -> list[tuple[int, int]]:
     """The (first, last) sentence positions of what may be shown of one report as new facts: each unit the
-    page could show (`Writer.report_units`) whose own sentence, its last, is new; a sentence shown with the one
-    before it is not shown again alone."""
+    page could show (`Writer.report_units`) whose own sentence, its last, is new; a sentence shown with the
+    one before it is not shown again alone."""
     sentences = split_sentences(report.text or "")[: finder.config.max_sentences]
     units = [(first, last) for first, last in finder.writer.report_units(sentences)
              if judged.get(last) is not None and judged[last].new]

@@ -1,6 +1,6 @@
 """The home page's mark of what changed in each story a reader read before ("2 new sources, 1 report updated",
-worded by `mark_line`), counted for many stories at once from their articles' ids, outlets and revision times: no
-text is read and nothing is embedded (new facts are counted on the story page only)."""
+worded by `mark_line`), counted for many stories at once from their articles' ids, outlets and revision times:
+no text is read and nothing is embedded (new facts are counted on the story page only)."""
 
 from __future__ import annotations
 

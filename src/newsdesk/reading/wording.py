@@ -1,5 +1,5 @@
-"""What changed, in one line: the home page's mark ("3 new sources, 1 report updated") and the head of the story
-page's block ("2 new sources (+1 reprint), 3 new facts, deaths 2 → 3")."""
+"""What changed, in one line: the home page's mark ("3 new sources, 1 report updated") and the head of the
+story page's block ("2 new sources (+1 reprint), 3 new facts, deaths 2 → 3")."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from newsdesk.model import ChangeMark, StoryChanges
 
 # How a figure's kind reads in a line ("deaths 2 → 3").
 FIGURE_NAMES = {"deaths": "deaths", "injured": "injured", "missing": "missing", "arrested": "arrested",
-                "evacuated": "evacuated", "displaced": "displaced", "rescued": "rescued", "affected": "affected",
-                "without_power": "without power"}
+                "evacuated": "evacuated", "displaced": "displaced", "rescued": "rescued",
+                "affected": "affected", "without_power": "without power"}
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -43,8 +43,8 @@ def mark_line(mark: ChangeMark) -> str:
 
 
 def changes_line(changes: StoryChanges) -> str:
-    """"2 new sources (+1 reprint), 1 more report, 3 new facts, deaths 2 → 3, 1 report updated", or "Nothing new"
-    (with the reprints that came, which bring nothing new)."""
+    """"2 new sources (+1 reprint), 1 more report, 3 new facts, deaths 2 → 3, 1 report updated", or
+    "Nothing new" (with the reprints that came, which bring nothing new)."""
     reprints = len(changes.new_reprints)
     reprint_note = f"+{_count(reprints, 'reprint', 'reprints')}" if reprints else ""
     if changes.nothing_new:
@@ -52,7 +52,8 @@ def changes_line(changes: StoryChanges) -> str:
     parts = []
     sources = len(changes.new_sources)
     if sources:
-        parts.append(_count(sources, "new source", "new sources") + (f" ({reprint_note})" if reprint_note else ""))
+        note = f" ({reprint_note})" if reprint_note else ""
+        parts.append(_count(sources, "new source", "new sources") + note)
     elif reprint_note:
         parts.append(reprint_note)
     more = len(changes.new_reports) - sum(r.new_outlet for r in changes.new_reports)

@@ -1,5 +1,5 @@
-"""What changed in a story since the reader last read it, for the API (`?since=last_read` or `?since=ISO-TIME`)
-and the story page's "Since you read this" block (`_since_read.html`, given `changes_json`)."""
+"""What changed in a story since the reader last read it, for the API (`?since=last_read` or `?since=ISO-
+TIME`) and the story page's "Since you read this" block (`_since_read.html`, given `changes_json`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """How far the demo figure of "new fact" holds on events it was not tuned on: leave one demo event out, choose
-the FactConfig thresholds on the others (the best F1 of those with precision >= 0.8, as they were chosen), score
-the event left out, and sum. `python -m newsdesk_lab.reading.crossval` prints the held-out and the in-sample
-figures and the thresholds each fold chose."""
+the FactConfig thresholds on the others (the best F1 of those with precision >= 0.8, as they were chosen),
+score the event left out, and sum. `python -m newsdesk_lab.reading.crossval` prints the held-out and the in-
+sample figures and the thresholds each fold chose."""
 
 from __future__ import annotations
 

@@ -2,22 +2,23 @@
 
 Two label sets:
 
-- the demo's hand labels (`newfacts_demo.json`, written for the project; see its "about"): a reader read a demo
-  story as written from some reports, then another report (or an update of one they read) arrived; each of its
-  sentences is N (new fact), R (repeats or rephrases what they read) or X (states no fact). Positives are N.
-- NeuS triplets (PREFIX.source, three outlets' reports of one event per line): the third report arrives after the
-  reader read the first two. NeuS text may not be copied into the project, so its labels are computed here, a
-  silver label independent of the engine's rules: a sentence of the third report is new when it states a number
-  (digits) that neither of the first two does, or when no sentence or title of theirs holds half of its content
-  words (lower-cased words of three letters or more, less stop words and a plural "s"). Its limits: a rephrasing
-  in other words is "new" to it (so the engine's recall is understated when it is right to call one old), and a
-  sentence adding one clause to words already used is "old" to it (so its precision is understated when the
-  engine is right to call one new); NeuS excerpts are short (a median ~76 words, a few sentences each) and of
-  three different outlets' angles on the event, so most of the third report's sentences are new.
+- the demo's hand labels (`newfacts_demo.json`, written for the project; see its "about"): a reader read a
+  demo story as written from some reports, then another report (or an update of one they read) arrived; each
+  of its sentences is N (new fact), R (repeats or rephrases what they read) or X (states no fact). Positives
+  are N.
+- NeuS triplets (PREFIX.source, three outlets' reports of one event per line): the third report arrives after
+  the reader read the first two. NeuS text may not be copied into the project, so its labels are computed
+  here, a silver label independent of the engine's rules: a sentence of the third report is new when it states
+  a number (digits) that neither of the first two does, or when no sentence or title of theirs holds half of
+  its content words (lower-cased words of three letters or more, less stop words and a plural "s"). Its
+  limits: a rephrasing in other words is "new" to it (so the engine's recall is understated when it is right
+  to call one old), and a sentence adding one clause to words already used is "old" to it (so its precision is
+  understated when the engine is right to call one new); NeuS excerpts are short (a median ~76 words, a few
+  sentences each) and of three different outlets' angles on the event, so most of the third report's sentences
+  are new.
 
 Two predictions are scored: "shown", a sentence the engine lists as (the own sentence of) a new fact, as the
-page shows it (stand-alone units only); "judged", a sentence the engine judges new, shown or not.
-"""
+page shows it (stand-alone units only); "judged", a sentence the engine judges new, shown or not."""
 
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from newsdesk.extract import split_sentences
 from newsdesk.reading import FactFinder, Report, fact_units
 
 
