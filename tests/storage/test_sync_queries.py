@@ -1,6 +1,6 @@
 """The queries of storage/sync.py on SQLite and PostgreSQL: a user's articles as a stream (by sources, read
 state, starred, time, order, page; reprints never), which ids are originals, a reader token's use, the Stories
-feed's stories and their members."""
+feed's stories."""
 
 from datetime import timedelta
 
@@ -86,7 +86,5 @@ def test_stories_for_the_stories_feed(desk):
         storage.save_story_page(story_id, headline="h", page_json="{}", first_published=utcnow(),
                                 last_updated=utcnow(), article_count=1, independent_count=1, reprint_count=0)
     assert storage.recent_story_ids(10) == [second, first] and storage.recent_story_ids(1) == [second]
-    members = storage.story_members([first, second])
-    assert [(m.article_id, m.outlet, m.reprint) for m in members[first]] == [
-        (ids[0], "Outlet 0", False), (ids[3], "Outlet 1", False), (ids[4], "Outlet 0", True)]
-    assert [m.article_id for m in members[second]] == [ids[1]]
+    storage.merge_stories(second, first)
+    assert storage.recent_story_ids(10) == [first]          # a merged story is no item

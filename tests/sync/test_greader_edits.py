@@ -4,6 +4,7 @@ through a real HTTP server, on SQLite and PostgreSQL."""
 
 from datetime import timedelta
 
+from newsdesk.model import NewArticle
 from newsdesk.sync import story_item_id
 from newsdesk.sync.greader_auth import MAX_IDS
 from newsdesk.sync.greader_ids import STORIES_STREAM
@@ -14,6 +15,11 @@ READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 KEPT_UNREAD = "user/-/state/com.google/kept-unread"
+
+
+def revised(article_id: int, text: str) -> NewArticle:
+    return NewArticle(url=f"http://127.0.0.1:9/revised/{article_id}", text=text, text_hash=f"revised-{article_id}",
+                      title="Harbour bridge reopens after repairs")
 
 
 def unread_ids(client) -> set[int]:
@@ -142,17 +148,18 @@ def test_the_story_item_is_unread_again_only_after_a_notable_change(desk, reader
     write_page(storage, desk.story_id, "Harbour bridge reopens", members, reprints=["Coast Herald"])
     assert item not in unread_ids(reader)
 
-    # a notable update of a report: unread again, with its new updated time
-    reader.post("/reader/api/0/edit-tag", {"i": str(item), "a": READ})
-    later = to_iso(utcnow() + timedelta(seconds=1))
+    # a report changed, but the story's timeline shows no notable update: a correction, still read
+    storage.add_revision(a["bridge"], revised(a["bridge"], "The harbour bridge reopened on Tuesday morning."))
+    assert item not in unread_ids(reader)
+
+    # the same change shown as a notable update: unread again
     write_page(storage, desk.story_id, "Harbour bridge reopens", members, reprints=["Coast Herald"],
-               updates=[(later, a["bridge"], "World Wire")])
+               updates=[(to_iso(utcnow()), a["bridge"], "World Wire")])
     assert item in unread_ids(reader)
+    reader.post("/reader/api/0/edit-tag", {"i": str(item), "a": READ})
+    assert item not in unread_ids(reader)            # read since that update
 
     # a new independent outlet: unread again
-    reader.post("/reader/api/0/edit-tag", {"i": str(item), "a": READ})
-    write_page(storage, desk.story_id, "Harbour bridge reopens", members, reprints=["Coast Herald"])
-    assert item not in unread_ids(reader)
     sport = add_article(storage, desk.sport, "bridge-sport", "Marathon will cross the bridge", "Runners rejoice.")
     storage.assign_story(sport, desk.story_id, 0.7)
     write_page(storage, desk.story_id, "Harbour bridge reopens", members + [(sport, "Sport Daily")],

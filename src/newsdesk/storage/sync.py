@@ -1,6 +1,6 @@
 """What the sync APIs read beyond a user's marks: a reader token's row (to expire it when unused), a user's
-articles as a stream (by sources, state, time, page), the live stories of the virtual "Stories" feed and the
-articles each holds. Reprints (articles in `copies`) are never items."""
+articles as a stream (by sources, state, time, page), and the live stories of the virtual "Stories" feed.
+Reprints (articles in `copies`) are never items."""
 
 from __future__ import annotations
 
@@ -23,12 +23,6 @@ class TokenUse(NamedTuple):
     user: User
     created_at: datetime
     last_used_at: datetime | None
-
-
-class StoryMember(NamedTuple):
-    article_id: int
-    outlet: str
-    reprint: bool
 
 
 def _marks(ids: Sequence[Any]) -> str:
@@ -119,17 +113,3 @@ class SyncStore:
         rows = self.db.query("SELECT story_id FROM story_rank ORDER BY last_updated DESC, story_id DESC LIMIT ?",
                              (int(limit),))
         return [r["story_id"] for r in rows]
-
-    def story_members(self, story_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
-        """story id -> its articles (id, outlet as its page names it, whether a reprint), oldest first."""
-        found: dict[int, list[StoryMember]] = {story_id: [] for story_id in story_ids}
-        for chunk in _chunks(list(story_ids)):
-            rows = self.db.query(
-                f"SELECT sa.story_id, a.id, COALESCE(a.outlet, 'unknown outlet') AS outlet, "
-                f"c.copy_id AS copy FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-                f"LEFT JOIN copies c ON c.copy_id = a.id "
-                f"WHERE sa.story_id IN ({_marks(chunk)}) "
-                f"ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id", chunk)
-            for r in rows:
-                found[r["story_id"]].append(StoryMember(r["id"], r["outlet"], r["copy"] is not None))
-        return found

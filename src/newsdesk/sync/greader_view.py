@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdesk.model import Source, Story, StoryRead, User
-from newsdesk.storage import Storage, StoryMember
+from newsdesk.model import ArticleOutline, Source, Story, StoryRead, User
+from newsdesk.reading import change_mark
+from newsdesk.storage import Storage
 from newsdesk.sync.greader_ids import NotFound, Stream, StreamKind, Tag
 from newsdesk.sync.items import is_story_item, story_item_id, story_of_item
 from newsdesk.synthesize import is_update, page_version
-from newsdesk.timeutil import from_iso, utcnow
+from newsdesk.timeutil import utcnow
 
 # The Stories feed holds the live stories most recently updated: reading an app's list of them must not read
 # every story the desk ever grouped.
@@ -26,7 +27,7 @@ MAX_OFFSET = 100_000
 class StoryItem:
     story: Story
     page: dict
-    members: list[StoryMember]
+    members: list[ArticleOutline]
     read: bool
     starred: bool
 
@@ -45,22 +46,20 @@ class Ref:
     time: datetime
 
 
-def changed_notably(read: StoryRead | None, page: dict, members: list[StoryMember]) -> bool:
-    """Whether the story reads as unread: never read, or since it was read an outlet brought an independent
-    report the reader had not seen any report from, or a report had a notable update (its timeline says so)."""
+def changed_notably(story_id: int, read: StoryRead | None, page: dict, members: list[ArticleOutline]) -> bool:
+    """Whether the story reads as unread: never read; or since it was read an outlet brought an independent
+    report when the reader had seen none of that outlet's (the desk's change marks, `reading.change_mark`), or
+    the desk fetched a change of a report the reader had seen that the story's timeline shows as a notable
+    update. A new report from an outlet already read, a reprint, or a small correction is not notable."""
     if read is None or read.read_at is None:
         return True
-    seen = set(read.seen_articles)
-    seen_outlets = {m.outlet for m in members if m.article_id in seen}
-    new_outlets = {m.outlet for m in members if not m.reprint and m.article_id not in seen} - seen_outlets
-    if new_outlets:
+    if change_mark(story_id, members, read).new_sources:
         return True
+    seen = set(read.seen_articles) or {a.id for a in members if a.first_seen <= read.read_at}
     version = page_version(page)
-    for entry in page.get("timeline", []):
-        when = from_iso(entry[0]) if isinstance(entry[0], str) else None
-        if is_update(entry, version) and when is not None and when > read.read_at:
-            return True
-    return False
+    notable = {entry[1] for entry in page.get("timeline", []) if is_update(entry, version)}
+    return any(a.id in seen and a.id in notable and a.original_id is None and a.revised_at is not None
+               and a.revised_at > read.read_at for a in members)
 
 
 class ReaderView:
@@ -109,14 +108,14 @@ class ReaderView:
         """The live ones of these stories (merged and page-less ones left out), with the user's state."""
         stories = [s for s in self.storage.stories_by_ids(story_ids) if s.merged_into is None and s.page_json]
         ids = [s.id for s in stories]
-        members = self.storage.story_members(ids)
+        members = self.storage.story_article_outlines(ids)
         reads = self.storage.story_reads(self.user.id, ids)
         items = []
         for story in stories:
             page = json.loads(story.page_json)
             read = reads.get(story.id)
-            items.append(StoryItem(story, page, members[story.id],
-                                   read=not changed_notably(read, page, members[story.id]),
+            mine = members.get(story.id, [])
+            items.append(StoryItem(story, page, mine, read=not changed_notably(story.id, read, page, mine),
                                    starred=bool(read and read.starred)))
         return items
 
@@ -195,7 +194,7 @@ class ReaderView:
     def _mark_story(self, item: StoryItem, *, read: bool | None, starred: bool | None) -> None:
         user_id, story_id = self.user.id, item.story.id
         if read is True:
-            self.storage.mark_story_read(user_id, story_id, [m.article_id for m in item.members])
+            self.storage.mark_story_read(user_id, story_id, [a.id for a in item.members])
         elif read is False:
             self.storage.mark_story_unread(user_id, story_id)
         if starred is not None:
