@@ -239,7 +239,8 @@ def unread_count(request: Request, who: Caller = Depends(caller)) -> Response:
         n = by_source.get(source.id, 0)
         if not n:
             continue
-        counts.append({"id": feed_stream_id(source), "count": n, "newestItemTimestampUsec": _usec(newest.get(source.id))})
+        counts.append({"id": feed_stream_id(source), "count": n,
+                       "newestItemTimestampUsec": _usec(newest.get(source.id))})
         if source.folder:
             total, when = folders.get(source.folder, (0, None))
             folders[source.folder] = (total + n, max(filter(None, (when, newest.get(source.id))), default=None))

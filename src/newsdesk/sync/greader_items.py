@@ -185,7 +185,8 @@ def atom_feed(stream_id: str, title: str, base: str, path: str, found: list[Entr
     if continuation:
         _add(root, f"{{{GR}}}continuation", continuation)
     for e in found:
-        node = _add(root, f"{a}entry", **{f"{{{GR}}}crawl-timestamp-msec": str(int(to_utc(e.crawled).timestamp() * 1000))})
+        crawled = str(int(to_utc(e.crawled).timestamp() * 1000))
+        node = _add(root, f"{a}entry", **{f"{{{GR}}}crawl-timestamp-msec": crawled})
         _add(node, f"{a}id", long_item_id(e.item_id))
         for state in e.states:
             _add(node, f"{a}category", term=f"{STATE_PREFIX}{state}", scheme=GR_SCHEME, label=state)
