@@ -247,13 +247,15 @@ class Writer:
                 vectors[k] = 0.0
                 lexical[k] = 0.0
         sims = vectors @ vectors.T
-        ordinary = textutil.lowercase_words([f"{articles[i].title or ''}\n{articles[i].text or ''}"
+        ordinary = textutil.lowercase_words([f"{(articles[i].title or '').rstrip('.')}.\n{articles[i].text or ''}"
                                              for i in sources])
         analysis = Analysis(articles, sources, outlet_of, units, vectors, lexical, sims, sentences, titles,
                             np.zeros((len(sentences), len(FEATURES)), dtype=np.float32),
                             np.zeros((len(titles), 3), dtype=np.float32), ordinary)
-        analysis.current = current = current_figures([(report_time(articles[i]), f"{articles[i].title or ''}\n{articles[i].text or ''}")
-                                   for i in sources if report_time(articles[i]) is not None])
+        # The title ends a sentence of its own: "… toll rises to three" must not run into the text's first word.
+        reports = [(report_time(articles[i]), f"{(articles[i].title or '').rstrip('.')}.\n{articles[i].text or ''}")
+                   for i in sources if report_time(articles[i]) is not None]
+        analysis.current = current = current_figures(reports)
         analysis.stale = {k for k, u in enumerate(units) if u.text and superseded(u.text, current)}
         self._features(analysis)
         return analysis
