@@ -144,10 +144,17 @@ def test_a_wrong_fever_key_is_refused(storage):
     assert user_for_fever_key(storage, fever_key("ada", "wrong password")) is None
 
 
-def test_the_admin_of_a_desk_before_accounts_becomes_the_user_admin(storage):
-    from newsdesk.accounts.passwords import _verify_scrypt  # noqa: F401  (the old hash still verifies)
-    from newsdesk.web.auth import hash_password as single_admin_hash
+def single_admin_hash(password: str) -> str:
+    """The admin password as desks before accounts kept it (web/auth.py of that time): salted scrypt."""
+    import hashlib
+    import secrets
 
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, n=2 ** 14, r=8, p=1)
+    return f"scrypt${2 ** 14}$8$1${salt.hex()}${digest.hex()}"
+
+
+def test_the_admin_of_a_desk_before_accounts_becomes_the_user_admin(storage):
     storage.set_setting("admin_password", single_admin_hash(PASSWORD))
     adopted = adopt_single_admin(storage)
     assert adopted.is_admin

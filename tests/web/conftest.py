@@ -15,9 +15,11 @@ from newsdesk.config import Settings
 from newsdesk.demo import DemoServer
 from newsdesk.pipeline import Desk
 from newsdesk.storage import Storage, open_storage
+from newsdesk.accounts import add_user, new_token
+from newsdesk.model import Role
 from newsdesk.web import create_app
-from newsdesk.web.auth import new_token, set_password
 
+ADMIN = "admin"
 PASSWORD = "correct horse battery"
 
 
@@ -59,14 +61,19 @@ def demo_db(tmp_path_factory, demo_server):
     return db
 
 
+def make_admin(storage: Storage, name: str = ADMIN, password: str = PASSWORD) -> str:
+    """The desk's admin `name` with `password`; returns a new API token of theirs."""
+    return new_token(storage, add_user(storage, name, password, Role.ADMIN))
+
+
 @pytest.fixture(scope="module")
 def desk_db(demo_db, tmp_path_factory):
-    """A copy of the demo desk for one test module, with an admin password and token."""
+    """A copy of the demo desk for one test module, with the admin "admin" (PASSWORD) and an API token of
+    theirs."""
     path = str(tmp_path_factory.mktemp("desk") / "desk.db")
     shutil.copy(demo_db, path)
     storage = open_storage(path)
-    set_password(storage, PASSWORD)
-    token = new_token(storage)
+    token = make_admin(storage)
     storage.close()
     return path, token
 

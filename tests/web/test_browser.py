@@ -14,7 +14,7 @@ from newsdesk.web import create_app
 
 from tests.site import Site
 
-from .conftest import PASSWORD, LiveServer, web_settings
+from .conftest import ADMIN, PASSWORD, LiveServer, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -151,9 +151,10 @@ def test_log_in_and_add_a_feed(live, desktop, feed_url):
     page.goto(live.url + "/sources")
     assert page.locator("form.add").count() == 0
     page.get_by_role("link", name="Log in").first.click()
+    page.fill("input[name=name]", ADMIN)
     page.fill("input[name=password]", "wrong password")
     page.click("form button[type=submit]")
-    assert "wrong password" in page.locator(".notice.err").inner_text()
+    assert "wrong user name or password" in page.locator(".notice.err").inner_text()
     assert desktop.problems == ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]
     desktop.problems.clear()
     page.fill("input[name=password]", PASSWORD)

@@ -48,6 +48,11 @@ class UserCache:
             self._users[user_id] = (user, now + USER_TTL)
         return user
 
+    def remember(self, user: User) -> None:
+        """The user as just read (a login): what the next requests of their session are checked against."""
+        with self._lock:
+            self._users[user.id] = (user, time.monotonic() + USER_TTL)
+
     def last_known(self, user_id: int) -> User | None:
         with self._lock:
             hit = self._users.get(user_id)

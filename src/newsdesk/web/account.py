@@ -77,9 +77,10 @@ def change_password(request: Request, csrf: str = Form(""), current: str = Form(
         set_password(web.storage, user, password)
     except AccountError as exc:
         return _page(request, user, error=f"{exc}: nothing was changed", status=400)
-    web.users.forget(user.id)
+    changed = web.storage.get_user(user.id)
+    web.users.remember(changed)
     response = _back("Password changed. Your other browsers and devices must log in again.")
-    start_session(request, response, web.storage.get_user(user.id))
+    start_session(request, response, changed)
     return response
 
 

@@ -62,7 +62,7 @@ def login(request: Request, name: str = Form("", max_length=200), password: str 
     except AccountError as exc:
         return _login_page(request, next=next, name=name, error=str(exc), status=401)
     web.limiter.succeeded(client)
-    web.users.forget(user.id)
+    web.users.remember(user)
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(request, response, user)
     return response

@@ -214,8 +214,8 @@ def read_all(request: Request, csrf: str = Form(""), older_than: str = Form("", 
 
 
 @router.post("/hidden")
-def hide(request: Request, csrf: str = Form(""), kind: str = Form(..., max_length=10),
-         value: str = Form(..., max_length=200), hidden: bool = Form(True),
+def hide(request: Request, csrf: str = Form(""), kind: str = Form("", max_length=10),
+         value: str = Form("", max_length=200), hidden: bool = Form(True),
          next: str = Form("/sources", max_length=500)) -> Response:
     """Hide a source or a folder from this user's home page and new count (or show it again)."""
     require_csrf(request, csrf)

@@ -102,7 +102,7 @@ def delete(request: Request, user_id: PathId, csrf: str = Form(""), confirm: boo
 
 @router.post("/users/{user_id}/role")
 def change_role(request: Request, user_id: PathId, csrf: str = Form(""),
-                role: str = Form(..., max_length=20)) -> Response:
+                role: str = Form("", max_length=20)) -> Response:
     require_csrf(request, csrf)
     if role not in {r.value for r in Role}:
         raise HTTPException(400, f"role: {role!r} is neither admin nor reader")
