@@ -42,6 +42,16 @@ def test_the_password_is_stored_as_an_argon2_hash(storage):
     assert PASSWORD not in stored
 
 
+def test_passwords_are_hashed_with_argon2_cffis_current_parameters(storage):
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory choice: 64 MiB, 3 passes, 4 lanes)."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    user = add_user(storage, "ada", PASSWORD)
+    expected = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+    assert not expected.check_needs_rehash(storage.user_password_hash(user.id))
+
+
 @pytest.mark.parametrize("name, password", [("ada", "wrong password"), ("nobody", PASSWORD), ("ADA", PASSWORD)])
 def test_a_wrong_name_or_password_is_refused_without_saying_which(storage, name, password):
     add_user(storage, "ada", PASSWORD)

@@ -30,6 +30,19 @@ def web_settings(**overrides) -> Settings:
     return Settings(per_host_delay=0.0, per_host_concurrency=8, extract_workers=1, **extra, **overrides)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _quick_password_hashes():
+    """argon2id at its lowest cost for the web tests, which log users in hundreds of times (at the real cost a
+    hash or a check takes 0.3 s here); the real parameters are the accounts tests' to check
+    (tests/accounts/test_users.py::test_passwords_are_hashed_with_argon2_cffis_current_parameters)."""
+    from argon2 import PasswordHasher
+
+    import newsdesk.accounts.passwords as passwords
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_server():
     with DemoServer() as server:

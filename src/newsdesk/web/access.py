@@ -133,7 +133,10 @@ def _login_redirect(request: Request) -> HTTPException:
 
 
 async def require_reader(request: Request) -> None:
-    """Reading is public unless the desk is private (setting `public_read = false`)."""
+    """Reading is public unless the desk is private (setting `public_read = false`). A token that is sent must
+    be valid (else 401), on a public desk too: a revoked or disabled user's token is told so."""
+    if bearer(request) is not None:
+        current_user(request)
     if _web(request).settings.public_read or current_user(request) is not None:
         return
     if request.url.path.startswith(("/api/", "/feeds/")):
