@@ -20,7 +20,7 @@ from newsdesk.accounts.errors import (
 )
 from newsdesk.accounts.passwords import fever_key, hash_password, needs_rehash, verify_password
 from newsdesk.model import Role, TokenKind, User
-from newsdesk.storage import Storage, UserExists
+from newsdesk.storage import Storage, StorageError, UserExists
 from newsdesk.timeutil import utcnow
 
 MAX_NAME = 64
@@ -191,6 +191,9 @@ def adopt_single_admin(storage: Storage) -> User | None:
                 storage.add_user_token(user.id, TokenKind.API, token_hash, LEGACY_TOKEN_LABEL)
             for key in (LEGACY_PASSWORD_KEY, LEGACY_TOKEN_KEY, LEGACY_GENERATION_KEY):
                 storage.delete_setting(key)
-    except UserExists:
-        return storage.user_named(LEGACY_ADMIN_NAME)
+    except StorageError:              # UserExists, or another worker process adopted it at the same moment
+        adopted = storage.user_named(LEGACY_ADMIN_NAME)
+        if adopted is None:
+            raise
+        return adopted
     return user
