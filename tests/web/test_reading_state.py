@@ -92,6 +92,20 @@ def test_opening_a_story_page_reads_its_reports(app, desk):
         assert new_count(ada) == before - len(article_ids)
 
 
+def test_opening_a_story_gives_the_read_from_before_the_visit(desk):
+    """What "since you last read" compares with: None the first time, then the earlier read."""
+    from newsdesk.web.marks import story_opened
+
+    story_id, _, article_ids = desk.story("Ferry")
+    storage = storage_of(desk)
+    ada = storage.get_user(desk.users["ada"])
+    first = story_opened(storage, ada, story_id, article_ids[:1])
+    second = story_opened(storage, ada, story_id, article_ids)
+    storage.close()
+    assert first is None
+    assert second.seen_articles == article_ids[:1]
+
+
 def test_opening_an_article_page_marks_it_read(app, desk):
     _, slug, article_ids = desk.story("Market")
     with reader(app) as ada:

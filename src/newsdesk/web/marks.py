@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from newsdesk.model import Source, User
+from newsdesk.model import Source, StoryRead, User
 from newsdesk.storage import MAX_ID, Storage
 from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import current_user, require_csrf, require_user_page
@@ -84,23 +84,21 @@ def new_counts(storage: Storage, user: User, sources: Iterable[Source], hidden: 
     return NewCounts(total, counts.by_source, by_folder)
 
 
-def story_opened(storage: Storage, user: User, story_id: int, article_ids: Sequence[int]) -> None:
-    """The user opened the story's page showing these articles: the story and those articles are read."""
+def story_opened(storage: Storage, user: User, story_id: int, article_ids: Sequence[int]) -> StoryRead | None:
+    """The user opened the story's page showing these articles: the story and those articles are read. Returns
+    the user's read of the story from before this visit (what "since you last read" compares with), if any."""
+    before = storage.story_reads(user.id, [story_id]).get(story_id)
     if storage.read_only:
-        return
+        return before
     with storage.transaction():
         storage.mark_story_read(user.id, story_id, article_ids)
         storage.mark_articles(user.id, article_ids, read=True)
+    return before
 
 
 def article_opened(storage: Storage, user: User, article_id: int) -> None:
     if not storage.read_only:
         storage.mark_articles(user.id, [article_id], read=True)
-
-
-def story_starred(storage: Storage, user: User, story_id: int) -> bool:
-    read = storage.story_reads(user.id, [story_id]).get(story_id)
-    return bool(read and read.starred)
 
 
 def article_starred(storage: Storage, user: User, article_id: int) -> bool:

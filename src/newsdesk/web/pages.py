@@ -74,12 +74,12 @@ async def story_page(request: Request, key: str) -> Response:
     story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
                                        doc=doc, articles=articles)
     user = current_user(request)
-    starred = False
+    previous = None           # the user's read of the story before this visit
     if user is not None:      # opening the page reads the story as written, and the reports it lists
-        marks.story_opened(web.storage, user, story.id, list(articles))
-        starred = marks.story_starred(web.storage, user, story.id)
+        previous = marks.story_opened(web.storage, user, story.id, list(articles))
     return _page(request, "story.html", title=doc["headline"], story_html=story_html, story=story,
-                 starred=starred, feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
+                 starred=bool(previous and previous.starred), previous_read=previous,
+                 feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 
 
 @router.get("/articles/{article_id}", dependencies=[Depends(require_reader)])
