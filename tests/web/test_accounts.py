@@ -496,3 +496,24 @@ def test_a_token_that_is_sent_must_be_valid_on_a_public_desk_too(app):
     with TestClient(app) as client:
         answer = client.get("/api/v1/stories", headers={"Authorization": "Bearer nd_not-a-token"})
     assert answer.status_code == 401
+
+
+def test_the_story_api_knows_the_reader_of_an_api_token_for_since_last_read(app, desk):
+    """`?since=last_read` (web/since.py) asks web/access.py's current_user: a user's API token names them."""
+    from newsdesk.web.since import NO_USER
+
+    story_id, slug, _ = desk.story("Ferry")
+    with reader_session(app, "ada") as ada:
+        ada.get(f"/stories/{slug}")
+    with TestClient(app) as client:
+        mine = client.get(f"/api/v1/stories/{story_id}?since=last_read",
+                          headers={"Authorization": f"Bearer {desk.tokens['ada']}"}).json()
+        nobodys = client.get(f"/api/v1/stories/{story_id}?since=last_read").json()
+    assert mine["changes_reason"] != NO_USER
+    assert nobodys["changes_reason"] == NO_USER
+
+
+def reader_session(app, name):
+    client = TestClient(app)
+    assert login(client, name, READER_PASSWORD).status_code == 303
+    return client

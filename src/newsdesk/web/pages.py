@@ -71,8 +71,10 @@ async def story_page(request: Request, key: str) -> Response:
         return RedirectResponse(f"/stories/{story.slug}", status_code=301)
     doc = reader.story_document(story)
     articles = {s["article_id"]: s for s in doc["sources"]}
+    cards = reader.cards([story])
+    image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
-                                       doc=doc, articles=articles)
+                                       doc=doc, articles=articles, image=image)
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
     if user is not None:      # opening the page reads the story as written, and the reports it lists
