@@ -60,8 +60,8 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout: float = 120.0         # seconds for one chat completion
-    public_read: bool = True           # web: anyone may read; False = reading needs the admin login or token
-    session_hours: float = 14 * 24.0   # web: how long an admin login lasts
+    public_read: bool = True           # web: anyone may read; False = reading needs a user's login or token
+    session_hours: float = 14 * 24.0   # web: how long a login lasts
     sync_api: bool = True              # the sync APIs reader apps speak (Google Reader's, Fever's); False = off
     extra: dict = field(default_factory=dict)
 

@@ -42,6 +42,16 @@ def test_the_password_is_stored_as_an_argon2_hash(storage):
     assert PASSWORD not in stored
 
 
+def test_passwords_are_hashed_with_argon2_cffis_current_parameters(storage):
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory choice: 64 MiB, 3 passes, 4 lanes)."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    user = add_user(storage, "ada", PASSWORD)
+    expected = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+    assert not expected.check_needs_rehash(storage.user_password_hash(user.id))
+
+
 @pytest.mark.parametrize("name, password", [("ada", "wrong password"), ("nobody", PASSWORD), ("ADA", PASSWORD)])
 def test_a_wrong_name_or_password_is_refused_without_saying_which(storage, name, password):
     add_user(storage, "ada", PASSWORD)
@@ -144,10 +154,17 @@ def test_a_wrong_fever_key_is_refused(storage):
     assert user_for_fever_key(storage, fever_key("ada", "wrong password")) is None
 
 
-def test_the_admin_of_a_desk_before_accounts_becomes_the_user_admin(storage):
-    from newsdesk.accounts.passwords import _verify_scrypt  # noqa: F401  (the old hash still verifies)
-    from newsdesk.web.auth import hash_password as single_admin_hash
+def single_admin_hash(password: str) -> str:
+    """The admin password as desks before accounts kept it (web/auth.py of that time): salted scrypt."""
+    import hashlib
+    import secrets
 
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, n=2 ** 14, r=8, p=1)
+    return f"scrypt${2 ** 14}$8$1${salt.hex()}${digest.hex()}"
+
+
+def test_the_admin_of_a_desk_before_accounts_becomes_the_user_admin(storage):
     storage.set_setting("admin_password", single_admin_hash(PASSWORD))
     adopted = adopt_single_admin(storage)
     assert adopted.is_admin

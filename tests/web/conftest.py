@@ -15,9 +15,11 @@ from newsdesk.config import Settings
 from newsdesk.demo import DemoServer
 from newsdesk.pipeline import Desk
 from newsdesk.storage import Storage, open_storage
+from newsdesk.accounts import add_user, new_token
+from newsdesk.model import Role
 from newsdesk.web import create_app
-from newsdesk.web.auth import new_token, set_password
 
+ADMIN = "admin"
 PASSWORD = "correct horse battery"
 
 
@@ -26,6 +28,19 @@ def web_settings(**overrides) -> Settings:
     names = {f.name for f in fields(Settings)}
     extra = {"fetch_allow": "127.0.0.1/32"} if "fetch_allow" in names else {}
     return Settings(per_host_delay=0.0, per_host_concurrency=8, extract_workers=1, **extra, **overrides)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _quick_password_hashes():
+    """argon2id at its lowest cost for the web tests, which log users in hundreds of times (at the real cost a
+    hash or a check takes 0.3 s here); the real parameters are the accounts tests' to check
+    (tests/accounts/test_users.py::test_passwords_are_hashed_with_argon2_cffis_current_parameters)."""
+    from argon2 import PasswordHasher
+
+    import newsdesk.accounts.passwords as passwords
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +74,19 @@ def demo_db(tmp_path_factory, demo_server):
     return db
 
 
+def make_admin(storage: Storage, name: str = ADMIN, password: str = PASSWORD) -> str:
+    """The desk's admin `name` with `password`; returns a new API token of theirs."""
+    return new_token(storage, add_user(storage, name, password, Role.ADMIN))
+
+
 @pytest.fixture(scope="module")
 def desk_db(demo_db, tmp_path_factory):
-    """A copy of the demo desk for one test module, with an admin password and token."""
+    """A copy of the demo desk for one test module, with the admin "admin" (PASSWORD) and an API token of
+    theirs."""
     path = str(tmp_path_factory.mktemp("desk") / "desk.db")
     shutil.copy(demo_db, path)
     storage = open_storage(path)
-    set_password(storage, PASSWORD)
-    token = new_token(storage)
+    token = make_admin(storage)
     storage.close()
     return path, token
 

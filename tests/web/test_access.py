@@ -15,9 +15,9 @@ from starlette.routing import Route
 
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
-from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, LoginLimiter
+from newsdesk.web.auth import LoginLimiter
 
-from .conftest import PASSWORD, web_settings
+from .conftest import ADMIN, PASSWORD, web_settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN_WRITES = {("POST", "/login"), ("POST", "/logout")}      # for strangers by design; CSRF-checked below
@@ -80,8 +80,8 @@ def csrf_of(client, path="/login") -> str:
     return re.search(r'name="csrf" value="([^"]+)"', client.get(path).text).group(1)
 
 
-def log_in(client) -> None:
-    answer = client.post("/login", data={"password": PASSWORD, "csrf": csrf_of(client), "next": "/"},
+def log_in(client, name: str = ADMIN, password: str = PASSWORD) -> None:
+    answer = client.post("/login", data={"name": name, "password": password, "csrf": csrf_of(client), "next": "/"},
                          follow_redirects=False)
     assert answer.status_code == 303, answer.text
 
@@ -104,11 +104,19 @@ def refused(response) -> bool:
     return response.status_code in (302, 303) and response.headers["location"].startswith("/login")
 
 
+ACCOUNT_TABLES = ("users", "user_tokens", "article_marks", "story_reads", "user_hidden")
+
+
 def desk_state(db: str) -> tuple:
+    """What a refused write must leave as it was: the sources, the articles, and every account and its
+    secrets, tokens and reading state (read straight from the tables)."""
     storage = open_storage(db)
     try:
+        accounts = tuple(tuple(tuple(sorted(row.items(), key=lambda kv: kv[0])) for row in
+                               storage.db.query(f"SELECT * FROM {table} ORDER BY 1, 2"))
+                         for table in ACCOUNT_TABLES)
         return (tuple((s.id, s.feed_url, s.enabled) for s in storage.list_sources()), storage.count_articles(),
-                storage.get_setting(PASSWORD_KEY), storage.get_setting(TOKEN_KEY))
+                accounts)
     finally:
         storage.close()
 
@@ -218,17 +226,20 @@ def test_a_private_desk_answers_strangers_with_the_login_only(desk_db, ids):
 
 def test_secrets_are_stored_only_hashed(fresh_desk):
     """The password and the token appear nowhere in the database files, in any encoding a careless store
-    would use; what is kept is a salted scrypt hash and a SHA-256 digest."""
+    would use; what is kept is a salted argon2id hash and a SHA-256 digest."""
     db, token = fresh_desk
     with TestClient(create_app(db, web_settings(db=db))) as client:
         log_in(client)                                   # a login writes nothing that holds the password
         assert client.get("/sources").status_code == 200
         assert client.get("/api/v1/sources", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     storage = open_storage(db)
-    stored_password, stored_token = storage.get_setting(PASSWORD_KEY), storage.get_setting(TOKEN_KEY)
+    admin = storage.user_named(ADMIN)
+    stored_password = storage.user_password_hash(admin.id)
+    stored_tokens = [r["token_hash"] for r in storage.db.query("SELECT token_hash FROM user_tokens")]
     storage.close()
-    assert re.fullmatch(r"scrypt\$\d+\$\d+\$\d+\$[0-9a-f]{32}\$[0-9a-f]{64}", stored_password)
-    assert re.fullmatch(r"[0-9a-f]{64}", stored_token)
+    assert re.fullmatch(r"\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}", stored_password)
+    assert stored_tokens
+    assert all(re.fullmatch(r"[0-9a-f]{64}", stored) for stored in stored_tokens)
     raw = b"".join(p.read_bytes() for p in Path(db).parent.glob(Path(db).name + "*"))
     for secret in (PASSWORD, token, token.removeprefix("nd_")):
         for form in (secret.encode(), secret.encode("utf-16-le"), secret.encode().hex().encode()):
@@ -239,15 +250,17 @@ def test_secrets_are_stored_only_hashed(fresh_desk):
 
 @pytest.fixture
 def fresh_desk(desk_db, tmp_path):
-    """A desk copy of its own whose password and token are set now, so the files hold what setting them wrote."""
+    """A desk copy of its own whose admin's password and token are set now, so the files hold what setting
+    them wrote."""
     import shutil
 
-    from newsdesk.web.auth import new_token, set_password
+    from newsdesk.accounts import find_user, new_token, set_password
     db = str(tmp_path / "secrets.db")
     shutil.copy(desk_db[0], db)
     storage = open_storage(db)
-    set_password(storage, PASSWORD)
-    token = new_token(storage)
+    admin = find_user(storage, ADMIN)
+    set_password(storage, admin, PASSWORD)
+    token = new_token(storage, admin)
     storage.close()
     return db, token
 
@@ -269,10 +282,12 @@ def test_login_limit_is_per_client_and_forgets_after_the_window(storage):
 def test_a_limited_client_is_refused_before_the_password_is_checked(app):
     with TestClient(app) as client:
         for _ in range(5):
-            assert client.post("/login", data={"password": "guess-guess", "csrf": csrf_of(client)}).status_code == 401
+            assert client.post("/login", data={"name": ADMIN, "password": "guess-guess",
+                                               "csrf": csrf_of(client)}).status_code == 401
         csrf = csrf_of(client)
         for password in ("guess-guess", PASSWORD):       # neither is looked at while the limit holds
-            limited = client.post("/login", data={"password": password, "csrf": csrf}, follow_redirects=False)
+            limited = client.post("/login", data={"name": ADMIN, "password": password, "csrf": csrf},
+                                  follow_redirects=False)
             assert limited.status_code == 429
             assert "nd_session" not in limited.headers.get("set-cookie", "")
             assert_secure_headers(limited, "429")

@@ -21,11 +21,10 @@ from newsdesk.pipeline import Desk
 from newsdesk.pipeline import PageWriter, story_writer
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app, schema
-from newsdesk.web.auth import new_token
 
 from tests.site import Site
 
-from .conftest import build_demo_desk, web_settings
+from .conftest import build_demo_desk, make_admin, web_settings
 from .test_access import flat_routes
 
 API = "/api/v1/"
@@ -94,7 +93,7 @@ def api(db_url):
     with DemoServer() as demo, local_server(reprint_page) as reprints:
         storage = build_demo_desk(db_url, demo)
         asyncio.run(ingest(storage, web_settings(db=db_url), f"{reprints}/quay-post/quake.html"))
-        token = new_token(storage)
+        token = make_admin(storage)
         storage.close()
         with TestClient(create_app(db_url, web_settings(db=db_url))) as test_client:
             test_client.token = token

@@ -1,5 +1,5 @@
-"""Admin access: password login with CSRF and a rate limit, the bearer token for the API, private desks,
-and `init` setting the password without a terminal."""
+"""Access as the admin: user name and password login with CSRF and a rate limit, the admin's API token,
+private desks, and `init` making the first admin without a terminal."""
 
 import os
 import re
@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from newsdesk.sources import read_opml
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
-from newsdesk.web.auth import PASSWORD_KEY, TOKEN_KEY, hash_password, set_password, verify_password
+from newsdesk.accounts import WrongCredentials, authenticate, user_for_token
 
 from tests.site import Site
 
-from .conftest import PASSWORD, web_settings
+from .conftest import ADMIN, PASSWORD, make_admin, web_settings
 
 ODD_SCHEMES_OPML = Path(__file__).parents[1] / "sources" / "testdata" / "odd_schemes.opml"
 
@@ -52,20 +52,9 @@ def csrf_of(client, path="/login"):
     return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 
 
-def login(client, password=PASSWORD):
-    return client.post("/login", data={"password": password, "csrf": csrf_of(client), "next": "/sources"},
-                       follow_redirects=False)
-
-
-def test_password_hashing():
-    stored = hash_password("s3cret-enough")
-    assert stored.startswith("scrypt$")
-    assert "s3cret" not in stored
-    assert verify_password("s3cret-enough", stored)
-    assert not verify_password("s3cret-enougH", stored)
-    assert hash_password("s3cret-enough") != stored          # salted
-    assert not verify_password("x", "garbage")
-    assert not verify_password("x", None)
+def login(client, password=PASSWORD, name=ADMIN):
+    return client.post("/login", data={"name": name, "password": password, "csrf": csrf_of(client),
+                                       "next": "/sources"}, follow_redirects=False)
 
 
 def test_login_sets_a_signed_httponly_cookie_and_logout_clears_it(fresh):
@@ -95,21 +84,21 @@ def test_a_forged_session_cookie_is_refused(fresh):
 def test_wrong_password(fresh):
     answer = login(fresh, "not the password")
     assert answer.status_code == 401
-    assert "wrong password" in answer.text
+    assert "wrong user name or password" in answer.text
     assert "nd_session" not in answer.headers.get("set-cookie", "")
 
 
 def test_csrf_missing_or_wrong_is_403(fresh):
     fresh.get("/login")
-    assert fresh.post("/login", data={"password": PASSWORD}).status_code == 403
-    assert fresh.post("/login", data={"password": PASSWORD, "csrf": "0" * 64}).status_code == 403
+    assert fresh.post("/login", data={"name": ADMIN, "password": PASSWORD}).status_code == 403
+    assert fresh.post("/login", data={"name": ADMIN, "password": PASSWORD, "csrf": "0" * 64}).status_code == 403
     login(fresh)
     assert fresh.post("/sources", data={"url": "http://127.0.0.1:9/feed"}).status_code == 403
     assert fresh.post("/sources/1/remove", data={"csrf": "nope"}).status_code == 403
     other = TestClient(fresh.app)        # a token from one browser does not work in another
     token = csrf_of(fresh)
     other.get("/login")
-    assert other.post("/login", data={"password": PASSWORD, "csrf": token}).status_code == 403
+    assert other.post("/login", data={"name": ADMIN, "password": PASSWORD, "csrf": token}).status_code == 403
 
 
 def test_login_attempts_are_rate_limited(fresh):
@@ -163,7 +152,7 @@ def test_opml_import_refuses_feeds_that_are_not_http_and_says_which(db_url):
     listed = [f.feed_url for f in read_opml(data)]
     refused = [url for url in listed if not url.startswith("http")]
     storage = open_storage(db_url)
-    set_password(storage, PASSWORD)
+    make_admin(storage)
     storage.close()
     with TestClient(create_app(db_url, web_settings(db=db_url))) as client:
         login(client)
@@ -201,10 +190,6 @@ def test_api_writes_need_the_token(fresh, feed_server):
     # a logged-in browser may use the API too, but only with its CSRF token
     login(fresh)
     assert fresh.delete("/api/v1/sources/99999").status_code == 403
-    storage = open_storage(fresh.db)
-    assert storage.get_setting(TOKEN_KEY) != fresh.token
-    assert len(storage.get_setting(TOKEN_KEY)) == 64
-    storage.close()
 
 
 def test_private_desk_needs_login_to_read(desk_db):
@@ -250,7 +235,7 @@ def test_init_without_a_terminal_never_waits(tmp_path):
     assert first.returncode == 0, first.stderr
     generated = re.search(r"generated; shown only this once\): (\S+)", first.stdout).group(1)
     storage = open_storage(db)
-    assert verify_password(generated, storage.get_setting(PASSWORD_KEY))
+    assert authenticate(storage, ADMIN, generated).is_admin
     storage.close()
     assert "unchanged" in _init(db).stdout
     env = _init(db, env_extra={"NEWSDESK_ADMIN_PASSWORD": "from-the-environment"})
@@ -262,6 +247,8 @@ def test_init_without_a_terminal_never_waits(tmp_path):
     token = _init(db, "--password", "option-password", "--new-token")
     shown = re.search(r"(nd_\S+)", token.stdout).group(1)
     storage = open_storage(db)
-    assert verify_password("option-password", storage.get_setting(PASSWORD_KEY))
-    assert shown not in storage.get_setting(TOKEN_KEY)
+    assert authenticate(storage, ADMIN, "option-password").is_admin
+    with pytest.raises(WrongCredentials):
+        authenticate(storage, ADMIN, generated)
+    assert user_for_token(storage, shown).name == ADMIN
     storage.close()

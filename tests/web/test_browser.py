@@ -14,7 +14,8 @@ from newsdesk.web import create_app
 
 from tests.site import Site
 
-from .conftest import PASSWORD, LiveServer, web_settings
+from .conftest import ADMIN, PASSWORD, LiveServer, web_settings
+from .small_desk import READER_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -152,9 +153,10 @@ def test_log_in_and_add_a_feed(live, desktop, feed_url):
     page.goto(live.url + "/sources")
     assert page.locator("form.add").count() == 0
     page.get_by_role("link", name="Log in").first.click()
+    page.fill("input[name=name]", ADMIN)
     page.fill("input[name=password]", "wrong password")
     page.click("form button[type=submit]")
-    assert "wrong password" in page.locator(".notice.err").inner_text()
+    assert "wrong user name or password" in page.locator(".notice.err").inner_text()
     assert desktop.problems == ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]
     desktop.problems.clear()
     page.fill("input[name=password]", PASSWORD)
@@ -226,6 +228,83 @@ def test_phone_sized_viewport(live, phone):
         assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
         font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert font >= 16
+        shot(page, f"{name}-phone")
+    assert not phone.problems, phone.problems
+
+
+@pytest.fixture(scope="module")
+def reader_name(desk_db):
+    """A reader of the module's desk: "rita" (password READER_PASSWORD)."""
+    from newsdesk.accounts import add_user
+    storage = open_storage(desk_db[0])
+    if storage.user_named("rita") is None:
+        add_user(storage, "rita", READER_PASSWORD)
+    storage.close()
+    return "rita"
+
+
+def log_in_as(page, base, name, password):
+    page.goto(base + "/login?next=/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("section.login button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_a_reader_reads_saves_and_marks_unread(live, desktop, reader_name):
+    page = desktop.page
+    log_in_as(page, live.url, reader_name, READER_PASSWORD)
+    assert page.locator("a.who").inner_text() == reader_name
+    assert page.locator("a[href='/users']").count() == 0                 # no admin page for a reader
+    before = int(page.locator(".new-count strong").inner_text())
+    card = page.locator("li.story-card").first
+    assert card.locator(".state").first.inner_text() == "New"
+    card.locator("h2 a").click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    controls = page.locator(".reading-controls")
+    assert "Read" in controls.inner_text()
+    controls.get_by_role("button", name="☆ Save").click()
+    assert page.locator(".reading-controls").get_by_role("button", name="★ Saved").is_visible()
+    shot(page, "story-reader-desktop")
+    headline = page.locator("h1").inner_text()
+    page.goto(live.url + "/")
+    assert page.locator("li.story-card").first.locator(".state").first.inner_text() == "Read"
+    assert int(page.locator(".new-count strong").inner_text()) < before
+    shot(page, "home-reader-desktop")
+    page.goto(live.url + "/saved")
+    assert headline in page.locator("ol.stories").inner_text()
+    page.get_by_role("link", name=headline).click()
+    page.locator(".reading-controls").get_by_role("button", name="Mark unread").click()
+    page.wait_for_url(live.url + "/")
+    assert page.locator("li.story-card").first.locator(".state").first.inner_text() == "New"
+    assert not desktop.problems, desktop.problems
+
+
+def test_the_admin_adds_a_user_on_the_users_page(live, desktop):
+    page = desktop.page
+    log_in_as(page, live.url, ADMIN, PASSWORD)
+    page.get_by_role("link", name="Users").click()
+    page.fill("form.add input[name=name]", "walter")
+    page.click("form.add button[type=submit]")
+    password = page.locator("code.secret").inner_text()
+    assert len(password) >= 16
+    assert page.locator("tr", has_text="walter").count() == 1
+    shot(page, "users-desktop")
+    page.click("form[action='/logout'] button")
+    log_in_as(page, live.url, "walter", password)
+    assert page.locator("a.who").inner_text() == "walter"
+    assert not desktop.problems, desktop.problems
+
+
+def test_the_reading_pages_fit_a_phone(live, phone, reader_name):
+    page = phone.page
+    log_in_as(page, live.url, reader_name, READER_PASSWORD)
+    story = page.locator("li.story-card h2 a").first.get_attribute("href")
+    for name, path in (("home-reader", "/"), ("story-reader", story), ("saved", "/saved"), ("account", "/account")):
+        page.goto(live.url + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
         shot(page, f"{name}-phone")
     assert not phone.problems, phone.problems
 

@@ -82,7 +82,7 @@ def test_serve_with_worker_processes_shares_logins_and_stops_them_all(desk_db, t
         url = re.search(r"open (http://127\.0\.0\.1:\d+/)", line).group(1)
         form = httpx.get(url + "login", timeout=30)
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-        login = httpx.post(url + "login", data={"password": PASSWORD, "csrf": csrf, "next": "/"},
+        login = httpx.post(url + "login", data={"name": "admin", "password": PASSWORD, "csrf": csrf, "next": "/"},
                            cookies=form.cookies, timeout=30)
         assert login.status_code == 303, login.text[-300:]
         workers = [p for p in _children(proc.pid) if "spawn_main" in open(f"/proc/{p}/cmdline").read()]

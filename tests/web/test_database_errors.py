@@ -14,10 +14,9 @@ from fastapi.testclient import TestClient
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
 from newsdesk.web.access import SESSION_COOKIE
-from newsdesk.web.auth import set_password
 from tests.tcp_proxy import TcpProxy
 
-from .conftest import PASSWORD, web_settings
+from .conftest import ADMIN, PASSWORD, make_admin, web_settings
 
 DB_PASSWORD = "pw-" + secrets.token_hex(8)
 
@@ -29,7 +28,7 @@ def desk_behind_proxy(pg_url):
     proxy = TcpProxy(server.hostname, server.port or 5432)
     url = urlunsplit(server._replace(netloc=f"{server.username}:{DB_PASSWORD}@127.0.0.1:{proxy.port}"))
     storage = open_storage(url)
-    set_password(storage, PASSWORD)
+    make_admin(storage)
     storage.close()
     try:
         with TestClient(create_app(url, web_settings(db=url))) as client:
@@ -41,7 +40,7 @@ def desk_behind_proxy(pg_url):
 def _log_in(client: TestClient) -> None:
     form = client.get("/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-    client.post("/login", data={"password": PASSWORD, "csrf": csrf, "next": "/"}, follow_redirects=False)
+    client.post("/login", data={"name": ADMIN, "password": PASSWORD, "csrf": csrf, "next": "/"}, follow_redirects=False)
 
 
 @pytest.mark.parametrize("path", ["/", "/api/v1/stories", "/feeds/top.atom"])

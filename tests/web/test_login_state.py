@@ -1,6 +1,6 @@
 """What every web worker process must share: the count of failed logins (in storage, so that N workers do not
-allow N times the attempts) and the session generation (a new password or `init --revoke-sessions` ends
-every session, in every worker)."""
+allow N times the attempts) and each user's session generation (a new password or `init --revoke-sessions`
+ends the sessions it concerns, in every worker)."""
 
 import os
 import subprocess
@@ -10,12 +10,13 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-import newsdesk.web.app as app_module
-from newsdesk.storage import open_storage
+import newsdesk.web.access as access_module
+from newsdesk.accounts import find_user, set_password
+from newsdesk.storage import Storage, open_storage
 from newsdesk.web import create_app
-from newsdesk.web.auth import LoginLimiter, session_generation, set_password
+from newsdesk.web.auth import LoginLimiter
 
-from .conftest import PASSWORD, web_settings
+from .conftest import ADMIN, PASSWORD, web_settings
 from .test_auth import login
 
 CLIENT = "testclient"          # the address TestClient requests come from
@@ -31,14 +32,14 @@ def desk(desk_db):
     yield path, token
     storage = open_storage(path)
     storage.clear_login_failures(CLIENT)
-    set_password(storage, PASSWORD)
+    set_password(storage, find_user(storage, ADMIN), PASSWORD)
     storage.close()
 
 
 @pytest.fixture
 def no_generation_cache(monkeypatch):
-    """Workers read the session generation again on every request (they keep it GENERATION_TTL seconds)."""
-    monkeypatch.setattr(app_module, "GENERATION_TTL", 0.0)
+    """Workers read a session's user again on every request (they keep it USER_TTL seconds)."""
+    monkeypatch.setattr(access_module, "USER_TTL", 0.0)
 
 
 def _app(path):
@@ -124,9 +125,9 @@ def test_a_cookie_from_before_a_password_change_is_refused_after_it(desk, no_gen
 def test_every_password_set_starts_a_new_generation(desk):
     path, _ = desk
     storage = open_storage(path)
-    before = session_generation(storage)
-    set_password(storage, "yet another password")
-    assert session_generation(storage) not in ("", before)
+    before = find_user(storage, ADMIN)
+    set_password(storage, before, "yet another password")
+    assert find_user(storage, ADMIN).session_generation not in ("", before.session_generation)
     storage.close()
 
 
@@ -147,17 +148,23 @@ def test_revoke_sessions_logs_every_browser_out(desk, no_generation_cache):
         assert not _is_admin(two)
 
 
-def test_the_generation_is_read_once_per_ttl_not_per_request(desk, monkeypatch):
+def test_the_user_is_read_once_per_ttl_not_per_request(desk, monkeypatch):
+    """A worker that did not take the login reads the session's user (role, disabled, generation) once, then
+    keeps it USER_TTL seconds; the worker that took the login keeps the user it checked."""
     path, _ = desk
     reads = []
+    get_user = Storage.get_user
 
-    def counted(storage):
-        reads.append(1)
-        return session_generation(storage)
+    def counted(storage, user_id):
+        reads.append(user_id)
+        return get_user(storage, user_id)
 
-    monkeypatch.setattr(app_module, "session_generation", counted)
-    monkeypatch.setattr(app_module, "GENERATION_TTL", 600.0)
-    with TestClient(_app(path)) as browser:
-        assert login(browser, PASSWORD).status_code == 303          # a login reads it afresh
+    monkeypatch.setattr(Storage, "get_user", counted)
+    monkeypatch.setattr(access_module, "USER_TTL", 600.0)
+    with TestClient(_app(path)) as browser, TestClient(_app(path)) as other_worker:
+        assert login(browser, PASSWORD).status_code == 303
+        other_worker.cookies.set("nd_session", browser.cookies["nd_session"])
         assert all(_is_admin(browser) for _ in range(5))
+        assert reads == []
+        assert all(_is_admin(other_worker) for _ in range(5))
     assert len(reads) == 1

@@ -9,14 +9,13 @@ from fastapi import params
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.testclient import TestClient
 
+from newsdesk.accounts import hash_password, verify_password
+from newsdesk.accounts.users import hash_token
 from newsdesk.storage import open_storage
 from newsdesk.web import create_app
-from newsdesk.web.auth import (
-    check_csrf, csrf_token, hash_password, hash_token, new_token, read_session, set_password, verify_password,
-    verify_token,
-)
+from newsdesk.web.auth import check_csrf, csrf_token, read_session, same_secret
 
-from .conftest import PASSWORD, web_settings
+from .conftest import PASSWORD, make_admin, web_settings
 from .test_access import (
     WRITE_METHODS, csrf_of, desk_state, fill, flat_routes, is_sync, log_in, refused, routes, send,
 )
@@ -28,11 +27,10 @@ QUERY_FILLERS = {"q": "river"}
 
 @pytest.fixture
 def desk(db_url):
-    """An empty desk on either backend with one source, an admin password and an admin token."""
+    """An empty desk on either backend with one source, and an admin with a password and an API token."""
     storage = open_storage(db_url)
     source = storage.add_source("http://127.0.0.1:9/feed.xml", title="A feed")
-    set_password(storage, PASSWORD)
-    token = new_token(storage)
+    token = make_admin(storage)
     storage.close()
     return db_url, token, {"source": source.id, "article": 1, "story": 1}
 
@@ -133,6 +131,6 @@ def test_a_client_string_is_compared_with_a_secret_whatever_it_holds():
     for odd in (*ODD_TOKENS, "\ud800", "x" * 1_000_000 + "é"):
         assert not check_csrf(secret, "browser-id", odd), odd[:8]
         assert not check_csrf(secret, odd, csrf_token(secret, "browser-id")), odd[:8]
-        assert not verify_token(odd, stored_token), odd[:8]
+        assert not same_secret(hash_token(odd), stored_token), odd[:8]
         assert not verify_password(odd, stored_password), odd[:8]
-        assert read_session(secret, f"{odd}.{odd}", generation="") is None, odd[:8]
+        assert read_session(secret, f"{odd}.{odd}") is None, odd[:8]

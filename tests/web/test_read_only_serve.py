@@ -43,7 +43,7 @@ def test_serve_on_a_read_only_database_serves_it_read_only(read_only_desk, tmp_p
         feed = httpx.get(url + "feeds/top.atom", timeout=30)
         form = httpx.get(url + "login", timeout=30)
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-        login = httpx.post(url + "login", data={"password": PASSWORD, "csrf": csrf, "next": "/"},
+        login = httpx.post(url + "login", data={"name": "admin", "password": PASSWORD, "csrf": csrf, "next": "/"},
                            cookies=form.cookies, timeout=30)
         added = httpx.post(url + "api/v1/sources", json={"url": "http://127.0.0.1:9/feed.xml"},
                            headers={"Authorization": f"Bearer {token}"}, timeout=30)

@@ -35,6 +35,10 @@ class BadName(AccountError):
     pass
 
 
+class BadLabel(AccountError):
+    pass
+
+
 class WeakPassword(AccountError):
     pass
 

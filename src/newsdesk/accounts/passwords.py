@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,6 +27,12 @@ def check_strength(password: str) -> None:
         raise WeakPassword(f"a password needs at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
         raise WeakPassword(f"a password has at most {MAX_LENGTH} characters")
+
+
+def new_password() -> str:
+    """A password for someone who gave none (16 characters, 96 random bits): shown once, then only its hash
+    is kept."""
+    return secrets.token_urlsafe(12)
 
 
 def hash_password(password: str) -> str:

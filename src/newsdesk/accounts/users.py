@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from newsdesk.accounts.errors import (
+    BadLabel,
     BadName,
     LastAdmin,
     NameTaken,
@@ -19,14 +20,18 @@ from newsdesk.accounts.errors import (
 )
 from newsdesk.accounts.passwords import fever_key, hash_password, needs_rehash, verify_password
 from newsdesk.model import Role, TokenKind, User
-from newsdesk.storage import Storage, UserExists
+from newsdesk.storage import Storage, StorageError, UserExists
 from newsdesk.timeutil import utcnow
 
 MAX_NAME = 64
+MAX_LABEL = 100
 # What a new user finds unread: the articles of the last few days, not the whole archive.
 NEW_USER_UNREAD = timedelta(days=3)
 # Key of the single admin password that desks kept before accounts (web/auth.py); see adopt_single_admin.
 LEGACY_PASSWORD_KEY = "admin_password"
+LEGACY_TOKEN_KEY = "admin_token"
+LEGACY_GENERATION_KEY = "session_generation"
+LEGACY_TOKEN_LABEL = "admin token from before accounts"
 LEGACY_ADMIN_NAME = "admin"
 
 _NAME = re.compile(r"^[^\s/\\:@]+$")
@@ -131,9 +136,23 @@ def hash_token(token: str) -> str:
 
 def new_token(storage: Storage, user: User, kind: TokenKind = TokenKind.API, label: str | None = None) -> str:
     """A fresh token for the user; only its hash is kept, so show it once."""
+    label = " ".join((label or "").split()) or None
+    if label is not None and (len(label) > MAX_LABEL or any(unicodedata.category(c).startswith("C") for c in label)):
+        raise BadLabel(f"a token label has at most {MAX_LABEL} characters and no control characters")
     token = ("nd_" if kind == TokenKind.API else "ndr_") + secrets.token_urlsafe(32)
     storage.add_user_token(user.id, kind, hash_token(token), label)
     return token
+
+
+def list_tokens(storage: Storage, user: User) -> list[dict]:
+    """The user's tokens as id, kind, label, created_at, last_used_at (never the tokens or their hashes)."""
+    return storage.user_tokens(user.id)
+
+
+def revoke_token(storage: Storage, user: User, token_id: int) -> bool:
+    """Delete one of the user's tokens; False when the user has no token with that id (another user's is
+    not theirs to revoke)."""
+    return storage.delete_user_tokens(user.id, token_id=token_id) > 0
 
 
 def user_for_token(storage: Storage, token: str | None, kind: TokenKind = TokenKind.API) -> User | None:
@@ -155,14 +174,26 @@ def user_for_fever_key(storage: Storage, api_key: str | None) -> User | None:
 
 def adopt_single_admin(storage: Storage) -> User | None:
     """A desk made before accounts has one admin password and no users: it becomes the user "admin" (same
-    password). Nothing happens on a desk that has users, or on a read-only one."""
+    password), and the desk's admin API token (kept as its SHA-256, as tokens are now) becomes one of that
+    user's API tokens; the old settings are removed. Nothing happens on a desk that has users, or on a
+    read-only one."""
     if storage.read_only or storage.count_users() > 0:
         return None
     stored = storage.get_setting(LEGACY_PASSWORD_KEY)
     if not stored:
         return None
     try:
-        return storage.add_user(LEGACY_ADMIN_NAME, stored, Role.ADMIN, fever_key=None,
-                                session_generation=new_generation(), read_before=utcnow() - NEW_USER_UNREAD)
-    except UserExists:
-        return storage.user_named(LEGACY_ADMIN_NAME)
+        with storage.transaction():
+            user = storage.add_user(LEGACY_ADMIN_NAME, stored, Role.ADMIN, fever_key=None,
+                                    session_generation=new_generation(), read_before=utcnow() - NEW_USER_UNREAD)
+            token_hash = storage.get_setting(LEGACY_TOKEN_KEY)
+            if token_hash:
+                storage.add_user_token(user.id, TokenKind.API, token_hash, LEGACY_TOKEN_LABEL)
+            for key in (LEGACY_PASSWORD_KEY, LEGACY_TOKEN_KEY, LEGACY_GENERATION_KEY):
+                storage.delete_setting(key)
+    except StorageError:              # UserExists, or another worker process adopted it at the same moment
+        adopted = storage.user_named(LEGACY_ADMIN_NAME)
+        if adopted is None:
+            raise
+        return adopted
+    return user

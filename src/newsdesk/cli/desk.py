@@ -18,6 +18,7 @@ from newsdesk.storage import mask_password
 from newsdesk.timeutil import utcnow
 
 if TYPE_CHECKING:
+    from newsdesk.model import User
     from newsdesk.pipeline import Desk, Outcome, SourceReport
     from newsdesk.storage import Storage
 
@@ -35,27 +36,35 @@ def init(ctx: typer.Context,
          defaults: bool = typer.Option(True, "--defaults/--no-defaults",
                                        help="Subscribe to the default list of 39 news feeds."),
          password: Optional[str] = typer.Option(None, "--password", envvar="NEWSDESK_ADMIN_PASSWORD",
-                                                help="Admin password for the web desk (at least 8 characters)."),
+                                                help="Password of the desk's first admin, the user \"admin\" "
+                                                     "(at least 8 characters)."),
          new_token: bool = typer.Option(False, "--new-token",
-                                        help="Make a new admin API token (replaces the old one); shown once."),
+                                        help="Make a new API token for the user \"admin\" (replaces the one "
+                                             "the last --new-token made); shown once."),
          revoke_sessions: bool = typer.Option(False, "--revoke-sessions",
-                                              help="Log every browser out of the web desk (a new password "
-                                                   "does that too).")
+                                              help="Log every user out of every browser (a new password does "
+                                                   "that for its user).")
          ) -> None:
-    """Create the database (or upgrade it), set the admin password, and subscribe to the default feeds."""
+    """Create the database (or upgrade it), make the first admin (the user "admin"), and subscribe to the
+    default feeds. More users: `newsdesk user add`."""
+    from newsdesk.accounts import AccountError
+
     settings = state(ctx).settings()
     with open_store(settings, create=True) as storage:
         console.print(f"Database ready: {mask_password(settings.database_url())} "
                       f"(schema version {storage.schema_version()})")
-        _admin_password(storage, password)
-        if new_token:
-            from newsdesk.web import new_token as make_token
-            console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {make_token(storage)}",
-                          highlight=False, soft_wrap=True)
-        if revoke_sessions:
-            from newsdesk.web import revoke_sessions as revoke
-            revoke(storage)
-            console.print("Web sessions ended: every browser must log in again.")
+        try:
+            admin = _first_admin(storage, password)
+            if new_token:
+                _admin_token(storage, admin)
+            if revoke_sessions:
+                from newsdesk.accounts import revoke_sessions as revoke
+
+                for user in storage.list_users():
+                    revoke(storage, user)
+                console.print("Web sessions ended: every browser must log in again.")
+        except AccountError as exc:
+            fail(str(exc))
         if defaults:
             from newsdesk.pipeline import Subscriptions
 
@@ -63,30 +72,61 @@ def init(ctx: typer.Context,
             console.print(f"Default feeds: {added} added" + (f", {skipped} already there" if skipped else ""))
 
 
-def _admin_password(storage: Storage, password: str | None) -> None:
-    """Set the web desk's admin password: from the option or environment, else asked on a terminal, else
-    generated and printed once. An existing password stays unless a new one is given."""
-    import secrets
+INIT_TOKEN_LABEL = "newsdesk init --new-token"
+
+
+def _first_admin(storage: Storage, password: str | None) -> User | None:
+    """The user "admin": made with the desk (the password from the option or environment, else asked on a
+    terminal, else generated and printed once), or the admin password of a desk made before accounts
+    adopted; an existing admin's password changes only when a new one is given."""
     import sys
 
-    from newsdesk.web import PASSWORD_KEY, set_password
+    from newsdesk.accounts import LEGACY_ADMIN_NAME, add_user, adopt_single_admin, new_password, set_password
+    from newsdesk.model import Role
 
-    if password is None and storage.get_setting(PASSWORD_KEY):
-        console.print("Admin password: unchanged (`newsdesk init --password …` sets a new one).")
-        return
+    adopt_single_admin(storage)
+    admin = storage.user_named(LEGACY_ADMIN_NAME)
+    if admin is None and storage.count_users() > 0:
+        if password is not None:
+            fail(f"this desk has no user {LEGACY_ADMIN_NAME!r}: set passwords with `newsdesk user passwd NAME`")
+        console.print(f"Accounts: {storage.count_users()} users (`newsdesk user list`).")
+        return None
+    if admin is not None:
+        if password is None:
+            console.print(f"Admin password of {admin.name}: unchanged (`newsdesk init --password …` or "
+                          f"`newsdesk user passwd {admin.name}` sets a new one).", highlight=False)
+            return admin
+        set_password(storage, admin, password)
+        console.print("Admin password set (browsers logged in before must log in again).")
+        return storage.get_user(admin.id)
     generated = False
     if password is None and sys.stdin.isatty() and sys.stdout.isatty():
-        password = typer.prompt("Admin password for the web desk", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt("Password of the first admin (the user \"admin\")", hide_input=True,
+                                confirmation_prompt=True)
     if password is None:
-        password, generated = secrets.token_urlsafe(12), True
-    try:
-        set_password(storage, password)
-    except ValueError as exc:
-        fail(str(exc))
+        password, generated = new_password(), True
+    admin = add_user(storage, LEGACY_ADMIN_NAME, password, Role.ADMIN)
+    console.print(f"First admin: the user {admin.name!r} (more users: `newsdesk user add NAME`).", highlight=False)
     if generated:
         console.print(f"Admin password (generated; shown only this once): {password}", highlight=False)
     else:
-        console.print("Admin password set (browsers logged in before must log in again).")
+        console.print("Admin password set.")
+    return admin
+
+
+def _admin_token(storage: Storage, admin: User | None) -> None:
+    """A new API token for the admin, replacing the one the last `init --new-token` made."""
+    from newsdesk.accounts import list_tokens, new_token, revoke_token
+    from newsdesk.model import TokenKind
+
+    if admin is None:
+        fail("this desk has no user 'admin': make tokens with `newsdesk user token NAME`")
+    for old in list_tokens(storage, admin):
+        if old["label"] == INIT_TOKEN_LABEL:
+            revoke_token(storage, admin, old["id"])
+    token = new_token(storage, admin, TokenKind.API, INIT_TOKEN_LABEL)
+    console.print(f"Admin API token (shown once; send it as `Authorization: Bearer …`): {token}",
+                  highlight=False, soft_wrap=True)
 
 
 def _summary(reports: list[SourceReport], title: str) -> Table:

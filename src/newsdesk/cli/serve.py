@@ -126,6 +126,7 @@ def _announce_read_only(read_only: bool) -> None:
 def _prepare_shared_state(settings: Settings, sock: socket.socket) -> bool:
     """What every worker must share is created once, here, before they start (each would make its own).
     Returns whether the database is read-only."""
+    from newsdesk.accounts import adopt_single_admin
     from newsdesk.storage import StorageError, open_storage
     from newsdesk.web import session_secret
 
@@ -133,6 +134,7 @@ def _prepare_shared_state(settings: Settings, sock: socket.socket) -> bool:
         storage = open_storage(settings.database_url())
         try:
             session_secret(storage)
+            adopt_single_admin(storage)      # a desk made before accounts: its admin becomes the user "admin"
             return storage.read_only
         finally:
             storage.close()

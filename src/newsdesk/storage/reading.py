@@ -86,6 +86,22 @@ class ReadingStore:
             (user_id, *params, to_iso(read_before), to_iso(read_before), limit))
         return [r["id"] for r in rows]
 
+    def story_unread_counts(self, user_id: int, read_before: datetime, story_ids: Sequence[int]) -> dict[int, int]:
+        """story id -> the user's unread original articles in it, for the given stories (those with none are
+        left out): one query for a page of story cards."""
+        counts: dict[int, int] = {}
+        mark = to_iso(read_before)
+        for chunk in _chunks(list(dict.fromkeys(story_ids))):
+            rows = self.db.query(
+                f"SELECT sa.story_id, COUNT(*) AS n FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                f"LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_id = ? "
+                f"WHERE sa.story_id IN ({_marks(chunk)}) AND {_ORIGINAL} "
+                f"AND ((a.first_seen_at >= ? AND (m.is_read IS NULL OR m.is_read = 0)) "
+                f"OR (a.first_seen_at < ? AND m.is_read = 0)) GROUP BY sa.story_id",
+                (user_id, *chunk, mark, mark))
+            counts.update({r["story_id"]: int(r["n"]) for r in rows})
+        return counts
+
     def starred_article_ids(self, user_id: int, limit: int = 1000) -> list[int]:
         rows = self.db.query(
             "SELECT m.article_id FROM article_marks m JOIN articles a ON a.id = m.article_id "

@@ -180,10 +180,11 @@ class StoryStore:
         return [StoryCentroid(r["story_id"], from_iso(r["last_updated"]), r["centroid"]) for r in rows]
 
     def rank_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None,
-                     source_id: int | None = None, language: str | None = None) -> tuple[list[int], int]:
+                     source_id: int | None = None, language: str | None = None,
+                     hide_sources: Sequence[int] = ()) -> tuple[list[int], int]:
         """Story ids in `top_stories` order, and how many stories there are to rank.
         Reads only the ranking columns; `source_id`/`language` keep stories with an article from that source
-        or in that language."""
+        or in that language; `hide_sources` leaves out the stories all of whose articles come from them."""
         clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -197,6 +198,12 @@ class StoryStore:
             clauses.append("r.story_id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
                            "ON a.id = sa.article_id WHERE a.language = ?)")
             params.append(language)
+        hidden = sorted({int(i) for i in hide_sources})
+        if hidden:
+            clauses.append("EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                           "WHERE sa.story_id = r.story_id AND (a.source_id IS NULL OR a.source_id NOT IN "
+                           f"({', '.join('?' * len(hidden))})))")
+            params += hidden
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.query(f"SELECT r.story_id FROM story_rank r {where} "
                              "ORDER BY r.rank_key DESC, r.last_updated DESC, r.story_id DESC LIMIT ? OFFSET ?",

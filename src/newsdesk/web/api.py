@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from newsdesk.model import User
 from newsdesk.storage import SourceExists
-from newsdesk.web.access import require_admin_api, require_reader
+from newsdesk.web.access import current_user, require_admin_api, require_reader
 from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
 from newsdesk.web.pages import parse_day
 from newsdesk.web.params import PathId, QueryId
@@ -29,7 +29,7 @@ from newsdesk.web.schema import (
     StoryList,
 )
 from newsdesk.web.search import SearchUnavailable
-from newsdesk.web.since import SINCE_HELP, current_user, story_changes_fields
+from newsdesk.web.since import SINCE_HELP, story_changes_fields
 
 
 def error(description: str) -> dict:

@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,12 +18,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newsdesk.accounts import adopt_single_admin
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import google_reader_router
 from newsdesk.web import api, feeds, pages
-from newsdesk.web.access import READ_ONLY, is_admin_without_storage, refuse_writes_when_read_only
-from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
+from newsdesk.web import account, login, marks, users
+from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
+from newsdesk.web.auth import LoginLimiter, session_secret
 from newsdesk.web.data import Reader, StorePool
 from newsdesk.web.images import ImageProxy
 from newsdesk.web.params import names_nothing
@@ -32,10 +33,6 @@ from newsdesk.web.render import Renderer
 
 STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
-# Every admin request checks the session generation, so a process reads it again only this many seconds after
-# it last did: a revocation made elsewhere (a new password, `init --revoke-sessions`) ends old sessions in every
-# worker within that.
-GENERATION_TTL = 2.0
 UNAVAILABLE = "the desk's database is not available at the moment: try again shortly"
 
 
@@ -97,8 +94,9 @@ class Web:
         self.read_only = self.pool.main.read_only
         self.reader = Reader(self.pool)
         self.secret = session_secret(self.pool.main)
+        adopt_single_admin(self.pool.main)      # a desk made before accounts: its admin becomes the user "admin"
         self.limiter = LoginLimiter(lambda: self.storage)
-        self._generation = ("", 0.0)          # (value, monotonic time it is kept until)
+        self.users = UserCache(lambda: self.storage)
         self.renderer = Renderer(self)
         self.images = ImageProxy(self.pool, settings)
         self.static_version = _static_version()
@@ -106,20 +104,6 @@ class Web:
     @property
     def storage(self) -> Storage:
         return self.pool.get()
-
-    def session_generation(self, fresh: bool = False) -> str:
-        """The generation sessions must carry, read from storage at most every GENERATION_TTL seconds
-        (or now, when `fresh`)."""
-        value, until = self._generation
-        now = time.monotonic()
-        if fresh or now >= until:
-            value = session_generation(self.storage)
-            self._generation = (value, now + GENERATION_TTL)
-        return value
-
-    def last_session_generation(self) -> str:
-        """The generation as last read from storage, however long ago."""
-        return self._generation[0]
 
     async def read(self, function: Callable[..., T], *args, **kwargs) -> T:
         """A slow read (search) from an async endpoint. SQLite works in this process: running it here saves the
@@ -172,14 +156,19 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
 
     app = FastAPI(title="newsdesk", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   dependencies=[Depends(refuse_writes_when_read_only)],
-                  description="Read the desk: stories, articles, sources, search. Writes need the admin token "
-                              "(`Authorization: Bearer …`).")
+                  description="Read the desk: stories, articles, sources, search. Writes need an admin's API token "
+                              "(`Authorization: Bearer …`; `newsdesk user token NAME` or the Account page "
+                              "makes one).")
     app.state.web = web
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
+    app.include_router(login.router)
+    app.include_router(account.router)
+    app.include_router(users.router)
+    app.include_router(marks.router)
     app.include_router(google_reader_router)
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,6 +1,7 @@
-"""Admin access: the password (scrypt, salted), admin tokens (hashed), signed session cookies (revoked all at
-once by a new session generation), CSRF tokens and a per-client limit on login attempts. Secrets and the
-generation live in storage's desk_settings, the failed logins in its login_failures table."""
+"""Web sessions: signed session cookies naming a user (and that user's session generation, so that a new
+password, a disabled account or "log out everywhere" ends them), CSRF tokens and a per-client limit on login
+attempts. Passwords and tokens are the accounts package's; the signing secret lives in storage's
+desk_settings, the failed logins in its login_failures table."""
 
 from __future__ import annotations
 
@@ -15,11 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from newsdesk.storage import Storage
 
-PASSWORD_KEY = "admin_password"
-TOKEN_KEY = "admin_token"
 SECRET_KEY = "session_secret"
-GENERATION_KEY = "session_generation"
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
 def _utf8(text: str | bytes) -> bytes:
@@ -31,60 +28,6 @@ def same_secret(given: str | bytes, secret: str | bytes) -> bool:
     """Whether a client's string equals a secret, in constant time; any string (non-ASCII, any length) is
     compared, where `hmac.compare_digest` refuses non-ASCII str with a TypeError."""
     return hmac.compare_digest(_utf8(given), _utf8(secret))
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(_utf8(password), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
-
-
-def verify_password(password: str, stored: str | None) -> bool:
-    if not stored:
-        return False
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        found = hashlib.scrypt(_utf8(password), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                               dklen=len(bytes.fromhex(digest)))
-    except (ValueError, TypeError):
-        return False
-    return same_secret(found.hex(), digest)
-
-
-def set_password(storage: Storage, password: str) -> None:
-    """A new admin password, which ends every session signed in with the old one."""
-    if len(password) < 8:
-        raise ValueError("the admin password needs at least 8 characters")
-    with storage.transaction():
-        storage.set_setting(PASSWORD_KEY, hash_password(password))
-        revoke_sessions(storage)
-
-
-def session_generation(storage: Storage) -> str:
-    """Signed into every session cookie: only cookies of the current generation are accepted."""
-    return storage.get_setting(GENERATION_KEY) or ""
-
-
-def revoke_sessions(storage: Storage) -> None:
-    """End every admin session (each browser must log in again) by starting a new generation."""
-    storage.set_setting(GENERATION_KEY, secrets.token_hex(8))
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(_utf8(token)).hexdigest()
-
-
-def new_token(storage: Storage) -> str:
-    """A fresh admin token (replacing any earlier one); only its hash is kept, so show it once."""
-    token = "nd_" + secrets.token_urlsafe(32)
-    storage.set_setting(TOKEN_KEY, hash_token(token))
-    return token
-
-
-def verify_token(token: str, stored_hash: str | None) -> bool:
-    return bool(stored_hash) and same_secret(hash_token(token), stored_hash)
 
 
 def session_secret(storage: Storage) -> bytes:
@@ -105,15 +48,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_session(secret: bytes, lifetime: float, now: float | None = None, *, generation: str) -> str:
-    payload = _b64(json.dumps({"sub": "admin", "exp": int((now or time.time()) + lifetime),
+def sign_session(secret: bytes, lifetime: float, now: float | None = None, *, user_id: int,
+                 generation: str) -> str:
+    """A session cookie for the user, valid while their session generation is `generation`."""
+    payload = _b64(json.dumps({"uid": user_id, "exp": int((now or time.time()) + lifetime),
                                "sid": secrets.token_hex(8), "gen": generation}).encode())
     mac = hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
 
 
-def read_session(secret: bytes, cookie: str | None, now: float | None = None, *, generation: str) -> dict | None:
-    """The session's payload when the cookie is ours, of this `generation` and not expired."""
+def read_session(secret: bytes, cookie: str | None, now: float | None = None) -> tuple[int, str] | None:
+    """(user id, session generation) when the cookie is ours and not expired; whether the generation is still
+    the user's is for the caller to check."""
     if not cookie or "." not in cookie:
         return None
     payload, mac = cookie.rsplit(".", 1)
@@ -124,11 +70,12 @@ def read_session(secret: bytes, cookie: str | None, now: float | None = None, *,
         data = json.loads(_unb64(payload))
     except (ValueError, TypeError):
         return None
-    if not isinstance(data, dict) or data.get("exp", 0) < (now or time.time()):
+    if not isinstance(data, dict) or not isinstance(data.get("exp"), int) or data["exp"] < (now or time.time()):
         return None
-    if data.get("gen", "") != generation:       # signed before the sessions were revoked (or the password changed)
-        return None
-    return data
+    user_id, generation = data.get("uid"), data.get("gen")
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(generation, str):
+        return None             # a cookie of the single-admin desk before accounts names no user
+    return user_id, generation
 
 
 def csrf_token(secret: bytes, browser_id: str) -> str:

@@ -151,12 +151,15 @@ class Reader:
     # -- lists of stories ---------------------------------------------------------------------------------
 
     def top(self, page: int = 1, *, source_id: int | None = None, language: str | None = None,
-            per_page: int = PAGE_SIZE) -> tuple[list[StoryCard], int]:
-        key = (page, source_id, language, per_page)
+            per_page: int = PAGE_SIZE, hide_sources: frozenset[int] = frozenset()) -> tuple[list[StoryCard], int]:
+        """A page of the ranking; `hide_sources` (a user's hidden sources) leaves out the stories told only by
+        them."""
+        key = (page, source_id, language, per_page, hide_sources)
         ranked = self._ranks.get(key)          # the ranking and its cards, up to five seconds old
         if ranked is None:
             ids, total = self.storage.rank_stories(limit=per_page, offset=(page - 1) * per_page,
-                                                   source_id=source_id, language=language)
+                                                   source_id=source_id, language=language,
+                                                   hide_sources=sorted(hide_sources))
             ranked = (self.cards(self.storage.stories_by_ids(ids)), total)
             self._ranks.put(key, ranked)
         return ranked

@@ -7,10 +7,12 @@ from datetime import time as dtime
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from newsdesk.storage import SourceExists, StorageError
-from newsdesk.web.access import SESSION_COOKIE, is_admin, require_admin_page, require_csrf, require_reader
-from newsdesk.web.auth import PASSWORD_KEY, sign_session, verify_password
+from newsdesk.timeutil import utcnow
+from newsdesk.web import marks
+from newsdesk.web.access import current_user, is_admin, require_admin_page, require_csrf, require_reader
 from newsdesk.web.data import PAGE_SIZE
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
@@ -35,17 +37,33 @@ def _pages(total: int, page: int, per_page: int = PAGE_SIZE) -> dict:
 async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: QueryId = None,
                lang: str | None = Query(None, max_length=20)) -> Response:
     web = _web(request)
-    cards, total = web.reader.top(page, source_id=source, language=lang or None)
-    pages = _pages(total, page)
-    cards_html = web.renderer.fragment((page, source, lang), "_cards.html", cards=cards, pages=pages)
+    user = current_user(request)
+    sources = web.reader.sources()
+    context = {"sources": sources, "languages": web.reader.languages(), "source": source, "lang": lang or "",
+               "feed": "/feeds/top.atom", "feed_title": "Top stories"}
+    if user is None:        # the same page for every stranger: the cards are rendered once per few seconds
+        cards, total = web.reader.top(page, source_id=source, language=lang or None)
+        pages = _pages(total, page)
+        cards_html = web.renderer.fragment((page, source, lang), "_cards.html", cards=cards, pages=pages)
+    else:                   # a user's own: hidden sources left out (unless asked for), read and unread marked
+        storage = web.storage
+        hidden, _ = marks.hidden_sources(storage, user, sources)
+        cards, total = web.reader.top(page, source_id=source, language=lang or None,
+                                      hide_sources=frozenset() if source else hidden)
+        pages = _pages(total, page)
+        states = marks.card_states(storage, user, [c.id for c in cards])
+        cards_html = Markup(web.renderer.env.get_template("_cards.html").render(cards=cards, pages=pages,
+                                                                                states=states))
+        context.update(new=marks.new_counts(storage, user, sources, hidden), hidden_count=len(hidden),
+                       shown_at=utcnow().isoformat(), older_than=marks.older_than_default(request))
     return _page(request, "home.html", title="Top stories", cards=cards, cards_html=cards_html, pages=pages,
-                 total=total, sources=web.reader.sources(), languages=web.reader.languages(), source=source,
-                 lang=lang or "", feed="/feeds/top.atom", feed_title="Top stories")
+                 total=total, **context)
 
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)])
 async def story_page(request: Request, key: str) -> Response:
-    reader = _web(request).reader
+    web = _web(request)
+    reader = web.reader
     story = reader.story(key)
     if story is None:
         raise HTTPException(404, f"no story {key!r}")
@@ -55,32 +73,51 @@ async def story_page(request: Request, key: str) -> Response:
     articles = {s["article_id"]: s for s in doc["sources"]}
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
-    story_html = _web(request).renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
-                                                 doc=doc, articles=articles, image=image)
-    return _page(request, "story.html", title=doc["headline"], story_html=story_html,
+    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
+                                       doc=doc, articles=articles, image=image)
+    user = current_user(request)
+    previous = None           # the user's read of the story before this visit
+    if user is not None:      # opening the page reads the story as written, and the reports it lists
+        previous = marks.story_opened(web.storage, user, story.id, list(articles))
+    return _page(request, "story.html", title=doc["headline"], story_html=story_html, story=story,
+                 starred=bool(previous and previous.starred), previous_read=previous,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 
 
 @router.get("/articles/{article_id}", dependencies=[Depends(require_reader)])
 async def article_page(request: Request, article_id: PathId) -> Response:
-    storage = _web(request).storage
+    web = _web(request)
+    storage = web.storage
     article = storage.get_article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id}")
     original = storage.get_article(article.original_id) if article.original_id else None
     copies = storage.copies_of(article.id)
     story_id = storage.story_of(article.id)
-    story = _web(request).reader.story(str(story_id)) if story_id else None
-    source = next((s for s in _web(request).reader.sources() if s.id == article.source_id), None)
+    story = web.reader.story(str(story_id)) if story_id else None
+    source = next((s for s in web.reader.sources() if s.id == article.source_id), None)
+    user = current_user(request)
+    starred = False
+    if user is not None:
+        marks.article_opened(storage, user, article.id)
+        starred = marks.article_starred(storage, user, article.id)
     return _page(request, "article.html", title=article.title or article.url, article=article, original=original,
-                 copies=copies, story=story, source=source)
+                 copies=copies, story=story, source=source, starred=starred)
 
 
 @router.get("/sources", dependencies=[Depends(require_reader)])
 def sources_page(request: Request, message: str | None = Query(None, max_length=300),
                  error: str | None = Query(None, max_length=500)) -> Response:
-    return _page(request, "sources.html", title="Sources", sources=_web(request).reader.sources(fresh=True, counts=True),
-                 message=message, error=error)
+    web = _web(request)
+    sources = web.reader.sources(fresh=True, counts=True)
+    context: dict = {"sources": sources, "message": message, "error": error}
+    user = current_user(request)
+    if user is not None:      # each user's new counts, and what they hide
+        hidden, hidden_folders = marks.hidden_sources(web.storage, user, sources)
+        context.update(new=marks.new_counts(web.storage, user, sources, hidden), hidden=hidden,
+                       hidden_folders=hidden_folders, shown_at=utcnow().isoformat(),
+                       folders=sorted({s.folder for s in sources if s.folder}, key=str.lower))
+    return _page(request, "sources.html", title="Sources", **context)
 
 
 def _back(message: str | None = None, error: str | None = None) -> RedirectResponse:
@@ -197,50 +234,6 @@ async def image(request: Request, article_id: PathId) -> Response:
         raise HTTPException(404, found if is_admin(request) else "no image for this article")
     body, kind = found
     return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
-
-
-@router.get("/login")
-def login_form(request: Request, next: str = Query("/", max_length=500)) -> Response:
-    has_password = bool(_web(request).storage.get_setting(PASSWORD_KEY))
-    return _page(request, "login.html", title="Log in", next=_safe_next(next), has_password=has_password,
-                 error=None)
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
-
-
-@router.post("/login")
-def login(request: Request, password: str = Form("", max_length=1000), csrf: str = Form(""),
-          next: str = Form("/", max_length=500)) -> Response:
-    web = _web(request)
-    require_csrf(request, csrf)
-    client = request.client.host if request.client else "unknown"
-    wait = web.limiter.attempt(client)
-    if wait > 0:
-        raise HTTPException(429, f"too many failed logins from {client}: try again in {int(wait) + 1} seconds",
-                            headers={"Retry-After": str(int(wait) + 1)})
-    stored = web.storage.get_setting(PASSWORD_KEY)
-    if not verify_password(password, stored):       # the limiter counted this try already
-        message = "wrong password" if stored else "no admin password is set: run `newsdesk init --password …`"
-        return web.renderer.page(request, "login.html", {"title": "Log in", "next": _safe_next(next),
-                                                         "has_password": bool(stored), "error": message},
-                                 status=401)
-    web.limiter.succeeded(client)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    lifetime = web.settings.session_hours * 3600
-    cookie = sign_session(web.secret, lifetime, generation=web.session_generation(fresh=True))
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=int(lifetime), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", path="/")
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, csrf: str = Form("")) -> Response:
-    require_csrf(request, csrf)
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
 
 
 @router.get("/manifest.webmanifest")

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from newsdesk.model import Span
 from newsdesk.synthesize import is_update
 from newsdesk.timeutil import relative, to_utc, utcnow
-from newsdesk.web.access import is_admin
+from newsdesk.web.access import CSRF_COOKIE, current_user
 from newsdesk.web.auth import csrf_token
 from newsdesk.web.data import LRU
 from newsdesk.web.sanitize import sanitize_html
@@ -25,7 +25,6 @@ from newsdesk.web.sanitize import sanitize_html
 if TYPE_CHECKING:
     from newsdesk.web.app import Web
 
-CSRF_COOKIE = "nd_csrf"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -137,10 +136,11 @@ class Renderer:
         if not browser or len(browser) > 100:
             browser = fresh = secrets.token_urlsafe(24)
         settings = self.web.settings
+        user = current_user(request)
         html = self.env.get_template(template).render(
             request=request, nonce=request.state.nonce, csrf=csrf_token(self.web.secret, browser),
-            admin=is_admin(request), public_read=settings.public_read, v=self.web.static_version,
-            path=request.url.path, **context)
+            user=user, admin=user is not None and user.is_admin, public_read=settings.public_read,
+            v=self.web.static_version, path=request.url.path, **context)
         response = HTMLResponse(html, status_code=status, headers=headers)
         response.headers.setdefault("cache-control", "no-cache")
         if fresh:

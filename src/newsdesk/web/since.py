@@ -19,12 +19,6 @@ SINCE_HELP = ('"last_read" (what changed since the logged-in reader last read th
               '(what changed since then: the story then being the articles the desk had by that time)')
 
 
-def current_user(request: Request) -> User | None:
-    """The logged-in reader. A stand-in until web/access.py's `current_user` lands: the user a middleware put in
-    `request.state.user`, else nobody."""
-    return getattr(request.state, "user", None)
-
-
 def parse_since(value: str) -> str | datetime:
     """LAST_READ, or the moment an ISO 8601 time names (UTC when it names no zone); HTTP 400 otherwise."""
     value = value.strip()
