@@ -17,7 +17,7 @@ from newsdesk.web.access import SESSION_COOKIE, require_admin_api, require_admin
 
 from .conftest import ADMIN, PASSWORD, web_settings
 from .small_desk import READER_PASSWORD, make_small_desk
-from .test_access import Forms, csrf_of, desk_state, flat_routes, log_in, routes, send
+from .test_access import Forms, csrf_of, desk_state, flat_routes, is_sync, log_in, routes, send
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -290,6 +290,8 @@ def test_every_write_route_checks_csrf_for_a_logged_in_reader(app, desk):
         login(reader, "ada", READER_PASSWORD)
         foreign = csrf_of(other)
         for method, template in routes(app, WRITE_METHODS):
+            if is_sync(template):      # the sync APIs authenticate each call by token, not by cookie
+                continue
             path = fill_ids(template, desk)
             for csrf in (None, "", foreign):
                 answer = send(reader, method, path, csrf=csrf)
