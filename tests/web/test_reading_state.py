@@ -403,3 +403,14 @@ def test_the_home_page_reads_a_users_state_in_the_same_queries_for_any_number_of
     (many, first), (few, then) = counted
     assert few < many, counted
     assert first == then, counted
+
+
+# -- since you last read -----------------------------------------------------------------------------------------
+
+def test_a_story_read_before_opens_on_what_changed_since(app, desk):
+    _, slug, _ = desk.story("Market")
+    with reader(app) as ada:
+        first = ada.get(f"/stories/{slug}").text
+        again = ada.get(f"/stories/{slug}").text
+    assert "data-since-read" not in first
+    assert "Nothing new since you read this" in again

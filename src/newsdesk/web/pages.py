@@ -16,6 +16,7 @@ from newsdesk.web.access import current_user, is_admin, require_admin_page, requ
 from newsdesk.web.data import PAGE_SIZE
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
+from newsdesk.web.since import LAST_READ, story_changes_fields
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,10 +78,15 @@ async def story_page(request: Request, key: str) -> Response:
                                        doc=doc, articles=articles, image=image)
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
-    if user is not None:      # opening the page reads the story as written, and the reports it lists
+    changes = None            # what changed since then, asked before this visit becomes the last read
+    if user is not None:
+        read = web.storage.story_reads(user.id, [story.id]).get(story.id)
+        if read is not None and read.read_at is not None:
+            changes = story_changes_fields(request, story, LAST_READ, user)["changes"]
+        # opening the page reads the story as written, and the reports it lists
         previous = marks.story_opened(web.storage, user, story.id, list(articles))
     return _page(request, "story.html", title=doc["headline"], story_html=story_html, story=story,
-                 starred=bool(previous and previous.starred), previous_read=previous,
+                 starred=bool(previous and previous.starred), previous_read=previous, changes=changes,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 
 
