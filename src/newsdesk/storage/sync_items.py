@@ -67,6 +67,11 @@ class SyncItemStore:
             params += extra
         return select_articles(self.db, where, (*params, limit), f"ORDER BY a.id {order} LIMIT ?")
 
+    def article_id_range(self) -> tuple[int, int]:
+        """(lowest, highest) article id; (1, 0) on a desk without articles."""
+        row = self.db.query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM articles")[0]
+        return (int(row["lo"]), int(row["hi"])) if row["lo"] is not None else (1, 0)
+
     def count_original_articles(self, source_ids: Sequence[int]) -> int:
         """Original articles of these sources: all of theirs less the reprints (two index counts, no anti-join
         over every article)."""
@@ -117,6 +122,9 @@ class SyncItemStore:
             rows = self.db.query(f"SELECT story_id FROM story_rank WHERE 1 = 1{clause} "
                                  f"ORDER BY story_id {order} LIMIT ?", (*params, limit))
         return self.stories_by_ids([r["story_id"] for r in rows])
+
+    def live_story_ids(self) -> list[int]:
+        return [r["story_id"] for r in self.db.query("SELECT story_id FROM story_rank ORDER BY story_id")]
 
     def count_live_stories(self) -> int:
         return int(self.db.query("SELECT COUNT(*) AS n FROM story_rank")[0]["n"])
