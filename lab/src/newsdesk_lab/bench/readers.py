@@ -239,7 +239,7 @@ def run_readers_bench(*, articles: int = 100_000, stories: int = 20_000, users: 
     try:
         storage = open_storage(db)
         try:
-            fill = _filled(storage, articles, stories, users)
+            fill = _filled(storage, articles, stories, users) if reuse else None
             reused = fill is not None
             if fill is None:
                 if storage.count_articles():
