@@ -406,3 +406,30 @@ def test_switched_off(tmp_path):
             response = httpx.post(server.url + path, data={"api_key": fever_key("ada", PASSWORD)})
             assert response.status_code == 403
             assert "sync_api" in response.json()["error"]
+
+
+def test_a_read_only_desk_is_read_and_refuses_marks(tmp_path):
+    from newsdesk.accounts import add_user, fever_key
+    from newsdesk.storage import open_storage
+    from tests.crash.test_disk_errors import _make_read_only, tmpfs
+    from tests.sync.deskdata import build_desk
+
+    with tmpfs(tmp_path / "ro", "20m") as folder:
+        db = folder / "desk.db"
+        storage = open_storage(str(db))
+        _, articles, _ = build_desk(storage)
+        add_user(storage, "ada", PASSWORD)
+        storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        storage.close()
+        restore = _make_read_only(folder, db)
+        try:
+            with LiveServer(create_app(str(db), web_settings(db=str(db)))) as server:
+                key = {"api_key": fever_key("ada", PASSWORD)}
+                read = httpx.post(f"{server.url}/fever/?api&items&unread_item_ids", data=key)
+                assert read.status_code == 200
+                assert len(read.json()["items"]) == len(articles) - 1 + 2
+                mark = httpx.post(f"{server.url}/fever/?api", data={**key, "mark": "item", "as": "read",
+                                                                    "id": str(articles["tram-wire"])})
+                assert mark.status_code == 503 and "read-only" in mark.json()["error"]
+        finally:
+            restore()

@@ -51,7 +51,7 @@ UNAVAILABLE = "the desk's database is not available at the moment: try again sho
 READ_ONLY = "the desk is read-only: reading works, marking items does not"
 MARKS = {"item": ("read", "unread", "saved", "unsaved"), "feed": ("read",), "group": ("read",)}
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 log = logging.getLogger(__name__)
 
 
@@ -126,8 +126,6 @@ def _answer(status: int, message: str, *, authenticated: bool) -> JSONResponse:
                         status_code=status)
 
 
-@router.api_route("/fever/", methods=["GET", "POST"])
-@router.api_route("/api/fever.php", methods=["GET", "POST"])
 async def fever(request: Request) -> Response:
     web = request.app.state.web
     if not getattr(web.settings, "sync_api", True):
@@ -146,6 +144,12 @@ async def fever(request: Request) -> Response:
     except StorageError as exc:
         log.warning("%s %s: %s", request.method, request.url.path, mask_password(str(exc)))
         return _answer(503, UNAVAILABLE, authenticated=False)
+
+
+# Plain routes, outside the app's dependencies: Fever clients POST their reads too, and a read-only desk answers
+# those (only the marks are refused, by storage).
+for _path in ("/fever/", "/api/fever.php"):
+    router.add_route(_path, fever, methods=["GET", "POST"], include_in_schema=False)
 
 
 def _serve(web, params: dict[str, str], base: str) -> dict[str, Any]:
