@@ -18,7 +18,7 @@ from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app
 from tests.web.conftest import LiveServer, web_settings
 
-from .conftest import PASSWORD
+from .fever_desk import PASSWORD, desk  # noqa: F401  (the fixture)
 
 
 def ids(text: str) -> set[int]:
@@ -211,7 +211,8 @@ def test_reading_a_story_item_records_its_articles(desk):
 
 def _join(desk, story: str, name: str, source: str, *, reprint_of: str | None = None) -> int:
     article = desk.storage.insert_article(NewArticle(url=f"https://late.example/{name}", text=f"Late {name}.",
-                                                     text_hash=f"late-{name}", source_id=desk.sources[source]))
+                                                     text_hash=f"late-{name}", source_id=desk.sources[source],
+                                                     outlet=source))
     if reprint_of:
         desk.storage.mark_copy(article, desk.articles[reprint_of], 0.98, "minhash")
     story_id = desk.stories[story]
@@ -228,6 +229,8 @@ def test_a_read_story_is_unread_again_when_an_independent_report_joins(desk):
     desk.fever("ada", mark="item", **{"as": "read"}, id=str(item))
     _join(desk, "ferry", "ferry-copy", "Wire Service", reprint_of="ferry-gazette")
     assert item not in state(desk, "ada")[0]            # a reprint is nothing new
+    _join(desk, "ferry", "ferry-again", "Harbour Gazette")
+    assert item not in state(desk, "ada")[0]            # nor another report of an outlet already read
     _join(desk, "ferry", "ferry-new", "River Courier")
     assert item in state(desk, "ada")[0]
     assert items_by_id(desk, "ada", f"with_ids={item}")[item]["is_read"] == 0

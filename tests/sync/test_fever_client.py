@@ -13,7 +13,7 @@ import pytest
 
 from newsdesk.sync import story_item_id
 
-from .conftest import PASSWORD
+from .fever_desk import PASSWORD, desk  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.slow
 

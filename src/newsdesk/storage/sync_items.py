@@ -2,8 +2,8 @@
 state of stories.
 
 A story (one item in the "Stories" feed) is unread for a user when its page was written after the user's
-`read_before` mark and the user has not read it since; read, it turns unread again when an independent report
-joined it after the read (a new original, not a reprint: what the user has not seen). A story can be marked
+`read_before` mark and the user has not read it since; read, it turns unread again when an outlet the user had
+seen no report from brings an independent report (not a reprint) to it. A story can be marked
 unread explicitly, below the mark as well: its read row then has no `read_at` and `seen_articles` = "[]".
 """
 
@@ -138,22 +138,31 @@ class SyncItemStore:
                 found.setdefault(r["story_id"], []).append(r["article_id"])
         return found
 
-    def _story_originals(self, story_ids: Sequence[int]) -> dict[int, set[int]]:
-        found: dict[int, set[int]] = {}
+    def _story_members(self, story_ids: Sequence[int]) -> dict[int, list[tuple[int, str, bool]]]:
+        """story id -> (article id, outlet, is a reprint) of each of its articles."""
+        found: dict[int, list[tuple[int, str, bool]]] = {}
         for chunk in _chunks(sorted(set(story_ids))):
             for r in self.db.query(
-                    f"SELECT sa.story_id, sa.article_id FROM story_articles sa WHERE sa.story_id IN "
-                    f"({_marks(chunk)}) AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = sa.article_id)",
-                    chunk):
-                found.setdefault(r["story_id"], set()).add(r["article_id"])
+                    f"SELECT sa.story_id, a.id, COALESCE(a.outlet, CAST(a.source_id AS TEXT), '') AS outlet, "
+                    f"c.copy_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                    f"LEFT JOIN copies c ON c.copy_id = a.id WHERE sa.story_id IN ({_marks(chunk)})", chunk):
+                found.setdefault(r["story_id"], []).append((r["id"], r["outlet"], r["copy_id"] is not None))
         return found
 
     def _read_and_covered(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Of stories the user read (rows with read_at and seen_articles), those with no original the user has
-        not seen."""
-        originals = self._story_originals([r["story_id"] for r in rows])
-        return {r["story_id"] for r in rows
-                if originals.get(r["story_id"], set()) <= set(json.loads(r["seen_articles"] or "[]"))}
+        """Of stories the user read (rows with read_at and seen_articles), those that no outlet has brought an
+        independent report to since, from which the user had seen no report (as the Google Reader API reads
+        it: a second report of an outlet already read, or a reprint, is nothing new)."""
+        members = self._story_members([r["story_id"] for r in rows])
+        covered = set()
+        for r in rows:
+            seen = set(json.loads(r["seen_articles"] or "[]"))
+            story = members.get(r["story_id"], [])
+            seen_outlets = {outlet for article, outlet, _ in story if article in seen}
+            if not any(not reprint and article not in seen and outlet not in seen_outlets
+                       for article, outlet, reprint in story):
+                covered.add(r["story_id"])
+        return covered
 
     def story_states(self, user_id: int, read_before: datetime, story_ids: Sequence[int]) -> dict[int, tuple[bool, bool]]:
         """story id -> (read, starred) for these stories (those that exist)."""

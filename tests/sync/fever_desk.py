@@ -1,5 +1,6 @@
-"""A small desk written straight through storage (sources in folders, originals, a reprint, stories with pages)
-and two readers, served by the web app on 127.0.0.1; on SQLite and PostgreSQL."""
+"""The Fever tests' desk: a small desk written straight through storage (sources in folders, originals, a
+reprint, stories with pages) and two readers, served by the web app on 127.0.0.1; on SQLite and PostgreSQL.
+Test modules import the `desk` fixture from here (tests/sync/conftest.py is the Google Reader tests')."""
 
 from __future__ import annotations
 
