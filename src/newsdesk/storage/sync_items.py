@@ -54,7 +54,9 @@ class SyncItemStore:
         sources = list(source_ids)
         if not sources or (ids is not None and not ids):
             return []
-        where = f"WHERE c.copy_id IS NULL AND a.source_id IN ({_marks(sources)})"
+        # `+a.source_id`: no index on it, so SQLite walks the ids in order and stops at `limit` instead of
+        # reading every article of these sources and sorting them
+        where = f"WHERE c.copy_id IS NULL AND +a.source_id IN ({_marks(sources)})"
         params: list[Any] = list(sources)
         if ids is not None:
             chosen = sorted(set(ids))
@@ -73,16 +75,40 @@ class SyncItemStore:
         return (int(row["lo"]), int(row["hi"])) if row["lo"] is not None else (1, 0)
 
     def count_original_articles(self, source_ids: Sequence[int]) -> int:
-        """Original articles of these sources: all of theirs less the reprints (two index counts, no anti-join
-        over every article)."""
-        sources = list(source_ids)
+        """Original articles of these sources: every article less every reprint, less the originals of the
+        other sources (hidden ones, and articles whose source was removed). Two small counts and one over what
+        is left out, rather than a reprint probe per article."""
+        sources = set(source_ids)
         if not sources:
             return 0
-        scope = f"a.source_id IN ({_marks(sources)})"
-        every = self.db.query(f"SELECT COUNT(*) AS n FROM articles a WHERE {scope}", sources)[0]["n"]
-        copies = self.db.query(f"SELECT COUNT(*) AS n FROM copies c JOIN articles a ON a.id = c.copy_id "
-                               f"WHERE {scope}", sources)[0]["n"]
-        return int(every) - int(copies)
+        every = int(self.db.query("SELECT COUNT(*) AS n FROM articles")[0]["n"])
+        copies = int(self.db.query("SELECT COUNT(*) AS n FROM copies")[0]["n"])
+        others = [r["id"] for r in self.db.query("SELECT id FROM sources") if r["id"] not in sources]
+        scope = f"a.source_id IS NULL OR a.source_id IN ({_marks(others)})" if others else "a.source_id IS NULL"
+        outside = int(self.db.query(
+            f"SELECT COUNT(*) AS n FROM articles a WHERE ({scope}) "
+            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id)", others)[0]["n"])
+        return every - copies - outside
+
+    def unread_original_ids(self, user_id: int, read_before: datetime, source_ids: Sequence[int],
+                            limit: int = 10_000) -> list[int]:
+        """The user's unread original articles of these sources, newest id first: those seen after the mark
+        and not marked read (a range of the (source, first seen) index a source), and those before it marked
+        unread (the user's own marks)."""
+        sources = list(source_ids)
+        if not sources:
+            return []
+        mark = to_iso(read_before)
+        after = self.db.query(
+            f"SELECT a.id FROM articles a LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_id = ? "
+            f"WHERE a.source_id IN ({_marks(sources)}) AND a.first_seen_at >= ? "
+            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id) AND (m.is_read IS NULL OR m.is_read = 0)",
+            (user_id, *sources, mark))
+        before = self.db.query(
+            f"SELECT a.id FROM article_marks m JOIN articles a ON a.id = m.article_id WHERE m.user_id = ? "
+            f"AND m.is_read = 0 AND a.first_seen_at < ? AND a.source_id IN ({_marks(sources)}) "
+            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id)", (user_id, mark, *sources))
+        return sorted({r["id"] for r in after} | {r["id"] for r in before}, reverse=True)[:limit]
 
     def starred_original_ids(self, user_id: int, source_ids: Sequence[int], limit: int = 10_000) -> list[int]:
         """The user's starred articles of these sources, newest id first."""

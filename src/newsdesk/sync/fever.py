@@ -301,8 +301,8 @@ class Fever:
         return items
 
     def unread_ids(self) -> str:
-        articles = self.storage.unread_article_ids(self.user.id, self.user.read_before,
-                                                   source_ids=self.view.source_ids, limit=MAX_ITEM_IDS)
+        articles = self.storage.unread_original_ids(self.user.id, self.user.read_before, self.view.source_ids,
+                                                    limit=MAX_ITEM_IDS)
         stories = self.storage.unread_story_ids(self.user.id, self.user.read_before, limit=MAX_ITEM_IDS)
         return ",".join(str(i) for i in sorted(articles + [story_item_id(s) for s in stories]))
 
