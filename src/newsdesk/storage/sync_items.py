@@ -214,24 +214,28 @@ class SyncItemStore:
         return states
 
     def unread_story_ids(self, user_id: int, read_before: datetime, limit: int = 10_000) -> list[int]:
-        """The user's unread live stories, newest id first: written after the mark and not read since, read but
-        joined by an independent report since, or marked unread. Reads only stories written after the mark
-        (the page_written_at index) and the user's own read rows."""
+        """The user's unread live stories, newest id first: written after the mark and never read (or marked
+        unread), read but brought a report from a new outlet since, or marked unread below the mark. Reads
+        the stories written after the mark (the page_written_at index) and the user's own read rows."""
         mark = to_iso(read_before)
-        rows = self.db.query(
-            "SELECT s.id AS story_id, s.page_written_at, sr.read_at, sr.seen_articles FROM stories s "
-            "JOIN story_rank r ON r.story_id = s.id "
+        never = self.db.query(
+            "SELECT s.id FROM stories s JOIN story_rank r ON r.story_id = s.id "
             "LEFT JOIN story_reads sr ON sr.story_id = s.id AND sr.user_id = ? "
-            "WHERE s.page_written_at >= ? AND (sr.read_at IS NULL OR s.page_written_at > sr.read_at)",
-            (user_id, mark))
-        rows += self.db.query(
-            "SELECT sr.story_id, s.page_written_at, sr.read_at, sr.seen_articles FROM story_reads sr "
+            "WHERE s.page_written_at >= ? AND sr.read_at IS NULL ORDER BY s.id DESC LIMIT ?",
+            (user_id, mark, limit))
+        changed = self.db.query(
+            "SELECT sr.story_id, sr.read_at, sr.seen_articles FROM story_reads sr "
             "JOIN story_rank r ON r.story_id = sr.story_id JOIN stories s ON s.id = sr.story_id "
-            "WHERE sr.user_id = ? AND sr.read_at IS NULL AND sr.seen_articles = ? AND s.page_written_at < ?",
-            (user_id, _EXPLICIT_UNREAD, mark))
-        covered = self._read_and_covered([r for r in rows if r["read_at"] is not None])
-        unread = sorted({r["story_id"] for r in rows if r["story_id"] not in covered}, reverse=True)
-        return unread[:limit]
+            "WHERE sr.user_id = ? AND sr.read_at IS NOT NULL AND s.page_written_at >= ? "
+            "AND s.page_written_at > sr.read_at", (user_id, mark))
+        below = self.db.query(
+            "SELECT sr.story_id FROM story_reads sr JOIN story_rank r ON r.story_id = sr.story_id "
+            "JOIN stories s ON s.id = sr.story_id WHERE sr.user_id = ? AND sr.read_at IS NULL "
+            "AND sr.seen_articles = ? AND s.page_written_at < ?", (user_id, _EXPLICIT_UNREAD, mark))
+        covered = self._read_and_covered(changed)
+        unread = ({r["id"] for r in never} | {r["story_id"] for r in below}
+                  | {r["story_id"] for r in changed if r["story_id"] not in covered})
+        return sorted(unread, reverse=True)[:limit]
 
     def starred_live_story_ids(self, user_id: int, limit: int = 10_000) -> list[int]:
         rows = self.db.query("SELECT sr.story_id FROM story_reads sr JOIN story_rank r ON r.story_id = sr.story_id "
