@@ -407,7 +407,7 @@ def test_switched_off(tmp_path):
     with LiveServer(create_app(db, settings)) as server:
         for path in ("/fever/?api", "/api/fever.php?api"):
             response = httpx.post(server.url + path, data={"api_key": fever_key("ada", PASSWORD)})
-            assert response.status_code == 403
+            assert response.status_code == 404
             assert "sync_api" in response.json()["error"]
 
 

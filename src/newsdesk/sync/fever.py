@@ -129,7 +129,7 @@ def _answer(status: int, message: str, *, authenticated: bool) -> JSONResponse:
 async def fever(request: Request) -> Response:
     web = request.app.state.web
     if not getattr(web.settings, "sync_api", True):
-        return JSONResponse({"error": SWITCHED_OFF}, status_code=403)
+        return JSONResponse({"error": SWITCHED_OFF}, status_code=404)     # as the Google Reader API answers
     try:
         params = await _params(request)
     except Refused as refused:
