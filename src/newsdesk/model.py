@@ -250,6 +250,7 @@ class StoryArticle:
     updated: datetime | None = None      # when the outlet last changed it, where known
     first_title: str | None = None       # the article as the desk first saw it, where it holds a later one
     first_text: str | None = None
+    language: str | None = None          # its language code ("en"), where known
 
 
 @dataclass
@@ -328,3 +329,69 @@ class StoryRead:
 class UnreadCounts:
     total: int
     by_source: dict[int, int]        # source id -> unread articles
+
+
+# --- what changed in a story since a reader last read it ---------------------------------------------------
+
+@dataclass
+class NewReport:
+    """A report of a story that the reader has not seen."""
+    article_id: ArticleId
+    outlet: str
+    title: str
+    published: datetime | None
+    url: str | None = None
+    new_outlet: bool = True              # the reader saw no independent report of this outlet in the story
+    reprint_of: ArticleId | None = None  # for a reprint: the article it copies
+
+
+@dataclass
+class FigureChange:
+    """A figure of the story (the dead, the injured...) whose current values differ from those the reader saw."""
+    kind: str                            # a kind of `figure_claims`: "deaths", "injured", "missing"...
+    before: list[str]                    # the values the reports seen then stated; empty when none stated the kind
+    now: list[str]
+    article_id: ArticleId | None = None  # the report stating the current values
+    outlet: str | None = None
+
+
+@dataclass
+class StoryChanges:
+    """What changed in a story since a moment (the reader's last read, or a time asked for)."""
+    since: datetime | None
+    seen: list[ArticleId]                # the articles the page was written from then
+    new_reports: list[NewReport]         # independent reports added since, earliest first
+    new_reprints: list[NewReport]        # reprints added since, counted apart
+    new_facts: list[Attributed]          # sentences whose content no report seen then had
+    figures: list[FigureChange]
+    updates: list[TimelineEntry]         # notable updates of reports seen then, made since, under their new titles
+    nothing_new: bool                    # no new independent report, fact, figure or notable update
+
+    @property
+    def new_sources(self) -> list[str]:
+        """Outlets with a new independent report that had none the reader saw."""
+        return list(dict.fromkeys(r.outlet for r in self.new_reports if r.new_outlet))
+
+
+class ArticleOutline(NamedTuple):
+    """One article of a story as the home page's change marks count it, without its text."""
+    id: int
+    outlet: str | None
+    original_id: int | None              # set when it is a reprint
+    first_seen: datetime
+    revised_at: datetime | None          # when the desk last fetched a changed text of it; None when it never changed
+
+
+@dataclass
+class ChangeMark:
+    """A story's changes since the reader's last read, counted without reading its texts (the home page's mark)."""
+    story_id: int
+    read_at: datetime | None
+    new_sources: int                     # outlets with a new independent report that had none seen
+    new_reports: int                     # independent reports added since (new outlets or not)
+    new_reprints: int
+    updated_reports: int                 # reports seen then that their outlet changed since
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_reports or self.updated_reports)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -199,3 +199,67 @@ def test_load_corpus_from_a_path(tmp_path, corpus):
     path.write_text(resources.files("newsdesk.demo").joinpath("corpus.json").read_text(encoding="utf-8"),
                     encoding="utf-8")
     assert load_corpus(path) == corpus
+
+
+NOW = datetime(2027, 3, 14, 9, 30, tzinfo=timezone.utc)      # a morning long after the corpus was written
+BEFORE = datetime(2026, 1, 5, 23, 59, tzinfo=timezone.utc)    # before it, so the times move back
+
+
+@pytest.mark.parametrize("now", [NOW, BEFORE])
+def test_loaded_for_a_moment_the_newest_time_is_within_the_day_before_it(now):
+    latest = load_corpus(now=now).latest()
+    assert now - timedelta(days=1) < latest <= now
+
+
+def test_the_newest_article_reads_as_hours_old():
+    moved = load_corpus(now=NOW)
+    newest = max(a.published for a in moved.articles)
+    assert NOW - newest < timedelta(days=1)
+
+
+def test_moving_keeps_every_time_of_day(corpus):
+    moved = load_corpus(now=NOW)
+    times = [(a.published.time(), [r.at.time() for r in a.revisions]) for a in corpus.articles]
+    assert [(a.published.time(), [r.at.time() for r in a.revisions]) for a in moved.articles] == times
+
+
+def test_moving_shifts_everything_by_the_same_whole_number_of_days(corpus):
+    moved = load_corpus(now=NOW)
+    pairs = list(zip(corpus.articles, moved.articles))
+    shifts = {b.published - a.published for a, b in pairs}
+    shifts |= {rb.at - ra.at for a, b in pairs for ra, rb in zip(a.revisions, b.revisions)}
+    assert len(shifts) == 1
+    assert next(iter(shifts)) % timedelta(days=1) == timedelta(0)
+
+
+def test_moving_keeps_the_order_of_articles_and_revisions(corpus):
+    moved = load_corpus(now=NOW)
+    assert [a.id for a in sorted(moved.articles, key=lambda a: a.published)] == \
+        [a.id for a in sorted(corpus.articles, key=lambda a: a.published)]
+    assert all(a.published < r.at for a in moved.articles for r in a.revisions[:1])
+    assert all(r.at < s.at for a in moved.articles for r, s in zip(a.revisions, a.revisions[1:]))
+
+
+def test_moving_changes_only_times(corpus):
+    moved = corpus.moved_to(NOW)
+    assert [(a.id, a.title, a.paragraphs, [r.paragraphs for r in a.revisions]) for a in moved.articles] == \
+        [(a.id, a.title, a.paragraphs, [r.paragraphs for r in a.revisions]) for a in corpus.articles]
+
+
+def test_loading_for_a_moment_is_moving_the_loaded_corpus(corpus):
+    assert load_corpus(now=NOW) == corpus.moved_to(NOW)
+
+
+ABSOLUTE_DAYS = re.compile(
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b|"
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b|"
+    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b|\b20\d\d\b")
+
+
+def test_texts_name_no_weekday_month_or_recent_year_that_a_moved_date_would_contradict(corpus):
+    # "yesterday", "this morning", "in three days" stay true wherever the dates move; "on Tuesday" does not
+    for article in corpus.articles:
+        for version in [article.version(0), *article.revisions]:
+            found = ABSOLUTE_DAYS.search(version.title + "\n" + "\n".join(version.paragraphs))
+            assert found is None, (article.id, found.group())

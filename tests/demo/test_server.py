@@ -14,6 +14,9 @@ from lxml import etree, html as lxml_html
 
 from newsdesk.demo import DemoServer, load_corpus
 from newsdesk.demo.corpus import Corpus, DemoArticle, Outlet
+from newsdesk.web.images import MAX_IMAGE_BYTES
+
+from tests.png import read_png
 
 FEEDPARSER_VERSIONS = {"rss20": "rss20", "atom10": "atom10", "rss10": "rss10"}
 
@@ -107,6 +110,18 @@ def test_article_page_carries_metadata_and_boilerplate(server, corpus, client):
     image = client.get(doc.xpath("//meta[@property='og:image']/@content")[0])
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/png"
+
+
+def test_each_article_is_served_its_own_drawn_picture(server, corpus, client):
+    first, second = corpus.articles[:2]
+    pictures = [client.get(server.image_url(a.id)).content for a in (first, second)]
+    assert read_png(pictures[0]).shape == (630, 1200, 3)
+    assert pictures[0] != pictures[1]
+    assert client.get(server.image_url(first.id)).content == pictures[0]
+
+
+def test_every_picture_is_within_the_desk_image_proxys_size_limit(server, corpus):
+    assert all(len(server.lead_image(a)) < MAX_IMAGE_BYTES for a in corpus.articles)
 
 
 def test_home_pages_advertise_their_feed(server, corpus, client):

@@ -27,7 +27,8 @@ def test_story_article_and_sources(client):
     article_id = doc["summary"][0]["article_id"]
     article = client.get(f"/api/v1/articles/{article_id}").json()
     assert article["id"] == article_id
-    assert doc["summary"][0]["text"] in article["text"]
+    quoted = doc["summary"][0].get("source_text") or doc["summary"][0]["text"]    # the report's own words
+    assert quoted in article["text"]
     assert article["story_id"] == story["id"]
     listing = client.get("/api/v1/articles?per_page=5").json()["articles"]
     assert len(listing) == 5

@@ -101,7 +101,8 @@ def test_home_story_and_a_source_sentence(live, desktop):
     page.goto(live.url + "/")
     cards = page.locator("li.story-card")
     assert cards.count() >= 5
-    assert page.locator("li.story-card time[datetime]").first.get_attribute("title").endswith("UTC")
+    assert re.search(r"\b20\d\d\b", page.locator("li.story-card time[datetime]").first.get_attribute("title")), \
+        "the full date on hover"
     page.wait_for_load_state("networkidle")
     images = page.locator("li.story-card img")
     assert images.count() >= 1
@@ -227,6 +228,24 @@ def test_phone_sized_viewport(live, phone):
         assert font >= 16
         shot(page, f"{name}-phone")
     assert not phone.problems, phone.problems
+
+
+def test_times_are_shown_in_the_readers_time_zone(live, browser):
+    context = browser.new_context(viewport=DESKTOP, timezone_id="Asia/Tokyo", locale="en-GB")
+    page = context.new_page()
+    page.goto(live.url + "/")
+    absolute = page.locator("li.story-card time .abs").first.inner_text()
+    context.close()
+    assert "GMT+9" in absolute
+
+
+def test_without_the_script_times_stay_in_utc(live, browser):
+    context = browser.new_context(viewport=DESKTOP, timezone_id="Asia/Tokyo", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live.url + "/")
+    absolute = page.locator("li.story-card time .abs").first.inner_text()
+    context.close()
+    assert absolute.endswith(" UTC")
 
 
 def test_dark_mode_follows_the_system(live, browser):

@@ -49,6 +49,8 @@ def test_home_lists_ranked_stories_with_counts_outlets_and_times(client):
     links = parse(html)
     assert any(t.get("datetime", "").endswith("Z") and "UTC" in t.get("title", "") for t in links.times)
     assert re.search(r"\d+ (day|hour|minute)s? ago", html)
+    beside = r'ago</span> <span class="abs">· \d{1,2} [A-Z][a-z]{2}( \d{4})?, \d\d:\d\d UTC</span></time>'
+    assert re.search(beside, html), "the absolute time beside the relative one, for readers who cannot hover"
     assert any(src.startswith("/images/") for src in links.srcs), "a lead image is shown when there is one"
     assert 'type="application/atom+xml"' in html
     assert "/manifest.webmanifest" in html
@@ -93,6 +95,18 @@ def test_story_page_shows_attributed_sentences_linking_to_their_articles(client)
     for link in parse(html).links:
         if link.startswith("/articles/"):
             assert client.get(link).status_code == 200, link
+
+
+def test_story_page_shows_the_lead_image_its_card_shows(client):
+    story = next(s for s in client.get("/api/v1/stories?per_page=50").json()["stories"] if s["image"])
+    html = client.get(f"/stories/{story['slug']}").text
+    assert f'<figure class="lead"><img src="{story["image"]}"' in html
+
+
+def test_story_page_image_is_served_by_the_desk(client):
+    story = next(s for s in client.get("/api/v1/stories?per_page=50").json()["stories"] if s["image"])
+    image = client.get(story["image"])
+    assert image.headers["content-type"] == "image/png"
 
 
 def test_story_by_id_slug_and_merged_id(client):

@@ -230,7 +230,7 @@ def demo(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
          ) -> None:
     """Load the sample corpus into its own database, offline, and serve the desk on the web."""
     from newsdesk.cli.articles import list_articles
-    from newsdesk.demo import DemoServer
+    from newsdesk.demo import DemoServer, load_corpus
     from newsdesk.pipeline import Desk
 
     st = state(ctx)
@@ -238,7 +238,7 @@ def demo(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
     if "://" not in db:   # the demo server's port changes each run, so the demo desk starts afresh
         for suffix in ("", "-wal", "-shm"):
             Path(db + suffix).unlink(missing_ok=True)
-    with DemoServer() as server:
+    with DemoServer(load_corpus(now=utcnow())) as server:   # dated as if its news had just happened
         local = {"fetch_allow": server.fetch_allow} if hasattr(Settings(), "fetch_allow") else {}
         settings = st.settings(db=db, per_host_delay=0.0, per_host_concurrency=8, poll_interval=0.0, **local)
         with open_store(settings, create=True) as storage:

@@ -155,3 +155,58 @@ def pages(source: str = typer.Argument(..., help="A desk's database (SQLite path
                           soft_wrap=True)
     if as_json:
         print(json.dumps(report.figures()))
+
+
+@app.command("newfacts")
+def newfacts(prefix: Optional[Path] = typer.Argument(
+                 None, help="PREFIX of a NeuS split (PREFIX.source): the third report of each line arrives after the "
+                            "reader read the first two, judged against silver labels computed from the text."),
+             demo: bool = typer.Option(False, "--demo", help="The demo corpus's hand labels (the project's own)."),
+             limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N NeuS lines."),
+             examples: int = typer.Option(0, "--examples", min=0, help="Also list up to N mistakes of each set."),
+             as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Precision, recall and F1 of "new fact" (what changed since you last read): "shown", the sentences listed as
+    new facts; "judged", those judged new, shown or not."""
+    if not demo and prefix is None:
+        fail("give --demo, a NeuS PREFIX, or both")
+    if prefix is not None and not Path(f"{prefix}.source").exists():
+        fail(f"{prefix}.source not found")
+    evaluate = lab_module("reading.evaluate")
+    results = []
+    try:
+        if demo:
+            with _progress_bar("demo") as progress:
+                task = progress.add_task("", total=None)
+                results.append(evaluate.evaluate_demo(examples=examples, progress=lambda done, total: progress.update(
+                    task, completed=done, total=total)))
+        if prefix is not None:
+            with _progress_bar("NeuS") as progress:
+                task = progress.add_task("", total=None)
+                results.append(evaluate.evaluate_neus(prefix, limit=limit, examples=examples,
+                                                      progress=lambda done, total: progress.update(
+                                                          task, completed=done, total=total)))
+    except evaluate.LabelsOutOfDate as exc:
+        fail(str(exc))
+    table = Table(title='"new fact": precision / recall / F1 (true positives, false positives, false negatives)')
+    for column in ("labels", "cases", "sentences", "new (share)", "shown P / R / F1", "judged P / R / F1", "seconds"):
+        table.add_column(column, no_wrap=column == "labels")
+    for result in results:
+        table.add_row("demo (hand)" if result.name == "demo" else "NeuS (silver)", str(result.cases),
+                      str(result.sentences), f"{result.positives} ({result.positives / max(result.sentences, 1):.2f})",
+                      _prf(result.shown), _prf(result.judged), f"{result.seconds:.1f}")
+    console.print(table)
+    for result in results:
+        if result.name == "demo":
+            listed = ", ".join(f"{label} {n}" for label, n in sorted(result.shown_by_label.items()))
+            console.print(f"demo: sentences listed as new facts by label (N new fact, R repeat, X no fact): {listed}")
+        for m in result.mistakes:
+            verdict = "listed" if m["shown"] else "missed"
+            console.print(escaped(f"{result.name} {m['case']} #{m['sentence']} [{m['label']}] {verdict} "
+                                  f"({m['reason']}): {m['text']}"), soft_wrap=True)
+    if as_json:
+        print(json.dumps({r.name: r.figures() for r in results}))
+
+
+def _prf(score) -> str:
+    return (f"{score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f} "
+            f"({score.tp}, {score.fp}, {score.fn})")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import math
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -75,6 +76,23 @@ class Corpus:
         """The event's articles, oldest first."""
         return sorted((a for a in self.articles if a.event == event_id), key=lambda a: a.published)
 
+    def latest(self) -> datetime | None:
+        """The last moment in the corpus: its newest publication or revision (None when it has no articles)."""
+        return max([a.published for a in self.articles] + [r.at for a in self.articles for r in a.revisions],
+                   default=None)
+
+    def moved_to(self, now: datetime) -> Corpus:
+        """The corpus with every time moved by the same whole number of days, so that its latest moment falls
+        within the day before `now`: the newest article reads as hours old, and times of day (and the texts'
+        "this morning", "last night") stay as written."""
+        latest = self.latest()
+        if latest is None:
+            return self
+        days = timedelta(days=math.floor((now - latest) / timedelta(days=1)))
+        articles = [replace(a, published=a.published + days,
+                            revisions=[replace(r, at=r.at + days) for r in a.revisions]) for a in self.articles]
+        return replace(self, articles=articles)
+
 
 def _time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
@@ -83,8 +101,9 @@ def _time(value: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
-def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Read corpus.json (or `path`) into dataclasses; times come back timezone-aware UTC."""
+def load_corpus(path: str | Path | None = None, *, now: datetime | None = None) -> Corpus:
+    """Read corpus.json (or `path`) into dataclasses; times come back timezone-aware UTC, as written or, given
+    `now`, moved to end within the day before it (Corpus.moved_to)."""
     if path is None:
         text = resources.files("newsdesk.demo").joinpath("corpus.json").read_text(encoding="utf-8")
     else:
@@ -105,4 +124,4 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     for article in articles:
         if article.outlet not in known_outlets or article.event not in corpus.events:
             raise ValueError(f"corpus article {article.id} names an unknown outlet or event")
-    return corpus
+    return corpus if now is None else corpus.moved_to(now)

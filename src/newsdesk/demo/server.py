@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from newsdesk.demo.corpus import Corpus, DemoArticle, Outlet, Revision, load_corpus
+from newsdesk.demo.pictures import lead_image
 
 FEED_EXTENSIONS = {"rss20": "rss", "atom10": "atom", "rss10": "rdf", "json11": "json"}
 FEED_MEDIA_TYPES = {
@@ -33,12 +34,6 @@ _DC = "http://purl.org/dc/elements/1.1/"
 _DCTERMS = "http://purl.org/dc/terms/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS1 = "http://purl.org/rss/1.0/"
-
-# A 1x1 grey PNG: the og:image of every article.
-_PIXEL = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763686868"
-    "00000304018158ac2d0000000049454e44ae426082"
-)
 
 _FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
               "octobre", "novembre", "décembre"]
@@ -167,9 +162,7 @@ class DemoServer:
         self.requests: list[tuple[str, str, int]] = []      # (method, path, status), in arrival order
         self._outlets = {o.id: o for o in self.corpus.outlets}
         self._articles = {a.id: a for a in self.corpus.articles}
-        times = [a.published for a in self.corpus.articles]
-        times += [r.at for a in self.corpus.articles for r in a.revisions]
-        self._corpus_end = max(times) if times else datetime(2026, 11, 1, tzinfo=timezone.utc)
+        self._corpus_end = self.corpus.latest() or datetime(2026, 11, 1, tzinfo=timezone.utc)
 
     def start(self) -> "DemoServer":
         if self._httpd is not None:
@@ -228,6 +221,11 @@ class DemoServer:
     def image_url(self, article_id: str) -> str:
         article = self._articles[article_id]
         return f"{self.base_url}/{article.outlet}/images/{article.id}.png"
+
+    def lead_image(self, article: DemoArticle) -> bytes:
+        """The article's picture (a PNG drawn for its event, the same on every request)."""
+        subject = f"{article.event} {self.corpus.events[article.event]}"
+        return lead_image(article.id, subject, article.published.hour)
 
     @property
     def revision(self) -> int:
@@ -586,7 +584,7 @@ class DemoServer:
             if len(parts) == 3 and parts[1] == "images" and parts[2].endswith(".png"):
                 article = self._articles.get(parts[2][: -len(".png")])
                 if article is not None and article.outlet == outlet_id:
-                    return 200, _PIXEL, "image/png", article.published, {}
+                    return 200, self.lead_image(article), "image/png", article.published, {}
             if len(parts) == 3 and parts[1] == "static" and parts[2] == "site.css":
                 return 200, b"body{font-family:serif;max-width:48rem;margin:auto}\n", "text/css", None, {}
         body = (b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Page not found</title>'

@@ -103,20 +103,24 @@ class PageWriter:
         return written
 
 
+def writer_articles(storage: Storage, articles: list[Article]) -> list[StoryArticle]:
+    """A story's articles as the story writer reads them, each with its first version when it changed since."""
+    first = storage.first_revisions([a.id for a in articles if a.revision_count > 1])
+    return [StoryArticle(id=a.id, outlet=a.outlet or "unknown outlet", title=a.title or "", text=a.text,
+                         published=a.time, url=a.url, is_reprint=a.original_id is not None,
+                         original_id=a.original_id, updated=a.updated_at,
+                         first_title=first[a.id][0] if a.id in first else None,
+                         first_text=first[a.id][1] if a.id in first else None, language=a.language)
+            for a in articles]
+
+
 def _write_page(storage: Storage, story_id: int, articles: list[Article], writer: StoryWriter) -> None:
-    outlets = {a.id: a.outlet or "unknown outlet" for a in articles}
     vectors = storage.vectors([a.id for a in articles if a.original_id is None], VECTOR_MODEL)
     centroid = None
     if vectors:
         mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
-    first = storage.first_revisions([a.id for a in articles if a.revision_count > 1])
-    page = writer([StoryArticle(id=a.id, outlet=outlets[a.id], title=a.title or "", text=a.text,
-                                published=a.time, url=a.url, is_reprint=a.original_id is not None,
-                                original_id=a.original_id, updated=a.updated_at,
-                                first_title=first[a.id][0] if a.id in first else None,
-                                first_text=first[a.id][1] if a.id in first else None)
-                   for a in articles])
+    page = writer(writer_articles(storage, articles))
     storage.save_story_page(
         story_id, headline=page.headline, page_json=json.dumps({"version": PAGE_VERSION, **_jsonable(page)}),
         first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),

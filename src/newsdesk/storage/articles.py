@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from newsdesk.model import Article, NewArticle, Revision
@@ -151,6 +152,20 @@ class ArticleStore:
             "SELECT article_id, title, text FROM revisions WHERE id IN (SELECT MIN(id) FROM revisions "
             f"WHERE article_id IN ({marks}) GROUP BY article_id HAVING COUNT(*) > 1)", list(article_ids))
         return {r["article_id"]: (r["title"], r["text"]) for r in rows}
+
+    def versions_at(self, article_ids: Sequence[int], at: datetime) -> dict[int, tuple[str | None, str]]:
+        """(title, text) of each of these articles as the desk held it at `at`: its latest revision fetched by
+        then. Articles first fetched after `at` are left out."""
+        found: dict[int, tuple[str | None, str]] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.query(
+                "SELECT article_id, title, text FROM revisions WHERE id IN (SELECT MAX(id) FROM revisions "
+                f"WHERE article_id IN ({marks}) AND fetched_at <= ? GROUP BY article_id)", [*chunk, to_iso(at)])
+            found.update({r["article_id"]: (r["title"], r["text"]) for r in rows})
+        return found
 
     def revisions(self, article_id: int) -> list[Revision]:
         rows = self.db.query("SELECT * FROM revisions WHERE article_id = ? ORDER BY fetched_at, id", (article_id,))

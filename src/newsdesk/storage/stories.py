@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from newsdesk.model import Article, Story, StoryCentroid
+from newsdesk.model import Article, ArticleOutline, Story, StoryCentroid
 from newsdesk.storage.articles import ARTICLE_BRIEF_COLUMNS, ARTICLE_FROM, article_from_row, select_articles
 from newsdesk.storage.database import Database
 from newsdesk.storage.rows import row_id
@@ -107,6 +107,25 @@ class StoryStore:
             "JOIN story_articles sa ON sa.article_id = a.id WHERE sa.story_id = ? "
             "ORDER BY COALESCE(a.published_at, a.first_seen_at), a.id", (story_id,))
         return [article_from_row(r) for r in rows]
+
+    def story_article_outlines(self, story_ids: Sequence[int]) -> dict[int, list[ArticleOutline]]:
+        """Per story, its articles without their text (id, outlet, original when a reprint, first seen, last
+        changed): what the home page's marks of changes since a read count."""
+        found: dict[int, list[ArticleOutline]] = {}
+        ids = list(dict.fromkeys(story_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.query(
+                "SELECT sa.story_id, a.id, a.outlet, c.original_id, a.first_seen_at, CASE WHEN a.revision_count > 1 "
+                "THEN (SELECT MAX(r.fetched_at) FROM revisions r WHERE r.article_id = a.id) END AS revised_at "
+                "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                f"LEFT JOIN copies c ON c.copy_id = a.id WHERE sa.story_id IN ({marks}) "
+                "ORDER BY sa.story_id, a.first_seen_at, a.id", chunk)
+            for r in rows:
+                found.setdefault(r["story_id"], []).append(ArticleOutline(
+                    r["id"], r["outlet"], r["original_id"], from_iso(r["first_seen_at"]), from_iso(r["revised_at"])))
+        return found
 
     def stories_touched_since(self, since: datetime) -> list[int]:
         rows = self.db.query("SELECT id FROM stories WHERE merged_into IS NULL AND updated_at >= ? "

@@ -3,8 +3,15 @@
 from newsdesk.extract import Sentence, split_sentences
 from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.figures import current_figures, figure_claims, superseded
-from newsdesk.synthesize.text import title_key
-from newsdesk.synthesize.timeline import PAGE_VERSION, is_update, page_version
+from newsdesk.synthesize.text import entities, numbers, repeats, terms, title_key
+from newsdesk.synthesize.timeline import (
+    PAGE_VERSION,
+    is_update,
+    notable_update,
+    page_version,
+    report_time,
+    timeline,
+)
 from newsdesk.synthesize.writer import (
     FEATURES,
     Analysis,
@@ -20,8 +27,9 @@ _LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings",
 
 __all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
            "Writer", "WriterConfig", "anchor_days", "config_from_settings", "current_figures", "default_encoder",
-           "default_writer", "figure_claims", "is_update", "page_version", "split_sentences", "summarise_reports",
-           "superseded", "title_key", "write_story"]
+           "default_writer", "entities", "figure_claims", "is_update", "notable_update", "numbers", "page_version",
+           "repeats", "report_time", "split_sentences", "summarise_reports", "superseded", "terms", "timeline",
+           "title_key", "write_story"]
 
 
 def __getattr__(name: str):

@@ -9,6 +9,7 @@ from datetime import datetime
 from newsdesk.extract import split_sentences
 from newsdesk.model import StoryArticle, TimelineEntry, TimelineKind
 from newsdesk.synthesize import text as textutil
+from newsdesk.synthesize.figures import figure_claims
 
 
 def _lead_numbers(text: str | None, sentences: int = 3) -> set[str]:
@@ -48,6 +49,12 @@ def is_update(entry: Sequence, version: int = PAGE_VERSION) -> bool:
     return TimelineEntry(*entry).kind == TimelineKind.UPDATED
 
 
+def _lead_figures(title: str | None, text: str | None, sentences: int = 3) -> set[tuple[str, str]]:
+    """The (kind, value) figures a report's title and opening sentences state: the dead, the injured ..."""
+    opening = " ".join([title or "", *(s.text for s in split_sentences(text or "")[:sentences])])
+    return {(kind, value) for kind, values in figure_claims(opening).items() for value in values}
+
+
 def _published(article: StoryArticle) -> tuple:
     return (article.published, str(article.id))
 
@@ -59,17 +66,18 @@ NEW_TITLE = 0.6
 def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
     """What changed when: the first report under the title it was published with; each later independent
     report that brings news of its own (a title whose terms are mostly new to the story's earlier titles, or
-    figures in its opening sentences that no earlier report stated); and each notable update under its new
-    title. The story's sources list every report; the timeline lists only what moved the story on."""
+    figures (the dead, the injured ...) in its title and opening sentences that no earlier report stated);
+    and each notable update under its new title. The story's sources list every report; the timeline lists
+    only what moved the story on."""
     entries: list[TimelineEntry] = []
     said: set[str] = set()
-    figures: set[str] = set()
+    figures: set[tuple[str, str]] = set()
     for a in sorted((a for a in articles if a.published is not None), key=_published):
         title = a.first_title or a.title
         terms = set(textutil.terms(title or ""))
-        stated = _lead_numbers(a.first_text if a.first_text is not None else a.text)
+        stated = _lead_figures(title, a.first_text if a.first_text is not None else a.text)
         news = (not entries or (terms and len(terms - said) >= NEW_TITLE * len(terms))
-                or bool(figures and stated - figures))
+                or bool(stated - figures))
         if news and not (entries and a.is_reprint):
             entries.append(TimelineEntry(a.published, a.id, a.outlet, title, TimelineKind.PUBLISHED))
         said |= terms

@@ -247,13 +247,15 @@ class Writer:
                 vectors[k] = 0.0
                 lexical[k] = 0.0
         sims = vectors @ vectors.T
-        ordinary = textutil.lowercase_words([f"{articles[i].title or ''}\n{articles[i].text or ''}"
+        ordinary = textutil.lowercase_words([f"{(articles[i].title or '').rstrip('.')}.\n{articles[i].text or ''}"
                                              for i in sources])
         analysis = Analysis(articles, sources, outlet_of, units, vectors, lexical, sims, sentences, titles,
                             np.zeros((len(sentences), len(FEATURES)), dtype=np.float32),
                             np.zeros((len(titles), 3), dtype=np.float32), ordinary)
-        analysis.current = current = current_figures([(report_time(articles[i]), f"{articles[i].title or ''}\n{articles[i].text or ''}")
-                                   for i in sources if report_time(articles[i]) is not None])
+        # The title ends a sentence of its own: "… toll rises to three" must not run into the text's first word.
+        reports = [(report_time(articles[i]), f"{(articles[i].title or '').rstrip('.')}.\n{articles[i].text or ''}")
+                   for i in sources if report_time(articles[i]) is not None]
+        analysis.current = current = current_figures(reports)
         analysis.stale = {k for k, u in enumerate(units) if u.text and superseded(u.text, current)}
         self._features(analysis)
         return analysis
@@ -310,15 +312,21 @@ class Writer:
     # -- who says the same -----------------------------------------------------------------------------------
 
     def says_same(self, analysis: Analysis, i: int, j: int) -> bool:
-        similarity = analysis.similarity(i, j)
+        a, b = analysis.units[i], analysis.units[j]
+        return self.same_content(analysis.similarity(i, j), a.numbers, a.entities, b.numbers, b.entities)
+
+    def same_content(self, similarity: float, numbers_a: set[str], entities_a: set[str], numbers_b: set[str],
+                     entities_b: set[str]) -> bool:
+        """Whether two sentences report the same, from their embedding cosine, their numbers
+        (`textutil.numbers`) and their names (`textutil.entities`): close enough, or fairly close and sharing a
+        number or two names with no clashing number."""
         if similarity >= self.config.same:
             return True
         if similarity < self.config.same_with_facts:
             return False
-        a, b = analysis.units[i], analysis.units[j]
-        if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        if numbers_a and numbers_b and not (numbers_a & numbers_b):
             return False
-        return bool(a.numbers & b.numbers) or len(a.entities & b.entities) >= 2
+        return bool(numbers_a & numbers_b) or len(entities_a & entities_b) >= 2
 
     def also(self, analysis: Analysis, k: int) -> list[tuple[ArticleId, str]]:
         """Other outlets with an independent report whose sentence or title says what unit k says."""

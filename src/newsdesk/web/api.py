@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from newsdesk.model import User
 from newsdesk.storage import SourceExists
 from newsdesk.web.access import require_admin_api, require_reader
 from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
@@ -28,6 +29,7 @@ from newsdesk.web.schema import (
     StoryList,
 )
 from newsdesk.web.search import SearchUnavailable
+from newsdesk.web.since import SINCE_HELP, current_user, story_changes_fields
 
 
 def error(description: str) -> dict:
@@ -71,13 +73,19 @@ def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)",
             response_model=StoryDocument)
-def story(request: Request, key: str) -> Response:
+def story(request: Request, key: str, since: str | None = Query(None, max_length=64, description=SINCE_HELP),
+          user: User | None = Depends(current_user)) -> Response:
     reader = _web(request).reader
     found = reader.story(key)
     if found is None:
         raise HTTPException(404, f"no story {key!r}")
     doc = reader.story_document(found)
-    return etagged(request, {k: v for k, v in doc.items() if k != "version"})
+    data = {k: v for k, v in doc.items() if k != "version"}
+    if since is None:
+        return etagged(request, data)
+    response = etagged(request, data | story_changes_fields(request, found, since, user))
+    response.headers.update({"Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization"})
+    return response
 
 
 @router.get("/articles", dependencies=[Depends(require_reader)], summary="Latest articles",

@@ -53,8 +53,10 @@ async def story_page(request: Request, key: str) -> Response:
         return RedirectResponse(f"/stories/{story.slug}", status_code=301)
     doc = reader.story_document(story)
     articles = {s["article_id"]: s for s in doc["sources"]}
+    cards = reader.cards([story])
+    image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     story_html = _web(request).renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
-                                                 doc=doc, articles=articles)
+                                                 doc=doc, articles=articles, image=image)
     return _page(request, "story.html", title=doc["headline"], story_html=story_html,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 

@@ -66,13 +66,22 @@ def isotime(value: datetime | str | None) -> str:
     return _isotime(when) if when else ""
 
 
-def when(value: datetime | str | None, prefix: str = "") -> Markup:
-    """<time> with the relative time shown, the absolute one on hover (a function: pages call it per row)."""
+def _shortabstime(when: datetime, now: datetime) -> str:
+    year = f" {when.year}" if when.year != now.year else ""
+    return f"{when.day} {_MONTHS[when.month - 1]}{year}, {when.hour:02}:{when.minute:02} UTC"
+
+
+def when(value: datetime | str | None, prefix: str = "", now: datetime | None = None) -> Markup:
+    """<time> showing the relative time and beside it the absolute one, in UTC ("2 hours ago · 7 Dec, 08:12 UTC",
+    the year only when it is not this year); app.js puts the absolute one in the reader's time zone. A function,
+    not a filter: pages call it per row."""
     moment = as_time(value)
     if moment is None:
         return Markup(f'<time datetime="" title="unknown time">{escape(prefix)}unknown time</time>')
+    now = now or utcnow()
     return Markup(f'<time datetime="{_isotime(moment)}" title="{_abstime(moment)}">'
-                  f'{escape(prefix)}{escape(relative(moment, utcnow()))}</time>')
+                  f'{escape(prefix)}<span class="rel">{escape(relative(moment, now))}</span> '
+                  f'<span class="abs">· {_shortabstime(moment, now)}</span></time>')
 
 
 def highlight(snippet: str, spans: Sequence[Span]) -> Markup:

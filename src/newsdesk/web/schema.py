@@ -112,6 +112,43 @@ class LLMReport(Answer):
     checks: list[LLMCheck]
 
 
+class NewReport(Answer):
+    """A report of the story that the reader has not seen."""
+    article_id: ArticleId
+    outlet: str
+    title: str
+    published: datetime | None
+    url: str | None
+    new_outlet: bool = Field(description="no independent report of this outlet was seen")
+    reprint_of: ArticleId | None = Field(description="for a reprint: the article it copies")
+
+
+class FigureChange(Answer):
+    """A figure whose current values differ from those the reports seen stated."""
+    kind: str = Field(description="deaths, injured, missing, arrested, evacuated, displaced, rescued, affected or "
+                                  "without_power")
+    before: list[str] = Field(description="the values stated then; empty when no report seen stated the kind")
+    now: list[str]
+    article_id: ArticleId | None = Field(description="the report stating the current values")
+    outlet: str | None
+
+
+class Changes(Answer):
+    """What changed in the story since the reader last read it (or since the time asked for)."""
+    since: datetime | None = Field(description="when the reader read it, or the time asked for")
+    seen_articles: list[ArticleId] = Field(description="the articles the page was written from then")
+    nothing_new: bool = Field(description="no new independent report, fact, figure or notable update")
+    line: str = Field(description='the changes in one line: "2 new sources (+1 reprint), 3 new facts, deaths 2 → 3"')
+    new_sources: list[str] = Field(description="outlets with a new independent report that had none seen")
+    new_reports: list[NewReport] = Field(description="independent reports added since, earliest first")
+    new_reprints: list[NewReport] = Field(description="reprints added since, counted apart")
+    new_facts: list[Attributed] = Field(description="sentences of the new and updated reports whose content no "
+                                                    "report seen had, attributed as the page's")
+    figures: list[FigureChange]
+    updates: list[TimelineEntry] = Field(description="notable updates of the reports seen, made since, under their "
+                                                     "new titles")
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -134,6 +171,9 @@ class StoryDocument(Answer):
     reprint_count: int
     page_written_at: datetime | None
     related: list[RelatedStory] = Field(description="the nearest other stories in time and meaning")
+    changes: Changes | None = Field(None, description="with `since`: what changed since then; null when it cannot "
+                                                      "be told (`changes_reason` says why)")
+    changes_reason: str | None = Field(None, description="with `since`: why `changes` is null; null otherwise")
 
 
 class Article(Answer):

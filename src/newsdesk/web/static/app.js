@@ -1,4 +1,4 @@
-// newsdesk: keyboard shortcuts, and no broken frame where a lead image is gone.
+// newsdesk: keyboard shortcuts, times in the reader's time zone, and no broken frame where a lead image is gone.
 // Every page works without this file.
 (function () {
   "use strict";
@@ -68,7 +68,24 @@
     if (event.target && event.target.tagName === "IMG") dropFrame(event.target);
   }, true);
 
+  // The page gives each absolute time in UTC ("7 Dec, 08:12 UTC"); the reader's own zone reads better.
+  function localTimes() {
+    if (!window.Intl || !Intl.DateTimeFormat) return;
+    var clock = {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short"};
+    var thisYear = new Intl.DateTimeFormat(undefined, clock);
+    clock.year = "numeric";
+    var anyYear = new Intl.DateTimeFormat(undefined, clock);
+    var now = new Date().getFullYear();
+    Array.prototype.forEach.call(document.querySelectorAll("time[datetime] > .abs"), function (span) {
+      var moment = new Date(span.parentNode.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) return;
+      span.textContent = "· " + (moment.getFullYear() === now ? thisYear : anyYear).format(moment);
+      span.parentNode.title = anyYear.format(moment);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    localTimes();
     // those that failed before this script ran
     Array.prototype.forEach.call(document.querySelectorAll(".thumb img, figure.lead img"), function (img) {
       if (img.complete && img.naturalWidth === 0) dropFrame(img);

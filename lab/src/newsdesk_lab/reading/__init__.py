@@ -1,0 +1,1 @@
+"""What changed since a reader last read a story: the labelled check of "new fact" (`newsdesk eval newfacts`)."""
