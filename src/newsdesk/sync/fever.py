@@ -12,7 +12,9 @@ Groups are the desk's folders, feeds its sources (less those the user hides) and
 (in its own group) whose items are story pages. Items are original articles (reprints fold into them: "also
 published by …") and stories, ids as newsdesk.sync.items gives them. Where this differs from Miniflux:
 `as=saved|unsaved` set the flag (Miniflux toggles it); `before` is optional (missing: now) and never later than
-now; a malformed number is a 400 (Miniflux reads it as 0); more than 50 `with_ids` is a 413.
+now; a malformed number is a 400 (Miniflux reads it as 0); more than 50 `with_ids` is a 413, a form over 64 KiB
+too; `unread_item_ids` and `saved_item_ids` list the newest 10,000. With `sync_api = false` it answers 404
+saying so (read with getattr until the Google Reader branch adds the setting to Settings).
 
 FreshRSS's own address for the same API, /api/fever.php, answers too: clients written for FreshRSS
 (PyPI's freshrss-api) build it from the desk's address and cannot be pointed elsewhere.
