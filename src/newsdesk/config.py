@@ -62,6 +62,7 @@ class Settings:
     llm_timeout: float = 120.0         # seconds for one chat completion
     public_read: bool = True           # web: anyone may read; False = reading needs the admin login or token
     session_hours: float = 14 * 24.0   # web: how long an admin login lasts
+    sync_api: bool = True              # the sync APIs reader apps speak (Google Reader's, Fever's); False = off
     extra: dict = field(default_factory=dict)
 
     def database_url(self) -> str:

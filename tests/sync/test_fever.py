@@ -402,9 +402,7 @@ def test_switched_off(tmp_path):
     storage = open_storage(db)
     add_user(storage, "ada", PASSWORD)
     storage.close()
-    settings = web_settings(db=db)
-    settings.sync_api = False          # the setting the Google Reader branch adds to Settings
-    with LiveServer(create_app(db, settings)) as server:
+    with LiveServer(create_app(db, web_settings(db=db, sync_api=False))) as server:
         for path in ("/fever/?api", "/api/fever.php?api"):
             response = httpx.post(server.url + path, data={"api_key": fever_key("ada", PASSWORD)})
             assert response.status_code == 404

@@ -21,6 +21,7 @@ from newsdesk.accounts.users import (
     delete_user,
     disable_user,
     find_user,
+    hash_token,
     new_token,
     revoke_sessions,
     set_password,
@@ -31,5 +32,5 @@ from newsdesk.accounts.users import (
 
 __all__ = ["AccountError", "BadName", "LastAdmin", "NameTaken", "UnknownUser", "UserDisabled", "WeakPassword",
            "WrongCredentials", "add_user", "adopt_single_admin", "authenticate", "check_name", "delete_user",
-           "disable_user", "fever_key", "find_user", "hash_password", "new_token", "revoke_sessions",
+           "disable_user", "fever_key", "find_user", "hash_password", "hash_token", "new_token", "revoke_sessions",
            "set_password", "set_role", "user_for_fever_key", "user_for_token", "verify_password"]

@@ -6,6 +6,7 @@ from newsdesk.storage.rows import MAX_ID, row_id
 from newsdesk.storage.search import SearchError
 from newsdesk.storage.sources import SourceExists
 from newsdesk.storage.store import Storage
+from newsdesk.storage.sync import TokenUse
 from newsdesk.storage.users import UserExists
 
 
@@ -23,4 +24,4 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
-           "SourceExists", "UserExists", "pack_html", "SearchError"]
+           "SourceExists", "UserExists", "pack_html", "SearchError", "TokenUse"]

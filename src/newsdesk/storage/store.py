@@ -13,13 +13,14 @@ from newsdesk.storage.settings import SettingStore
 from newsdesk.storage.sources import SourceStore
 from newsdesk.storage.stories import StoryStore
 from newsdesk.storage.sync_items import SyncItemStore
+from newsdesk.storage.sync import SyncStore
 from newsdesk.storage.users import UserStore
 from newsdesk.storage.vectors import VectorStore
 from newsdesk.timeutil import to_iso, utcnow
 
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
-              SettingStore, UserStore, ReadingStore, SyncItemStore):
+              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -14,7 +14,7 @@ published by …") and stories, ids as newsdesk.sync.items gives them. Where thi
 `as=saved|unsaved` set the flag (Miniflux toggles it); `before` is optional (missing: now) and never later than
 now; a malformed number is a 400 (Miniflux reads it as 0); more than 50 `with_ids` is a 413, a form over 64 KiB
 too; `unread_item_ids` and `saved_item_ids` list the newest 10,000. With `sync_api = false` it answers 404
-saying so (read with getattr until the Google Reader branch adds the setting to Settings).
+saying so, as the Google Reader API does.
 
 FreshRSS's own address for the same API, /api/fever.php, answers too: clients written for FreshRSS
 (PyPI's freshrss-api) build it from the desk's address and cannot be pointed elsewhere.
@@ -130,7 +130,7 @@ def _answer(status: int, message: str, *, authenticated: bool) -> JSONResponse:
 
 async def fever(request: Request) -> Response:
     web = request.app.state.web
-    if not getattr(web.settings, "sync_api", True):
+    if not web.settings.sync_api:
         return JSONResponse({"error": SWITCHED_OFF}, status_code=404)     # as the Google Reader API answers
     try:
         params = await _params(request)

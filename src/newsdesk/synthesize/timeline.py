@@ -66,8 +66,8 @@ NEW_TITLE = 0.6
 def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
     """What changed when: the first report under the title it was published with; each later independent
     report that brings news of its own (a title whose terms are mostly new to the story's earlier titles, or
-    figures (the dead, the injured ...) in its title and opening sentences that no earlier report stated);
-    and each notable update under its new title. The story's sources list every report; the timeline lists
+    figures (the dead, the injured ...) in its title and opening sentences that no earlier report stated, or
+    that was later updated); and each notable update under its new title. The story's sources list every report; the timeline lists
     only what moved the story on."""
     entries: list[TimelineEntry] = []
     said: set[str] = set()
@@ -77,7 +77,7 @@ def timeline(articles: Sequence[StoryArticle]) -> list[TimelineEntry]:
         terms = set(textutil.terms(title or ""))
         stated = _lead_figures(title, a.first_text if a.first_text is not None else a.text)
         news = (not entries or (terms and len(terms - said) >= NEW_TITLE * len(terms))
-                or bool(stated - figures))
+                or bool(stated - figures) or notable_update(a))   # an update reads against what it changed
         if news and not (entries and a.is_reprint):
             entries.append(TimelineEntry(a.published, a.id, a.outlet, title, TimelineKind.PUBLISHED))
         said |= terms

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
-from newsdesk.sync import fever_router
+from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import api, feeds, pages
 from newsdesk.web.access import READ_ONLY, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
@@ -181,6 +181,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(feeds.router)
     app.include_router(pages.router)
     app.include_router(fever_router)
+    app.include_router(google_reader_router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

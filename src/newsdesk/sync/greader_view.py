@@ -1,0 +1,216 @@
+"""One user's desk as a Google Reader client sees it: the sources they do not hide (each a feed, in its folder
+as a label) and the virtual "Stories" feed; which items a stream holds, in what order, read or not; and marking
+items read, unread, starred. Every read and write is the user's own state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsdesk.model import ArticleOutline, Source, Story, StoryRead, User
+from newsdesk.reading import change_mark
+from newsdesk.storage import Storage
+from newsdesk.sync.greader_ids import NotFound, Stream, StreamKind, Tag
+from newsdesk.sync.items import is_story_item, story_item_id, story_of_item
+from newsdesk.synthesize import is_update, page_version
+from newsdesk.timeutil import utcnow
+
+# The Stories feed holds the live stories most recently updated: reading an app's list of them must not read
+# every story the desk ever grouped.
+STORY_FEED_SIZE = 200
+# Past this many items into a stream, a continuation reads nothing more.
+MAX_OFFSET = 100_000
+
+
+@dataclass
+class StoryItem:
+    story: Story
+    page: dict
+    members: list[ArticleOutline]
+    read: bool
+    starred: bool
+
+    @property
+    def item_id(self) -> int:
+        return story_item_id(self.story.id)
+
+    @property
+    def time(self) -> datetime:
+        return self.story.last_updated or self.story.updated_at
+
+
+@dataclass(frozen=True)
+class Ref:
+    item_id: int
+    time: datetime
+
+
+def changed_notably(story_id: int, read: StoryRead | None, page: dict, members: list[ArticleOutline]) -> bool:
+    """Whether the story reads as unread: never read; or since it was read an outlet brought an independent
+    report when the reader had seen none of that outlet's (the desk's change marks, `reading.change_mark`), or
+    the desk fetched a change of a report the reader had seen that the story's timeline shows as a notable
+    update. A new report from an outlet already read, a reprint, or a small correction is not notable."""
+    if read is None or read.read_at is None:
+        return True
+    if change_mark(story_id, members, read).new_sources:
+        return True
+    seen = set(read.seen_articles) or {a.id for a in members if a.first_seen <= read.read_at}
+    version = page_version(page)
+    notable = {entry[1] for entry in page.get("timeline", []) if is_update(entry, version)}
+    return any(a.id in seen and a.id in notable and a.original_id is None and a.revised_at is not None
+               and a.revised_at > read.read_at for a in members)
+
+
+class ReaderView:
+    def __init__(self, storage: Storage, user: User):
+        self.storage = storage
+        self.user = user
+        hidden = storage.hidden(user.id)
+        self.all_sources = {s.id: s for s in storage.list_sources(with_counts=False)}
+        self.sources = [s for s in self.all_sources.values()
+                        if str(s.id) not in hidden["source"] and (s.folder or "") not in hidden["folder"]]
+        self.hides_any = len(self.sources) < len(self.all_sources)
+        self._window: list[StoryItem] | None = None
+
+    # -- what the user subscribes to ---------------------------------------------------------------------------
+
+    def folders(self) -> list[str]:
+        return sorted({s.folder for s in self.sources if s.folder})
+
+    def source(self, value: str) -> Source:
+        """The visible source a `feed/…` stream names, by feed URL or by id."""
+        for s in self.sources:
+            if s.feed_url == value or (value.isascii() and value.isdigit() and str(s.id) == value.lstrip("0")):
+                return s
+        raise NotFound(f"no feed {value[:200]!r} among this user's subscriptions")
+
+    def _source_ids(self, stream: Stream) -> list[int] | None:
+        """The sources whose articles the stream holds (None: no articles at all)."""
+        if stream.kind == StreamKind.STORIES:
+            return None
+        if stream.kind == StreamKind.FEED:
+            return [self.source(stream.value).id]
+        if stream.kind == StreamKind.LABEL:
+            ids = [s.id for s in self.sources if s.folder == stream.value]
+            if not ids:
+                raise NotFound(f"no folder {stream.value[:200]!r} among this user's subscriptions")
+            return ids
+        return [s.id for s in self.sources]
+
+    @staticmethod
+    def _with_stories(stream: Stream) -> bool:
+        return stream.kind not in (StreamKind.FEED, StreamKind.LABEL)
+
+    # -- stories -----------------------------------------------------------------------------------------------
+
+    def story_items(self, story_ids: list[int]) -> list[StoryItem]:
+        """The live ones of these stories (merged and page-less ones left out), with the user's state."""
+        stories = [s for s in self.storage.stories_by_ids(story_ids) if s.merged_into is None and s.page_json]
+        ids = [s.id for s in stories]
+        members = self.storage.story_article_outlines(ids)
+        reads = self.storage.story_reads(self.user.id, ids)
+        items = []
+        for story in stories:
+            page = json.loads(story.page_json)
+            read = reads.get(story.id)
+            mine = members.get(story.id, [])
+            items.append(StoryItem(story, page, mine, read=not changed_notably(story.id, read, page, mine),
+                                   starred=bool(read and read.starred)))
+        return items
+
+    def story_window(self) -> list[StoryItem]:
+        """The Stories feed: the STORY_FEED_SIZE live stories most recently updated."""
+        if self._window is None:
+            self._window = self.story_items(self.storage.recent_story_ids(STORY_FEED_SIZE))
+        return self._window
+
+    # -- streams -----------------------------------------------------------------------------------------------
+
+    def refs(self, stream: Stream, *, exclude: frozenset[Tag] = frozenset(), include: frozenset[Tag] = frozenset(),
+             since: datetime | None = None, until: datetime | None = None, oldest_first: bool = False,
+             offset: int = 0, limit: int = 20) -> tuple[list[Ref], bool]:
+        """One page of the stream's items (newest first unless `oldest_first`) and whether more follow.
+        `exclude`/`include` keep only items without/with the read or starred state."""
+        read = {StreamKind.READ: True, StreamKind.KEPT_UNREAD: False}.get(stream.kind)
+        starred = True if stream.kind == StreamKind.STARRED else None
+        wanted = [(Tag.READ, True, "read"), (Tag.STARRED, True, "starred")]
+        for tag, _, name in wanted:
+            for chosen, value in ((include, True), (exclude, False)):
+                if tag not in chosen:
+                    continue
+                current = read if name == "read" else starred
+                if current is not None and current != value:
+                    return [], False          # asks for items both with and without the state
+                if name == "read":
+                    read = value
+                else:
+                    starred = value
+        source_ids = self._source_ids(stream)
+        if offset >= MAX_OFFSET:
+            return [], False
+        if not self._with_stories(stream):
+            found = self.storage.stream_articles(self.user.id, self.user.read_before, source_ids, read=read,
+                                                 starred=starred, since=since, until=until,
+                                                 oldest_first=oldest_first, offset=offset, limit=limit + 1)
+            return [Ref(i, t) for i, t in found[:limit]], len(found) > limit
+        refs: list[Ref] = []
+        if source_ids is not None:
+            refs += [Ref(i, t) for i, t in self.storage.stream_articles(
+                self.user.id, self.user.read_before, source_ids, read=read, starred=starred, since=since,
+                until=until, oldest_first=oldest_first, offset=0, limit=offset + limit + 1)]
+        stories = self.story_window()
+        if starred:
+            known = {item.story.id for item in stories}
+            extra = [i for i in self.storage.starred_story_ids(self.user.id) if i not in known]
+            stories = stories + self.story_items(extra)
+        refs += [Ref(item.item_id, item.time) for item in stories
+                 if (read is None or item.read == read) and (starred is None or item.starred == starred)
+                 and (since is None or item.time >= since) and (until is None or item.time < until)]
+        refs.sort(key=lambda r: (r.time, r.item_id), reverse=not oldest_first)
+        return refs[offset:offset + limit], len(refs) > offset + limit
+
+    def unread_counts(self) -> tuple[dict[int, int], int]:
+        """Unread articles per visible source, and unread stories in the Stories feed."""
+        counts = self.storage.unread_counts(self.user.id, self.user.read_before)
+        visible = {s.id for s in self.sources}
+        by_source = {source: n for source, n in counts.by_source.items() if source in visible}
+        return by_source, sum(1 for item in self.story_window() if not item.read)
+
+    # -- changing state ----------------------------------------------------------------------------------------
+
+    def mark(self, item_ids: list[int], *, read: bool | None = None, starred: bool | None = None) -> int:
+        """Mark the user's items; ids of no item (unknown, reprints, merged stories) are skipped. The number of
+        items marked."""
+        if read is None and starred is None:
+            return 0
+        articles = list(self.storage.original_article_ids([i for i in item_ids if not is_story_item(i)]))
+        marked = self.storage.mark_articles(self.user.id, articles, read=read, starred=starred) if articles else 0
+        stories = self.story_items(sorted({story_of_item(i) for i in item_ids if is_story_item(i)}))
+        for item in stories:
+            self._mark_story(item, read=read, starred=starred)
+        return marked + len(stories)
+
+    def _mark_story(self, item: StoryItem, *, read: bool | None, starred: bool | None) -> None:
+        user_id, story_id = self.user.id, item.story.id
+        if read is True:
+            self.storage.mark_story_read(user_id, story_id, [a.id for a in item.members])
+        elif read is False:
+            self.storage.mark_story_unread(user_id, story_id)
+        if starred is not None:
+            self.storage.star_story(user_id, story_id, starred)
+
+    def mark_all_read(self, stream: Stream, before: datetime | None) -> None:
+        """Everything in the stream up to `before` (default: now) read; the read and starred streams are left
+        as they are."""
+        if stream.kind in (StreamKind.READ, StreamKind.STARRED, StreamKind.KEPT_UNREAD):
+            return
+        before = min(before or utcnow(), utcnow())
+        source_ids = self._source_ids(stream)
+        if source_ids is not None:
+            everything = stream.kind == StreamKind.READING_LIST and not self.hides_any
+            self.storage.mark_all_read(self.user.id, before, None if everything else source_ids)
+        if self._with_stories(stream):
+            for item in self.story_window():
+                if not item.read and item.time <= before:
+                    self._mark_story(item, read=True, starred=None)
