@@ -218,3 +218,53 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
         console.print(table)
     if as_json:
         print(json.dumps(result))
+
+
+@app.command("readers")
+def readers(articles: int = typer.Option(100_000, help="Generated articles in the desk."),
+            stories: int = typer.Option(20_000, help="Stories they form."),
+            users: int = typer.Option(1000, help="Readers, each with reading state."),
+            requests: int = typer.Option(200, help="Requests of each kind (one after another)."),
+            db: Optional[str] = typer.Option(None, "--db", help="Fill this database (an empty one, or with --reuse) "
+                                                               "instead of a temporary SQLite file."),
+            reuse: bool = typer.Option(False, help="Keep the filled desk and use it again when sizes match."),
+            workers: int = typer.Option(0, help="Web server processes (0 = one per core, as `newsdesk serve`)."),
+            as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Readers with reading state over a generated desk: p95 of the home page, a Fever `items` call (50 items),
+    a Google Reader `stream/contents` call (100 items, where the desk serves it), the unread-count query, and
+    the storage per mark."""
+    run_readers_bench = lab_module("bench.readers").run_readers_bench
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if done == total or done % max(1, total // 5) < 2000:
+            console.print(f"  {kind}: {done}/{total}")
+
+    try:
+        result = run_readers_bench(articles=articles, stories=stories, users=users, requests=requests, db=db,
+                                   reuse=reuse, workers=workers, progress=progress, say=console.print)
+    except (ValueError, RuntimeError) as exc:
+        console.print(f"[red]error:[/] {escaped(exc)}")
+        raise typer.Exit(1)
+    console.print(f"{result['articles']} articles in {result['stories']} stories, {result['users']} readers "
+                  f"(filled in {result['fill_seconds']} s + {result['readers_seconds']} s"
+                  f"{', reused' if result['reused_fill'] else ''}); {result['cpus']} CPUs, load average "
+                  f"{result['load_average']}")
+    table = Table(title=f"latency, {requests} requests of each kind")
+    for column in ("call", "requests", "p50 ms", "p95 ms", "max ms"):
+        table.add_column(column, justify="left" if column == "call" else "right")
+    for call, figures in result["latency"].items():
+        table.add_row(call, str(figures["requests"]), f"{figures['p50_ms']:.1f}", f"{figures['p95_ms']:.1f}",
+                      f"{figures['max_ms']:.1f}")
+    console.print(table)
+    if not result["google_reader"]:
+        console.print("Google Reader API: not served by this desk (no /reader/api/0/stream/contents)")
+    if not result["home_logged_in"]:
+        console.print("home page: measured anonymously (the desk's login takes no user name yet); the unread "
+                      "counts it would show are the storage query above")
+    console.print(f"reading state: {result['article_marks']} article marks + {result['story_reads']} story reads "
+                  f"in {result['state_bytes']} bytes: [bold]{result['bytes_per_mark']} bytes per mark[/]")
+    console.print(f"{result['errors']} errors")
+    for error in result["first_errors"]:
+        console.print(f"[red]error:[/] {escaped(error)}")
+    if as_json:
+        print(json.dumps(result))

@@ -120,8 +120,10 @@ class ReadingStore:
                 if r["source_id"] is not None:
                     by_source[r["source_id"]] = by_source.get(r["source_id"], 0) + sign * int(r["n"])
 
-        add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.first_seen_at >= ? "
-                          f"AND {_ORIGINAL} GROUP BY a.source_id", (mark,)), 1)
+        # by source, so that each source's articles since the mark are one range of articles_source_seen
+        add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.source_id IN "
+                          f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL} GROUP BY a.source_id",
+                          (mark,)), 1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 1 AND a.first_seen_at >= ? "
                           f"AND {_ORIGINAL} GROUP BY a.source_id", (user_id, mark)), -1)

@@ -12,6 +12,7 @@ from newsdesk.storage.search import SearchStore
 from newsdesk.storage.settings import SettingStore
 from newsdesk.storage.sources import SourceStore
 from newsdesk.storage.stories import StoryStore
+from newsdesk.storage.sync_items import SyncItemStore
 from newsdesk.storage.sync import SyncStore
 from newsdesk.storage.users import UserStore
 from newsdesk.storage.vectors import VectorStore
@@ -19,7 +20,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
-              SettingStore, UserStore, ReadingStore, SyncStore):
+              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore):
     def __init__(self, db: Database):
         self.db = db
 
@@ -83,6 +84,20 @@ class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, V
                                 (version, description, to_iso(utcnow())))
                 applied.append(version)
         return applied
+
+    def table_size(self, table: str) -> tuple[int, int]:
+        """(rows, bytes on disk with its indexes) of one of the desk's tables: SQLite's dbstat pages,
+        PostgreSQL's pg_total_relation_size. For the benchmarks' storage figures."""
+        if table not in self._table_names():
+            raise StorageError(f"no table named {table!r}")
+        rows = int(self.db.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+        if self.db.dialect == "sqlite":
+            found = self.db.query("SELECT COALESCE(SUM(pgsize), 0) AS b FROM dbstat WHERE name = ? OR name IN "
+                                  "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?)",
+                                  (table, table))
+        else:
+            found = self.db.query("SELECT pg_total_relation_size(CAST(? AS regclass)) AS b", (table,))
+        return rows, int(found[0]["b"])
 
     def close(self) -> None:
         self.db.close()

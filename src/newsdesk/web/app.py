@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.accounts import adopt_single_admin
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
-from newsdesk.sync import google_reader_router
+from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import api, feeds, pages
 from newsdesk.web import account, login, marks, users
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
@@ -169,6 +169,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(account.router)
     app.include_router(users.router)
     app.include_router(marks.router)
+    app.include_router(fever_router)
     app.include_router(google_reader_router)
 
     @app.exception_handler(StarletteHTTPException)
