@@ -95,3 +95,8 @@ def plausible(text: str) -> bool:
     if not any(c.isupper() for c in stripped):
         return False
     return len(stripped.split()) <= 8
+
+
+def search_key(text: str) -> str:
+    """What a reader types, as the keys names are stored under: folded, titles and possessive kept as typed."""
+    return match_key(" ".join(text.split()), EntityType.PLACE)

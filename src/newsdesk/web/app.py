@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
-from newsdesk.web import api, feeds, pages
+from newsdesk.web import api, entities, feeds, pages
 from newsdesk.web.access import READ_ONLY, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -177,8 +177,11 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(entities.api)
     app.include_router(feeds.router)
+    app.include_router(entities.feeds)
     app.include_router(pages.router)
+    app.include_router(entities.pages)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -16,6 +16,7 @@ from newsdesk.model import Article, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
+from newsdesk.web.entity_data import story_entities_json
 from newsdesk.web.related import CentroidIndex, nearest
 
 PAGE_SIZE = 20
@@ -218,7 +219,7 @@ class Reader:
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
-                   "version": page_version(page)}
+                   "entities": story_entities_json(storage, story.id), "version": page_version(page)}
             self._docs.put(cache_key, doc)
         return {**doc, "related": self.related(story)}
 
@@ -255,16 +256,16 @@ class Reader:
     # -- search -------------------------------------------------------------------------------------------
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
-               source_id: int | None = None, page: int = 1, per_page: int = 20):
+               source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None):
         """One page of grouped search results, up to SEARCH_TTL seconds old: readers page through results, open
         one and come back, and popular queries repeat. Errors (ValueError, SearchUnavailable) are not cached."""
         from newsdesk.web.search import run_search
 
-        key = (query.strip(), since, until, source_id, page, per_page)
+        key = (query.strip(), since, until, source_id, page, per_page, entity_id)
         found = self._searches.get(key)
         if found is None:
             found = run_search(self.storage, query, since=since, until=until, source_id=source_id, page=page,
-                               per_page=per_page)
+                               per_page=per_page, entity_id=entity_id)
             self._searches.put(key, found)
         return found
 
