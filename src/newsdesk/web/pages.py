@@ -171,13 +171,17 @@ def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | 
 @router.get("/search", dependencies=[Depends(require_reader)])
 async def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
                       until: str | None = Query(None), source: QueryId = None,
-                      page: int = Query(1, ge=1, le=500)) -> Response:
+                      page: int = Query(1, ge=1, le=500), entity: QueryId = None) -> Response:
     web = _web(request)
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     results, error = None, None
+    named = web.storage.get_entity(entity) if entity else None
+    if entity and named is None:
+        raise HTTPException(404, f"no entity {entity}")
     if q.strip():
         try:
-            results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page)
+            results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page,
+                                     entity_id=entity)
         except SearchUnavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:
@@ -185,7 +189,7 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
     status = 400 if error else 200
     return web.renderer.page(request, "search.html", {
         "title": f"Search: {q}" if q else "Search", "q": q, "since": since or "", "until": until or "",
-        "source": source, "results": results, "error": error, "sources": web.reader.sources(),
+        "source": source, "results": results, "error": error, "sources": web.reader.sources(), "entity": named,
         "pages": _pages(results.total if results else 0, page),
         "feed": f"/feeds/search.atom?q={q}" if q.strip() else None, "feed_title": f"Search: {q}"}, status=status)
 
