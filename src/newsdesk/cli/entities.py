@@ -24,7 +24,7 @@ def show_entity(ctx: typer.Context, name: str = typer.Argument(..., help="A name
     named with it most often, and when it was first and last seen."""
     from datetime import datetime
 
-    from newsdesk.web.entity_data import entity_document, find_entities_json
+    from newsdesk.web import entity_document, find_entities_json
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:

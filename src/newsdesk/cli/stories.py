@@ -80,7 +80,7 @@ def story_document(storage: Storage, story: Story) -> dict:
     sources = [{"article_id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                 "published": a.time.isoformat(), "reprint_of": a.original_id,
                 "also_published_by": copies.get(a.id, [])} for a in articles.values()]
-    from newsdesk.web.entity_data import story_entities_json
+    from newsdesk.web import story_entities_json
 
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
