@@ -87,14 +87,38 @@ def acronym(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in _CONNECTORS)
 
 
-def plausible(text: str) -> bool:
-    """Whether the NER's span can be a name at all: letters, a capital, not a sentence."""
+# Forms of address: a name after one of these is a person's, whatever type the model gave it ("Ms Calloway").
+ADDRESS = frozenset("mr mrs ms miss mx dr sir dame madam madame monsieur mme".split())
+_LOWER_OK = frozenset("of the and for de du des la le les y von van der den da di al el bin ibn on upon in at "
+                      "et und".split())
+_NOT_IN_NAMES = re.compile(r"[:;!?“”\"«»„|/\\<>{}\[\]=+*#@]")
+
+
+def addressed(text: str) -> bool:
+    """Whether `text` begins with a form of address ("Mr", "Dr.", "Ms")."""
+    words = _words(text)
+    return len(words) > 1 and _plain(words[0]) in ADDRESS
+
+
+def plausible(text: str, kind: EntityType | None = None) -> bool:
+    """Whether the NER's span can be a name at all: letters, capitals, no sentence punctuation or quotes, every
+    word capitalised but short connectors ("of", "de"), and no digits in a person's name."""
     stripped = text.strip()
     if not 2 <= len(stripped) <= 80 or "\n" in stripped or not _LETTER.search(stripped):
         return False
-    if not any(c.isupper() for c in stripped):
+    if _NOT_IN_NAMES.search(stripped):
         return False
-    return len(stripped.split()) <= 8
+    words = stripped.split()
+    if len(words) > 8:
+        return False
+    for word in words:
+        first = next((c for c in word if c.isalpha()), None)
+        if first is not None and not first.isupper() and fold(word).strip(".,'") not in _LOWER_OK \
+                and not word[:2].lower() in ("d'", "l'") and not word.startswith(("al-", "el-")):
+            return False
+    if kind == EntityType.PERSON and any(c.isdigit() for c in stripped):
+        return False
+    return True
 
 
 def search_key(text: str) -> str:

@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 
-from newsdesk.entities.names import plausible
+from newsdesk.entities.names import addressed, plausible
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import EntityType, Mention
 
@@ -81,8 +81,8 @@ def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Me
         counts: Counter = Counter()
         for ent in doc.ents:
             kind = LABELS.get(ent.label_)
-            if kind is not None and plausible(ent.text):
-                counts[" ".join(ent.text.split()), kind] += 1
+            if kind is not None and plausible(ent.text, kind):
+                counts[" ".join(ent.text.split()), EntityType.PERSON if addressed(ent.text) else kind] += 1
         found.append([Mention(name, kind, n) for (name, kind), n in counts.items()])
     return found
 
@@ -90,5 +90,5 @@ def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Me
 def find_spans(text: str) -> list[tuple[int, int, EntityType]]:
     """(start, end, type) of each name the shipped recogniser finds in one text: what the NER evaluation scores."""
     doc = load_ner()(text)
-    return [(ent.start_char, ent.end_char, LABELS[ent.label_]) for ent in doc.ents
-            if ent.label_ in LABELS and plausible(ent.text)]
+    return [(ent.start_char, ent.end_char, EntityType.PERSON if addressed(ent.text) else LABELS[ent.label_])
+            for ent in doc.ents if ent.label_ in LABELS and plausible(ent.text, LABELS[ent.label_])]

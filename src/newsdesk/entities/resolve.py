@@ -5,6 +5,7 @@ Within a story:
 - a key the model gave several types takes the one most of its mentions have;
 - a person named by a surname alone, or by first and last name without the middle one, is the one person of
   the story whose fuller name ends so ("Joly" is "Mélanie Joly"), when the story has exactly one such person;
+  so is a one-word "organisation" that is that surname (the model often takes "Joly said" for one);
 - an organisation named by its initials is the one organisation of the story whose words have those initials
   ("ASA" is "Aldermark Space Agency");
 - an organisation whose key begins with another's words ("Hikvision Canada Inc." and "Hikvision") stays a group
@@ -76,7 +77,10 @@ def _absorb(groups: dict[str, EntityGroup], short: str, into: str) -> None:
 def _merge_short_persons(groups: dict[str, EntityGroup]) -> None:
     people = [g for g in groups.values() if g.type == EntityType.PERSON]
     full = [g for g in people if len(g.key.split()) > 1]
-    for group in sorted(people, key=lambda g: len(g.key.split())):
+    # a surname alone the model took for an organisation ("Calloway said ...") is the story's one person of
+    # that surname too
+    surnames = [g for g in groups.values() if g.type == EntityType.ORGANISATION and " " not in g.key]
+    for group in sorted(people, key=lambda g: len(g.key.split())) + surnames:
         words = group.key.split()
         homes = [f for f in full if f is not group and f.key in groups and len(f.key.split()) > len(words)
                  and (f.key.split()[-len(words):] == words

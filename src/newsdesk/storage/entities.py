@@ -100,7 +100,12 @@ class EntityStore:
             return rows[0]["id"]
         rows = self.db.query("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? AND type = ?",
                              (group.key, kind))
-        return rows[0]["entity_id"] if len(rows) == 1 else None
+        if len(rows) == 1:
+            return rows[0]["entity_id"]
+        # the same name under another type: the model's types waver between stories ("Aldermark" a place here,
+        # an organisation there), a name of two things of one name is rarer
+        rows = self.db.query("SELECT id FROM entities WHERE match_key = ?", (group.key,))
+        return rows[0]["id"] if len(rows) == 1 else None
 
     def _new_entity(self, group: EntityGroup, now: str) -> int:
         entity_id = self.db.insert(
