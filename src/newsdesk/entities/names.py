@@ -6,7 +6,8 @@
 - A person's titles and offices before the name go: "Minister Mélanie Joly", "Foreign Minister Mélanie Joly",
   "Mr Joly", "Dr. Ada Voss", "President Biden" name Mélanie Joly, Joly, Ada Voss, Biden.
 - A leading "the" goes from organisations and places ("the Aldermark Space Agency").
-- An organisation's legal form is left out of its key, not its name: "Hikvision Inc." matches "Hikvision".
+- An organisation's legal form is left out of its key, not its name: "Hikvision Inc." matches "Hikvision";
+  so is a possessive inside a name ("St Oswin's Church" is keyed "st oswin church").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ minister ministers secretary president vice premier chancellor governor mayor se
 congresswoman representative rep deputy mp mep ambassador commissioner chairman chairwoman chair ceo cfo coo cto
 director chief executive judge justice attorney general gen lt lieutenant col colonel capt captain cmdr commander
 sgt sergeant officer inspector detective superintendent constable rev reverend father bishop archbishop cardinal
-coach manager striker midfielder defender goalkeeper captain spokesman spokeswoman spokesperson leader
+coach manager boss striker midfielder defender goalkeeper spokesman spokeswoman spokesperson leader
 """.split())
 # Words of an organisation's legal form, left out of its key.
 LEGAL_FORMS = frozenset("inc incorporated ltd limited llc plc corp corporation co company sa ag gmbh nv bv spa "
@@ -74,7 +75,7 @@ def clean_name(text: str, kind: EntityType) -> str:
 def match_key(name: str, kind: EntityType) -> str:
     """The key names of one thing share: `name` (already cleaned) folded, without dots and commas, and for an
     organisation without its legal form."""
-    words = [w.strip("'-") for w in _KEY_DROP.sub(" ", fold(name)).split()]
+    words = [_POSSESSIVE.sub("", w).strip("'-") for w in _KEY_DROP.sub(" ", fold(name)).split()]
     words = [w for w in words if w]
     if kind == EntityType.ORGANISATION:
         while len(words) > 1 and words[-1] in LEGAL_FORMS:

@@ -9,7 +9,9 @@ Within a story:
 - an organisation named by its initials is the one organisation of the story whose words have those initials
   ("ASA" is "Aldermark Space Agency");
 - an organisation whose key begins with another's words ("Hikvision Canada Inc." and "Hikvision") stays a group
-  of its own, marked as a longer form of it (`part_of`), so pages show the two together.
+  of its own, marked as a longer form of it (`part_of`), so pages show the two together; not when the
+  shorter name is also a place in the story;
+- a first name alone is the one person of the story with that first name, when it is nobody's surname.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ def resolve_story(articles: Iterable[tuple[int, Sequence[Mention]]]) -> list[Ent
             mentions.update(counts[key, t])
         groups[key] = EntityGroup(name=_shown(names), type=kind, key=key, aliases={key: _shown(names)},
                                   mentions=dict(mentions))
-    _merge_short_persons(groups)
+    places = {key for key, by_type in typed.items() if EntityType.PLACE in by_type}
+    _merge_short_persons(groups, places)
     _merge_initials(groups)
-    _mark_longer_forms(groups)
+    _mark_longer_forms(groups, places)
     return sorted(groups.values(), key=lambda g: (-sum(g.mentions.values()), g.key))
 
 
@@ -74,17 +77,23 @@ def _absorb(groups: dict[str, EntityGroup], short: str, into: str) -> None:
         big.mentions[article_id] = big.mentions.get(article_id, 0) + n
 
 
-def _merge_short_persons(groups: dict[str, EntityGroup]) -> None:
-    people = [g for g in groups.values() if g.type == EntityType.PERSON]
+def _merge_short_persons(groups: dict[str, EntityGroup], places: set[str]) -> None:
+    """Surnames and first names alone into the story's one person of that name; never a name the story also
+    uses as a place (a dateline "HOLLINSPORT" is not the first word of "Hollinsport Rovers")."""
+    people = [g for g in groups.values() if g.type == EntityType.PERSON and g.key not in places]
     full = [g for g in people if len(g.key.split()) > 1]
     # a surname alone the model took for an organisation ("Calloway said ...") is the story's one person of
     # that surname too
-    surnames = [g for g in groups.values() if g.type == EntityType.ORGANISATION and " " not in g.key]
+    surnames = [g for g in groups.values() if g.type == EntityType.ORGANISATION and " " not in g.key
+                and g.key not in places]
     for group in sorted(people, key=lambda g: len(g.key.split())) + surnames:
         words = group.key.split()
         homes = [f for f in full if f is not group and f.key in groups and len(f.key.split()) > len(words)
                  and (f.key.split()[-len(words):] == words
                       or (len(words) == 2 and [f.key.split()[0], f.key.split()[-1]] == words))]
+        if not homes and len(words) == 1:
+            # a first name alone ("her husband, Gregory"), when it is no surname of the story
+            homes = [f for f in full if f is not group and f.key in groups and f.key.split()[0] == words[0]]
         if len(homes) == 1:
             _absorb(groups, group.key, homes[0].key)
 
@@ -100,11 +109,13 @@ def _merge_initials(groups: dict[str, EntityGroup]) -> None:
             _absorb(groups, group.key, homes[0].key)
 
 
-def _mark_longer_forms(groups: dict[str, EntityGroup]) -> None:
+def _mark_longer_forms(groups: dict[str, EntityGroup], places: set[str]) -> None:
+    """An organisation whose words begin with another organisation's is marked its longer form; not when the
+    shorter name is also a place of the story ("Thornbury Bridge" is no form of the town of Thornbury)."""
     orgs = sorted((g for g in groups.values() if g.type == EntityType.ORGANISATION), key=lambda g: len(g.key))
     for group in orgs:
         words = group.key.split()
-        shorter = [o for o in orgs if o is not group and len(o.key.split()) < len(words)
+        shorter = [o for o in orgs if o is not group and len(o.key.split()) < len(words) and o.key not in places
                    and words[:len(o.key.split())] == o.key.split()]
         if shorter:
             group.part_of = max(shorter, key=lambda o: len(o.key)).key
