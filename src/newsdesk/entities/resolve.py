@@ -47,7 +47,7 @@ def resolve_story(articles: Iterable[tuple[int, Sequence[Mention]]]) -> list[Ent
         for mention in mentions:
             name = clean_name(mention.name, mention.type)
             key = match_key(name, mention.type)
-            if not key or not any(c.isalpha() for c in key):
+            if len(key) < 2 or not any(c.isalpha() for c in key):
                 continue
             typed[key][mention.type] += mention.count
             forms[key, mention.type][name] += mention.count
