@@ -20,9 +20,10 @@ def test_one_person_under_accented_unaccented_titled_and_surname_forms():
     assert set(joly.aliases) == {"melanie joly", "joly"}
 
 
-def test_a_surname_two_people_share_stays_apart():
+def test_a_surname_two_people_share_names_neither():
     found = groups([Mention("Harriet Calloway", P, 2), Mention("Gregory Calloway", P, 1), Mention("Calloway", P, 3)])
-    assert {"harriet calloway", "gregory calloway", "calloway"} == set(found)
+    assert {"harriet calloway", "gregory calloway"} == set(found)
+    assert found["harriet calloway"].mentions == {1: 2}
 
 
 def test_a_surname_the_model_took_for_an_organisation_is_the_person():

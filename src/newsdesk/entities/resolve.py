@@ -5,7 +5,8 @@ Within a story:
 - a key the model gave several types takes the one most of its mentions have;
 - a person named by a surname alone, or by first and last name without the middle one, is the one person of
   the story whose fuller name ends so ("Joly" is "Mélanie Joly"), when the story has exactly one such person;
-  so is a one-word "organisation" that is that surname (the model often takes "Joly said" for one);
+  so is a one-word "organisation" that is that surname (the model often takes "Joly said" for one); a surname
+  alone that two people of the story share names no entity;
 - an organisation named by its initials is the one organisation of the story whose words have those initials
   ("ASA" is "Aldermark Space Agency");
 - an organisation whose key begins with another's words ("Hikvision Canada Inc." and "Hikvision") stays a group
@@ -96,6 +97,8 @@ def _merge_short_persons(groups: dict[str, EntityGroup], places: set[str]) -> No
             homes = [f for f in full if f is not group and f.key in groups and f.key.split()[0] == words[0]]
         if len(homes) == 1:
             _absorb(groups, group.key, homes[0].key)
+        elif len(homes) > 1 and len(words) == 1:
+            del groups[group.key]      # "Calloway" in a story of Harriet and Gregory Calloway names neither surely
 
 
 def _merge_initials(groups: dict[str, EntityGroup]) -> None:

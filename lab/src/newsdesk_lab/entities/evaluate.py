@@ -78,12 +78,14 @@ def predicted_entities(db: str) -> dict[tuple[str, str], tuple[int, int]]:
             for names in mentions:
                 for m in names:
                     entity_id = by_alias.get(match_key(clean_name(m.name, m.type), m.type))
-                    if entity_id is not None:
-                        found[event, m.name] = (entity_id, entity_id)
+                    if entity_id is not None or (event, m.name) not in found:
+                        # a name the desk makes no entity of (too short, a surname two people share) is
+                        # merged with nothing: it counts against recall, not for it
+                        found[event, m.name] = (entity_id or -len(found) - 1, entity_id or -len(found) - 1)
         shown_with = {}
         for entity_id, _ in found.values():
-            entity = storage.get_entity(entity_id)
-            shown_with[entity_id] = entity.parent_id or entity_id if entity else entity_id
+            entity = storage.get_entity(entity_id) if entity_id > 0 else None
+            shown_with[entity_id] = (entity.parent_id or entity_id) if entity else entity_id
         return {k: (e, shown_with[e]) for k, (e, _) in found.items()}
     finally:
         storage.close()
