@@ -88,7 +88,16 @@ def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Me
 
 
 def find_spans(text: str) -> list[tuple[int, int, EntityType]]:
-    """(start, end, type) of each name the shipped recogniser finds in one text: what the NER evaluation scores."""
+    """(start, end, type) of each name the shipped recogniser finds in one text, as the desk keeps it (a leading
+    "the" of an organisation or place left out, as names.clean_name does): what the NER evaluation scores."""
     doc = load_ner()(text)
-    return [(ent.start_char, ent.end_char, EntityType.PERSON if addressed(ent.text) else LABELS[ent.label_])
-            for ent in doc.ents if ent.label_ in LABELS and plausible(ent.text, LABELS[ent.label_])]
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in LABELS or not plausible(ent.text, LABELS[ent.label_]):
+            continue
+        kind = EntityType.PERSON if addressed(ent.text) else LABELS[ent.label_]
+        start = ent.start_char
+        if kind != EntityType.PERSON and len(ent) > 1 and ent[0].lower_ == "the":
+            start = ent[1].idx
+        found.append((start, ent.end_char, kind))
+    return found
