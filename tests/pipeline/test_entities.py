@@ -98,3 +98,27 @@ def test_the_cli_shows_a_storys_entities_and_an_entity(tmp_path, monkeypatch):
     assert "## Who and where" in markdown and "Mélanie Joly (person, named by 2 sources)" in markdown
     missing = runner.invoke(app, ["--db", db, "entity", "Nobody Atall"])
     assert missing.exit_code == 1 and "no entity is called 'Nobody Atall'" in missing.output
+
+
+def test_names_handed_over_ahead_are_collected_and_a_dead_worker_is_replaced(tmp_path):
+    from newsdesk.model import NewArticle
+    from newsdesk.pipeline import story_entities
+
+    storage = open_storage(str(tmp_path / "desk.db"))
+    story_id = storage.create_story("joly")
+    ids = []
+    for i, (outlet, title, text) in enumerate(ENGLISH[:2]):
+        ids.append(storage.insert_article(NewArticle(url=f"https://x.example/{i}", text=text, text_hash=f"h{i}",
+                                                     title=title, outlet=outlet, language="en")))
+        storage.assign_story(ids[-1], story_id, None)
+    articles = storage.story_articles(story_id)
+    story_entities._submit(["Warm up in Paris."]).result()
+    for process in list(story_entities._ner_pool()._processes.values()):
+        process.kill()                              # the NER worker dies (killed, out of memory …)
+        process.join()
+    entities = story_entities.StoryEntities(storage, remember=1)
+    entities.prepare(articles[:1])                  # the first handed over ahead, the second not
+    entities.update({story_id: articles})           # a new worker reads them
+    assert {n.entity.name for n in storage.story_entities(story_id)} >= {"Mélanie Joly", "Ottawa"}
+    assert entities.pending == {} and entities.articles_read >= 2
+    storage.close()

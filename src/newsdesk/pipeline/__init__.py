@@ -16,14 +16,16 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.related import Related, rank_by_centroid, related_stories
+    from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "Related": "related",
-         "rank_by_centroid": "related", "related_stories": "related"}
+         "rank_by_centroid": "related", "related_stories": "related", "warm_ner": "story_entities",
+         "ner_cpu_seconds": "story_entities"}
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
            "SubscribeError", "Subscriptions", "subscribe", "VECTOR_MODEL", "rank_by_centroid", "regroup", "related_stories", "slugify",
-           "story_writer"]
+           "story_writer", "ner_cpu_seconds", "warm_ner"]
 
 
 def __getattr__(name: str):
