@@ -122,3 +122,22 @@ def test_names_handed_over_ahead_are_collected_and_a_dead_worker_is_replaced(tmp
     assert {n.entity.name for n in storage.story_entities(story_id)} >= {"Mélanie Joly", "Ottawa"}
     assert entities.pending == {} and entities.articles_read >= 2
     storage.close()
+
+
+def test_a_desk_without_entities_names_none_and_recluster_names_them(tmp_path):
+    from newsdesk.pipeline import regroup
+
+    db = str(tmp_path / "desk.db")
+    storage = open_storage(db)
+
+    async def run():
+        async with Desk(storage, Settings(db=db, extract_workers=1, entities=False)) as desk:
+            return await desk.ingest_path(_feed(tmp_path / "feed.jsonl"))
+
+    outcomes = asyncio.run(run())
+    story = storage.stories_of([outcomes[0].article_id])[outcomes[0].article_id]
+    assert storage.get_story(story).page_json and storage.story_entities(story) == []
+    regroup(storage)
+    story = storage.get_story(story).id
+    assert "Mélanie Joly" in {n.entity.name for n in storage.story_entities(story)}
+    storage.close()

@@ -161,5 +161,5 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
-                                    writer=story_writer(settings))
+                                    writer=story_writer(settings), entities=settings.entities)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
