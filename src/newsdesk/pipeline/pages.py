@@ -82,9 +82,9 @@ class PageWriter:
     def prepare(self, articles: list[Article]) -> None:
         """Embed what the writer will read of these articles (their sentences and titles), and find the names
         in them, ahead of writing."""
-        self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
-        if self.entities is not None:
+        if self.entities is not None:      # first: it only hands them to the NER worker, which reads meanwhile
             self.entities.prepare(articles)
+        self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
 
     def write(self, story_ids: set[int] | list[int]) -> int:
         """Write the page of each story that changed (its entities first); returns how many were written."""
