@@ -119,6 +119,7 @@ def test_names_handed_over_ahead_are_collected_and_a_dead_worker_is_replaced(tmp
     entities = story_entities.StoryEntities(storage, remember=1)
     entities.prepare(articles[:1])                  # the first handed over ahead, the second not
     entities.update({story_id: articles})           # a new worker reads them
+    entities.flush()
     assert {n.entity.name for n in storage.story_entities(story_id)} >= {"Mélanie Joly", "Ottawa"}
     assert entities.pending == {} and entities.articles_read >= 2
     storage.close()

@@ -86,6 +86,11 @@ class PageWriter:
             self.entities.prepare(articles)
         self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
 
+    def flush(self) -> None:
+        """Store the entities still waiting for the NER (the page writer does not wait for them)."""
+        if self.entities is not None:
+            self.entities.flush()
+
     def write(self, story_ids: set[int] | list[int]) -> int:
         """Write the page of each story that changed (its entities first); returns how many were written."""
         written = 0

@@ -36,5 +36,7 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
         new, _ = counts.most_common(1)[0]
         if new is not None and new != old:
             storage.merge_stories(old, new)
-    PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None).write(touched)
+    pages = PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None)
+    pages.write(touched)
+    pages.flush()
     return len(touched), len(ids)

@@ -35,8 +35,18 @@ def _ner_pool(renew: bool = False) -> ProcessPoolExecutor:
             _pool = None
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=die_with_parent, initargs=(os.getpid(),))
+                                        initializer=_worker_start, initargs=(os.getpid(),))
         return _pool
+
+
+def _worker_start(parent_pid: int) -> None:
+    """In the NER worker: end with the desk, and give way to the desk's own work (the names are background
+    work: they use the CPU the desk leaves idle)."""
+    die_with_parent(parent_pid)
+    try:
+        os.nice(10)
+    except OSError:
+        pass
 
 
 def warm_ner() -> None:
@@ -68,13 +78,16 @@ def _submit(texts: list[str]) -> Future:
 
 class StoryEntities:
     """Finds and stores the entities of stories. `prepare` hands a batch's new articles to the NER ahead (the
-    grouper calls it beside its work); `update` collects those names, finds what is still missing and stores
-    every story's entities."""
+    grouper calls it beside its work); `update` hands over what is still missing and stores the entities of
+    the stories whose names are all read, keeping the others for the next `update` (which waits for them
+    first) or `flush`: a story's entities follow its page by one batch at most, and the page writer never
+    waits for the NER while it has pages to write."""
 
     def __init__(self, storage: Storage, remember: int = 4096) -> None:
         self.storage = storage
         self.remember = remember
         self.pending: OrderedDict[tuple[int, str], tuple[Future, int, list[str]]] = OrderedDict()
+        self.deferred: dict[int, list[Article]] = {}      # stories whose names were not all read yet
         self.seconds = 0.0          # wall seconds of `update`: waiting for names, finding the missing, storing
         self.ahead_seconds = 0.0    # of `prepare`
         self.articles_read = 0
@@ -125,19 +138,50 @@ class StoryEntities:
         self.ahead_seconds += time.perf_counter() - started
 
     def update(self, stories: dict[int, list[Article]]) -> None:
-        """Store the entities of each story (story id -> its articles, oldest first), the names of the articles
-        not yet read for their current text found in one pass."""
+        """Store the entities of each story (story id -> its articles, oldest first) whose articles' names are
+        read; hand over the articles not read for their current text; the stories left wait for the next call
+        (which first finishes those of the call before it) or `flush`."""
         started = time.perf_counter()
-        every = [a for articles in stories.values() for a in articles if a.original_id is None]
-        scanned = self.storage.entity_scans([a.id for a in every])
-        stale = [a for a in every if scanned.get(a.id) != a.text_hash]
-        readable = {a.id for a in self._readable(stale)}
+        earlier, self.deferred = self.deferred, {}
+        self._store(earlier)
+        stale = self._stale(stories)
         with self._lock:
-            missing = [a for a in stale if a.id in readable and (a.id, a.text_hash) not in self.pending]
+            missing = [a for a in stale.values() if (a.id, a.text_hash) not in self.pending]
         if missing:
             self._hand_over(missing, evict=False)
+        ready = {}
+        for story_id, articles in stories.items():
+            waiting = [a for a in articles if a.id in stale]
+            with self._lock:
+                done = all(self.pending[a.id, a.text_hash][0].done() for a in waiting
+                           if (a.id, a.text_hash) in self.pending)
+            (ready if done else self.deferred)[story_id] = articles
+        self._store(ready)
+        self.seconds += time.perf_counter() - started
+
+    def flush(self) -> None:
+        """Store the entities of the stories still waiting for their names (waiting for the NER)."""
+        started = time.perf_counter()
+        earlier, self.deferred = self.deferred, {}
+        self._store(earlier)
+        self.seconds += time.perf_counter() - started
+
+    def _stale(self, stories: dict[int, list[Article]]) -> dict[int, Article]:
+        """The readable originals whose names are not stored for their current text, by id."""
+        every = [a for articles in stories.values() for a in articles if a.original_id is None]
+        scanned = self.storage.entity_scans([a.id for a in every])
+        return {a.id: a for a in self._readable(every) if scanned.get(a.id) != a.text_hash}
+
+    def _store(self, stories: dict[int, list[Article]]) -> None:
+        if not stories:
+            return
+        every = [a for articles in stories.values() for a in articles if a.original_id is None]
+        scanned = self.storage.entity_scans([a.id for a in every])
+        readable = {a.id for a in self._readable(every)}
         new: dict[int, tuple[str, list[Mention]]] = {}
-        for a in stale:
+        for a in every:
+            if scanned.get(a.id) == a.text_hash:
+                continue
             if a.id not in readable:
                 new[a.id] = (a.text_hash, [])        # another language: read, and names nothing
             else:
@@ -150,7 +194,6 @@ class StoryEntities:
             self.storage.save_story_entities(
                 story_id, groups, times={a.id: a.time for a in originals},
                 outlets={a.id: a.outlet or "unknown outlet" for a in originals})
-        self.seconds += time.perf_counter() - started
 
 
 def _resolved(value) -> Future:

@@ -47,7 +47,14 @@ class StoryUpdates:
             for number, batch in enumerate(batches):
                 last = number == len(batches) - 1
                 touched |= await asyncio.to_thread(step, batch, changed if last else [])
+            if self.pages is not None and self.pages.entities is not None:
+                await asyncio.to_thread(self._flush_entities)
         return touched
+
+    def _flush_entities(self) -> None:
+        """The entities the last step's pages left to the NER, stored before the update ends."""
+        with self.timer.stage("entities"):
+            self.pages.flush()
 
     def _recover(self) -> tuple[set[int], set[int]]:
         """After a crash: group the articles stored but never grouped, and name the stories whose page is

@@ -21,6 +21,7 @@ from newsdesk.web.related import CentroidIndex, nearest
 
 PAGE_SIZE = 20
 SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
+ENTITIES_TTL = 5.0     # seconds a story's entities are served again before they are read anew
 
 
 class StorePool:
@@ -142,6 +143,7 @@ class Reader:
         self._languages = LRU(1, ttl=60.0)
         self._sources = LRU(2, ttl=5.0)
         self._related = LRU(2048, ttl=30.0)    # (story id, updated_at) → related stories
+        self._entities = LRU(2048, ttl=ENTITIES_TTL)    # story id → its entities
         self._searches = LRU(1024, ttl=SEARCH_TTL)
         self.centroids = CentroidIndex(pool.get)
 
@@ -219,9 +221,18 @@ class Reader:
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
-                   "entities": story_entities_json(storage, story.id), "version": page_version(page)}
+                   "version": page_version(page)}
             self._docs.put(cache_key, doc)
-        return {**doc, "related": self.related(story)}
+        return {**doc, "related": self.related(story), "entities": self.entities(story.id)}
+
+    def entities(self, story_id: int) -> list[dict]:
+        """The story's entities, up to ENTITIES_TTL seconds old: they are stored beside its page (at most one
+        batch of the NER after it), so they are not cached with the page."""
+        found = self._entities.get(story_id)
+        if found is None:
+            found = story_entities_json(self.storage, story_id)
+            self._entities.put(story_id, found)
+        return found
 
     def related(self, story: Story) -> list[dict]:
         """The related stories (pipeline.related_stories), scored against the centroid index in memory when it

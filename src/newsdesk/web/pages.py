@@ -55,8 +55,9 @@ async def story_page(request: Request, key: str) -> Response:
     articles = {s["article_id"]: s for s in doc["sources"]}
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
-    story_html = _web(request).renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
-                                                 doc=doc, articles=articles, image=image)
+    named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
+    story_html = _web(request).renderer.fragment((story.id, story.page_written_at, story.updated_at, named),
+                                                 "_story.html", doc=doc, articles=articles, image=image)
     return _page(request, "story.html", title=doc["headline"], story_html=story_html,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 
