@@ -49,6 +49,7 @@ class Settings:
     duplicate_threshold: float = 0.6   # containment of word shingles above which a text is a copy
     stories: bool = True               # group articles into stories
     story_pages: bool = True           # and write each touched story's page
+    entities: bool = True              # with the people, organisations and places it names (spaCy NER)
     story_window_hours: float = 72.0   # an article joins only stories with an article this close to it in time
     user_agent: str = ""
     timezone: str = ""                 # the desk's IANA time zone, e.g. "Europe/Paris"; empty = the machine's

@@ -395,3 +395,70 @@ class ChangeMark:
     @property
     def changed(self) -> bool:
         return bool(self.new_reports or self.updated_reports)
+# --- entities: the people, organisations and places stories name ------------------------------------------
+
+class EntityType(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+    PRODUCT = "product"
+    EVENT = "event"
+
+
+class Mention(NamedTuple):
+    """A name as the NER model found it in one article: its words as written, its type, how often."""
+    name: str
+    type: EntityType
+    count: int
+
+
+@dataclass
+class EntityGroup:
+    """The names of one real-world thing in one story, resolved: what the story's page links to."""
+    name: str                            # the name shown: the fullest form the story uses
+    type: EntityType
+    key: str                             # the name's match key (names.match_key)
+    aliases: dict[str, str]              # match key -> a form as written, for every form the story uses
+    mentions: dict[int, int]             # article id -> mentions in it
+    part_of: str | None = None           # the key of the group this one is a longer form of ("Hikvision Canada
+                                         # Inc." of "Hikvision"): shown together, kept apart
+
+
+@dataclass
+class Entity:
+    id: int
+    slug: str
+    name: str
+    type: EntityType
+    match_key: str
+    parent_id: int | None                # the entity this one is a longer form of, shown with it
+    first_seen: datetime | None          # the earliest and latest article naming it
+    last_seen: datetime | None
+    story_count: int = 0                 # live stories naming it (where the query counted them)
+
+
+@dataclass
+class NamedEntity:
+    """An entity as one story names it."""
+    entity: Entity
+    sources: int                         # independent outlets whose reports name it
+    mentions: int
+
+
+@dataclass
+class EntityStory:
+    """A story that names an entity, as the entity's page lists it."""
+    story_id: int
+    slug: str
+    headline: str | None
+    last_updated: datetime | None
+    first_published: datetime | None
+    independent_count: int               # the story's independent outlets
+    sources: int                         # of them, those that name the entity
+
+
+@dataclass
+class CoEntity:
+    """An entity named in the same stories as another."""
+    entity: Entity
+    stories: int                         # stories naming both

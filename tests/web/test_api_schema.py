@@ -133,6 +133,7 @@ def get_answers(client) -> dict[str, list]:
     articles = client.get(f"{API}articles", params={"per_page": 100})
     words = [max(found, key=len) for s in stories.json()["stories"]
              if (found := re.findall(r"[A-Za-z]{6,}", s["headline"]))][:3]
+    named = [e for s in stories.json()["stories"][:5] for e in client.get(f"{API}stories/{s['id']}").json()["entities"]]
     return {
         f"{API}stories": [stories, client.get(f"{API}stories", params={"lang": "fr"})],
         f"{API}stories/{{key}}": [client.get(f"{API}stories/{s['id']}") for s in stories.json()["stories"]],
@@ -140,6 +141,8 @@ def get_answers(client) -> dict[str, list]:
         f"{API}articles/{{article_id}}": [client.get(f"{API}articles/{a['id']}") for a in articles.json()["articles"]],
         f"{API}sources": [client.get(f"{API}sources")],
         f"{API}search": [client.get(f"{API}search", params={"q": word}) for word in words],
+        f"{API}entities": [client.get(f"{API}entities", params={"q": e["name"].split()[-1]}) for e in named[:5]],
+        f"{API}entities/{{key}}": [client.get(f"{API}entities/{e['id']}") for e in named[:8]],
     }
 
 
@@ -156,6 +159,8 @@ def test_every_api_answer_fits_its_declared_model(api):
     assert min((missing_sections(doc) for doc in story_pages), key=len) == []
     assert any(docs[str(a.url)]["copies"] for a in answers[f"{API}articles/{{article_id}}"])
     assert all(docs[str(a.url)]["groups"] for a in answers[f"{API}search"])
+    assert all(docs[str(a.url)]["entities"] for a in answers[f"{API}entities"])
+    assert all(docs[str(a.url)]["stories"] for a in answers[f"{API}entities/{{key}}"])
 
 
 def test_a_page_written_by_a_language_model_fits_with_its_report(api):

@@ -192,7 +192,9 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
     t = result["throughput"]
     console.print(f"{t['articles']} articles ({t['stored']} stored, {t['copies']} copies, {t['errors']} errors) "
                   f"into {t['stories']} stories, {t['pages_written']} page writes, in {t['seconds']} s "
-                  f"({t['cpu_seconds']} s CPU): [bold]{t['articles_per_s']} articles/s[/]"
+                  f"({t['cpu_seconds']} s CPU"
+                  + (f", of it {t['ner_worker_cpu_seconds']} s in the NER worker" if t.get("ner_worker_cpu_seconds")
+                     else "") + f"): [bold]{t['articles_per_s']} articles/s[/]"
                   + (f", B³ F1 {t['b3_f1']}" if "b3_f1" in t else ""))
     table = Table(title="stages")
     for column in ("stage", "seconds", "articles/s", "ms/article"):

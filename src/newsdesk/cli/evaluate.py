@@ -210,3 +210,49 @@ def newfacts(prefix: Optional[Path] = typer.Argument(
 def _prf(score) -> str:
     return (f"{score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f} "
             f"({score.tp}, {score.fp}, {score.fn})")
+@app.command("entities")
+def entities(aliases: Optional[Path] = typer.Option(None, "--aliases", exists=True, dir_okay=False,
+                                                    help="Labelled aliases of the demo corpus (default: the "
+                                                         "project's own, newsdesk_lab/entities/demo_aliases.json)."),
+             conll: Optional[Path] = typer.Option(None, "--conll", exists=True, dir_okay=False,
+                                                  help="Also score the NER against this CoNLL-2003-format file "
+                                                       "(word … tag per line), e.g. the CoNLL-2003 English test set."),
+             limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N documents of --conll."),
+             examples: int = typer.Option(0, "--examples", min=0, help="Also show up to N wrong and missed merges."),
+             as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Pairwise precision / recall of the entity merges (which names the desk makes one thing) on the labelled
+    demo aliases, through the shipped NER and resolution; with --conll, entity-level P/R/F1 of the NER."""
+    evaluate = lab_module("entities.evaluate")
+    result = {"merges": evaluate.evaluate_merges(aliases)}
+    m = result["merges"]
+    table = Table(title=f"merges over {m['names_found']} labelled names the NER found (of {m['names_labelled']}), "
+                        f"{m['things']} things → {m['entities']} entities")
+    for column in ("", "precision", "recall", "F1", "pairs merged", "right", "pairs labelled one thing"):
+        table.add_column(column, justify="left" if not column else "right")
+    for label, key in (("entities", "merges"), ("entities or linked forms", "merges_with_links"),
+                       ("baseline: same text", "baseline_same_text")):
+        s = m[key]
+        table.add_row(label, f"{s['precision']:.4f}", f"{s['recall']:.4f}", f"{s['f1']:.4f}", str(s["predicted"]),
+                      str(s["right"]), str(s["gold"]))
+    console.print(table)
+    if m["things_split"]:
+        console.print(f"things split over entities: {escaped(', '.join(m['things_split']))}", soft_wrap=True)
+    for line in m["wrong_merges"][:examples]:
+        console.print(f"[red]wrongly merged:[/] {escaped(line)}", soft_wrap=True)
+    for line in m["missed_merges"][:examples]:
+        console.print(f"[yellow]not merged:[/] {escaped(line)}", soft_wrap=True)
+    if conll is not None:
+        result["ner"] = n = evaluate.evaluate_ner(conll, limit=limit)
+        table = Table(title=f"NER on {conll.name}: {n['documents']} documents, {n['tokens']} tokens "
+                            f"({n['tokens_per_s']} tokens/s)")
+        for column in ("type", "precision", "recall", "F1", "found", "right", "labelled"):
+            table.add_column(column, justify="left" if column == "type" else "right")
+        for label, s in (*n["by_type"].items(), ("PER+ORG+LOC", n["per_org_loc"])):
+            table.add_row(label, f"{s['precision']:.4f}", f"{s['recall']:.4f}", f"{s['f1']:.4f}", str(s["predicted"]),
+                          str(s["right"]), str(s["gold"]))
+        console.print(table)
+    if as_json:
+        print(json.dumps({"merges": {k: m[k] for k in ("merges", "merges_with_links", "baseline_same_text",
+                                                       "names_found", "things", "entities")},
+                          **({"ner": {k: result["ner"][k] for k in ("per_org_loc", "by_type", "documents", "tokens")}}
+                             if "ner" in result else {})}))

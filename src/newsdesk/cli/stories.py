@@ -80,9 +80,12 @@ def story_document(storage: Storage, story: Story) -> dict:
     sources = [{"article_id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                 "published": a.time.isoformat(), "reprint_of": a.original_id,
                 "also_published_by": copies.get(a.id, [])} for a in articles.values()]
+    from newsdesk.web import story_entities_json
+
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
-            "reprint_count": story.reprint_count, "version": page_version(page)}
+            "reprint_count": story.reprint_count, "entities": story_entities_json(storage, story.id),
+            "version": page_version(page)}
 
 
 def _markdown(doc: dict) -> str:
@@ -106,6 +109,10 @@ def _markdown(doc: dict) -> str:
     # The dek reads as one paragraph, each sentence followed by the outlet it is quoted from.
     lines += [" ".join(f"{s['text']} ({cite_outlets(s)})" for s in doc["summary"]), "", "## Key takeaways", ""]
     lines += [f"- {cite(t)}" for t in doc["takeaways"]]
+    if doc.get("entities"):
+        lines += ["", "## Who and where", ""]
+        lines += [f"- {e['name']} ({e['type']}, named by {e['sources']} source{'s' * (e['sources'] != 1)})"
+                  for e in doc["entities"]]
     if any(doc["unique"].values()):
         lines += ["", "## What each source adds", ""]
         for outlet, items in doc["unique"].items():
@@ -154,5 +161,5 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
-                                    writer=story_writer(settings))
+                                    writer=story_writer(settings), entities=settings.entities)
     console.print(f"Regrouped {articles} articles into {stories} stories.")

@@ -16,6 +16,7 @@ import numpy as np
 from newsdesk.config import Settings
 from newsdesk.model import Article, StoryArticle, StoryPage
 from newsdesk.pipeline.grouping import VECTOR_MODEL
+from newsdesk.pipeline.story_entities import StoryEntities
 from newsdesk.storage import Storage
 from newsdesk.synthesize import PAGE_VERSION, default_writer
 
@@ -67,21 +68,33 @@ class PageWriter:
     """Writes story pages, each at most once per call, and not at all when the story's articles are what they
     were at its last write (remembered for the `remember` most recent stories)."""
 
-    def __init__(self, storage: Storage, writer: StoryWriter | None = None, remember: int = 200_000) -> None:
+    def __init__(self, storage: Storage, writer: StoryWriter | None = None, remember: int = 200_000,
+                 entities: StoryEntities | None = None) -> None:
+        """`entities`: what finds and stores the entities of the stories written (none: pages only)."""
         self.storage = storage
         self.writer = writer or default_writer()
         self.remember = remember
+        self.entities = entities
         self.signatures: OrderedDict[int, str] = OrderedDict()
         self.written = 0
         self.skipped = 0
 
     def prepare(self, articles: list[Article]) -> None:
-        """Embed what the writer will read of these articles (their sentences and titles), ahead of writing."""
+        """Embed what the writer will read of these articles (their sentences and titles), and find the names
+        in them, ahead of writing."""
+        if self.entities is not None:      # first: it only hands them to the NER worker, which reads meanwhile
+            self.entities.prepare(articles)
         self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
 
+    def flush(self) -> None:
+        """Store the entities still waiting for the NER (the page writer does not wait for them)."""
+        if self.entities is not None:
+            self.entities.flush()
+
     def write(self, story_ids: set[int] | list[int]) -> int:
-        """Write the page of each story that changed; returns how many were written."""
+        """Write the page of each story that changed (its entities first); returns how many were written."""
         written = 0
+        due: dict[int, tuple[list[Article], str]] = {}
         for story_id in dict.fromkeys(story_ids):
             story = self.storage.get_story(story_id)
             if story is None or story.id != story_id:
@@ -93,6 +106,10 @@ class PageWriter:
             if story.page_json is not None and self.signatures.get(story_id) == signature:
                 self.skipped += 1
                 continue
+            due[story_id] = (articles, signature)
+        if self.entities is not None and due:
+            self.entities.update({story_id: articles for story_id, (articles, _) in due.items()})
+        for story_id, (articles, signature) in due.items():
             _write_page(self.storage, story_id, articles, self.writer)
             self.signatures[story_id] = signature
             self.signatures.move_to_end(story_id)

@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 from newsdesk.cluster import WINDOW, OnlineClusterer
 from newsdesk.pipeline.grouping import StoryGrouper
 from newsdesk.pipeline.pages import PageWriter, StoryWriter
+from newsdesk.pipeline.story_entities import StoryEntities
 from newsdesk.storage import Storage
 
 
 def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
             progress: Callable[[int], None] | None = None, window: timedelta | None = None,
-            writer: StoryWriter | None = None) -> tuple[int, int]:
+            writer: StoryWriter | None = None, entities: bool = True) -> tuple[int, int]:
     """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
     story then resolves to the new story that holds most of its articles, and every page is written again by
-    `writer`. Returns (stories, articles)."""
+    `writer`, with its entities unless `entities` is False. Returns (stories, articles)."""
     before = dict(storage.clear_stories(since))
     grouper = StoryGrouper(storage, clusterer=OnlineClusterer(window=window or WINDOW))
     ids = list(before)
@@ -35,5 +36,7 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
         new, _ = counts.most_common(1)[0]
         if new is not None and new != old:
             storage.merge_stories(old, new)
-    PageWriter(storage, writer).write(touched)
+    pages = PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None)
+    pages.write(touched)
+    pages.flush()
     return len(touched), len(ids)

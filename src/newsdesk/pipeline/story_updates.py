@@ -47,7 +47,14 @@ class StoryUpdates:
             for number, batch in enumerate(batches):
                 last = number == len(batches) - 1
                 touched |= await asyncio.to_thread(step, batch, changed if last else [])
+            if self.pages is not None and self.pages.entities is not None:
+                await asyncio.to_thread(self._flush_entities)
         return touched
+
+    def _flush_entities(self) -> None:
+        """The entities the last step's pages left to the NER, stored before the update ends."""
+        with self.timer.stage("entities"):
+            self.pages.flush()
 
     def _recover(self) -> tuple[set[int], set[int]]:
         """After a crash: group the articles stored but never grouped, and name the stories whose page is
@@ -72,7 +79,12 @@ class StoryUpdates:
             from newsdesk.synthesize import default_encoder
 
             self.embedder = default_encoder()
-            self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder))
+            entities = None
+            if self.settings.entities:
+                from newsdesk.pipeline.story_entities import StoryEntities
+
+                entities = StoryEntities(self.storage)
+            self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder), entities=entities)
         if self.grouper is None:
             self.grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours),
                                         embedder=self.embedder)
@@ -97,9 +109,14 @@ class StoryUpdates:
         grouper.checkpoint()
         for stage in GROUPER_STAGES:     # the grouper times its own stages
             self.timer.add(stage, grouper.seconds[stage] - before.get(stage, 0.0))
+        entities = self.pages.entities
+        before = entities.seconds if entities is not None else 0.0
         with self.timer.stage("synthesize", failures=False):
             if self.settings.story_pages:
                 self.pages.write(touched)
+        if entities is not None:     # the entities' share of the page writing is timed on its own
+            self.timer.add("entities", entities.seconds - before)
+            self.timer.add("synthesize", before - entities.seconds)
         return touched
 
     def save(self) -> None:

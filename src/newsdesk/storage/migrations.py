@@ -247,6 +247,58 @@ CREATE TABLE user_hidden (
 CREATE INDEX articles_seen ON articles (first_seen_at);
 CREATE INDEX articles_source_seen ON articles (source_id, first_seen_at)
 """),
+    (8, "entities: the names each article holds, the things they resolve to, per article and per story", """
+CREATE TABLE entities (
+    id {pk},
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    match_key TEXT NOT NULL,
+    parent_id {bigint} REFERENCES entities(id) ON DELETE SET NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (type, match_key)
+);
+CREATE INDEX entities_parent ON entities (parent_id);
+CREATE INDEX entities_key ON entities (match_key);
+CREATE TABLE entity_aliases (
+    alias_key TEXT NOT NULL,
+    type TEXT NOT NULL,
+    entity_id {bigint} NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    PRIMARY KEY (alias_key, type, entity_id)
+);
+CREATE INDEX entity_aliases_entity ON entity_aliases (entity_id);
+CREATE TABLE entity_scans (
+    article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    text_hash TEXT NOT NULL,
+    model TEXT NOT NULL,
+    scanned_at TEXT NOT NULL
+);
+CREATE TABLE article_mentions (
+    article_id {bigint} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, type, name)
+);
+CREATE TABLE article_entities (
+    article_id {bigint} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity_id {bigint} NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, entity_id)
+);
+CREATE INDEX article_entities_entity ON article_entities (entity_id, article_id);
+CREATE TABLE story_entities (
+    story_id {bigint} NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    entity_id {bigint} NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    sources INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (story_id, entity_id)
+);
+CREATE INDEX story_entities_entity ON story_entities (entity_id, story_id)
+"""),
 ]
 
 DIALECTS = {

@@ -199,11 +199,13 @@ class SearchStore:
             self.db.execute("ANALYZE story_search")
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
-               source_id: int | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
+               source_id: int | None = None, limit: int = 20, offset: int = 0,
+               entity_id: int | None = None) -> SearchResults:
         """Articles and stories matching `query`, grouped by story; groups ranked by their best match.
         `limit`/`offset` count groups. Words are all required; "quoted words" form a phrase; `word*` matches
         words that start so. A query matching more than SEARCH_WINDOW articles (or stories)
-        ranks the most recent SEARCH_WINDOW of them (`capped` is then True)."""
+        ranks the most recent SEARCH_WINDOW of them (`capped` is then True). `entity_id` keeps the articles
+        and stories naming that entity."""
         terms = parse_search_query(query)
         limit, offset = max(0, min(int(limit), 200)), max(0, int(offset))
         match = _SqliteMatch(terms) if self.db.dialect == "sqlite" else _PostgresMatch(terms)
@@ -225,6 +227,11 @@ class SearchStore:
             story_where.append("EXISTS (SELECT 1 FROM story_articles y JOIN articles z ON z.id = y.article_id "
                                "WHERE y.story_id = s.id AND z.source_id = ?)")
             story_params.append(source_id)
+        if entity_id is not None:      # articles naming the entity, and stories whose reports name it
+            art_where.append(f"{match.article_id} IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
+            art_params.append(entity_id)
+            story_where.append("EXISTS (SELECT 1 FROM story_entities x WHERE x.story_id = s.id AND x.entity_id = ?)")
+            story_params.append(entity_id)
         try:
             article_from = match.article_filtered_from if len(art_where) > 1 else match.article_from
             story_from = match.story_filtered_from if len(story_where) > 1 else match.story_from

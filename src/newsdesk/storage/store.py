@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newsdesk.storage.articles import ArticleStore
 from newsdesk.storage.copies import CopyStore
+from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
@@ -20,7 +21,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
-              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore):
+              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -157,10 +157,13 @@ def remove_source(request: Request, source_id: PathId, purge: bool = Query(False
             response_model=SearchResults)
 def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            since: str | None = Query(None, description="YYYY-MM-DD"), until: str | None = Query(None),
-           source: QueryId = None, page: int = Query(1, ge=1, le=500)) -> Response:
+           source: QueryId = None, page: int = Query(1, ge=1, le=500),
+           entity: Annotated[QueryId, Query(description="only articles and stories naming this entity id")] = None
+           ) -> Response:
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     try:
-        results = _web(request).reader.search(q, since=start, until=end, source_id=source, page=page)
+        results = _web(request).reader.search(q, since=start, until=end, source_id=source, page=page,
+                                              entity_id=entity)
     except SearchUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     except ValueError as exc:

@@ -22,7 +22,7 @@ from newsdesk.accounts import adopt_single_admin
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
-from newsdesk.web import api, feeds, pages
+from newsdesk.web import api, entities, feeds, pages
 from newsdesk.web import account, login, marks, users
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
@@ -163,7 +163,9 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(entities.api)
     app.include_router(feeds.router)
+    app.include_router(entities.feeds)
     app.include_router(pages.router)
     app.include_router(login.router)
     app.include_router(account.router)
@@ -171,6 +173,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(marks.router)
     app.include_router(fever_router)
     app.include_router(google_reader_router)
+    app.include_router(entities.pages)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

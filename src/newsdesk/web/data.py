@@ -16,10 +16,12 @@ from newsdesk.model import Article, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
+from newsdesk.web.entity_data import story_entities_json
 from newsdesk.web.related import CentroidIndex, nearest
 
 PAGE_SIZE = 20
 SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
+ENTITIES_TTL = 5.0     # seconds a story's entities are served again before they are read anew
 
 
 class StorePool:
@@ -141,6 +143,7 @@ class Reader:
         self._languages = LRU(1, ttl=60.0)
         self._sources = LRU(2, ttl=5.0)
         self._related = LRU(2048, ttl=30.0)    # (story id, updated_at) → related stories
+        self._entities = LRU(2048, ttl=ENTITIES_TTL)    # story id → its entities
         self._searches = LRU(1024, ttl=SEARCH_TTL)
         self.centroids = CentroidIndex(pool.get)
 
@@ -223,7 +226,16 @@ class Reader:
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
                    "version": page_version(page)}
             self._docs.put(cache_key, doc)
-        return {**doc, "related": self.related(story)}
+        return {**doc, "related": self.related(story), "entities": self.entities(story.id)}
+
+    def entities(self, story_id: int) -> list[dict]:
+        """The story's entities, up to ENTITIES_TTL seconds old: they are stored beside its page (at most one
+        batch of the NER after it), so they are not cached with the page."""
+        found = self._entities.get(story_id)
+        if found is None:
+            found = story_entities_json(self.storage, story_id)
+            self._entities.put(story_id, found)
+        return found
 
     def related(self, story: Story) -> list[dict]:
         """The related stories (pipeline.related_stories), scored against the centroid index in memory when it
@@ -258,16 +270,16 @@ class Reader:
     # -- search -------------------------------------------------------------------------------------------
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
-               source_id: int | None = None, page: int = 1, per_page: int = 20):
+               source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None):
         """One page of grouped search results, up to SEARCH_TTL seconds old: readers page through results, open
         one and come back, and popular queries repeat. Errors (ValueError, SearchUnavailable) are not cached."""
         from newsdesk.web.search import run_search
 
-        key = (query.strip(), since, until, source_id, page, per_page)
+        key = (query.strip(), since, until, source_id, page, per_page, entity_id)
         found = self._searches.get(key)
         if found is None:
             found = run_search(self.storage, query, since=since, until=until, source_id=source_id, page=page,
-                               per_page=per_page)
+                               per_page=per_page, entity_id=entity_id)
             self._searches.put(key, found)
         return found
 

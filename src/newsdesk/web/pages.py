@@ -74,8 +74,9 @@ async def story_page(request: Request, key: str) -> Response:
     articles = {s["article_id"]: s for s in doc["sources"]}
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
-    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at), "_story.html",
-                                       doc=doc, articles=articles, image=image)
+    named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
+    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named),
+                                       "_story.html", doc=doc, articles=articles, image=image)
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
     changes = None            # what changed since then, asked before this visit becomes the last read
@@ -214,13 +215,17 @@ def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | 
 @router.get("/search", dependencies=[Depends(require_reader)])
 async def search_page(request: Request, q: str = Query("", max_length=500), since: str | None = Query(None),
                       until: str | None = Query(None), source: QueryId = None,
-                      page: int = Query(1, ge=1, le=500)) -> Response:
+                      page: int = Query(1, ge=1, le=500), entity: QueryId = None) -> Response:
     web = _web(request)
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     results, error = None, None
+    named = web.storage.get_entity(entity) if entity else None
+    if entity and named is None:
+        raise HTTPException(404, f"no entity {entity}")
     if q.strip():
         try:
-            results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page)
+            results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page,
+                                     entity_id=entity)
         except SearchUnavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:
@@ -228,7 +233,7 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
     status = 400 if error else 200
     return web.renderer.page(request, "search.html", {
         "title": f"Search: {q}" if q else "Search", "q": q, "since": since or "", "until": until or "",
-        "source": source, "results": results, "error": error, "sources": web.reader.sources(),
+        "source": source, "results": results, "error": error, "sources": web.reader.sources(), "entity": named,
         "pages": _pages(results.total if results else 0, page),
         "feed": f"/feeds/search.atom?q={q}" if q.strip() else None, "feed_title": f"Search: {q}"}, status=status)
 

@@ -147,6 +147,66 @@ class Changes(Answer):
     figures: list[FigureChange]
     updates: list[TimelineEntry] = Field(description="notable updates of the reports seen, made since, under their "
                                                      "new titles")
+EntityKind = Literal["person", "organisation", "place", "product", "event"]
+
+
+class EntityBrief(Answer):
+    """An entity, named."""
+    id: int
+    slug: str
+    name: str = Field(description="the fullest form stories use, accents kept")
+    type: EntityKind
+    url: str = Field(description="path of the entity's page")
+    api_url: str = Field(description="path of the entity in this API")
+
+
+class StoryEntity(EntityBrief):
+    """A person, organisation or place a story names."""
+    sources: int = Field(description="independent sources (outlets) whose reports name it")
+    mentions: int = Field(description="times the story's independent reports name it")
+    part_of: int | None = Field(description="the entity it is a longer form of, when the story names that one too "
+                                            "(\"Hikvision Canada Inc.\" of \"Hikvision\"): shown together")
+
+
+class EntitySummary(EntityBrief):
+    """An entity with when stories first and last named it."""
+    first_seen: datetime | None = Field(description="the earliest report naming it")
+    last_seen: datetime | None = Field(description="the latest report naming it")
+    story_count: int = Field(description="stories naming it")
+
+
+class EntityList(Answer):
+    query: str
+    entities: list[EntitySummary] = Field(description="exact names first, then by the stories naming them")
+
+
+class EntityForm(EntityBrief):
+    relation: Literal["longer form", "shorter form"]
+
+
+class EntityStoryItem(Answer):
+    """A story that names the entity."""
+    id: StoryId
+    slug: str
+    headline: str
+    url: str
+    first_published: datetime | None
+    last_updated: datetime | None
+    outlets: int = Field(description="the story's independent outlets")
+    sources: int = Field(description="of them, those naming the entity")
+
+
+class CoEntity(EntityBrief):
+    stories: int = Field(description="stories naming both")
+
+
+class EntityDocument(EntitySummary):
+    """One entity: the stories naming it, newest first, and the entities named with it most often."""
+    aliases: list[str] = Field(description="the names stories gave it, as written")
+    forms: list[EntityForm] = Field(description="linked entities: its longer forms (a subsidiary) or the shorter "
+                                                "one it is a form of")
+    stories: list[EntityStoryItem]
+    related: list[CoEntity] = Field(description="the entities most often named in the same stories")
 
 
 class StoryDocument(Answer):
@@ -174,6 +234,9 @@ class StoryDocument(Answer):
     changes: Changes | None = Field(None, description="with `since`: what changed since then; null when it cannot "
                                                       "be told (`changes_reason` says why)")
     changes_reason: str | None = Field(None, description="with `since`: why `changes` is null; null otherwise")
+    entities: list[StoryEntity] = Field(description="the people, organisations and places the story names, by "
+                                                    "the independent sources naming each (empty for a page "
+                                                    "written before entities, or in another language)")
 
 
 class Article(Answer):
