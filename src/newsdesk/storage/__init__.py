@@ -1,7 +1,9 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
 from newsdesk.storage.articles import pack_html
+from newsdesk.storage.alerts import UNKEYED
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
+from newsdesk.storage.outbox import AlertDecision, Sighting
 from newsdesk.storage.rows import MAX_ID, row_id
 from newsdesk.storage.search import SearchError
 from newsdesk.storage.sources import SourceExists
@@ -23,4 +25,5 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
-           "SourceExists", "UserExists", "pack_html", "SearchError"]
+           "SourceExists", "UserExists", "pack_html", "SearchError",
+           "AlertDecision", "Sighting", "UNKEYED"]
