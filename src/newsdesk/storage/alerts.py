@@ -159,6 +159,12 @@ class AlertStore:
             r["first_seen_at"] = from_iso(r["first_seen_at"])
         return found
 
+    def grouped_articles_after(self, article_id: int, limit: int = 20_000) -> list[int]:
+        """Ids of the articles in a story above `article_id`, in order."""
+        rows = self.db.query("SELECT article_id FROM story_articles WHERE article_id > ? ORDER BY article_id LIMIT ?",
+                             (article_id, limit))
+        return [r["article_id"] for r in rows]
+
     def alert_stories(self, story_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Live stories with a written page: id → slug, headline, independent_count, page (the page JSON, parsed)."""
         found = {}

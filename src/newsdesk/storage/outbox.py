@@ -75,11 +75,12 @@ class OutboxStore:
 
     # -- deciding ----------------------------------------------------------------------------------------------
 
-    def record_alerts(self, decisions: Sequence[AlertDecision], sightings: Sequence[Sighting]) -> list[int]:
+    def record_alerts(self, decisions: Sequence[AlertDecision], sightings: Sequence[Sighting],
+                      now: datetime | None = None) -> list[int]:
         """In one transaction: each decided alert stored once (an alert whose key is stored already is skipped,
         with its pushes) with its pushes, and what each watchlist now knows of its stories. Returns the ids of the
         alerts stored now."""
-        now = to_iso(utcnow())
+        now = to_iso(now or utcnow())
         stored: list[int] = []
         with self.db.transaction():
             for d in decisions:
