@@ -24,8 +24,8 @@ class Desk:
 
     def __init__(self, storage: Storage):
         self.storage = storage
-        self.sources = {}
-        self.n = 0
+        self.sources = {s.name: s.id for s in storage.list_sources()}
+        self.n = storage.count_articles()
 
     def source(self, name: str, folder: str | None = None) -> int:
         if name not in self.sources:
@@ -70,7 +70,7 @@ class Desk:
                              title, "updated"])
         if updates:
             self.__dict__.setdefault("_updates", {}).setdefault(story_id, {}).update(updates)
-        page = {"version": 2, "headline": articles[0].title, "summary": [{"text": articles[0].text.split(".")[0] + ".",
+        page = {"version": 2, "headline": articles[0].title, "summary": [{"text": articles[0].text.split(". ")[0].rstrip(".") + ".",
                 "article_id": articles[0].id, "outlet": articles[0].outlet, "also": []}],
                 "timeline": timeline, "independent": outlets, "reprints": []}
         self.storage.save_story_page(story_id, headline=articles[0].title, page_json=json.dumps(page),

@@ -58,7 +58,7 @@ def send(settings: Settings, message: EmailMessage) -> None:
             if settings.smtp_starttls and not settings.smtp_ssl:
                 client.starttls(context=_tls_context(settings))
             if settings.smtp_user:
-                client.login(settings.smtp_user, settings.smtp_password)
+                _login(client, settings.smtp_user, settings.smtp_password)
             client.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         raise MailError(f"{where} refused the recipient: {_first(exc.recipients)}", permanent=True) from None
@@ -74,6 +74,19 @@ def send(settings: Settings, message: EmailMessage) -> None:
         raise MailError(f"TLS with {where} failed: {exc.reason or exc}") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"could not send through {where}: {exc or type(exc).__name__}") from None
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in with the first of PLAIN and LOGIN the server offers (smtplib's `login` would try each in turn after
+    a refusal, and some servers answer a second try by hanging up)."""
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    mechanism = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+    if mechanism is None:
+        client.login(user, password)       # CRAM-MD5 only, or no AUTH: smtplib says which
+        return
+    client.user, client.password = user, password
+    client.auth(mechanism, getattr(client, f"auth_{mechanism.lower()}"))
 
 
 def _first(recipients: dict) -> str:
