@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
-from newsdesk.web import api, feeds, pages
+from newsdesk.web import alerts, api, feeds, pages
 from newsdesk.web.access import READ_ONLY, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_generation, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -177,6 +177,8 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(alerts.api)
+    app.include_router(alerts.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
 
