@@ -25,6 +25,7 @@ from newsdesk.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 MARK_KEY = "alerts_matched_through"      # the highest article id matched (what a restart matches again from)
+SEEN_AGAIN = timedelta(hours=12)         # a watchlist's sighting of an unchanged story is refreshed this often
 
 
 @dataclass
@@ -34,6 +35,7 @@ class MatchReport:
     verified: int = 0            # of those, checked with the search (every word present)
     decided: list[int] = field(default_factory=list)     # ids of the alerts stored now
     seconds: float = 0.0
+    write_seconds: float = 0.0   # of which storing the decisions (grows with the alerts, not the watchlists)
 
 
 def quiet_until(watchlist: Watchlist, now: datetime, zone: tzinfo) -> datetime:
@@ -128,11 +130,15 @@ class Matcher:
             if story_id in hidden.get(watchlist.user_id, set()):
                 made = []
             decisions += made
-            sightings.append(Sighting(watchlist_id, story_id, story["independent_count"],
-                                      alerted=any(not d.suppressed for d in made)))
+            alerted = any(not d.suppressed for d in made)
+            if (seen is None or alerted or story["independent_count"] > seen["sources"]
+                    or now - seen["seen_at"] > SEEN_AGAIN):     # else it knows the story as it is: nothing to write
+                sightings.append(Sighting(watchlist_id, story_id, story["independent_count"], alerted=alerted))
+        writing = time.perf_counter()
         with self.storage.transaction():
             report.decided = self.storage.record_alerts(decisions, sightings, now)
             self._advance(arrived)
+        report.write_seconds = time.perf_counter() - writing
         report.seconds = time.perf_counter() - started
         if report.decided and self.on_decided is not None:
             self.on_decided()

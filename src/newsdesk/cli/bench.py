@@ -245,11 +245,13 @@ def alerts(articles: int = typer.Option(5000, help="Articles streamed through th
     result = run_alerts_bench(articles=articles, history=history, sizes=counts, batch=batch,
                               delay_articles=delay_articles, rate=rate, hooks=hooks, say=console.print)
     table = Table(title="matching cost per article")
-    for column in ("watchlists", "ms/article", "alerts", "query candidates/article", "checked by search/article"):
+    for column in ("watchlists", "ms/article", "finding ms/article", "alerts", "storing ms/alert",
+                   "query candidates/article", "checked by search/article"):
         table.add_column(column, justify="right")
     for row in result["matching"]:
-        table.add_row(str(row["watchlists"]), f"{row['ms_per_article']:.3f}", str(row["alerts"]),
-                      f"{row['candidates_per_article']:g}", f"{row['verified_per_article']:g}")
+        table.add_row(str(row["watchlists"]), f"{row['ms_per_article']:.3f}", f"{row['finding_ms_per_article']:.3f}",
+                      str(row["alerts"]), f"{row['storing_ms_per_alert']:.3f}", f"{row['candidates_per_article']:g}",
+                      f"{row['verified_per_article']:g}")
     console.print(table)
     if "growth" in result:
         console.print(f"cost at the most watchlists / at the fewest: {result['growth']:g}x "

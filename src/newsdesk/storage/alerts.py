@@ -278,7 +278,7 @@ class AlertStore:
         return found
 
     def watched(self, story_ids: Iterable[int]) -> dict[tuple[int, int], dict[str, Any]]:
-        """(watchlist id, story id) → sources, last_alert_at: what each watchlist knows of these stories. Rows of
+        """(watchlist id, story id) → sources, seen_at, last_alert_at: what each watchlist knows of these stories. Rows of
         stories merged into one of these are moved to it first."""
         ids = sorted(set(story_ids))
         found: dict[tuple[int, int], dict[str, Any]] = {}
@@ -286,9 +286,10 @@ class AlertStore:
             merged = self.db.query(f"SELECT id, merged_into FROM stories WHERE merged_into IN ({_marks(chunk)})", chunk)
             for m in merged:
                 self._move_watched(m["id"], m["merged_into"])
-            for r in self.db.query("SELECT watchlist_id, story_id, sources, last_alert_at FROM watched_stories "
-                                   f"WHERE story_id IN ({_marks(chunk)})", chunk):
+            for r in self.db.query("SELECT watchlist_id, story_id, sources, seen_at, last_alert_at FROM "
+                                   f"watched_stories WHERE story_id IN ({_marks(chunk)})", chunk):
                 r["last_alert_at"] = from_iso(r["last_alert_at"])
+                r["seen_at"] = from_iso(r["seen_at"])
                 found[(r["watchlist_id"], r["story_id"])] = r
         return found
 
