@@ -19,7 +19,7 @@ from newsdesk.alerts.entities import EntityLookup, default_entities
 from newsdesk.alerts.rules import RuleBook
 from newsdesk.config import Settings
 from newsdesk.model import AlertEvent, Channel, WatchKind, Watchlist
-from newsdesk.storage import AlertDecision, Sighting, Storage
+from newsdesk.storage import UNKEYED, AlertDecision, Sighting, Storage
 from newsdesk.synthesize import is_update, page_version
 from newsdesk.timeutil import utcnow
 
@@ -172,17 +172,26 @@ class Matcher:
         return found
 
     def _query_matches(self, article_ids: list[int], report: MatchReport) -> list[tuple[int, int]]:
+        """Query watchlists whose key term an article holds; of those, the ones whose every word it holds. A
+        query of plain words is decided there (the terms are the index's own); one with a phrase or a prefix is
+        then checked with the search itself."""
         held = self.storage.article_terms(article_ids)
-        candidates = self.storage.watchlists_by_terms({t for terms in held.values() for t in terms})
-        report.candidates += len(candidates)
-        if not candidates:
+        holding: dict[str, list[int]] = {}
+        for article_id, terms in held.items():
+            for term in terms:
+                holding.setdefault(term, []).append(article_id)
+        keys = self.storage.watchlists_by_terms(holding)
+        report.candidates += len(keys)
+        if not keys:
             return []
-        parsed = self.storage.query_watchlist_terms(candidates)
-        queries = {w.id: w.value for w in self.storage.watchlists_by_ids(parsed).values() if w.kind == WatchKind.QUERY}
         found = []
-        for watchlist_id, query in queries.items():
-            maybe = [a for a, terms in held.items() if _word_check(parsed[watchlist_id], terms)]
+        for watchlist_id, (query, parsed) in self.storage.query_watchlists(keys).items():
+            key = keys[watchlist_id]
+            maybe = [a for a in (holding.get(key, ()) if key != UNKEYED else held) if _word_check(parsed, held[a])]
             if not maybe:
+                continue
+            if all(not prefix and len(tokens) <= 1 for tokens, prefix in parsed) and key != UNKEYED:
+                found += [(watchlist_id, a) for a in maybe]
                 continue
             report.verified += 1
             found += [(watchlist_id, a) for a in self.storage.articles_matching(query, maybe)]

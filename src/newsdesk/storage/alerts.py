@@ -233,21 +233,22 @@ class AlertStore:
             cache.popitem(last=False)
         return {w: cache[w] for w in words if w in cache}
 
-    def watchlists_by_terms(self, terms: Iterable[str]) -> set[int]:
-        """Query watchlists keyed by any of these terms, and those no term keys."""
+    def watchlists_by_terms(self, terms: Iterable[str]) -> dict[int, str]:
+        """Query watchlists keyed by any of these terms, and those no term keys: watchlist id → its key."""
         wanted = sorted(set(terms) | {UNKEYED})
-        found: set[int] = set()
+        found: dict[int, str] = {}
         for chunk in _chunks(wanted):
-            found |= {r["watchlist_id"] for r in self.db.query(
-                f"SELECT watchlist_id FROM watchlist_terms WHERE term IN ({_marks(chunk)})", chunk)}
+            found.update((r["watchlist_id"], r["term"]) for r in self.db.query(
+                f"SELECT term, watchlist_id FROM watchlist_terms WHERE term IN ({_marks(chunk)})", chunk))
         return found
 
-    def query_watchlist_terms(self, ids: Iterable[int]) -> dict[int, list]:
-        """The parsed terms of these query watchlists: [[tokens, prefix], …] per watchlist."""
+    def query_watchlists(self, ids: Iterable[int]) -> dict[int, tuple[str, list]]:
+        """Of these watchlists, the queries: id → (the query, its parsed terms [[tokens, prefix], …])."""
         found = {}
         for chunk in _chunks(sorted(set(ids))):
-            for r in self.db.query(f"SELECT id, query_terms FROM watchlists WHERE id IN ({_marks(chunk)})", chunk):
-                found[r["id"]] = json.loads(r["query_terms"] or "[]")
+            for r in self.db.query(f"SELECT id, value, query_terms FROM watchlists WHERE id IN ({_marks(chunk)}) "
+                                   "AND kind = 'query'", chunk):
+                found[r["id"]] = (r["value"], json.loads(r["query_terms"] or "[]"))
         return found
 
     def watchlists_following(self, *, entity_ids: Iterable[int] = (), source_ids: Iterable[int] = (),
