@@ -248,8 +248,8 @@ def alerts(articles: int = typer.Option(5000, help="Articles streamed through th
     for column in ("watchlists", "ms/article", "finding ms/article", "alerts", "storing ms/alert",
                    "query candidates/article", "checked by search/article"):
         table.add_column(column, justify="right")
-    for row in result["matching"]:
-        table.add_row(str(row["watchlists"]), f"{row['ms_per_article']:.3f}", f"{row['finding_ms_per_article']:.3f}",
+    for row in result["matching"] + ([result["silent"]] if "silent" in result else []):
+        table.add_row(f"{row['watchlists']}{' matching nothing' if row['silent'] else ''}", f"{row['ms_per_article']:.3f}", f"{row['finding_ms_per_article']:.3f}",
                       str(row["alerts"]), f"{row['storing_ms_per_alert']:.3f}", f"{row['candidates_per_article']:g}",
                       f"{row['verified_per_article']:g}")
     console.print(table)

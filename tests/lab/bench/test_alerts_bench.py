@@ -18,6 +18,7 @@ def test_bench_alerts_small_run_prints_figures():
     assert small["watchlists"] == 20 and large["watchlists"] == 200
     assert large["alerts"] > small["alerts"] > 0
     assert 0 < large["ms_per_article"] < 50
+    assert figures["silent"]["watchlists"] == 200 and figures["silent"]["alerts"] == 0
     delay = figures["delay"]
     assert delay["webhooks_expected"] > 0 and delay["webhooks_received"] == delay["webhooks_expected"]
     assert 0 < delay["p95_ms"] < 10_000

@@ -95,16 +95,26 @@ class StreamDesk:
                                      article_count=len(members), independent_count=len(outlets), reprint_count=0)
 
 
+def _made_up(rng: random.Random, n: int) -> list[str]:
+    return sorted({"".join(rng.choice("bcdfghjklmnpqrstvwxz") + rng.choice("aeiou") for _ in range(4))
+                   for _ in range(n)})
+
+
 def _watchlists(storage: Storage, desk: StreamDesk, count: int, pool: list[GeneratedArticle], rng: random.Random,
-                hook: str | None = None, hooks: int = 0) -> None:
+                hook: str | None = None, hooks: int = 0, silent: bool = False) -> None:
     """`count` watchlists: 40% entities, 40% queries, 20% stories on the desk; the first `hooks` post to `hook`.
-    Written straight through storage, as `follow` would (its index terms included), to fill 10,000 quickly."""
+    `silent`: watchlists of the same kinds that match nothing in the stream (made-up words and names, stories
+    that get no new article), to time the looking alone. Written straight through storage, as `follow` would (its
+    index terms included), to fill 10,000 quickly."""
     from newsdesk.alerts.watchlists import _query_index
 
     users = [u.id for u in storage.list_users()]
     names = sorted({n for a in pool for n in _CAPITALISED.findall(a.title)})
     words = sorted({w for a in pool for w in _WORD.findall(a.text.lower())})
     stories = sorted(desk.members)
+    if silent:
+        names, words = [w.capitalize() for w in _made_up(rng, 3000)], _made_up(rng, 3000)
+        stories = [10 ** 9 + k for k in range(1000)]
     new, both = frozenset({AlertEvent.NEW}), frozenset({AlertEvent.GROWS, AlertEvent.UPDATE})
     with storage.transaction():
         for k in range(count):
@@ -125,7 +135,7 @@ def _watchlists(storage: Storage, desk: StreamDesk, count: int, pool: list[Gener
             else:
                 story_id = rng.choice(stories)
                 storage.add_watchlist(user, kind, str(story_id), f"story {story_id}", both,
-                                      story_sources=len(desk.members[story_id]), **extra)
+                                      story_sources=len(desk.members.get(story_id, [])), **extra)
 
 
 def _fresh_desk(tmp: Path, name: str, history: list[GeneratedArticle], batch: int) -> tuple[Storage, StreamDesk]:
@@ -140,10 +150,10 @@ def _fresh_desk(tmp: Path, name: str, history: list[GeneratedArticle], batch: in
 
 
 def run_matching(stream: list[GeneratedArticle], history: list[GeneratedArticle], count: int, tmp: Path,
-                 batch: int, seed: int) -> dict:
-    storage, desk = _fresh_desk(tmp, f"match-{count}", history, batch)
+                 batch: int, seed: int, silent: bool = False) -> dict:
+    storage, desk = _fresh_desk(tmp, f"match-{count}-{silent}", history, batch)
     try:
-        _watchlists(storage, desk, count, history + stream, random.Random(seed))
+        _watchlists(storage, desk, count, history + stream, random.Random(seed), silent=silent)
         matcher = Matcher(storage, Settings(), entities=desk.entities)
         matcher.match([])                                  # the first call's recovery check, outside the clock
         seconds, writing, decided, candidates, verified = 0.0, 0.0, 0, 0, 0
@@ -157,7 +167,7 @@ def run_matching(stream: list[GeneratedArticle], history: list[GeneratedArticle]
             candidates += report.candidates
             verified += report.verified
         n = max(1, len(stream))
-        return {"watchlists": count, "articles": len(stream), "ms_per_article": round(1000 * seconds / n, 3),
+        return {"watchlists": count, "silent": silent, "articles": len(stream), "ms_per_article": round(1000 * seconds / n, 3),
                 "finding_ms_per_article": round(1000 * (seconds - writing) / n, 3),
                 "storing_ms_per_alert": round(1000 * writing / max(1, decided), 3), "alerts": decided, "candidates_per_article": round(candidates / n, 2),
                 "verified_per_article": round(verified / n, 2)}
@@ -243,6 +253,12 @@ def run_alerts_bench(articles: int = 5000, history: int = 1000, sizes: tuple[int
             row = run_matching(stream, past, count, Path(tmp), batch, seed)
             result["matching"].append(row)
             say(f"  {count} watchlists: {row['ms_per_article']} ms/article, {row['alerts']} alerts")
+        if sizes:
+            count = max(sizes)
+            say(f"  matching {len(stream)} articles against {count} watchlists that match none of them …")
+            row = run_matching(stream, past, count, Path(tmp), batch, seed, silent=True)
+            result["silent"] = row
+            say(f"  {count} silent watchlists: {row['ms_per_article']} ms/article, {row['alerts']} alerts")
         if delay_articles and sizes:
             count = max(sizes)
             say(f"  delay: {delay_articles} articles at {rate:g}/s, {count} watchlists, {min(hooks, count)} webhooks …")
