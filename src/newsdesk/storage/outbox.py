@@ -192,6 +192,15 @@ class OutboxStore:
         return self.db.execute("UPDATE alert_deliveries SET state = 'sending', attempts = attempts + 1, "
                                "claimed_at = ? WHERE id = ? AND state = 'pending'", (to_iso(now), delivery_id)) == 1
 
+    def claim_deliveries(self, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+        """Take these due pushes for sending in one statement; returns those taken (others were taken first)."""
+        ids = sorted(set(delivery_ids))
+        if not ids:
+            return set()
+        rows = self.db.query(f"UPDATE alert_deliveries SET state = 'sending', attempts = attempts + 1, claimed_at = ? "
+                             f"WHERE state = 'pending' AND id IN ({_marks(ids)}) RETURNING id", (to_iso(now), *ids))
+        return {r["id"] for r in rows}
+
     def finish_delivery(self, delivery_id: int, state: DeliveryState, *, error: str | None = None,
                         next_at: datetime | None = None) -> None:
         """A claimed push sent, to be tried again at `next_at` (state pending), or given up."""
