@@ -250,7 +250,7 @@ def alerts(articles: int = typer.Option(5000, help="Articles streamed through th
         table.add_column(column, justify="right")
     for row in result["matching"] + ([result["silent"]] if "silent" in result else []):
         table.add_row(f"{row['watchlists']}{' matching nothing' if row['silent'] else ''}", f"{row['ms_per_article']:.3f}", f"{row['finding_ms_per_article']:.3f}",
-                      str(row["alerts"]), f"{row['storing_ms_per_alert']:.3f}", f"{row['candidates_per_article']:g}",
+                      str(row["alerts"]), "-" if row["storing_ms_per_alert"] is None else f"{row['storing_ms_per_alert']:.3f}", f"{row['candidates_per_article']:g}",
                       f"{row['verified_per_article']:g}")
     console.print(table)
     if "growth" in result:

@@ -169,7 +169,7 @@ def run_matching(stream: list[GeneratedArticle], history: list[GeneratedArticle]
         n = max(1, len(stream))
         return {"watchlists": count, "silent": silent, "articles": len(stream), "ms_per_article": round(1000 * seconds / n, 3),
                 "finding_ms_per_article": round(1000 * (seconds - writing) / n, 3),
-                "storing_ms_per_alert": round(1000 * writing / max(1, decided), 3), "alerts": decided, "candidates_per_article": round(candidates / n, 2),
+                "storing_ms_per_alert": round(1000 * writing / decided, 3) if decided else None, "alerts": decided, "candidates_per_article": round(candidates / n, 2),
                 "verified_per_article": round(verified / n, 2)}
     finally:
         storage.close()
