@@ -122,3 +122,18 @@ def test_the_delivery_log_shows_why_a_hook_was_disabled(desk):
     editor = client.get("/watchlists", headers=auth(tokens["ann"]))
     assert "disabled after 1 failed attempts in a row; the last: connection refused by 127.0.0.1:9" in editor.text
     assert "/watchlists/log" in editor.text
+
+
+def test_a_private_desk_serves_a_user_their_own_with_their_token(storage, db_url):
+    ann = user(storage, "ann")
+    token = new_token(storage, ann)
+    follow(storage, ann, "query", "earthquake")
+    Matcher(storage).match(Desk(storage).story("quake", [QUAKE])[1])
+    app = create_app(db_url, Settings(db=db_url, public_read=False))
+    with TestClient(app) as client:
+        assert client.get("/api/v1/notifications").status_code == 401
+        assert client.get("/notifications", follow_redirects=False).status_code == 303
+        answer = client.get("/api/v1/notifications", headers=auth(token))
+        assert answer.status_code == 200 and answer.json()["unread"] == 1
+        assert QUAKE[1] in client.get("/notifications", headers=auth(token)).text
+        assert client.get("/api/v1/notifications", headers=auth("nd_wrong")).status_code == 401
