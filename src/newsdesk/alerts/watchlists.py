@@ -99,7 +99,7 @@ def check_email(address: str, settings: Settings) -> str:
     return address
 
 
-def _query_index(storage: Storage, query: str) -> tuple[list, list[str]]:
+def query_index(storage: Storage, query: str) -> tuple[list, list[str]]:
     """The query's terms as the index makes them ([[tokens, prefix], …]) and the terms that key it: its longest
     whole-word term (a rare word is a selective key), or UNKEYED when no word can."""
     try:
@@ -155,7 +155,7 @@ def follow(storage: Storage, user: User, kind: WatchKind | str, value: str, *, s
             raise BadWatchlist(f"no entity {value!r} on this desk")
         stored, label = str(found[0]), found[1]
     elif kind == WatchKind.QUERY:
-        parsed, keys = _query_index(storage, value)
+        parsed, keys = query_index(storage, value)
         stored, label = value, value
         extra = {"query_terms": parsed, "terms": keys}
     elif kind == WatchKind.SOURCE:

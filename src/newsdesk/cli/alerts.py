@@ -79,7 +79,7 @@ def follow(ctx: typer.Context,
 
 
 def _feed_url(settings, path: str) -> str:
-    from newsdesk.alerts.messages import desk_link
+    from newsdesk.alerts import desk_link
 
     return desk_link(settings, path)
 

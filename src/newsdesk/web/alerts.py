@@ -53,16 +53,15 @@ def current_user(request: Request) -> User | None:
 
 def _admin_without_password(storage) -> User | None:
     """A desk used with the admin token only (no admin password, no users): its admin becomes the user "admin",
-    whose password can match nothing until one is set."""
-    from newsdesk.accounts.users import NEW_USER_UNREAD, new_generation
+    with a random password nobody knows until one is set."""
+    import secrets
+
+    from newsdesk.accounts import NameTaken, add_user
     from newsdesk.model import Role
-    from newsdesk.storage import UserExists
-    from newsdesk.timeutil import utcnow
 
     try:
-        return storage.add_user("admin", "!", Role.ADMIN, fever_key=None, session_generation=new_generation(),
-                                read_before=utcnow() - NEW_USER_UNREAD)
-    except UserExists:
+        return add_user(storage, "admin", secrets.token_urlsafe(32), Role.ADMIN)
+    except NameTaken:
         return storage.user_named("admin")
 
 

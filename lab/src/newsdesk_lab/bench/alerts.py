@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from newsdesk_lab.bench.corpus import GeneratedArticle, generate_articles
-from newsdesk.alerts import DeliveryWorker, EntityMap, Matcher
+from newsdesk.alerts import DeliveryWorker, EntityMap, Matcher, query_index
 from newsdesk.config import Settings
 from newsdesk.model import AlertEvent, NewArticle, Role, WatchKind
 from newsdesk.storage import Storage, open_storage
@@ -106,8 +106,6 @@ def _watchlists(storage: Storage, desk: StreamDesk, count: int, pool: list[Gener
     `silent`: watchlists of the same kinds that match nothing in the stream (made-up words and names, stories
     that get no new article), to time the looking alone. Written straight through storage, as `follow` would (its
     index terms included), to fill 10,000 quickly."""
-    from newsdesk.alerts.watchlists import _query_index
-
     users = [u.id for u in storage.list_users()]
     names = sorted({n for a in pool for n in _CAPITALISED.findall(a.title)})
     words = sorted({w for a in pool for w in _WORD.findall(a.text.lower())})
@@ -130,7 +128,7 @@ def _watchlists(storage: Storage, desk: StreamDesk, count: int, pool: list[Gener
             elif kind == WatchKind.QUERY:
                 picked = rng.sample(words, rng.choice((1, 2, 2, 3)))
                 query = f'"{picked[0]} {picked[1]}"' if len(picked) == 2 and rng.random() < 0.2 else " ".join(picked)
-                parsed, keys = _query_index(storage, query)
+                parsed, keys = query_index(storage, query)
                 storage.add_watchlist(user, kind, query, query, new, terms=keys, query_terms=parsed, **extra)
             else:
                 story_id = rng.choice(stories)
