@@ -64,6 +64,23 @@ class Settings:
     public_read: bool = True           # web: anyone may read; False = reading needs a user's login or token
     session_hours: float = 14 * 24.0   # web: how long a login lasts
     sync_api: bool = True              # the sync APIs reader apps speak (Google Reader's, Fever's); False = off
+    # Alerts (issue 25): links in e-mails and webhooks point at `desk_url`; e-mail goes out through SMTP.
+    desk_url: str = ""                 # the desk's public address, e.g. "https://news.example.org"
+    smtp_host: str = ""                # empty = no e-mail (alerts and digests by e-mail are then refused)
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True         # upgrade the connection with STARTTLS (port 587)
+    smtp_ssl: bool = False             # TLS from the first byte (port 465) instead
+    smtp_ca_file: str = ""             # trust this CA bundle for the SMTP server (a private CA); default: the system's
+    smtp_from: str = ""                # the From address; default newsdesk@HOSTNAME
+    smtp_timeout: float = 30.0
+    alert_poll_seconds: float = 5.0    # how often the delivery worker looks for due pushes from other processes
+    alert_retry_seconds: float = 30.0  # the first retry of a failed push; doubled each time
+    alert_retry_max_seconds: float = 6 * 3600.0
+    alert_attempts: int = 8            # attempts of one push before it is given up
+    webhook_disable_after: int = 10    # failed webhook attempts in a row that disable the hook
+    webhook_timeout: float = 10.0      # seconds for one webhook POST, all in
     extra: dict = field(default_factory=dict)
 
     def database_url(self) -> str:

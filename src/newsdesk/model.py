@@ -462,3 +462,165 @@ class CoEntity:
     """An entity named in the same stories as another."""
     entity: Entity
     stories: int                         # stories naming both
+# --- following and alerts (issue 25) ---------------------------------------------------------------------------
+
+class WatchKind(StrEnum):
+    """What a watchlist follows."""
+    ENTITY = "entity"    # a person, organisation or place (an entity id)
+    QUERY = "query"      # a search query (the search's syntax: words, "phrases", prefix*)
+    SOURCE = "source"    # one source (a source id)
+    FOLDER = "folder"    # the sources of one folder
+    STORY = "story"      # one story
+
+
+class AlertEvent(StrEnum):
+    """What counts as news for a watchlist."""
+    NEW = "new"          # a story the watchlist had not matched before
+    GROWS = "grows"      # a story it knows gains an independent source
+    UPDATE = "update"    # a report in a story it knows changed notably (new title or figures)
+
+
+class Channel(StrEnum):
+    """Where an alert is pushed (in the app and in the watchlist's Atom feed it always is)."""
+    WEBHOOK = "webhook"
+    EMAIL = "email"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"    # waiting for its time (quiet hours, backoff)
+    SENDING = "sending"    # claimed by a worker; a worker killed meanwhile leaves it to be sent again
+    SENT = "sent"
+    FAILED = "failed"      # given up after its attempts, or its hook was disabled
+
+
+class RuleAction(StrEnum):
+    BLOCK = "block"        # hide what matches
+    KEEP = "keep"          # hide what matches no keep rule
+
+
+class RuleKind(StrEnum):
+    QUERY = "query"
+    ENTITY = "entity"
+    SOURCE = "source"
+
+
+@dataclass
+class Watchlist:
+    id: int
+    user_id: int
+    kind: WatchKind
+    value: str                   # as the user gave it: the query, the folder, the id
+    label: str                   # what pages show: the entity's or source's name, the story's headline
+    events: frozenset[AlertEvent]
+    created_at: datetime
+    quiet_start: int | None = None       # minutes after midnight (the desk's zone) when quiet hours begin
+    quiet_end: int | None = None
+    min_gap_hours: float | None = None   # at most one alert per story per this many hours
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_failures: int = 0            # failed attempts in a row
+    webhook_disabled: str | None = None  # why the hook was disabled (None: enabled)
+    email: str | None = None
+    has_feed: bool = False               # a private Atom feed token is set
+
+    @property
+    def entity_id(self) -> int | None:
+        return int(self.value) if self.kind == WatchKind.ENTITY else None
+
+    @property
+    def story_id(self) -> int | None:
+        return int(self.value) if self.kind == WatchKind.STORY else None
+
+    @property
+    def source_id(self) -> int | None:
+        return int(self.value) if self.kind == WatchKind.SOURCE else None
+
+
+@dataclass
+class Alert:
+    """One decided alert: a notification in the app, an entry of its watchlist's feed, and what is pushed."""
+    id: int
+    user_id: int
+    watchlist_id: int
+    story_id: int
+    event: AlertEvent
+    version: str                 # with user, watchlist, story and event: the idempotency key
+    created_at: datetime
+    due_at: datetime             # pushed from then on (after quiet hours)
+    headline: str
+    detail: str                  # what happened, in a line
+    sources: int                 # independent sources of the story then
+    article_id: int | None
+    suppressed: bool = False     # decided but not shown nor pushed (at most one alert per story per N hours)
+    read_at: datetime | None = None
+    slug: str | None = None
+    watchlist_label: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.user_id}:{self.watchlist_id}:{self.story_id}:{self.event}:{self.version}"
+
+
+@dataclass
+class Delivery:
+    id: int
+    channel: Channel
+    target: str                  # the hook URL or the e-mail address
+    state: DeliveryState
+    attempts: int
+    next_at: datetime
+    user_id: int
+    watchlist_id: int | None
+    alert_id: int | None         # an alert's push, or
+    issue_id: int | None         # a digest's e-mail
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass
+class DeliveryAttempt:
+    """One line of the delivery log a user sees."""
+    id: int
+    delivery_id: int
+    user_id: int
+    watchlist_id: int | None
+    channel: Channel
+    target: str
+    at: datetime
+    ok: bool
+    status: int | None
+    error: str | None
+    duration_ms: float | None
+
+
+@dataclass
+class Rule:
+    id: int
+    user_id: int
+    action: RuleAction
+    kind: RuleKind
+    value: str
+    label: str
+
+
+@dataclass
+class DigestSettings:
+    user_id: int
+    period: str                  # "daily" or "weekly"
+    email: str | None
+    hour: int                    # made at this hour, the desk's zone
+    next_at: datetime
+    last_at: datetime | None
+    has_feed: bool = False
+
+
+@dataclass
+class DigestIssue:
+    id: int
+    user_id: int
+    key: str                     # "daily:2026-12-07": one issue per user and period
+    made_at: datetime
+    title: str
+    text: str
+    html: str
+    stories: dict[int, int]      # story id -> independent sources then (what the next issue compares with)

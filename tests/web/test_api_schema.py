@@ -143,7 +143,26 @@ def get_answers(client) -> dict[str, list]:
         f"{API}search": [client.get(f"{API}search", params={"q": word}) for word in words],
         f"{API}entities": [client.get(f"{API}entities", params={"q": e["name"].split()[-1]}) for e in named[:5]],
         f"{API}entities/{{key}}": [client.get(f"{API}entities/{e['id']}") for e in named[:8]],
+        f"{API}notifications": notifications(client, words[0]),
     }
+
+
+def notifications(client, word: str) -> list:
+    """The admin's alerts once they follow `word` and the desk's articles are matched (before and after)."""
+    from newsdesk.alerts import Matcher, follow
+
+    auth = {"Authorization": f"Bearer {client.token}"}
+    before = client.get(f"{API}notifications", headers=auth)      # the desk's admin becomes its user "admin"
+    storage = open_storage(client.db)
+    try:
+        if not storage.watchlists(storage.user_named("admin").id):
+            follow(storage, storage.user_named("admin"), "query", word)
+            Matcher(storage).match(storage.grouped_articles_after(0))
+    finally:
+        storage.close()
+    after = client.get(f"{API}notifications", headers=auth)
+    assert after.json()["notifications"] and after.json()["unread"] == after.json()["total"]
+    return [before, after]
 
 
 def test_every_api_answer_fits_its_declared_model(api):

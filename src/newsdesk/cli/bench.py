@@ -268,5 +268,46 @@ def readers(articles: int = typer.Option(100_000, help="Generated articles in th
     console.print(f"{result['errors']} errors")
     for error in result["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
+@app.command("alerts")
+def alerts(articles: int = typer.Option(5000, help="Articles streamed through the matcher."),
+           history: int = typer.Option(1000, help="Articles on the desk before (the stories watchlists follow)."),
+           sizes: str = typer.Option("100,1000,10000", help="Numbers of watchlists the stream is matched against."),
+           batch: int = typer.Option(64, help="Articles per matcher call (as the desk hands them over)."),
+           delay_articles: int = typer.Option(1000, "--delay-articles", help="Articles streamed for the delay "
+                                                                             "measurement (0 skips it)."),
+           rate: float = typer.Option(20.0, help="Articles per second in the delay run."),
+           hooks: int = typer.Option(500, help="Watchlists with a webhook in the delay run."),
+           as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Watchlist matching per article at 100, 1k and 10k watchlists (entities, queries, stories), and the delay
+    from an article stored to its webhook received on 127.0.0.1."""
+    run_alerts_bench = lab_module("bench.alerts").run_alerts_bench
+    try:
+        counts = tuple(int(s) for s in sizes.split(",") if s.strip())
+    except ValueError:
+        console.print(f"[red]error:[/] --sizes takes whole numbers separated by commas, not {escaped(repr(sizes))}")
+        raise typer.Exit(2)
+    if articles < 1 or history < 1 or batch < 1 or rate <= 0 or not counts or any(c < 1 for c in counts):
+        console.print("[red]error:[/] --articles, --history, --batch, --rate and --sizes must be positive")
+        raise typer.Exit(2)
+    console.print(f"{articles} generated articles after {history} already on the desk, matched in batches of {batch} …")
+    result = run_alerts_bench(articles=articles, history=history, sizes=counts, batch=batch,
+                              delay_articles=delay_articles, rate=rate, hooks=hooks, say=console.print)
+    table = Table(title="matching cost per article")
+    for column in ("watchlists", "ms/article", "finding ms/article", "alerts", "storing ms/alert",
+                   "query candidates/article", "checked by search/article"):
+        table.add_column(column, justify="right")
+    for row in result["matching"] + ([result["silent"]] if "silent" in result else []):
+        table.add_row(f"{row['watchlists']}{' matching nothing' if row['silent'] else ''}", f"{row['ms_per_article']:.3f}", f"{row['finding_ms_per_article']:.3f}",
+                      str(row["alerts"]), "-" if row["storing_ms_per_alert"] is None else f"{row['storing_ms_per_alert']:.3f}", f"{row['candidates_per_article']:g}",
+                      f"{row['verified_per_article']:g}")
+    console.print(table)
+    if "growth" in result:
+        console.print(f"cost at the most watchlists / at the fewest: {result['growth']:g}x "
+                      f"({max(counts) // max(1, min(counts))}x the watchlists)")
+    if "delay" in result:
+        d = result["delay"]
+        console.print(f"article stored → webhook received, {d['watchlists']} watchlists ({d['hooks']} with a webhook), "
+                      f"{d['articles']} articles at {d['rate']:g}/s: [bold]p95 {d['p95_ms']} ms[/], p50 {d['p50_ms']} ms, "
+                      f"max {d['max_ms']} ms ({d['webhooks_received']} of {d['webhooks_expected']} webhooks received)")
     if as_json:
         print(json.dumps(result))

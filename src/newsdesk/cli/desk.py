@@ -243,9 +243,21 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
 
 
 async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:
+    from newsdesk.alerts import DeliveryWorker
+
+    # alerts are pushed from a thread of their own, over its own connection: a slow receiver never stalls polling
+    worker = DeliveryWorker(settings).start()
+    try:
+        await _poll_until_stopped(storage, settings, stop, worker.wake)
+    finally:
+        await asyncio.to_thread(worker.stop)
+
+
+async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asyncio.Event, wake) -> None:
     from newsdesk.pipeline import Desk
 
     async with Desk(storage, settings) as desk:
+        desk.on_alerts(wake)
         while not stop.is_set():
             try:
                 reports = await desk.poll()

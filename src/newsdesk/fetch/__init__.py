@@ -2,6 +2,6 @@
 
 from newsdesk.fetch.backoff import next_attempt
 from newsdesk.fetch.fetcher import Fetcher, FetchError, FetchResult, FetchSettings
-from newsdesk.fetch.guard import with_allowed
+from newsdesk.fetch.guard import AddressPolicy, AddressRefused, with_allowed
 
-__all__ = ["Fetcher", "FetchError", "FetchResult", "FetchSettings", "next_attempt", "with_allowed"]
+__all__ = ["AddressPolicy", "AddressRefused", "Fetcher", "FetchError", "FetchResult", "FetchSettings", "next_attempt", "with_allowed"]

@@ -131,6 +131,22 @@ class Fetcher:
         return await self._get(target, headers, respect_robots=respect_robots,
                                max_bytes=self.settings.max_bytes, truncate=False)
 
+    async def post(self, url: str, body: bytes, headers: dict[str, str], *, max_bytes: int = 64 * 1024) -> FetchResult:
+        """POST `body` (a webhook) under the same address guard and time limits as a fetch; redirects are not
+        followed, the answer is read up to `max_bytes`, and any status but 2xx is a FetchError."""
+        self._refuse_literal(url, url)
+        target = _parse_url(url)
+        hop = await self._hop(target, headers, _Budget(self.settings.total_timeout), max_bytes=max_bytes,
+                              truncate=True, method="POST", content=body)
+        if hop.status >= 300:
+            retry_after = parse_retry_after(hop.headers.get("retry-after")) if hop.status in (429, 503) else None
+            moved = " (redirects are not followed)" if hop.status in REDIRECT_STATUSES else ""
+            raise FetchError("http", f"HTTP {hop.status} {hop.reason}".rstrip() + moved, url=url, status=hop.status,
+                             retry_after=retry_after)
+        content_type, charset = _parse_content_type(hop.headers.get("content-type"))
+        return FetchResult(url=url, status=hop.status, body=hop.body, content_type=content_type, charset=charset,
+                           etag=None, last_modified=None, elapsed_ms=0.0, headers=dict(hop.headers.items()))
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
@@ -190,7 +206,7 @@ class Fetcher:
                                elapsed_ms=budget.spent * 1000.0, headers=dict(hop.headers.items()))
 
     async def _hop(self, url: httpx.URL, headers: dict[str, str], budget: _Budget, *, max_bytes: int,
-                   truncate: bool) -> _Hop:
+                   truncate: bool, method: str = "GET", content: bytes | None = None) -> _Hop:
         s = self.settings
         where = str(url)
         async with self._pacers[url.host].slot():
@@ -200,7 +216,7 @@ class Fetcher:
             started = loop.time()
             try:
                 async with asyncio.timeout(budget.remaining):
-                    request = self._client.build_request("GET", url, headers=headers)
+                    request = self._client.build_request(method, url, headers=headers, content=content)
                     response = await self._client.send(request, stream=True)
                     try:
                         body = b""

@@ -105,6 +105,10 @@ class Desk:
     def _update_stories(self, arrived: list[int], changed: list[int]) -> set[int]:
         return self._stories.step(arrived, changed)
 
+    def on_alerts(self, callback: Callable[[], None] | None) -> None:
+        """`callback()` whenever a story update decided alerts (the daemon wakes its delivery worker)."""
+        self._stories.on_alerts = callback
+
     def save_stories(self) -> None:
         """Checkpoint the story grouper now (the desk does so on close)."""
         self._stories.save()

@@ -4,6 +4,7 @@ update at a time and in bounded steps; the first update of a desk finishes what 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from newsdesk.pipeline.timing import StageTimer
 from newsdesk.storage import Storage
 
 GROUPER_STAGES = ("embed", "group", "checkpoint")
+log = logging.getLogger(__name__)
 
 
 class StoryUpdates:
@@ -25,6 +27,8 @@ class StoryUpdates:
         self.pages = None
         self.embedder = None
         self.recovered = False
+        self.matcher = None
+        self.on_alerts: Callable[[], None] | None = None     # told when alerts were decided (the delivery worker)
         self._lock = asyncio.Lock()
 
     async def update(self, outcomes: list[Outcome],
@@ -94,6 +98,7 @@ class StoryUpdates:
         grouper = self.grouper
         before = dict(grouper.seconds)
         recovered: set[int] = set()
+        done: set[int] = set()
         try:
             if not self.recovered:
                 recovered, done = self._recover()
@@ -117,7 +122,25 @@ class StoryUpdates:
         if entities is not None:     # the entities' share of the page writing is timed on its own
             self.timer.add("entities", entities.seconds - before)
             self.timer.add("synthesize", before - entities.seconds)
+        if self.settings.story_pages:
+            self._alerts(sorted(done) + arrived, changed)
         return touched
+
+    def _alerts(self, arrived: list[int], changed: list[int]) -> None:
+        """Decide the alerts of what came in, now that its stories' pages are written. Never fatal to the update
+        (its stories are stored and written): a failure is logged, and the next desk matches again from the last
+        article matched."""
+        if self.matcher is None:
+            from newsdesk.alerts import Matcher
+
+            self.matcher = Matcher(self.storage, self.settings, on_decided=lambda: self.on_alerts and self.on_alerts())
+        try:
+            report = self.matcher.match(arrived, changed)
+        except Exception as exc:
+            log.warning("alerts: matching %d new and %d changed articles failed: %s", len(arrived), len(changed), exc)
+            return
+        if report.seconds:
+            self.timer.add("alerts", report.seconds)
 
     def save(self) -> None:
         """Checkpoint the story grouper now (the desk does so on close)."""

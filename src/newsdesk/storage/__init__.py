@@ -1,9 +1,11 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
 from newsdesk.storage.articles import pack_html
+from newsdesk.storage.alerts import UNKEYED
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
+from newsdesk.storage.outbox import AlertDecision, Sighting
 from newsdesk.storage.rows import MAX_ID, row_id
-from newsdesk.storage.search import SearchError
+from newsdesk.storage.search import SearchError, parse_search_query
 from newsdesk.storage.sources import SourceExists
 from newsdesk.storage.store import Storage
 from newsdesk.storage.sync import TokenUse
@@ -24,4 +26,5 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
-           "SourceExists", "UserExists", "pack_html", "SearchError", "TokenUse"]
+           "SourceExists", "UserExists", "pack_html", "SearchError", "TokenUse",
+           "AlertDecision", "Sighting", "UNKEYED", "parse_search_query"]

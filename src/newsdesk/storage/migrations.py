@@ -299,6 +299,139 @@ CREATE TABLE story_entities (
 );
 CREATE INDEX story_entities_entity ON story_entities (entity_id, story_id)
 """),
+    (9, "following and alerts: watchlists and their query terms, the stories each has matched, the alert "
+        "outbox (one row per idempotency key), pushes and their log, block/keep rules, digests", """
+CREATE TABLE watchlists (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    entity_id {bigint},
+    source_id {bigint},
+    story_id {bigint},
+    folder TEXT,
+    query_terms TEXT,
+    events TEXT NOT NULL,
+    quiet_start INTEGER,
+    quiet_end INTEGER,
+    min_gap_hours REAL,
+    webhook_url TEXT,
+    webhook_secret TEXT,
+    webhook_failures INTEGER NOT NULL DEFAULT 0,
+    webhook_disabled TEXT,
+    email TEXT,
+    feed_token_hash TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX watchlists_user ON watchlists (user_id, id);
+CREATE INDEX watchlists_entity ON watchlists (entity_id);
+CREATE INDEX watchlists_source ON watchlists (source_id);
+CREATE INDEX watchlists_story ON watchlists (story_id);
+CREATE INDEX watchlists_folder ON watchlists (folder);
+CREATE INDEX watchlists_kind ON watchlists (kind);
+CREATE TABLE watchlist_terms (
+    term TEXT NOT NULL,
+    watchlist_id {bigint} NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    PRIMARY KEY (term, watchlist_id)
+);
+CREATE INDEX watchlist_terms_watchlist ON watchlist_terms (watchlist_id);
+CREATE TABLE watched_stories (
+    watchlist_id {bigint} NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    story_id {bigint} NOT NULL,
+    sources INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    last_alert_at TEXT,
+    PRIMARY KEY (watchlist_id, story_id)
+);
+CREATE INDEX watched_stories_story ON watched_stories (story_id);
+CREATE INDEX watched_stories_seen ON watched_stories (seen_at);
+CREATE TABLE alerts (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    watchlist_id {bigint} NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    story_id {bigint} NOT NULL,
+    event TEXT NOT NULL,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    article_id {bigint},
+    suppressed INTEGER NOT NULL DEFAULT 0,
+    read_at TEXT,
+    UNIQUE (user_id, watchlist_id, story_id, event, version)
+);
+CREATE INDEX alerts_user ON alerts (user_id, suppressed, id);
+CREATE INDEX alerts_unread ON alerts (user_id, read_at);
+CREATE INDEX alerts_watchlist ON alerts (watchlist_id, id);
+CREATE TABLE digests (
+    user_id {bigint} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    email TEXT,
+    hour INTEGER NOT NULL,
+    next_at TEXT NOT NULL,
+    last_at TEXT,
+    feed_token_hash TEXT UNIQUE
+);
+CREATE INDEX digests_next ON digests (next_at);
+CREATE TABLE digest_issues (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    issue_key TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    stories TEXT NOT NULL,
+    UNIQUE (user_id, issue_key)
+);
+CREATE TABLE alert_deliveries (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    watchlist_id {bigint} REFERENCES watchlists(id) ON DELETE CASCADE,
+    alert_id {bigint} REFERENCES alerts(id) ON DELETE CASCADE,
+    issue_id {bigint} REFERENCES digest_issues(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    claimed_at TEXT,
+    last_error TEXT,
+    sent_at TEXT,
+    UNIQUE (alert_id, channel),
+    UNIQUE (issue_id, channel)
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries (state, next_at);
+CREATE INDEX alert_deliveries_watchlist ON alert_deliveries (watchlist_id, state);
+CREATE TABLE delivery_log (
+    id {pk},
+    delivery_id {bigint} NOT NULL REFERENCES alert_deliveries(id) ON DELETE CASCADE,
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    watchlist_id {bigint} REFERENCES watchlists(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    status INTEGER,
+    error TEXT,
+    duration_ms REAL
+);
+CREATE INDEX delivery_log_user ON delivery_log (user_id, id);
+CREATE INDEX delivery_log_delivery ON delivery_log (delivery_id);
+CREATE TABLE user_rules (
+    id {pk},
+    user_id {bigint} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    action TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, action, kind, value)
+)
+"""),
 ]
 
 DIALECTS = {

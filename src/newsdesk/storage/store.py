@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from newsdesk.storage.alerts import AlertStore
 from newsdesk.storage.articles import ArticleStore
 from newsdesk.storage.copies import CopyStore
 from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
+from newsdesk.storage.outbox import OutboxStore
 from newsdesk.storage.reading import ReadingStore
 from newsdesk.storage.search import SearchStore
 from newsdesk.storage.settings import SettingStore
@@ -21,7 +23,8 @@ from newsdesk.timeutil import to_iso, utcnow
 
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
-              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore):
+              SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
+              OutboxStore):
     def __init__(self, db: Database):
         self.db = db
 

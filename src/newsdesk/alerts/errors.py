@@ -1,0 +1,32 @@
+"""Every way following and alerts can refuse, each with a message a user can read."""
+
+from __future__ import annotations
+
+from newsdesk.errors import NewsdeskError
+
+
+class AlertError(NewsdeskError):
+    """A watchlist, rule or digest request was refused; nothing was changed."""
+
+
+class BadWatchlist(AlertError):
+    """What to follow, or how, cannot be understood (an empty query, an unknown source, bad quiet hours …)."""
+
+
+class UnknownWatchlist(AlertError):
+    def __init__(self, watchlist_id: int | str) -> None:
+        super().__init__(f"no watchlist {watchlist_id} of yours (`newsdesk watchlists --user NAME` lists them)")
+
+
+class HookRefused(AlertError):
+    """A webhook URL the desk will not post to (not http(s), or an address the SSRF guard refuses)."""
+
+
+class MailUnavailable(AlertError):
+    """E-mail was asked for but the desk has no SMTP server set."""
+
+
+class EntitiesUnavailable(AlertError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"cannot look up the entity {name!r}: this desk does not recognise entities yet; "
+                         "follow an entity by its id")
