@@ -8,11 +8,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.accounts import new_token
+from newsdesk.accounts import add_user, new_token
 from newsdesk.alerts import Matcher, follow
 from newsdesk.config import Settings
+from newsdesk.model import Role
 from newsdesk.web import create_app
-from newsdesk.web.auth import set_password
 
 from .helpers import Desk, user
 from .test_matching import BUDGET, QUAKE
@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def desk(storage, db_url):
-    set_password(storage, PASSWORD)
+    add_user(storage, "admin", PASSWORD, Role.ADMIN)
     ann, bob = user(storage, "ann"), user(storage, "bob")
     tokens = {"ann": new_token(storage, ann), "bob": new_token(storage, bob)}
     d = Desk(storage)
@@ -70,7 +70,7 @@ def test_each_user_sees_only_their_own(desk):
 
 def test_the_editor_adds_and_deletes_with_its_csrf_token(desk):
     client, storage, tokens, ids = desk
-    client.post("/login", data={"password": PASSWORD, "csrf": csrf_of(client), "next": "/"})   # the admin
+    client.post("/login", data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(client), "next": "/"})   # the admin
     token = csrf_of(client, "/watchlists")
     refused = client.post("/watchlists", data={"kind": "query", "value": "river", "csrf": "forged"})
     assert refused.status_code == 403 and "CSRF" in refused.text

@@ -3,9 +3,7 @@ notifications list (/notifications) and its JSON (/api/v1/notifications), and th
 watchlists and digests (a secret token in the URL).
 
 Every route here is a user's own: strangers are sent to the login (401 for the API), on a public desk too.
-Who the user is: a user's API token, or the admin (session or admin token) as the user "admin" (made from the
-desk's admin password when the desk has no users yet). When the web accounts of issue 24 land, `page_user` and
-`api_user` ask `access.current_user` instead."""
+Who the user is: `access.current_user` (a user's session or API token)."""
 
 from __future__ import annotations
 
@@ -16,7 +14,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.model import TokenKind, User
-from newsdesk.web.access import bearer, is_admin, require_csrf
+from newsdesk.web import access
+from newsdesk.web.access import bearer, require_csrf
 from newsdesk.web.api import CSRF_ERROR, ERRORS, etagged
 from newsdesk.web.params import PathId
 
@@ -30,39 +29,8 @@ def _web(request: Request):
 
 
 def current_user(request: Request) -> User | None:
-    """The user making the request, or None for a stranger; a wrong token is 401."""
-    cached = getattr(request.state, "alerts_user", False)
-    if cached is not False:
-        return cached
-    from newsdesk.accounts import adopt_single_admin, user_for_token
-
-    storage = _web(request).storage
-    token = bearer(request)
-    user = user_for_token(storage, token, TokenKind.API) if token else None
-    if user is not None:             # a reader's token is not the admin's: the page is drawn for a reader
-        request.state.admin = user.is_admin
-    elif is_admin(request):           # raises 401 for a token that is nobody's
-        user = storage.user_named("admin")
-        if user is None or not user.is_admin or user.disabled:
-            user = next((u for u in storage.list_users() if u.is_admin and not u.disabled), None)
-        if user is None and not storage.read_only:
-            user = adopt_single_admin(storage) or _admin_without_password(storage)
-    request.state.alerts_user = user
-    return user
-
-
-def _admin_without_password(storage) -> User | None:
-    """A desk used with the admin token only (no admin password, no users): its admin becomes the user "admin",
-    with a random password nobody knows until one is set."""
-    import secrets
-
-    from newsdesk.accounts import NameTaken, add_user
-    from newsdesk.model import Role
-
-    try:
-        return add_user(storage, "admin", secrets.token_urlsafe(32), Role.ADMIN)
-    except NameTaken:
-        return storage.user_named("admin")
+    """The user making the request (their session or API token), or None for a stranger."""
+    return access.current_user(request)
 
 
 def page_user(request: Request) -> User:

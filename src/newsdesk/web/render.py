@@ -137,10 +137,10 @@ class Renderer:
             browser = fresh = secrets.token_urlsafe(24)
         settings = self.web.settings
         user = current_user(request)
-        html = self.env.get_template(template).render(
-            request=request, nonce=request.state.nonce, csrf=csrf_token(self.web.secret, browser),
-            user=user, admin=user is not None and user.is_admin, public_read=settings.public_read,
-            v=self.web.static_version, path=request.url.path, **context)
+        html = self.env.get_template(template).render({
+            "request": request, "nonce": request.state.nonce, "csrf": csrf_token(self.web.secret, browser),
+            "user": user, "admin": user is not None and user.is_admin, "public_read": settings.public_read,
+            "v": self.web.static_version, "path": request.url.path, **context})
         response = HTMLResponse(html, status_code=status, headers=headers)
         response.headers.setdefault("cache-control", "no-cache")
         if fresh:
