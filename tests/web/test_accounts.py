@@ -238,7 +238,8 @@ def test_a_reader_is_told_why_an_admin_page_is_refused(app):
 
 def test_a_reader_sees_no_admin_form(app, desk):
     user_forms = re.compile(r"^/(login|logout|search|read-all|hidden|saved|account(/.*)?|"
-                            r"(stories|articles)/\d+/(unread|star))$")
+                            r"(stories|articles)/\d+/(unread|star)|watchlists(/.*)?|rules(/.*)?|digest|"
+                            r"notifications(/.*)?)$")    # a reader's own following, alerts and digest
     with TestClient(app) as reader:
         login(reader, "ada", READER_PASSWORD)
         for _, template in routes(app, {"GET"}):
