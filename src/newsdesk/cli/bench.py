@@ -268,6 +268,10 @@ def readers(articles: int = typer.Option(100_000, help="Generated articles in th
     console.print(f"{result['errors']} errors")
     for error in result["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
+    if as_json:
+        print(json.dumps(result))
+
+
 @app.command("alerts")
 def alerts(articles: int = typer.Option(5000, help="Articles streamed through the matcher."),
            history: int = typer.Option(1000, help="Articles on the desk before (the stories watchlists follow)."),
