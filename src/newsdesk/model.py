@@ -174,6 +174,19 @@ class Story:
     centroid: bytes | None = None       # mean title+lead vector of its articles, for related stories
 
 
+@dataclass
+class JoinReason:
+    """Why the grouper put an article where it did, recorded when it did: the join model's probability and the
+    facts it weighed (`facts`, cluster.join_facts; empty when the article started its story), the best-scored
+    story it did not join, or for a reprint the article it copies."""
+    article_id: int
+    probability: float | None
+    facts: dict
+    runner_up_story: int | None = None
+    runner_up_probability: float | None = None
+    copy_of: int | None = None
+
+
 class StoryCentroid(NamedTuple):
     """A live story's place in time and meaning: what finding related stories reads."""
     story_id: int

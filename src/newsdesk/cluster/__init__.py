@@ -10,6 +10,7 @@ from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer
 from newsdesk.cluster.text import lead_texts, lead_vectors
+from newsdesk.cluster.why import join_facts, reasons_in_words
 
 __all__ = ["WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
-           "Scorer", "lead_texts", "lead_vectors", "pair_features"]
+           "Scorer", "join_facts", "lead_texts", "lead_vectors", "pair_features", "reasons_in_words"]

@@ -23,6 +23,7 @@ import numpy as np
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
+from newsdesk.cluster.why import join_facts
 
 try:
     import hnswlib
@@ -53,6 +54,9 @@ class Assignment:
     merged: tuple[int, ...] = ()    # stories this add redirected to story_id
     candidates: int = 0             # stories scored for this article
     placed_in: int = 0              # the story the article went into, before any merge
+    why: dict | None = None         # the join facts (why.join_facts) when it joined a story
+    runner_up: int | None = None    # the best-scored candidate story it did not go into
+    runner_up_score: float = 0.0
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -319,13 +323,17 @@ class OnlineClusterer:
         model = self.model.for_article(rep.headline_only)
         best, score = self.choose(stories, probs, read, model)
         target = stories[best] if best is not None else None
+        why = join_facts(rep, target, X[best], self.vocab) if target is not None else None
+        others = [i for i in np.argsort(-probs) if i != best][:1]
+        runner_up = stories[others[0]].id if others else None
         story = self.commit(rep, target, X[best] if best is not None else None,
                             tentative=best is not None and score < model.confident)
         placed_in = story.id
         story, merged = self.merge_checks(story, model)
         return Assignment(story_id=story.id, created=target is None, score=score,
                           merged_into=story.id if merged else None, merged=tuple(merged),
-                          candidates=len(stories), placed_in=placed_in)
+                          candidates=len(stories), placed_in=placed_in, why=why, runner_up=runner_up,
+                          runner_up_score=float(probs[others[0]]) if others else 0.0)
 
     def commit(self, rep: ArticleRep, story: Story | None, features: np.ndarray | None = None,
                tentative: bool = False) -> Story:

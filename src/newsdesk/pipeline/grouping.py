@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster import WINDOW, ClusterInput, OnlineClusterer
-from newsdesk.model import Article
+from newsdesk.cluster import WINDOW, Assignment, ClusterInput, OnlineClusterer
+from newsdesk.model import Article, JoinReason
 from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
 
@@ -132,6 +132,7 @@ class StoryGrouper:
             finally:
                 if beside is not None:
                     beside.join()
+            reasons: list[JoinReason] = []
             # One short transaction for the batch's writes; the clusterer's work above holds no database lock.
             with self.storage.transaction():
                 for article, item, assignment in zip(originals, items, assignments):
@@ -141,6 +142,7 @@ class StoryGrouper:
                             self.storage.merge_stories(self.story_ids[gone], story_id)
                             self.story_ids[gone] = story_id
                     self.storage.assign_story(article.id, story_id, assignment.score)
+                    reasons.append(self._join_reason(article.id, assignment))
                     touched.add(story_id)
                 self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
                                                          for i in items if i.id not in known})
@@ -148,7 +150,9 @@ class StoryGrouper:
                     story_id = self.storage.story_of(copy.original_id)
                     if story_id is not None:
                         self.storage.assign_story(copy.id, story_id, 1.0)
+                        reasons.append(JoinReason(copy.id, 1.0, {}, copy_of=copy.original_id))
                         touched.add(story_id)
+                self.storage.save_join_reasons(reasons)
             self._dirty = self._dirty or bool(originals)
         return touched
 
@@ -179,6 +183,13 @@ class StoryGrouper:
                                                  for i in items if i.id not in known})
         self._dirty = True
         return len(originals)
+
+    def _join_reason(self, article_id: int, assignment: Assignment) -> JoinReason:
+        """Why the article went where it did, with the runner-up as a stored story id."""
+        runner_up = self.story_ids.get(assignment.runner_up) if assignment.runner_up is not None else None
+        return JoinReason(article_id, None if assignment.created else assignment.score, assignment.why or {},
+                          runner_up_story=runner_up,
+                          runner_up_probability=assignment.runner_up_score if runner_up is not None else None)
 
     def _stored_story(self, cluster_story: int, first_article: Article) -> int:
         story_id = self.story_ids.get(cluster_story)

@@ -432,6 +432,16 @@ CREATE TABLE user_rules (
     UNIQUE (user_id, action, kind, value)
 )
 """),
+    (12, "why each article joined its story: the join model's probability, its facts and the runner-up", """
+CREATE TABLE join_reasons (
+    article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    probability REAL,
+    facts TEXT NOT NULL,
+    runner_up_story {bigint},
+    runner_up_probability REAL,
+    copy_of {bigint}
+)
+"""),
 ]
 
 DIALECTS = {

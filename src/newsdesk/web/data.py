@@ -18,6 +18,7 @@ from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.entity_data import story_entities_json
 from newsdesk.web.related import CentroidIndex, nearest
+from newsdesk.web.why_data import story_why_json
 
 PAGE_SIZE = 20
 SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
@@ -224,7 +225,7 @@ class Reader:
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
-                   "version": page_version(page)}
+                   "version": page_version(page), "why": story_why_json(storage, story.id, articles)}
             self._docs.put(cache_key, doc)
         return {**doc, "related": self.related(story), "entities": self.entities(story.id)}
 

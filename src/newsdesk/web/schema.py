@@ -209,6 +209,28 @@ class EntityDocument(EntitySummary):
     related: list[CoEntity] = Field(description="the entities most often named in the same stories")
 
 
+class RunnerUp(Answer):
+    """The best-scored other story an article did not join."""
+    id: StoryId
+    slug: str
+    headline: str
+    probability: float | None = Field(description="the join model's probability for that story")
+
+
+class JoinWhy(Answer):
+    """Why one article is in the story, as the grouper recorded it when it placed the article."""
+    article: ArticleId
+    reasons: list[str] = Field(description="the facts the join model weighed, in words (\"same names: Joly, "
+                                           "Hikvision\", \"title 0.82 similar\", \"published 40 min after the "
+                                           "story's latest report\", \"3 numbers shared\"); for a report that "
+                                           "started the story, a reprint or an article grouped before reasons were "
+                                           "kept, that")
+    probability: float | None = Field(description="the join probability; null for the report that started the "
+                                                  "story and for articles grouped before reasons were kept")
+    runner_up: RunnerUp | None = Field(description="the best-scored story it did not join; null when none was "
+                                                   "near or when that story has since merged into this one")
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -237,6 +259,7 @@ class StoryDocument(Answer):
     entities: list[StoryEntity] = Field(description="the people, organisations and places the story names, by "
                                                     "the independent sources naming each (empty for a page "
                                                     "written before entities, or in another language)")
+    why: list[JoinWhy] = Field(description="per article of the story, why it joined")
 
 
 class Article(Answer):
