@@ -291,6 +291,30 @@ class TimelineEntry(NamedTuple):
 
 
 @dataclass
+class Statement:
+    """One outlet stating one version of a figure, in one version of its report."""
+    article_id: ArticleId
+    outlet: str
+    at: datetime | None                  # when the report said it (its update time for an updated report)
+    superseded_by: str | None = None     # the value the same outlet stated later, when it changed its figure
+
+
+@dataclass
+class FigureVersion:
+    value: str                           # normalised: "3", "$12m"
+    statements: list[Statement]          # latest first
+
+
+@dataclass
+class Difference:
+    """Independent outlets stating different values of one figure (what it counts: the dead, a fine ...)."""
+    what: str                            # the figure's kind: "deaths", "injured", "fine" ...
+    label: str                           # in words: "the dead", "the fine"
+    latest: str                          # the value the latest statement gives
+    versions: list[FigureVersion]        # the latest value first
+
+
+@dataclass
 class StoryPage:
     headline: str
     headline_article_id: ArticleId | None
@@ -302,6 +326,7 @@ class StoryPage:
     timeline: list[TimelineEntry]             # by time: each report as published, then its notable updates
     independent: list[str]                    # outlets with an independent report, earliest first
     reprints: list[tuple[str, str | None]]    # (outlet, outlet of the original when it is in the story)
+    differ: list[Difference] = field(default_factory=list)   # where independent sources state other figures
 
 
 class Role(StrEnum):

@@ -2,6 +2,7 @@
 
 from newsdesk.extract import Sentence, split_sentences
 from newsdesk.synthesize.dates import anchor_days
+from newsdesk.synthesize.differ import differences, stated_figures
 from newsdesk.synthesize.figures import current_figures, figure_claims, superseded
 from newsdesk.synthesize.text import entities, numbers, repeats, terms, title_key
 from newsdesk.synthesize.timeline import (
@@ -27,8 +28,8 @@ _LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings",
 
 __all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
            "Writer", "WriterConfig", "anchor_days", "config_from_settings", "current_figures", "default_encoder",
-           "default_writer", "entities", "figure_claims", "is_update", "notable_update", "numbers", "page_version",
-           "repeats", "report_time", "split_sentences", "summarise_reports", "superseded", "terms", "timeline",
+           "default_writer", "differences", "entities", "figure_claims", "is_update", "notable_update", "numbers", "page_version",
+           "repeats", "report_time", "split_sentences", "stated_figures", "summarise_reports", "superseded", "terms", "timeline",
            "title_key", "write_story"]
 
 

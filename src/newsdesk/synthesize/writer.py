@@ -30,6 +30,7 @@ from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.standalone import needs_context
 from newsdesk.synthesize.dates import anchor_days
+from newsdesk.synthesize.differ import differences
 from newsdesk.synthesize.figures import current_figures, superseded
 from newsdesk.synthesize.timeline import last_updated, report_time, timeline
 
@@ -537,6 +538,7 @@ class Writer:
             timeline=events,
             independent=independent,
             reprints=reprints,
+            differ=differences(articles),
         )
 
 

@@ -209,6 +209,30 @@ class EntityDocument(EntitySummary):
     related: list[CoEntity] = Field(description="the entities most often named in the same stories")
 
 
+class DifferStatement(Answer):
+    """One outlet stating one version of a figure."""
+    article_id: ArticleId
+    outlet: str
+    at: datetime | None = Field(description="when the report said it (its update time for an updated report)")
+    superseded_by: str | None = Field(description="the value the same outlet stated later, when it changed its "
+                                                  "figure; null when this is the outlet's latest")
+
+
+class DifferVersion(Answer):
+    value: str = Field(description="the figure as stated, normalised (\"3\", \"$12m\")")
+    statements: list[DifferStatement] = Field(description="who stated it and when, latest first")
+
+
+class Difference(Answer):
+    """Independent sources stating different values of one figure, compared by what it counts."""
+    what: str = Field(description="the figure's kind: deaths, injured, missing, arrested, evacuated, displaced, "
+                                  "rescued, affected, without_power, fine, settlement, damages, bail, ransom, "
+                                  "compensation, bailout")
+    label: str = Field(description="the kind in words (\"the dead\")")
+    latest: str = Field(description="the value of the latest statement: the one the summary gives")
+    versions: list[DifferVersion] = Field(description="each value stated, the latest first")
+
+
 class RunnerUp(Answer):
     """The best-scored other story an article did not join."""
     id: StoryId
@@ -260,6 +284,9 @@ class StoryDocument(Answer):
                                                     "the independent sources naming each (empty for a page "
                                                     "written before entities, or in another language)")
     why: list[JoinWhy] = Field(description="per article of the story, why it joined")
+    differ: list[Difference] = Field(default_factory=list, description="where independent sources state "
+                                     "different figures (\"Sources differ\"); empty when they agree, and for "
+                                     "pages written before it was checked")
 
 
 class Article(Answer):
