@@ -157,6 +157,36 @@ def pages(source: str = typer.Argument(..., help="A desk's database (SQLite path
         print(json.dumps(report.figures()))
 
 
+@app.command("differ")
+def differ(prefix: Optional[Path] = typer.Argument(
+               None, help="PREFIX of the NeuS split the labels name (val): also measure on its 50 labelled stories."),
+           examples: bool = typer.Option(False, "--examples", help="Also list every wrong flag and every miss."),
+           as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Precision and recall of "sources differ" on the project's hand labels: the demo corpus's events and,
+    given the NeuS val PREFIX, 50 NeuS stories."""
+    if prefix is not None and not Path(f"{prefix}.source").exists():
+        fail(f"{prefix}.source not found")
+    module = lab_module("synthesize.differ")
+    try:
+        tallies = module.evaluate_differ(prefix)
+    except module.LabelsError as exc:
+        fail(str(exc))
+    table = Table(title='"sources differ": a flag is a (story, figure kind)')
+    for column in ("labels", "stories", "flags right / wrong", "missed", "precision", "recall",
+                   "recall, kinds it reads"):
+        table.add_column(column)
+    for t in tallies:
+        table.add_row(t.name, str(t.stories), f"{t.true_positives} / {t.false_positives}", str(t.false_negatives),
+                      f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.in_scope_recall:.2f}")
+    console.print(table)
+    if examples:
+        for t in tallies:
+            for mistake in t.mistakes:
+                console.print(f"{t.name}  {escaped(mistake)}", soft_wrap=True)
+    if as_json:
+        print(json.dumps([t.figures() for t in tallies]))
+
+
 @app.command("newfacts")
 def newfacts(prefix: Optional[Path] = typer.Argument(
                  None, help="PREFIX of a NeuS split (PREFIX.source): the third report of each line arrives after the "
