@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from newsdesk.extract import split_sentences
 from newsdesk.model import Difference, FigureVersion, Statement, StoryArticle
 from newsdesk.synthesize.figures import figure_claims
+from newsdesk.synthesize.text import COUNT_WORDS, number_value
 from newsdesk.synthesize.timeline import report_time
 
 LABELS = {"deaths": "the dead", "injured": "the injured", "missing": "the missing", "arrested": "arrests",
@@ -107,9 +109,41 @@ def money_claims(text: str) -> dict[str, set[str]]:
     return claims
 
 
+_COUNT_WORD = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
+# A count given as a bound, an estimate or an increment: "at least 41", "nearly 3,000", "another 43".
+_HEDGED = re.compile(
+    r"\b(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|an\s+estimated|approximately|"
+    r"roughly|fewer\s+than|less\s+than|as\s+many\s+as|just\s+over|just\s+under|close\s+to|upwards\s+of|"
+    r"in\s+excess\s+of|another|a\s+further|further|an\s+additional|additional)\s+"
+    rf"(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_COUNT_WORD})\b)(?:\s+(?P<scale>thousand|million|billion)\b)?",
+    re.IGNORECASE)
+# A count of some of those counted, not of all: "killing two women", "three children among the dead".
+_PART = re.compile(rf"\b(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_COUNT_WORD}))\s+(?:of\s+them\s+)?"
+                   r"(?:women|men|woman|man|children|child|boys|girls|teenagers|students|pupils|"
+                   r"officers|firefighters|soldiers|tourists|worshippers|workers|employees|staff)\b", re.IGNORECASE)
+
+
+def hedged_counts(text: str) -> set[str]:
+    """The counts TEXT gives as a bound, an estimate, an increment or a part ("two women"), normalised as
+    figure_claims does."""
+    found = set()
+    for match in _HEDGED.finditer(text):
+        value = number_value(match.group("count"))
+        if value is None:
+            continue
+        if match.group("scale"):
+            value = str(int(Decimal(value) * 10 ** _SCALES[match.group("scale").lower()]))
+        found.add(value)
+    found |= {value for match in _PART.finditer(text) if (value := number_value(match.group("count")))}
+    return found
+
+
 def stated_figures(text: str) -> dict[str, str]:
-    """The figures TEXT states one value of, by kind: counts (`figure_claims`) and sums of money."""
+    """The figures TEXT states exactly one value of, by kind: counts (`figure_claims`) and sums of money. A
+    count the text also gives as a bound or an estimate ("at least 41") is no statement of the figure."""
     claims = figure_claims(text)
+    hedged = hedged_counts(text)
+    claims = {kind: values for kind, values in claims.items() if not values & hedged}
     for kind, values in money_claims(text).items():
         claims.setdefault(kind, set()).update(values)
     return {kind: _shown(next(iter(values))) for kind, values in claims.items() if len(values) == 1}
@@ -119,14 +153,25 @@ def _shown(value: str) -> str:
     return f"{int(value):,}" if value.isdigit() else value
 
 
+# A sentence set in a year ("a mass shooting in 2015 that left nine dead") is background, not the news.
+_ANOTHER_YEAR = re.compile(r"\b(?:in|since|of|during)\s+(?:(?:early|late|mid-?)\s*)?(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def news_text(title: str | None, text: str | None) -> str:
+    """A report's title and the sentences of its text that are about its own news: a sentence set in a year is
+    left out, as is every figure in it (another event's toll, given for background)."""
+    kept = " ".join(s.text for s in split_sentences(text or "") if not _ANOTHER_YEAR.search(s.text))
+    return f"{(title or '').rstrip('.')}.\n{kept}"
+
+
 def _versions(article: StoryArticle) -> list[tuple[datetime | None, dict[str, str]]]:
-    """What each version of a report states: the current text at its report time and, when the outlet changed
-    it since the desk first saw it, the first text at its publication time."""
-    current = stated_figures(f"{(article.title or '').rstrip('.')}.\n{article.text or ''}")
+    """What each version of a report states: the current text at its report time and, when the
+    outlet changed it since the desk first saw it, the first text at its publication time."""
+    current = stated_figures(news_text(article.title, article.text))
     versions = [(report_time(article), current)]
     if article.first_text is not None or article.first_title is not None:
-        first = stated_figures(f"{(article.first_title or article.title or '').rstrip('.')}.\n"
-                               f"{article.first_text if article.first_text is not None else article.text or ''}")
+        first = stated_figures(news_text(article.first_title or article.title,
+                                         article.first_text if article.first_text is not None else article.text))
         if first != current:
             versions.append((article.published, first))
     return versions
