@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from newsdesk.extract import split_sentences
 from newsdesk.model import Difference, FigureVersion, Statement, StoryArticle
 from newsdesk.synthesize.figures import figure_claims
+from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.text import COUNT_WORDS, number_value
 from newsdesk.synthesize.timeline import report_time
 
@@ -164,17 +165,67 @@ def news_text(title: str | None, text: str | None) -> str:
     return f"{(title or '').rstrip('.')}.\n{kept}"
 
 
-def _versions(article: StoryArticle) -> list[tuple[datetime | None, dict[str, str]]]:
-    """What each version of a report states: the current text at its report time and, when the
-    outlet changed it since the desk first saw it, the first text at its publication time."""
-    current = stated_figures(news_text(article.title, article.text))
-    versions = [(report_time(article), current)]
+# "Calloway confirmed …" / "Calloway denied …": who took which side, by the last word of their name.
+_STANCE = re.compile(r"\b(?P<subject>(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)\s+(?:has\s+|have\s+|had\s+)?"
+                     r"(?:publicly\s+|officially\s+|later\s+|flatly\s+|strongly\s+|firmly\s+)?"
+                     r"(?P<verb>confirmed|confirms|denied|denies)\b")
+_NOT_SUBJECTS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december the it he she they this that who which officials""".split())
+CLAIM_OVERLAP = 0.25   # share of content words two opposite stances must have in common to be about one thing
+
+
+def stances(text: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Who TEXT says confirmed or denied something: the subject's name → ("confirmed" or "denied", the content
+    words of the sentence beside the name and the verb). A subject given both stances is left out."""
+    found: dict[str, set[tuple[str, frozenset[str]]]] = {}
+    names: dict[str, str] = {}
+    for sentence in split_sentences(text):
+        for match in _STANCE.finditer(sentence.text):
+            name = match.group("subject").split()[-1].strip("'’s")
+            key = name.lower()
+            if key in _NOT_SUBJECTS or len(key) < 3:
+                continue
+            stance = "confirmed" if match.group("verb").startswith("confirm") else "denied"
+            words = {w.lower() for w in match.group("subject").split()} | {"confirmed", "confirms", "denied", "denies"}
+            topic = frozenset(t for t in textutil.terms(sentence.text) if t not in words and t not in {"confirm", "deni", "deny"})
+            found.setdefault(key, set()).add((stance, topic))
+            names[key] = name
+    return {f"claim:{names[key]}": next(iter(sides)) for key, sides in found.items()
+            if len({stance for stance, _ in sides}) == 1 and len(sides) == 1}
+
+
+Said = tuple[datetime | None, dict[str, str], dict[str, frozenset[str]]]
+
+
+def _stated(title: str | None, text: str | None) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    news = news_text(title, text)
+    figures = stated_figures(news)
+    sides = stances(news)
+    figures.update({kind: stance for kind, (stance, _) in sides.items()})
+    return figures, {kind: topic for kind, (_, topic) in sides.items()}
+
+
+def _versions(article: StoryArticle) -> list[Said]:
+    """What each version of a report states, with the topic of each claim: the current text at its report
+    time and, when the outlet changed it since the desk first saw it, the first text at its publication time."""
+    current, topics = _stated(article.title, article.text)
+    versions = [(report_time(article), current, topics)]
     if article.first_text is not None or article.first_title is not None:
-        first = stated_figures(news_text(article.first_title or article.title,
-                                         article.first_text if article.first_text is not None else article.text))
+        first, first_topics = _stated(article.first_title or article.title,
+                                      article.first_text if article.first_text is not None else article.text)
         if first != current:
-            versions.append((article.published, first))
+            versions.append((article.published, first, first_topics))
     return versions
+
+
+def _on_one_claim(statements: list[tuple[datetime | None, str, StoryArticle, frozenset[str]]]) -> list:
+    """The statements of a claim that another outlet contradicts about the same thing: their sentences share
+    enough content words (CLAIM_OVERLAP) with one of the opposite side."""
+    def close(a: frozenset[str], b: frozenset[str]) -> bool:
+        return bool(a and b) and len(a & b) / len(a | b) >= CLAIM_OVERLAP
+
+    return [s for s in statements
+            if any(o[1] != s[1] and o[2].outlet != s[2].outlet and close(s[3], o[3]) for o in statements)]
 
 
 def _order(at: datetime | None) -> tuple:
@@ -186,29 +237,32 @@ def differences(articles: Sequence[StoryArticle]) -> list[Difference]:
     outlet its latest statement of each figure; where two or more outlets' latest statements differ, every
     version with the outlets and times stating it, latest first, and each outlet's own earlier different value
     marked as superseded by its later one."""
-    said: dict[str, list[tuple[datetime | None, str, StoryArticle]]] = {}
+    said: dict[str, list[tuple[datetime | None, str, StoryArticle, frozenset[str]]]] = {}
     for article in articles:
         if article.is_reprint:
             continue
-        for at, figures in _versions(article):
+        for at, figures, topics in _versions(article):
             for kind, value in figures.items():
-                said.setdefault(kind, []).append((at, value, article))
+                said.setdefault(kind, []).append((at, value, article, topics.get(kind, frozenset())))
     found = []
     for kind, statements in said.items():
         statements.sort(key=lambda s: (_order(s[0]), str(s[2].id)), reverse=True)
+        if kind.startswith("claim:"):
+            statements = _on_one_claim(statements)
         latest_by_outlet: dict[str, str] = {}
-        for _, value, article in statements:
+        for _, value, article, _ in statements:
             latest_by_outlet.setdefault(article.outlet, value)
         if len(set(latest_by_outlet.values())) < 2:
             continue
         versions: dict[str, list[Statement]] = {}
-        for at, value, article in statements:
+        for at, value, article, _ in statements:
             own_latest = latest_by_outlet[article.outlet]
             versions.setdefault(value, []).append(Statement(article.id, article.outlet, at,
                                                             own_latest if own_latest != value else None))
         latest = statements[0][1]
         ordered = sorted(versions.items(), key=lambda kv: (kv[0] != latest,
                                                            [-_order(s.at)[1] for s in kv[1]][:1]))
-        found.append(Difference(what=kind, label=LABELS.get(kind, f"the {kind}"), latest=latest,
+        label = f"what {kind[6:]} said" if kind.startswith("claim:") else LABELS.get(kind, f"the {kind}")
+        found.append(Difference(what=kind, label=label, latest=latest,
                                 versions=[FigureVersion(value, stated) for value, stated in ordered]))
     return sorted(found, key=lambda d: d.what)

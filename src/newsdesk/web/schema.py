@@ -227,7 +227,8 @@ class Difference(Answer):
     """Independent sources stating different values of one figure, compared by what it counts."""
     what: str = Field(description="the figure's kind: deaths, injured, missing, arrested, evacuated, displaced, "
                                   "rescued, affected, without_power, fine, settlement, damages, bail, ransom, "
-                                  "compensation, bailout")
+                                  "compensation, bailout; or claim:NAME where one outlet says NAME confirmed "
+                                  "something another says NAME denied")
     label: str = Field(description="the kind in words (\"the dead\")")
     latest: str = Field(description="the value of the latest statement: the one the summary gives")
     versions: list[DifferVersion] = Field(description="each value stated, the latest first")
