@@ -80,12 +80,12 @@ def story_document(storage: Storage, story: Story) -> dict:
     sources = [{"article_id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                 "published": a.time.isoformat(), "reprint_of": a.original_id,
                 "also_published_by": copies.get(a.id, [])} for a in articles.values()]
-    from newsdesk.web import story_entities_json
+    from newsdesk.web import story_entities_json, story_why_json
 
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
             "reprint_count": story.reprint_count, "entities": story_entities_json(storage, story.id),
-            "version": page_version(page)}
+            "why": story_why_json(storage, story.id, list(articles.values())), "version": page_version(page)}
 
 
 def _markdown(doc: dict) -> str:
@@ -107,7 +107,12 @@ def _markdown(doc: dict) -> str:
         when, _, outlet, title = updates[-1][:4]
         lines += [f"**Update** {_time(when):%Y-%m-%d %H:%M} UTC — {outlet} updated its report: {title}", ""]
     # The dek reads as one paragraph, each sentence followed by the outlet it is quoted from.
-    lines += [" ".join(f"{s['text']} ({cite_outlets(s)})" for s in doc["summary"]), "", "## Key takeaways", ""]
+    lines += [" ".join(f"{s['text']} ({cite_outlets(s)})" for s in doc["summary"]), ""]
+    for d in doc.get("differ", []):
+        others = " or ".join(v["value"] for v in d["versions"][1:])
+        lines += [f"**Sources differ** on {d['label']}: {d['latest']} in the latest report, {others} in others; "
+                  "this page gives the latest.", ""]
+    lines += ["## Key takeaways", ""]
     lines += [f"- {cite(t)}" for t in doc["takeaways"]]
     if doc.get("entities"):
         lines += ["", "## Who and where", ""]
@@ -118,11 +123,28 @@ def _markdown(doc: dict) -> str:
         for outlet, items in doc["unique"].items():
             if items:  # each its own line: a pronoun must not read as the outlet quoted before it
                 lines += [f"**{outlet}**", ""] + [f"- {i['text']}" for i in items] + [""]
+    if doc.get("differ"):
+        lines += ["", "## Sources differ", ""]
+        for d in doc["differ"]:
+            lines += [f"**{d['label'][:1].upper()}{d['label'][1:]}**", ""]
+            for v in d["versions"]:
+                said = "; ".join((f"{st['outlet']}, {_time(st['at']):%Y-%m-%d %H:%M} UTC" if st["at"] else st["outlet"])
+                                 + (f" (superseded by its later report: {st['superseded_by']})"
+                                    if st["superseded_by"] else "") for st in v["statements"])
+                lines.append(f"- {v['value']}{' (latest)' * (v['value'] == d['latest'])}: {said}")
+            lines.append("")
+    why = {w["article"]: w for w in doc.get("why", [])}
     lines += ["", "## Sources", ""]
     for s in doc["sources"]:
         mark = " (reprint)" if s["reprint_of"] else ""
         also = f" — also published by {', '.join(s['also_published_by'])}" if s["also_published_by"] else ""
         lines.append(f"- [{s['title']}]({s['url']}) — {s['outlet']}{mark}{also}")
+        if s["article_id"] in why:
+            w = why[s["article_id"]]
+            joined = f"joined at {w['probability']:.2f}: " if w["probability"] is not None else ""
+            runner = (f"; runner-up: {w['runner_up']['headline']} ({w['runner_up']['probability']:.2f})"
+                      if w["runner_up"] and w["runner_up"]["probability"] is not None else "")
+            lines.append(f"  - why: {joined}{'; '.join(w['reasons'])}{runner}")
     lines += ["", "## Timeline", ""]
     lines += [f"- {_time(t[0]):%Y-%m-%d %H:%M} — {t[2]}{' updated its report' * is_update(t, doc['version'])}: {t[3]}"
               for t in doc["timeline"]]
