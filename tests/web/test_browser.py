@@ -232,6 +232,27 @@ def test_phone_sized_viewport(live, phone):
     assert not phone.problems, phone.problems
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_why_toggle_opens_and_sources_differ_shows_each_version(live, browser, size):
+    watched = Watched(browser, DESKTOP if size == "desktop" else PHONE)
+    page = watched.page
+    page.goto(live.url + "/search?q=%22death+toll+rises+to+three%22")
+    page.goto(live.url + page.locator("a[href^='/stories/']").first.get_attribute("href"))
+    block = page.locator("section.differ")
+    assert block.is_visible()
+    assert "superseded by its later report: 3" in block.inner_text()
+    why = page.locator("details.why").nth(1)
+    assert not why.locator("ul").is_visible()
+    why.locator("summary").click()
+    assert why.locator("ul").is_visible()
+    assert "similar" in why.inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow}px wider than the window"
+    shot(page, f"story-why-differ-{size}")
+    assert not watched.problems, watched.problems
+    watched.close()
+
+
 @pytest.fixture(scope="module")
 def reader_name(desk_db):
     """A reader of the module's desk: "rita" (password READER_PASSWORD)."""
