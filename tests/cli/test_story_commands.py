@@ -110,3 +110,17 @@ def test_eval_clustering_lists_the_stories_that_mix_events(tmp_path, monkeypatch
     assert "Friday (" in output
     assert "Harbour bridge closed" in output
     assert "stories that mix events" not in cli("eval", "clustering", str(path)).output
+
+
+def test_the_story_command_says_why_each_article_joined_and_where_sources_differ(demo_db):
+    docs = [json.loads(cli("--db", demo_db, "story", str(n), "--json").output) for n in range(1, 13)]
+    doc = next(d for d in docs if d.get("differ"))
+    assert [w["article"] for w in doc["why"]] == [s["article_id"] for s in doc["sources"]]
+    assert any(w["probability"] is not None for w in doc["why"])
+    deaths = next(d for d in doc["differ"] if d["what"] == "deaths")
+    assert deaths["latest"] == "3"
+    markdown = " ".join(cli("--db", demo_db, "story", str(doc["id"]), "--markdown").output.split())
+    assert "**Sources differ** on the dead: 3 in the latest report, 2 in others" in markdown
+    assert "## Sources differ" in markdown
+    assert "(superseded by its later report: 3)" in markdown
+    assert "- why: joined at " in markdown
