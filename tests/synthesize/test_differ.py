@@ -48,7 +48,8 @@ def test_a_report_giving_two_values_of_one_figure_says_nothing_of_it():
 
 def test_a_toll_of_another_year_is_background_not_a_conflict():
     found = differences([
-        report(1, "Harbour Post", "Storm hits Kelby", "The storm killed two people. A flood in 2019 left nine people dead."),
+        report(1, "Harbour Post", "Storm hits Kelby",
+               "The storm killed two people. A flood in 2019 left nine people dead."),
         report(2, "Valley Times", "Kelby storm", "Two people died in the storm.", 1)])
     assert found == []
 
@@ -92,6 +93,7 @@ def test_a_reprint_is_not_an_independent_source():
 
 
 def test_sums_of_money_are_compared_by_their_noun():
+    assert money_claims("Tallow Bank agreed to pay $44bn for Orrin Mutual.") == {}
     assert money_claims("The regulator fined Tallow Bank $10 million on Monday.") == {"fine": {"$10m"}}
     assert money_claims("a $12m fine") == {"fine": {"$12m"}}
     assert money_claims("faces a fine of up to $5bn") == {}

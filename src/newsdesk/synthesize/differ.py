@@ -7,7 +7,9 @@ Figures are compared by what they count, not by where they stand: the counts `fi
 fine", "fined $10 million", "a settlement of £2bn"). A flag that cries wolf is worse than none, so a report
 counts for a figure only when it states one value of it ("rose from two to three", "two in one town, five in
 all" say nothing here), and money needs a currency and a noun beside it; "up to", "more than", "about" and
-other bounds or estimates are not statements of the figure."""
+other bounds or estimates are not statements of the figure, nor is a count of a part ("two women") or one in a
+sentence set in a year (background). Claims: one outlet saying a person confirmed what another says they denied,
+in sentences that share their content words."""
 
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ MONEY_NOUNS = {
     "compensation": ("compensation", "payout"),
     "bailout": ("bailout", "rescue package"),
 }
-MONEY_VERBS = {"fine": ("fined", "fining"), "settlement": ("settled for", "agreed to pay", "will pay", "paid"),
+# Verbs whose sum says what it is: not "paid" or "agreed to pay", which as often buy a company as settle a case.
+MONEY_VERBS = {"fine": ("fined", "fining"), "settlement": ("settled for", "agreed to settle for"),
                "bail": ("bail was set at", "released on")}
 _CURRENCY_WORDS = {"dollars": "$", "dollar": "$", "euros": "€", "euro": "€", "pounds": "£", "pound": "£",
                    "crowns": "crowns ", "francs": "francs ", "yen": "¥", "yuan": "yuan "}
@@ -116,7 +119,8 @@ _HEDGED = re.compile(
     r"\b(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|an\s+estimated|approximately|"
     r"roughly|fewer\s+than|less\s+than|as\s+many\s+as|just\s+over|just\s+under|close\s+to|upwards\s+of|"
     r"in\s+excess\s+of|another|a\s+further|further|an\s+additional|additional)\s+"
-    rf"(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_COUNT_WORD})\b)(?:\s+(?P<scale>thousand|million|billion)\b)?",
+    rf"(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_COUNT_WORD})\b)"
+    r"(?:\s+(?P<scale>thousand|million|billion)\b)?",
     re.IGNORECASE)
 # A count of some of those counted, not of all: "killing two women", "three children among the dead".
 _PART = re.compile(rf"\b(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_COUNT_WORD}))\s+(?:of\s+them\s+)?"
@@ -171,6 +175,7 @@ _STANCE = re.compile(r"\b(?P<subject>(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+
                      r"(?P<verb>confirmed|confirms|denied|denies)\b")
 _NOT_SUBJECTS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december the it he she they this that who which officials""".split())
+_STANCE_WORDS = frozenset({"confirmed", "confirms", "confirm", "denied", "denies", "deny", "deni"})
 CLAIM_OVERLAP = 0.25   # share of content words two opposite stances must have in common to be about one thing
 
 
@@ -186,8 +191,8 @@ def stances(text: str) -> dict[str, tuple[str, frozenset[str]]]:
             if key in _NOT_SUBJECTS or len(key) < 3:
                 continue
             stance = "confirmed" if match.group("verb").startswith("confirm") else "denied"
-            words = {w.lower() for w in match.group("subject").split()} | {"confirmed", "confirms", "denied", "denies"}
-            topic = frozenset(t for t in textutil.terms(sentence.text) if t not in words and t not in {"confirm", "deni", "deny"})
+            named = {w.lower() for w in match.group("subject").split()} | _STANCE_WORDS
+            topic = frozenset(t for t in textutil.terms(sentence.text) if t not in named)
             found.setdefault(key, set()).add((stance, topic))
             names[key] = name
     return {f"claim:{names[key]}": next(iter(sides)) for key, sides in found.items()
