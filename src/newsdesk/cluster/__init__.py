@@ -2,7 +2,8 @@
 
 A learned join model ranks the recent stories an article could belong to (candidates from an HNSW index over
 recent article vectors, within a time window) and accepts the best one or starts a new story; a learned merge
-model joins two stories that converge (old ids redirect). The lab (`newsdesk_lab.cluster`) measures it on
+model joins two stories that converge (old ids redirect). Each placement says why (`Assignment.why`, the
+runner-up): `why.join_facts` records the facts, `reasons_in_words` tells them. The lab (`newsdesk_lab.cluster`) measures it on
 labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
