@@ -6,10 +6,11 @@ model joins two stories that converge (old ids redirect). The lab (`newsdesk_lab
 labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
+from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer
 from newsdesk.cluster.text import lead_texts, lead_vectors
 
-__all__ = ["WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
+__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
            "Scorer", "lead_texts", "lead_vectors", "pair_features"]
