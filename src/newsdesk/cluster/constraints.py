@@ -47,16 +47,16 @@ class LinkConstraints:
         return True
 
     def constrain(self, article, rep: ArticleRep, stories: list[Story], X: np.ndarray, probs: np.ndarray,
-                  active: dict[int, Story], vocab, resolve: Callable[[int], int]
+                  active: dict[int, Story], vocab, resolve: Callable[[int], int], sure: float = 1.0
                   ) -> tuple[list[Story], np.ndarray, np.ndarray]:
-        """The candidates the links leave for `article`: the story of a must-link partner alone (sure), else
-        the candidates without the stories of its cannot-link partners."""
+        """The candidates the links leave for `article`: the story of a must-link partner alone, scored `sure`
+        (a score every bar accepts), else the candidates without the stories of its cannot-link partners."""
         if article not in self:
             return stories, X, probs
         for story_id in self._stories_of(self.must.get(article, ()), resolve):
             story = active.get(story_id)
             if story is not None and self.allows(article, story_id, resolve):
                 forced, _ = pair_features(rep, [story], vocab)
-                return [story], forced, np.ones(1)
+                return [story], forced, np.full(1, sure)
         keep = [i for i, s in enumerate(stories) if self.allows(article, s.id, resolve)]
         return [stories[i] for i in keep], X[keep], probs[keep]

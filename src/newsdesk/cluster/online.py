@@ -260,8 +260,9 @@ class OnlineClusterer:
         stories, X, _, probs = self.score_candidates(rep)
         if self.links is None:
             return self._place(rep, stories, X, probs, rep.read)
+        sure = max(1.0, self.model.for_article(rep.headline_only).threshold, self.UNREAD_THRESHOLD)
         stories, X, probs = self.links.constrain(item.id, rep, stories, X, probs, self.stories, self.vocab,
-                                                 self.resolve)
+                                                 self.resolve, sure)
         assignment = self._place(rep, stories, X, probs, rep.read)
         self.links.placed(item.id, assignment.placed_in)
         return assignment

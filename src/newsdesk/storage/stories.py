@@ -96,9 +96,9 @@ class StoryStore:
         """article id → story id, for those articles that are in a story."""
         if not article_ids:
             return {}
-        marks = ", ".join("?" for _ in article_ids)
-        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
-                             list(dict.fromkeys(article_ids)))
+        ids = list(dict.fromkeys(article_ids))
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids)
         return {r["article_id"]: r["story_id"] for r in rows}
 
     def articles_without_story(self) -> list[int]:
