@@ -12,5 +12,5 @@ from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer
 from newsdesk.cluster.text import lead_texts, lead_vectors
 
-__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
-           "Scorer", "lead_texts", "lead_vectors", "pair_features"]
+__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
+           "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "lead_texts", "lead_vectors", "pair_features"]

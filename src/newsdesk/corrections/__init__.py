@@ -17,5 +17,6 @@ from newsdesk.corrections.operations import (
 )
 from newsdesk.corrections.wording import correction_json, describe
 
-__all__ = ["correction_json", "describe", "labelled_articles", "labelled_pairs", "NEW", "BadCorrection", "Corrected", "CorrectionError", "NotFound", "hide_story", "merge_stories",
+__all__ = ["correction_json", "describe", "labelled_articles", "labelled_pairs",
+           "NEW", "BadCorrection", "Corrected", "CorrectionError", "NotFound", "hide_story", "merge_stories",
            "move_article", "pin_story", "rename_story", "split_story", "undo"]

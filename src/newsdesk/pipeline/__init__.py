@@ -22,15 +22,15 @@ if TYPE_CHECKING:
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "rewrite_pages": "rewrite",
-         "Related": "related",
-         "rank_by_centroid": "related", "related_stories": "related", "changes_since": "since_read",
+         "Related": "related", "rank_by_centroid": "related", "related_stories": "related",
+         "changes_since": "since_read",
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
          "writer_articles": "pages", "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities"}
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
            "SubscribeError", "Subscriptions", "subscribe", "VECTOR_MODEL", "changes_since", "changes_since_read",
-           "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup", "related_stories", "rewrite_pages", "slugify",
-           "story_change_marks", "story_writer", "warm_ner", "writer_articles"]
+           "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup", "related_stories", "rewrite_pages",
+           "slugify", "story_change_marks", "story_writer", "warm_ner", "writer_articles"]
 
 
 def __getattr__(name: str):

@@ -102,7 +102,8 @@ class StoryGrouper:
     def save(self) -> None:
         started = time.perf_counter()
         state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids,
-                 "corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(), "vector_model": VECTOR_MODEL}
+                 "corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(),
+                 "vector_model": VECTOR_MODEL}
         self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 1))
         self._dirty = False
         self._saved_at = time.monotonic()

@@ -29,9 +29,14 @@ from newsdesk.corrections import (
 from newsdesk.model import Story, User
 from newsdesk.storage import Storage
 from newsdesk.web.access import current_user, require_admin_api, require_admin_page, require_csrf
+from newsdesk.web.api import error
 from newsdesk.web.params import PathId
+from newsdesk.web.schema import CorrectionDone, CorrectionLog
 
 api = APIRouter(prefix="/api/v1", tags=["corrections"])
+DONE = {"response_model": CorrectionDone,
+        "responses": {400: error("the correction cannot be made as asked; nothing was changed"),
+                      403: error("not an admin"), 404: error("no such story, article or correction")}}
 pages = APIRouter(include_in_schema=False)
 
 Action = Callable[[Storage, str], Corrected]
@@ -97,7 +102,8 @@ class Pinned(BaseModel):
 ADMIN = [Depends(require_admin_api)]
 
 
-@api.get("/corrections", dependencies=ADMIN, summary="The corrections log, newest first")
+@api.get("/corrections", dependencies=ADMIN, summary="The corrections log, newest first",
+         response_model=CorrectionLog)
 def list_corrections(request: Request, story: str | None = Query(None, max_length=300),
                      limit: int = Query(200, ge=1, le=1000)) -> JSONResponse:
     storage = _web(request).storage
@@ -111,37 +117,44 @@ def list_corrections(request: Request, story: str | None = Query(None, max_lengt
                                                                                               limit=limit)]})
 
 
-@api.post("/stories/{key}/merge", dependencies=ADMIN, summary="Merge another story into this one")
+@api.post("/stories/{key}/merge", dependencies=ADMIN, **DONE,
+          summary="Merge another story into this one")
 async def api_merge(request: Request, key: str, body: MergeFrom) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: merge_stories(s, key, body.story, who))
 
 
-@api.post("/articles/{article_id}/move", dependencies=ADMIN, summary="Move an article to another or a new story")
+@api.post("/articles/{article_id}/move", dependencies=ADMIN, **DONE,
+          summary="Move an article to another or a new story")
 async def api_move(request: Request, article_id: PathId, body: MoveTo) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: move_article(s, article_id, body.to, who))
 
 
-@api.post("/stories/{key}/split", dependencies=ADMIN, summary="Split articles out of a story into a new one")
+@api.post("/stories/{key}/split", dependencies=ADMIN, **DONE,
+          summary="Split articles out of a story into a new one")
 async def api_split(request: Request, key: str, body: SplitOff) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: split_story(s, key, body.articles, who))
 
 
-@api.post("/stories/{key}/headline", dependencies=ADMIN, summary="Pin (or unpin) a story's headline")
+@api.post("/stories/{key}/headline", dependencies=ADMIN, **DONE,
+          summary="Pin (or unpin) a story's headline")
 async def api_headline(request: Request, key: str, body: Headline) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: rename_story(s, key, body.headline, who))
 
 
-@api.post("/stories/{key}/hide", dependencies=ADMIN, summary="Hide a story from the listings (or show it)")
+@api.post("/stories/{key}/hide", dependencies=ADMIN, **DONE,
+          summary="Hide a story from the listings (or show it)")
 async def api_hide(request: Request, key: str, body: Hidden) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: hide_story(s, key, who, body.hidden))
 
 
-@api.post("/stories/{key}/pin", dependencies=ADMIN, summary="Pin a story to the top (or unpin it)")
+@api.post("/stories/{key}/pin", dependencies=ADMIN, **DONE,
+          summary="Pin a story to the top (or unpin it)")
 async def api_pin(request: Request, key: str, body: Pinned) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: pin_story(s, key, who, body.pinned))
 
 
-@api.post("/corrections/{correction_id}/undo", dependencies=ADMIN, summary="Undo a correction")
+@api.post("/corrections/{correction_id}/undo", dependencies=ADMIN, **DONE,
+          summary="Undo a correction")
 async def api_undo(request: Request, correction_id: PathId) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: undo(s, correction_id, who))
 
@@ -168,7 +181,7 @@ def _back_to(story_key: str, **query: str) -> RedirectResponse:
 
 
 @pages.post("/stories/{key}/corrections", dependencies=[Depends(require_admin_page)])
-def correct_from_page(request: Request, key: str, action: str = Form(..., max_length=20), csrf: str = Form(""),
+def correct_from_page(request: Request, key: str, action: str = Form("", max_length=20), csrf: str = Form(""),
                       headline: str = Form("", max_length=300), to: str = Form("", max_length=300),
                       other: str = Form("", max_length=300), article: str = Form("", max_length=30),
                       articles: list[str] = Form([]), correction: str = Form("", max_length=30)) -> Response:
