@@ -178,7 +178,7 @@ def export(ctx: typer.Context, out: Optional[Path] = typer.Option(None, "-o", "-
            pairs: bool = typer.Option(False, "--pairs", help="One line per labelled pair instead of per article.")
            ) -> None:
     """The corrections as training data for the grouping's pair model: the corrected stories' articles as JSONL
-    labelled by event (`python -m newsdesk_lab.cluster.train --desk FILE` reads it), so that every pair a person
+    labelled by event (`python -m newsdesk_lab.cluster.train --desk FILE` trains on it), so that every pair a person
     joined is one event and every pair they separated two; `--pairs` writes the pairs themselves
     (`{"a": …, "b": …, "same": true|false}`)."""
     from newsdesk.corrections import labelled_articles, labelled_pairs
