@@ -96,7 +96,8 @@ class StoryGrouper:
         self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder)
         self.story_ids = {}
         self.corrections_seen = seen
-        self.replayed = self._replay(None)
+        horizon = old.latest - old.window - old.late if old.latest is not None else None   # what it still held
+        self.replayed = self._replay(None, self.storage.story_assignments_published_since(horizon))
         self._attach_links()
 
     def save(self) -> None:
@@ -181,11 +182,11 @@ class StoryGrouper:
             self._dirty = self._dirty or bool(originals)
         return touched
 
-    def _replay(self, since: datetime | None) -> int:
+    def _replay(self, since: datetime | None, rows: list[tuple[int, int]] | None = None) -> int:
         """Place again, without asking the model, the originals that storage put into stories after the state
-        was saved (all of them when there is no state): each joins the clusterer's story for its stored story,
-        or starts one."""
-        rows = self.storage.story_assignments_since(since)
+        was saved (all of them when there is no state; `rows`, (article, story) pairs, when given): each joins
+        the clusterer's story for its stored story, or starts one."""
+        rows = self.storage.story_assignments_since(since) if rows is None else rows
         if not rows:
             return 0
         resolved: dict[int, int] = {}

@@ -272,6 +272,17 @@ class StoryStore:
                              params)
         return [(r["article_id"], r["story_id"]) for r in rows]
 
+    def story_assignments_published_since(self, since: datetime | None) -> list[tuple[int, int]]:
+        """(article id, story id) of the articles in a story published since `since` (all when None), oldest
+        first: what a grouper that starts again from the stored stories needs of them."""
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE COALESCE(a.published_at, a.first_seen_at) >= ?", (to_iso(since),)
+        rows = self.db.query("SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a "
+                             f"ON a.id = sa.article_id {where} ORDER BY COALESCE(a.published_at, a.first_seen_at), "
+                             "a.id", params)
+        return [(r["article_id"], r["story_id"]) for r in rows]
+
     def save_grouper_state(self, state: bytes) -> None:
         with self.db.transaction():
             self.db.execute("DELETE FROM grouper_state WHERE id = 1")
