@@ -662,3 +662,40 @@ class DigestIssue:
     text: str
     html: str
     stories: dict[int, int]      # story id -> independent sources then (what the next issue compares with)
+
+
+class CorrectionKind(StrEnum):
+    """What a person corrected in the grouping or presentation of stories."""
+    MOVE = "move"                # an article to another story (or a new one)
+    MERGE = "merge"              # two stories into one
+    SPLIT = "split"              # chosen articles out of a story into a new one
+    RENAME = "rename"            # the headline, pinned until unpinned (headline None: unpinned)
+    HIDE = "hide"                # out of every listing (or back: detail["hidden"] False)
+    PIN = "pin"                  # to the top of the listing (or not: detail["pinned"] False)
+
+
+class LinkKind(StrEnum):
+    """A person's word on two articles: they report the same event, or different ones."""
+    MUST = "must"
+    CANNOT = "cannot"
+
+
+@dataclass
+class Correction:
+    id: int
+    kind: CorrectionKind
+    story_id: int | None         # the story corrected (merge: the one kept; move: where the article was)
+    target_id: int | None        # merge: the story merged away; move/split: the story the articles went to
+    detail: dict                 # what was done and what undoing it needs
+    actor: str
+    created_at: datetime
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+
+@dataclass
+class StoryOverride:
+    story_id: int
+    headline: str | None = None  # pinned headline: the page keeps it whatever the writer picks
+    hidden: bool = False
+    pinned: bool = False

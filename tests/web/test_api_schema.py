@@ -144,7 +144,19 @@ def get_answers(client) -> dict[str, list]:
         f"{API}entities": [client.get(f"{API}entities", params={"q": e["name"].split()[-1]}) for e in named[:5]],
         f"{API}entities/{{key}}": [client.get(f"{API}entities/{e['id']}") for e in named[:8]],
         f"{API}notifications": notifications(client, words[0]),
+        f"{API}corrections": corrections(client),
     }
+
+
+def corrections(client) -> list:
+    """The log before and after the admin pins the top story and undoes it."""
+    auth = {"Authorization": f"Bearer {client.token}"}
+    before = client.get(f"{API}corrections", headers=auth)
+    top = client.get(f"{API}stories").json()["stories"][0]["id"]
+    pinned = client.post(f"{API}stories/{top}/pin", json={"pinned": True}, headers=auth)
+    fits(client.app, "POST", f"{API}stories/{{key}}/pin", pinned)
+    client.post(f"{API}corrections/{pinned.json()['correction']['id']}/undo", headers=auth)
+    return [before, client.get(f"{API}corrections", headers=auth)]
 
 
 def notifications(client, word: str) -> list:

@@ -18,16 +18,25 @@ from newsdesk.timeutil import relative, to_utc, utcnow
 
 def register(app: typer.Typer) -> None:
     app.command("stories")(list_stories)
-    app.command("story")(show_story)
     app.command("recluster")(recluster)
 
 
 def list_stories(ctx: typer.Context, limit: int = typer.Option(20, "--limit", "-n"),
-                 page: int = typer.Option(1, "--page", min=1)) -> None:
-    """Top stories: ranked by independent sources and recency."""
+                 page: int = typer.Option(1, "--page", min=1),
+                 as_json: bool = typer.Option(False, "--json", help="The listing as a JSON list.")) -> None:
+    """Top stories: ranked by independent sources and recency (pinned ones first, hidden ones left out)."""
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         stories = storage.top_stories(limit=limit, offset=(page - 1) * limit)
+        pinned = {i for i, o in storage.story_overrides([s.id for s in stories]).items() if o.pinned}
+    if as_json:
+        print(json_for_terminal([
+            {"id": s.id, "slug": s.slug, "headline": s.headline, "independent_count": s.independent_count,
+             "reprint_count": s.reprint_count, "article_count": s.article_count, "pinned": s.id in pinned,
+             "first_published": s.first_published.isoformat() if s.first_published else None,
+             "last_updated": s.last_updated.isoformat() if s.last_updated else None,
+             "outlets": json.loads(s.page_json).get("independent", [])} for s in stories]))
+        return
     if not stories:
         demo = demo_database()
         elsewhere = (f" The demo desk is in its own database: `newsdesk --db {demo} stories`."

@@ -7,11 +7,13 @@ runner-up): `why.join_facts` records the facts, `reasons_in_words` tells them. T
 labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
+from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer
 from newsdesk.cluster.text import lead_texts, lead_vectors
 from newsdesk.cluster.why import join_facts, reasons_in_words
 
-__all__ = ["WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
-           "Scorer", "join_facts", "lead_texts", "lead_vectors", "pair_features", "reasons_in_words"]
+__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
+           "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "join_facts", "lead_texts", "lead_vectors",
+           "pair_features", "reasons_in_words"]

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
+from newsdesk.cluster.constraints import LinkConstraints
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
@@ -141,6 +142,7 @@ class OnlineClusterer:
     MERGE_CHECKS = 3
     UNREAD_THRESHOLD = 0.9   # the join or merge bar where one side is only in languages the model does not read
     merge_hook: Callable[[Story, Story, np.ndarray], bool | None] | None = None   # training looks in here
+    links: LinkConstraints | None = None   # people's corrections: must-link / cannot-link article pairs
 
     def __init__(self, model: PairModel | None = None, window: timedelta = WINDOW,
                  embedder=None, neighbours: int = 40, max_candidates: int = 20,
@@ -260,7 +262,14 @@ class OnlineClusterer:
             self.embed([item])
         rep = self.represent(item)
         stories, X, _, probs = self.score_candidates(rep)
-        return self._place(rep, stories, X, probs, rep.read)
+        if self.links is None:
+            return self._place(rep, stories, X, probs, rep.read)
+        sure = max(1.0, self.model.for_article(rep.headline_only).threshold, self.UNREAD_THRESHOLD)
+        stories, X, probs = self.links.constrain(item.id, rep, stories, X, probs, self.stories, self.vocab,
+                                                 self.resolve, sure)
+        assignment = self._place(rep, stories, X, probs, rep.read)
+        self.links.placed(item.id, assignment.placed_in)
+        return assignment
 
     def add_many(self, items: Iterable[ClusterInput], batch: int = 64,
                  progress: Callable[[int], None] | None = None) -> list[Assignment]:
@@ -303,6 +312,8 @@ class OnlineClusterer:
         others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
         for other in others[: self.MERGE_CHECKS]:
             if other.id not in self.stories or other.id == story.id:
+                continue
+            if self.links is not None and not self.links.allows_merge(story.id, other.id, self.resolve):
                 continue
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster import WINDOW, Assignment, ClusterInput, OnlineClusterer
+from newsdesk.cluster import WINDOW, Assignment, ClusterInput, LinkConstraints, OnlineClusterer
 from newsdesk.model import Article, JoinReason
 from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
@@ -52,8 +52,10 @@ class StoryGrouper:
         self._dirty = False
         self._saved_at = time.monotonic()
         self._save_cost = 0.0
+        self.corrections_seen = storage.corrections_version()
         if clusterer is not None:
             self.clusterer = clusterer
+            self._attach_links()
             return
         window = window or WINDOW
         saved = storage.grouper_state()
@@ -62,6 +64,8 @@ class StoryGrouper:
             log.warning("the grouper's checkpoint holds %s vectors, not %s: grouping the stored articles afresh",
                         state.get("vector_model", "older"), VECTOR_MODEL)
             state = None
+        if state is not None and state.get("corrections", self.corrections_seen) != self.corrections_seen:
+            state = None        # stories were corrected since: the stored grouping is the one to go on from
         if state is not None:
             self.clusterer = OnlineClusterer.from_state(state["clusterer"], embedder=embedder)
             self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
@@ -71,11 +75,36 @@ class StoryGrouper:
         else:
             self.clusterer = OnlineClusterer(window=window, embedder=embedder)
             self.replayed = self._replay(None)
+        self._attach_links()
+
+    def _attach_links(self) -> None:
+        """Give the clusterer the article links people's corrections made, each article placed where it is."""
+        links = LinkConstraints((str(kind), a, b) for kind, a, b in self.storage.grouping_links())
+        cluster_story = {stored: cluster for cluster, stored in self.story_ids.items()}
+        for article, stored in self.storage.stories_of([*links.must, *links.cannot]).items():
+            if stored in cluster_story:
+                links.placed(article, cluster_story[stored])
+        self.clusterer.links = links if len(links) else None
+
+    def _catch_up_with_corrections(self) -> None:
+        """After a correction (made by this process or another), group on from the stored stories, which hold
+        it, under the links it made."""
+        seen = self.storage.corrections_version()
+        if seen == self.corrections_seen:
+            return
+        old = self.clusterer
+        self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder)
+        self.story_ids = {}
+        self.corrections_seen = seen
+        horizon = old.latest - old.window - old.late if old.latest is not None else None   # what it still held
+        self.replayed = self._replay(None, self.storage.story_assignments_published_since(horizon))
+        self._attach_links()
 
     def save(self) -> None:
         started = time.perf_counter()
         state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids,
-                 "checkpoint_at": utcnow().isoformat(), "vector_model": VECTOR_MODEL}
+                 "corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(),
+                 "vector_model": VECTOR_MODEL}
         self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 1))
         self._dirty = False
         self._saved_at = time.monotonic()
@@ -117,6 +146,7 @@ class StoryGrouper:
         """Put each article into its story; copies follow their original. Returns the stories touched.
         `alongside(originals)` runs in a second thread while the articles are placed (once their vectors are
         known): the model work it does there overlaps the grouper's Python work."""
+        self._catch_up_with_corrections()
         articles = [a for a in (self.storage.get_article(i) for i in dict.fromkeys(article_ids)) if a is not None]
         originals = sorted((a for a in articles if a.original_id is None), key=lambda a: (a.time, a.id))
         copies = [a for a in articles if a.original_id is not None]
@@ -156,11 +186,11 @@ class StoryGrouper:
             self._dirty = self._dirty or bool(originals)
         return touched
 
-    def _replay(self, since: datetime | None) -> int:
+    def _replay(self, since: datetime | None, rows: list[tuple[int, int]] | None = None) -> int:
         """Place again, without asking the model, the originals that storage put into stories after the state
-        was saved (all of them when there is no state): each joins the clusterer's story for its stored story,
-        or starts one."""
-        rows = self.storage.story_assignments_since(since)
+        was saved (all of them when there is no state; `rows`, (article, story) pairs, when given): each joins
+        the clusterer's story for its stored story, or starts one."""
+        rows = self.storage.story_assignments_since(since) if rows is None else rows
         if not rows:
             return 0
         resolved: dict[int, int] = {}

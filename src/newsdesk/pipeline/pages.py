@@ -138,7 +138,11 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], writer
         mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
     page = writer(writer_articles(storage, articles))
+    document = {"version": PAGE_VERSION, **_jsonable(page)}
+    pinned = storage.story_override(story_id).headline      # a person's headline stands until unpinned
+    if pinned:
+        document["headline"] = pinned
     storage.save_story_page(
-        story_id, headline=page.headline, page_json=json.dumps({"version": PAGE_VERSION, **_jsonable(page)}),
+        story_id, headline=document["headline"], page_json=json.dumps(document),
         first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),
         independent_count=len(page.independent), reprint_count=len(page.reprints), centroid=centroid)

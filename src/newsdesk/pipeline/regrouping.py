@@ -36,6 +36,7 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
         new, _ = counts.most_common(1)[0]
         if new is not None and new != old:
             storage.merge_stories(old, new)
+            storage.carry_story_override(old, new)
     pages = PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None)
     pages.write(touched)
     pages.flush()

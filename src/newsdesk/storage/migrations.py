@@ -432,6 +432,35 @@ CREATE TABLE user_rules (
     UNIQUE (user_id, action, kind, value)
 )
 """),
+    (11, "corrections of the grouping: the log (who, when, what, undone), the links people made or broke "
+         "between articles, and per-story overrides (headline, hidden, pinned)", """
+CREATE TABLE corrections (
+    id {pk},
+    kind TEXT NOT NULL,
+    story_id {bigint},
+    target_id {bigint},
+    detail TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT,
+    undone_by TEXT
+);
+CREATE INDEX corrections_story ON corrections (story_id);
+CREATE TABLE grouping_links (
+    correction_id {bigint} NOT NULL REFERENCES corrections(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    article_a {bigint} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    article_b {bigint} NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX grouping_links_correction ON grouping_links (correction_id);
+CREATE TABLE story_overrides (
+    story_id {bigint} PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    headline TEXT,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+)
+"""),
     (12, "why each article joined its story: the join model's probability, its facts and the runner-up", """
 CREATE TABLE join_reasons (
     article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,

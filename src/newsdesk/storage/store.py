@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsdesk.storage.alerts import AlertStore
 from newsdesk.storage.articles import ArticleStore
 from newsdesk.storage.copies import CopyStore
+from newsdesk.storage.corrections import CorrectionStore
 from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
@@ -25,7 +26,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore):
+              OutboxStore, JoinReasonStore, CorrectionStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -55,6 +55,17 @@ class StoryStore:
             self.db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (into_id, now, old_id))
             self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, into_id))
 
+    def stories_merged_into(self, story_id: int) -> list[int]:
+        """The stories that redirect to this one."""
+        return [r["id"] for r in self.db.query("SELECT id FROM stories WHERE merged_into = ? ORDER BY id", (story_id,))]
+
+    def redirect_stories(self, story_ids: Sequence[int], into_id: int | None) -> None:
+        """Point these stories at `into_id` (None: they stand on their own again, as before a merge)."""
+        with self.db.transaction():
+            for story_id in story_ids:
+                self.db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?",
+                                (into_id, to_iso(utcnow()), story_id))
+
     def _stories(self, where: str, params: Sequence[Any], tail: str = "") -> list[Story]:
         rows = self.db.query(f"SELECT * FROM stories {where} {tail}", params)
         for row in rows:
@@ -85,9 +96,9 @@ class StoryStore:
         """article id → story id, for those articles that are in a story."""
         if not article_ids:
             return {}
-        marks = ", ".join("?" for _ in article_ids)
-        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
-                             list(dict.fromkeys(article_ids)))
+        ids = list(dict.fromkeys(article_ids))
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.query(f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids)
         return {r["article_id"]: r["story_id"] for r in rows}
 
     def articles_without_story(self) -> list[int]:
@@ -204,11 +215,14 @@ class StoryStore:
                            "WHERE sa.story_id = r.story_id AND (a.source_id IS NULL OR a.source_id NOT IN "
                            f"({', '.join('?' * len(hidden))})))")
             params += hidden
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.db.query(f"SELECT r.story_id FROM story_rank r {where} "
-                             "ORDER BY r.rank_key DESC, r.last_updated DESC, r.story_id DESC LIMIT ? OFFSET ?",
-                             (*params, limit, offset))
-        total = self.db.query(f"SELECT COUNT(*) AS n FROM story_rank r {where}", params)[0]["n"]
+        # A person's corrections: hidden stories are listed nowhere, pinned ones come first.
+        clauses.append("COALESCE(o.hidden, 0) = 0")
+        overrides = "LEFT JOIN story_overrides o ON o.story_id = r.story_id"
+        where = f"WHERE {' AND '.join(clauses)}"
+        rows = self.db.query(f"SELECT r.story_id FROM story_rank r {overrides} {where} "
+                             "ORDER BY COALESCE(o.pinned, 0) DESC, r.rank_key DESC, r.last_updated DESC, "
+                             "r.story_id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        total = self.db.query(f"SELECT COUNT(*) AS n FROM story_rank r {overrides} {where}", params)[0]["n"]
         return [r["story_id"] for r in rows], int(total)
 
     def top_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None) -> list[Story]:
@@ -256,6 +270,17 @@ class StoryStore:
         where, params = ("WHERE added_at > ?", (to_iso(since),)) if since is not None else ("", ())
         rows = self.db.query(f"SELECT article_id, story_id FROM story_articles {where} ORDER BY added_at, article_id",
                              params)
+        return [(r["article_id"], r["story_id"]) for r in rows]
+
+    def story_assignments_published_since(self, since: datetime | None) -> list[tuple[int, int]]:
+        """(article id, story id) of the articles in a story published since `since` (all when None), oldest
+        first: what a grouper that starts again from the stored stories needs of them."""
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE COALESCE(a.published_at, a.first_seen_at) >= ?", (to_iso(since),)
+        rows = self.db.query("SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a "
+                             f"ON a.id = sa.article_id {where} ORDER BY COALESCE(a.published_at, a.first_seen_at), "
+                             "a.id", params)
         return [(r["article_id"], r["story_id"]) for r in rows]
 
     def save_grouper_state(self, state: bytes) -> None:

@@ -23,7 +23,7 @@ from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import alerts, api, entities, feeds, pages
-from newsdesk.web import account, login, marks, users
+from newsdesk.web import account, corrections, login, marks, users
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -164,6 +164,8 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(entities.api)
+    app.include_router(corrections.api)
+    app.include_router(corrections.pages)
     app.include_router(alerts.api)
     app.include_router(alerts.router)
     app.include_router(feeds.router)

@@ -154,6 +154,10 @@ class Reader:
 
     # -- lists of stories ---------------------------------------------------------------------------------
 
+    def forget_rankings(self) -> None:
+        """Rank again on the next request (a story was hidden, pinned, merged or split)."""
+        self._ranks = LRU(256, ttl=5.0)
+
     def top(self, page: int = 1, *, source_id: int | None = None, language: str | None = None,
             per_page: int = PAGE_SIZE, hide_sources: frozenset[int] = frozenset()) -> tuple[list[StoryCard], int]:
         """A page of the ranking; `hide_sources` (a user's hidden sources) leaves out the stories told only by

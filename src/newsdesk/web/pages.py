@@ -63,6 +63,8 @@ async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: Qu
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)])
 async def story_page(request: Request, key: str) -> Response:
+    from newsdesk.web.corrections import story_context as correction_context    # it imports the API's errors
+
     web = _web(request)
     reader = web.reader
     story = reader.story(key)
@@ -87,6 +89,7 @@ async def story_page(request: Request, key: str) -> Response:
         # opening the page reads the story as written, and the reports it lists
         previous = marks.story_opened(web.storage, user, story.id, list(articles))
     return _page(request, "story.html", title=doc["headline"], story_html=story_html, story=story,
+                 **correction_context(request, story, doc),
                  starred=bool(previous and previous.starred), previous_read=previous, changes=changes,
                  feed=f"/feeds/stories/{story.id}.atom", feed_title=f"Updates: {doc['headline']}")
 

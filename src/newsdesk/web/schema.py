@@ -383,3 +383,26 @@ class SearchResults(Answer):
     total: int = Field(description="groups matching")
     page: int
     groups: list[SearchGroup]
+
+
+class CorrectionEntry(Answer):
+    """One correction of the grouping or of how a story shows."""
+    id: int
+    kind: Literal["move", "merge", "split", "rename", "hide", "pin"]
+    story: StoryId | None = Field(description="the story corrected (merge: the one kept; move: where the article was)")
+    target: StoryId | None = Field(description="merge: the story merged away; move, split: where the articles went")
+    what: str = Field(description="the correction in words")
+    detail: dict = Field(description="what was done and what undoing it needs")
+    by: str = Field(description="the user who made it")
+    at: datetime
+    undone_at: datetime | None
+    undone_by: str | None
+
+
+class CorrectionLog(Answer):
+    corrections: list[CorrectionEntry] = Field(description="newest first")
+
+
+class CorrectionDone(Answer):
+    correction: CorrectionEntry
+    stories: list[StoryId] = Field(description="the stories whose pages were written again")

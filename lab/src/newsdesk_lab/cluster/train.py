@@ -460,7 +460,7 @@ def parse_grid(text: str | None, parser: argparse.ArgumentParser) -> list[float]
 def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path | None = None,
                   ecb_topics: set[str] | None = None, stories_per_stream: int = 300,
                   neus_chunks: int | None = None, headlines: str = "off",
-                  neus_pairs: bool = False, ecb_orders: int = 1) -> list[Stream]:
+                  neus_pairs: bool = False, ecb_orders: int = 1, desk: Path | None = None) -> list[Stream]:
     """NeuS streams (the first `neus_chunks` of them when given; `neus_pairs`: each story beside its nearest
     neighbour, see `neus_streams`) and one ECB+ stream, with `ecb_orders - 1` more passes of its articles in
     other orders (seeded shuffles) to train on: each order meets the two events of a topic at other moments,
@@ -476,6 +476,8 @@ def build_streams(neus: Path | None, ecb: Path | None, embedder, cache_dir: Path
         sets += [(name, "neus", arts) for name, arts in dealt]
     if ecb:
         sets.append(("ecb", "ecb", ecb_stream(ecb, ecb_topics)))
+    if desk:        # a desk's corrections (`newsdesk corrections export`): its own data set
+        sets.append(("desk", "desk", stream_order(list(iter_jsonl(desk)))))
     if headlines == "mixed":
         # Half the articles as headlines (which, a fixed draw per article): feeds of both kinds on one desk.
         def drawn(a: LabelledArticle) -> bool:
@@ -507,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--neus", type=Path, help="NeuS train.source")
     parser.add_argument("--ecb", type=Path, help="ECB+ JSONL (id, event, title, text)")
+    parser.add_argument("--desk", type=Path,
+                        help="a desk's corrections as labelled JSONL (`newsdesk corrections export`), trained and "
+                             "tuned on as a data set of its own")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--kind", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--hidden", type=int, default=32)
@@ -542,13 +547,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"out": str(args.out), "threshold": model.threshold,
                           "headline_threshold": headline_model.threshold}))
         return 0
-    if not args.neus and not args.ecb:
-        parser.error("give --neus and/or --ecb")
+    if not args.neus and not args.ecb and not args.desk:
+        parser.error("give --neus, --ecb and/or --desk")
     from newsdesk.embed import get_embedder
 
     topics = set(args.ecb_topics.split(",")) if args.ecb_topics else None
     streams = build_streams(args.neus, args.ecb, get_embedder(), args.cache, topics, neus_chunks=args.neus_chunks,
-                            headlines=args.headlines, neus_pairs=args.neus_pairs, ecb_orders=args.ecb_orders)
+                            headlines=args.headlines, neus_pairs=args.neus_pairs, ecb_orders=args.ecb_orders,
+                            desk=args.desk)
     model = train(streams, kind=args.kind, hidden=args.hidden, merge=not args.no_merge, alpha=args.alpha,
                   crossfit=not args.no_crossfit, bag=args.bag, seed=args.seed, drop=split_names(args.drop),
                   thresholds=parse_grid(args.join_grid, parser))
