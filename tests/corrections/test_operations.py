@@ -145,3 +145,21 @@ def test_undo_is_refused_once_a_later_correction_moved_the_articles_on(storage, 
         undo(storage, first.correction.id, "editor")
     assert storage.get_correction(first.correction.id).undone_at is None
     assert a_story != b_story
+
+
+def test_why_says_an_editor_placed_a_moved_article_and_that_undoing_put_it_back(storage, grouped):
+    from newsdesk.web.why_data import story_why_json
+
+    b_story = grouped.story(storage, grouped.quake_b[0])
+    moved = grouped.quake_a[2]
+
+    def reasons_of(story_id):
+        articles = storage.story_articles(story_id)
+        return {item["article"]: item["reasons"] for item in story_why_json(storage, story_id, articles)}
+
+    corrected = move_article(storage, moved, b_story, "editor")
+    said = reasons_of(b_story)[moved]
+    assert said == [f"placed in this story by an editor (correction {corrected.correction.id})"]
+    undo(storage, corrected.correction.id, "editor")
+    said = reasons_of(storage.story_of(moved))[moved]
+    assert "was undone" in said[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from newsdesk.corrections.errors import BadCorrection, NotFound
-from newsdesk.model import Article, Correction, CorrectionKind, LinkKind, Story
+from newsdesk.model import Article, Correction, CorrectionKind, JoinReason, LinkKind, Story
 from newsdesk.storage import Storage
 
 NEW = "new"
@@ -57,7 +57,16 @@ def _assign(storage: Storage, article_ids: list[int], story_id: int) -> None:
 def _log(storage: Storage, kind: CorrectionKind, actor: str, story_id: int | None, target_id: int | None,
          detail: dict, links: list[tuple[LinkKind, int, int]] = ()) -> Correction:
     correction_id = storage.add_correction(kind, actor, story_id, target_id, detail, links)
+    _record_placed(storage, detail.get("moved", []), correction_id)
     return storage.get_correction(correction_id)
+
+
+def _record_placed(storage: Storage, article_ids: list[int], correction_id: int) -> None:
+    """Why the moved articles are where they are now: a person's correction (a reprint still follows its original)."""
+    before = storage.join_reasons(article_ids)
+    storage.save_join_reasons([JoinReason(a, None, {"c": correction_id},
+                                          copy_of=before[a].copy_of if a in before else None)
+                               for a in article_ids])
 
 
 def move_article(storage: Storage, article_id: int, to: int | str, actor: str) -> Corrected:

@@ -15,6 +15,13 @@ def _probability(value: float | None) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
+def _placed_by_correction(storage: Storage, correction_id: int) -> str:
+    correction = storage.get_correction(correction_id)
+    if correction is not None and correction.undone_at is not None:
+        return f"back where it was: correction {correction_id}, which had moved it, was undone"
+    return f"placed in this story by an editor (correction {correction_id})"
+
+
 def story_why_json(storage: Storage, story_id: int, articles: Sequence[Article]) -> list[dict]:
     """Per article of the story (in the order given): why it joined, the join probability (null for the report
     that started the story and for articles grouped before reasons were kept), and the best-scored other story
@@ -35,6 +42,8 @@ def story_why_json(storage: Storage, story_id: int, articles: Sequence[Article])
         elif reason.copy_of is not None:
             reasons = [f"a reprint of {outlets.get(reason.copy_of, 'another outlet')}'s report: a copy joins its "
                        "original's story"]
+        elif "c" in reason.facts:
+            reasons = [_placed_by_correction(storage, reason.facts["c"])]
         elif reason.probability is None:
             reasons = ["the first report of this story: no recent story came close enough"]
         else:
