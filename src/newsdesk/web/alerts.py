@@ -278,6 +278,7 @@ class Marked(BaseModel):
 
 
 class ReadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(None, max_length=1000, description="the alerts to mark read; none: all")
 
 
