@@ -30,11 +30,12 @@ def _entity(request: Request, key: str) -> Entity:
     return found
 
 
-def _follower(request: Request, entity: Entity, csrf: str) -> User:
-    """The user pressing the button; a stranger is sent to the login, to come back to the entity's page."""
+def _follower(request: Request, key: str, csrf: str) -> User:
+    """The user pressing the button, checked before the entity is looked up; a stranger is sent to the login,
+    to come back to the entity's page."""
     user = current_user(request)
     if user is None:
-        target = f"/entities/{entity.slug}"
+        target = f"/entities/{key}"
         raise HTTPException(303, "log in to follow", headers={"Location": f"/login?{urlencode({'next': target})}"})
     require_csrf(request, csrf)
     return user
@@ -48,8 +49,8 @@ def _back(entity: Entity, **query: str) -> RedirectResponse:
 def follow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
     from newsdesk.alerts import AlertError, follow
 
+    user = _follower(request, key, csrf)
     entity = _entity(request, key)
-    user = _follower(request, entity, csrf)
     web = request.app.state.web
     if entity_watchlist(web.storage, user, entity.id) is None:
         try:
@@ -61,8 +62,8 @@ def follow_entity(request: Request, key: str, csrf: str = Form("", max_length=20
 
 @router.post("/entities/{key}/unfollow")
 def unfollow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
+    user = _follower(request, key, csrf)
     entity = _entity(request, key)
-    user = _follower(request, entity, csrf)
     storage = request.app.state.web.storage
     watching = entity_watchlist(storage, user, entity.id)
     if watching is not None:
