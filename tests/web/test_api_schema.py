@@ -144,7 +144,17 @@ def get_answers(client) -> dict[str, list]:
         f"{API}entities": [client.get(f"{API}entities", params={"q": e["name"].split()[-1]}) for e in named[:5]],
         f"{API}entities/{{key}}": [client.get(f"{API}entities/{e['id']}") for e in named[:8]],
         f"{API}notifications": notifications(client, words[0]),
+        **watchlists(client),
     }
+
+
+def watchlists(client) -> dict[str, list]:
+    """The admin's watchlists (the one `notifications` made), listed and one by one."""
+    auth = {"Authorization": f"Bearer {client.token}"}
+    listed = client.get(f"{API}watchlists", headers=auth)
+    return {f"{API}watchlists": [listed],
+            f"{API}watchlists/{{watchlist_id}}": [client.get(f"{API}watchlists/{w['id']}", headers=auth)
+                                                 for w in listed.json()["watchlists"]]}
 
 
 def notifications(client, word: str) -> list:
