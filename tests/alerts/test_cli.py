@@ -55,7 +55,7 @@ def test_refusals_are_one_line(env):
                       (["follow", "query", "x", "--user", "ann", "--webhook", "http://10.0.0.1/"],
                        "10.0.0.1 is a private address"),
                       (["follow", "query", "x", "--user", "ann", "--email", "a@example.org"], "smtp_host"),
-                      (["follow", "entity", "Hikvision", "--user", "ann"], "does not recognise entities"),
+                      (["follow", "entity", "Hikvision", "--user", "ann"], "no entity 'Hikvision' on this desk"),
                       (["watchlists", "--user", "ann", "--delete", "7"], "no watchlist 7 of yours")):
         result = CliRunner(mix_stderr=False).invoke(app, args) if _mixes() else CliRunner().invoke(app, args)
         assert result.exit_code == 1, result.output

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsdesk.alerts import (
-    BadWatchlist, EntitiesUnavailable, EntityMap, Matcher, follow, parse_quiet, quiet_until, add_rule,
+    BadWatchlist, EntitiesUnavailable, EntityMap, Matcher, NoEntities, follow, parse_quiet, quiet_until, add_rule,
 )
 from newsdesk.config import Settings
 from newsdesk.model import AlertEvent, Role, WatchKind
@@ -102,8 +102,10 @@ def test_notable_update_of_a_followed_story(storage, desk):
 
 def test_entity_watchlist_through_the_entities_lookup(storage, desk):
     ann = user(storage, "ann")
+    with pytest.raises(BadWatchlist, match="no entity 'Fenwick Valley' on this desk"):
+        follow(storage, ann, "entity", "Fenwick Valley")      # the desk's own entities: none named yet
     with pytest.raises(EntitiesUnavailable):
-        follow(storage, ann, "entity", "Fenwick Valley")      # no entities on this desk: an id only
+        follow(storage, ann, "entity", "Fenwick Valley", entities=NoEntities())     # a desk without entities
     quake, ids = desk.story("quake", [QUAKE])
     budget, more = desk.story("budget", [BUDGET])
     entities = EntityMap(stories={quake: {7, 9}, budget: {3}}, names={7: "Fenwick Valley", 3: "Parliament"})

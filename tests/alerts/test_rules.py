@@ -59,7 +59,7 @@ def test_rules_refuse_clearly(storage, desk):
     ann = user(storage, "ann")
     for action, kind, value, why in (("hide", "query", "x", "blocks or keeps"), ("block", "query", '""', "type one"),
                                      ("block", "source", "Nope", "no source"),
-                                     ("block", "entity", "Parliament", "does not recognise entities")):
+                                     ("block", "entity", "Parliament", "no entity .Parliament. on this desk")):
         with pytest.raises(Exception, match=why):
             add_rule(storage, ann, action, kind, value)
     assert storage.rules(ann.id) == []

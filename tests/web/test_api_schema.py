@@ -145,6 +145,7 @@ def get_answers(client) -> dict[str, list]:
         f"{API}entities/{{key}}": [client.get(f"{API}entities/{e['id']}") for e in named[:8]],
         f"{API}notifications": notifications(client, words[0]),
         f"{API}corrections": corrections(client),
+        **watchlists(client),
     }
 
 
@@ -157,6 +158,15 @@ def corrections(client) -> list:
     fits(client.app, "POST", f"{API}stories/{{key}}/pin", pinned)
     client.post(f"{API}corrections/{pinned.json()['correction']['id']}/undo", headers=auth)
     return [before, client.get(f"{API}corrections", headers=auth)]
+
+
+def watchlists(client) -> dict[str, list]:
+    """The admin's watchlists (the one `notifications` made), listed and one by one."""
+    auth = {"Authorization": f"Bearer {client.token}"}
+    listed = client.get(f"{API}watchlists", headers=auth)
+    return {f"{API}watchlists": [listed],
+            f"{API}watchlists/{{watchlist_id}}": [client.get(f"{API}watchlists/{w['id']}", headers=auth)
+                                                 for w in listed.json()["watchlists"]]}
 
 
 def notifications(client, word: str) -> list:

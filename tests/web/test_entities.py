@@ -72,7 +72,7 @@ def test_an_entity_page_lists_its_stories_newest_first_and_who_comes_with_it(cli
         assert f'href="{s["url"]}"' in page.text
     assert "Named with it most often" in page.text and "first seen" in page.text
     assert 'href="/feeds/entities/' in page.text
-    assert "follow" not in page.text.lower()       # no button that does nothing yet
+    assert 'href="/login?next=%2Fentities%2F' in page.text       # the follow button: a stranger logs in first
 
 
 def test_an_entity_is_one_address_and_unknown_ones_are_404(client):

@@ -4,23 +4,25 @@ the pushes (in the app, Atom, webhook, e-mail, digests) and users' block/keep ru
 
 from newsdesk.alerts.delivery import Deliverer, DeliveryReport, DeliveryWorker, backoff
 from newsdesk.alerts.digest import build_digest, make_due_digests, set_digest
-from newsdesk.alerts.entities import EntityLookup, EntityMap, NoEntities, default_entities
+from newsdesk.alerts.entities import EntityLookup, EntityMap, NoEntities, StoredEntities, default_entities
 from newsdesk.alerts.errors import (
-    AlertError, BadWatchlist, EntitiesUnavailable, HookRefused, MailUnavailable, UnknownWatchlist,
+    AlertError, AmbiguousEntity, BadWatchlist, EntitiesUnavailable, HookRefused, MailUnavailable, UnknownWatchlist,
 )
 from newsdesk.alerts.matching import Matcher, MatchReport, quiet_until
 from newsdesk.alerts.messages import EVENT_NAMES, alert_message, desk_link
 from newsdesk.alerts.rules import RuleBook, add_rule, delete_rule, visible_articles, visible_stories
 from newsdesk.alerts.watchlists import (
-    check_hook, enable_hook, follow, format_quiet, hash_token, new_feed, parse_events, parse_quiet, query_index,
-    revoke_feed, set_hook, unfollow, users_watchlist,
+    UNCHANGED, change_watchlist, check_hook, enable_hook, follow, format_quiet, hash_token, new_feed, parse_events,
+    parse_quiet, query_index, revoke_feed, set_hook, unfollow, users_watchlist,
 )
 from newsdesk.alerts.webhook import SIGNATURE_HEADER, sign, verify
 
-__all__ = ["AlertError", "BadWatchlist", "Deliverer", "DeliveryReport", "DeliveryWorker", "EVENT_NAMES",
-           "EntitiesUnavailable", "EntityLookup", "EntityMap", "HookRefused", "MailUnavailable", "MatchReport",
-           "Matcher", "NoEntities", "RuleBook", "SIGNATURE_HEADER", "UnknownWatchlist", "add_rule", "alert_message",
-           "backoff", "build_digest", "check_hook", "default_entities", "delete_rule", "desk_link", "enable_hook", "follow",
-           "format_quiet", "hash_token", "make_due_digests", "new_feed", "parse_events", "parse_quiet",
-           "query_index", "quiet_until", "revoke_feed", "set_digest", "set_hook", "sign", "unfollow", "users_watchlist", "verify",
-           "visible_articles", "visible_stories"]
+__all__ = ["AlertError", "AmbiguousEntity", "BadWatchlist", "Deliverer", "DeliveryReport", "DeliveryWorker",
+           "EVENT_NAMES", "EntitiesUnavailable", "EntityLookup", "EntityMap", "HookRefused",
+           "MailUnavailable", "MatchReport", "Matcher", "NoEntities", "RuleBook", "SIGNATURE_HEADER",
+           "StoredEntities", "UnknownWatchlist", "add_rule", "alert_message", "UNCHANGED", "backoff",
+           "build_digest", "change_watchlist", "check_hook", "default_entities", "delete_rule", "desk_link",
+           "enable_hook", "follow", "format_quiet", "hash_token", "make_due_digests", "new_feed",
+           "parse_events", "parse_quiet", "query_index", "quiet_until", "revoke_feed", "set_digest",
+           "set_hook", "sign", "unfollow", "users_watchlist", "verify", "visible_articles",
+           "visible_stories"]

@@ -1,11 +1,20 @@
 """What following needs from the entities of issue 25 (people, organisations, places), as a small protocol: the
-matcher and the rules ask it which entities a story or an article involves. The entities package provides the
-real one; until it is wired in, `NoEntities` answers that nothing involves any entity."""
+matcher and the rules ask it which entities a story or an article involves, and `follow` which entity a user
+means. `StoredEntities` is the desk's: names resolved as the entities package keys them, the entities a story or
+an article names as storage holds them. A story or an article naming a longer form of an entity ("Hikvision
+Canada Inc.", linked as a form of "Hikvision") involves that entity too: following "Hikvision" alerts on both,
+following "Hikvision Canada Inc." only on the longer form."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
+
+from newsdesk.alerts.errors import AmbiguousEntity
+from newsdesk.entities import name_keys
+from newsdesk.storage import Storage
+
+CANDIDATES = 8        # entities a refusal lists at most
 
 
 @runtime_checkable
@@ -19,7 +28,8 @@ class EntityLookup(Protocol):
         ...
 
     def find_entity(self, text: str) -> tuple[int, str] | None:
-        """(id, name) of the entity a user means by `text` (a name, an alias or an id), or None."""
+        """(id, name) of the entity a user means by `text` (a name, an alias or an id), or None; AmbiguousEntity
+        when the name is several entities'."""
         ...
 
 
@@ -37,9 +47,41 @@ class NoEntities:
         return (int(text), f"entity {text}") if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
-def default_entities(storage) -> EntityLookup:
-    """The desk's entities: storage's own once the entities tables provide the lookup, else none."""
-    return storage if isinstance(storage, EntityLookup) else NoEntities()
+class StoredEntities:
+    """The desk's entities, as storage holds them."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def entities_of_stories(self, story_ids: Iterable[int]) -> dict[int, set[int]]:
+        return self.storage.story_entity_ids(list(story_ids))
+
+    def entities_of_articles(self, article_ids: Iterable[int]) -> dict[int, set[int]]:
+        return self.storage.article_entity_ids(list(article_ids))
+
+    def find_entity(self, text: str) -> tuple[int, str] | None:
+        """An id, else a name any story gave the entity ("Mélanie Joly", "Melanie Joly", "Minister Joly's"), else
+        a name holding it as whole words ("Joly" in "Mélanie Joly"), else a slug. A name of several entities is
+        refused with the candidates listed (most named first)."""
+        text = " ".join((text or "").split())
+        if text.isascii() and text.isdigit() and len(text) < 19:
+            found = self.storage.get_entity(int(text))
+            return (found.id, found.name) if found else None
+        keys = name_keys(text)
+        for whole_words in (False, True):
+            named = self.storage.entities_named(keys, whole_words=whole_words, limit=CANDIDATES + 1)
+            if len(named) == 1:
+                return named[0].id, named[0].name
+            if named:
+                raise AmbiguousEntity(text, [(e.id, e.name, str(e.type), e.story_count) for e in named[:CANDIDATES]],
+                                      more=len(named) > CANDIDATES)
+        found = self.storage.get_entity(text) if text else None
+        return (found.id, found.name) if found else None
+
+
+def default_entities(storage: Storage) -> EntityLookup:
+    """The desk's entities: those storage holds."""
+    return StoredEntities(storage)
 
 
 class EntityMap:

@@ -30,3 +30,14 @@ class EntitiesUnavailable(AlertError):
     def __init__(self, name: str) -> None:
         super().__init__(f"cannot look up the entity {name!r}: this desk does not recognise entities yet; "
                          "follow an entity by its id")
+
+
+class AmbiguousEntity(BadWatchlist):
+    def __init__(self, name: str, candidates: list[tuple[int, str, str, int]], more: bool = False) -> None:
+        """`candidates`: (id, name, type, live stories naming it) of the entities the name matches; `more`:
+        it matches others besides."""
+        self.candidates = candidates
+        listed = "; ".join(f"{shown} ({kind}, id {ident}, {count} stor{'y' if count == 1 else 'ies'})"
+                           for ident, shown, kind, count in candidates)
+        super().__init__(f"{name!r} names {'more than ' if more else ''}{len(candidates)} entities: {listed}"
+                         f"{'; …' if more else ''}. Say which: give its id or its full name")

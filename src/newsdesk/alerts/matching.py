@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
@@ -80,13 +80,18 @@ class Matcher:
         self.on_decided = on_decided
         self.zone = self.settings.zone()
         self.recovered = False
+        self.held: tuple[list[int], list[int]] = ([], [])     # (new, changed) articles of stories not yet named
 
-    def match(self, arrived: Iterable[int], changed: Iterable[int] = (), *, now: datetime | None = None) -> MatchReport:
+    def match(self, arrived: Iterable[int], changed: Iterable[int] = (), *, now: datetime | None = None,
+              unnamed: Collection[int] = ()) -> MatchReport:
         """Decide the alerts of these new and changed articles (their stories' pages written). The first call
-        also matches what was grouped after the last match of an earlier desk (it may have been killed)."""
+        also matches what was grouped after the last match of an earlier desk (it may have been killed).
+        `unnamed`: stories whose entities are not stored yet; their articles are held for a later call (entity
+        watchlists see a story once its names are read)."""
         started = time.perf_counter()
         report = MatchReport()
-        arrived, changed = list(arrived), list(changed)
+        arrived, changed = self.held[0] + list(arrived), self.held[1] + list(changed)
+        self.held = ([], [])
         if not self.recovered:
             self.recovered = True
             mark = int(self.storage.get_setting(MARK_KEY) or 0)
@@ -98,6 +103,12 @@ class Matcher:
         now = now or utcnow()
         new = self.storage.alert_articles(arrived)
         updated = self.storage.alert_articles(changed)
+        if unnamed:
+            unnamed = set(unnamed)
+            self.held = ([a["id"] for a in new if a["story_id"] in unnamed],
+                         [a["id"] for a in updated if a["story_id"] in unnamed])
+            new = [a for a in new if a["story_id"] not in unnamed]
+            updated = [a for a in updated if a["story_id"] not in unnamed]
         stories = self.storage.alert_stories({a["story_id"] for a in new + updated})
         new = [a for a in new if a["story_id"] in stories]
         updated = [a for a in updated if a["story_id"] in stories]
@@ -144,11 +155,19 @@ class Matcher:
             self.on_decided()
         return report
 
+    @property
+    def holding(self) -> bool:
+        return bool(self.held[0] or self.held[1])
+
     def _advance(self, arrived: list[int]) -> None:
+        """The mark moves past what was matched, never past an article held (a restart matches it again)."""
         if arrived:
+            top = max(arrived)
+            if self.held[0]:
+                top = min(top, min(self.held[0]) - 1)
             mark = int(self.storage.get_setting(MARK_KEY) or 0)
-            if max(arrived) > mark:
-                self.storage.set_setting(MARK_KEY, str(max(arrived)))
+            if top > mark:
+                self.storage.set_setting(MARK_KEY, str(top))
 
     # -- which watchlists the articles concern -------------------------------------------------------------
 

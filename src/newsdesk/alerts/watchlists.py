@@ -7,9 +7,10 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from newsdesk.alerts.entities import EntityLookup, NoEntities
+from newsdesk.alerts.entities import EntityLookup, NoEntities, default_entities
 from newsdesk.alerts.errors import BadWatchlist, EntitiesUnavailable, HookRefused, MailUnavailable, UnknownWatchlist
 from newsdesk.config import Settings
 from newsdesk.fetch import AddressPolicy, AddressRefused
@@ -99,6 +100,12 @@ def check_email(address: str, settings: Settings) -> str:
     return address
 
 
+def _check_gap(hours: float | None) -> float | None:
+    if hours is not None and not (0 < hours <= 24 * 30):
+        raise BadWatchlist("at most one alert per story per N hours: N is above 0 and at most 720")
+    return hours
+
+
 def query_index(storage: Storage, query: str) -> tuple[list, list[str]]:
     """The query's terms as the index makes them ([[tokens, prefix], …]) and the terms that key it: its longest
     whole-word term (a rare word is a selective key), or UNKEYED when no word can."""
@@ -140,19 +147,20 @@ def follow(storage: Storage, user: User, kind: WatchKind | str, value: str, *, s
         raise BadWatchlist("what to follow has at most 500 characters")
     chosen = parse_events(events, kind)
     quiet_hours = parse_quiet(quiet)
-    if min_gap_hours is not None and not (0 < min_gap_hours <= 24 * 30):
-        raise BadWatchlist("at most one alert per story per N hours: N is above 0 and at most 720")
+    _check_gap(min_gap_hours)
     hook = check_hook(webhook, settings) if webhook else None
     address = check_email(email, settings) if email else None
     if len(storage.watchlists(user.id)) >= MAX_WATCHLISTS:
         raise BadWatchlist(f"you have {MAX_WATCHLISTS} watchlists, the most one user may keep: delete some first")
     extra: dict = {}
     if kind == WatchKind.ENTITY:
-        found = (entities or NoEntities()).find_entity(value)
+        lookup = entities if entities is not None else default_entities(storage)
+        found = lookup.find_entity(value)
         if found is None:
-            if isinstance(entities or NoEntities(), NoEntities):
+            if isinstance(lookup, NoEntities):
                 raise EntitiesUnavailable(value)
-            raise BadWatchlist(f"no entity {value!r} on this desk")
+            raise BadWatchlist(f"no entity {value!r} on this desk: follow a person, organisation or place some "
+                               "story names (`newsdesk entity NAME` or /entities?q=NAME finds them)")
         stored, label = str(found[0]), found[1]
     elif kind == WatchKind.QUERY:
         parsed, keys = query_index(storage, value)
@@ -186,6 +194,37 @@ def users_watchlist(storage: Storage, user: User, watchlist_id: int | str) -> Wa
     if found is None or found.user_id != user.id:
         raise UnknownWatchlist(watchlist_id)
     return found
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def change_watchlist(storage: Storage, user: User, watchlist_id: int | str, *, settings: Settings | None = None,
+                     events: str | Iterable[str] | None = UNCHANGED, quiet: str | None = UNCHANGED,
+                     min_gap_hours: float | None = UNCHANGED, webhook: str | None = UNCHANGED,
+                     email: str | None = UNCHANGED) -> Watchlist:
+    """Change what counts, the limits or where alerts go of one of the user's watchlists: only what is given
+    (None clears the quiet hours, the gap, the hook or the e-mail; a new hook gets a new secret). Everything is
+    checked before anything is stored."""
+    settings = settings or Settings()
+    found = users_watchlist(storage, user, watchlist_id)
+    chosen = found.events if events is UNCHANGED else parse_events(events, found.kind)
+    quiet_hours = ((found.quiet_start, found.quiet_end) if found.quiet_start is not None else None) \
+        if quiet is UNCHANGED else parse_quiet(quiet)
+    gap = found.min_gap_hours if min_gap_hours is UNCHANGED else _check_gap(min_gap_hours)
+    address = found.email if email is UNCHANGED else (check_email(email, settings) if email else None)
+    hook = None
+    if webhook is not UNCHANGED:
+        url = check_hook(webhook, settings) if webhook else None
+        if url != found.webhook_url:
+            hook = (url, secrets.token_hex(32) if url else None)
+    storage.update_watchlist(found.id, events=chosen, quiet=quiet_hours, min_gap_hours=gap, email=address, hook=hook)
+    return storage.get_watchlist(found.id)
 
 
 def unfollow(storage: Storage, user: User, watchlist_id: int | str) -> Watchlist:

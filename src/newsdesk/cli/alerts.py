@@ -47,8 +47,9 @@ def _user(storage, name: str):
 
 def follow(ctx: typer.Context,
            kind: str = typer.Argument(..., help="entity, query, source, folder or story."),
-           value: str = typer.Argument(..., help="The entity, the search query, the source (id, title or feed "
-                                                 "URL), the folder, or the story (id or slug)."),
+           value: str = typer.Argument(..., help="The entity (a name stories give it, its id or slug), the search "
+                                                 "query, the source (id, title or feed URL), the folder, or the "
+                                                 "story (id or slug)."),
            user: str = USER_OPTION,
            webhook: Optional[str] = typer.Option(None, "--webhook", help="POST each alert (JSON, signed) here."),
            email: Optional[str] = typer.Option(None, "--email", help="E-mail each alert to this address."),

@@ -159,7 +159,8 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
 
 
 @app.command("pipeline")
-def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated, or the first N of --jsonl; "
+def pipeline(ctx: typer.Context,
+             articles: int = typer.Option(5000, help="Articles to run (generated, or the first N of --jsonl; "
                                                       "0 = all of the file)."),
              jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Articles from this JSONL (the `eval "
                                                                          "clustering` format) instead."),
@@ -168,8 +169,12 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
              probe: int = typer.Option(200, help="New articles timed at each size."),
              batch: int = typer.Option(256, help="Articles per ingest batch (pages are written once a batch)."),
              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """Articles through fetch-free ingest, embeddings, grouping and story pages: articles/s overall and per
-    stage, then the per-article grouping cost with 1k, 5k and 20k stories held."""
+    """Articles through fetch-free ingest, embeddings, grouping and story pages (and entities, unless the desk's
+    setting `entities` is off): articles/s overall and per stage, then the per-article grouping cost with 1k, 5k
+    and 20k stories held."""
+    from newsdesk.cli.common import state
+
+    entities = state(ctx).settings().entities
     run_pipeline_bench = lab_module("bench.pipeline").run_pipeline_bench
     try:
         held = tuple(int(s) for s in sizes.split(",") if s.strip())
@@ -185,7 +190,7 @@ def pipeline(articles: int = typer.Option(5000, help="Articles to run (generated
         raise typer.Exit(2)
     try:
         result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
-                                    progress=console.print)
+                                    progress=console.print, entities=entities)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)

@@ -1,7 +1,7 @@
 """Entities: the people, organisations and places articles name, found by spaCy's small English NER model and
 resolved per story into one group per real-world thing."""
 
-from newsdesk.entities.names import acronym, clean_name, fold, match_key, search_key
+from newsdesk.entities.names import acronym, clean_name, fold, match_key, name_keys, search_key
 from newsdesk.entities.ner import (
     LABELS,
     MODEL_PACKAGE,
@@ -16,4 +16,4 @@ from newsdesk.entities.resolve import resolve_story
 from newsdesk.entities.languages import reads_language
 
 __all__ = ["LABELS", "MODEL_PACKAGE", "NER_MODEL", "NerUnavailable", "acronym", "article_text", "clean_name",
-           "find_mentions", "find_spans", "fold", "load_ner", "match_key", "reads_language", "resolve_story", "search_key"]
+           "find_mentions", "find_spans", "fold", "load_ner", "match_key", "name_keys", "reads_language", "resolve_story", "search_key"]

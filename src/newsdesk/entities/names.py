@@ -125,3 +125,14 @@ def plausible(text: str, kind: EntityType | None = None) -> bool:
 def search_key(text: str) -> str:
     """What a reader types, as the keys names are stored under: folded, titles and possessive kept as typed."""
     return match_key(" ".join(text.split()), EntityType.PLACE)
+
+
+def name_keys(text: str) -> list[str]:
+    """The keys a name as a reader types it may be stored under, as the desk cleans names of each type:
+    "Minister Mélanie Joly" and "Joly's" lose the title and the possessive (a person), "the Aldermark Space
+    Agency" its "the" and "Hikvision Inc." its legal form (an organisation); the first is `search_key`'s."""
+    text = " ".join(text.split())
+    keys = [search_key(text)]
+    for kind in EntityType:
+        keys.append(match_key(clean_name(text, kind), kind))
+    return [k for k in dict.fromkeys(keys) if len(k) >= 2]

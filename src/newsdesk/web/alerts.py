@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.model import TokenKind, User
 from newsdesk.web import access
 from newsdesk.web.access import bearer, require_csrf
-from newsdesk.web.api import CSRF_ERROR, ERRORS, etagged
+from newsdesk.web.api import CSRF_ERROR, ERRORS, error, etagged
+from newsdesk.web.bodies import json_body, takes
 from newsdesk.web.params import PathId
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,7 @@ def api_user(request: Request) -> User:
     return user
 
 
-def _api_write(request: Request) -> User:
+def api_writer(request: Request) -> User:
     """An API write: a token, or a logged-in browser that sends its CSRF token in X-CSRF-Token."""
     from newsdesk.web.auth import check_csrf
     from newsdesk.web.render import CSRF_COOKIE
@@ -277,6 +278,7 @@ class Marked(BaseModel):
 
 
 class ReadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(None, max_length=1000, description="the alerts to mark read; none: all")
 
 
@@ -302,9 +304,11 @@ def notifications_json(request: Request, page: int = Query(1, ge=1, le=1000),
 
 
 @api.post("/notifications/read", summary="Mark alerts read (these, or all)", response_model=Marked,
-          responses=CSRF_ERROR)
-def notifications_read_json(request: Request, body: ReadRequest | None = None) -> JSONResponse:
-    user = _api_write(request)
+          responses={**CSRF_ERROR, 400: error("a body that is not JSON, or not {\"ids\": [...]}")},
+          openapi_extra=takes(ReadRequest, required=False))
+async def notifications_read_json(request: Request) -> JSONResponse:
+    user = api_writer(request)
+    body = await json_body(request, ReadRequest, optional=True)
     storage = _web(request).storage
     marked = storage.mark_notifications_read(user.id, body.ids if body else None)
     return JSONResponse({"marked": marked, "unread": storage.count_notifications(user.id, unread_only=True)})

@@ -22,7 +22,7 @@ from newsdesk.accounts import adopt_single_admin
 from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
-from newsdesk.web import alerts, api, entities, feeds, pages
+from newsdesk.web import alerts, api, entities, entity_follow, feeds, pages, watchlists_api
 from newsdesk.web import account, corrections, login, marks, users
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
@@ -167,6 +167,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(corrections.api)
     app.include_router(corrections.pages)
     app.include_router(alerts.api)
+    app.include_router(watchlists_api.api)
     app.include_router(alerts.router)
     app.include_router(feeds.router)
     app.include_router(entities.feeds)
@@ -178,6 +179,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(fever_router)
     app.include_router(google_reader_router)
     app.include_router(entities.pages)
+    app.include_router(entity_follow.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.model import Entity
-from newsdesk.web.access import require_reader
+from newsdesk.web.access import current_user, require_reader
 from newsdesk.web.api import ERRORS, etagged
 from newsdesk.web.entity_data import entity_document, find_entities_json
+from newsdesk.web.entity_follow import entity_watchlist
 from newsdesk.web.schema import EntityDocument, EntityList
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_reader)])
@@ -32,16 +33,19 @@ def entities_page(request: Request, q: str = Query("", max_length=200)) -> Respo
 
 
 @pages.get("/entities/{key}")
-def entity_page(request: Request, key: str, page: int = Query(1, ge=1, le=1000)) -> Response:
+def entity_page(request: Request, key: str, page: int = Query(1, ge=1, le=1000),
+                error: str | None = Query(None, max_length=500)) -> Response:
     entity = _entity(request, key)
     if key != entity.slug:           # one address per entity: its id leads to its slug
         return RedirectResponse(f"/entities/{entity.slug}" + (f"?page={page}" if page > 1 else ""), status_code=301)
     per_page = 30
-    doc = entity_document(request.app.state.web.storage, entity, limit=per_page, offset=(page - 1) * per_page)
+    storage = request.app.state.web.storage
+    doc = entity_document(storage, entity, limit=per_page, offset=(page - 1) * per_page)
     last = max(1, -(-entity.story_count // per_page))
     return request.app.state.web.renderer.page(request, "entity.html", {
         "title": entity.name, "doc": doc, "pages": {"page": page, "last": last, "has_prev": page > 1,
                                                     "has_next": page < last},
+        "following": entity_watchlist(storage, current_user(request), entity.id), "error": error,
         "feed": f"/feeds/entities/{entity.id}.atom", "feed_title": f"Stories naming {entity.name}"})
 
 

@@ -60,6 +60,18 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     assert scale["flat"] == (scale["ratio"] <= 1.15)
 
 
+def test_bench_pipeline_follows_the_entities_setting(embedder, monkeypatch, tmp_path):
+    """The NER's cost is measured against the same run without it: `entities = false` runs no NER."""
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("NEWSDESK_ENTITIES", "false")
+    result = CliRunner().invoke(app, ["bench", "pipeline", "--articles", "40", "--sizes", "", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    t = json.loads(result.output.strip().splitlines()[-1])["throughput"]
+    assert t["entities"] is False and t["stored"] == 40
+    assert t["stage_seconds"]["entities"] == 0 and t["ner_worker_cpu_seconds"] == 0
+
+
 def test_bench_pipeline_reads_a_jsonl_file(tmp_path, embedder):
     rows = []
     for event, (place, n) in enumerate([("Harrowgate", 3), ("Kelsby", 2)]):

@@ -62,14 +62,15 @@ def _write_feed(docs: list[BenchDoc], path: Path) -> None:
                                   "published": d.published.isoformat() if d.published else None}) + "\n")
 
 
-def _warm_models() -> None:
-    """Load the embedding and sentence models before the clock starts (a second or two, once per process)."""
+def _warm_models(entities: bool = True) -> None:
+    """Load the embedding and sentence models (and the NER, with `entities`) before the clock starts (a second or
+    two, once per process)."""
     from newsdesk.embed import get_embedder
     from newsdesk.extract import split_sentences
 
     get_embedder().encode(["warm up"])
     split_sentences("Warm up. Twice over.")
-    if Settings().entities:
+    if entities:
         from newsdesk.pipeline import warm_ner
 
         warm_ner()
@@ -84,13 +85,16 @@ def _distinct_stories(storage: Storage, article_ids: list[int]) -> int:
     return len(resolved)
 
 
-def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | None = None) -> dict:
-    """Every document through `Desk.ingest_path` on a fresh temporary SQLite desk, stories and pages on."""
-    _warm_models()
+def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | None = None,
+                   entities: bool = True) -> dict:
+    """Every document through `Desk.ingest_path` on a fresh temporary SQLite desk, stories and pages on (and the
+    entities of the stories, with `entities`: the desk's setting)."""
+    _warm_models(entities)
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "bench.jsonl"
         _write_feed(docs, feed)
-        settings = Settings(db=str(Path(tmp) / "bench.db"), extract_workers=1, stories=True, story_pages=True)
+        settings = Settings(db=str(Path(tmp) / "bench.db"), extract_workers=1, stories=True, story_pages=True,
+                            entities=entities)
         storage = open_storage(settings.database_url())
         done = 0
 
@@ -119,7 +123,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         stages = {"ingest": ingest_seconds, **story_seconds}
         ids = [o.article_id for o in stored]
         result = {
-            "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
+            "entities": entities, "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
             "errors": len(errors), "first_errors": [f"{o.url}: {o.error}" for o in errors[:3]],
             "stories": _distinct_stories(storage, ids),
             "pages_written": desk._pages.written if desk._pages else 0,
@@ -261,7 +265,8 @@ def _ingest_only(storage: Storage, settings: Settings, docs: list[BenchDoc], fee
 
 
 def run_pipeline_bench(articles: int = 5000, jsonl: Path | None = None, sizes: tuple[int, ...] = (1000, 5000, 20000),
-                       probe: int = 200, batch: int = 256, seed: int = 7, progress: Progress | None = None) -> dict:
+                       probe: int = 200, batch: int = 256, seed: int = 7, progress: Progress | None = None,
+                       entities: bool = True) -> dict:
     if jsonl is not None:
         docs = _docs_from_jsonl(Path(jsonl), articles or None)
         if not docs:
@@ -270,7 +275,7 @@ def run_pipeline_bench(articles: int = 5000, jsonl: Path | None = None, sizes: t
         docs = _docs_generated(articles, seed)
     if progress:
         progress(f"{len(docs)} articles through ingest, embeddings, grouping and story pages …")
-    result = {"throughput": run_throughput(docs, batch=batch, progress=progress)}
+    result = {"throughput": run_throughput(docs, batch=batch, progress=progress, entities=entities)}
     if sizes:
         if progress:
             progress(f"Grouping cost with {', '.join(str(s) for s in sizes)} stories held …")

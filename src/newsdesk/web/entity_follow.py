@@ -1,0 +1,71 @@
+"""The follow button of an entity page: a logged-in user follows the entity (a watchlist of theirs, new stories
+naming it) or stops following it, and is sent back to the page; a stranger is sent to the login first."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from newsdesk.model import Entity, User, WatchKind, Watchlist
+from newsdesk.storage import Storage
+from newsdesk.web.access import current_user, require_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+def entity_watchlist(storage: Storage, user: User | None, entity_id: int) -> Watchlist | None:
+    """The user's watchlist of this entity, when they follow it."""
+    if user is None:
+        return None
+    return next((w for w in storage.watchlists(user.id) if w.kind == WatchKind.ENTITY and w.entity_id == entity_id),
+                None)
+
+
+def _entity(request: Request, key: str) -> Entity:
+    found = request.app.state.web.storage.get_entity(key)
+    if found is None:
+        raise HTTPException(404, f"no entity {key!r}")
+    return found
+
+
+def _follower(request: Request, key: str, csrf: str) -> User:
+    """The user pressing the button, checked before the entity is looked up; a stranger is sent to the login,
+    to come back to the entity's page."""
+    user = current_user(request)
+    if user is None:
+        target = f"/entities/{key}"
+        raise HTTPException(303, "log in to follow", headers={"Location": f"/login?{urlencode({'next': target})}"})
+    require_csrf(request, csrf)
+    return user
+
+
+def _back(entity: Entity, **query: str) -> RedirectResponse:
+    return RedirectResponse(f"/entities/{entity.slug}" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+
+
+@router.post("/entities/{key}/follow")
+def follow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
+    from newsdesk.alerts import AlertError, follow
+
+    user = _follower(request, key, csrf)
+    entity = _entity(request, key)
+    web = request.app.state.web
+    if entity_watchlist(web.storage, user, entity.id) is None:
+        try:
+            follow(web.storage, user, WatchKind.ENTITY, str(entity.id), settings=web.settings)
+        except AlertError as exc:
+            return _back(entity, error=str(exc))
+    return _back(entity)
+
+
+@router.post("/entities/{key}/unfollow")
+def unfollow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
+    user = _follower(request, key, csrf)
+    entity = _entity(request, key)
+    storage = request.app.state.web.storage
+    watching = entity_watchlist(storage, user, entity.id)
+    if watching is not None:
+        storage.delete_watchlist(user.id, watching.id)
+    return _back(entity)
