@@ -10,7 +10,9 @@ from newsdesk.alerts.errors import (
 )
 from newsdesk.alerts.matching import Matcher, MatchReport, quiet_until
 from newsdesk.alerts.messages import EVENT_NAMES, alert_message, desk_link
-from newsdesk.alerts.rules import RuleBook, add_rule, delete_rule, visible_articles, visible_stories
+from newsdesk.alerts.rules import (
+    RuleBook, add_rule, delete_rule, own_view, own_views, visible_articles, visible_stories,
+)
 from newsdesk.alerts.watchlists import (
     check_hook, enable_hook, follow, format_quiet, hash_token, new_feed, parse_events, parse_quiet, query_index,
     revoke_feed, set_hook, unfollow, users_watchlist,
@@ -21,6 +23,6 @@ __all__ = ["AlertError", "BadWatchlist", "Deliverer", "DeliveryReport", "Deliver
            "EntitiesUnavailable", "EntityLookup", "EntityMap", "HookRefused", "MailUnavailable", "MatchReport",
            "Matcher", "NoEntities", "RuleBook", "SIGNATURE_HEADER", "UnknownWatchlist", "add_rule", "alert_message",
            "backoff", "build_digest", "check_hook", "default_entities", "delete_rule", "desk_link", "enable_hook", "follow",
-           "format_quiet", "hash_token", "make_due_digests", "new_feed", "parse_events", "parse_quiet",
+           "format_quiet", "hash_token", "make_due_digests", "new_feed", "own_view", "own_views", "parse_events", "parse_quiet",
            "query_index", "quiet_until", "revoke_feed", "set_digest", "set_hook", "sign", "unfollow", "users_watchlist", "verify",
            "visible_articles", "visible_stories"]
