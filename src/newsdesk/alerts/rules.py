@@ -49,17 +49,21 @@ def own_views(storage: Storage, user_ids: Iterable[int]) -> dict[int, OwnView]:
 
 
 def view_of(user_id: int, rules: Iterable[Rule], hidden_sources: frozenset[int] = frozenset()) -> OwnView:
-    def chosen(action: RuleAction, kind: RuleKind) -> list[str]:
+    """The view of a user who hides these sources and has these rules."""
+    rules = list(rules)
+
+    def values(action: RuleAction, kind: RuleKind) -> list[str]:
         return [r.value for r in rules if r.action == action and r.kind == kind]
 
-    rules = list(rules)
-    ids = lambda values: frozenset(int(v) for v in values if v.isdigit())     # noqa: E731
-    return OwnView(user_id, hidden_sources=hidden_sources | ids(chosen(RuleAction.BLOCK, RuleKind.SOURCE)),
-                   block_entities=ids(chosen(RuleAction.BLOCK, RuleKind.ENTITY)),
-                   block_queries=tuple(sorted(set(chosen(RuleAction.BLOCK, RuleKind.QUERY)))),
-                   keep_sources=ids(chosen(RuleAction.KEEP, RuleKind.SOURCE)),
-                   keep_entities=ids(chosen(RuleAction.KEEP, RuleKind.ENTITY)),
-                   keep_queries=tuple(sorted(set(chosen(RuleAction.KEEP, RuleKind.QUERY)))))
+    def ids(action: RuleAction, kind: RuleKind) -> frozenset[int]:
+        return frozenset(int(v) for v in values(action, kind) if v.isdigit())
+
+    return OwnView(user_id, hidden_sources=hidden_sources | ids(RuleAction.BLOCK, RuleKind.SOURCE),
+                   block_entities=ids(RuleAction.BLOCK, RuleKind.ENTITY),
+                   block_queries=tuple(sorted(set(values(RuleAction.BLOCK, RuleKind.QUERY)))),
+                   keep_sources=ids(RuleAction.KEEP, RuleKind.SOURCE),
+                   keep_entities=ids(RuleAction.KEEP, RuleKind.ENTITY),
+                   keep_queries=tuple(sorted(set(values(RuleAction.KEEP, RuleKind.QUERY)))))
 
 
 class RuleBook:

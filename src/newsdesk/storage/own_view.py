@@ -132,7 +132,8 @@ class OwnViewStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             found |= {r["id"] for r in self.db.query(
-                f"SELECT s.id FROM stories s WHERE s.id IN ({_marks(chunk)}) AND {clause[0]}", [*chunk, *clause[1]])}
+                f"SELECT s.id FROM stories s WHERE s.id IN ({_marks(chunk)}) AND {clause[0]}",
+                [*chunk, *clause[1]])}
         return found
 
     def hidden_article_ids(self, view: OwnView | None, article_ids: Iterable[int]) -> set[int]:
@@ -145,5 +146,6 @@ class OwnViewStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             found |= {r["id"] for r in self.db.query(
-                f"SELECT a.id FROM articles a WHERE a.id IN ({_marks(chunk)}) AND {clause[0]}", [*chunk, *clause[1]])}
+                f"SELECT a.id FROM articles a WHERE a.id IN ({_marks(chunk)}) AND {clause[0]}",
+                [*chunk, *clause[1]])}
         return found

@@ -70,7 +70,8 @@ class SyncItemStore:
             where += clause
             params += extra
         shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
-        return select_articles(self.db, where + shown, (*params, *shown_params, limit), f"ORDER BY a.id {order} LIMIT ?")
+        return select_articles(self.db, where + shown, (*params, *shown_params, limit),
+                               f"ORDER BY a.id {order} LIMIT ?")
 
     def article_id_range(self) -> tuple[int, int]:
         """(lowest, highest) article id; (1, 0) on a desk without articles."""

@@ -12,8 +12,9 @@ Groups are the desk's folders, feeds its sources (less those the user hides or b
 feed in each folder's group and the virtual "Stories" feed (in its own group); their items are story pages. A
 Fever item belongs to one feed, so a story is an item of the Stories feed of the folder with the most sources
 that reported it independently (ties: the first folder by name), or of "Stories" when none of them is in a
-folder. Nothing out of the user's own view (alerts.own_view) is an item or counts as unread. Items are original articles (reprints fold into them: "also
-published by …") and stories, ids as newsdesk.sync.items gives them. Where this differs from Miniflux:
+folder. Nothing out of the user's own view (alerts.own_view) is an item or counts as unread (`total_items`
+still counts the desk's). Items are original articles (reprints fold into them: "also published by …") and
+stories, ids as newsdesk.sync.items gives them. Where this differs from Miniflux:
 `as=saved|unsaved` set the flag (Miniflux toggles it); `before` is optional (missing: now) and never later than
 now; a malformed number is a 400 (Miniflux reads it as 0); more than 50 `with_ids` is a 413, a form over 64 KiB
 too; `unread_item_ids` and `saved_item_ids` list the newest 10,000. With `sync_api = false` it answers 404
@@ -257,7 +258,7 @@ class Fever:
     def feeds_groups(self) -> list[dict[str, Any]]:
         folders = sorted(self.view.folders().items(), key=lambda kv: kv[1][0].casefold())
         return ([{"group_id": STORIES_GROUP_ID, "feed_ids": str(STORIES_FEED_ID)}]
-                + [{"group_id": gid, "feed_ids": ",".join(str(i) for i in sorted(ids) + [folder_stories_feed_id(name)])}
+                + [{"group_id": gid, "feed_ids": ",".join(str(i) for i in [*sorted(ids), folder_stories_feed_id(name)])}
                    for gid, (name, ids) in folders])
 
     def feeds(self) -> list[dict[str, Any]]:
@@ -284,8 +285,9 @@ class Fever:
             since = _number(params, "since_id") or 0
             articles = (self.storage.original_articles(sources, after_id=since, limit=PAGE, view=own)
                         if since < STORY_ITEM_BASE else [])
-            stories = (self.storage.live_stories(after_id=max(0, since - STORY_ITEM_BASE), limit=PAGE - len(articles),
-                                                 view=own) if len(articles) < PAGE else [])
+            stories = (self.storage.live_stories(after_id=max(0, since - STORY_ITEM_BASE),
+                                                 limit=PAGE - len(articles), view=own)
+                       if len(articles) < PAGE else [])
             return self.article_items(articles) + self.story_items(stories)
         if "max_id" in params:
             below = _number(params, "max_id") or MAX_ID
@@ -391,8 +393,8 @@ class Fever:
             storage.mark_articles(user.id, [item_id], starred=how == "saved")
 
     def mark_feed(self, feed_id: int, before: datetime) -> None:
-        folder = next((name for name, _ in self.view.folders().values() if folder_stories_feed_id(name) == feed_id),
-                      None)
+        folder = next((name for name, _ in self.view.folders().values()
+                       if folder_stories_feed_id(name) == feed_id), None)
         if feed_id == STORIES_FEED_ID:
             self.storage.mark_stories_read_before(self.user.id, self.user.read_before, before)
         elif folder is not None:
