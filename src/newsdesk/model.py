@@ -533,7 +533,7 @@ class DeliveryState(StrEnum):
 
 class RuleAction(StrEnum):
     BLOCK = "block"        # hide what matches
-    KEEP = "keep"          # hide what matches no keep rule
+    KEEP = "keep"          # show what matches, whatever a block rule or a hidden source or folder says
 
 
 class RuleKind(StrEnum):
@@ -639,6 +639,28 @@ class Rule:
     kind: RuleKind
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class OwnView:
+    """What one user leaves out of their own view: the sources they hide (one by one, by folder, or by a block
+    rule) and the entities and queries they block, less what their keep rules keep. Storage turns it into SQL
+    (storage/own_view.py), so every list reads it the same way."""
+    user_id: int
+    hidden_sources: frozenset[int] = frozenset()
+    block_entities: frozenset[int] = frozenset()
+    block_queries: tuple[str, ...] = ()
+    keep_sources: frozenset[int] = frozenset()
+    keep_entities: frozenset[int] = frozenset()
+    keep_queries: tuple[str, ...] = ()
+
+    @property
+    def hides_anything(self) -> bool:
+        return bool(self.hidden_sources or self.block_entities or self.block_queries)
+
+    @property
+    def keeps_anything(self) -> bool:
+        return bool(self.keep_sources or self.keep_entities or self.keep_queries)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 from newsdesk.accounts import disable_user
 from newsdesk.model import NewArticle
 from newsdesk.sync import STORY_ITEM_BASE, story_item_id
-from newsdesk.sync.fever import MAX_BODY, STORIES_FEED_ID, STORIES_GROUP_ID, folder_group_id
+from newsdesk.sync.fever import MAX_BODY, STORIES_FEED_ID, STORIES_GROUP_ID, folder_group_id, folder_stories_feed_id
 from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app
 from tests.web.conftest import LiveServer, web_settings
@@ -79,14 +79,17 @@ def test_groups_are_the_folders_and_stories(desk):
     relations = {g["group_id"]: g["feed_ids"] for g in body["feeds_groups"]}
     s = desk.sources
     assert relations == {STORIES_GROUP_ID: str(STORIES_FEED_ID),
-                         folder_group_id("Local"): f"{s['Harbour Gazette']},{s['River Courier']}",
-                         folder_group_id("World"): str(s["Mountain Herald"])}
+                         folder_group_id("Local"): f"{s['Harbour Gazette']},{s['River Courier']},"
+                                                   f"{folder_stories_feed_id('Local')}",
+                         folder_group_id("World"): f"{s['Mountain Herald']},{folder_stories_feed_id('World')}"}
 
 
 def test_feeds_are_the_sources_and_the_stories_feed(desk):
     body = desk.fever("ada", "feeds")
     feeds = {f["id"]: f for f in body["feeds"]}
-    assert set(feeds) == set(desk.sources.values()) | {STORIES_FEED_ID}
+    assert set(feeds) == set(desk.sources.values()) | {STORIES_FEED_ID, folder_stories_feed_id("Local"),
+                                                       folder_stories_feed_id("World")}
+    assert feeds[folder_stories_feed_id("World")]["title"] == "Stories: World"
     gazette = feeds[desk.sources["Harbour Gazette"]]
     assert gazette == {"id": desk.sources["Harbour Gazette"], "favicon_id": 0, "title": "Harbour Gazette",
                        "url": "https://harbour.example/feed.xml", "site_url": "https://harbour.example/",
@@ -134,7 +137,7 @@ def test_an_article_item(desk):
 def test_a_story_item_names_its_outlets(desk):
     story_id = desk.stories["tram"]
     item = items_by_id(desk, "ada", f"with_ids={story_item_id(story_id)}")[story_item_id(story_id)]
-    assert item["feed_id"] == STORIES_FEED_ID
+    assert item["feed_id"] == folder_stories_feed_id("Local")        # two of its three outlets are in Local
     assert item["title"] == "The tram story"
     assert item["url"] == f"{desk.url}/stories/tram-{story_id}"
     html = item["html"]
@@ -275,7 +278,8 @@ def test_mark_the_stories_feed_read(desk):
 def test_mark_a_folder_read(desk):
     desk.fever("ada", mark="group", **{"as": "read"}, id=str(folder_group_id("Local")))
     local = {desk.articles[n] for n in ("tram-gazette", "tram-courier", "ferry-gazette", "lone-courier")}
-    assert state(desk, "ada")[0] == everything(desk) - local
+    local_stories = {story_item_id(desk.stories[n]) for n in ("tram", "ferry")}       # the items of "Stories: Local"
+    assert state(desk, "ada")[0] == everything(desk) - local - local_stories
 
 
 def test_mark_group_0_reads_everything(desk):
@@ -325,7 +329,8 @@ def test_a_hidden_source_is_left_out_and_cannot_be_marked(desk):
 def test_a_hidden_folder_is_left_out(desk):
     desk.storage.set_hidden(desk.users["ada"].id, "folder", "Local", True)
     feeds = {f["id"] for f in desk.fever("ada", "feeds")["feeds"]}
-    assert feeds == {STORIES_FEED_ID, desk.sources["Wire Service"], desk.sources["Mountain Herald"]}
+    assert feeds == {STORIES_FEED_ID, desk.sources["Wire Service"], desk.sources["Mountain Herald"],
+                     folder_stories_feed_id("World")}
 
 
 # -- bad input -----------------------------------------------------------------------------------------------------

@@ -60,7 +60,8 @@ def test_freshrss_api_client_reads_and_marks(desk, client_python):
     seen = json.loads(run.stdout.strip().splitlines()[-1])
 
     assert seen["groups"] == ["Stories", "Local", "World"]
-    assert seen["feeds"] == ["Harbour Gazette", "Mountain Herald", "River Courier", "Stories", "Wire Service"]
+    assert seen["feeds"] == ["Harbour Gazette", "Mountain Herald", "River Courier", "Stories", "Stories: Local",
+                             "Stories: World", "Wire Service"]
     originals = {i for n, i in desk.articles.items() if n != "tram-reprint"}
     stories = {story_item_id(s) for s in desk.stories.values()}
     assert {i["id"] for i in seen["unread"]} == originals | stories

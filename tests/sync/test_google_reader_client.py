@@ -34,7 +34,8 @@ def test_the_google_reader_client_reads_and_marks(desk, live):
     assert out["wrong_password"] == "refused" and out["bad_token"] == "refused"
     assert out["token"] and out["user"] == {"id": str(desk.ada.id), "name": "ada"}
     subscriptions = {s["id"]: s for s in out["subscriptions"]}
-    assert set(subscriptions) == {f"feed/{s.feed_url}" for s in (desk.world, desk.local, desk.sport)} | {STORIES_STREAM}
+    assert set(subscriptions) == ({f"feed/{s.feed_url}" for s in (desk.world, desk.local, desk.sport)}
+                                  | {STORIES_STREAM, f"{STORIES_STREAM}/Local", f"{STORIES_STREAM}/World"})
     assert subscriptions[feed]["folders"] == ["World"] and subscriptions[feed]["url"] == desk.world.feed_url
     assert out["tags"] == ["user/-/state/com.google/starred", "user/-/label/Local", "user/-/label/World"]
 

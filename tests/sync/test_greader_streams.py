@@ -18,7 +18,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_subscriptions_are_the_desks_sources_in_their_folders_and_the_stories_feed(desk, reader):
     found = {s["id"]: s for s in reader.get("/reader/api/0/subscription/list", output="json").json()["subscriptions"]}
-    assert set(found) == {f"feed/{s.feed_url}" for s in (desk.world, desk.local, desk.sport)} | {STORIES_STREAM}
+    assert set(found) == ({f"feed/{s.feed_url}" for s in (desk.world, desk.local, desk.sport)} | {STORIES_STREAM}
+                          | {f"{STORIES_STREAM}/Local", f"{STORIES_STREAM}/World"})
     world = found[f"feed/{desk.world.feed_url}"]
     assert world["title"] == "World Wire" and world["url"] == desk.world.feed_url
     assert world["htmlUrl"] == "http://127.0.0.1:9/world"

@@ -10,19 +10,20 @@ from newsdesk.alerts.errors import (
 )
 from newsdesk.alerts.matching import Matcher, MatchReport, quiet_until
 from newsdesk.alerts.messages import EVENT_NAMES, alert_message, desk_link
-from newsdesk.alerts.rules import RuleBook, add_rule, delete_rule, visible_articles, visible_stories
+from newsdesk.alerts.rules import (
+    RuleBook, add_rule, delete_rule, own_view, own_views, visible_articles, visible_stories,
+)
 from newsdesk.alerts.watchlists import (
     UNCHANGED, change_watchlist, check_hook, enable_hook, follow, format_quiet, hash_token, new_feed, parse_events,
     parse_quiet, query_index, revoke_feed, set_hook, unfollow, users_watchlist,
 )
 from newsdesk.alerts.webhook import SIGNATURE_HEADER, sign, verify
 
-__all__ = ["AlertError", "AmbiguousEntity", "BadWatchlist", "Deliverer", "DeliveryReport", "DeliveryWorker",
-           "EVENT_NAMES", "EntitiesUnavailable", "EntityLookup", "EntityMap", "HookRefused",
-           "MailUnavailable", "MatchReport", "Matcher", "NoEntities", "RuleBook", "SIGNATURE_HEADER",
-           "StoredEntities", "UnknownWatchlist", "add_rule", "alert_message", "UNCHANGED", "backoff",
-           "build_digest", "change_watchlist", "check_hook", "default_entities", "delete_rule", "desk_link",
-           "enable_hook", "follow", "format_quiet", "hash_token", "make_due_digests", "new_feed",
-           "parse_events", "parse_quiet", "query_index", "quiet_until", "revoke_feed", "set_digest",
-           "set_hook", "sign", "unfollow", "users_watchlist", "verify", "visible_articles",
-           "visible_stories"]
+__all__ = ["add_rule", "alert_message", "AlertError", "AmbiguousEntity", "backoff", "BadWatchlist", "build_digest",
+           "change_watchlist", "check_hook", "default_entities", "delete_rule", "Deliverer", "DeliveryReport",
+           "DeliveryWorker", "desk_link", "enable_hook", "EntitiesUnavailable", "EntityLookup", "EntityMap",
+           "EVENT_NAMES", "follow", "format_quiet", "hash_token", "HookRefused", "MailUnavailable",
+           "make_due_digests", "Matcher", "MatchReport", "new_feed", "NoEntities", "own_view", "own_views",
+           "parse_events", "parse_quiet", "query_index", "quiet_until", "revoke_feed", "RuleBook", "set_digest",
+           "set_hook", "sign", "SIGNATURE_HEADER", "StoredEntities", "UNCHANGED", "unfollow", "UnknownWatchlist",
+           "users_watchlist", "verify", "visible_articles", "visible_stories"]

@@ -121,7 +121,7 @@ class Matcher:
             matched.setdefault((watchlist_id, story_id), entity_article)
         known = self.storage.watched(stories)
         watchlists = self.storage.watchlists_by_ids({w for w, _ in matched} | {w for w, _ in known})
-        rules = RuleBook.load(self.storage, {w.user_id for w in watchlists.values()}, self.entities)
+        rules = RuleBook.load(self.storage, {w.user_id for w in watchlists.values()})
         hidden = rules.hidden_stories(stories) if rules else {}
         changed_by_story: dict[int, list[dict]] = {}
         for a in updated:

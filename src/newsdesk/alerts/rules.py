@@ -1,11 +1,12 @@
-"""Block and keep rules: per user, hide the stories and articles that match a query, an entity or a source
-(block), or all that match none of the keep rules (keep). One function for every view that lists stories or
-articles (the home page, search, feeds, the sync APIs) and for the matcher, which decides no alert about a story
-its user hides.
+"""Block and keep rules, and the one function that says what is out of a user's own view: the sources and
+folders they hide, and what their block rules match, less what their keep rules match (a keep rule wins over a
+block rule and over a hidden source or folder; keep rules alone hide nothing). Every view that lists stories or
+articles (the home page, search, the Atom feeds a user reads, unread counts, the sync APIs) and the matcher,
+which decides no alert about a story its user does not see, ask `own_view` and hand it to storage, which reads
+it as SQL (storage/own_view.py says how a story and an article match each kind of rule).
 
-A story matches a query when one of its articles does, and an entity when it involves it. A source rule is read
-for a whole story as its readers would: a blocked source hides a story only when every article of it comes from
-blocked sources (the others still report it); a kept source keeps a story it has an article in."""
+A blocked source is a hidden source: it hides its articles, and a story only when every report of it comes from
+hidden sources (the others still report it); a kept source keeps its articles and every story it reports in."""
 
 from __future__ import annotations
 
@@ -13,114 +14,87 @@ from collections.abc import Iterable, Sequence
 
 from newsdesk.alerts.entities import EntityLookup, NoEntities, default_entities
 from newsdesk.alerts.errors import BadWatchlist, EntitiesUnavailable
-from newsdesk.model import Rule, RuleAction, RuleKind, User
+from newsdesk.model import OwnView, Rule, RuleAction, RuleKind, User
 from newsdesk.storage import SearchError, Storage, parse_search_query, row_id
 
 
-class RuleBook:
-    """Some users' rules, applied to stories and articles with as few queries as there are distinct rules."""
+def own_view(storage: Storage, user: User | None) -> OwnView | None:
+    """What the user leaves out of their view (None for a stranger: the desk-wide view)."""
+    if user is None:
+        return None
+    return own_views(storage, [user.id])[user.id]
 
-    def __init__(self, storage: Storage, rules: list[Rule], entities: EntityLookup | None = None) -> None:
+
+def own_views(storage: Storage, user_ids: Iterable[int]) -> dict[int, OwnView]:
+    """Several users' views, in three queries whatever their number."""
+    ids = sorted(set(user_ids))
+    hidden = storage.hidden_by_users(ids) if ids else {}
+    rules: dict[int, list[Rule]] = {}
+    for rule in (storage.rules(ids) if ids else []):
+        rules.setdefault(rule.user_id, []).append(rule)
+    folders = {f for h in hidden.values() for f in h.get("folder", ())}
+    in_folder: dict[str, set[int]] = {}
+    if folders:
+        for source in storage.list_sources(with_counts=False):
+            if source.folder in folders:
+                in_folder.setdefault(source.folder, set()).add(source.id)
+    views = {}
+    for user_id in ids:
+        mine = hidden.get(user_id, {})
+        sources = {int(v) for v in mine.get("source", ()) if v.isdigit()}
+        for folder in mine.get("folder", ()):
+            sources |= in_folder.get(folder, set())
+        views[user_id] = view_of(user_id, rules.get(user_id, []), frozenset(sources))
+    return views
+
+
+def view_of(user_id: int, rules: Iterable[Rule], hidden_sources: frozenset[int] = frozenset()) -> OwnView:
+    """The view of a user who hides these sources and has these rules."""
+    rules = list(rules)
+
+    def values(action: RuleAction, kind: RuleKind) -> list[str]:
+        return [r.value for r in rules if r.action == action and r.kind == kind]
+
+    def ids(action: RuleAction, kind: RuleKind) -> frozenset[int]:
+        return frozenset(int(v) for v in values(action, kind) if v.isdigit())
+
+    return OwnView(user_id, hidden_sources=hidden_sources | ids(RuleAction.BLOCK, RuleKind.SOURCE),
+                   block_entities=ids(RuleAction.BLOCK, RuleKind.ENTITY),
+                   block_queries=tuple(sorted(set(values(RuleAction.BLOCK, RuleKind.QUERY)))),
+                   keep_sources=ids(RuleAction.KEEP, RuleKind.SOURCE),
+                   keep_entities=ids(RuleAction.KEEP, RuleKind.ENTITY),
+                   keep_queries=tuple(sorted(set(values(RuleAction.KEEP, RuleKind.QUERY)))))
+
+
+class RuleBook:
+    """Several users' views at once, for the matcher: which of a batch's stories each user does not see."""
+
+    def __init__(self, storage: Storage, views: dict[int, OwnView]) -> None:
         self.storage = storage
-        self.rules = rules
-        self.entities = entities if entities is not None else default_entities(storage)
-        self.users = {r.user_id for r in rules}
+        self.views = views
 
     @classmethod
-    def load(cls, storage: Storage, user_ids: Iterable[int], entities: EntityLookup | None = None) -> RuleBook | None:
-        """The users' rules, or None when they have none (nothing to hide, nothing to ask)."""
-        ids = set(user_ids)
-        rules = storage.rules(ids) if ids else []
-        return cls(storage, rules, entities) if rules else None
-
-    def _by_user(self) -> dict[int, list[Rule]]:
-        found: dict[int, list[Rule]] = {}
-        for r in self.rules:
-            found.setdefault(r.user_id, []).append(r)
-        return found
+    def load(cls, storage: Storage, user_ids: Iterable[int]) -> RuleBook | None:
+        """The users' views, or None when none of them hides anything (nothing to ask)."""
+        views = {u: view for u, view in own_views(storage, user_ids).items() if view.hides_anything}
+        return cls(storage, views) if views else None
 
     def hidden_stories(self, story_ids: Iterable[int]) -> dict[int, set[int]]:
-        """user id → the stories among these that the user's rules hide."""
+        """user id → the stories among these out of the user's view."""
         ids = sorted(set(story_ids))
-        if not ids:
-            return {}
-        members = self.storage.story_article_sources(ids)
-        all_articles = [a for rows in members.values() for a, _, _ in rows]
-        queries = {r.value for r in self.rules if r.kind == RuleKind.QUERY}
-        matching = {q: self.storage.articles_matching(q, all_articles) for q in queries}
-        involved = (self.entities.entities_of_stories(ids)
-                    if any(r.kind == RuleKind.ENTITY for r in self.rules) else {})
-        hidden: dict[int, set[int]] = {}
-        for user_id, rules in self._by_user().items():
-            keeps = [r for r in rules if r.action == RuleAction.KEEP]
-            blocked_sources = {int(r.value) for r in rules if r.action == RuleAction.BLOCK and r.kind == RuleKind.SOURCE}
-            for story_id in ids:
-                rows = members.get(story_id, [])
-                articles = {a for a, _, _ in rows}
-                sources = {s for _, s, _ in rows}
-
-                def hits(rule: Rule, block: bool) -> bool:
-                    if rule.kind == RuleKind.QUERY:
-                        return bool(articles & matching[rule.value])
-                    if rule.kind == RuleKind.ENTITY:
-                        return int(rule.value) in involved.get(story_id, set())
-                    if block:
-                        return bool(sources) and sources <= blocked_sources
-                    return int(rule.value) in sources
-
-                blocked = any(hits(r, True) for r in rules if r.action == RuleAction.BLOCK)
-                if blocked or (keeps and not any(hits(r, False) for r in keeps)):
-                    hidden.setdefault(user_id, set()).add(story_id)
-        return hidden
-
-    def hidden_articles(self, article_ids: Iterable[int]) -> dict[int, set[int]]:
-        """user id → the articles among these that the user's rules hide."""
-        ids = sorted(set(article_ids))
-        if not ids:
-            return {}
-        sources = self.storage.article_sources(ids)
-        queries = {r.value for r in self.rules if r.kind == RuleKind.QUERY}
-        matching = {q: self.storage.articles_matching(q, ids) for q in queries}
-        named = (self.entities.entities_of_articles(ids) if any(r.kind == RuleKind.ENTITY for r in self.rules) else {})
-        hidden: dict[int, set[int]] = {}
-        for user_id, rules in self._by_user().items():
-            keeps = [r for r in rules if r.action == RuleAction.KEEP]
-
-            def hits(rule: Rule, article_id: int) -> bool:
-                if rule.kind == RuleKind.QUERY:
-                    return article_id in matching[rule.value]
-                if rule.kind == RuleKind.ENTITY:
-                    return int(rule.value) in named.get(article_id, set())
-                return sources.get(article_id) == int(rule.value)
-
-            for article_id in ids:
-                blocked = any(hits(r, article_id) for r in rules if r.action == RuleAction.BLOCK)
-                if blocked or (keeps and not any(hits(r, article_id) for r in keeps)):
-                    hidden.setdefault(user_id, set()).add(article_id)
-        return hidden
+        found = {user_id: self.storage.hidden_story_ids(view, ids) for user_id, view in self.views.items()}
+        return {user_id: hidden for user_id, hidden in found.items() if hidden}
 
 
-def visible_stories(storage: Storage, user: User | None, story_ids: Sequence[int],
-                    entities: EntityLookup | None = None) -> list[int]:
-    """`story_ids` in their order, less those the user's rules hide (all of them for no user, or no rules)."""
-    if user is None:
-        return list(story_ids)
-    book = RuleBook.load(storage, [user.id], entities)
-    if book is None:
-        return list(story_ids)
-    hidden = book.hidden_stories(story_ids).get(user.id, set())
+def visible_stories(storage: Storage, user: User | None, story_ids: Sequence[int]) -> list[int]:
+    """`story_ids` in their order, less those out of the user's view (none for a stranger)."""
+    hidden = storage.hidden_story_ids(own_view(storage, user), story_ids)
     return [s for s in story_ids if s not in hidden]
 
 
-def visible_articles(storage: Storage, user: User | None, article_ids: Sequence[int],
-                     entities: EntityLookup | None = None) -> list[int]:
-    """`article_ids` in their order, less those the user's rules hide."""
-    if user is None:
-        return list(article_ids)
-    book = RuleBook.load(storage, [user.id], entities)
-    if book is None:
-        return list(article_ids)
-    hidden = book.hidden_articles(article_ids).get(user.id, set())
+def visible_articles(storage: Storage, user: User | None, article_ids: Sequence[int]) -> list[int]:
+    """`article_ids` in their order, less those out of the user's view."""
+    hidden = storage.hidden_article_ids(own_view(storage, user), article_ids)
     return [a for a in article_ids if a not in hidden]
 
 

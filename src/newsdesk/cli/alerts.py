@@ -157,7 +157,7 @@ def block(ctx: typer.Context, kind: str = typer.Argument(..., help="query, entit
 
 def keep(ctx: typer.Context, kind: str = typer.Argument(..., help="query, entity or source."),
          value: str = typer.Argument(...), user: str = USER_OPTION) -> None:
-    """Show only the stories and articles that match a keep rule."""
+    """Always show the stories and articles that match, whatever a block rule or a hidden source or folder says."""
     _rule(ctx, "keep", kind, value, user)
 
 

@@ -236,6 +236,8 @@ def readers(articles: int = typer.Option(100_000, help="Generated articles in th
                                                                "instead of a temporary SQLite file."),
             reuse: bool = typer.Option(False, help="Keep the filled desk and use it again when sizes match."),
             workers: int = typer.Option(0, help="Web server processes (0 = one per core, as `newsdesk serve`)."),
+            rules: bool = typer.Option(False, help="Measure with every reader hiding a folder and a source, blocking "
+                                                   "two words and keeping a source."),
             as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Readers with reading state over a generated desk: p95 of the home page, a Fever `items` call (50 items),
     a Google Reader `stream/contents` call (100 items, where the desk serves it), the unread-count query, and
@@ -248,14 +250,16 @@ def readers(articles: int = typer.Option(100_000, help="Generated articles in th
 
     try:
         result = run_readers_bench(articles=articles, stories=stories, users=users, requests=requests, db=db,
-                                   reuse=reuse, workers=workers, progress=progress, say=console.print)
+                                   reuse=reuse, workers=workers, rules=rules, progress=progress,
+                                   say=console.print)
     except (ValueError, RuntimeError) as exc:
         console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)
     console.print(f"{result['articles']} articles in {result['stories']} stories, {result['users']} readers "
                   f"(filled in {result['fill_seconds']} s + {result['readers_seconds']} s"
                   f"{', reused' if result['reused_fill'] else ''}); {result['cpus']} CPUs, load average "
-                  f"{result['load_average']}")
+                  f"{result['load_average']}" + ("; every reader with hidden sources and block/keep rules"
+                                                  if result["rules"] else ""))
     table = Table(title=f"latency, {requests} requests of each kind")
     for column in ("call", "requests", "p50 ms", "p95 ms", "max ms"):
         table.add_column(column, justify="left" if column == "call" else "right")

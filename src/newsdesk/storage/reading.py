@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from newsdesk.model import StoryRead, UnreadCounts
+from newsdesk.model import OwnView, StoryRead, UnreadCounts
 from newsdesk.storage.database import Database
+from newsdesk.storage.own_view import article_out_of_view, in_view
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
 # The most ids one statement binds (SQLite's default limit is 32,766 variables).
@@ -86,19 +87,21 @@ class ReadingStore:
             (user_id, *params, to_iso(read_before), to_iso(read_before), limit))
         return [r["id"] for r in rows]
 
-    def story_unread_counts(self, user_id: int, read_before: datetime, story_ids: Sequence[int]) -> dict[int, int]:
-        """story id -> the user's unread original articles in it, for the given stories (those with none are
-        left out): one query for a page of story cards."""
+    def story_unread_counts(self, user_id: int, read_before: datetime, story_ids: Sequence[int],
+                            view: OwnView | None = None) -> dict[int, int]:
+        """story id -> the user's unread original articles in it (those in the user's `view`), for the given
+        stories (those with none are left out): one query for a page of story cards."""
         counts: dict[int, int] = {}
         mark = to_iso(read_before)
+        shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
         for chunk in _chunks(list(dict.fromkeys(story_ids))):
             rows = self.db.query(
                 f"SELECT sa.story_id, COUNT(*) AS n FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
                 f"LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_id = ? "
                 f"WHERE sa.story_id IN ({_marks(chunk)}) AND {_ORIGINAL} "
                 f"AND ((a.first_seen_at >= ? AND (m.is_read IS NULL OR m.is_read = 0)) "
-                f"OR (a.first_seen_at < ? AND m.is_read = 0)) GROUP BY sa.story_id",
-                (user_id, *chunk, mark, mark))
+                f"OR (a.first_seen_at < ? AND m.is_read = 0)){shown} GROUP BY sa.story_id",
+                (user_id, *chunk, mark, mark, *shown_params))
             counts.update({r["story_id"]: int(r["n"]) for r in rows})
         return counts
 
@@ -109,10 +112,11 @@ class ReadingStore:
             (user_id, limit))
         return [r["article_id"] for r in rows]
 
-    def unread_counts(self, user_id: int, read_before: datetime) -> UnreadCounts:
-        """Unread original articles, in all and per source: those seen after the user's mark, less those
-        marked read, plus those before it marked unread."""
+    def unread_counts(self, user_id: int, read_before: datetime, view: OwnView | None = None) -> UnreadCounts:
+        """Unread original articles (in the user's `view`), in all and per source: those seen after the user's
+        mark, less those marked read, plus those before it marked unread."""
         mark = to_iso(read_before)
+        shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
         by_source: dict[int, int] = {}
 
         def add(rows: list[dict[str, Any]], sign: int) -> None:
@@ -122,14 +126,14 @@ class ReadingStore:
 
         # by source, so that each source's articles since the mark are one range of articles_source_seen
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.source_id IN "
-                          f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL} GROUP BY a.source_id",
-                          (mark,)), 1)
+                          f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL}{shown} "
+                          f"GROUP BY a.source_id", (mark, *shown_params)), 1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 1 AND a.first_seen_at >= ? "
-                          f"AND {_ORIGINAL} GROUP BY a.source_id", (user_id, mark)), -1)
+                          f"AND {_ORIGINAL}{shown} GROUP BY a.source_id", (user_id, mark, *shown_params)), -1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 0 AND a.first_seen_at < ? "
-                          f"AND {_ORIGINAL} GROUP BY a.source_id", (user_id, mark)), 1)
+                          f"AND {_ORIGINAL}{shown} GROUP BY a.source_id", (user_id, mark, *shown_params)), 1)
         by_source = {source: n for source, n in by_source.items() if n > 0}
         return UnreadCounts(sum(by_source.values()), by_source)
 
@@ -221,6 +225,16 @@ class ReadingStore:
         else:
             self.db.execute("DELETE FROM user_hidden WHERE user_id = ? AND kind = ? AND value = ?",
                             (user_id, kind, value))
+
+    def hidden_by_users(self, user_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
+        """user id -> kind -> what the user hides, for those of these users who hide anything."""
+        found: dict[int, dict[str, set[str]]] = {}
+        for chunk in _chunks(sorted(set(user_ids))):
+            for r in self.db.query(f"SELECT user_id, kind, value FROM user_hidden WHERE user_id IN ({_marks(chunk)})",
+                                   chunk):
+                found.setdefault(r["user_id"], {"source": set(), "folder": set()}).setdefault(r["kind"], set()).add(
+                    r["value"])
+        return found
 
     def hidden(self, user_id: int) -> dict[str, set[str]]:
         """kind ("source": source ids as text, "folder": folder names) -> what the user hides."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from newsdesk.model import SearchGroup, SearchHit, SearchResults, Span
+from newsdesk.model import OwnView, SearchGroup, SearchHit, SearchResults, Span
 from newsdesk.storage.database import Database, StorageError
 from newsdesk.storage.migrations import PG_TEXT_LIMIT
 from newsdesk.timeutil import from_iso, to_iso
@@ -127,7 +127,8 @@ class _PostgresMatch:
             else:
                 parts.append("plainto_tsquery('english', ?)")
                 self.params.append(term.words[0])
-        query = f"(SELECT {' && '.join(parts)} AS q) tq"
+        self.tsquery = " && ".join(parts)
+        query = f"(SELECT {self.tsquery} AS q) tq"
         self.article_from = self.article_filtered_from = f"articles a CROSS JOIN {query}"
         self.story_from = f"story_search ss CROSS JOIN {query}"
         self.story_filtered_from = f"story_search ss JOIN stories s ON s.id = ss.story_id CROSS JOIN {query}"
@@ -135,6 +136,20 @@ class _PostgresMatch:
                                 f"{_HIT_MARKS}) AS snippet FROM {self.article_from} WHERE a.id IN")
         self.story_snippet = (f"SELECT ss.story_id AS id, ts_headline('english', COALESCE(ss.summary, ''), tq.q, "
                               f"{_HIT_MARKS}) AS snippet FROM {self.story_from} WHERE ss.story_id IN")
+
+
+def matching_ids_sql(dialect: str, query: str, *, stories: bool = False) -> tuple[str, list[str]]:
+    """A subquery selecting the ids of the articles (or of the stories, by headline and summary) that a search
+    query matches, by the search's own index and syntax, and its parameters. SearchError for a bad query."""
+    terms = parse_search_query(query)
+    if dialect == "sqlite":
+        match = _SqliteMatch(terms)
+        table = "story_fts" if stories else "article_fts"
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH ?", match.params
+    pg = _PostgresMatch(terms)
+    if stories:
+        return f"SELECT sm.story_id FROM story_search sm WHERE sm.search_vector @@ ({pg.tsquery})", pg.params
+    return f"SELECT am.id FROM articles am WHERE am.search_vector @@ ({pg.tsquery})", pg.params
 
 
 def _page_summary(page_json: str | None) -> str:
@@ -200,12 +215,13 @@ class SearchStore:
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
                source_id: int | None = None, limit: int = 20, offset: int = 0,
-               entity_id: int | None = None) -> SearchResults:
+               entity_id: int | None = None, view: OwnView | None = None) -> SearchResults:
         """Articles and stories matching `query`, grouped by story; groups ranked by their best match.
         `limit`/`offset` count groups. Words are all required; "quoted words" form a phrase; `word*` matches
         words that start so. A query matching more than SEARCH_WINDOW articles (or stories)
         ranks the most recent SEARCH_WINDOW of them (`capped` is then True). `entity_id` keeps the articles
-        and stories naming that entity."""
+        and stories naming that entity; `view` leaves out what is out of a user's own view (an article hit, and a
+        story with every hit of it)."""
         terms = parse_search_query(query)
         limit, offset = max(0, min(int(limit), 200)), max(0, int(offset))
         match = _SqliteMatch(terms) if self.db.dialect == "sqlite" else _PostgresMatch(terms)
@@ -232,6 +248,15 @@ class SearchStore:
             art_params.append(entity_id)
             story_where.append("EXISTS (SELECT 1 FROM story_entities x WHERE x.story_id = s.id AND x.entity_id = ?)")
             story_params.append(entity_id)
+        if view is not None and view.hides_anything:
+            from newsdesk.storage.own_view import article_out_of_view, story_out_of_view
+            hidden_article = article_out_of_view(self.db.dialect, view, match.article_id, "a.source_id")
+            hidden_story = story_out_of_view(self.db.dialect, view, "sa.story_id")
+            art_where.append(f"NOT {hidden_article[0]} AND (sa.story_id IS NULL OR NOT {hidden_story[0]})")
+            art_params += hidden_article[1] + hidden_story[1]
+            hidden_story = story_out_of_view(self.db.dialect, view, "s.id")
+            story_where.append(f"NOT {hidden_story[0]}")
+            story_params += hidden_story[1]
         try:
             article_from = match.article_filtered_from if len(art_where) > 1 else match.article_from
             story_from = match.story_filtered_from if len(story_where) > 1 else match.story_from

@@ -12,6 +12,7 @@ from newsdesk.storage.fetch_log import FetchLogStore
 from newsdesk.storage.join_reasons import JoinReasonStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
 from newsdesk.storage.outbox import OutboxStore
+from newsdesk.storage.own_view import OwnViewStore
 from newsdesk.storage.reading import ReadingStore
 from newsdesk.storage.search import SearchStore
 from newsdesk.storage.settings import SettingStore
@@ -26,7 +27,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore, CorrectionStore):
+              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from newsdesk.model import Article, ArticleOutline, Story, StoryCentroid
+from newsdesk.model import Article, ArticleOutline, OwnView, Story, StoryCentroid
 from newsdesk.storage.articles import ARTICLE_BRIEF_COLUMNS, ARTICLE_FROM, article_from_row, select_articles
 from newsdesk.storage.database import Database
+from newsdesk.storage.own_view import story_out_of_view
 from newsdesk.storage.rows import row_id
 from newsdesk.storage.search import index_story, unindex_story
 from newsdesk.timeutil import from_iso, to_iso, utcnow
@@ -192,10 +193,10 @@ class StoryStore:
 
     def rank_stories(self, *, limit: int = 20, offset: int = 0, since: datetime | None = None,
                      source_id: int | None = None, language: str | None = None,
-                     hide_sources: Sequence[int] = ()) -> tuple[list[int], int]:
+                     view: OwnView | None = None) -> tuple[list[int], int]:
         """Story ids in `top_stories` order, and how many stories there are to rank.
         Reads only the ranking columns; `source_id`/`language` keep stories with an article from that source
-        or in that language; `hide_sources` leaves out the stories all of whose articles come from them."""
+        or in that language; `view` leaves out the stories out of a user's own view."""
         clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -209,12 +210,10 @@ class StoryStore:
             clauses.append("r.story_id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
                            "ON a.id = sa.article_id WHERE a.language = ?)")
             params.append(language)
-        hidden = sorted({int(i) for i in hide_sources})
-        if hidden:
-            clauses.append("EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-                           "WHERE sa.story_id = r.story_id AND (a.source_id IS NULL OR a.source_id NOT IN "
-                           f"({', '.join('?' * len(hidden))})))")
-            params += hidden
+        hidden = story_out_of_view(self.db.dialect, view, "r.story_id")
+        if hidden is not None:
+            clauses.append(f"NOT {hidden[0]}")
+            params += hidden[1]
         # A person's corrections: hidden stories are listed nowhere, pinned ones come first.
         clauses.append("COALESCE(o.hidden, 0) = 0")
         overrides = "LEFT JOIN story_overrides o ON o.story_id = r.story_id"

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from newsdesk.model import TokenKind, User
+from newsdesk.model import OwnView, TokenKind, User
 from newsdesk.storage.database import Database
+from newsdesk.storage.own_view import article_out_of_view, in_view, story_out_of_view
 from newsdesk.storage.users import _user
 from newsdesk.timeutil import from_iso, to_iso
 
@@ -57,10 +58,10 @@ class SyncStore:
     def stream_articles(self, user_id: int, read_before: datetime, source_ids: Sequence[int], *,
                         read: bool | None = None, starred: bool | None = None, since: datetime | None = None,
                         until: datetime | None = None, oldest_first: bool = False, offset: int = 0,
-                        limit: int = 20) -> list[tuple[int, datetime]]:
+                        limit: int = 20, view: OwnView | None = None) -> list[tuple[int, datetime]]:
         """(id, first seen) of the user's original articles from these sources, newest first unless
         `oldest_first`: only read or unread ones when `read` is given, starred or not when `starred` is, first
-        seen at or after `since` and before `until`."""
+        seen at or after `since` and before `until`; those in the user's `view`."""
         ids = list(source_ids) or [-1]
         mark = to_iso(read_before)
         clauses = [_ORIGINAL, f"a.source_id IN ({_marks(ids)})"]
@@ -81,6 +82,10 @@ class SyncStore:
         if until is not None:
             clauses.append("a.first_seen_at < ?")
             params.append(to_iso(until))
+        hidden = article_out_of_view(self.db.dialect, view)
+        if hidden is not None:
+            clauses.append(f"NOT {hidden[0]}")
+            params += hidden[1]
         order = "ASC" if oldest_first else "DESC"
         rows = self.db.query(
             f"SELECT a.id, a.first_seen_at FROM articles a LEFT JOIN article_marks m ON m.article_id = a.id "
@@ -108,8 +113,9 @@ class SyncStore:
 
     # -- stories -----------------------------------------------------------------------------------------------
 
-    def recent_story_ids(self, limit: int) -> list[int]:
-        """The live stories with a page, most recently updated first."""
-        rows = self.db.query("SELECT story_id FROM story_rank ORDER BY last_updated DESC, story_id DESC LIMIT ?",
-                             (int(limit),))
+    def recent_story_ids(self, limit: int, view: OwnView | None = None) -> list[int]:
+        """The live stories with a page in the user's `view`, most recently updated first."""
+        shown, shown_params = in_view(story_out_of_view(self.db.dialect, view, "story_id"))
+        rows = self.db.query(f"SELECT story_id FROM story_rank WHERE 1 = 1{shown} "
+                             "ORDER BY last_updated DESC, story_id DESC LIMIT ?", (*shown_params, int(limit)))
         return [r["story_id"] for r in rows]

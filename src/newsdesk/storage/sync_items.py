@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from newsdesk.model import Article, Story
+from newsdesk.model import Article, OwnView, Story
 from newsdesk.storage.articles import select_articles
 from newsdesk.storage.database import Database
+from newsdesk.storage.own_view import article_out_of_view, in_view, story_out_of_view
 from newsdesk.timeutil import to_iso, utcnow
 
 _CHUNK = 500
@@ -48,9 +49,10 @@ class SyncItemStore:
 
     def original_articles(self, source_ids: Sequence[int], *, after_id: int | None = None,
                           before_id: int | None = None, ids: Sequence[int] | None = None,
-                          limit: int = 50) -> list[Article]:
-        """Original articles (no reprints) of these sources, with their text: those with an id above `after_id`
-        (oldest id first), below `before_id` (newest id first), or among `ids`; at most `limit`."""
+                          limit: int = 50, view: OwnView | None = None) -> list[Article]:
+        """Original articles (no reprints) of these sources in the user's `view`, with their text: those with an
+        id above `after_id` (oldest id first), below `before_id` (newest id first), or among `ids`; at most
+        `limit`."""
         sources = list(source_ids)
         if not sources or (ids is not None and not ids):
             return []
@@ -67,7 +69,9 @@ class SyncItemStore:
             clause, extra, order = _window(after_id, before_id, "a.id")
             where += clause
             params += extra
-        return select_articles(self.db, where, (*params, limit), f"ORDER BY a.id {order} LIMIT ?")
+        shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
+        return select_articles(self.db, where + shown, (*params, *shown_params, limit),
+                               f"ORDER BY a.id {order} LIMIT ?")
 
     def article_id_range(self) -> tuple[int, int]:
         """(lowest, highest) article id; (1, 0) on a desk without articles."""
@@ -91,7 +95,7 @@ class SyncItemStore:
         return every - copies - outside
 
     def unread_original_ids(self, user_id: int, read_before: datetime, source_ids: Sequence[int],
-                            limit: int = 10_000) -> list[int]:
+                            limit: int = 10_000, view: OwnView | None = None) -> list[int]:
         """The user's unread original articles of these sources, newest id first: those seen after the mark
         and not marked read (a range of the (source, first seen) index a source), and those before it marked
         unread (the user's own marks)."""
@@ -99,26 +103,30 @@ class SyncItemStore:
         if not sources:
             return []
         mark = to_iso(read_before)
+        shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
         after = self.db.query(
             f"SELECT a.id FROM articles a LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_id = ? "
             f"WHERE a.source_id IN ({_marks(sources)}) AND a.first_seen_at >= ? "
-            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id) AND (m.is_read IS NULL OR m.is_read = 0)",
-            (user_id, *sources, mark))
+            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id) AND (m.is_read IS NULL OR m.is_read = 0)"
+            f"{shown}", (user_id, *sources, mark, *shown_params))
         before = self.db.query(
             f"SELECT a.id FROM article_marks m JOIN articles a ON a.id = m.article_id WHERE m.user_id = ? "
             f"AND m.is_read = 0 AND a.first_seen_at < ? AND a.source_id IN ({_marks(sources)}) "
-            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id)", (user_id, mark, *sources))
+            f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id){shown}",
+            (user_id, mark, *sources, *shown_params))
         return sorted({r["id"] for r in after} | {r["id"] for r in before}, reverse=True)[:limit]
 
-    def starred_original_ids(self, user_id: int, source_ids: Sequence[int], limit: int = 10_000) -> list[int]:
-        """The user's starred articles of these sources, newest id first."""
+    def starred_original_ids(self, user_id: int, source_ids: Sequence[int], limit: int = 10_000,
+                             view: OwnView | None = None) -> list[int]:
+        """The user's starred articles of these sources (in their `view`), newest id first."""
         sources = list(source_ids)
         if not sources:
             return []
+        shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
         rows = self.db.query(
             f"SELECT m.article_id FROM article_marks m JOIN articles a ON a.id = m.article_id "
-            f"WHERE m.user_id = ? AND m.starred = 1 AND a.source_id IN ({_marks(sources)}) "
-            f"ORDER BY m.article_id DESC LIMIT ?", (user_id, *sources, limit))
+            f"WHERE m.user_id = ? AND m.starred = 1 AND a.source_id IN ({_marks(sources)}){shown} "
+            f"ORDER BY m.article_id DESC LIMIT ?", (user_id, *sources, *shown_params, limit))
         return [r["article_id"] for r in rows]
 
     def original_ids_among(self, ids: Sequence[int], source_ids: Sequence[int]) -> list[int]:
@@ -134,19 +142,20 @@ class SyncItemStore:
     # -- stories -----------------------------------------------------------------------------------------------
 
     def live_stories(self, *, after_id: int | None = None, before_id: int | None = None,
-                     ids: Sequence[int] | None = None, limit: int = 50) -> list[Story]:
-        """Stories with a written page that were not merged into another (those in the ranking), by id as
-        `original_articles` pages articles."""
+                     ids: Sequence[int] | None = None, limit: int = 50, view: OwnView | None = None) -> list[Story]:
+        """Stories with a written page that were not merged into another (those in the ranking) and are in the
+        user's `view`, by id as `original_articles` pages articles."""
+        shown, shown_params = in_view(story_out_of_view(self.db.dialect, view, "story_id"))
         if ids is not None:
             chosen = sorted(set(ids))
             if not chosen:
                 return []
-            rows = self.db.query(f"SELECT story_id FROM story_rank WHERE story_id IN ({_marks(chosen)}) "
-                                 f"ORDER BY story_id LIMIT ?", (*chosen, limit))
+            rows = self.db.query(f"SELECT story_id FROM story_rank WHERE story_id IN ({_marks(chosen)}){shown} "
+                                 f"ORDER BY story_id LIMIT ?", (*chosen, *shown_params, limit))
         else:
             clause, params, order = _window(after_id, before_id, "story_id")
-            rows = self.db.query(f"SELECT story_id FROM story_rank WHERE 1 = 1{clause} "
-                                 f"ORDER BY story_id {order} LIMIT ?", (*params, limit))
+            rows = self.db.query(f"SELECT story_id FROM story_rank WHERE 1 = 1{clause}{shown} "
+                                 f"ORDER BY story_id {order} LIMIT ?", (*params, *shown_params, limit))
         return self.stories_by_ids([r["story_id"] for r in rows])
 
     def live_story_ids(self) -> list[int]:
@@ -162,6 +171,17 @@ class SyncItemStore:
             for r in self.db.query(f"SELECT story_id, article_id FROM story_articles WHERE story_id IN "
                                    f"({_marks(chunk)}) ORDER BY article_id", chunk):
                 found.setdefault(r["story_id"], []).append(r["article_id"])
+        return found
+
+    def story_independent_sources(self, story_ids: Sequence[int]) -> dict[int, set[int]]:
+        """story id -> the sources of its original reports (reprints left out), for the stories that have any."""
+        found: dict[int, set[int]] = {}
+        for chunk in _chunks(sorted(set(story_ids))):
+            for r in self.db.query(
+                    f"SELECT DISTINCT sa.story_id, a.source_id FROM story_articles sa JOIN articles a "
+                    f"ON a.id = sa.article_id WHERE sa.story_id IN ({_marks(chunk)}) AND a.source_id IS NOT NULL "
+                    f"AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id)", chunk):
+                found.setdefault(r["story_id"], set()).add(r["source_id"])
         return found
 
     def _story_members(self, story_ids: Sequence[int]) -> dict[int, list[tuple[int, str, bool]]]:
@@ -213,7 +233,8 @@ class SyncItemStore:
                 states[r["story_id"]] = (read, bool(r["starred"]))
         return states
 
-    def unread_story_ids(self, user_id: int, read_before: datetime, limit: int = 10_000) -> list[int]:
+    def unread_story_ids(self, user_id: int, read_before: datetime, limit: int = 10_000,
+                         view: OwnView | None = None) -> list[int]:
         """The user's unread live stories, newest id first: written after the mark and never read (or marked
         unread), read but brought a report from a new outlet since, or marked unread below the mark. Reads
         the stories written after the mark (the page_written_at index) and the user's own read rows."""
@@ -235,12 +256,14 @@ class SyncItemStore:
         covered = self._read_and_covered(changed)
         unread = ({r["id"] for r in never} | {r["story_id"] for r in below}
                   | {r["story_id"] for r in changed if r["story_id"] not in covered})
+        unread -= self.hidden_story_ids(view, unread)
         return sorted(unread, reverse=True)[:limit]
 
-    def starred_live_story_ids(self, user_id: int, limit: int = 10_000) -> list[int]:
+    def starred_live_story_ids(self, user_id: int, limit: int = 10_000, view: OwnView | None = None) -> list[int]:
+        shown, shown_params = in_view(story_out_of_view(self.db.dialect, view, "sr.story_id"))
         rows = self.db.query("SELECT sr.story_id FROM story_reads sr JOIN story_rank r ON r.story_id = sr.story_id "
-                             "WHERE sr.user_id = ? AND sr.starred = 1 ORDER BY sr.story_id DESC LIMIT ?",
-                             (user_id, limit))
+                             f"WHERE sr.user_id = ? AND sr.starred = 1{shown} ORDER BY sr.story_id DESC LIMIT ?",
+                             (user_id, *shown_params, limit))
         return [r["story_id"] for r in rows]
 
     def mark_story_unread_explicitly(self, user_id: int, story_id: int) -> None:
@@ -250,10 +273,14 @@ class SyncItemStore:
             "ON CONFLICT (user_id, story_id) DO UPDATE SET read_at = NULL, seen_articles = excluded.seen_articles",
             (user_id, story_id, _EXPLICIT_UNREAD))
 
-    def mark_stories_read_before(self, user_id: int, read_before: datetime, before: datetime) -> int:
-        """Every story the user has unread whose page was written before `before` read, as it is now (its
-        current articles seen). The number of stories marked."""
+    def mark_stories_read_before(self, user_id: int, read_before: datetime, before: datetime,
+                                 only: Sequence[int] | None = None) -> int:
+        """Every story the user has unread (of `only`, when given) whose page was written before `before` read,
+        as it is now (its current articles seen). The number of stories marked."""
         unread = self.unread_story_ids(user_id, read_before, limit=1_000_000)
+        if only is not None:
+            chosen = set(only)
+            unread = [s for s in unread if s in chosen]
         if not unread:
             return 0
         written: dict[int, str | None] = {}

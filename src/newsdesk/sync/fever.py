@@ -8,9 +8,13 @@ may be asked at once (as Fever and FreshRSS allow). `mark=item|feed|group` write
 the ids it changed (`unread_item_ids` after read/unread, `saved_item_ids` after saved/unsaved), as Fever's and
 FreshRSS's do.
 
-Groups are the desk's folders, feeds its sources (less those the user hides) and the virtual "Stories" feed
-(in its own group) whose items are story pages. Items are original articles (reprints fold into them: "also
-published by …") and stories, ids as newsdesk.sync.items gives them. Where this differs from Miniflux:
+Groups are the desk's folders, feeds its sources (less those the user hides or blocks), a "Stories: FOLDER"
+feed in each folder's group and the virtual "Stories" feed (in its own group); their items are story pages. A
+Fever item belongs to one feed, so a story is an item of the Stories feed of the folder with the most sources
+that reported it independently (ties: the first folder by name), or of "Stories" when none of them is in a
+folder. Nothing out of the user's own view (alerts.own_view) is an item or counts as unread (`total_items`
+still counts the desk's). Items are original articles (reprints fold into them: "also published by …") and
+stories, ids as newsdesk.sync.items gives them. Where this differs from Miniflux:
 `as=saved|unsaved` set the flag (Miniflux toggles it); `before` is optional (missing: now) and never later than
 now; a malformed number is a 400 (Miniflux reads it as 0); more than 50 `with_ids` is a 413, a form over 64 KiB
 too; `unread_item_ids` and `saved_item_ids` list the newest 10,000. With `sync_api = false` it answers 404
@@ -35,7 +39,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from newsdesk.accounts import user_for_fever_key
-from newsdesk.model import Article, Source, Story, User
+from newsdesk.alerts import own_view
+from newsdesk.model import Article, OwnView, Source, Story, User
 from newsdesk.storage import MAX_ID, ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync.items import STORIES_FEED_TITLE, STORY_ITEM_BASE, is_story_item, story_item_id, story_of_item
 from newsdesk.timeutil import utcnow
@@ -162,17 +167,23 @@ def _serve(web, params: dict[str, str], base: str) -> dict[str, Any]:
     return Fever(storage, user, base).answer(params)
 
 
+def folder_stories_feed_id(folder: str) -> int:
+    """The feed id of a folder's Stories feed: above the Stories feed's, below every story item's but the
+    first 2**31."""
+    return STORIES_FEED_ID + folder_group_id(folder)
+
+
 @dataclass
 class View:
-    """What one user sees of the desk: the sources they do not hide, by id, and their folders."""
+    """What one user sees of the desk: the sources they do not hide or block, by id, their folders, and what
+    else their own view leaves out."""
     sources: dict[int, Source]
+    own: OwnView
 
     @classmethod
     def of(cls, storage: Storage, user: User) -> "View":
-        hidden = storage.hidden(user.id)
-        hidden_sources, hidden_folders = hidden.get("source", set()), hidden.get("folder", set())
-        return cls({s.id: s for s in storage.list_sources(with_counts=False)
-                    if str(s.id) not in hidden_sources and (s.folder or "") not in hidden_folders})
+        own = own_view(storage, user)
+        return cls({s.id: s for s in storage.list_sources(with_counts=False) if s.id not in own.hidden_sources}, own)
 
     @property
     def source_ids(self) -> list[int]:
@@ -225,6 +236,20 @@ class Fever:
 
     # -- groups and feeds --------------------------------------------------------------------------------------
 
+    def story_feeds(self, story_ids: list[int]) -> dict[int, int]:
+        """story id -> the feed its item belongs to: its main folder's Stories feed, or Stories."""
+        found = {}
+        for story_id, sources in self.storage.story_independent_sources(story_ids).items():
+            folders: dict[str, int] = {}
+            for source_id in sources:
+                folder = self.view.sources[source_id].folder if source_id in self.view.sources else None
+                if folder:
+                    folders[folder] = folders.get(folder, 0) + 1
+            if folders:
+                main = min(folders, key=lambda f: (-folders[f], f.casefold(), f))
+                found[story_id] = folder_stories_feed_id(main)
+        return found
+
     def groups(self) -> list[dict[str, Any]]:
         folders = sorted(self.view.folders().items(), key=lambda kv: kv[1][0].casefold())
         return ([{"id": STORIES_GROUP_ID, "title": STORIES_FEED_TITLE}]
@@ -233,12 +258,17 @@ class Fever:
     def feeds_groups(self) -> list[dict[str, Any]]:
         folders = sorted(self.view.folders().items(), key=lambda kv: kv[1][0].casefold())
         return ([{"group_id": STORIES_GROUP_ID, "feed_ids": str(STORIES_FEED_ID)}]
-                + [{"group_id": gid, "feed_ids": ",".join(str(i) for i in sorted(ids))} for gid, (_, ids) in folders])
+                + [{"group_id": gid, "feed_ids": ",".join(str(i) for i in [*sorted(ids), folder_stories_feed_id(name)])}
+                   for gid, (name, ids) in folders])
 
     def feeds(self) -> list[dict[str, Any]]:
         feeds = [{"id": STORIES_FEED_ID, "favicon_id": 0, "title": STORIES_FEED_TITLE,
                   "url": f"{self.base}/feeds/top.atom", "site_url": f"{self.base}/", "is_spark": 0,
                   "last_updated_on_time": _unix(self.storage.last_page_written())}]
+        feeds += [{"id": folder_stories_feed_id(name), "favicon_id": 0, "title": f"{STORIES_FEED_TITLE}: {name}",
+                   "url": f"{self.base}/feeds/top.atom", "site_url": f"{self.base}/", "is_spark": 0,
+                   "last_updated_on_time": _unix(self.storage.last_page_written())}
+                  for name, _ in sorted(self.view.folders().values(), key=lambda f: f[0].casefold())]
         for source in sorted(self.view.sources.values(), key=lambda s: (s.name.casefold(), s.id)):
             feeds.append({"id": source.id, "favicon_id": 0, "title": source.name, "url": source.feed_url,
                           "site_url": source.site_url or "", "is_spark": 0,
@@ -250,24 +280,27 @@ class Fever:
     def items(self, params: dict[str, str]) -> list[dict[str, Any]]:
         """50 items: above `since_id` oldest first, below `max_id` newest first (0: the newest), or those of
         `with_ids`; with none of them, from the first. Articles' ids are all below stories' ids."""
-        sources = self.view.source_ids
+        sources, own = self.view.source_ids, self.view.own
         if "since_id" in params or ("max_id" not in params and "with_ids" not in params):
             since = _number(params, "since_id") or 0
-            articles = (self.storage.original_articles(sources, after_id=since, limit=PAGE)
+            articles = (self.storage.original_articles(sources, after_id=since, limit=PAGE, view=own)
                         if since < STORY_ITEM_BASE else [])
-            stories = (self.storage.live_stories(after_id=max(0, since - STORY_ITEM_BASE), limit=PAGE - len(articles))
+            stories = (self.storage.live_stories(after_id=max(0, since - STORY_ITEM_BASE),
+                                                 limit=PAGE - len(articles), view=own)
                        if len(articles) < PAGE else [])
             return self.article_items(articles) + self.story_items(stories)
         if "max_id" in params:
             below = _number(params, "max_id") or MAX_ID
-            stories = (self.storage.live_stories(before_id=below - STORY_ITEM_BASE, limit=PAGE)
+            stories = (self.storage.live_stories(before_id=below - STORY_ITEM_BASE, limit=PAGE, view=own)
                        if below > STORY_ITEM_BASE + 1 else [])
             articles = (self.storage.original_articles(sources, before_id=min(below, STORY_ITEM_BASE + 1),
-                                                       limit=PAGE - len(stories)) if len(stories) < PAGE else [])
+                                                       limit=PAGE - len(stories), view=own)
+                        if len(stories) < PAGE else [])
             return self.story_items(stories) + self.article_items(articles)
         wanted = _id_list(params, "with_ids")
-        articles = self.storage.original_articles(sources, ids=[i for i in wanted if 0 < i <= STORY_ITEM_BASE])
-        stories = self.storage.live_stories(ids=[story_of_item(i) for i in wanted if is_story_item(i)])
+        articles = self.storage.original_articles(sources, ids=[i for i in wanted if 0 < i <= STORY_ITEM_BASE],
+                                                  view=own)
+        stories = self.storage.live_stories(ids=[story_of_item(i) for i in wanted if is_story_item(i)], view=own)
         return self.article_items(articles) + self.story_items(stories)
 
     def article_items(self, articles: list[Article]) -> list[dict[str, Any]]:
@@ -289,11 +322,12 @@ class Fever:
         if not stories:
             return []
         states = self.storage.story_states(self.user.id, self.user.read_before, [s.id for s in stories])
+        feeds = self.story_feeds([s.id for s in stories])
         items = []
         for story in stories:
             page = _page(story)
             read, saved = states.get(story.id, (False, False))
-            items.append({"id": story_item_id(story.id), "feed_id": STORIES_FEED_ID,
+            items.append({"id": story_item_id(story.id), "feed_id": feeds.get(story.id, STORIES_FEED_ID),
                           "title": story.headline or page.get("headline") or "",
                           "author": ", ".join(page.get("independent", [])),
                           "html": story_html(page, f"{self.base}/stories/{story.slug}"),
@@ -304,13 +338,15 @@ class Fever:
 
     def unread_ids(self) -> str:
         articles = self.storage.unread_original_ids(self.user.id, self.user.read_before, self.view.source_ids,
-                                                    limit=MAX_ITEM_IDS)
-        stories = self.storage.unread_story_ids(self.user.id, self.user.read_before, limit=MAX_ITEM_IDS)
+                                                    limit=MAX_ITEM_IDS, view=self.view.own)
+        stories = self.storage.unread_story_ids(self.user.id, self.user.read_before, limit=MAX_ITEM_IDS,
+                                                view=self.view.own)
         return ",".join(str(i) for i in sorted(articles + [story_item_id(s) for s in stories]))
 
     def saved_ids(self) -> str:
-        articles = self.storage.starred_original_ids(self.user.id, self.view.source_ids, limit=MAX_ITEM_IDS)
-        stories = self.storage.starred_live_story_ids(self.user.id, limit=MAX_ITEM_IDS)
+        articles = self.storage.starred_original_ids(self.user.id, self.view.source_ids, limit=MAX_ITEM_IDS,
+                                                     view=self.view.own)
+        stories = self.storage.starred_live_story_ids(self.user.id, limit=MAX_ITEM_IDS, view=self.view.own)
         return ",".join(str(i) for i in sorted(articles + [story_item_id(s) for s in stories]))
 
     # -- marks -------------------------------------------------------------------------------------------------
@@ -357,8 +393,12 @@ class Fever:
             storage.mark_articles(user.id, [item_id], starred=how == "saved")
 
     def mark_feed(self, feed_id: int, before: datetime) -> None:
+        folder = next((name for name, _ in self.view.folders().values()
+                       if folder_stories_feed_id(name) == feed_id), None)
         if feed_id == STORIES_FEED_ID:
             self.storage.mark_stories_read_before(self.user.id, self.user.read_before, before)
+        elif folder is not None:
+            self.mark_folder_stories(folder, before)
         elif feed_id in self.view.sources:
             self.storage.mark_all_read(self.user.id, before, source_ids=[feed_id])
 
@@ -372,6 +412,16 @@ class Fever:
             folder = self.view.folders().get(group_id)
             if folder is not None:
                 self.storage.mark_all_read(self.user.id, before, source_ids=folder[1])
+                self.mark_folder_stories(folder[0], before)
+
+    def mark_folder_stories(self, folder: str, before: datetime) -> None:
+        """The stories of the folder's Stories feed read (those whose item belongs to it)."""
+        unread = self.storage.unread_story_ids(self.user.id, self.user.read_before, limit=MAX_ITEM_IDS,
+                                               view=self.view.own)
+        feed = folder_stories_feed_id(folder)
+        mine = [s for s, f in self.story_feeds(unread).items() if f == feed]
+        if mine:
+            self.storage.mark_stories_read_before(self.user.id, self.user.read_before, before, only=mine)
 
 
 # -- the HTML of items -----------------------------------------------------------------------------------------

@@ -165,6 +165,8 @@ def _title(view: ReaderView, stream: Stream) -> str:
         return stream.value
     if stream.kind == StreamKind.STORIES:
         return STORIES_FEED_TITLE
+    if stream.kind == StreamKind.FOLDER_STORIES:
+        return f"{STORIES_FEED_TITLE}: {stream.value}"
     return {StreamKind.READING_LIST: "Reading list", StreamKind.STARRED: "Starred", StreamKind.READ: "Read",
             StreamKind.KEPT_UNREAD: "Kept unread"}[stream.kind]
 
@@ -216,6 +218,10 @@ def subscriptions(request: Request, who: Caller = Depends(caller)) -> Response:
     found.append({"id": STORIES_STREAM, "title": STORIES_FEED_TITLE, "categories": [],
                   "url": f"{base}/feeds/top.atom", "htmlUrl": f"{base}/", "iconUrl": "", "sortid": "stories",
                   "firstitemmsec": "0"})
+    # a folder's Stories feed is in no folder: its items are the Stories feed's, which no label holds either
+    found += [{"id": Stream(StreamKind.FOLDER_STORIES, folder).id, "title": f"{STORIES_FEED_TITLE}: {folder}",
+               "categories": [], "url": f"{base}/feeds/top.atom", "htmlUrl": f"{base}/", "iconUrl": "",
+               "sortid": f"stories-{index}", "firstitemmsec": "0"} for index, folder in enumerate(view.folders())]
     return JSONResponse({"subscriptions": found})
 
 
@@ -248,6 +254,9 @@ def unread_count(request: Request, who: Caller = Depends(caller)) -> Response:
     latest_story = max((i.time for i in window if not i.read), default=None)
     if stories:
         counts.append({"id": STORIES_STREAM, "count": stories, "newestItemTimestampUsec": _usec(latest_story)})
+    counts += [{"id": Stream(StreamKind.FOLDER_STORIES, folder).id, "count": len(items),
+                "newestItemTimestampUsec": _usec(max(i.time for i in items))}
+               for folder, items in sorted(view.unread_stories_by_folder().items())]
     counts += [{"id": f"{LABEL_PREFIX}{name}", "count": n, "newestItemTimestampUsec": _usec(when)}
                for name, (n, when) in sorted(folders.items())]
     total = sum(by_source.values()) + stories
@@ -267,7 +276,7 @@ def _contents(request: Request, who: Caller, form: Form, stream_id: str | None) 
     view, base = _view(request, who), _base(request)
     stream = parse_stream(stream_id if stream_id else form.get("s") or f"{STATE_PREFIX}reading-list")
     refs, continuation = _page(view, stream, form, 20, MAX_ITEMS)
-    found = entries(view, [r.item_id for r in refs], base)
+    found = entries(view, [r.item_id for r in refs], base, stream)
     return JSONResponse(stream_json(_stream_id(view, stream), _title(view, stream), base, request.url.path,
                                     who.user.name, found, continuation))
 
@@ -299,7 +308,7 @@ def atom(stream_id: str, request: Request, who: Caller = Depends(caller), form: 
     view, base = _view(request, who), _base(request)
     stream = parse_stream(stream_id or f"{STATE_PREFIX}reading-list")
     refs, continuation = _page(view, stream, form, 20, MAX_ITEMS)
-    found = entries(view, [r.item_id for r in refs], base)
+    found = entries(view, [r.item_id for r in refs], base, stream)
     body = atom_feed(_stream_id(view, stream), _title(view, stream), base, request.url.path, found, continuation)
     return Response(body, media_type=ATOM_TYPE, headers={"Cache-Control": "no-store"})
 

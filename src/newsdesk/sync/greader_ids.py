@@ -13,8 +13,10 @@ from fastapi.responses import PlainTextResponse
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 STATE_PREFIX = "user/-/state/com.google/"
 LABEL_PREFIX = "user/-/label/"
-# The virtual feed of the desk's stories: not a URL the desk polls, so a name no feed URL can have.
+# The virtual feed of the desk's stories: not a URL the desk polls, so a name no feed URL can have; a folder's
+# own Stories feed is this followed by "/" and the folder's name.
 STORIES_STREAM = "feed/newsdesk:stories"
+FOLDER_STORIES_PREFIX = STORIES_STREAM + "/"
 MAX_ITEM_ID = 2 ** 63 - 1
 
 
@@ -91,12 +93,13 @@ class StreamKind(StrEnum):
     FEED = "feed"
     LABEL = "label"
     STORIES = "stories"
+    FOLDER_STORIES = "folder-stories"
 
 
 @dataclass(frozen=True)
 class Stream:
     kind: StreamKind
-    value: str = ""          # the feed's URL (or source id) of a FEED, the folder name of a LABEL
+    value: str = ""          # the feed's URL (or source id) of a FEED, the folder name of a LABEL or FOLDER_STORIES
 
     @property
     def id(self) -> str:
@@ -106,6 +109,8 @@ class Stream:
             return f"{LABEL_PREFIX}{self.value}"
         if self.kind == StreamKind.STORIES:
             return STORIES_STREAM
+        if self.kind == StreamKind.FOLDER_STORIES:
+            return f"{FOLDER_STORIES_PREFIX}{self.value}"
         return f"{STATE_PREFIX}{self.kind}"
 
 
@@ -127,6 +132,8 @@ def parse_stream(text: str | None) -> Stream:
         raise BadRequest("no stream given (s=, e.g. user/-/state/com.google/reading-list or feed/<feed URL>)")
     if raw == STORIES_STREAM:
         return Stream(StreamKind.STORIES)
+    if raw.startswith(FOLDER_STORIES_PREFIX) and len(raw) > len(FOLDER_STORIES_PREFIX):
+        return Stream(StreamKind.FOLDER_STORIES, raw[len(FOLDER_STORIES_PREFIX):])
     if raw.startswith("feed/") and len(raw) > 5:
         return Stream(StreamKind.FEED, raw[5:])
     rest = _user_part(raw)

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from newsdesk.model import Article, Source
 from newsdesk.sources import xml_text
-from newsdesk.sync.greader_ids import LABEL_PREFIX, STATE_PREFIX, STORIES_STREAM, long_item_id
+from newsdesk.sync.greader_ids import LABEL_PREFIX, STATE_PREFIX, STORIES_STREAM, Stream, StreamKind, long_item_id
 from newsdesk.sync.greader_view import ReaderView, Ref, StoryItem
 from newsdesk.sync.items import STORIES_FEED_TITLE, is_story_item, story_of_item
 from newsdesk.timeutil import to_utc, utcnow
@@ -71,7 +71,7 @@ def _attributed(sentence: dict) -> str:
     return html.escape(sentence.get("text", "")) + (f" <em>({html.escape(named)})</em>" if named else "")
 
 
-def story_entry(item: StoryItem, base: str) -> Entry:
+def story_entry(item: StoryItem, base: str, origin: Stream | None = None) -> Entry:
     page, story = item.page, item.story
     parts = [f"<p>{_attributed(s)}</p>" for s in page.get("summary", [])]
     if page.get("takeaways"):
@@ -87,16 +87,21 @@ def story_entry(item: StoryItem, base: str) -> Entry:
     return Entry(
         item_id=item.item_id, title=page.get("headline") or story.headline or "(untitled story)", url=url,
         published=story.first_published or story.created_at, updated=item.time, crawled=item.time,
-        author=", ".join(independent[:3]) or "newsdesk", content="".join(parts), origin_id=STORIES_STREAM,
-        origin_title=STORIES_FEED_TITLE, origin_url=f"{base}/",
+        author=", ".join(independent[:3]) or "newsdesk", content="".join(parts),
+        origin_id=origin.id if origin is not None else STORIES_STREAM,
+        origin_title=f"{STORIES_FEED_TITLE}: {origin.value}" if origin is not None else STORIES_FEED_TITLE,
+        origin_url=f"{base}/",
         states=["reading-list", "read" if item.read else "fresh", *(["starred"] if item.starred else [])])
 
 
-def entries(view: ReaderView, item_ids: list[int], base: str) -> list[Entry]:
-    """The entries of these items that exist, in the order given (reprints are no items)."""
+def entries(view: ReaderView, item_ids: list[int], base: str, stream: Stream | None = None) -> list[Entry]:
+    """The entries of these items that exist in the user's view, in the order given (reprints are no items);
+    stories read from a folder's Stories feed come from that feed."""
     storage, user = view.storage, view.user
     originals = storage.original_article_ids([i for i in item_ids if not is_story_item(i)])
-    articles = storage.articles_by_ids(list(originals)) if originals else {}
+    shown = set(originals) - storage.hidden_article_ids(view.own, originals)
+    articles = storage.articles_by_ids(sorted(shown)) if shown else {}
+    origin = stream if stream is not None and stream.kind == StreamKind.FOLDER_STORIES else None
     states = storage.article_states(user.id, user.read_before, list(articles))
     copies = storage.copy_outlets(list(articles))
     stories = {item.item_id: item for item in
@@ -104,7 +109,7 @@ def entries(view: ReaderView, item_ids: list[int], base: str) -> list[Entry]:
     found: list[Entry] = []
     for item_id in dict.fromkeys(item_ids):
         if item_id in stories:
-            found.append(story_entry(stories[item_id], base))
+            found.append(story_entry(stories[item_id], base, origin))
         elif item_id in articles:
             article = articles[item_id]
             read, starred = states.get(item_id, (False, False))

@@ -1,6 +1,8 @@
-"""One user's desk as a Google Reader client sees it: the sources they do not hide (each a feed, in its folder
-as a label) and the virtual "Stories" feed; which items a stream holds, in what order, read or not; and marking
-items read, unread, starred. Every read and write is the user's own state."""
+"""One user's desk as a Google Reader client sees it: the sources they do not hide or block (each a feed, in its
+folder as a label), the virtual "Stories" feed and one "Stories: FOLDER" feed per folder (the stories with an
+independent report from a source of that folder; the same items as in "Stories", so read in one is read in
+both); which items a stream holds, in what order, read or not; and marking items read, unread, starred. Every
+read and write is the user's own state, and nothing out of the user's own view (alerts.own_view) is an item."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.alerts import own_view
 from newsdesk.model import ArticleOutline, Source, Story, StoryRead, User
 from newsdesk.reading import change_mark
 from newsdesk.storage import Storage
@@ -30,6 +33,7 @@ class StoryItem:
     members: list[ArticleOutline]
     read: bool
     starred: bool
+    folders: frozenset[str] = frozenset()      # the user's folders with a source that reported it independently
 
     @property
     def item_id(self) -> int:
@@ -66,10 +70,9 @@ class ReaderView:
     def __init__(self, storage: Storage, user: User):
         self.storage = storage
         self.user = user
-        hidden = storage.hidden(user.id)
+        self.own = own_view(storage, user)
         self.all_sources = {s.id: s for s in storage.list_sources(with_counts=False)}
-        self.sources = [s for s in self.all_sources.values()
-                        if str(s.id) not in hidden["source"] and (s.folder or "") not in hidden["folder"]]
+        self.sources = [s for s in self.all_sources.values() if s.id not in self.own.hidden_sources]
         self.hides_any = len(self.sources) < len(self.all_sources)
         self._window: list[StoryItem] | None = None
 
@@ -89,6 +92,10 @@ class ReaderView:
         """The sources whose articles the stream holds (None: no articles at all)."""
         if stream.kind == StreamKind.STORIES:
             return None
+        if stream.kind == StreamKind.FOLDER_STORIES:
+            if stream.value not in self.folders():
+                raise NotFound(f"no folder {stream.value[:200]!r} among this user's subscriptions")
+            return None
         if stream.kind == StreamKind.FEED:
             return [self.source(stream.value).id]
         if stream.kind == StreamKind.LABEL:
@@ -105,25 +112,38 @@ class ReaderView:
     # -- stories -----------------------------------------------------------------------------------------------
 
     def story_items(self, story_ids: list[int]) -> list[StoryItem]:
-        """The live ones of these stories (merged and page-less ones left out), with the user's state."""
-        stories = [s for s in self.storage.stories_by_ids(story_ids) if s.merged_into is None and s.page_json]
+        """The live ones of these stories in the user's view (merged and page-less ones left out), with the
+        user's state."""
+        hidden = self.storage.hidden_story_ids(self.own, story_ids)
+        stories = [s for s in self.storage.stories_by_ids(story_ids)
+                   if s.merged_into is None and s.page_json and s.id not in hidden]
         ids = [s.id for s in stories]
         members = self.storage.story_article_outlines(ids)
         reads = self.storage.story_reads(self.user.id, ids)
+        folders = self.storage.story_independent_sources(ids)
+        visible = {s.id: s.folder for s in self.sources if s.folder}
         items = []
         for story in stories:
             page = json.loads(story.page_json)
             read = reads.get(story.id)
             mine = members.get(story.id, [])
             items.append(StoryItem(story, page, mine, read=not changed_notably(story.id, read, page, mine),
-                                   starred=bool(read and read.starred)))
+                                   starred=bool(read and read.starred),
+                                   folders=frozenset(visible[s] for s in folders.get(story.id, ()) if s in visible)))
         return items
 
     def story_window(self) -> list[StoryItem]:
-        """The Stories feed: the STORY_FEED_SIZE live stories most recently updated."""
+        """The Stories feed: the STORY_FEED_SIZE live stories in the user's view most recently updated."""
         if self._window is None:
-            self._window = self.story_items(self.storage.recent_story_ids(STORY_FEED_SIZE))
+            self._window = self.story_items(self.storage.recent_story_ids(STORY_FEED_SIZE, self.own))
         return self._window
+
+    def stories_of(self, stream: Stream) -> list[StoryItem]:
+        """The stories a stream holds: those of the Stories feed, or of a folder's."""
+        window = self.story_window()
+        if stream.kind == StreamKind.FOLDER_STORIES:
+            return [item for item in window if stream.value in item.folders]
+        return window
 
     # -- streams -----------------------------------------------------------------------------------------------
 
@@ -152,15 +172,16 @@ class ReaderView:
         if not self._with_stories(stream):
             found = self.storage.stream_articles(self.user.id, self.user.read_before, source_ids, read=read,
                                                  starred=starred, since=since, until=until,
-                                                 oldest_first=oldest_first, offset=offset, limit=limit + 1)
+                                                 oldest_first=oldest_first, offset=offset, limit=limit + 1,
+                                                 view=self.own)
             return [Ref(i, t) for i, t in found[:limit]], len(found) > limit
         refs: list[Ref] = []
         if source_ids is not None:
             refs += [Ref(i, t) for i, t in self.storage.stream_articles(
                 self.user.id, self.user.read_before, source_ids, read=read, starred=starred, since=since,
-                until=until, oldest_first=oldest_first, offset=0, limit=offset + limit + 1)]
-        stories = self.story_window()
-        if starred:
+                until=until, oldest_first=oldest_first, offset=0, limit=offset + limit + 1, view=self.own)]
+        stories = self.stories_of(stream)
+        if starred and stream.kind != StreamKind.FOLDER_STORIES:
             known = {item.story.id for item in stories}
             extra = [i for i in self.storage.starred_story_ids(self.user.id) if i not in known]
             stories = stories + self.story_items(extra)
@@ -171,11 +192,20 @@ class ReaderView:
         return refs[offset:offset + limit], len(refs) > offset + limit
 
     def unread_counts(self) -> tuple[dict[int, int], int]:
-        """Unread articles per visible source, and unread stories in the Stories feed."""
-        counts = self.storage.unread_counts(self.user.id, self.user.read_before)
+        """Unread articles in the user's view per visible source, and unread stories in the Stories feed."""
+        counts = self.storage.unread_counts(self.user.id, self.user.read_before, self.own)
         visible = {s.id for s in self.sources}
         by_source = {source: n for source, n in counts.by_source.items() if source in visible}
         return by_source, sum(1 for item in self.story_window() if not item.read)
+
+    def unread_stories_by_folder(self) -> dict[str, list[StoryItem]]:
+        """folder -> the unread items of its Stories feed (folders with none left out)."""
+        found: dict[str, list[StoryItem]] = {}
+        for item in self.story_window():
+            if not item.read:
+                for folder in item.folders:
+                    found.setdefault(folder, []).append(item)
+        return found
 
     # -- changing state ----------------------------------------------------------------------------------------
 
@@ -211,6 +241,6 @@ class ReaderView:
             everything = stream.kind == StreamKind.READING_LIST and not self.hides_any
             self.storage.mark_all_read(self.user.id, before, None if everything else source_ids)
         if self._with_stories(stream):
-            for item in self.story_window():
+            for item in self.stories_of(stream):
                 if not item.read and item.time <= before:
                     self._mark_story(item, read=True, starred=None)

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from newsdesk.model import User
+from newsdesk.alerts import own_view
+from newsdesk.model import OwnView, User
 from newsdesk.storage import SourceExists
 from newsdesk.web.access import current_user, require_admin_api, require_reader
 from newsdesk.web.data import PAGE_SIZE, article_json, iso, source_json
@@ -60,15 +61,24 @@ def etagged(request: Request, data) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
+def personal(response: Response, view: OwnView | None) -> Response:
+    """An answer made for one user's own view: no shared cache may keep it for another."""
+    if view is not None:
+        response.headers.update({"Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization"})
+    return response
+
+
 @router.get("/stories", dependencies=[Depends(require_reader)], summary="Top stories, ranked",
             response_model=StoryList)
 def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int = Query(PAGE_SIZE, ge=1, le=100),
             source: Annotated[QueryId, Query(description="only stories with an article from this source id")] = None,
             lang: str | None = Query(None, max_length=20, description="only stories with an article in this language")
             ) -> Response:
-    cards, total = _web(request).reader.top(page, source_id=source, language=lang or None, per_page=per_page)
-    return etagged(request, {"stories": [c.as_json() for c in cards], "page": page, "per_page": per_page,
-                             "total": total})
+    web = _web(request)
+    view = own_view(web.storage, current_user(request))
+    cards, total = web.reader.top(page, source_id=source, language=lang or None, per_page=per_page, view=view)
+    return personal(etagged(request, {"stories": [c.as_json() for c in cards], "page": page, "per_page": per_page,
+                                      "total": total}), view)
 
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)",
@@ -162,8 +172,9 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            ) -> Response:
     start, end = parse_day(since, "since"), parse_day(until, "until", end=True)
     try:
+        view = own_view(_web(request).storage, current_user(request))
         results = _web(request).reader.search(q, since=start, until=end, source_id=source, page=page,
-                                              entity_id=entity)
+                                              entity_id=entity, view=view)
     except SearchUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     except ValueError as exc:
@@ -177,4 +188,5 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
                "hit_count": g.hit_count, "snippet": g.snippet,
                "snippet_html": str(highlight(g.snippet, g.highlights))}
               for g in results.groups]
-    return etagged(request, {"query": results.query, "total": results.total, "page": page, "groups": groups})
+    return personal(etagged(request, {"query": results.query, "total": results.total, "page": page,
+                                      "groups": groups}), view)

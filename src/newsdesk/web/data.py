@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.model import Article, Source, Story
+from newsdesk.model import Article, OwnView, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
@@ -159,15 +159,15 @@ class Reader:
         self._ranks = LRU(256, ttl=5.0)
 
     def top(self, page: int = 1, *, source_id: int | None = None, language: str | None = None,
-            per_page: int = PAGE_SIZE, hide_sources: frozenset[int] = frozenset()) -> tuple[list[StoryCard], int]:
-        """A page of the ranking; `hide_sources` (a user's hidden sources) leaves out the stories told only by
-        them."""
-        key = (page, source_id, language, per_page, hide_sources)
+            per_page: int = PAGE_SIZE, view: OwnView | None = None) -> tuple[list[StoryCard], int]:
+        """A page of the ranking; `view` (a user's own) leaves out the stories out of it."""
+        view = view if view is not None and view.hides_anything else None     # one cache for who hides nothing
+        key = (page, source_id, language, per_page, view)
         ranked = self._ranks.get(key)          # the ranking and its cards, up to five seconds old
         if ranked is None:
             ids, total = self.storage.rank_stories(limit=per_page, offset=(page - 1) * per_page,
                                                    source_id=source_id, language=language,
-                                                   hide_sources=sorted(hide_sources))
+                                                   view=view)
             ranked = (self.cards(self.storage.stories_by_ids(ids)), total)
             self._ranks.put(key, ranked)
         return ranked
@@ -275,16 +275,18 @@ class Reader:
     # -- search -------------------------------------------------------------------------------------------
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
-               source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None):
+               source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None,
+               view: OwnView | None = None):
         """One page of grouped search results, up to SEARCH_TTL seconds old: readers page through results, open
         one and come back, and popular queries repeat. Errors (ValueError, SearchUnavailable) are not cached."""
         from newsdesk.web.search import run_search
 
-        key = (query.strip(), since, until, source_id, page, per_page, entity_id)
+        view = view if view is not None and view.hides_anything else None
+        key = (query.strip(), since, until, source_id, page, per_page, entity_id, view)
         found = self._searches.get(key)
         if found is None:
             found = run_search(self.storage, query, since=since, until=until, source_id=source_id, page=page,
-                               per_page=per_page, entity_id=entity_id)
+                               per_page=per_page, entity_id=entity_id, view=view)
             self._searches.put(key, found)
         return found
 

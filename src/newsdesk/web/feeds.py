@@ -1,5 +1,7 @@
 """Atom 1.0 feeds: top stories, a search, a source, one story's updates. Built with ElementTree, so every
-text is escaped; characters XML 1.0 forbids are dropped."""
+text is escaped; characters XML 1.0 forbids are dropped. The top, search and source feeds are the reader's own
+when they are read with a login or an API token (what the user hides or blocks left out, answered private);
+read without one they are the desk's, the same for everyone."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from newsdesk.alerts import own_view
+from newsdesk.model import OwnView
 from newsdesk.sources import xml_text
 from newsdesk.synthesize import is_update
 from newsdesk.timeutil import to_utc, utcnow
-from newsdesk.web.access import require_reader
-from newsdesk.web.api import etagged
+from newsdesk.web.access import current_user, require_reader
+from newsdesk.web.api import etagged, personal
 from newsdesk.web.pages import parse_day
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.render import as_time
@@ -75,20 +79,27 @@ class Feed:
         if when and (self.latest is None or when > self.latest):
             self.latest = when
 
-    def response(self, request: Request) -> Response:
+    def response(self, request: Request, view: OwnView | None = None) -> Response:
         if self.latest:
             self._updated.text = _stamp(self.latest)
         body = ET.tostring(self.root, encoding="utf-8", xml_declaration=True)
-        answer = etagged(request, body.decode("utf-8"))
+        answer = personal(etagged(request, body.decode("utf-8")), view)
         if answer.status_code == 304:
             return answer
-        return Response(body, media_type=ATOM_TYPE, headers={"ETag": answer.headers["etag"],
-                                                              "Cache-Control": "no-cache"})
+        return personal(Response(body, media_type=ATOM_TYPE, headers={"ETag": answer.headers["etag"],
+                                                                       "Cache-Control": "no-cache"}), view)
+
+
+def reader_view(request: Request) -> OwnView | None:
+    """The own view of the user reading a feed (a session or an API token); None for a stranger, who reads the
+    desk-wide feed."""
+    return own_view(request.app.state.web.storage, current_user(request))
 
 
 @router.get("/top.atom")
 def top(request: Request) -> Response:
-    cards, _ = request.app.state.web.reader.top(1, per_page=30)
+    view = reader_view(request)
+    cards, _ = request.app.state.web.reader.top(1, per_page=30, view=view)
     feed = Feed(request, "newsdesk: top stories", "/feeds/top.atom", "/")
     for card in cards:
         sources = f"{card.independent_count} independent sources" + (
@@ -96,15 +107,17 @@ def top(request: Request) -> Response:
         feed.entry(entry_id=f"/stories/{card.id}", title=card.headline, path=f"/stories/{card.slug}",
                    updated=card.last_updated, published=card.first_published,
                    summary=" ".join(s["text"] for s in card.summary) + f" ({sources}: {', '.join(card.outlets)})")
-    return feed.response(request)
+    return feed.response(request, view)
 
 
 @router.get("/search.atom")
 def search(request: Request, q: str = Query(..., min_length=1, max_length=500), source: QueryId = None,
            since: str | None = Query(None), until: str | None = Query(None)) -> Response:
+    view = reader_view(request)
     try:
         results = request.app.state.web.reader.search(q, source_id=source, since=parse_day(since, "since"),
-                                                      until=parse_day(until, "until", end=True), per_page=30)
+                                                      until=parse_day(until, "until", end=True), per_page=30,
+                                                      view=view)
     except SearchUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     except ValueError as exc:
@@ -119,7 +132,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500), 
         feed.entry(entry_id=path, title=group.headline or (best.title if best else "") or "", path=path,
                    updated=best.published_at if best else None,
                    summary=snippet, author=best.outlet if best else None)
-    return feed.response(request)
+    return feed.response(request, view)
 
 
 @router.get("/sources/{source_id}.atom")
@@ -129,12 +142,15 @@ def source(request: Request, source_id: PathId) -> Response:
     if found is None:
         raise HTTPException(404, f"no source {source_id}")
     feed = Feed(request, f"newsdesk: {found.name}", f"/feeds/sources/{source_id}.atom", f"/?source={source_id}")
-    for article in storage.list_articles(source=source_id, limit=50):
+    view = reader_view(request)
+    articles = storage.list_articles(source=source_id, limit=50)
+    hidden = storage.hidden_article_ids(view, [a.id for a in articles])
+    for article in (a for a in articles if a.id not in hidden):
         feed.entry(entry_id=f"/articles/{article.id}", title=article.title or article.url,
                    path=f"/articles/{article.id}", updated=article.updated_at or article.time,
                    published=article.published_at, author=article.author or article.outlet,
                    summary=(article.summary or article.text[:400]))
-    return feed.response(request)
+    return feed.response(request, view)
 
 
 @router.get("/stories/{key}.atom")

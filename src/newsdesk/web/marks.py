@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from newsdesk.model import Source, StoryRead, User
+from newsdesk.model import OwnView, Source, StoryRead, User
 from newsdesk.storage import MAX_ID, Storage
 from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import current_user, require_csrf, require_user_page
@@ -49,10 +49,12 @@ class CardState:
         return self.unread == 0
 
 
-def card_states(storage: Storage, user: User, story_ids: Sequence[int]) -> dict[int, CardState]:
-    """story id -> its state for the user: two queries for a whole page of cards."""
+def card_states(storage: Storage, user: User, story_ids: Sequence[int],
+                view: OwnView | None = None) -> dict[int, CardState]:
+    """story id -> its state for the user (unread counting only what is in their view): two queries for a
+    whole page of cards."""
     reads = storage.story_reads(user.id, story_ids)
-    unread = storage.story_unread_counts(user.id, user.read_before, story_ids)
+    unread = storage.story_unread_counts(user.id, user.read_before, story_ids, view)
     return {sid: CardState(unread=unread.get(sid, 0),
                            opened=sid in reads and reads[sid].read_at is not None,
                            starred=sid in reads and reads[sid].starred) for sid in story_ids}
@@ -68,20 +70,19 @@ def hidden_sources(storage: Storage, user: User, sources: Iterable[Source]) -> t
 
 @dataclass
 class NewCounts:
-    """Unread articles for one user: in all (hidden sources left out), by source and by folder."""
+    """Unread articles in one user's view: in all, by source and by folder."""
     total: int
     by_source: dict[int, int]
     by_folder: dict[str, int]
 
 
-def new_counts(storage: Storage, user: User, sources: Iterable[Source], hidden: frozenset[int]) -> NewCounts:
-    counts = storage.unread_counts(user.id, user.read_before)
+def new_counts(storage: Storage, user: User, sources: Iterable[Source], view: OwnView | None) -> NewCounts:
+    counts = storage.unread_counts(user.id, user.read_before, view)
     by_folder: dict[str, int] = {}
     for source in sources:
         if source.folder and counts.by_source.get(source.id):
             by_folder[source.folder] = by_folder.get(source.folder, 0) + counts.by_source[source.id]
-    total = sum(n for source_id, n in counts.by_source.items() if source_id not in hidden)
-    return NewCounts(total, counts.by_source, by_folder)
+    return NewCounts(counts.total, counts.by_source, by_folder)
 
 
 def story_opened(storage: Storage, user: User, story_id: int, article_ids: Sequence[int]) -> StoryRead | None:

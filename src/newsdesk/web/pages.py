@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from datetime import time as dtime
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from newsdesk.alerts import own_view
 from newsdesk.storage import SourceExists, StorageError
 from newsdesk.timeutil import utcnow
 from newsdesk.web import marks
@@ -46,16 +48,17 @@ async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: Qu
         cards, total = web.reader.top(page, source_id=source, language=lang or None)
         pages = _pages(total, page)
         cards_html = web.renderer.fragment((page, source, lang), "_cards.html", cards=cards, pages=pages)
-    else:                   # a user's own: hidden sources left out (unless asked for), read and unread marked
+    else:                   # a user's own view (hidden sources shown when asked for), read and unread marked
         storage = web.storage
         hidden, _ = marks.hidden_sources(storage, user, sources)
+        view = own_view(storage, user)
         cards, total = web.reader.top(page, source_id=source, language=lang or None,
-                                      hide_sources=frozenset() if source else hidden)
+                                      view=replace(view, hidden_sources=frozenset()) if source else view)
         pages = _pages(total, page)
-        states = marks.card_states(storage, user, [c.id for c in cards])
+        states = marks.card_states(storage, user, [c.id for c in cards], view)
         cards_html = Markup(web.renderer.env.get_template("_cards.html").render(cards=cards, pages=pages,
                                                                                 states=states))
-        context.update(new=marks.new_counts(storage, user, sources, hidden), hidden_count=len(hidden),
+        context.update(new=marks.new_counts(storage, user, sources, view), hidden_count=len(hidden),
                        shown_at=utcnow().isoformat(), older_than=marks.older_than_default(request))
     return _page(request, "home.html", title="Top stories", cards=cards, cards_html=cards_html, pages=pages,
                  total=total, **context)
@@ -124,7 +127,7 @@ def sources_page(request: Request, message: str | None = Query(None, max_length=
     user = current_user(request)
     if user is not None:      # each user's new counts, and what they hide
         hidden, hidden_folders = marks.hidden_sources(web.storage, user, sources)
-        context.update(new=marks.new_counts(web.storage, user, sources, hidden), hidden=hidden,
+        context.update(new=marks.new_counts(web.storage, user, sources, own_view(web.storage, user)), hidden=hidden,
                        hidden_folders=hidden_folders, shown_at=utcnow().isoformat(),
                        folders=sorted({s.folder for s in sources if s.folder}, key=str.lower))
     return _page(request, "sources.html", title="Sources", **context)
@@ -228,7 +231,7 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
     if q.strip():
         try:
             results = await web.read(web.reader.search, q, since=start, until=end, source_id=source, page=page,
-                                     entity_id=entity)
+                                     entity_id=entity, view=own_view(web.storage, current_user(request)))
         except SearchUnavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:

@@ -6,7 +6,10 @@ most (the home page with their unread counts, a Fever `items` call of 50 items, 
 The desk is the web benchmark's generated one (bench.web.fill_desk); the users and their state are written
 straight through storage: one password hash shared by every user (hashing is not what is measured), each user's
 "mark all as read" somewhere in the desk's history (most read daily, a few have weeks unread), articles marked
-read after it, a few marked unread before it, a few starred, stories read with the articles they had."""
+read after it, a few marked unread before it, a few starred, stories read with the articles they had.
+
+With `rules`, every reader also has an own view to apply while measuring (and only then): a folder and a source
+hidden, two words blocked, a source kept (alerts.own_view); the rules go again when the run ends."""
 
 from __future__ import annotations
 
@@ -18,13 +21,15 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from newsdesk.accounts import fever_key, hash_password
-from newsdesk.model import Role
+from newsdesk.alerts import own_view
+from newsdesk.model import Role, RuleAction, RuleKind
 from newsdesk.storage import Storage, open_storage
 from newsdesk_lab.bench.web import WebServer, fill_desk
 
@@ -93,6 +98,37 @@ def fill_readers(storage: Storage, users: int, *, seed: int = 17,
             progress("readers", n + 1, users)
     return {"users": users, "article_marks_written": marks, "story_reads_written": story_reads,
             "readers_seconds": round(time.perf_counter() - started, 1)}
+
+
+def give_rules(storage: Storage, users: int) -> int:
+    """Each reader hides a folder and a source, blocks two common words and keeps a source; the rules made."""
+    sources = storage.list_sources(with_counts=False)
+    folders = sorted({s.folder for s in sources if s.folder})
+    titles = [a.title or "" for a in storage.list_articles(limit=200)]
+    words = [w for w, _ in Counter(w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)).most_common(12)]
+    made = 0
+    for n in range(users):
+        user = storage.user_named(f"{READER_PREFIX}{n}")
+        with storage.transaction():
+            if folders:
+                storage.set_hidden(user.id, "folder", folders[n % len(folders)], True)
+            storage.set_hidden(user.id, "source", str(sources[n % len(sources)].id), True)
+            for word in (words[n % len(words)], words[(n + 5) % len(words)]):
+                storage.add_rule(user.id, RuleAction.BLOCK, RuleKind.QUERY, word, word)
+            kept = sources[(n + 1) % len(sources)]
+            storage.add_rule(user.id, RuleAction.KEEP, RuleKind.SOURCE, str(kept.id), kept.name)
+        made += 4
+    return made
+
+
+def drop_rules(storage: Storage, users: int) -> None:
+    for n in range(users):
+        user = storage.user_named(f"{READER_PREFIX}{n}")
+        for rule in storage.rules(user.id):
+            storage.delete_rule(user.id, rule.id)
+        for kind, values in storage.hidden(user.id).items():
+            for value in values:
+                storage.set_hidden(user.id, kind, value, False)
 
 
 def _filled(storage: Storage, articles: int, stories: int, users: int) -> dict | None:
@@ -199,7 +235,7 @@ def measure(url: str, storage: Storage, users: int, requests: int, seed: int = 5
     counts = []
     for user in rng.sample(people, min(len(people), requests)):
         began = time.perf_counter()
-        storage.unread_counts(user.id, user.read_before)
+        storage.unread_counts(user.id, user.read_before, own_view(storage, user))
         counts.append((time.perf_counter() - began) * 1000)
     results["unread counts query (storage)"] = _figures(counts)
     return {"latency": results, "errors": len(errors), "first_errors": errors[:10], "home_logged_in": logged_in,
@@ -215,7 +251,7 @@ def storage_per_mark(storage: Storage) -> dict:
 
 
 def run_readers_bench(*, articles: int = 100_000, stories: int = 20_000, users: int = 1000, requests: int = 200,
-                      db: str | None = None, reuse: bool = False, workers: int = 0,
+                      db: str | None = None, reuse: bool = False, workers: int = 0, rules: bool = False,
                       progress: Callable[[str, int, int], None] | None = None,
                       say: Callable[[str], None] = lambda _: None) -> dict:
     if users < 1 or requests < 1:
@@ -254,14 +290,21 @@ def run_readers_bench(*, articles: int = 100_000, stories: int = 20_000, users: 
             if storage.db.dialect == "sqlite":
                 storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             state = storage_per_mark(storage)
+            if rules:
+                say(f"Giving each of the {users} readers hidden sources and block and keep rules …")
+                give_rules(storage, users)
             say(f"Serving the desk on 127.0.0.1; {requests} requests of each kind, one after another …")
-            with WebServer(db, workers) as server:
-                measured = measure(f"http://127.0.0.1:{server.port}", storage, users, requests, say=say)
+            try:
+                with WebServer(db, workers) as server:
+                    measured = measure(f"http://127.0.0.1:{server.port}", storage, users, requests, say=say)
+            finally:
+                if rules:
+                    drop_rules(storage, users)
         finally:
             storage.close()
         return {**measured, **state, "articles": fill["articles"], "stories": fill["stories"], "users": users,
                 "fill_seconds": fill["fill_seconds"], "readers_seconds": fill.get("readers_seconds"),
-                "reused_fill": reused, "requests": requests, "cpus": os.cpu_count(),
+                "reused_fill": reused, "requests": requests, "rules": rules, "cpus": os.cpu_count(),
                 "load_average": round(os.getloadavg()[0], 2)}
     finally:
         if tmp:
