@@ -77,9 +77,9 @@ def story_change_marks(storage: Storage, user_id: int, story_ids: Sequence[int],
 
 
 def stories_changed_since_read(storage: Storage, user_id: int, limit: int = 100) -> list[ChangeMark]:
-    """The stories the user read whose articles changed since (a new report, reprint or a report updated), the
-    most recently changed first, each with what changed, counted as the home page counts it."""
+    """The stories the user read that changed since (a new report, or a report its outlet updated: reprints
+    alone bring nothing new), the most recently changed first, each with what changed, counted as the home
+    page counts it."""
     candidates = storage.stories_updated_since_read(user_id, limit)
     marks = story_change_marks(storage, user_id, [story_id for story_id, _ in candidates])
-    return [marks[story_id] for story_id, _ in candidates
-            if story_id in marks and (marks[story_id].changed or marks[story_id].new_reprints)]
+    return [marks[story_id] for story_id, _ in candidates if story_id in marks and marks[story_id].changed]
