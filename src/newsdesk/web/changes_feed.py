@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from newsdesk.accounts import hash_token
 from newsdesk.model import TokenKind
 from newsdesk.timeutil import utcnow
+from newsdesk.web.alerts import require_reader_sync
 from newsdesk.web.since import LAST_READ, story_changes_fields
 from newsdesk.web.updated import updated_stories
 
@@ -35,6 +36,7 @@ def changes_feed(request: Request, token: str) -> Response:
     storage = web.storage
     use = storage.token_use(TokenKind.CHANGES_FEED, hash_token(token)) if len(token) < 200 else None
     if use is None or use.user.disabled:
+        require_reader_sync(request)          # on a private desk a stranger is told to log in first (401)
         raise HTTPException(404, NO_FEED)
     user, now = use.user, utcnow()
     if (use.last_used_at is None or use.last_used_at < now - TOUCH_EVERY) and not storage.read_only:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from enum import StrEnum
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from newsdesk.model import User
@@ -37,6 +38,17 @@ class Action(StrEnum):
     UNREAD = "unread"
     STAR = "star"
     UNSTAR = "unstar"
+
+
+# checked once the caller is known, so that a stranger is refused (401) before an unknown action is told (404)
+ActionPath = Annotated[str, Path(max_length=20, description="read, unread, star or unstar")]
+
+
+def _action(value: str) -> Action:
+    try:
+        return Action(value)
+    except ValueError:
+        raise HTTPException(404, f"no action {value[:20]!r}: read, unread, star or unstar") from None
 
 
 def _web(request: Request):
@@ -114,10 +126,11 @@ def article_state(request: Request, article_id: PathId) -> Response:
 
 @router.post("/stories/{action}", summary="Mark stories read, unread, starred or not", response_model=MarkedIds,
              responses=WRITE_ERRORS)
-async def mark_stories(request: Request, action: Action) -> JSONResponse:
+async def mark_stories(request: Request, action: ActionPath) -> JSONResponse:
     """Read: as opening each story's page (the story and the reports it lists read). Unread: the story and its
     reports unread again. Star, unstar: saved or not."""
     user = user_api_write(request)
+    action = _action(action)
     ids = await _ids(request)
     web = _web(request)
     storage = web.storage
@@ -140,8 +153,9 @@ async def mark_stories(request: Request, action: Action) -> JSONResponse:
 
 @router.post("/articles/{action}", summary="Mark articles read, unread, starred or not", response_model=MarkedIds,
              responses=WRITE_ERRORS)
-async def mark_articles(request: Request, action: Action) -> JSONResponse:
+async def mark_articles(request: Request, action: ActionPath) -> JSONResponse:
     user = user_api_write(request)
+    action = _action(action)
     ids = await _ids(request)
     storage: Storage = _web(request).storage
     found = storage.article_states(user.id, user.read_before, ids)
