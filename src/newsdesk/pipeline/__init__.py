@@ -16,8 +16,13 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer, writer_articles
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.related import Related, rank_by_centroid, related_stories
-    from newsdesk.pipeline.since_read import changes_since, changes_since_read, fact_finder, stories_changed_since_read, \
-        story_change_marks
+    from newsdesk.pipeline.since_read import (
+        changes_since,
+        changes_since_read,
+        fact_finder,
+        stories_changed_since_read,
+        story_change_marks,
+    )
     from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
