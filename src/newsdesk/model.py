@@ -337,6 +337,7 @@ class Role(StrEnum):
 class TokenKind(StrEnum):
     API = "api"          # the JSON API and Atom feeds: `Authorization: Bearer …`
     READER = "reader"    # the Google Reader API's `GoogleLogin auth=…`, made by ClientLogin
+    CHANGES_FEED = "changes_feed"   # the secret in the URL of the user's private Atom feed of what changed
 
 
 @dataclass

@@ -146,6 +146,35 @@ def get_answers(client) -> dict[str, list]:
         f"{API}notifications": notifications(client, words[0]),
         f"{API}corrections": corrections(client),
         **watchlists(client),
+        **reading(client, stories.json()["stories"], articles.json()["articles"]),
+    }
+
+
+def reading(client, stories: list[dict], articles: list[dict]) -> dict[str, list]:
+    """The admin's reading state: stories and articles read and starred through the API, and one story read
+    when it had only its first report (so that it is updated since)."""
+    from datetime import timedelta
+
+    auth = {"Authorization": f"Bearer {client.token}"}
+    client.post(f"{API}reading/stories/read", json={"ids": [s["id"] for s in stories[:3]]}, headers=auth)
+    client.post(f"{API}reading/articles/star", json={"ids": [a["id"] for a in articles[:2]]}, headers=auth)
+    storage = open_storage(client.db)
+    try:
+        grown = next(s["id"] for s in stories if s["article_count"] > 1)
+        first = min(storage.story_articles(grown), key=lambda a: (a.first_seen_at, a.id))
+        storage.mark_story_read(storage.user_named("admin").id, grown, [first.id],
+                                at=first.first_seen_at + timedelta(seconds=1))
+    finally:
+        storage.close()
+    updated = client.get(f"{API}reading/updated", headers=auth)
+    assert updated.json()["stories"]
+    return {
+        f"{API}reading/stories/{{story_id}}": [client.get(f"{API}reading/stories/{s['id']}", headers=auth)
+                                              for s in stories[:5]],
+        f"{API}reading/articles/{{article_id}}": [client.get(f"{API}reading/articles/{a['id']}", headers=auth)
+                                                 for a in articles[:5]],
+        f"{API}reading/unread-counts": [client.get(f"{API}reading/unread-counts", headers=auth)],
+        f"{API}reading/updated": [updated],
     }
 
 

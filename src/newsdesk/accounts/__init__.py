@@ -25,7 +25,9 @@ from newsdesk.accounts.users import (
     find_user,
     hash_token,
     list_tokens,
+    new_feed_token,
     new_token,
+    revoke_feed_token,
     revoke_sessions,
     revoke_token,
     set_password,
@@ -37,6 +39,7 @@ from newsdesk.accounts.users import (
 __all__ = ["AccountError", "BadLabel", "BadName", "LEGACY_ADMIN_NAME", "LastAdmin", "MIN_LENGTH", "NameTaken",
            "UnknownUser", "UserDisabled", "WeakPassword", "WrongCredentials", "add_user", "adopt_single_admin",
            "authenticate", "check_name", "delete_user", "disable_user", "fever_key", "find_user",
-           "hash_password", "hash_token", "list_tokens", "new_password", "new_token", "revoke_sessions",
+           "hash_password", "hash_token", "list_tokens", "new_feed_token", "new_password", "new_token",
+           "revoke_feed_token", "revoke_sessions",
            "revoke_token", "set_password", "set_role", "user_for_fever_key", "user_for_token",
            "verify_password"]

@@ -34,6 +34,7 @@ LEGACY_GENERATION_KEY = "session_generation"
 LEGACY_TOKEN_LABEL = "admin token from before accounts"
 LEGACY_ADMIN_NAME = "admin"
 
+_TOKEN_PREFIXES = {TokenKind.API: "nd_", TokenKind.READER: "ndr_", TokenKind.CHANGES_FEED: "ndf_"}
 _NAME = re.compile(r"^[^\s/\\:@]+$")
 
 
@@ -96,9 +97,13 @@ def authenticate(storage: Storage, name: str, password: str) -> User:
 
 
 def set_password(storage: Storage, user: User, password: str) -> None:
-    """A new password; every session of the user ends."""
-    storage.set_user_password(user.id, hash_password(password), fever_key(user.name, password),
-                              session_generation=new_generation())
+    """A new password (its Fever key follows it); every session of the user ends and every token of theirs is
+    revoked: API tokens, reader apps' logins, the private feed's address. After a reset, nothing made with the
+    old password still opens the account."""
+    with storage.transaction():
+        storage.set_user_password(user.id, hash_password(password), fever_key(user.name, password),
+                                  session_generation=new_generation())
+        storage.delete_user_tokens(user.id)
 
 
 def _enabled_admins_besides(storage: Storage, user: User) -> int:
@@ -139,9 +144,22 @@ def new_token(storage: Storage, user: User, kind: TokenKind = TokenKind.API, lab
     label = " ".join((label or "").split()) or None
     if label is not None and (len(label) > MAX_LABEL or any(unicodedata.category(c).startswith("C") for c in label)):
         raise BadLabel(f"a token label has at most {MAX_LABEL} characters and no control characters")
-    token = ("nd_" if kind == TokenKind.API else "ndr_") + secrets.token_urlsafe(32)
+    token = _TOKEN_PREFIXES[kind] + secrets.token_urlsafe(32)
     storage.add_user_token(user.id, kind, hash_token(token), label)
     return token
+
+
+def new_feed_token(storage: Storage, user: User) -> str:
+    """A new secret for the address of the user's private feed of what changed; the former address stops
+    working. Only its hash is kept, so show it once."""
+    with storage.transaction():
+        storage.delete_user_tokens(user.id, TokenKind.CHANGES_FEED)
+        return new_token(storage, user, TokenKind.CHANGES_FEED, label="feed of what changed since you read")
+
+
+def revoke_feed_token(storage: Storage, user: User) -> bool:
+    """The user's private feed address stops working; False when they had none."""
+    return storage.delete_user_tokens(user.id, TokenKind.CHANGES_FEED) > 0
 
 
 def list_tokens(storage: Storage, user: User) -> list[dict]:

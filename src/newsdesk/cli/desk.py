@@ -97,7 +97,8 @@ def _first_admin(storage: Storage, password: str | None) -> User | None:
                           f"`newsdesk user passwd {admin.name}` sets a new one).", highlight=False)
             return admin
         set_password(storage, admin, password)
-        console.print("Admin password set (browsers logged in before must log in again).")
+        console.print("Admin password set (browsers logged in before must log in again; admin's API tokens and "
+                      "reader apps' logins are revoked).")
         return storage.get_user(admin.id)
     generated = False
     if password is None and sys.stdin.isatty() and sys.stdout.isatty():

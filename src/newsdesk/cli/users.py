@@ -161,7 +161,8 @@ def passwd(ctx: typer.Context, name: str = NAME,
         user = _find(storage, name)
         password, generated = _password(user.name, password)
         set_password(storage, user, password)
-        console.print(f"New password for {escaped(user.name)}: their browsers must log in again.", highlight=False)
+        console.print(f"New password for {escaped(user.name)}: their browsers must log in again, and their API "
+                      "tokens, reader apps' logins and private feed address are revoked.", highlight=False)
         if generated:
             show_generated(f"Password of {escaped(user.name)}", password)
 

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.rewrite import rewrite_pages
     from newsdesk.pipeline.related import Related, rank_by_centroid, related_stories
-    from newsdesk.pipeline.since_read import changes_since, changes_since_read, fact_finder, story_change_marks
+    from newsdesk.pipeline.since_read import (
+        changes_since,
+        changes_since_read,
+        fact_finder,
+        stories_changed_since_read,
+        story_change_marks,
+    )
     from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
@@ -25,12 +31,14 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "Related": "related", "rank_by_centroid": "related", "related_stories": "related",
          "changes_since": "since_read",
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
+         "stories_changed_since_read": "since_read",
          "writer_articles": "pages", "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities"}
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
            "SubscribeError", "Subscriptions", "subscribe", "VECTOR_MODEL", "changes_since", "changes_since_read",
            "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup", "related_stories", "rewrite_pages",
-           "slugify", "story_change_marks", "story_writer", "warm_ner", "writer_articles"]
+           "slugify", "stories_changed_since_read", "story_change_marks", "story_writer", "warm_ner",
+           "writer_articles"]
 
 
 def __getattr__(name: str):

@@ -4,10 +4,10 @@ reader saw and each as the desk held it then, read from storage and handed to th
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone, tzinfo
 
-from newsdesk.model import ChangeMark, StoryChanges
+from newsdesk.model import ChangeMark, StoryChanges, StoryRead
 from newsdesk.pipeline.pages import writer_articles
 from newsdesk.reading import FactFinder, change_marks, story_changes
 from newsdesk.storage import Storage
@@ -63,11 +63,23 @@ def _changes(storage: Storage, story_id: int, seen: Sequence[int] | None, moment
                          finder=finder or fact_finder(zone), zone=zone), ""
 
 
-def story_change_marks(storage: Storage, user_id: int, story_ids: Sequence[int]) -> dict[int, ChangeMark]:
+def story_change_marks(storage: Storage, user_id: int, story_ids: Sequence[int], *,
+                       reads: Mapping[int, StoryRead] | None = None) -> dict[int, ChangeMark]:
     """For the stories of a list (the home page's) that the user read before, what changed since, counted
-    without reading a text: two queries whatever the number of stories."""
-    reads = {story_id: read for story_id, read in storage.story_reads(user_id, story_ids).items()
-             if read.read_at is not None}
+    without reading a text: two queries whatever the number of stories (one when `reads`, the user's reads of
+    these stories, are given)."""
+    if reads is None:
+        reads = storage.story_reads(user_id, story_ids)
+    reads = {story_id: read for story_id, read in reads.items() if read.read_at is not None}
     if not reads:
         return {}
     return change_marks(storage.story_article_outlines(list(reads)), reads)
+
+
+def stories_changed_since_read(storage: Storage, user_id: int, limit: int = 100) -> list[ChangeMark]:
+    """The stories the user read that changed since (a new report, or a report its outlet updated: reprints
+    alone bring nothing new), the most recently changed first, each with what changed, counted as the home
+    page counts it."""
+    candidates = storage.stories_updated_since_read(user_id, limit)
+    marks = story_change_marks(storage, user_id, [story_id for story_id, _ in candidates])
+    return [marks[story_id] for story_id, _ in candidates if story_id in marks and marks[story_id].changed]

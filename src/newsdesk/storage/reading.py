@@ -216,6 +216,15 @@ class ReadingStore:
         return {r["story_id"]: StoryRead(r["story_id"], from_iso(r["read_at"]), json.loads(r["seen_articles"] or "[]"),
                                          bool(r["starred"])) for r in rows}
 
+    def stories_updated_since_read(self, user_id: int, limit: int = 200) -> list[tuple[int, datetime]]:
+        """(story id, when it last changed) of the stories the user read that changed after their read, the
+        most recently changed first; merged stories left out."""
+        rows = self.db.query(
+            "SELECT s.id, s.updated_at FROM story_reads r JOIN stories s ON s.id = r.story_id "
+            "WHERE r.user_id = ? AND r.read_at IS NOT NULL AND s.updated_at > r.read_at AND s.merged_into IS NULL "
+            "ORDER BY s.updated_at DESC, s.id DESC LIMIT ?", (user_id, limit))
+        return [(r["id"], from_iso(r["updated_at"])) for r in rows]
+
     # -- hidden sources and folders ----------------------------------------------------------------------------
 
     def set_hidden(self, user_id: int, kind: str, value: str, hidden: bool) -> None:

@@ -176,6 +176,25 @@ def require_admin_api(request: Request) -> None:
         raise HTTPException(403, ADMIN_ONLY)
 
 
+def user_api(request: Request) -> User:
+    """The user of an API read of their own: an API token's (a wrong one is 401) or a logged-in browser's; 401
+    for a stranger."""
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(401, "login or API token needed", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def user_api_write(request: Request) -> User:
+    """The user of an API write of their own: an API token's, or a logged-in browser's that also sends its CSRF
+    token in X-CSRF-Token (403 without it); 401 for a stranger."""
+    user = user_api(request)
+    if bearer(request) is None and not check_csrf(_web(request).secret, request.cookies.get(CSRF_COOKIE),
+                                                  request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "missing or wrong CSRF token (X-CSRF-Token)")
+    return user
+
+
 def require_csrf(request: Request, token: str | None) -> None:
     if not check_csrf(_web(request).secret, request.cookies.get(CSRF_COOKIE), token):
         raise HTTPException(403, "the form has expired or did not come from this desk (CSRF check failed): "

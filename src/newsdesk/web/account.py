@@ -12,7 +12,9 @@ from newsdesk.accounts import (
     AccountError,
     authenticate,
     list_tokens,
+    new_feed_token,
     new_token,
+    revoke_feed_token,
     revoke_sessions,
     revoke_token,
     set_password,
@@ -37,12 +39,14 @@ def _user(request: Request) -> User:
 
 
 def _page(request: Request, user: User, *, message: str | None = None, error: str | None = None,
-          token: str | None = None, status: int = 200) -> Response:
+          token: str | None = None, feed_url: str | None = None, status: int = 200) -> Response:
     web = _web(request)
-    tokens = [t for t in list_tokens(web.storage, user) if t["kind"] == TokenKind.API]
+    tokens = list_tokens(web.storage, user)
+    feed = next((t for t in tokens if t["kind"] == TokenKind.CHANGES_FEED), None)
     return web.renderer.page(request, "account.html", {
-        "title": "Your account", "me": user, "tokens": tokens, "message": message, "error": error,
-        "new_token": token}, status=status)
+        "title": "Your account", "me": user, "tokens": [t for t in tokens if t["kind"] == TokenKind.API],
+        "message": message, "error": error, "new_token": token, "feed": feed, "feed_url": feed_url},
+        status=status)
 
 
 def _back(message: str) -> RedirectResponse:
@@ -79,7 +83,8 @@ def change_password(request: Request, csrf: str = Form(""), current: str = Form(
         return _page(request, user, error=f"{exc}: nothing was changed", status=400)
     changed = web.storage.get_user(user.id)
     web.users.remember(changed)
-    response = _back("Password changed. Your other browsers and devices must log in again.")
+    response = _back("Password changed. Your other browsers and devices must log in again; your API tokens, "
+                     "reader apps' logins and private feed address were revoked: make new ones.")
     start_session(request, response, changed)
     return response
 
@@ -103,6 +108,26 @@ def drop_token(request: Request, token_id: PathId, csrf: str = Form("")) -> Resp
     if not revoke_token(web.storage, user, token_id):
         raise HTTPException(404, f"you have no token {token_id}")
     return _back("Token revoked: it no longer opens the desk.")
+
+
+@router.post("/account/feed")
+def make_feed(request: Request, csrf: str = Form("")) -> Response:
+    """A new address for the user's private feed of what changed, shown on this answer only; the former
+    address stops working."""
+    from newsdesk.web.changes_feed import feed_url
+
+    require_csrf(request, csrf)
+    web, user = _web(request), _user(request)
+    return _page(request, user, feed_url=feed_url(request, new_feed_token(web.storage, user)))
+
+
+@router.post("/account/feed/revoke")
+def drop_feed(request: Request, csrf: str = Form("")) -> Response:
+    require_csrf(request, csrf)
+    web, user = _web(request), _user(request)
+    if not revoke_feed_token(web.storage, user):
+        raise HTTPException(404, "you have no private feed address to revoke")
+    return _back("Feed address revoked: it no longer opens your feed of what changed.")
 
 
 @router.post("/account/logout-everywhere")

@@ -51,15 +51,7 @@ def api_user(request: Request) -> User:
 
 def api_writer(request: Request) -> User:
     """An API write: a token, or a logged-in browser that sends its CSRF token in X-CSRF-Token."""
-    from newsdesk.web.auth import check_csrf
-    from newsdesk.web.render import CSRF_COOKIE
-
-    if bearer(request) is None and not check_csrf(_web(request).secret, request.cookies.get(CSRF_COOKIE),
-                                                  request.headers.get("x-csrf-token")):
-        if current_user(request) is None:
-            raise HTTPException(401, "login or API token needed", headers={"WWW-Authenticate": "Bearer"})
-        raise HTTPException(403, "missing or wrong CSRF token (X-CSRF-Token)")
-    return api_user(request)
+    return access.user_api_write(request)
 
 
 def _form_user(request: Request, csrf: str) -> User:

@@ -23,7 +23,7 @@ from newsdesk.config import Settings
 from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import alerts, api, entities, entity_follow, feeds, pages, watchlists_api
-from newsdesk.web import account, corrections, login, marks, users
+from newsdesk.web import account, changes_feed, corrections, login, marks, reading_api, updated, users
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -168,7 +168,9 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(corrections.pages)
     app.include_router(alerts.api)
     app.include_router(watchlists_api.api)
+    app.include_router(reading_api.router)
     app.include_router(alerts.router)
+    app.include_router(changes_feed.router)
     app.include_router(feeds.router)
     app.include_router(entities.feeds)
     app.include_router(pages.router)
@@ -176,6 +178,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(account.router)
     app.include_router(users.router)
     app.include_router(marks.router)
+    app.include_router(updated.router)
     app.include_router(fever_router)
     app.include_router(google_reader_router)
     app.include_router(entities.pages)

@@ -63,7 +63,8 @@ class Feed:
         self._add(parent, "link", **attrs)
 
     def entry(self, *, entry_id: str, title: str, path: str, updated: datetime | str | None,
-              published: datetime | str | None = None, summary: str | None = None, author: str | None = None) -> None:
+              published: datetime | str | None = None, summary: str | None = None, author: str | None = None,
+              content_html: str | None = None) -> None:
         node = self._add(self.root, "entry")
         self._add(node, "id", entry_id if ":" in entry_id else self.base + entry_id)
         self._add(node, "title", title or "(untitled)")
@@ -75,6 +76,8 @@ class Feed:
             self._add(self._add(node, "author"), "name", author)
         if summary:
             self._add(node, "summary", summary, type="text")
+        if content_html:
+            self._add(node, "content", content_html, type="html")
         when = as_time(updated)
         if when and (self.latest is None or when > self.latest):
             self.latest = when

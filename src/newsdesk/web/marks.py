@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.model import OwnView, Source, StoryRead, User
+from newsdesk.reading import mark_line
 from newsdesk.storage import MAX_ID, Storage
 from newsdesk.timeutil import to_utc, utcnow
 from newsdesk.web.access import current_user, require_csrf, require_user_page
@@ -43,21 +44,27 @@ class CardState:
     unread: int          # its original articles the user has not read
     opened: bool         # the user opened its page (and has not marked it unread since)
     starred: bool
+    changes: str = ""    # what changed since the user opened it ("2 new sources, 1 report updated"), if anything
 
     @property
     def read(self) -> bool:
-        return self.unread == 0
+        return self.unread == 0 and not self.changes
 
 
 def card_states(storage: Storage, user: User, story_ids: Sequence[int],
                 view: OwnView | None = None) -> dict[int, CardState]:
-    """story id -> its state for the user (unread counting only what is in their view): two queries for a
-    whole page of cards."""
+    """story id -> its state for the user (unread counting only what is in their view): three queries for a
+    whole page of cards (two when the user opened none of them)."""
+    from newsdesk.pipeline import story_change_marks
+
     reads = storage.story_reads(user.id, story_ids)
     unread = storage.story_unread_counts(user.id, user.read_before, story_ids, view)
+    changed = story_change_marks(storage, user.id, story_ids, reads=reads)
     return {sid: CardState(unread=unread.get(sid, 0),
                            opened=sid in reads and reads[sid].read_at is not None,
-                           starred=sid in reads and reads[sid].starred) for sid in story_ids}
+                           starred=sid in reads and reads[sid].starred,
+                           changes=mark_line(changed[sid]) if sid in changed and changed[sid].changed else "")
+            for sid in story_ids}
 
 
 def hidden_sources(storage: Storage, user: User, sources: Iterable[Source]) -> tuple[frozenset[int], set[str]]:
@@ -97,6 +104,28 @@ def story_opened(storage: Storage, user: User, story_id: int, article_ids: Seque
     return before
 
 
+def story_marked_unread(storage: Storage, user: User, story_id: int) -> None:
+    """The story and its articles unread again."""
+    with storage.transaction():
+        storage.mark_story_unread(user.id, story_id)
+        storage.mark_articles(user.id, [a.id for a in storage.story_article_briefs(story_id)], read=False)
+
+
+def read_all_scope(storage: Storage, source: int | None, folder: str | None) -> list[int] | None:
+    """The sources "mark all as read" reads: one source, a folder's, or every one (None); 404 for a source or a
+    folder that is not there."""
+    if source is not None:
+        if storage.get_source(source) is None:
+            raise HTTPException(404, f"no source {source}")
+        return [source]
+    if folder:
+        scope = [s.id for s in storage.list_sources(with_counts=False) if s.folder == folder]
+        if not scope:
+            raise HTTPException(404, f"no folder {folder!r}")
+        return scope
+    return None
+
+
 def article_opened(storage: Storage, user: User, article_id: int) -> None:
     if not storage.read_only:
         storage.mark_articles(user.id, [article_id], read=True)
@@ -132,11 +161,8 @@ def story_unread(request: Request, story_id: PathId, csrf: str = Form(""),
                  next: str = Form("/", max_length=500)) -> Response:
     """The story and its articles unread again (back to the list: its page would mark it read)."""
     require_csrf(request, csrf)
-    user, storage = _user(request), _web(request).storage
     story = _story(request, story_id)
-    with storage.transaction():
-        storage.mark_story_unread(user.id, story.id)
-        storage.mark_articles(user.id, [a.id for a in storage.story_article_briefs(story.id)], read=False)
+    story_marked_unread(_web(request).storage, _user(request), story.id)
     return _back(next)
 
 
@@ -198,15 +224,7 @@ def read_all(request: Request, csrf: str = Form(""), older_than: str = Form("", 
     now = utcnow()
     before = _day_start(request, older_than) if older_than else (_moment(shown_at) or now)
     before = min(before, now)
-    scope = None
-    if source is not None:
-        if storage.get_source(source) is None:
-            raise HTTPException(404, f"no source {source}")
-        scope = [source]
-    elif folder:
-        scope = [s.id for s in storage.list_sources(with_counts=False) if s.folder == folder]
-        if not scope:
-            raise HTTPException(404, f"no folder {folder!r}")
+    scope = read_all_scope(storage, source, folder)
     storage.mark_all_read(user.id, before, scope)
     web.users.forget(user.id)               # its read_before moved
     return _back(next)

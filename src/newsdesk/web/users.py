@@ -22,6 +22,7 @@ from newsdesk.model import Role, User
 from newsdesk.web.access import require_admin_page, require_csrf
 from newsdesk.web.params import PathId
 
+REVOKED = "their sessions ended, and their API tokens, reader apps' logins and private feed address are revoked."
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin_page)])
 
 
@@ -129,6 +130,6 @@ def reset_password(request: Request, user_id: PathId, csrf: str = Form(""),
         return _page(request, error=f"{exc}: nothing was changed", status=400)
     _web(request).users.forget(user.id)
     if generated:
-        return _page(request, message=f"New password for {user.name}; their sessions ended.",
+        return _page(request, message=f"New password for {user.name}; {REVOKED}",
                      shown_once=(user.name, password))
-    return _back(f"New password for {user.name}; their sessions ended.")
+    return _back(f"New password for {user.name}; {REVOKED}")
