@@ -8,6 +8,7 @@ from newsdesk.storage.copies import CopyStore
 from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
+from newsdesk.storage.labels import LabelStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
 from newsdesk.storage.outbox import OutboxStore
 from newsdesk.storage.reading import ReadingStore
@@ -24,7 +25,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore):
+              OutboxStore, LabelStore):
     def __init__(self, db: Database):
         self.db = db
 
