@@ -237,6 +237,10 @@ class StoryDocument(Answer):
     entities: list[StoryEntity] = Field(description="the people, organisations and places the story names, by "
                                                     "the independent sources naming each (empty for a page "
                                                     "written before entities, or in another language)")
+    coverage: dict[str, dict[str, int]] = Field(description="per label group (lean, country…), the independent "
+                                                            "sources carrying each label the desk's sources use")
+    blindspots: dict[str, list[str]] = Field(description="per label group, the labels no independent source of "
+                                                         "the story carries (from two labelled sources up)")
 
 
 class Article(Answer):
@@ -294,6 +298,7 @@ class Source(Answer):
     error_count: int = Field(description="failed fetches in a row")
     next_fetch_at: datetime | None
     article_count: int
+    labels: dict[str, str] = Field(description="the source's label in each label group, e.g. {\"lean\": \"left\"}")
 
 
 class SourceList(Answer):
