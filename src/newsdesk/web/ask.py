@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from newsdesk.ask import MAX_QUESTION, NOT_SAID, AskError, StoryAsker, answer_json
-from newsdesk.web.access import require_reader
+from newsdesk.web.access import CSRF_COOKIE, bearer, check_csrf, current_user, require_reader
 from newsdesk.web.api import error
 from newsdesk.web.schema import Answer
 
@@ -60,6 +60,14 @@ class StoryAnswer(Answer):
     error: str | None = Field(description="why the LLM endpoint was not used, when it is configured")
 
 
+def require_asker(request: Request) -> None:
+    """Asking changes nothing, so whoever may read may ask; but a logged-in browser sends its CSRF token
+    (X-CSRF-Token), as for every other POST of the API, so that no other site spends the desk's model."""
+    if bearer(request) is None and current_user(request) is not None and not check_csrf(
+            _web(request).secret, request.cookies.get(CSRF_COOKIE), request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "missing or wrong CSRF token (X-CSRF-Token)")
+
+
 def _answer(request: Request, key: str, question: str) -> tuple[object, dict]:
     story = _web(request).reader.story(key)
     if story is None:
@@ -70,9 +78,11 @@ def _answer(request: Request, key: str, question: str) -> tuple[object, dict]:
     return story, answer_json(answer, story.id)
 
 
-@api.post("/stories/{key}/ask", dependencies=[Depends(require_reader)], response_model=StoryAnswer,
+@api.post("/stories/{key}/ask", dependencies=[Depends(require_reader), Depends(require_asker)],
+          response_model=StoryAnswer,
           summary="Ask the story: an answer only from its articles, each sentence with its sources",
-          responses={400: error("an empty or too long question"), 404: error("no such story")})
+          responses={400: error("an empty or too long question"), 404: error("no such story"),
+                     403: error("a logged-in browser without its CSRF token (X-CSRF-Token)")})
 def ask_api(request: Request, key: str, body: Question) -> JSONResponse:
     try:
         _, data = _answer(request, key, body.question)
