@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsdesk.ask.question import Question, fits
+from newsdesk.ask.question import Kind, Question, counts_term, fits
 from newsdesk.model import AnswerSentence
 from newsdesk.synthesize import Analysis, Writer
 
@@ -23,6 +23,8 @@ class AskConfig:
     min_terms: float = 0.34            # ... and at least this share of the question's weighted terms
     unknown_terms: float = 0.6         # the question is about what the story never mentions when this share of
                                        # its weighted terms are nowhere in it
+    counted: float = 0.1               # added to the support of a sentence whose number counts what a "how many"
+                                       # question asks about
     margin: float = 0.06               # a second sentence is shown when this close to the best
     sentences: int = 2
     candidates: int = 8                # sentences shown to the LLM
@@ -69,6 +71,8 @@ def rank_support(question: Question, vector: np.ndarray, analysis: Analysis, con
         held = sum(w for t, w in weights.items() if _holds(unit.terms, t)) / total if total else 0.0
         similarity = float(sims[k])
         score = config.similarity_weight * similarity + (1 - config.similarity_weight) * held
+        if question.kind == Kind.NUMBER and counts_term(unit.text, question.terms):
+            score += config.counted
         found.append(Support(k, score, similarity, held))
     found.sort(key=lambda s: -s.score)
     return found, unknown

@@ -49,6 +49,22 @@ def read_question(text: str) -> Question:
     return Question(text, found, kind)
 
 
+_COUNTED = re.compile(r"(?:\$|£|€)?\d[\d,.]*%?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                      r"dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
+
+
+def counts_term(sentence: str, question_terms: list[str]) -> bool:
+    """Whether a number in the sentence counts one of the question's terms ("212 passengers", "$4m in damages"):
+    one of them within the three words after it."""
+    wanted = set(question_terms)
+    for match in _COUNTED.finditer(sentence):
+        after = terms(" ".join(sentence[match.end():].split()[:3]))
+        if any(t in wanted or any(len(t) >= 4 and (w.startswith(t) or t.startswith(w)) for w in wanted)
+               for t in after):
+            return True
+    return False
+
+
 def fits(kind: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of thing the question asks for."""
     if kind == Kind.NUMBER:
