@@ -109,7 +109,7 @@ def blindspots_page(request: Request, page: int = Query(1, ge=1, le=100)) -> Res
     from newsdesk.web.pages import _pages
 
     found, total = _blindspot_page(request, page, PAGE_SIZE)
-    groups = _web(request).storage.labels_in_use()
+    groups = {group: labels for group, labels in _web(request).storage.labels_in_use().items() if len(labels) > 1}
     return _web(request).renderer.page(request, "blindspots.html", {
         "title": "Blindspots", "found": found, "cards": [card for card, _ in found], "total": total,
         "pages": _pages(total, page), "groups": groups})
