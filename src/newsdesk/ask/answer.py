@@ -38,7 +38,7 @@ class StoryAsker:
     @property
     def llm(self):
         if self._llm is None and self.llm_config is not None:
-            from newsdesk.synthesize.llm import LLMWriter
+            from newsdesk.synthesize import LLMWriter
 
             self._llm = LLMWriter(self.llm_config, writer=self.writer)
         return self._llm
@@ -62,7 +62,7 @@ class StoryAsker:
             return answer
         if self.llm is not None:
             from newsdesk.ask.llm import llm_answer
-            from newsdesk.synthesize.llm import LLMError
+            from newsdesk.synthesize import LLMError
 
             try:
                 llm_answer(self.llm, text, analysis, ranked, answer, self.config.candidates, self.config.sentences)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from newsdesk.ask.extractive import Support
 from newsdesk.model import AnswerSentence, StoryAnswer
 from newsdesk.synthesize import Analysis
-from newsdesk.synthesize.llm import LLMWriter, source_words, split_generated
+from newsdesk.synthesize import LLMWriter, source_words, split_generated
 
 REFUSAL = "NOT IN SOURCES"
 _REFUSED = re.compile(r"not in (?:the )?sources|sources? (?:do(?:es)?n[o']?t|do not) say|cannot (?:be )?answer|"

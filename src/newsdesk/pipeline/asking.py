@@ -13,7 +13,7 @@ def story_asker(settings: Settings, encoder=None) -> StoryAsker:
     """The asker the settings ask for: through the LLM endpoint when llm_url is set, else extractive."""
     llm = None
     if settings.llm_url:
-        from newsdesk.synthesize.llm import config_from_settings
+        from newsdesk.synthesize import config_from_settings
 
         llm = config_from_settings(settings)
     return StoryAsker(llm=llm, encoder=encoder, zone=settings.zone())
