@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from newsdesk.ask import MAX_QUESTION, NOT_SAID, AskError, StoryAsker, answer_json
@@ -97,13 +97,12 @@ def ask_page(request: Request, key: str, q: str = Query("", max_length=MAX_QUEST
     story = web.reader.story(key)
     if story is None:
         raise HTTPException(404, f"no story {key!r}")
-    if not q.strip():
-        return RedirectResponse(f"/stories/{story.slug}#ask", status_code=303)
     problem, data = None, None
-    try:
-        _, data = _answer(request, str(story.id), q)
-    except AskError as exc:
-        problem = str(exc)
+    if q.strip():
+        try:
+            _, data = _answer(request, str(story.id), q)
+        except AskError as exc:
+            problem = str(exc)
     doc = {"id": story.id, "slug": story.slug, "headline": story.headline}
     return web.renderer.page(request, "ask.html", {"title": f"Ask: {story.headline}", "doc": doc, "asked": data,
                                                    "question": q, "problem": problem},

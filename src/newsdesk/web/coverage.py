@@ -140,8 +140,8 @@ def set_labels_form(request: Request, source_id: PathId, labels: str = Form("", 
 
 
 @pages.post("/sources/label-groups", dependencies=[Depends(require_admin_page)])
-def define_group_form(request: Request, name: str = Form(..., max_length=100),
-                      labels: str = Form(..., max_length=1000), csrf: str = Form("")) -> Response:
+def define_group_form(request: Request, name: str = Form("", max_length=100),
+                      labels: str = Form("", max_length=1000), csrf: str = Form("")) -> Response:
     require_csrf(request, csrf)
     try:
         group, ordered = check_name(name, "label group"), parse_group_labels(labels)
