@@ -27,7 +27,7 @@ class AskConfig:
                                        # question asks about
     margin: float = 0.06               # a second sentence is shown when this close to the best
     sentences: int = 2
-    candidates: int = 8                # sentences shown to the LLM
+    candidates: int = 6                # sentences shown to the LLM
     max_sentences_per_article: int = 80
 
 

@@ -40,7 +40,7 @@ def llm_answer(llm: LLMWriter, question: str, analysis: Analysis, ranked: Sequen
     """Fill `answer` from the model's reply; raises LLMError when the endpoint fails."""
     shown = [(analysis.outlet_of[analysis.units[s.unit].article], analysis.units[s.unit].text)
              for s in ranked[:candidates]]
-    reply = llm.client.complete(build_messages(question, shown), max_tokens=120, temperature=0.0)
+    reply = llm.client.complete(build_messages(question, shown), max_tokens=90, temperature=0.0)
     answer.method = "llm"
     text = reply.strip().removeprefix("Answer:").strip()
     if not text or _REFUSED.search(text):

@@ -266,6 +266,9 @@ def ask(ctx: typer.Context,
         llm_url: Optional[str] = typer.Option(None, "--llm-url", help="OpenAI-compatible endpoint."),
         llm_model: Optional[str] = typer.Option(None, "--llm-model", help="Model name (default: llm_model)."),
         examples: int = typer.Option(0, "--examples", min=0, help="Also list up to N wrong answers."),
+        limit: Optional[int] = typer.Option(None, "--limit", min=1,
+                                            help="Only the first N questions of each set (demo, NeuS)."),
+        timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="Seconds for one LLM answer."),
         as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Ask the story on the project's 50 questions (half answerable): the share answered correctly and the
     share of unanswerable ones refused."""
@@ -281,10 +284,12 @@ def ask(ctx: typer.Context,
         config = config_from_settings(state(ctx).settings(), llm_url, llm_model)
         if not config.url:
             fail("--llm needs --llm-url or the llm_url setting (NEWSDESK_LLM_URL)")
+        if timeout:
+            config.timeout = timeout
     asker = StoryAsker(llm=config)
     with _progress_bar("asking") as progress:
         task = progress.add_task("", total=None)
-        result = evaluate.evaluate_ask(neus, asker, examples=examples, progress=lambda done, total: progress.update(
+        result = evaluate.evaluate_ask(neus, asker, examples=examples, limit=limit, progress=lambda done, total: progress.update(
             task, completed=done, total=total))
     figures = result.figures()
     console.print(f"{'llm' if config else 'extractive'}: questions {figures['questions']}  "

@@ -82,10 +82,14 @@ def _holds(answer: str, facts: list[str]) -> bool:
     return any(fact.lower() in low for fact in facts)
 
 
-def evaluate_ask(neus: Path | None, asker: StoryAsker | None = None, *, examples: int = 0,
+def evaluate_ask(neus: Path | None, asker: StoryAsker | None = None, *, examples: int = 0, limit: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> AskResult:
+    """`limit`: only the first N questions about demo events and the first N about NeuS stories."""
     asker = asker or StoryAsker()
     questions = load_questions()
+    if limit is not None:
+        demo_questions = [q for q in questions if "demo" in q["story"]][:limit]
+        questions = demo_questions + [q for q in questions if "neus" in q["story"]][:limit]
     demo = demo_stories()
     lines = neus.read_text(encoding="utf-8").splitlines() if neus is not None else None
     result = AskResult()
