@@ -216,3 +216,9 @@ def test_cli_ask_refuses_an_empty_question_in_one_line(db_url, desk):
     result = CliRunner().invoke(app, ["--db", db_url, "ask", str(desk.ferry), ""])
     assert result.exit_code == 1
     assert "empty" in result.output
+
+
+def test_the_api_refuses_a_request_without_a_question_with_a_400(served, desk):
+    answer = served.post(f"/api/v1/stories/{desk.ferry}/ask")
+    assert answer.status_code == 400
+    assert "question" in answer.json()["error"]

@@ -39,7 +39,7 @@ def _label_all(client):
         answer = client.put(f"/api/v1/sources/{client.desk.sources[outlet]}/labels",
                             json={"labels": {"lean": lean}}, headers=client.admin)
         assert answer.status_code == 200, answer.text
-    answer = client.put("/api/v1/label-groups/lean", json={"labels": ["left", "centre", "right"]},
+    answer = client.put("/api/v1/label-groups", json={"name": "lean", "labels": ["left", "centre", "right"]},
                         headers=client.admin)
     assert answer.status_code == 200, answer.text
 
@@ -83,7 +83,8 @@ def test_labels_of_a_missing_source_are_a_404(served):
 
 def test_a_group_leaving_out_a_used_label_is_a_400(served):
     _label_all(served)
-    answer = served.put("/api/v1/label-groups/lean", json={"labels": ["left", "right"]}, headers=served.admin)
+    answer = served.put("/api/v1/label-groups", json={"name": "lean", "labels": ["left", "right"]},
+                        headers=served.admin)
     assert answer.status_code == 400
     assert served.get("/api/v1/label-groups").json()["groups"]["lean"] == ["left", "centre", "right"]
 

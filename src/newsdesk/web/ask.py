@@ -62,9 +62,13 @@ class StoryAnswer(Answer):
 
 def require_asker(request: Request) -> None:
     """Asking changes nothing, so whoever may read may ask; but a logged-in browser sends its CSRF token
-    (X-CSRF-Token), as for every other POST of the API, so that no other site spends the desk's model."""
-    if bearer(request) is None and current_user(request) is not None and not check_csrf(
-            _web(request).secret, request.cookies.get(CSRF_COOKIE), request.headers.get("x-csrf-token")):
+    (X-CSRF-Token), as for every other POST of the API, so that no other site spends the desk's model; and a
+    token that is sent must be right."""
+    if bearer(request) is not None:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if (sent is not None or current_user(request) is not None) and not check_csrf(
+            _web(request).secret, request.cookies.get(CSRF_COOKIE), sent):
         raise HTTPException(403, "missing or wrong CSRF token (X-CSRF-Token)")
 
 
@@ -83,7 +87,11 @@ def _answer(request: Request, key: str, question: str) -> tuple[object, dict]:
           summary="Ask the story: an answer only from its articles, each sentence with its sources",
           responses={400: error("an empty or too long question"), 404: error("no such story"),
                      403: error("a logged-in browser without its CSRF token (X-CSRF-Token)")})
-def ask_api(request: Request, key: str, body: Question) -> JSONResponse:
+def ask_api(request: Request, key: str, body: Question | None = None) -> JSONResponse:
+    if _web(request).reader.story(key) is None:
+        raise HTTPException(404, f"no story {key!r}")
+    if body is None:
+        raise HTTPException(400, 'send the question as JSON: {"question": "…"}')
     try:
         _, data = _answer(request, key, body.question)
     except AskError as exc:

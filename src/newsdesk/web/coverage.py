@@ -45,6 +45,7 @@ class SourceLabels(BaseModel):
 
 
 class GroupLabels(BaseModel):
+    name: str = Field(..., max_length=100, description="the group's name, e.g. lean")
     labels: list[str] = Field(..., min_length=1, max_length=50, description="the group's labels in order")
 
 
@@ -58,8 +59,10 @@ def _checked_labels(given: dict[str, str | None]) -> dict[str, str | None]:
 @api.put("/sources/{source_id}/labels", dependencies=[Depends(require_admin_api)], response_model=Source,
          summary="Set a source's labels (coverage by side)",
          responses={**CSRF_ERROR, 400: error("a label that cannot be used"), 404: error("no such source")})
-def set_labels(request: Request, source_id: PathId, body: SourceLabels) -> JSONResponse:
+def set_labels(request: Request, source_id: PathId, body: SourceLabels | None = None) -> JSONResponse:
     storage = _web(request).storage
+    if body is None:
+        raise HTTPException(400, 'send the labels as JSON: {"labels": {"lean": "left"}}')
     labels = _checked_labels(body.labels)
     if storage.get_source(source_id) is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -73,14 +76,14 @@ def label_groups(request: Request) -> Response:
     return etagged(request, {"groups": _web(request).storage.label_groups()})
 
 
-@api.put("/label-groups/{name}", dependencies=[Depends(require_admin_api)], response_model=LabelGroups,
+@api.put("/label-groups", dependencies=[Depends(require_admin_api)], response_model=LabelGroups,
          summary="Define a label group or set the order of its labels",
          responses={**CSRF_ERROR, 400: error("a name or label that cannot be used, or a label sources carry "
                                              "left out")})
-def define_group(request: Request, name: str, body: GroupLabels) -> JSONResponse:
+def define_group(request: Request, body: GroupLabels) -> JSONResponse:
     storage = _web(request).storage
     try:
-        storage.define_label_group(check_name(name, "label group"), parse_group_labels("|".join(body.labels)))
+        storage.define_label_group(check_name(body.name, "label group"), parse_group_labels("|".join(body.labels)))
     except (LabelError, LabelInUse) as exc:
         raise HTTPException(400, str(exc)) from exc
     return JSONResponse({"groups": storage.label_groups()})
