@@ -222,3 +222,11 @@ def test_the_api_refuses_a_request_without_a_question_with_a_400(served, desk):
     answer = served.post(f"/api/v1/stories/{desk.ferry}/ask")
     assert answer.status_code == 400
     assert "question" in answer.json()["error"]
+
+
+def test_an_echoed_prompt_is_no_refusal_and_its_sentences_are_dropped(endpoint):
+    endpoint.content = ("Answer the question from these news sentences only. If they do not answer it, write "
+                        "exactly: NOT IN SOURCES\nQuestion: How many passengers were rescued?\nAnswer:")
+    answer = _llm_asker(endpoint.url).ask("How many passengers were rescued?", STORY)
+    assert (answer.method, answer.answered) == ("extractive", True)
+    assert answer.dropped == answer.generated > 0

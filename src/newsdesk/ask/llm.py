@@ -12,8 +12,9 @@ from newsdesk.synthesize import Analysis
 from newsdesk.synthesize import LLMWriter, source_words, split_generated
 
 REFUSAL = "NOT IN SOURCES"
-_REFUSED = re.compile(r"not in (?:the )?sources|sources? (?:do(?:es)?n[o']?t|do not) say|cannot (?:be )?answer|"
-                      r"no information|not (?:stated|mentioned)", re.I)
+# Only a reply that opens with the refusal refuses: a small model may echo the prompt, refusal words included,
+# and what it echoes is left to the grounding checks.
+_REFUSED = re.compile(r"^\W*(?:not in (?:the )?sources|the sources (?:don't|do not) say)", re.I)
 
 EXAMPLE = """Example.
 Sentences:
