@@ -300,8 +300,10 @@ def ask(ctx: typer.Context,
     if result.skipped:
         console.print(f"{result.skipped} NeuS questions skipped: give --neus PATH/val.source")
     if config:
-        console.print(f"LLM sentences generated {result.llm_generated}, dropped as unsupported {result.llm_dropped}, "
-                      f"endpoint errors {result.llm_errors}")
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.llm_reasons.items())) or "none"
+        console.print(f"LLM sentences generated {result.llm_generated}, dropped {result.llm_dropped} ({reasons}); "
+                      f"answers given extractively instead (endpoint failed, or all it wrote was unsupported) "
+                      f"{result.llm_fallbacks}")
     for mistake in result.mistakes:
         console.print(escaped(f"- {mistake['story']} {mistake['question']!r} "
                               f"({'answerable' if mistake['answerable'] else 'unanswerable'}): "

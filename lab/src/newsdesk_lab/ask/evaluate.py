@@ -31,7 +31,8 @@ class AskResult:
     skipped: int = 0              # NeuS questions without the NeuS file
     llm_generated: int = 0
     llm_dropped: int = 0
-    llm_errors: int = 0
+    llm_fallbacks: int = 0        # answers given extractively: the endpoint failed or all it wrote was unsupported
+    llm_reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     mistakes: list[dict] = field(default_factory=list)
 
@@ -41,7 +42,8 @@ class AskResult:
                 "refused_unanswerable": self.refused / self.unanswerable if self.unanswerable else 0.0,
                 "accuracy": (self.answered_right + self.refused) / self.questions if self.questions else 0.0,
                 "answered_wrong": self.answered_wrong, "missed": self.missed, "skipped": self.skipped,
-                "llm_generated": self.llm_generated, "llm_dropped": self.llm_dropped, "llm_errors": self.llm_errors,
+                "llm_generated": self.llm_generated, "llm_dropped": self.llm_dropped,
+                "llm_dropped_reasons": self.llm_reasons, "llm_fallbacks": self.llm_fallbacks,
                 "seconds": self.seconds}
 
 
@@ -107,7 +109,9 @@ def evaluate_ask(neus: Path | None, asker: StoryAsker | None = None, *, examples
         result.questions += 1
         result.llm_generated += answer.generated
         result.llm_dropped += answer.dropped
-        result.llm_errors += bool(answer.error)
+        result.llm_fallbacks += bool(answer.error)
+        for reason, n in answer.dropped_reasons.items():
+            result.llm_reasons[reason] = result.llm_reasons.get(reason, 0) + n
         text = " ".join(s.text for s in answer.sentences)
         right = False
         if item["answerable"]:
