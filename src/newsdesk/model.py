@@ -70,6 +70,7 @@ class Source:
     error_count: int
     next_fetch_at: datetime | None
     article_count: int = 0
+    labels: dict[str, str] = field(default_factory=dict)    # label group → the label it carries ("lean": "left")
 
     @property
     def name(self) -> str:
@@ -722,3 +723,36 @@ class StoryOverride:
     headline: str | None = None  # pinned headline: the page keeps it whatever the writer picks
     hidden: bool = False
     pinned: bool = False
+@dataclass
+class Coverage:
+    """Who covers a story, by the labels its independent sources carry: per label group, the number of
+    sources with each label the desk uses, and the labels with none (its blindspots)."""
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    blindspots: dict[str, list[str]] = field(default_factory=dict)
+    unlabelled: int = 0          # independent sources that carry no label at all
+
+
+@dataclass
+class AnswerSentence:
+    """One sentence of an answer to a question about a story, with the articles that say it."""
+    text: str
+    article_id: ArticleId
+    outlet: str
+    also: list[tuple[ArticleId, str]] = field(default_factory=list)   # other outlets that report the same
+    score: float = 0.0
+
+
+@dataclass
+class StoryAnswer:
+    """An answer from a story's own articles: its sentences, or none when the sources don't say."""
+    question: str
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    method: str = "extractive"        # extractive | llm
+    generated: int = 0                # sentences the LLM wrote
+    dropped: int = 0                  # of those, unsupported by the articles and left out
+    dropped_reasons: dict[str, int] = field(default_factory=dict)
+    error: str = ""                   # why the LLM was not used, when it was configured and failed
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.sentences)

@@ -20,7 +20,8 @@ from newsdesk.web.auth import LoginLimiter
 from .conftest import ADMIN, PASSWORD, web_settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-OPEN_WRITES = {("POST", "/login"), ("POST", "/logout")}      # for strangers by design; CSRF-checked below
+# For strangers by design; CSRF-checked below. Asking a story changes nothing: whoever may read may ask.
+OPEN_WRITES = {("POST", "/login"), ("POST", "/logout"), ("POST", "/api/v1/stories/{key}/ask")}
 OPEN_WHEN_PRIVATE = {"/login", "/manifest.webmanifest", "/favicon.ico", "/openapi.json"}
 # The sync APIs reader apps speak authenticate with their own tokens (Google Reader's `GoogleLogin auth=` and
 # `T=`), never with the admin's session cookie or bearer token: for them a logged-in browser or the admin token

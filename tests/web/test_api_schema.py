@@ -147,6 +147,7 @@ def get_answers(client) -> dict[str, list]:
         f"{API}corrections": corrections(client),
         **watchlists(client),
         **reading(client, stories.json()["stories"], articles.json()["articles"]),
+        **coverage_answers(client, stories.json()["stories"][0]),
     }
 
 
@@ -195,6 +196,24 @@ def watchlists(client) -> dict[str, list]:
     return {f"{API}watchlists": [listed],
             f"{API}watchlists/{{watchlist_id}}": [client.get(f"{API}watchlists/{w['id']}", headers=auth)
                                                  for w in listed.json()["watchlists"]]}
+
+
+def coverage_answers(client, story: dict) -> dict[str, list]:
+    """The label groups and the blindspots, before and after the sources of a story are labelled (its first
+    outlet "left", the others "centre", and one other source "right")."""
+    auth = {"Authorization": f"Bearer {client.token}"}
+    before = [client.get(f"{API}label-groups"), client.get(f"{API}blindspots")]
+    sources = {s["title"]: s["id"] for s in client.get(f"{API}sources").json()["sources"]}
+    outlets = story["outlets"]
+    for outlet in outlets:
+        if outlet in sources:
+            lean = "left" if outlet == outlets[0] else "centre"
+            client.put(f"{API}sources/{sources[outlet]}/labels", json={"labels": {"lean": lean}}, headers=auth)
+    other = next(i for title, i in sources.items() if title not in outlets)
+    client.put(f"{API}sources/{other}/labels", json={"labels": {"lean": "right"}}, headers=auth)
+    after = [client.get(f"{API}label-groups"), client.get(f"{API}blindspots")]
+    assert after[1].json()["stories"]
+    return {f"{API}label-groups": [before[0], after[0]], f"{API}blindspots": [before[1], after[1]]}
 
 
 def notifications(client, word: str) -> list:

@@ -286,3 +286,57 @@ def entities(aliases: Optional[Path] = typer.Option(None, "--aliases", exists=Tr
                                                        "names_found", "things", "entities")},
                           **({"ner": {k: result["ner"][k] for k in ("per_org_loc", "by_type", "documents", "tokens")}}
                              if "ner" in result else {})}))
+
+
+@app.command("ask")
+def ask(ctx: typer.Context,
+        neus: Optional[Path] = typer.Option(None, "--neus", help="The NeuS split the NeuS questions are about "
+                                                                  "(val.source); without it they are skipped."),
+        llm: bool = typer.Option(False, "--llm", help="Through the LLM endpoint (--llm-url or the llm_url setting)."),
+        llm_url: Optional[str] = typer.Option(None, "--llm-url", help="OpenAI-compatible endpoint."),
+        llm_model: Optional[str] = typer.Option(None, "--llm-model", help="Model name (default: llm_model)."),
+        examples: int = typer.Option(0, "--examples", min=0, help="Also list up to N wrong answers."),
+        limit: Optional[int] = typer.Option(None, "--limit", min=1,
+                                            help="Only the first N questions of each set (demo, NeuS)."),
+        timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="Seconds for one LLM answer."),
+        as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """Ask the story on the project's 50 questions (half answerable): the share answered correctly and the
+    share of unanswerable ones refused."""
+    evaluate = lab_module("ask.evaluate")
+    if neus is not None and not neus.exists():
+        fail(f"{neus} not found")
+    from newsdesk.ask import StoryAsker
+
+    config = None
+    if llm or llm_url:
+        from newsdesk.synthesize import config_from_settings
+
+        config = config_from_settings(state(ctx).settings(), llm_url, llm_model)
+        if not config.url:
+            fail("--llm needs --llm-url or the llm_url setting (NEWSDESK_LLM_URL)")
+        if timeout:
+            config.timeout = timeout
+    asker = StoryAsker(llm=config)
+    with _progress_bar("asking") as progress:
+        task = progress.add_task("", total=None)
+        result = evaluate.evaluate_ask(neus, asker, examples=examples, limit=limit, progress=lambda done, total: progress.update(
+            task, completed=done, total=total))
+    figures = result.figures()
+    console.print(f"{'llm' if config else 'extractive'}: questions {figures['questions']}  "
+                  f"answered correctly {figures['answered_correctly']:.2f} ({result.answered_right}/{result.answerable}; "
+                  f"{result.answered_wrong} answered without the fact, {result.missed} refused)  "
+                  f"unanswerable refused {figures['refused_unanswerable']:.2f} ({result.refused}/{result.unanswerable})  "
+                  f"accuracy {figures['accuracy']:.2f}  {figures['seconds']:.1f} s", soft_wrap=True)
+    if result.skipped:
+        console.print(f"{result.skipped} NeuS questions skipped: give --neus PATH/val.source")
+    if config:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.llm_reasons.items())) or "none"
+        console.print(f"LLM sentences generated {result.llm_generated}, dropped {result.llm_dropped} ({reasons}); "
+                      f"answers given extractively instead (endpoint failed, or all it wrote was unsupported) "
+                      f"{result.llm_fallbacks}")
+    for mistake in result.mistakes:
+        console.print(escaped(f"- {mistake['story']} {mistake['question']!r} "
+                              f"({'answerable' if mistake['answerable'] else 'unanswerable'}): "
+                              f"{mistake['answer'] or 'refused'}"), soft_wrap=True)
+    if as_json:
+        print(json.dumps(figures))

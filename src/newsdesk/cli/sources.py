@@ -11,14 +11,23 @@ from rich.table import Table
 
 from newsdesk.cli.common import console, fail, open_store, state
 from newsdesk.cli.terminal import escaped, xml_for_terminal
-from newsdesk.storage import SourceExists
+from newsdesk.coverage import LabelError, check_name, format_labels, parse_group_labels, parse_pairs
+from newsdesk.storage import LabelInUse, SourceExists
 from newsdesk.timeutil import relative, utcnow
+
+
+sources_app = typer.Typer(help="Subscriptions with their health; their labels (coverage by side).",
+                          invoke_without_command=True, rich_markup_mode=None)
 
 
 def register(app: typer.Typer) -> None:
     app.command("add")(add)
     app.command("remove")(remove)
-    app.command("sources")(list_sources)
+    sources_app.callback(invoke_without_command=True)(list_sources)
+    sources_app.command("label")(label)
+    sources_app.command("groups")(groups)
+    sources_app.command("group")(define_group)
+    app.add_typer(sources_app, name="sources")
     app.command("import-opml")(import_opml)
     app.command("export-opml")(export_opml)
 
@@ -52,7 +61,9 @@ def remove(ctx: typer.Context, source: str = typer.Argument(..., help="Source id
 
 
 def list_sources(ctx: typer.Context) -> None:
-    """Subscriptions with their health: last fetch, status, last error, articles."""
+    """Subscriptions with their health: last fetch, status, last error, articles, labels."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         rows = storage.list_sources()
@@ -62,10 +73,12 @@ def list_sources(ctx: typer.Context) -> None:
     now = utcnow()
     table = Table(title=f"{len(rows)} sources", show_lines=False)
     # Columns no source fills are left out; the source (name, feed URL) and the last error take the room left.
-    columns = {"id": None, "source": 3, "folder": 1, "format": None, "fetched": None, "status": None,
-               "articles": None, "last error": 2, "next": None}
+    columns = {"id": None, "source": 3, "folder": 1, "labels": 1, "format": None, "fetched": None,
+               "status": None, "articles": None, "last error": 2, "next": None}
     if not any(s.folder for s in rows):
         del columns["folder"]
+    if not any(s.labels for s in rows):
+        del columns["labels"]
     if not any(s.format for s in rows):
         del columns["format"]
     for column, ratio in columns.items():
@@ -78,7 +91,8 @@ def list_sources(ctx: typer.Context) -> None:
             status = f"[red]error[/] ×{s.error_count}"
         error = f"{escaped(s.last_error)} ({relative(s.last_error_at, now)})" if s.last_error else ""
         cells = {"id": str(s.id), "source": f"{escaped(s.name)}\n[dim]{escaped(s.feed_url)}[/]",
-                 "folder": escaped(s.folder), "format": escaped(s.format),
+                 "folder": escaped(s.folder), "labels": escaped(format_labels(s.labels)),
+                 "format": escaped(s.format),
                  "fetched": relative(s.last_fetch_at, now) if s.last_fetch_at else "never", "status": status,
                  "articles": str(s.article_count), "last error": f"[red]{error}[/]" if error else "",
                  "next": relative(s.next_fetch_at, now) if s.next_fetch_at and s.next_fetch_at > now else "due"}
@@ -101,6 +115,10 @@ def import_opml(ctx: typer.Context, file: Path = typer.Argument(..., exists=True
                   + (f" ({done.skipped} already subscribed)" if done.skipped else ""))
     for url, why in done.refused:
         console.print(f"[yellow]refused[/] {escaped(url)}: {escaped(why)}")
+    if done.labelled:
+        console.print(f"Set the labels of {done.labelled} feeds")
+    for url, why in done.unlabelled:
+        console.print(f"[yellow]labels not set[/] for {escaped(url)}: {escaped(why)}")
 
 
 def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -116,3 +134,52 @@ def export_opml(ctx: typer.Context, output: Optional[Path] = typer.Option(None, 
         console.print(f"Wrote {escaped(output)}")
     else:
         print(xml_for_terminal(text))
+
+
+def label(ctx: typer.Context, source: str = typer.Argument(..., help="Source id, feed URL or title."),
+          pairs: list[str] = typer.Argument(..., help="group=label (lean=left country=uk); group= takes it off.")
+          ) -> None:
+    """Set a source's labels: one per group, in groups you define (newsdesk ships none)."""
+    try:
+        labels = parse_pairs(pairs)
+    except LabelError as exc:
+        fail(str(exc))
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        found = storage.get_source(source)
+        if found is None:
+            fail(f"no source {source!r}; `newsdesk sources` lists them")
+        now = storage.set_source_labels(found.id, labels)
+    console.print(f"{escaped(found.name)}: {escaped(format_labels(now)) or 'no labels'}")
+
+
+def groups(ctx: typer.Context) -> None:
+    """The label groups, each with its labels in order and how many sources carry each."""
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        defined = storage.label_groups()
+        carried = storage.source_labels()
+    if not defined:
+        console.print("No label groups yet: `newsdesk sources group lean 'left|centre|right'` or "
+                      "`newsdesk sources label SOURCE lean=left`.")
+        return
+    for name, labels in defined.items():
+        counts = {label: sum(1 for found in carried.values() if found.get(name) == label) for label in labels}
+        console.print(f"[bold]{escaped(name)}[/]: " + " · ".join(f"{escaped(label)} ({n} sources)"
+                                                                for label, n in counts.items()))
+
+
+def define_group(ctx: typer.Context, name: str = typer.Argument(..., help="The group's name, e.g. lean."),
+                 labels: str = typer.Argument(..., help="Its labels in order: left|centre|right.")) -> None:
+    """Define a label group, or set the order of its labels (the order coverage shows them in)."""
+    try:
+        name, ordered = check_name(name, "label group"), parse_group_labels(labels)
+    except LabelError as exc:
+        fail(str(exc))
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        try:
+            storage.define_label_group(name, ordered)
+        except LabelInUse as exc:
+            fail(str(exc))
+    console.print(f"{escaped(name)}: {escaped(' | '.join(ordered))}")

@@ -19,6 +19,7 @@ from newsdesk.timeutil import relative, to_utc, utcnow
 def register(app: typer.Typer) -> None:
     app.command("stories")(list_stories)
     app.command("recluster")(recluster)
+    app.command("ask")(ask)
 
 
 def list_stories(ctx: typer.Context, limit: int = typer.Option(20, "--limit", "-n"),
@@ -73,7 +74,8 @@ def _time(value: str | None) -> datetime | None:
 def story_document(storage: Storage, story: Story) -> dict:
     """The story page as data: what `--json` prints (without "version", the version of the page's JSON, which
     says how its timeline is read) and the Markdown and terminal views render."""
-    from newsdesk.pipeline import related_stories
+    from newsdesk.coverage import coverage_json
+    from newsdesk.pipeline import related_stories, stories_coverage
     from newsdesk.synthesize import page_version
 
     page = json.loads(story.page_json)
@@ -94,7 +96,8 @@ def story_document(storage: Storage, story: Story) -> dict:
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
             "reprint_count": story.reprint_count, "entities": story_entities_json(storage, story.id),
-            "why": story_why_json(storage, story.id, list(articles.values())), "version": page_version(page)}
+            "why": story_why_json(storage, story.id, list(articles.values())),
+            **coverage_json(stories_coverage(storage, [story.id])[story.id]), "version": page_version(page)}
 
 
 def _markdown(doc: dict) -> str:
@@ -127,6 +130,14 @@ def _markdown(doc: dict) -> str:
         lines += ["", "## Who and where", ""]
         lines += [f"- {e['name']} ({e['type']}, named by {e['sources']} source{'s' * (e['sources'] != 1)})"
                   for e in doc["entities"]]
+    covered = {group: counts for group, counts in doc.get("coverage", {}).items() if sum(counts.values())}
+    if covered:
+        from newsdesk.coverage import coverage_line
+
+        lines += ["", "## Coverage", ""]
+        lines += [f"- {group}: {coverage_line(counts)}"
+                  + "".join(f" — **blindspot: {label}**" for label in doc.get("blindspots", {}).get(group, []))
+                  for group, counts in covered.items()]
     if any(doc["unique"].values()):
         lines += ["", "## What each source adds", ""]
         for outlet, items in doc["unique"].items():
@@ -194,3 +205,40 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
                                     window=timedelta(hours=settings.story_window_hours),
                                     writer=story_writer(settings), entities=settings.entities)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
+
+
+def ask(ctx: typer.Context, key: str = typer.Argument(..., help="Story id or slug."),
+        question: str = typer.Argument(..., help="A question about the story."),
+        as_json: bool = typer.Option(False, "--json", help="The answer as the API gives it.")) -> None:
+    """Ask a story a question: the answer comes only from its articles, each sentence with its sources
+    (through the LLM endpoint when one is configured); "The sources don't say" when nothing supports one."""
+    from newsdesk.ask import NOT_SAID, AskError, answer_json
+    from newsdesk.pipeline import ask_story, story_asker
+
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        story = _story_or_fail(storage, key)
+        asker = story_asker(settings)
+        try:
+            answer = ask_story(storage, asker, story.id, question)
+        except AskError as exc:
+            fail(str(exc))
+        finally:
+            asker.close()
+    if as_json:
+        print(json_for_terminal(answer_json(answer, story.id)))
+        return
+    if not answer.answered:
+        console.print(f"[bold]{NOT_SAID}[/]" + (f" [dim]({answer.dropped} unsupported sentences the model wrote "
+                                                f"left out)[/]" if answer.dropped else ""))
+        return
+    for sentence in answer.sentences:
+        also = ", ".join(outlet for _, outlet in sentence.also)
+        console.print(f"{escaped(sentence.text)} [dim]— {escaped(sentence.outlet)}"
+                      f"{escaped('; also ' + also) if also else ''} (article {sentence.article_id})[/]",
+                      soft_wrap=True)
+    if answer.method == "llm":
+        console.print(f"[dim]by the LLM endpoint, checked: {answer.generated} sentences written, "
+                      f"{answer.dropped} unsupported left out[/]")
+    elif answer.error:
+        console.print(f"[dim]extractive (the LLM endpoint was not used: {escaped(answer.error)})[/]")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from newsdesk.config import Settings
+from newsdesk.coverage import LabelError, format_labels, parse_labels
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract import HTML_TYPES
 from newsdesk.fetch import Fetcher, FetchError, FetchSettings
@@ -25,7 +26,7 @@ from newsdesk.sources import (
     read_opml,
     write_opml,
 )
-from newsdesk.storage import SourceExists, Storage
+from newsdesk.storage import LabelInUse, SourceExists, Storage
 
 Runner = Callable[..., Awaitable]    # runs fn(*args) off the event loop: a worker process or a thread
 
@@ -40,6 +41,8 @@ class OpmlImport:
     added: int = 0
     skipped: int = 0                                                    # already subscribed
     refused: list[tuple[str, str]] = field(default_factory=list)       # (feed URL, why it was not subscribed)
+    labelled: int = 0                                                   # feeds whose labels were set
+    unlabelled: list[tuple[str, str]] = field(default_factory=list)    # (feed URL, why its labels were not set)
 
 
 def make_fetcher(settings: Settings) -> Fetcher:
@@ -102,10 +105,19 @@ class Subscriptions:
                 done.refused.append((feed.feed_url, problem))
                 continue
             try:
-                self.storage.add_source(feed.feed_url, title=feed.title, site_url=feed.site_url, folder=feed.folder)
+                source = self.storage.add_source(feed.feed_url, title=feed.title, site_url=feed.site_url,
+                                                 folder=feed.folder)
                 done.added += 1
             except SourceExists:
+                source = self.storage.get_source(feed.feed_url)
                 done.skipped += 1
+            if feed.labels and source is not None:
+                try:
+                    labels = parse_labels(feed.labels)
+                    self.storage.set_source_labels(source.id, labels)
+                    done.labelled += 1
+                except (LabelError, LabelInUse) as exc:
+                    done.unlabelled.append((feed.feed_url, str(exc)))
         return done
 
     def import_default_feeds(self) -> tuple[int, int]:
@@ -114,8 +126,9 @@ class Subscriptions:
         return done.added, done.skipped
 
     def export_opml(self) -> str:
-        return write_opml([OpmlFeed(feed_url=s.feed_url, title=s.title, site_url=s.site_url, folder=s.folder)
-                           for s in self.storage.list_sources()])
+        return write_opml([OpmlFeed(feed_url=s.feed_url, title=s.title, site_url=s.site_url, folder=s.folder,
+                                    labels=format_labels(s.labels) or None)
+                           for s in self.storage.list_sources(with_counts=False)])
 
 
 async def subscribe(storage: Storage, settings: Settings, url: str, *, folder: str | None = None,

@@ -24,6 +24,7 @@ class OpmlFeed:
     site_url: str | None = None
     folder: str | None = None      # the enclosing outline's title ("World", "Technology"...)
     expected_format: str | None = None   # the newsdeskFormat attribute: what the feed is believed to serve
+    labels: str | None = None    # the newsdeskLabels attribute: the source's labels, "lean=left, country=uk"
 
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
@@ -90,6 +91,7 @@ def _walk(parent: etree._Element, folder: str | None, feeds: list[OpmlFeed], see
                     site_url=attrs.get("htmlurl") or None,
                     folder=folder,
                     expected_format=attrs.get("newsdeskformat") or None,
+                    labels=attrs.get("newsdesklabels") or None,
                 ))
             _walk(outline, folder, feeds, seen)
         else:
@@ -127,6 +129,8 @@ def write_opml(feeds: list[OpmlFeed], title: str = "newsdesk subscriptions") -> 
             attrs["htmlUrl"] = feed.site_url
         if feed.expected_format:
             attrs["newsdeskFormat"] = feed.expected_format
+        if feed.labels:
+            attrs["newsdeskLabels"] = feed.labels
         etree.SubElement(parent, "outline", {key: xml_text(value) for key, value in attrs.items()})
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 

@@ -470,6 +470,21 @@ CREATE TABLE join_reasons (
     runner_up_probability REAL,
     copy_of {bigint}
 )
+)
+"""),
+    (13, "coverage by side: the label groups the admin defines (labels in their order, '|'-joined) and the label "
+         "each source carries in a group", """
+CREATE TABLE label_groups (
+    name TEXT PRIMARY KEY,
+    labels TEXT NOT NULL
+);
+CREATE TABLE source_labels (
+    source_id {bigint} NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    label_group TEXT NOT NULL REFERENCES label_groups(name) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    PRIMARY KEY (source_id, label_group)
+);
+CREATE INDEX source_labels_group ON source_labels (label_group, label)
 """),
 ]
 

@@ -44,7 +44,11 @@ class SourceStore:
         count = "(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id)" if counts else "0"
         rows = self.db.query(
             f"SELECT s.*, {count} AS article_count FROM sources s {where} ORDER BY s.folder, s.title, s.id", params)
-        return [_source(r) for r in rows]
+        sources = [_source(r) for r in rows]
+        labels = self.source_labels([s.id for s in sources]) if sources else {}
+        for source in sources:
+            source.labels = labels.get(source.id, {})
+        return sources
 
     def get_source(self, key: int | str) -> Source | None:
         """By id, by feed URL, or by exact title."""

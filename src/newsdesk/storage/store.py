@@ -10,6 +10,7 @@ from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
 from newsdesk.storage.join_reasons import JoinReasonStore
+from newsdesk.storage.labels import LabelStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
 from newsdesk.storage.outbox import OutboxStore
 from newsdesk.storage.own_view import OwnViewStore
@@ -27,7 +28,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore):
+              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -24,13 +24,14 @@ from newsdesk.synthesize.writer import (
 )
 
 # The LLM writer (and httpx) is imported only by who asks for it.
-_LLM = frozenset({"ChatClient", "LLMError", "LLMWriter", "config_from_settings", "summarise_reports"})
+_LLM = frozenset({"ChatClient", "LLMConfig", "LLMError", "LLMWriter", "config_from_settings", "source_words",
+                  "split_generated", "summarise_reports"})
 
-__all__ = ["Analysis", "ChatClient", "FEATURES", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
+__all__ = ["Analysis", "ChatClient", "FEATURES", "LLMConfig", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
            "Writer", "WriterConfig", "anchor_days", "config_from_settings", "current_figures", "default_encoder",
-           "default_writer", "differences", "entities", "figure_claims", "is_update", "notable_update", "numbers", "page_version",
-           "repeats", "report_time", "split_sentences", "stated_figures", "summarise_reports", "superseded", "terms", "timeline",
-           "title_key", "write_story"]
+           "default_writer", "differences", "entities", "figure_claims", "is_update", "notable_update", "numbers",
+           "page_version", "repeats", "report_time", "source_words", "split_generated", "split_sentences",
+           "stated_figures", "summarise_reports", "superseded", "terms", "timeline", "title_key", "write_story"]
 
 
 def __getattr__(name: str):

@@ -24,6 +24,7 @@ from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import alerts, api, entities, entity_follow, feeds, pages, watchlists_api
 from newsdesk.web import account, changes_feed, corrections, login, marks, reading_api, updated, users
+from newsdesk.web import ask, coverage
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -183,6 +184,10 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(google_reader_router)
     app.include_router(entities.pages)
     app.include_router(entity_follow.router)
+    app.include_router(coverage.api)
+    app.include_router(coverage.pages)
+    app.include_router(ask.api)
+    app.include_router(ask.pages)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

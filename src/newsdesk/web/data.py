@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.model import Article, OwnView, Source, Story
+from newsdesk.coverage import coverage_json
+from newsdesk.model import Article, Coverage, OwnView, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
@@ -23,6 +24,7 @@ from newsdesk.web.why_data import story_why_json
 PAGE_SIZE = 20
 SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
 ENTITIES_TTL = 5.0     # seconds a story's entities are served again before they are read anew
+COVERAGE_TTL = 5.0     # seconds a story's coverage by side is served again (labels change without a page write)
 
 
 class StorePool:
@@ -145,6 +147,7 @@ class Reader:
         self._sources = LRU(2, ttl=5.0)
         self._related = LRU(2048, ttl=30.0)    # (story id, updated_at) → related stories
         self._entities = LRU(2048, ttl=ENTITIES_TTL)    # story id → its entities
+        self._coverage = LRU(2048, ttl=COVERAGE_TTL)    # story id → its coverage by side
         self._searches = LRU(1024, ttl=SEARCH_TTL)
         self.centroids = CentroidIndex(pool.get)
 
@@ -231,7 +234,18 @@ class Reader:
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
                    "version": page_version(page), "why": story_why_json(storage, story.id, articles)}
             self._docs.put(cache_key, doc)
-        return {**doc, "related": self.related(story), "entities": self.entities(story.id)}
+        return {**doc, "related": self.related(story), "entities": self.entities(story.id),
+                **coverage_json(self.coverage(story.id))}
+
+    def coverage(self, story_id: int) -> Coverage:
+        """The story's coverage by the labels of its sources, up to COVERAGE_TTL seconds old."""
+        found = self._coverage.get(story_id)
+        if found is None:
+            from newsdesk.pipeline import stories_coverage
+
+            found = stories_coverage(self.storage, [story_id])[story_id]
+            self._coverage.put(story_id, found)
+        return found
 
     def entities(self, story_id: int) -> list[dict]:
         """The story's entities, up to ENTITIES_TTL seconds old: they are stored beside its page (at most one
@@ -324,4 +338,4 @@ def source_json(source: Source) -> dict:
             "last_fetch_at": iso(source.last_fetch_at), "last_status": source.last_status,
             "last_error": source.last_error, "last_error_at": iso(source.last_error_at),
             "error_count": source.error_count, "next_fetch_at": iso(source.next_fetch_at),
-            "article_count": source.article_count}
+            "article_count": source.article_count, "labels": source.labels}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import json
 from datetime import datetime, timedelta, timezone
 from datetime import time as dtime
 
@@ -80,7 +81,8 @@ async def story_page(request: Request, key: str) -> Response:
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
-    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named),
+    covered = json.dumps(doc.get("coverage"), sort_keys=True)
+    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered),
                                        "_story.html", doc=doc, articles=articles, image=image)
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
@@ -123,7 +125,8 @@ def sources_page(request: Request, message: str | None = Query(None, max_length=
                  error: str | None = Query(None, max_length=500)) -> Response:
     web = _web(request)
     sources = web.reader.sources(fresh=True, counts=True)
-    context: dict = {"sources": sources, "message": message, "error": error}
+    context: dict = {"sources": sources, "message": message, "error": error,
+                     "label_groups": web.storage.label_groups()}
     user = current_user(request)
     if user is not None:      # each user's new counts, and what they hide
         hidden, hidden_folders = marks.hidden_sources(web.storage, user, sources)

@@ -288,6 +288,10 @@ class StoryDocument(Answer):
     differ: list[Difference] = Field(default_factory=list, description="where independent sources state "
                                      "different figures (\"Sources differ\"); empty when they agree, and for "
                                      "pages written before it was checked")
+    coverage: dict[str, dict[str, int]] = Field(description="per label group (lean, country…), the independent "
+                                                            "sources carrying each label the desk's sources use")
+    blindspots: dict[str, list[str]] = Field(description="per label group, the labels no independent source of "
+                                                         "the story carries (from two labelled sources up)")
 
 
 class Article(Answer):
@@ -345,6 +349,7 @@ class Source(Answer):
     error_count: int = Field(description="failed fetches in a row")
     next_fetch_at: datetime | None
     article_count: int
+    labels: dict[str, str] = Field(description="the source's label in each label group, e.g. {\"lean\": \"left\"}")
 
 
 class SourceList(Answer):
