@@ -470,7 +470,6 @@ CREATE TABLE join_reasons (
     runner_up_probability REAL,
     copy_of {bigint}
 )
-)
 """),
     (13, "coverage by side: the label groups the admin defines (labels in their order, '|'-joined) and the label "
          "each source carries in a group", """
