@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, Response
 
+from newsdesk.alerts import own_view
 from newsdesk.model import User
 from newsdesk.storage import MAX_ID, Storage
 from newsdesk.sync import MAX_IDS
@@ -212,8 +213,7 @@ def unread_counts(request: Request) -> Response:
     user: User = user_api(request)
     web = _web(request)
     sources = web.reader.sources()
-    hidden, _ = marks.hidden_sources(web.storage, user, sources)
-    counts = marks.new_counts(web.storage, user, sources, hidden)
+    counts = marks.new_counts(web.storage, user, sources, own_view(web.storage, user))
     answer = etagged(request, {"total": counts.total,
                                "by_source": {str(k): v for k, v in sorted(counts.by_source.items())},
                                "by_folder": dict(sorted(counts.by_folder.items()))})
