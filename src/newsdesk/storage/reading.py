@@ -110,26 +110,24 @@ class ReadingStore:
         return [r["article_id"] for r in rows]
 
     def unread_counts(self, user_id: int, read_before: datetime) -> UnreadCounts:
-        """Unread original articles, in all and per source: those seen after the user's mark, less those
-        marked read, plus those before it marked unread."""
+        """Unread original articles, in all and per source: those seen after the user's mark (added up from the
+        per-day counts, `originals_seen_since`), less those marked read, plus those before it marked unread."""
         mark = to_iso(read_before)
-        by_source: dict[int, int] = {}
+        by_source = self.originals_seen_since(read_before)
 
         def add(rows: list[dict[str, Any]], sign: int) -> None:
             for r in rows:
                 if r["source_id"] is not None:
                     by_source[r["source_id"]] = by_source.get(r["source_id"], 0) + sign * int(r["n"])
 
-        # by source, so that each source's articles since the mark are one range of articles_source_seen
-        add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.source_id IN "
-                          f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL} GROUP BY a.source_id",
-                          (mark,)), 1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 1 AND a.first_seen_at >= ? "
-                          f"AND {_ORIGINAL} GROUP BY a.source_id", (user_id, mark)), -1)
+                          f"AND a.source_id IN (SELECT id FROM sources) AND {_ORIGINAL} GROUP BY a.source_id",
+                          (user_id, mark)), -1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 0 AND a.first_seen_at < ? "
-                          f"AND {_ORIGINAL} GROUP BY a.source_id", (user_id, mark)), 1)
+                          f"AND a.source_id IN (SELECT id FROM sources) AND {_ORIGINAL} GROUP BY a.source_id",
+                          (user_id, mark)), 1)
         by_source = {source: n for source, n in by_source.items() if n > 0}
         return UnreadCounts(sum(by_source.values()), by_source)
 

@@ -42,7 +42,7 @@ class Entry:
 
 
 def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    return "".join(f"<p>{p.strip()}</p>" for p in html.escape(text).split("\n") if p.strip())
 
 
 def feed_stream_id(source: Source) -> str:

@@ -27,7 +27,7 @@ MAX_OFFSET = 100_000
 class StoryItem:
     story: Story
     page: dict
-    members: list[ArticleOutline]
+    members: list[ArticleOutline] | None     # None: not read from storage (a story the user never read)
     read: bool
     starred: bool
 
@@ -71,7 +71,9 @@ class ReaderView:
         self.sources = [s for s in self.all_sources.values()
                         if str(s.id) not in hidden["source"] and (s.folder or "") not in hidden["folder"]]
         self.hides_any = len(self.sources) < len(self.all_sources)
-        self._window: list[StoryItem] | None = None
+        self._window: list[Ref] | None = None
+        self._items: dict[int, StoryItem] = {}
+        self._unread: list[Ref] | None = None
 
     # -- what the user subscribes to ---------------------------------------------------------------------------
 
@@ -104,26 +106,50 @@ class ReaderView:
 
     # -- stories -----------------------------------------------------------------------------------------------
 
-    def story_items(self, story_ids: list[int]) -> list[StoryItem]:
-        """The live ones of these stories (merged and page-less ones left out), with the user's state."""
-        stories = [s for s in self.storage.stories_by_ids(story_ids) if s.merged_into is None and s.page_json]
-        ids = [s.id for s in stories]
-        members = self.storage.story_article_outlines(ids)
-        reads = self.storage.story_reads(self.user.id, ids)
-        items = []
-        for story in stories:
-            page = json.loads(story.page_json)
-            read = reads.get(story.id)
-            mine = members.get(story.id, [])
-            items.append(StoryItem(story, page, mine, read=not changed_notably(story.id, read, page, mine),
-                                   starred=bool(read and read.starred)))
-        return items
+    def story_items(self, story_ids: list[int], *, with_members: bool = False) -> list[StoryItem]:
+        """The live ones of these stories (merged and page-less ones left out), with the user's state. A story's
+        articles are read only where its state needs them (the user read it) or `with_members` asks (marking
+        it read records them)."""
+        wanted = [i for i in dict.fromkeys(story_ids) if i not in self._items or
+                  (with_members and self._items[i].members is None)]
+        if wanted:
+            stories = [s for s in self.storage.stories_by_ids(wanted) if s.merged_into is None and s.page_json]
+            reads = self.storage.story_reads(self.user.id, [s.id for s in stories])
+            outlined = [s.id for s in stories if with_members or (s.id in reads and reads[s.id].read_at is not None)]
+            members = self.storage.story_article_outlines(outlined) if outlined else {}
+            for story in stories:
+                page = json.loads(story.page_json)
+                read = reads.get(story.id)
+                mine = members.get(story.id, []) if story.id in outlined else None
+                unread = read is None or read.read_at is None or changed_notably(story.id, read, page, mine or [])
+                self._items[story.id] = StoryItem(story, page, mine, read=not unread,
+                                                  starred=bool(read and read.starred))
+        return [self._items[i] for i in dict.fromkeys(story_ids) if i in self._items]
 
-    def story_window(self) -> list[StoryItem]:
-        """The Stories feed: the STORY_FEED_SIZE live stories most recently updated."""
+    def story_window(self) -> list[Ref]:
+        """The Stories feed: the STORY_FEED_SIZE live stories most recently updated, as items and times (their
+        pages are read only for what is shown or asked about)."""
         if self._window is None:
-            self._window = self.story_items(self.storage.recent_story_ids(STORY_FEED_SIZE))
+            self._window = [Ref(story_item_id(story_id), time)
+                            for story_id, time in self.storage.recent_story_times(STORY_FEED_SIZE)]
         return self._window
+
+    def story_states(self, refs: list[Ref]) -> dict[int, tuple[bool, bool]]:
+        """item id -> (read, starred) of these stories: unread and not starred without a read row; the story's
+        page and articles are read only for the stories the user has read (whether a notable change since
+        makes them unread)."""
+        story_ids = [story_of_item(r.item_id) for r in refs]
+        reads = self.storage.story_reads(self.user.id, story_ids)
+        read_before = [i for i in story_ids if i in reads and reads[i].read_at is not None]
+        items = {item.story.id: item for item in self.story_items(read_before)}
+        states = {}
+        for story_id in story_ids:
+            if story_id in items:
+                states[story_item_id(story_id)] = (items[story_id].read, items[story_id].starred)
+            else:
+                read = reads.get(story_id)
+                states[story_item_id(story_id)] = (False, bool(read and read.starred))
+        return states
 
     # -- streams -----------------------------------------------------------------------------------------------
 
@@ -161,21 +187,32 @@ class ReaderView:
                 until=until, oldest_first=oldest_first, offset=0, limit=offset + limit + 1)]
         stories = self.story_window()
         if starred:
-            known = {item.story.id for item in stories}
+            known = {story_of_item(r.item_id) for r in stories}
             extra = [i for i in self.storage.starred_story_ids(self.user.id) if i not in known]
-            stories = stories + self.story_items(extra)
-        refs += [Ref(item.item_id, item.time) for item in stories
-                 if (read is None or item.read == read) and (starred is None or item.starred == starred)
-                 and (since is None or item.time >= since) and (until is None or item.time < until)]
+            stories = stories + [Ref(item.item_id, item.time) for item in self.story_items(extra)]
+        stories = [r for r in stories if (since is None or r.time >= since) and (until is None or r.time < until)]
+        if read is not None or starred is not None:
+            states = self.story_states(stories)
+            stories = [r for r in stories if (read is None or states[r.item_id][0] == read)
+                       and (starred is None or states[r.item_id][1] == starred)]
+        refs += stories
         refs.sort(key=lambda r: (r.time, r.item_id), reverse=not oldest_first)
         return refs[offset:offset + limit], len(refs) > offset + limit
+
+    def unread_stories(self) -> list[Ref]:
+        """The Stories feed's unread items."""
+        if self._unread is None:
+            window = self.story_window()
+            states = self.story_states(window)
+            self._unread = [r for r in window if not states[r.item_id][0]]
+        return self._unread
 
     def unread_counts(self) -> tuple[dict[int, int], int]:
         """Unread articles per visible source, and unread stories in the Stories feed."""
         counts = self.storage.unread_counts(self.user.id, self.user.read_before)
         visible = {s.id for s in self.sources}
         by_source = {source: n for source, n in counts.by_source.items() if source in visible}
-        return by_source, sum(1 for item in self.story_window() if not item.read)
+        return by_source, len(self.unread_stories())
 
     # -- changing state ----------------------------------------------------------------------------------------
 
@@ -186,7 +223,8 @@ class ReaderView:
             return 0
         articles = list(self.storage.original_article_ids([i for i in item_ids if not is_story_item(i)]))
         marked = self.storage.mark_articles(self.user.id, articles, read=read, starred=starred) if articles else 0
-        stories = self.story_items(sorted({story_of_item(i) for i in item_ids if is_story_item(i)}))
+        stories = self.story_items(sorted({story_of_item(i) for i in item_ids if is_story_item(i)}),
+                                   with_members=read is True)
         for item in stories:
             self._mark_story(item, read=read, starred=starred)
         return marked + len(stories)
@@ -211,6 +249,6 @@ class ReaderView:
             everything = stream.kind == StreamKind.READING_LIST and not self.hides_any
             self.storage.mark_all_read(self.user.id, before, None if everything else source_ids)
         if self._with_stories(stream):
-            for item in self.story_window():
-                if not item.read and item.time <= before:
-                    self._mark_story(item, read=True, starred=None)
+            due = [story_of_item(r.item_id) for r in self.unread_stories() if r.time <= before]
+            for item in self.story_items(due, with_members=True):
+                self._mark_story(item, read=True, starred=None)
