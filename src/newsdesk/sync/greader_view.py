@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from newsdesk.model import ArticleOutline, Source, Story, StoryRead, User
 from newsdesk.reading import change_mark
@@ -23,13 +24,23 @@ STORY_FEED_SIZE = 200
 MAX_OFFSET = 100_000
 
 
+@lru_cache(maxsize=1024)
+def parsed_page(page_json: str) -> dict:
+    """A story page's document, parsed once per process for each text it has had (the Stories feed asks for the
+    same few hundred pages again and again). Shared: read it, never change it."""
+    return json.loads(page_json)
+
+
 @dataclass
 class StoryItem:
     story: Story
-    page: dict
     members: list[ArticleOutline] | None     # None: not read from storage (a story the user never read)
     read: bool
     starred: bool
+
+    @property
+    def page(self) -> dict:
+        return parsed_page(self.story.page_json)
 
     @property
     def item_id(self) -> int:
@@ -118,12 +129,11 @@ class ReaderView:
             outlined = [s.id for s in stories if with_members or (s.id in reads and reads[s.id].read_at is not None)]
             members = self.storage.story_article_outlines(outlined) if outlined else {}
             for story in stories:
-                page = json.loads(story.page_json)
                 read = reads.get(story.id)
                 mine = members.get(story.id, []) if story.id in outlined else None
-                unread = read is None or read.read_at is None or changed_notably(story.id, read, page, mine or [])
-                self._items[story.id] = StoryItem(story, page, mine, read=not unread,
-                                                  starred=bool(read and read.starred))
+                unread = (read is None or read.read_at is None
+                          or changed_notably(story.id, read, parsed_page(story.page_json), mine or []))
+                self._items[story.id] = StoryItem(story, mine, read=not unread, starred=bool(read and read.starred))
         return [self._items[i] for i in dict.fromkeys(story_ids) if i in self._items]
 
     def story_window(self) -> list[Ref]:
