@@ -150,8 +150,8 @@ class ReaderView:
         makes them unread)."""
         story_ids = [story_of_item(r.item_id) for r in refs]
         reads = self.storage.story_reads(self.user.id, story_ids)
-        read_before = [i for i in story_ids if i in reads and reads[i].read_at is not None]
-        items = {item.story.id: item for item in self.story_items(read_before)}
+        read_once = [i for i in story_ids if i in reads and reads[i].read_at is not None]
+        items = {item.story.id: item for item in self.story_items(read_once)}
         states = {}
         for story_id in story_ids:
             if story_id in items:
