@@ -99,6 +99,7 @@ class NewArticle:
     full_text: bool = True
     extraction_error: str | None = None
     html_zlib: bytes | None = None      # the fetched page, packed by pack_html, kept for re-extraction
+    first_seen_at: datetime | None = None   # when the desk first saw it: now, unless a generated desk dates it
 
 
 @dataclass

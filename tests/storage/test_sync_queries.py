@@ -88,3 +88,24 @@ def test_stories_for_the_stories_feed(desk):
     assert storage.recent_story_ids(10) == [second, first] and storage.recent_story_ids(1) == [second]
     storage.merge_stories(second, first)
     assert storage.recent_story_ids(10) == [first]          # a merged story is no item
+
+
+def test_the_stories_feed_times_are_when_each_story_last_changed(desk):
+    storage, ids, *_ = desk
+    first, second = storage.create_story("first"), storage.create_story("second")
+    storage.assign_story(ids[0], first, 0.9)
+    storage.assign_story(ids[1], second, 0.9)
+    earlier = utcnow() - timedelta(hours=5)
+    storage.save_story_page(first, headline="h", page_json="{}", first_published=earlier, last_updated=earlier,
+                            article_count=1, independent_count=1, reprint_count=0)
+    storage.save_story_page(second, headline="h", page_json="{}", first_published=earlier, last_updated=None,
+                            article_count=1, independent_count=1, reprint_count=0)
+    times = dict(storage.recent_story_times(10))
+    assert times[first] == earlier
+    assert times[second] == storage.get_story(second).updated_at        # no report time: when it last changed
+
+
+def test_a_stream_of_several_sources_is_newest_first_across_them(desk):
+    storage, ids, one, two, ada, _ = desk
+    assert stream(storage, ada, [one, two], limit=2) == [ids[3], ids[2]]
+    assert stream(storage, ada, [one, two], oldest_first=True, limit=2) == [ids[0], ids[1]]

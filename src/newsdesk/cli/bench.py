@@ -257,9 +257,10 @@ def readers(articles: int = typer.Option(100_000, help="Generated articles in th
         raise typer.Exit(1)
     console.print(f"{result['articles']} articles in {result['stories']} stories, {result['users']} readers "
                   f"(filled in {result['fill_seconds']} s + {result['readers_seconds']} s"
-                  f"{', reused' if result['reused_fill'] else ''}); {result['cpus']} CPUs, load average "
-                  f"{result['load_average']}" + ("; every reader with hidden sources and block/keep rules"
-                                                  if result["rules"] else ""))
+                  f"{', reused' if result['reused_fill'] else ''}; articles first seen "
+                  f"{'as published, over the month' if result['dated_fill'] else 'during the fill'}); "
+                  f"{result['cpus']} CPUs, load average {result['load_average']}"
+                  + ("; every reader with hidden sources and block/keep rules" if result["rules"] else ""))
     table = Table(title=f"latency, {requests} requests of each kind")
     for column in ("call", "requests", "p50 ms", "p95 ms", "max ms"):
         table.add_column(column, justify="left" if column == "call" else "right")

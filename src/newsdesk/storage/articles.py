@@ -85,7 +85,7 @@ class ArticleStore:
                 "first_seen_at, language, image_url, summary, text, text_hash, shingle_count, minhash, full_text, "
                 "extraction_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new.url, new.source_id, new.outlet, new.entry_id, new.title, new.author, to_iso(new.published_at),
-                 to_iso(new.updated_at), now, new.language, new.image_url, new.summary, new.text, new.text_hash,
+                 to_iso(new.updated_at), to_iso(new.first_seen_at) or now, new.language, new.image_url, new.summary, new.text, new.text_hash,
                  new.shingle_count, new.minhash, int(new.full_text), new.extraction_error))
             self._add_revision(article_id, new, now)
             self._set_bands(article_id, new.band_keys)

@@ -20,6 +20,20 @@ _STORY_RANK = """CREATE TABLE story_rank (
 CREATE INDEX story_rank_key ON story_rank (rank_key);
 CREATE INDEX story_rank_time ON story_rank (last_updated)"""
 
+# Original articles (not in `copies`) per source and UTC day of first sight (the first ten characters of
+# first_seen_at), kept exact by triggers on articles and copies whoever writes them, so that an unread count
+# adds up days instead of reading every article after a reader's mark.
+_SOURCE_DAYS_TABLE = """CREATE TABLE source_day_counts (
+    source_id BIGINT NOT NULL,
+    day TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (source_id, day)
+)"""
+_SOURCE_DAYS_FILL = """INSERT INTO source_day_counts (source_id, day, n)
+SELECT a.source_id, substr(a.first_seen_at, 1, 10), COUNT(*) FROM articles a
+WHERE a.source_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.copy_id = a.id)
+GROUP BY a.source_id, substr(a.first_seen_at, 1, 10)"""
+
 MIGRATIONS: list[tuple[int, str, str | dict[str, list[str]]]] = [
     (1, "sources, fetch log, articles, revisions, copies, LSH bands", """
 CREATE TABLE sources (
@@ -432,6 +446,86 @@ CREATE TABLE user_rules (
     UNIQUE (user_id, action, kind, value)
 )
 """),
+    (10, "original (non-reprint) articles per source and day of first sight, kept by triggers, for unread counts", {
+        "sqlite": [
+            _SOURCE_DAYS_TABLE,
+            """CREATE TRIGGER source_days_article_insert AFTER INSERT ON articles WHEN new.source_id IS NOT NULL
+BEGIN
+    INSERT INTO source_day_counts (source_id, day, n) SELECT new.source_id, substr(new.first_seen_at, 1, 10), 1
+        WHERE NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = new.id)
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n + 1;
+END""",
+            """CREATE TRIGGER source_days_article_delete BEFORE DELETE ON articles WHEN old.source_id IS NOT NULL
+BEGIN
+    INSERT INTO source_day_counts (source_id, day, n) SELECT old.source_id, substr(old.first_seen_at, 1, 10), -1
+        WHERE NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = old.id)
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n - 1;
+END""",
+            """CREATE TRIGGER source_days_article_move AFTER UPDATE OF source_id, first_seen_at ON articles
+WHEN old.source_id IS NOT new.source_id OR old.first_seen_at IS NOT new.first_seen_at
+BEGIN
+    INSERT INTO source_day_counts (source_id, day, n) SELECT old.source_id, substr(old.first_seen_at, 1, 10), -1
+        WHERE old.source_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = old.id)
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n - 1;
+    INSERT INTO source_day_counts (source_id, day, n) SELECT new.source_id, substr(new.first_seen_at, 1, 10), 1
+        WHERE new.source_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = new.id)
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n + 1;
+END""",
+            """CREATE TRIGGER source_days_copy_insert AFTER INSERT ON copies BEGIN
+    INSERT INTO source_day_counts (source_id, day, n) SELECT a.source_id, substr(a.first_seen_at, 1, 10), -1
+        FROM articles a WHERE a.id = new.copy_id AND a.source_id IS NOT NULL
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n - 1;
+END""",
+            """CREATE TRIGGER source_days_copy_delete AFTER DELETE ON copies BEGIN
+    INSERT INTO source_day_counts (source_id, day, n) SELECT a.source_id, substr(a.first_seen_at, 1, 10), 1
+        FROM articles a WHERE a.id = old.copy_id AND a.source_id IS NOT NULL
+        ON CONFLICT (source_id, day) DO UPDATE SET n = n + 1;
+END""",
+            _SOURCE_DAYS_FILL,
+        ],
+        "postgresql": [
+            _SOURCE_DAYS_TABLE,
+            """CREATE FUNCTION source_days_add(source BIGINT, seen TEXT, delta INTEGER) RETURNS void AS $$
+BEGIN
+    IF source IS NOT NULL AND seen IS NOT NULL THEN
+        INSERT INTO source_day_counts (source_id, day, n) VALUES (source, substr(seen, 1, 10), delta)
+            ON CONFLICT (source_id, day) DO UPDATE SET n = source_day_counts.n + excluded.n;
+    END IF;
+END $$ LANGUAGE plpgsql""",
+            """CREATE FUNCTION source_days_article() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = OLD.id) THEN
+        PERFORM source_days_add(OLD.source_id, OLD.first_seen_at, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NOT EXISTS (SELECT 1 FROM copies WHERE copy_id = NEW.id) THEN
+        PERFORM source_days_add(NEW.source_id, NEW.first_seen_at, 1);
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql""",
+            "CREATE TRIGGER source_days_article_insert AFTER INSERT ON articles FOR EACH ROW "
+            "EXECUTE FUNCTION source_days_article()",
+            "CREATE TRIGGER source_days_article_delete BEFORE DELETE ON articles FOR EACH ROW "
+            "EXECUTE FUNCTION source_days_article()",
+            "CREATE TRIGGER source_days_article_move AFTER UPDATE OF source_id, first_seen_at ON articles FOR EACH ROW "
+            "WHEN (OLD.source_id IS DISTINCT FROM NEW.source_id OR OLD.first_seen_at IS DISTINCT FROM NEW.first_seen_at) "
+            "EXECUTE FUNCTION source_days_article()",
+            """CREATE FUNCTION source_days_copy() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM source_days_add(a.source_id, a.first_seen_at, -1) FROM articles a WHERE a.id = NEW.copy_id;
+    ELSE
+        PERFORM source_days_add(a.source_id, a.first_seen_at, 1) FROM articles a WHERE a.id = OLD.copy_id;
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+            "CREATE TRIGGER source_days_copy AFTER INSERT OR DELETE ON copies FOR EACH ROW "
+            "EXECUTE FUNCTION source_days_copy()",
+            _SOURCE_DAYS_FILL,
+        ],
+    }),
     (11, "corrections of the grouping: the log (who, when, what, undone), the links people made or broke "
          "between articles, and per-story overrides (headline, hidden, pinned)", """
 CREATE TABLE corrections (

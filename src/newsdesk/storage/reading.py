@@ -114,26 +114,36 @@ class ReadingStore:
 
     def unread_counts(self, user_id: int, read_before: datetime, view: OwnView | None = None) -> UnreadCounts:
         """Unread original articles (in the user's `view`), in all and per source: those seen after the user's
-        mark, less those marked read, plus those before it marked unread."""
+        mark, less those marked read, plus those before it marked unread. What was seen after the mark is added
+        up from the per-day counts (`originals_seen_since`) unless the view decides article by article (a blocked
+        entity or query; a kept one from a hidden source), which only counting the articles themselves can tell."""
         mark = to_iso(read_before)
         shown, shown_params = in_view(article_out_of_view(self.db.dialect, view))
-        by_source: dict[int, int] = {}
+        per_article = view is not None and bool(view.block_entities or view.block_queries or (
+            view.hidden_sources and (view.keep_entities or view.keep_queries)))
+        if per_article:
+            by_source: dict[int, int] = {}
+        else:
+            hidden = view.hidden_sources - view.keep_sources if view is not None else frozenset()
+            by_source = {s: n for s, n in self.originals_seen_since(read_before).items() if s not in hidden}
 
         def add(rows: list[dict[str, Any]], sign: int) -> None:
             for r in rows:
                 if r["source_id"] is not None:
                     by_source[r["source_id"]] = by_source.get(r["source_id"], 0) + sign * int(r["n"])
 
-        # by source, so that each source's articles since the mark are one range of articles_source_seen
-        add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.source_id IN "
-                          f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL}{shown} "
-                          f"GROUP BY a.source_id", (mark, *shown_params)), 1)
+        if per_article:     # by source, so that each source's articles since the mark are one index range
+            add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM articles a WHERE a.source_id IN "
+                              f"(SELECT id FROM sources) AND a.first_seen_at >= ? AND {_ORIGINAL}{shown} "
+                              f"GROUP BY a.source_id", (mark, *shown_params)), 1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 1 AND a.first_seen_at >= ? "
-                          f"AND {_ORIGINAL}{shown} GROUP BY a.source_id", (user_id, mark, *shown_params)), -1)
+                          f"AND a.source_id IN (SELECT id FROM sources) AND {_ORIGINAL}{shown} GROUP BY a.source_id",
+                          (user_id, mark, *shown_params)), -1)
         add(self.db.query(f"SELECT a.source_id, COUNT(*) AS n FROM article_marks m JOIN articles a "
                           f"ON a.id = m.article_id WHERE m.user_id = ? AND m.is_read = 0 AND a.first_seen_at < ? "
-                          f"AND {_ORIGINAL}{shown} GROUP BY a.source_id", (user_id, mark, *shown_params)), 1)
+                          f"AND a.source_id IN (SELECT id FROM sources) AND {_ORIGINAL}{shown} GROUP BY a.source_id",
+                          (user_id, mark, *shown_params)), 1)
         by_source = {source: n for source, n in by_source.items() if n > 0}
         return UnreadCounts(sum(by_source.values()), by_source)
 

@@ -17,6 +17,7 @@ from newsdesk.storage.own_view import OwnViewStore
 from newsdesk.storage.reading import ReadingStore
 from newsdesk.storage.search import SearchStore
 from newsdesk.storage.settings import SettingStore
+from newsdesk.storage.source_days import SourceDayStore
 from newsdesk.storage.sources import SourceStore
 from newsdesk.storage.stories import StoryStore
 from newsdesk.storage.sync_items import SyncItemStore
@@ -28,7 +29,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore):
+              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore):
     def __init__(self, db: Database):
         self.db = db
 

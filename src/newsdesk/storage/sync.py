@@ -64,7 +64,11 @@ class SyncStore:
         seen at or after `since` and before `until`; those in the user's `view`."""
         ids = list(source_ids) or [-1]
         mark = to_iso(read_before)
-        clauses = [_ORIGINAL, f"a.source_id IN ({_marks(ids)})"]
+        # One source: its range of the (source, first seen) index is already in order. Several: `+a.source_id`
+        # keeps SQLite off that index (a range per source, then every article of them sorted) and on the first
+        # seen index, walked from the newest end until the page is full.
+        source_column = "a.source_id" if len(ids) == 1 else "+a.source_id"
+        clauses = [_ORIGINAL, f"{source_column} IN ({_marks(ids)})"]
         params: list[Any] = [user_id, *ids]
         if read is True:
             clauses.append("(m.is_read = 1 OR (m.is_read IS NULL AND a.first_seen_at < ?))")
@@ -115,7 +119,15 @@ class SyncStore:
 
     def recent_story_ids(self, limit: int, view: OwnView | None = None) -> list[int]:
         """The live stories with a page in the user's `view`, most recently updated first."""
-        shown, shown_params = in_view(story_out_of_view(self.db.dialect, view, "story_id"))
-        rows = self.db.query(f"SELECT story_id FROM story_rank WHERE 1 = 1{shown} "
-                             "ORDER BY last_updated DESC, story_id DESC LIMIT ?", (*shown_params, int(limit)))
-        return [r["story_id"] for r in rows]
+        return [story_id for story_id, _ in self.recent_story_times(limit, view)]
+
+    def recent_story_times(self, limit: int, view: OwnView | None = None) -> list[tuple[int, datetime]]:
+        """(id, last updated: its newest report, else when it last changed) of the live stories with a page in the
+        user's `view`, most recently updated first; from the ranking and each story's row, without reading its
+        page."""
+        shown, shown_params = in_view(story_out_of_view(self.db.dialect, view, "r.story_id"))
+        rows = self.db.query(
+            "SELECT r.story_id, COALESCE(s.last_updated, s.updated_at) AS t FROM story_rank r "
+            "JOIN stories s ON s.id = r.story_id WHERE s.merged_into IS NULL AND s.page_json IS NOT NULL"
+            f"{shown} ORDER BY r.last_updated DESC, r.story_id DESC LIMIT ?", (*shown_params, int(limit)))
+        return [(r["story_id"], from_iso(r["t"])) for r in rows]

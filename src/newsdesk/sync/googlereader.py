@@ -250,8 +250,7 @@ def unread_count(request: Request, who: Caller = Depends(caller)) -> Response:
         if source.folder:
             total, when = folders.get(source.folder, (0, None))
             folders[source.folder] = (total + n, max(filter(None, (when, newest.get(source.id))), default=None))
-    window = view.story_window()
-    latest_story = max((i.time for i in window if not i.read), default=None)
+    latest_story = max((r.time for r in view.unread_stories()), default=None)
     if stories:
         counts.append({"id": STORIES_STREAM, "count": stories, "newestItemTimestampUsec": _usec(latest_story)})
     counts += [{"id": Stream(StreamKind.FOLDER_STORIES, folder).id, "count": len(items),

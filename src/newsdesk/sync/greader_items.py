@@ -8,12 +8,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from newsdesk.model import Article, Source
 from newsdesk.sources import xml_text
 from newsdesk.sync.greader_ids import LABEL_PREFIX, STATE_PREFIX, STORIES_STREAM, Stream, StreamKind, long_item_id
-from newsdesk.sync.greader_view import ReaderView, Ref, StoryItem
+from newsdesk.sync.greader_view import ReaderView, Ref, StoryItem, parsed_page
 from newsdesk.sync.items import STORIES_FEED_TITLE, is_story_item, story_of_item
 from newsdesk.timeutil import to_utc, utcnow
 
@@ -42,7 +43,7 @@ class Entry:
 
 
 def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    return "".join(f"<p>{p.strip()}</p>" for p in html.escape(text).split("\n") if p.strip())
 
 
 def feed_stream_id(source: Source) -> str:
@@ -71,8 +72,10 @@ def _attributed(sentence: dict) -> str:
     return html.escape(sentence.get("text", "")) + (f" <em>({html.escape(named)})</em>" if named else "")
 
 
-def story_entry(item: StoryItem, base: str, origin: Stream | None = None) -> Entry:
-    page, story = item.page, item.story
+@lru_cache(maxsize=1024)
+def _story_body(page_json: str, url: str) -> tuple[str, str]:
+    """(content HTML, author) of a story item: made once per process for each text of the page."""
+    page = parsed_page(page_json)
     parts = [f"<p>{_attributed(s)}</p>" for s in page.get("summary", [])]
     if page.get("takeaways"):
         parts.append("<p><strong>Key takeaways</strong></p><ul>"
@@ -82,12 +85,18 @@ def story_entry(item: StoryItem, base: str, origin: Stream | None = None) -> Ent
         parts.append(f"<p>Reported by {html.escape(', '.join(independent))}"
                      + (f"; reprinted by {html.escape(', '.join(r[0] for r in page.get('reprints', [])))}"
                         if page.get("reprints") else "") + ".</p>")
-    url = f"{base}/stories/{story.slug}"
     parts.append(f'<p><a href="{html.escape(url)}">The whole story on the desk</a></p>')
+    return "".join(parts), ", ".join(independent[:3]) or "newsdesk"
+
+
+def story_entry(item: StoryItem, base: str, origin: Stream | None = None) -> Entry:
+    story = item.story
+    url = f"{base}/stories/{story.slug}"
+    content, author = _story_body(story.page_json, url)
     return Entry(
-        item_id=item.item_id, title=page.get("headline") or story.headline or "(untitled story)", url=url,
+        item_id=item.item_id, title=item.page.get("headline") or story.headline or "(untitled story)", url=url,
         published=story.first_published or story.created_at, updated=item.time, crawled=item.time,
-        author=", ".join(independent[:3]) or "newsdesk", content="".join(parts),
+        author=author, content=content,
         origin_id=origin.id if origin is not None else STORIES_STREAM,
         origin_title=f"{STORIES_FEED_TITLE}: {origin.value}" if origin is not None else STORIES_FEED_TITLE,
         origin_url=f"{base}/",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from newsdesk.alerts import own_view
 from newsdesk.model import ArticleOutline, Source, Story, StoryRead, User
@@ -26,14 +27,24 @@ STORY_FEED_SIZE = 200
 MAX_OFFSET = 100_000
 
 
+@lru_cache(maxsize=1024)
+def parsed_page(page_json: str) -> dict:
+    """A story page's document, parsed once per process for each text it has had (the Stories feed asks for the
+    same few hundred pages again and again). Shared: read it, never change it."""
+    return json.loads(page_json)
+
+
 @dataclass
 class StoryItem:
     story: Story
-    page: dict
-    members: list[ArticleOutline]
+    members: list[ArticleOutline] | None     # None: not read from storage (a story the user never read)
     read: bool
     starred: bool
     folders: frozenset[str] = frozenset()      # the user's folders with a source that reported it independently
+
+    @property
+    def page(self) -> dict:
+        return parsed_page(self.story.page_json)
 
     @property
     def item_id(self) -> int:
@@ -74,7 +85,10 @@ class ReaderView:
         self.all_sources = {s.id: s for s in storage.list_sources(with_counts=False)}
         self.sources = [s for s in self.all_sources.values() if s.id not in self.own.hidden_sources]
         self.hides_any = len(self.sources) < len(self.all_sources)
-        self._window: list[StoryItem] | None = None
+        self._window: list[Ref] | None = None
+        self._items: dict[int, StoryItem] = {}
+        self._unread: list[Ref] | None = None
+        self._folders: dict[int, frozenset[str]] = {}
 
     # -- what the user subscribes to ---------------------------------------------------------------------------
 
@@ -111,39 +125,71 @@ class ReaderView:
 
     # -- stories -----------------------------------------------------------------------------------------------
 
-    def story_items(self, story_ids: list[int]) -> list[StoryItem]:
+    def story_items(self, story_ids: list[int], *, with_members: bool = False) -> list[StoryItem]:
         """The live ones of these stories in the user's view (merged and page-less ones left out), with the
-        user's state."""
-        hidden = self.storage.hidden_story_ids(self.own, story_ids)
-        stories = [s for s in self.storage.stories_by_ids(story_ids)
-                   if s.merged_into is None and s.page_json and s.id not in hidden]
-        ids = [s.id for s in stories]
-        members = self.storage.story_article_outlines(ids)
-        reads = self.storage.story_reads(self.user.id, ids)
-        folders = self.storage.story_independent_sources(ids)
-        visible = {s.id: s.folder for s in self.sources if s.folder}
-        items = []
-        for story in stories:
-            page = json.loads(story.page_json)
-            read = reads.get(story.id)
-            mine = members.get(story.id, [])
-            items.append(StoryItem(story, page, mine, read=not changed_notably(story.id, read, page, mine),
-                                   starred=bool(read and read.starred),
-                                   folders=frozenset(visible[s] for s in folders.get(story.id, ()) if s in visible)))
-        return items
+        user's state. A story's articles are read only where its state needs them (the user read it) or
+        `with_members` asks (marking it read records them)."""
+        wanted = [i for i in dict.fromkeys(story_ids) if i not in self._items or
+                  (with_members and self._items[i].members is None)]
+        if wanted:
+            hidden = self.storage.hidden_story_ids(self.own, wanted)
+            stories = [s for s in self.storage.stories_by_ids(wanted)
+                       if s.merged_into is None and s.page_json and s.id not in hidden]
+            reads = self.storage.story_reads(self.user.id, [s.id for s in stories])
+            outlined = [s.id for s in stories if with_members or (s.id in reads and reads[s.id].read_at is not None)]
+            members = self.storage.story_article_outlines(outlined) if outlined else {}
+            folders = self.story_folders([s.id for s in stories])
+            for story in stories:
+                read = reads.get(story.id)
+                mine = members.get(story.id, []) if story.id in outlined else None
+                unread = (read is None or read.read_at is None
+                          or changed_notably(story.id, read, parsed_page(story.page_json), mine or []))
+                self._items[story.id] = StoryItem(story, mine, read=not unread, starred=bool(read and read.starred),
+                                                  folders=folders.get(story.id, frozenset()))
+        return [self._items[i] for i in dict.fromkeys(story_ids) if i in self._items]
 
-    def story_window(self) -> list[StoryItem]:
-        """The Stories feed: the STORY_FEED_SIZE live stories in the user's view most recently updated."""
+    def story_folders(self, story_ids: list[int]) -> dict[int, frozenset[str]]:
+        """story id -> the user's visible folders with a source that reported it independently."""
+        wanted = [i for i in story_ids if i not in self._folders]
+        if wanted:
+            visible = {s.id: s.folder for s in self.sources if s.folder}
+            found = self.storage.story_independent_sources(wanted)
+            for story_id in wanted:
+                self._folders[story_id] = frozenset(visible[s] for s in found.get(story_id, ()) if s in visible)
+        return {i: self._folders[i] for i in story_ids}
+
+    def story_window(self) -> list[Ref]:
+        """The Stories feed: the STORY_FEED_SIZE live stories in the user's view most recently updated, as items
+        and times (their pages are read only for what is shown or asked about)."""
         if self._window is None:
-            self._window = self.story_items(self.storage.recent_story_ids(STORY_FEED_SIZE, self.own))
+            self._window = [Ref(story_item_id(story_id), time)
+                            for story_id, time in self.storage.recent_story_times(STORY_FEED_SIZE, self.own)]
         return self._window
 
-    def stories_of(self, stream: Stream) -> list[StoryItem]:
+    def stories_of(self, stream: Stream) -> list[Ref]:
         """The stories a stream holds: those of the Stories feed, or of a folder's."""
         window = self.story_window()
         if stream.kind == StreamKind.FOLDER_STORIES:
-            return [item for item in window if stream.value in item.folders]
+            folders = self.story_folders([story_of_item(r.item_id) for r in window])
+            return [r for r in window if stream.value in folders[story_of_item(r.item_id)]]
         return window
+
+    def story_states(self, refs: list[Ref]) -> dict[int, tuple[bool, bool]]:
+        """item id -> (read, starred) of these stories: unread and not starred without a read row; the story's
+        page and articles are read only for the stories the user has read (whether a notable change since
+        makes them unread)."""
+        story_ids = [story_of_item(r.item_id) for r in refs]
+        reads = self.storage.story_reads(self.user.id, story_ids)
+        read_once = [i for i in story_ids if i in reads and reads[i].read_at is not None]
+        items = {item.story.id: item for item in self.story_items(read_once)}
+        states = {}
+        for story_id in story_ids:
+            if story_id in items:
+                states[story_item_id(story_id)] = (items[story_id].read, items[story_id].starred)
+            else:
+                read = reads.get(story_id)
+                states[story_item_id(story_id)] = (False, bool(read and read.starred))
+        return states
 
     # -- streams -----------------------------------------------------------------------------------------------
 
@@ -182,29 +228,41 @@ class ReaderView:
                 until=until, oldest_first=oldest_first, offset=0, limit=offset + limit + 1, view=self.own)]
         stories = self.stories_of(stream)
         if starred and stream.kind != StreamKind.FOLDER_STORIES:
-            known = {item.story.id for item in stories}
+            known = {story_of_item(r.item_id) for r in stories}
             extra = [i for i in self.storage.starred_story_ids(self.user.id) if i not in known]
-            stories = stories + self.story_items(extra)
-        refs += [Ref(item.item_id, item.time) for item in stories
-                 if (read is None or item.read == read) and (starred is None or item.starred == starred)
-                 and (since is None or item.time >= since) and (until is None or item.time < until)]
+            stories = stories + [Ref(item.item_id, item.time) for item in self.story_items(extra)]
+        stories = [r for r in stories if (since is None or r.time >= since) and (until is None or r.time < until)]
+        if read is not None or starred is not None:
+            states = self.story_states(stories)
+            stories = [r for r in stories if (read is None or states[r.item_id][0] == read)
+                       and (starred is None or states[r.item_id][1] == starred)]
+        refs += stories
         refs.sort(key=lambda r: (r.time, r.item_id), reverse=not oldest_first)
         return refs[offset:offset + limit], len(refs) > offset + limit
+
+    def unread_stories(self) -> list[Ref]:
+        """The Stories feed's unread items."""
+        if self._unread is None:
+            window = self.story_window()
+            states = self.story_states(window)
+            self._unread = [r for r in window if not states[r.item_id][0]]
+        return self._unread
 
     def unread_counts(self) -> tuple[dict[int, int], int]:
         """Unread articles in the user's view per visible source, and unread stories in the Stories feed."""
         counts = self.storage.unread_counts(self.user.id, self.user.read_before, self.own)
         visible = {s.id for s in self.sources}
         by_source = {source: n for source, n in counts.by_source.items() if source in visible}
-        return by_source, sum(1 for item in self.story_window() if not item.read)
+        return by_source, len(self.unread_stories())
 
-    def unread_stories_by_folder(self) -> dict[str, list[StoryItem]]:
+    def unread_stories_by_folder(self) -> dict[str, list[Ref]]:
         """folder -> the unread items of its Stories feed (folders with none left out)."""
-        found: dict[str, list[StoryItem]] = {}
-        for item in self.story_window():
-            if not item.read:
-                for folder in item.folders:
-                    found.setdefault(folder, []).append(item)
+        unread = self.unread_stories()
+        folders = self.story_folders([story_of_item(r.item_id) for r in unread])
+        found: dict[str, list[Ref]] = {}
+        for ref in unread:
+            for folder in folders[story_of_item(ref.item_id)]:
+                found.setdefault(folder, []).append(ref)
         return found
 
     # -- changing state ----------------------------------------------------------------------------------------
@@ -216,7 +274,8 @@ class ReaderView:
             return 0
         articles = list(self.storage.original_article_ids([i for i in item_ids if not is_story_item(i)]))
         marked = self.storage.mark_articles(self.user.id, articles, read=read, starred=starred) if articles else 0
-        stories = self.story_items(sorted({story_of_item(i) for i in item_ids if is_story_item(i)}))
+        stories = self.story_items(sorted({story_of_item(i) for i in item_ids if is_story_item(i)}),
+                                   with_members=read is True)
         for item in stories:
             self._mark_story(item, read=read, starred=starred)
         return marked + len(stories)
@@ -241,6 +300,7 @@ class ReaderView:
             everything = stream.kind == StreamKind.READING_LIST and not self.hides_any
             self.storage.mark_all_read(self.user.id, before, None if everything else source_ids)
         if self._with_stories(stream):
-            for item in self.stories_of(stream):
-                if not item.read and item.time <= before:
-                    self._mark_story(item, read=True, starred=None)
+            unread = {r.item_id for r in self.unread_stories()}
+            due = [story_of_item(r.item_id) for r in self.stories_of(stream) if r.item_id in unread and r.time <= before]
+            for item in self.story_items(due, with_members=True):
+                self._mark_story(item, read=True, starred=None)

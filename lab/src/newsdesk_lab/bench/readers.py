@@ -6,7 +6,9 @@ most (the home page with their unread counts, a Fever `items` call of 50 items, 
 The desk is the web benchmark's generated one (bench.web.fill_desk); the users and their state are written
 straight through storage: one password hash shared by every user (hashing is not what is measured), each user's
 "mark all as read" somewhere in the desk's history (most read daily, a few have weeks unread), articles marked
-read after it, a few marked unread before it, a few starred, stories read with the articles they had.
+read after it, a few marked unread before it, a few starred, stories read with the articles they had. Articles
+are first seen when published, over the desk's month (a fill made before that was dated is still used, and
+said so). One more reader, added when measuring, has never marked anything read: the whole desk is unread.
 
 With `rules`, every reader also has an own view to apply while measuring (and only then): a folder and a source
 hidden, two words blocked, a source kept (alerts.own_view); the rules go again when the run ends."""
@@ -23,19 +25,21 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from newsdesk.accounts import fever_key, hash_password
 from newsdesk.alerts import own_view
-from newsdesk.model import Role, RuleAction, RuleKind
+from newsdesk.model import Role, RuleAction, RuleKind, User
 from newsdesk.storage import Storage, open_storage
 from newsdesk_lab.bench.web import WebServer, fill_desk
 
 FILL_KEY = "bench.readers.fill"
 PASSWORD = "bench reader password"
 READER_PREFIX = "reader"
+BACKLOG_READER = "reader-backlog"
 STREAM = "/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
 
 
@@ -238,8 +242,33 @@ def measure(url: str, storage: Storage, users: int, requests: int, seed: int = 5
         storage.unread_counts(user.id, user.read_before, own_view(storage, user))
         counts.append((time.perf_counter() - began) * 1000)
     results["unread counts query (storage)"] = _figures(counts)
+    backlog = backlog_reader(storage)
+    counts = []
+    for _ in range(requests):
+        began = time.perf_counter()
+        storage.unread_counts(backlog.id, backlog.read_before)
+        counts.append((time.perf_counter() - began) * 1000)
+    results["unread counts query (storage, whole desk unread)"] = _figures(counts)
     return {"latency": results, "errors": len(errors), "first_errors": errors[:10], "home_logged_in": logged_in,
             "google_reader": greader}
+
+
+def backlog_reader(storage: Storage, seed: int = 23) -> User:
+    """The reader who has never marked all read (their mark is before the desk's first article) and has read
+    a few articles one by one: made on first use, so that a kept fill serves as it is."""
+    user = storage.user_named(BACKLOG_READER)
+    if user is not None:
+        return user
+    rng = random.Random(seed)
+    first_id, last_id = storage.article_id_range()
+    first_seen = storage.get_article(first_id).first_seen_at
+    with storage.transaction():
+        user = storage.add_user(BACKLOG_READER, hash_password(PASSWORD), Role.READER,
+                                fever_key=fever_key(BACKLOG_READER, PASSWORD), session_generation="bench-backlog",
+                                read_before=first_seen - timedelta(days=1))
+        storage.mark_articles(user.id, rng.sample(range(first_id, last_id + 1), min(200, last_id - first_id + 1)),
+                              read=True)
+    return user
 
 
 def storage_per_mark(storage: Storage) -> dict:
@@ -282,13 +311,14 @@ def run_readers_bench(*, articles: int = 100_000, stories: int = 20_000, users: 
                     raise ValueError(f"{db} already holds articles that are not this benchmark's fill: use an empty "
                                      "database, or --reuse with the same sizes")
                 say(f"Filling the desk with {articles} generated articles in {stories} stories …")
-                fill = fill_desk(storage, articles, stories, progress=progress)
+                fill = fill_desk(storage, articles, stories, progress=progress, dated=True)
                 say(f"Writing {users} readers and their reading state …")
                 fill.update(fill_readers(storage, users, progress=progress))
                 fill["users"] = users
                 storage.set_setting(FILL_KEY, json.dumps(fill))
             if storage.db.dialect == "sqlite":
                 storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            backlog_reader(storage)
             state = storage_per_mark(storage)
             if rules:
                 say(f"Giving each of the {users} readers hidden sources and block and keep rules …")
@@ -304,7 +334,8 @@ def run_readers_bench(*, articles: int = 100_000, stories: int = 20_000, users: 
             storage.close()
         return {**measured, **state, "articles": fill["articles"], "stories": fill["stories"], "users": users,
                 "fill_seconds": fill["fill_seconds"], "readers_seconds": fill.get("readers_seconds"),
-                "reused_fill": reused, "requests": requests, "rules": rules, "cpus": os.cpu_count(),
+                "reused_fill": reused, "dated_fill": bool(fill.get("dated")), "requests": requests, "rules": rules,
+                "cpus": os.cpu_count(),
                 "load_average": round(os.getloadavg()[0], 2)}
     finally:
         if tmp:

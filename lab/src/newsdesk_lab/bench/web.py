@@ -297,10 +297,12 @@ def _page_json(plan: StoryPlan, rng: random.Random) -> tuple[str, StoryPage]:
 
 def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, *, seed: int = 11,
               batch: int = 2000, progress: Callable[[str, int, int], None] | None = None,
-              article_vectors: bool = False) -> dict:
+              article_vectors: bool = False, dated: bool = False) -> dict:
     """Generate and store `articles` articles in `stories` stories, with their story pages. Returns figures.
     With `article_vectors`, each original also gets a stored title+lead vector (its story's centroid plus
-    noise), as a desk that grouped them would hold, so a story grouper can be built without the model."""
+    noise), as a desk that grouped them would hold, so a story grouper can be built without the model. With
+    `dated`, each article was first seen when it was published (as a desk polling all month would have seen
+    it), not during the fill."""
     if stories < 1 or articles < stories:
         raise ValueError("need at least one story and at least as many articles as stories")
     started = time.perf_counter()
@@ -337,7 +339,8 @@ def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, 
                     url=f"https://bench-{source}.example/{story_index}/{number}", text=text,
                     text_hash=hashlib.sha1(text.encode()).hexdigest(), source_id=source_ids[source],
                     outlet=outlets[source], title=title, author=f"{rng.choice(_FIRST_NAMES)} "
-                    f"{rng.choice(vocab.surnames)}", published_at=when, language="en", summary=lead[0]))
+                    f"{rng.choice(vocab.surnames)}", published_at=when, language="en", summary=lead[0],
+                    first_seen_at=when if dated else None))
                 if original is not None:
                     storage.mark_copy(article_id, original["id"], 0.93, "minhash")
                 elif article_vectors:
@@ -369,7 +372,7 @@ def fill_desk(storage: Storage, articles: int = 100_000, stories: int = 20_000, 
     seconds = time.perf_counter() - started
     figures = {"articles": len(slots), "stories": len(plans), "words_per_article": round(words / len(slots)),
                "fill_seconds": round(seconds, 1), "article_seconds": round(articles_done - started, 1),
-               "seed": seed, "story_ids": [story_ids[0], story_ids[-1]]}
+               "seed": seed, "story_ids": [story_ids[0], story_ids[-1]], "dated": dated}
     storage.set_setting(FILL_KEY, json.dumps(figures))
     return figures
 
