@@ -163,3 +163,13 @@ def test_why_says_an_editor_placed_a_moved_article_and_that_undoing_put_it_back(
     undo(storage, corrected.correction.id, "editor")
     said = reasons_of(storage.story_of(moved))[moved]
     assert "was undone" in said[0]
+
+
+def test_a_hidden_story_leaves_search_and_the_reader_apps_stories_too(storage, grouped):
+    story = grouped.story(storage, grouped.transfer[0])
+    word = storage.get_story(story).headline.split()[0]
+    assert story in {g.story_id for g in storage.search(word).groups if g.story_id}
+    assert story in storage.recent_story_ids(50)
+    hide_story(storage, story, "editor")
+    assert story not in {g.story_id for g in storage.search(word).groups if g.story_id}
+    assert story not in storage.recent_story_ids(50)

@@ -63,8 +63,16 @@ def _story_matches(dialect: str, column: str, query: str) -> Clause:
             story_params + article_params)
 
 
-def story_out_of_view(dialect: str, view: OwnView | None, column: str) -> Clause | None:
-    """SQL true for a story (its id in `column`) out of the user's view; None when the view hides nothing."""
+def story_out_of_view(dialect: str, view: OwnView | None, column: str) -> Clause:
+    """SQL true for a story (its id in `column`) out of the user's view, or hidden by an editor's correction
+    (out of everyone's, whatever their keep rules say)."""
+    hidden_by_editor: Clause = (f"EXISTS (SELECT 1 FROM story_overrides vo WHERE vo.story_id = {column} "
+                                "AND vo.hidden = 1)", [])
+    own = _own_story_clause(dialect, view, column)
+    return hidden_by_editor if own is None else _either([hidden_by_editor, own])
+
+
+def _own_story_clause(dialect: str, view: OwnView | None, column: str) -> Clause | None:
     if view is None or not view.hides_anything:
         return None
     hide: list[Clause] = []
@@ -126,7 +134,7 @@ class OwnViewStore:
         """Those of these stories that are out of the user's view."""
         clause = story_out_of_view(self.db.dialect, view, "s.id")
         ids = sorted(set(story_ids))
-        if clause is None or not ids:
+        if not ids:
             return set()
         found: set[int] = set()
         for start in range(0, len(ids), _CHUNK):

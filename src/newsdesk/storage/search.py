@@ -248,12 +248,16 @@ class SearchStore:
             art_params.append(entity_id)
             story_where.append("EXISTS (SELECT 1 FROM story_entities x WHERE x.story_id = s.id AND x.entity_id = ?)")
             story_params.append(entity_id)
-        if view is not None and view.hides_anything:
+        editor_hides = bool(self.db.query("SELECT 1 FROM story_overrides WHERE hidden = 1 LIMIT 1"))
+        if (view is not None and view.hides_anything) or editor_hides:
             from newsdesk.storage.own_view import article_out_of_view, story_out_of_view
             hidden_article = article_out_of_view(self.db.dialect, view, match.article_id, "a.source_id")
+            if hidden_article is not None:
+                art_where.append(f"NOT {hidden_article[0]}")
+                art_params += hidden_article[1]
             hidden_story = story_out_of_view(self.db.dialect, view, "sa.story_id")
-            art_where.append(f"NOT {hidden_article[0]} AND (sa.story_id IS NULL OR NOT {hidden_story[0]})")
-            art_params += hidden_article[1] + hidden_story[1]
+            art_where.append(f"(sa.story_id IS NULL OR NOT {hidden_story[0]})")
+            art_params += hidden_story[1]
             hidden_story = story_out_of_view(self.db.dialect, view, "s.id")
             story_where.append(f"NOT {hidden_story[0]}")
             story_params += hidden_story[1]

@@ -210,12 +210,10 @@ class StoryStore:
             clauses.append("r.story_id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
                            "ON a.id = sa.article_id WHERE a.language = ?)")
             params.append(language)
-        hidden = story_out_of_view(self.db.dialect, view, "r.story_id")
-        if hidden is not None:
-            clauses.append(f"NOT {hidden[0]}")
-            params += hidden[1]
-        # A person's corrections: hidden stories are listed nowhere, pinned ones come first.
-        clauses.append("COALESCE(o.hidden, 0) = 0")
+        hidden = story_out_of_view(self.db.dialect, view, "r.story_id")     # the user's and the editors'
+        clauses.append(f"NOT {hidden[0]}")
+        params += hidden[1]
+        # A person's corrections: pinned stories come first.
         overrides = "LEFT JOIN story_overrides o ON o.story_id = r.story_id"
         where = f"WHERE {' AND '.join(clauses)}"
         rows = self.db.query(f"SELECT r.story_id FROM story_rank r {overrides} {where} "
