@@ -18,6 +18,10 @@ from tests.crash.harness import articles, check, desk_env, newsdesk, subscribe
 from tests.crash.site import CrashSite
 
 
+# Room for the empty desk (its schema takes about half a megabyte) and some of the site's 400 articles, not all.
+SMALL = "2m"
+
+
 @contextmanager
 def tmpfs(path: Path, size: str):
     """A small filesystem of its own (needs root; skipped otherwise)."""
@@ -36,7 +40,7 @@ def _remount(path: Path, mode: str) -> None:
 
 
 def test_fetch_on_a_full_disk_fails_clearly_and_keeps_the_database_sound(tmp_path):
-    with CrashSite(articles=400, feeds=4) as site, tmpfs(tmp_path / "small", "1m") as small:
+    with CrashSite(articles=400, feeds=4) as site, tmpfs(tmp_path / "small", SMALL) as small:
         db = small / "desk.db"
         subscribe(db, site.feed_urls)
         env = desk_env(db, tmp_path, NEWSDESK_STORIES="false")
@@ -51,7 +55,7 @@ def test_fetch_on_a_full_disk_fails_clearly_and_keeps_the_database_sound(tmp_pat
 
 
 def test_the_daemon_on_a_full_disk_logs_it_and_keeps_running(tmp_path):
-    with CrashSite(articles=400, feeds=4) as site, tmpfs(tmp_path / "small", "1m") as small:
+    with CrashSite(articles=400, feeds=4) as site, tmpfs(tmp_path / "small", SMALL) as small:
         db = small / "desk.db"
         subscribe(db, site.feed_urls)
         env = desk_env(db, tmp_path, NEWSDESK_STORIES="false")

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import newsdesk.web.access as access_module
-from newsdesk.accounts import find_user, set_password
+from newsdesk.accounts import find_user, new_token, set_password
 from newsdesk.storage import Storage, open_storage
 from newsdesk.web import create_app
 from newsdesk.web.auth import LoginLimiter
@@ -133,7 +133,10 @@ def test_every_password_set_starts_a_new_generation(desk):
 
 @pytest.mark.slow          # `newsdesk init` as a real process
 def test_revoke_sessions_logs_every_browser_out(desk, no_generation_cache):
-    path, token = desk
+    path, _ = desk
+    storage = open_storage(path)
+    token = new_token(storage, find_user(storage, ADMIN))    # the module's may be gone with an earlier test's password
+    storage.close()
     with TestClient(_app(path)) as one, TestClient(_app(path)) as two:
         for browser in (one, two):
             assert login(browser, PASSWORD).status_code == 303

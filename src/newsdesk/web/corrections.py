@@ -30,7 +30,7 @@ from newsdesk.model import Story, User
 from newsdesk.storage import Storage
 from newsdesk.web.access import current_user, require_admin_api, require_admin_page, require_csrf
 from newsdesk.web.api import error
-from newsdesk.web.params import PathId
+from newsdesk.web.params import PathId, key_in_range
 from newsdesk.web.schema import CorrectionDone, CorrectionLog
 
 api = APIRouter(prefix="/api/v1", tags=["corrections"])
@@ -99,7 +99,15 @@ class Pinned(BaseModel):
     pinned: bool = True
 
 
+def _existing_story(request: Request, key: str) -> None:
+    """404 for a story key that names nothing, before the body is read (a path that names nothing is not found,
+    whatever the body says)."""
+    if _web(request).storage.get_story(key) is None:
+        raise HTTPException(404, f"no story {key!r}; `newsdesk stories` lists them")
+
+
 ADMIN = [Depends(require_admin_api)]
+STORY = [*ADMIN, Depends(_existing_story)]
 
 
 @api.get("/corrections", dependencies=ADMIN, summary="The corrections log, newest first",
@@ -117,7 +125,7 @@ def list_corrections(request: Request, story: str | None = Query(None, max_lengt
                                                                                               limit=limit)]})
 
 
-@api.post("/stories/{key}/merge", dependencies=ADMIN, **DONE,
+@api.post("/stories/{key}/merge", dependencies=STORY, **DONE,
           summary="Merge another story into this one")
 async def api_merge(request: Request, key: str, body: MergeFrom) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: merge_stories(s, key, body.story, who))
@@ -129,25 +137,25 @@ async def api_move(request: Request, article_id: PathId, body: MoveTo) -> JSONRe
     return await run_in_threadpool(_answer, request, lambda s, who: move_article(s, article_id, body.to, who))
 
 
-@api.post("/stories/{key}/split", dependencies=ADMIN, **DONE,
+@api.post("/stories/{key}/split", dependencies=STORY, **DONE,
           summary="Split articles out of a story into a new one")
 async def api_split(request: Request, key: str, body: SplitOff) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: split_story(s, key, body.articles, who))
 
 
-@api.post("/stories/{key}/headline", dependencies=ADMIN, **DONE,
+@api.post("/stories/{key}/headline", dependencies=STORY, **DONE,
           summary="Pin (or unpin) a story's headline")
 async def api_headline(request: Request, key: str, body: Headline) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: rename_story(s, key, body.headline, who))
 
 
-@api.post("/stories/{key}/hide", dependencies=ADMIN, **DONE,
+@api.post("/stories/{key}/hide", dependencies=STORY, **DONE,
           summary="Hide a story from the listings (or show it)")
 async def api_hide(request: Request, key: str, body: Hidden) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: hide_story(s, key, who, body.hidden))
 
 
-@api.post("/stories/{key}/pin", dependencies=ADMIN, **DONE,
+@api.post("/stories/{key}/pin", dependencies=STORY, **DONE,
           summary="Pin a story to the top (or unpin it)")
 async def api_pin(request: Request, key: str, body: Pinned) -> JSONResponse:
     return await run_in_threadpool(_answer, request, lambda s, who: pin_story(s, key, who, body.pinned))
@@ -180,7 +188,7 @@ def _back_to(story_key: str, **query: str) -> RedirectResponse:
     return RedirectResponse(f"/stories/{story_key}?{urlencode(query)}#corrections", status_code=303)
 
 
-@pages.post("/stories/{key}/corrections", dependencies=[Depends(require_admin_page)])
+@pages.post("/stories/{key}/corrections", dependencies=[Depends(key_in_range), Depends(require_admin_page)])
 def correct_from_page(request: Request, key: str, action: str = Form("", max_length=20), csrf: str = Form(""),
                       headline: str = Form("", max_length=300), to: str = Form("", max_length=300),
                       other: str = Form("", max_length=300), article: str = Form("", max_length=30),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.model import Entity, User, WatchKind, Watchlist
 from newsdesk.storage import Storage
 from newsdesk.web.access import current_user, require_csrf
+from newsdesk.web.params import key_in_range
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,8 +46,8 @@ def _back(entity: Entity, **query: str) -> RedirectResponse:
     return RedirectResponse(f"/entities/{entity.slug}" + (f"?{urlencode(query)}" if query else ""), status_code=303)
 
 
-@router.post("/entities/{key}/follow")
-def follow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
+@router.post("/entities/{key}/follow", dependencies=[Depends(key_in_range)])
+def follow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
     from newsdesk.alerts import AlertError, follow
 
     user = _follower(request, key, csrf)
@@ -60,8 +61,8 @@ def follow_entity(request: Request, key: str, csrf: str = Form("", max_length=20
     return _back(entity)
 
 
-@router.post("/entities/{key}/unfollow")
-def unfollow_entity(request: Request, key: str, csrf: str = Form("", max_length=200)) -> Response:
+@router.post("/entities/{key}/unfollow", dependencies=[Depends(key_in_range)])
+def unfollow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
     user = _follower(request, key, csrf)
     entity = _entity(request, key)
     storage = request.app.state.web.storage

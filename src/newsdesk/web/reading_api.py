@@ -42,7 +42,7 @@ class Action(StrEnum):
 
 
 # checked once the caller is known, so that a stranger is refused (401) before an unknown action is told (404)
-ActionPath = Annotated[str, Path(max_length=20, description="read, unread, star or unstar")]
+ActionPath = Annotated[str, Path(description="read, unread, star or unstar (anything else names nothing: 404)")]
 
 
 def _action(value: str) -> Action:
