@@ -11,9 +11,11 @@ from newsdesk.entities.ner import (
     find_mentions,
     find_spans,
     load_ner,
+    use_one_core,
 )
 from newsdesk.entities.resolve import resolve_story
 from newsdesk.entities.languages import reads_language
 
 __all__ = ["LABELS", "MODEL_PACKAGE", "NER_MODEL", "NerUnavailable", "acronym", "article_text", "clean_name",
-           "find_mentions", "find_spans", "fold", "load_ner", "match_key", "name_keys", "reads_language", "resolve_story", "search_key"]
+           "find_mentions", "find_spans", "fold", "load_ner", "match_key", "name_keys", "reads_language", "resolve_story",
+           "search_key", "use_one_core"]

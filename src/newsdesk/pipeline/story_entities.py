@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from newsdesk.entities import NER_MODEL, article_text, find_mentions, reads_language, resolve_story
+from newsdesk.entities import NER_MODEL, article_text, find_mentions, reads_language, resolve_story, use_one_core
 from newsdesk.lifeline import die_with_parent
 from newsdesk.model import Article, Mention
 from newsdesk.storage import Storage
@@ -47,6 +47,7 @@ def _worker_start(parent_pid: int) -> None:
         os.nice(10)
     except OSError:
         pass
+    use_one_core()
 
 
 def warm_ner() -> None:
