@@ -168,10 +168,13 @@ def pipeline(ctx: typer.Context,
                                                                "(comma-separated; empty to skip)."),
              probe: int = typer.Option(200, help="New articles timed at each size."),
              batch: int = typer.Option(256, help="Articles per ingest batch (pages are written once a batch)."),
+             text: bool = typer.Option(False, "--text", help="The generated articles as plain text, not as "
+                                                              "pages to extract."),
              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """Articles through fetch-free ingest, embeddings, grouping and story pages (and entities, unless the desk's
-    setting `entities` is off): articles/s overall and per stage, then the per-article grouping cost with 1k, 5k
-    and 20k stories held."""
+    """Articles through fetch-free ingest (generated news pages of real length, read through the desk's
+    extraction), embeddings, grouping and story pages (and entities, unless the desk's setting `entities` is
+    off): articles/s, CPU ms per article end to end and per stage, then the per-article grouping cost with 1k,
+    5k and 20k stories held."""
     from newsdesk.cli.common import state
 
     entities = state(ctx).settings().entities
@@ -190,12 +193,13 @@ def pipeline(ctx: typer.Context,
         raise typer.Exit(2)
     try:
         result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
-                                    progress=console.print, entities=entities)
+                                    progress=console.print, entities=entities, text=text)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)
     t = result["throughput"]
-    console.print(f"{t['articles']} articles ({t['stored']} stored, {t['copies']} copies, {t['errors']} errors) "
+    console.print(f"{t['articles']} articles ({t['stored']} stored, {t['copies']} copies, {t['updated']} updated, "
+                  f"{t['errors']} errors) "
                   f"into {t['stories']} stories, {t['pages_written']} page writes, in {t['seconds']} s "
                   f"({t['cpu_seconds']} s CPU"
                   + (f", of it {t['ner_worker_cpu_seconds']} s in the NER worker" if t.get("ner_worker_cpu_seconds")
@@ -209,6 +213,16 @@ def pipeline(ctx: typer.Context,
         table.add_row(stage, f"{seconds:.1f}", "-" if rate is None else f"{rate:.1f}",
                       f"{t['ms_per_article'][stage]:.1f}")
     console.print(table)
+    cpu_table = Table(title=f"CPU per article by stage ({t['input']} input, {t['input_kb_per_article']} KB each; "
+                            f"sampled; the model's work is embed wherever it is called from)")
+    for column in ("stage", "CPU ms/article", "share"):
+        cpu_table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, ms in t["cpu_ms_per_article"].items():
+        cpu_table.add_row(stage, f"{ms:.1f}", f"{100 * ms / max(t['cpu_ms_per_article_total'], 1e-9):.0f}%")
+    cpu_table.add_row("end to end", f"{t['cpu_ms_per_article_total']:.1f}", "100%", style="bold")
+    console.print(cpu_table)
+    console.print(f"load average before the run: {', '.join(f'{x:g}' for x in t['load_average_before'])} "
+                  f"(1, 5, 15 min); the sampler used {t['sampler_cpu_seconds']} s CPU, left out")
     for error in t["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
     if "scale" in result:

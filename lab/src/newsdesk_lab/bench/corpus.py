@@ -323,7 +323,7 @@ class GeneratedArticle:
     published: datetime
     source: str
     reprint_of: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)     # "facts": the event's Facts, "fields": its other template fields
 
     def jsonl_row(self) -> dict:
         return {"id": self.id, "title": self.title, "text": self.text, "event": self.event,
@@ -437,10 +437,11 @@ def generate_articles(n: int, seed: int = 7, start: datetime | None = None, days
             if wire is not None and outlet != _WIRE and rng.random() < reprint_share * 3:
                 text = wire.text + "\n\n(With agency inputs)"
                 article = GeneratedArticle(f"{event_id}-{k}", event_id, wire.title, text, published, outlet,
-                                           reprint_of=wire.id)
+                                           reprint_of=wire.id, extra={"facts": facts, "fields": extra})
             else:
                 title, text = write_article(rng, facts, extra, outlet, sentences=rng.randint(8, 13))
-                article = GeneratedArticle(f"{event_id}-{k}", event_id, title, text, published, outlet)
+                article = GeneratedArticle(f"{event_id}-{k}", event_id, title, text, published, outlet,
+                                           extra={"facts": facts, "fields": extra})
                 if outlet == _WIRE:
                     wire = article
             out.append(article)

@@ -1,11 +1,14 @@
 """`newsdesk bench pipeline`: articles through the desk without fetching — ingest (extract, copy detection,
-store), lead embeddings, online grouping and story pages — with articles/s overall and per stage; then
-the per-article cost of grouping when the desk already holds 1k, 5k and 20k stories."""
+store), lead embeddings, online grouping and story pages — with articles/s overall, CPU ms per article end to
+end and per stage, and wall seconds per stage; then the per-article cost of grouping when the desk already holds
+1k, 5k and 20k stories. The generated articles come as real-length news pages in HTML (bench/newspages.py),
+read through the desk's own extraction."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import tempfile
 import time
@@ -17,10 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk_lab.bench.corpus import GeneratedArticle, generate_articles
+from newsdesk_lab.bench.cpu import OTHER, STAGES, StageCpu
+from newsdesk_lab.bench.newspages import generate_pages
 from newsdesk_lab.cluster.data import iter_jsonl, stream_order
 from newsdesk_lab.cluster.metrics import score_clustering
 from newsdesk.cluster import ClusterInput, lead_vectors
 from newsdesk.config import Settings
+from newsdesk.dedupe import canonical_url
 from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Desk, PageWriter, StoryGrouper, slugify
 from newsdesk.storage import Storage, open_storage
@@ -35,11 +41,13 @@ Progress = Callable[[str], None]
 
 @dataclass
 class BenchDoc:
-    title: str
-    text: str
+    title: str | None
+    text: str | None
     published: datetime | None
     source: str | None
     event: str | None
+    url: str | None = None
+    html: str | None = None      # a page: the desk extracts its text, title, date and outlet
 
 
 def _docs_from_jsonl(path: Path, limit: int | None) -> list[BenchDoc]:
@@ -55,9 +63,17 @@ def _docs_generated(n: int, seed: int, start: datetime | None = None) -> list[Be
             for a in generate_articles(n, seed=seed, start=start)]
 
 
+def _docs_pages(n: int, seed: int) -> list[BenchDoc]:
+    return [BenchDoc(None, None, p.published, p.outlet, p.event, url=p.url, html=p.html)
+            for p in generate_pages(n, seed=seed)]
+
+
 def _write_feed(docs: list[BenchDoc], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for d in docs:
+            if d.html is not None:
+                out.write(json.dumps({"url": d.url, "html": d.html}) + "\n")
+                continue
             out.write(json.dumps({"title": d.title, "text": d.text, "source": d.source,
                                   "published": d.published.isoformat() if d.published else None}) + "\n")
 
@@ -90,6 +106,10 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
     """Every document through `Desk.ingest_path` on a fresh temporary SQLite desk, stories and pages on (and the
     entities of the stories, with `entities`: the desk's setting)."""
     _warm_models(entities)
+    if any(d.html for d in docs):
+        from newsdesk.extract import extract_article
+
+        extract_article(docs[0].html, docs[0].url)     # trafilatura's first call loads its settings
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "bench.jsonl"
         _write_feed(docs, feed)
@@ -112,9 +132,11 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         from newsdesk.pipeline import ner_cpu_seconds
 
         ner_cpu_started = ner_cpu_seconds() or 0.0
-        started, cpu_started = time.perf_counter(), time.process_time()
-        desk, outcomes = asyncio.run(run())
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        with StageCpu() as meter:
+            desk, outcomes = asyncio.run(run())
+        seconds = time.perf_counter() - started
         ner_cpu = max(0.0, (ner_cpu_seconds() or 0.0) - ner_cpu_started)     # the NER worker process's share
         stored = [o for o in outcomes if o.article_id is not None and o.status in ("new", "copy")]
         errors = [o for o in outcomes if o.status == "error"]
@@ -122,33 +144,53 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         ingest_seconds = max(seconds - sum(story_seconds.values()), 1e-9)
         stages = {"ingest": ingest_seconds, **story_seconds}
         ids = [o.article_id for o in stored]
+        cpu = meter.total + ner_cpu
+        per_article = 1000 / max(1, len(docs))
+        stage_cpu = {stage: meter.seconds.get(stage, 0.0) for stage in STAGES}
+        stage_cpu["entities"] += ner_cpu
+        stage_cpu.update({OTHER: meter.seconds.get(OTHER, 0.0) + meter.unattributed, "native": meter.native})
         result = {
-            "entities": entities, "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
+            "entities": entities, "input": "html" if all(d.html for d in docs) else "text",
+            "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
+            "updated": sum(o.status == "updated" for o in outcomes),
             "errors": len(errors), "first_errors": [f"{o.url}: {o.error}" for o in errors[:3]],
             "stories": _distinct_stories(storage, ids),
             "pages_written": desk._pages.written if desk._pages else 0,
             # the names found in the grouper's second thread while it placed the articles (not a stage of its own)
             "entities_beside_grouping_seconds": round(desk._pages.entities.ahead_seconds, 2)
             if desk._pages and desk._pages.entities else 0.0,
-            "seconds": round(seconds, 2), "cpu_seconds": round(cpu + ner_cpu, 2),
+            "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "ner_worker_cpu_seconds": round(ner_cpu, 2),
             "articles_per_s": round(len(docs) / seconds, 2),
+            "cpu_ms_per_article_total": round(cpu * per_article, 2),
+            # CPU by stage, sampled (bench/cpu.py): the model's work is `embed` wherever it is called from
+            "cpu_ms_per_article": {k: round(v * per_article, 2) for k, v in stage_cpu.items()},
+            "sampler_cpu_seconds": round(meter.sampler_seconds, 2),
+            "input_kb_per_article": round(sum(len(d.html or d.text or "") for d in docs) / max(1, len(docs)) / 1024, 1),
+            "load_average_before": [round(x, 2) for x in load_before],
             "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
             "stage_articles_per_s": {k: round(len(docs) / v, 1) if v > 0 else None for k, v in stages.items()},
             "ms_per_article": {k: round(1000 * v / max(1, len(docs)), 2) for k, v in stages.items()},
         }
         if all(d.event for d in docs):
-            by_url = {o.url: o.article_id for o in outcomes}
-            story_of = storage.stories_of(ids)
-            predicted = []
-            for line, _ in enumerate(docs, start=1):
-                article_id = by_url.get(f"urn:newsdesk:{feed}:{line}")
-                predicted.append(story_of.get(article_id) if article_id else None)
-            merged = {s: (storage.get_story(s).id if storage.get_story(s) else s) for s in set(predicted) if s}
-            predicted = [merged.get(p, p) for p in predicted]
-            result["b3_f1"] = round(score_clustering([d.event for d in docs], predicted)["b3_f1"], 4)
+            result["b3_f1"] = _b3_f1(storage, docs, outcomes, feed)
         storage.close()
     return result
+
+
+def _b3_f1(storage: Storage, docs: list[BenchDoc], outcomes: list, feed: Path) -> float:
+    """B-cubed F1 of the stories against the generated events, each article once (an updated page is the
+    article it updates)."""
+    by_url = {o.url: o.article_id for o in outcomes}
+    events: dict[str, str] = {}
+    for line, d in enumerate(docs, start=1):
+        events.setdefault(canonical_url(d.url) if d.url else f"urn:newsdesk:{feed}:{line}", d.event)
+    article_ids = {url: by_url.get(url) for url in events}
+    story_of = storage.stories_of([i for i in article_ids.values() if i])
+    predicted = [story_of.get(i) if i else None for i in article_ids.values()]
+    merged = {s: (storage.get_story(s).id if storage.get_story(s) else s) for s in set(predicted) if s}
+    predicted = [merged.get(p, p) for p in predicted]
+    return round(score_clustering(list(events.values()), predicted)["b3_f1"], 4)
 
 
 # -- the cost of grouping as the desk grows ------------------------------------------------------------------
@@ -266,13 +308,16 @@ def _ingest_only(storage: Storage, settings: Settings, docs: list[BenchDoc], fee
 
 def run_pipeline_bench(articles: int = 5000, jsonl: Path | None = None, sizes: tuple[int, ...] = (1000, 5000, 20000),
                        probe: int = 200, batch: int = 256, seed: int = 7, progress: Progress | None = None,
-                       entities: bool = True) -> dict:
+                       entities: bool = True, text: bool = False) -> dict:
+    """`text`: the generated articles as plain text (no pages, no extraction), as the bench fed them before."""
     if jsonl is not None:
         docs = _docs_from_jsonl(Path(jsonl), articles or None)
         if not docs:
             raise ValueError(f"{jsonl} holds no articles")
-    else:
+    elif text:
         docs = _docs_generated(articles, seed)
+    else:
+        docs = _docs_pages(articles, seed)
     if progress:
         progress(f"{len(docs)} articles through ingest, embeddings, grouping and story pages …")
     result = {"throughput": run_throughput(docs, batch=batch, progress=progress, entities=entities)}
