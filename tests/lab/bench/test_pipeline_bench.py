@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk_lab.bench.corpus import generate_articles
+from newsdesk_lab.bench.cpu import STAGES
+from newsdesk_lab.bench.newspages import generate_pages
 from newsdesk.cli import app
 
 
@@ -37,8 +39,11 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     figures = json.loads(result.output.strip().splitlines()[-1])
     t = figures["throughput"]
     assert t["articles"] == 120 and t["errors"] == 0
-    assert t["stored"] == 120 and 1 <= t["copies"] < 30
-    events = len({a.event for a in generate_articles(120, seed=7)})
+    assert t["input"] == "html"
+    updates = sum(p.version == 2 for p in generate_pages(120, seed=7))
+    assert t["updated"] == updates and updates >= 1
+    assert t["stored"] == 120 - updates and 1 <= t["copies"] < 30
+    events = len({p.event for p in generate_pages(120, seed=7)})
     assert events * 0.7 <= t["stories"] <= 120
     assert t["articles_per_s"] > 0 and t["seconds"] > 0 and t["cpu_seconds"] > 0
     assert set(t["stage_seconds"]) == {"ingest", "embed", "group", "checkpoint", "entities", "synthesize"}
@@ -46,6 +51,13 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
         assert t["stage_seconds"][stage] > 0 and t["stage_articles_per_s"][stage] > 0
     assert t["pages_written"] >= t["stories"]
     assert t["b3_f1"] > 0.8
+    cpu = t["cpu_ms_per_article"]
+    assert set(cpu) == {*STAGES, "other", "native"}
+    for stage in ("extract", "dedupe", "store", "embed", "group", "synthesize", "entities"):
+        assert cpu[stage] > 0, stage
+    assert sum(cpu.values()) == pytest.approx(t["cpu_ms_per_article_total"], rel=0.03)
+    assert t["cpu_ms_per_article_total"] == pytest.approx(1000 * t["cpu_seconds"] / 120, rel=0.01)
+    assert t["input_kb_per_article"] > 50
     scale = figures["scale"]
     assert [r["stories"] for r in scale["sizes"]] == [50, 150]
     for row in scale["sizes"]:
@@ -68,8 +80,21 @@ def test_bench_pipeline_follows_the_entities_setting(embedder, monkeypatch, tmp_
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     t = json.loads(result.output.strip().splitlines()[-1])["throughput"]
-    assert t["entities"] is False and t["stored"] == 40
+    assert t["entities"] is False and t["stored"] + t["updated"] == 40
     assert t["stage_seconds"]["entities"] == 0 and t["ner_worker_cpu_seconds"] == 0
+    assert t["cpu_ms_per_article"]["entities"] == 0
+
+
+def test_bench_pipeline_text_input_skips_extraction(embedder, monkeypatch, tmp_path):
+    """`--text`: the generated articles as plain text, as the bench read them before pages: no extraction."""
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("NEWSDESK_ENTITIES", "false")
+    result = CliRunner().invoke(app, ["bench", "pipeline", "--articles", "30", "--sizes", "", "--text", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    t = json.loads(result.output.strip().splitlines()[-1])["throughput"]
+    assert t["input"] == "text" and t["stored"] == 30 and t["updated"] == 0
+    assert t["cpu_ms_per_article"]["extract"] == 0
 
 
 def test_bench_pipeline_reads_a_jsonl_file(tmp_path, embedder):

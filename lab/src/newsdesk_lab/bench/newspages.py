@@ -199,20 +199,23 @@ class _Site:
     script: str
     style: str
     block_paragraphs: bool      # each paragraph in a block of its own, as some publishing systems write them
+    cards: int                  # teasers of other articles under the article
+    wrappers: int               # layout containers around the article
 
 
 def _site(outlet: str, rng: random.Random) -> _Site:
     host = "www." + "".join(c for c in outlet.lower() if c.isalnum()) + ".example"
     css = rng.choice(["st", "nw", "pg", "ar", "c", "x"])
     sections = rng.sample(_SECTIONS, rng.randint(14, len(_SECTIONS)))
-    # Real pages carry a median of ~24 KB of inline script (analytics, ads, settings) and a little inline style.
+    # Real pages carry a median of ~24 KB of inline script (10 to 50 KB for half of them) (analytics, ads, settings) and a little inline style.
     entries = ",".join(f'"{css}_{k}":"{rng.getrandbits(64):x}{rng.getrandbits(32):x}"'
-                       for k in range(rng.randint(500, 800)))
+                       for k in range(rng.randint(150, 1150)))
     script = ("window.__SITE_CONFIG__={" + entries + "};(function(){var q=window.dataLayer=window.dataLayer||[];"
               "q.push({event:'pageview',section:document.body&&document.body.dataset.section});})();")
     style = "".join(f".{css}-{k}{{margin:{k % 9}px {k % 5}px;padding:{k % 7}px;color:#{(k * 97) % 4096:03x}}}"
                     for k in range(rng.randint(20, 60)))
-    return _Site(outlet, host, css, sections, script, style, rng.random() < 0.4)
+    return _Site(outlet, host, css, sections, script, style, rng.random() < 0.4, rng.randint(6, 40),
+                 rng.randint(0, 3))
 
 
 def _slug(title: str) -> str:
@@ -254,9 +257,19 @@ def _srcset(href: str, kind: str) -> str:
     return ", ".join(f"/img/{_image(href)}-{w}.{kind} {w}w" for w in (160, 320, 480, 640, 960))
 
 
+def _linked(paragraph: str, names: tuple[str, ...], css: str, rng: random.Random) -> str:
+    """Now and then a name in the paragraph links to its topic page, or is set in bold, as editors do."""
+    for name in names:
+        if name in paragraph and rng.random() < 0.3:
+            tag = (f'<a class="{css}-inline-link" href="/topic/{_slug(name)}/">{escape(name)}</a>'
+                   if rng.random() < 0.7 else f"<strong>{escape(name)}</strong>")
+            return paragraph.replace(escape(name), tag, 1)
+    return paragraph
+
+
 def render(site: _Site, title: str, paragraphs: list[str], *, url: str, published: datetime,
            updated: datetime | None, section: str, headlines: list[tuple[str, str]], rng: random.Random,
-           note: str | None = None) -> str:
+           note: str | None = None, names: tuple[str, ...] = ()) -> str:
     """One article page in the outlet's template: the page around the article is as large and as busy as a real
     news page's (a median of ~115 KB, ~770 elements, ~135 links)."""
     css = site.css
@@ -267,7 +280,7 @@ def render(site: _Site, title: str, paragraphs: list[str], *, url: str, publishe
     subnav = _links([(f"/{section.lower()}/{k}/", f"{section} {w}") for k, w in
                      enumerate(["latest", "analysis", "explainers", "data", "live", "in pictures", "in depth"])],
                     css, "subnav")
-    picked = rng.sample(headlines, min(len(headlines), 44))
+    picked = rng.sample(headlines, min(len(headlines), 16 + site.cards))
     related = _links(picked[:6], css, "related")
     most_read = ("<ol class=\"" + css + "-mostread\">"
                  + "".join(f'<li><span class="{css}-rank">{i + 1}</span><a href="{escape(h)}">{escape(t)}</a></li>'
@@ -281,18 +294,21 @@ def render(site: _Site, title: str, paragraphs: list[str], *, url: str, publishe
         f'height="180"></picture></div>'
         f'<h3 class="{css}-card__title">{escape(t)}</h3></a><span class="{css}-card__meta">'
         f'{rng.choice(site.sections)}</span> <time class="{css}-card__time">{rng.randint(1, 23)}h ago</time></div>'
-        for k, (h, t) in enumerate(picked[16:44]))
+        for k, (h, t) in enumerate(picked[16:]))
     ads = "".join(f'<div class="{css}-ad {css}-ad--{k}" data-ad-slot="bottom-{k}" data-ad-size="300x250">'
                   f'<div class="{css}-ad__inner"><span class="{css}-ad__label">Advertisement</span></div></div>'
                   for k in range(8))
     follow = "".join(f'<li class="{css}-topic {_UTILITY}"><span class="{css}-topic__name">{escape(s)}</span>'
                      f'<button class="{css}-topic__follow" type="button" data-topic="{_slug(s)}">Follow</button></li>'
                      for s in site.sections[:12])
+    layout_open = "".join(f'<div class="{css}-layout-{k}">' for k in range(site.wrappers))
+    layout_close = "</div>" * site.wrappers
     body_parts = []
     middle = len(paragraphs) // 2
     for i, p in enumerate(paragraphs):
-        body_parts.append(f'<div class="{css}-block" data-block="{i}"><p>{escape(p)}</p></div>' if site.block_paragraphs
-                          else f"<p>{escape(p)}</p>")
+        text = _linked(escape(p), names, css, rng)
+        body_parts.append(f'<div class="{css}-block" data-block="{i}"><p>{text}</p></div>' if site.block_paragraphs
+                          else f"<p>{text}</p>")
         if i == middle and picked:
             body_parts.append(f'<p class="{css}-readmore"><strong>Read more:</strong> '
                               f'<a href="{escape(picked[0][0])}">{escape(picked[0][1])}</a></p>')
@@ -305,7 +321,7 @@ def render(site: _Site, title: str, paragraphs: list[str], *, url: str, publishe
         f'{_ICON.format(css=css)}<span class="{css}-visually-hidden">{k.title()}</span></a>'
         for k in ("email", "messenger", "social", "print", "copy", "save")) + "</div>")
     footer = "".join(_links([(f"/{_slug(s)}/", s) for s in chunk], css, "footer-list")
-                     for chunk in (site.sections[:8], site.sections[8:], _SERVICE[:9], _SERVICE[9:]))
+                     for chunk in (site.sections[:8], _SERVICE[:6], _SERVICE[6:12]))
     ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
                      "datePublished": published.isoformat(),
                      "dateModified": (updated or published).isoformat(),
@@ -340,7 +356,7 @@ audiences and show you relevant advertising. You can change your choices at any 
 <button class="{css}-menu-button" aria-expanded="false">{_ICON.format(css=css)}Menu</button>{_menu(site)}
 <nav class="{css}-nav-wrap" aria-label="Sections">{nav}</nav><nav class="{css}-subnav-wrap">{subnav}</nav></header>
 <div class="{css}-ad" data-ad-slot="top"><span>Advertisement</span></div>
-<div class="{css}-page"><div class="{css}-container"><div class="{css}-grid {_UTILITY}">
+<div class="{css}-page"><div class="{css}-container"><div class="{css}-grid {_UTILITY}">{layout_open}
 <main id="main" class="{css}-main"><div class="{css}-column"><article class="{css}-article">
 <header class="{css}-article__header"><a class="{css}-kicker" href="/{section.lower()}/">{escape(section)}</a>
 <h1 class="{css}-headline">{escape(title)}</h1>
@@ -361,7 +377,7 @@ Reproduction without permission is prohibited.</p></footer></article></div>
 <form action="/newsletters"><input type="email" name="email" placeholder="Your email"><button>Sign up</button></form></section>
 </aside>
 <section class="{css}-more"><h2>More from {escape(site.outlet)}</h2><div class="{css}-more__grid"><div class="{css}-more__row">{cards}</div></div></section>{ads}</main>
-</div></div></div>
+{layout_close}</div></div></div>
 <footer class="{css}-footer">{footer}<p>&copy; {published.year} {escape(site.outlet)}. All rights reserved.</p></footer>
 </body></html>"""
 
@@ -401,8 +417,10 @@ def generate_pages(n: int, seed: int = 7, start: datetime | None = None, days: f
         url = f"https://{site.host}/{section.lower()}/{a.published:%Y/%m/%d}/{_slug(a.title)}-{a.id}"
         paragraphs = bodies[a.id]
         page_rng = random.Random(f"{seed}:{a.id}:page")
+        facts: Facts = a.extra["facts"]
+        names = (facts.place, facts.firm, facts.person, facts.country, facts.expert)
         html = render(site, a.title, paragraphs, url=url, published=a.published, updated=None, section=section,
-                      headlines=headlines, rng=page_rng)
+                      headlines=headlines, rng=page_rng, names=names)
         page = NewsPage(url, html, a.event, a.id, a.published, a.source, sum(len(p.split()) for p in paragraphs),
                         len(paragraphs), 1, a.reprint_of)
         pages.append(page)
@@ -410,7 +428,7 @@ def generate_pages(n: int, seed: int = 7, start: datetime | None = None, days: f
             later = a.published + timedelta(hours=rng.uniform(1, 12))
             title, changed, note = _updated(a, paragraphs, rng)
             html = render(site, title, changed, url=url, published=a.published, updated=later, section=section,
-                          headlines=headlines, rng=random.Random(f"{seed}:{a.id}:update"), note=note)
+                          headlines=headlines, rng=random.Random(f"{seed}:{a.id}:update"), note=note, names=names)
             pages.append(replace(page, html=html, published=later, version=2,
                                  body_words=sum(len(p.split()) for p in changed) + len(note.split())))
     pages.sort(key=lambda p: (p.published, p.report, p.version))
