@@ -16,23 +16,47 @@ from newsdesk.cli.terminal import escaped
 app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True, rich_markup_mode=None)
 
 
+def _cpu_table(figures: dict, title: str) -> Table:
+    table = Table(title=title)
+    for column in ("stage", "CPU ms/article", "share"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    total = max(figures["cpu_ms_per_article_total"], 1e-9)
+    for stage, ms in figures["cpu_ms_per_article"].items():
+        table.add_row(stage, f"{ms:.1f}", f"{100 * ms / total:.0f}%")
+    table.add_row("end to end", f"{figures['cpu_ms_per_article_total']:.1f}", "100%", style="bold")
+    return table
+
+
 @app.command("ingest")
-def ingest(pages: int = typer.Option(1000, help="How many pages to serve and ingest."),
+def ingest(ctx: typer.Context,
+           pages: int = typer.Option(1000, help="How many pages to serve and ingest."),
            workers: int = typer.Option(0, help="Extraction processes (0 = one per core)."),
+           stories: bool = typer.Option(True, "--stories/--no-stories",
+                                        help="Group the articles into stories and write their pages, as the desk "
+                                             "does (with entities, unless the setting `entities` is off)."),
            as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """Serve generated news pages on 127.0.0.1 and ingest them end to end: fetch, extract, dedupe, store."""
+    """Serve generated news pages on 127.0.0.1 and ingest them end to end: fetch, extract, dedupe, store, and
+    stories (embeddings, grouping, pages, entities)."""
+    from newsdesk.cli.common import state
+
+    entities = state(ctx).settings().entities
     run_ingest_bench = lab_module("bench.ingest").run_ingest_bench
     console.print(f"Serving {pages} generated pages on 127.0.0.1 and ingesting them …")
-    result = run_ingest_bench(pages=pages, workers=workers)
+    result = run_ingest_bench(pages=pages, workers=workers, stories=stories, entities=entities)
     console.print(f"{result['stored']} articles stored ({result['originals']} originals, {result['copies']} copies, "
-                  f"{result['errors']} errors) in {result['seconds']} s: [bold]{result['articles_per_s']} "
-                  f"articles/s[/] (pages average {result['avg_page_kb']} KB)")
+                  f"{result['errors']} errors{', ' + str(result['stories']) + ' stories' if stories else ''}) in "
+                  f"{result['seconds']} s: [bold]{result['articles_per_s']} articles/s[/] (pages average "
+                  f"{result['avg_page_kb']} KB; {result['cpu_seconds']} s CPU)")
     table = Table(title="time per article by stage (summed over concurrent work)")
     table.add_column("stage")
     table.add_column("ms/article", justify="right")
     for stage, ms in result["ms_per_article"].items():
         table.add_row(stage, f"{ms:.2f}")
     console.print(table)
+    console.print(_cpu_table(result, "CPU per article by stage (sampled in the desk's process; the extraction "
+                                     "workers' and the NER worker's processes measured whole)"))
+    console.print(f"load average before the run: {', '.join(f'{x:g}' for x in result['load_average_before'])} "
+                  f"(1, 5, 15 min)")
     for error in result["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
     if as_json:
@@ -213,14 +237,8 @@ def pipeline(ctx: typer.Context,
         table.add_row(stage, f"{seconds:.1f}", "-" if rate is None else f"{rate:.1f}",
                       f"{t['ms_per_article'][stage]:.1f}")
     console.print(table)
-    cpu_table = Table(title=f"CPU per article by stage ({t['input']} input, {t['input_kb_per_article']} KB each; "
-                            f"sampled; the model's work is embed wherever it is called from)")
-    for column in ("stage", "CPU ms/article", "share"):
-        cpu_table.add_column(column, justify="left" if column == "stage" else "right")
-    for stage, ms in t["cpu_ms_per_article"].items():
-        cpu_table.add_row(stage, f"{ms:.1f}", f"{100 * ms / max(t['cpu_ms_per_article_total'], 1e-9):.0f}%")
-    cpu_table.add_row("end to end", f"{t['cpu_ms_per_article_total']:.1f}", "100%", style="bold")
-    console.print(cpu_table)
+    console.print(_cpu_table(t, f"CPU per article by stage ({t['input']} input, {t['input_kb_per_article']} KB "
+                                f"each; sampled; the model's work is embed wherever it is called from)"))
     console.print(f"load average before the run: {', '.join(f'{x:g}' for x in t['load_average_before'])} "
                   f"(1, 5, 15 min); the sampler used {t['sampler_cpu_seconds']} s CPU, left out")
     for error in t["first_errors"]:

@@ -1,10 +1,18 @@
-"""`newsdesk bench ingest`: N generated news pages served on 127.0.0.1, ingested end to end."""
+"""`newsdesk bench ingest`: N generated news pages served on 127.0.0.1, ingested end to end — fetch, extract,
+copy detection, store, and (unless asked not to) stories: embeddings, grouping, story pages and entities — with
+articles/s, wall ms per stage and CPU per article (this process's by stage, the extraction workers' and the NER
+worker's).
+
+The pages are bench/newspages.py's (real length, events with several reports and reprints); the older random
+pages below (`generate_pages`, `BenchPage`) stay for `bench load` and the crash tests."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import random
+import resource
 import socket
 import tempfile
 import time
@@ -13,8 +21,11 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from newsdesk_lab.bench.cpu import OTHER, STAGES, StageCpu
+from newsdesk_lab.bench.newspages import generate_pages as generate_news_pages
 from newsdesk.config import Settings
 from newsdesk.fetch import with_allowed
 from newsdesk.pipeline import Desk
@@ -116,10 +127,26 @@ def _site(pages: list[BenchPage], feeds: int, base_url: str) -> dict[str, tuple[
     return bodies
 
 
-def _serve(pages: int, feeds: int, sock: socket.socket, ready) -> None:
+def _news_site(pages: int, feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
+    """The generated news pages (first versions only: a static server has one version of a page) at their paths,
+    listed in `feeds` RSS feeds."""
+    news = [p for p in generate_news_pages(pages, update_share=0.0)]
+    bodies = {urlsplit(p.url).path: (p.html.encode("utf-8"), "text/html; charset=utf-8") for p in news}
+    bodies["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
+    for k in range(feeds):
+        items = "".join(
+            f"<item><link>{base_url}{urlsplit(p.url).path}</link><guid>{base_url}{urlsplit(p.url).path}</guid>"
+            f"<pubDate>{format_datetime(p.published)}</pubDate></item>" for p in news[k::feeds])
+        bodies[f"/feed/{k}.xml"] = ((f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                                     f"<title>Bench feed {k}</title><link>{base_url}/</link>{items}</channel></rss>"
+                                     ).encode("utf-8"), "application/rss+xml")
+    return bodies
+
+
+def _serve(pages: int, feeds: int, sock: socket.socket, ready, news: bool = False) -> None:
     """Runs in its own process, so serving pages does not compete with the desk for the interpreter."""
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    bodies = _site(generate_pages(pages), feeds, base_url)
+    bodies = _news_site(pages, feeds, base_url) if news else _site(generate_pages(pages), feeds, base_url)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -149,21 +176,23 @@ def _serve(pages: int, feeds: int, sock: socket.socket, ready) -> None:
     httpd = Server(sock.getsockname(), Handler, bind_and_activate=False)
     httpd.socket = sock
     sock.listen(256)
-    ready.put(sum(len(b) for p, (b, _) in bodies.items() if p.startswith("/a/")))
+    ready.put(sum(len(b) for p, (b, kind) in bodies.items() if kind.startswith("text/html")))
     httpd.serve_forever()
 
 
 class BenchServer:
     """N generated pages and their feeds, served on 127.0.0.1 by a separate process."""
 
-    def __init__(self, pages: int, feeds: int = 20):
+    def __init__(self, pages: int, feeds: int = 20, news: bool = False):
+        """`news`: bench/newspages.py's pages (real length, events and reprints) instead of the random ones."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.feed_paths = [f"/feed/{k}.xml" for k in range(feeds)]
         ctx = multiprocessing.get_context("fork")
         self._ready = ctx.Queue()
-        self._process = ctx.Process(target=_serve, args=(pages, feeds, self.sock, self._ready), daemon=True)
+        self._process = ctx.Process(target=_serve, args=(pages, feeds, self.sock, self._ready, news),
+                                    daemon=True)
         self.html_bytes = 0
 
     def __enter__(self) -> "BenchServer":
@@ -177,11 +206,26 @@ class BenchServer:
         self.sock.close()
 
 
-def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None) -> dict:
-    with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None, stories: bool = True,
+                     entities: bool = True) -> dict:
+    """`stories`: group the articles and write their pages as the desk does (`entities`: with the names)."""
+    if stories:
+        from newsdesk.embed import get_embedder
+        from newsdesk.pipeline import ner_cpu_seconds, warm_ner
+        from newsdesk_lab.bench.pipeline import distinct_stories
+
+        get_embedder().encode(["warm up"])
+        if entities:
+            warm_ner()
+    with BenchServer(pages, news=True) as server, tempfile.TemporaryDirectory() as tmp:
         html_bytes = server.html_bytes
-        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8, stories=False,
-                            max_parallel_sources=20, extract_workers=workers)
+        settings = Settings(db=db or str(Path(tmp) / "bench.db"), per_host_delay=0.0, per_host_concurrency=8,
+                            stories=stories, entities=entities, max_parallel_sources=20, extract_workers=workers)
         settings.fetch_allow = with_allowed(settings.fetch_allow, "127.0.0.1/32")    # the bench's own server
         storage = open_storage(settings.database_url())
         for path in server.feed_paths:
@@ -193,10 +237,21 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None)
                 reports = await desk.poll(due_only=False)
                 return desk, reports, time.perf_counter() - started
 
-        desk, reports, elapsed = asyncio.run(main())
+        ner_before = (ner_cpu_seconds() or 0.0) if stories and entities else 0.0
+        children_before, load_before = _children_cpu(), os.getloadavg()
+        with StageCpu() as meter:
+            desk, reports, elapsed = asyncio.run(main())     # the desk's close joins its extraction workers
+        workers_cpu = _children_cpu() - children_before
+        ner_cpu = max(0.0, (ner_cpu_seconds() or 0.0) - ner_before) if stories and entities else 0.0
         stored = storage.count_articles()
         copies = storage.count_copies()
         errors = [e for r in reports for e in r.errors]
+        per_article = 1000 / max(1, stored)
+        stage_cpu = {stage: meter.seconds.get(stage, 0.0) for stage in ("fetch", *STAGES)}
+        stage_cpu["entities"] += ner_cpu
+        stage_cpu.update({"extract workers": workers_cpu,
+                          OTHER: meter.seconds.get(OTHER, 0.0) + meter.unattributed, "native": meter.native})
+        cpu = meter.total + workers_cpu + ner_cpu
         result = {
             "pages": pages, "stored": stored, "originals": stored - copies, "copies": copies,
             "errors": len(errors),
@@ -204,6 +259,11 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None)
             "articles_per_s": round(stored / elapsed, 1) if elapsed else 0.0,
             "avg_page_kb": round(html_bytes / max(1, pages) / 1024, 1),
             "ms_per_article": {stage: round(1000 * s / max(1, stored), 2) for stage, s in desk.stage_seconds.items()},
+            "stories": distinct_stories(storage, list(range(1, stored + 1))) if stories else 0,
+            "cpu_seconds": round(cpu, 2), "cpu_ms_per_article_total": round(cpu * per_article, 2),
+            "cpu_ms_per_article": {k: round(v * per_article, 2) for k, v in stage_cpu.items()},
+            "sampler_cpu_seconds": round(meter.sampler_seconds, 2),
+            "load_average_before": [round(x, 2) for x in load_before],
         }
         storage.close()
     return result

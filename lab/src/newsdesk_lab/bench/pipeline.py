@@ -92,7 +92,8 @@ def _warm_models(entities: bool = True) -> None:
         warm_ner()
 
 
-def _distinct_stories(storage: Storage, article_ids: list[int]) -> int:
+def distinct_stories(storage: Storage, article_ids: list[int]) -> int:
+    """How many stories these articles are in (a merged story counts as the one it went into)."""
     assigned = storage.stories_of(article_ids)
     resolved = set()
     for story_id in set(assigned.values()):
@@ -154,7 +155,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
             "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
             "updated": sum(o.status == "updated" for o in outcomes),
             "errors": len(errors), "first_errors": [f"{o.url}: {o.error}" for o in errors[:3]],
-            "stories": _distinct_stories(storage, ids),
+            "stories": distinct_stories(storage, ids),
             "pages_written": desk._pages.written if desk._pages else 0,
             # the names found in the grouper's second thread while it placed the articles (not a stage of its own)
             "entities_beside_grouping_seconds": round(desk._pages.entities.ahead_seconds, 2)
