@@ -241,6 +241,8 @@ def pipeline(ctx: typer.Context,
                                 f"each; sampled; the model's work is embed wherever it is called from)"))
     console.print(f"load average before the run: {', '.join(f'{x:g}' for x in t['load_average_before'])} "
                   f"(1, 5, 15 min); the sampler used {t['sampler_cpu_seconds']} s CPU, left out")
+    console.print(f"database: {t['db_bytes_per_article']} bytes per stored article (SQLite files after the run); "
+                  f"peak resident memory {t['peak_rss_mb']} MB")
     for error in t["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
     if "scale" in result:

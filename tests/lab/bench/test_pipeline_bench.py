@@ -58,6 +58,7 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     assert sum(cpu.values()) == pytest.approx(t["cpu_ms_per_article_total"], rel=0.03)
     assert t["cpu_ms_per_article_total"] == pytest.approx(1000 * t["cpu_seconds"] / 120, rel=0.01)
     assert t["input_kb_per_article"] > 50
+    assert t["db_bytes_per_article"] > 0 and t["peak_rss_mb"] > 0
     scale = figures["scale"]
     assert [r["stories"] for r in scale["sizes"]] == [50, 150]
     for row in scale["sizes"]:

@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -176,6 +177,9 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         if all(d.event for d in docs):
             result["b3_f1"] = _b3_f1(storage, docs, outcomes, feed)
         storage.close()
+        stored_bytes = sum(f.stat().st_size for f in Path(tmp).glob("bench.db*"))
+        result["db_bytes_per_article"] = round(stored_bytes / max(1, len(stored)))
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
 
