@@ -112,35 +112,34 @@ def _page_html(page: BenchPage, rng: random.Random) -> str:
 <footer><p>Copyright {page.outlet}. All rights reserved.</p><ul>{nav}</ul></footer></body></html>"""
 
 
-def _site(pages: list[BenchPage], feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
-    rng = random.Random(11)
-    bodies = {p.path: (_page_html(p, rng).encode("utf-8"), "text/html; charset=utf-8") for p in pages}
+def _with_feeds(pages: dict[str, bytes], items: list[str], feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
+    """The pages (path → HTML), robots.txt, and the RSS `items` dealt over `feeds` feeds."""
+    bodies = {path: (html, "text/html; charset=utf-8") for path, html in pages.items()}
     bodies["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
     for k in range(feeds):
-        items = "".join(
-            f"<item><title>{escape(p.title)}</title><link>{base_url}{p.path}</link><guid>{base_url}{p.path}</guid>"
-            f"<pubDate>{format_datetime(p.published)}</pubDate><description>{escape(p.paragraphs[0][:200])}"
-            f"</description></item>" for p in pages[k::feeds])
         bodies[f"/feed/{k}.xml"] = ((f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                                     f"<title>Bench feed {k}</title><link>{base_url}/</link>{items}</channel></rss>"
-                                     ).encode("utf-8"), "application/rss+xml")
+                                     f"<title>Bench feed {k}</title><link>{base_url}/</link>{''.join(items[k::feeds])}"
+                                     f"</channel></rss>").encode("utf-8"), "application/rss+xml")
     return bodies
+
+
+def _site(pages: list[BenchPage], feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
+    rng = random.Random(11)
+    html = {p.path: _page_html(p, rng).encode("utf-8") for p in pages}
+    items = [f"<item><title>{escape(p.title)}</title><link>{base_url}{p.path}</link><guid>{base_url}{p.path}</guid>"
+             f"<pubDate>{format_datetime(p.published)}</pubDate><description>{escape(p.paragraphs[0][:200])}"
+             f"</description></item>" for p in pages]
+    return _with_feeds(html, items, feeds, base_url)
 
 
 def _news_site(pages: int, feeds: int, base_url: str) -> dict[str, tuple[bytes, str]]:
     """The generated news pages (first versions only: a static server has one version of a page) at their paths,
-    listed in `feeds` RSS feeds."""
-    news = [p for p in generate_news_pages(pages, update_share=0.0)]
-    bodies = {urlsplit(p.url).path: (p.html.encode("utf-8"), "text/html; charset=utf-8") for p in news}
-    bodies["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
-    for k in range(feeds):
-        items = "".join(
-            f"<item><link>{base_url}{urlsplit(p.url).path}</link><guid>{base_url}{urlsplit(p.url).path}</guid>"
-            f"<pubDate>{format_datetime(p.published)}</pubDate></item>" for p in news[k::feeds])
-        bodies[f"/feed/{k}.xml"] = ((f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                                     f"<title>Bench feed {k}</title><link>{base_url}/</link>{items}</channel></rss>"
-                                     ).encode("utf-8"), "application/rss+xml")
-    return bodies
+    listed in `feeds` RSS feeds (links only: the desk reads each page for its title and text)."""
+    news = generate_news_pages(pages, update_share=0.0)
+    html = {urlsplit(p.url).path: p.html.encode("utf-8") for p in news}
+    items = [f"<item><link>{base_url}{urlsplit(p.url).path}</link><guid>{base_url}{urlsplit(p.url).path}</guid>"
+             f"<pubDate>{format_datetime(p.published)}</pubDate></item>" for p in news]
+    return _with_feeds(html, items, feeds, base_url)
 
 
 def _serve(pages: int, feeds: int, sock: socket.socket, ready, news: bool = False) -> None:
