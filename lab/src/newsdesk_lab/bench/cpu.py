@@ -1,4 +1,4 @@
-"""CPU seconds of the desk's process by stage, found by sampling: every 10 ms each thread's own CPU
+"""CPU seconds of the desk's process by stage, found by sampling: every 20 ms each thread's own CPU
 clock is read, and what it used since the last look is put to the stage its Python stack is in. The model's
 work counts as `embed` wherever it is called from (the grouper's lead vectors, the story writer's sentences);
 a thread seen idle after using CPU is charged to the stage it was last seen in. Threads without a Python stack
@@ -75,7 +75,7 @@ class StageCpu:
     """`with StageCpu() as meter: …` then `meter.seconds` (stage → CPU seconds of this process), `meter.native`,
     `meter.sampler_seconds` and `meter.total` (all this process's CPU in the block, the sampler's left out)."""
 
-    def __init__(self, interval: float = 0.01) -> None:
+    def __init__(self, interval: float = 0.02) -> None:
         self.interval = interval
         self.seconds: Counter = Counter()
         self.native = 0.0
@@ -108,13 +108,14 @@ class StageCpu:
                 continue
             spent = used - self._last.get(ident, 0.0)
             self._last[ident] = used
+            if spent <= 0:      # idle all along: its stack says nothing of what it used
+                continue
             stage = stage_of(frames.get(ident))
             if stage is None:
                 stage = self._stage.get(ident, OTHER)   # idle now: what it used was spent where it was last seen
             else:
                 self._stage[ident] = stage
-            if spent > 0:
-                self.seconds[stage] += spent
+            self.seconds[stage] += spent
         self.samples += 1
 
     def _run(self) -> None:
