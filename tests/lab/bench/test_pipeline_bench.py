@@ -59,6 +59,7 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     assert t["cpu_ms_per_article_total"] == pytest.approx(1000 * t["cpu_seconds"] / 120, rel=0.01)
     assert t["input_kb_per_article"] > 50
     assert t["db_bytes_per_article"] > 0 and t["peak_rss_mb"] > 0
+    assert sum(row["articles"] for row in t["cpu_ms_per_article_by_batch"]) == 120
     scale = figures["scale"]
     assert [r["stories"] for r in scale["sizes"]] == [50, 150]
     for row in scale["sizes"]:

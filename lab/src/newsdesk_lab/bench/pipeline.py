@@ -118,11 +118,16 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         settings = Settings(db=str(Path(tmp) / "bench.db"), extract_workers=1, stories=True, story_pages=True,
                             entities=entities)
         storage = open_storage(settings.database_url())
-        done = 0
+        from newsdesk.pipeline import ner_cpu_seconds
+
+        meter, done, ner_cpu_started = StageCpu(), 0, ner_cpu_seconds() or 0.0
+        snapshots: list[tuple[int, dict[str, float]]] = []    # (articles done, CPU seconds by stage so far)
 
         def step(_) -> None:
             nonlocal done
             done += 1
+            if done % batch == 0 or done == len(docs):     # a batch's stories and pages are written by now
+                snapshots.append((done, _cpu_so_far(meter, ner_cpu_seconds, ner_cpu_started)))
             if progress and (done % 1000 == 0 or done == len(docs)):
                 progress(f"  {done}/{len(docs)} articles")
 
@@ -131,12 +136,9 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
                 outcomes = await desk.ingest_path(feed, on_done=step, batch=batch)
                 return desk, outcomes
 
-        from newsdesk.pipeline import ner_cpu_seconds
-
-        ner_cpu_started = ner_cpu_seconds() or 0.0
         load_before = os.getloadavg()
         started = time.perf_counter()
-        with StageCpu() as meter:
+        with meter:
             desk, outcomes = asyncio.run(run())
         seconds = time.perf_counter() - started
         ner_cpu = max(0.0, (ner_cpu_seconds() or 0.0) - ner_cpu_started)     # the NER worker process's share
@@ -151,6 +153,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         stage_cpu = {stage: meter.seconds.get(stage, 0.0) for stage in STAGES}
         stage_cpu["entities"] += ner_cpu
         stage_cpu.update({OTHER: meter.seconds.get(OTHER, 0.0) + meter.unattributed, "native": meter.native})
+        by_batch, slopes = _batch_costs(snapshots)
         result = {
             "entities": entities, "input": "html" if all(d.html for d in docs) else "text",
             "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
@@ -168,6 +171,9 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
             # CPU by stage, sampled (bench/cpu.py): the model's work is `embed` wherever it is called from
             "cpu_ms_per_article": {k: round(v * per_article, 2) for k, v in stage_cpu.items()},
             "sampler_cpu_seconds": round(meter.sampler_seconds, 2),
+            # each batch's CPU ms per article by stage, and the least-squares slope of those against the articles
+            # the desk held when the batch came in (ms per article more for each 1,000 articles held)
+            "cpu_ms_per_article_by_batch": by_batch, "cpu_slope_ms_per_1k_articles": slopes,
             "input_kb_per_article": round(sum(len(d.html or d.text or "") for d in docs) / max(1, len(docs)) / 1024, 1),
             "load_average_before": [round(x, 2) for x in load_before],
             "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
@@ -181,6 +187,32 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         result["db_bytes_per_article"] = round(stored_bytes / max(1, len(stored)))
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
+
+
+def _cpu_so_far(meter: StageCpu, ner_cpu_seconds: Callable[[], float | None], ner_started: float) -> dict[str, float]:
+    seconds = {stage: meter.seconds.get(stage, 0.0) for stage in (*STAGES, OTHER)}
+    seconds["entities"] += max(0.0, (ner_cpu_seconds() or 0.0) - ner_started)
+    return seconds
+
+
+def _batch_costs(snapshots: list[tuple[int, dict[str, float]]]) -> tuple[list[dict], dict[str, float]]:
+    """Per batch: CPU ms per article by stage; per stage: the slope of that cost against the articles held."""
+    rows, previous_done, previous = [], 0, None
+    for done, seconds in snapshots:
+        count = done - previous_done
+        if count > 0:
+            spent = {k: v - (previous or {}).get(k, 0.0) for k, v in seconds.items()}
+            rows.append({"articles_before": previous_done, "articles": count,
+                         **{k: round(1000 * v / count, 2) for k, v in spent.items()}})
+        previous_done, previous = done, seconds
+    full = [r for r in rows if r["articles"] == rows[0]["articles"]] if rows else []   # a short last batch is noisy
+    slopes = {}
+    if len(full) >= 3:
+        xs = np.array([r["articles_before"] / 1000 for r in full])
+        for stage in (*STAGES, OTHER):
+            ys = np.array([r[stage] for r in full])
+            slopes[stage] = round(float(np.polyfit(xs, ys, 1)[0]), 3)
+    return rows, slopes
 
 
 def _b3_f1(storage: Storage, docs: list[BenchDoc], outcomes: list, feed: Path) -> float:
