@@ -5,6 +5,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from newsdesk_lab.bench.cpu import OTHER, StageCpu, stage_of
 
 
@@ -63,3 +65,6 @@ def test_a_busy_thread_is_charged_to_its_stage():
     assert 0.3 <= meter.seconds["extract"] <= 0.5
     assert meter.total >= meter.seconds["extract"]
     assert meter.sampler_seconds > 0
+    stages = meter.by_stage()
+    assert sum(stages.values()) == pytest.approx(meter.total)
+    assert stages["extract"] == pytest.approx(meter.seconds["extract"], rel=0.05)    # native threads: 10 ms ticks

@@ -1,9 +1,10 @@
 """CPU seconds of the desk's process by stage, found by sampling: every 20 ms each thread's own CPU
 clock is read, and what it used since the last look is put to the stage its Python stack is in. The model's
 work counts as `embed` wherever it is called from (the grouper's lead vectors, the story writer's sentences);
-a thread seen idle after using CPU is charged to the stage it was last seen in. Threads without a Python stack
-(native libraries' own threads, such as the tokenizer's) are summed apart as `native`. The sampler's own CPU is
-left out and reported; the desk's wall-clock stage timers are untouched."""
+a thread seen idle after using CPU is charged to the stage it was last seen in. The stages' shares of the samples
+divide what the process's Python threads used in all (`by_stage`); threads without a Python stack (native
+libraries' own threads, such as the tokenizer's) are summed apart as `native`. The sampler's own CPU is left out
+and reported; the desk's wall-clock stage timers are untouched."""
 
 from __future__ import annotations
 
@@ -87,34 +88,38 @@ class StageCpu:
         self._stage: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._python_tids: set[int] = set()
 
-    def _cpu(self, ident: int) -> float | None:
+    def _cpu(self, thread: threading.Thread) -> float | None:
+        """The thread's CPU seconds so far; its clock is kept by kernel thread id, as a finished thread's Python
+        ident is handed to the next one."""
         try:
-            clock = self._clocks.get(ident)
+            clock = self._clocks.get(thread.native_id)
             if clock is None:
-                clock = self._clocks[ident] = time.pthread_getcpuclockid(ident)
+                clock = self._clocks[thread.native_id] = time.pthread_getcpuclockid(thread.ident)
             return time.clock_gettime(clock)
-        except (OSError, ProcessLookupError):
+        except (OSError, ProcessLookupError, TypeError):
             return None
 
     def _sample(self, own: int) -> None:
         frames = sys._current_frames()
         for thread in threading.enumerate():
-            ident = thread.ident
-            if ident is None or ident == own:
+            tid = thread.native_id
+            if tid is None or thread.ident is None or thread.ident == own:
                 continue
-            used = self._cpu(ident)
+            self._python_tids.add(tid)
+            used = self._cpu(thread)
             if used is None:
                 continue
-            spent = used - self._last.get(ident, 0.0)
-            self._last[ident] = used
+            spent = used - self._last.get(tid, 0.0)
+            self._last[tid] = used
             if spent <= 0:      # idle all along: its stack says nothing of what it used
                 continue
-            stage = stage_of(frames.get(ident))
+            stage = stage_of(frames.get(thread.ident))
             if stage is None:
-                stage = self._stage.get(ident, OTHER)   # idle now: what it used was spent where it was last seen
+                stage = self._stage.get(tid, OTHER)   # idle now: what it used was spent where it was last seen
             else:
-                self._stage[ident] = stage
+                self._stage[tid] = stage
             self.seconds[stage] += spent
         self.samples += 1
 
@@ -128,12 +133,12 @@ class StageCpu:
 
     def __enter__(self) -> "StageCpu":
         for thread in threading.enumerate():      # what threads used before the block is not the block's
-            if thread.ident is not None:
-                used = self._cpu(thread.ident)
+            if thread.native_id is not None:
+                used = self._cpu(thread)
                 if used is not None:
-                    self._last[thread.ident] = used
+                    self._last[thread.native_id] = used
         self._python_tids = {t.native_id for t in threading.enumerate() if t.native_id is not None}
-        self._native_before = _native_threads_cpu(self._python_tids)
+        self._native_before = _native_threads_cpu(set(self._python_tids))
         self._process_before = time.process_time()
         self._thread = threading.Thread(target=self._run, name="stage-cpu-sampler", daemon=True)
         self._thread.start()
@@ -143,12 +148,23 @@ class StageCpu:
         self._stop.set()
         self._thread.join()
         process = time.process_time() - self._process_before
+        # a Python thread just joined may still be listed by the kernel: every one the samples saw is Python's
         python_tids = {t.native_id for t in threading.enumerate() if t.native_id is not None} | self._python_tids
         after = _native_threads_cpu(python_tids)
         self.native = sum(max(0.0, cpu - self._native_before.get(tid, 0.0)) for tid, cpu in after.items())
         self.total = max(0.0, process - self.sampler_seconds)
 
     @property
-    def unattributed(self) -> float:
-        """CPU the samples did not see: threads that ended between two looks, and rounding."""
-        return max(0.0, self.total - sum(self.seconds.values()) - self.native)
+    def coverage(self) -> float:
+        """The sampled CPU as a share of what this process's Python threads used (about 1: threads that ended
+        between two looks take a little from it)."""
+        python = self.total - self.native
+        return sum(self.seconds.values()) / python if python > 0 else 1.0
+
+    def by_stage(self) -> dict[str, float]:
+        """This process's CPU by stage, the stages' sampled shares of the CPU its Python threads used (so that they
+        add up to it exactly), and `native` apart."""
+        scale = 1.0 / self.coverage if self.coverage > 0 else 1.0
+        seconds = {stage: self.seconds.get(stage, 0.0) * scale
+                   for stage in dict.fromkeys((*STAGES, *sorted(self.seconds), OTHER))}
+        return {**seconds, "native": self.native}

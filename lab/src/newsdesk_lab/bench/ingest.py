@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from newsdesk_lab.bench.cpu import OTHER, STAGES, StageCpu
+from newsdesk_lab.bench.cpu import StageCpu
 from newsdesk_lab.bench.newspages import generate_pages as generate_news_pages
 from newsdesk.config import Settings
 from newsdesk.fetch import with_allowed
@@ -246,10 +246,8 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None,
         copies = storage.count_copies()
         errors = [e for r in reports for e in r.errors]
         per_article = 1000 / max(1, stored)
-        stage_cpu = {stage: meter.seconds.get(stage, 0.0) for stage in ("fetch", *STAGES)}
+        stage_cpu = {"fetch": 0.0, **meter.by_stage(), "extract workers": workers_cpu}
         stage_cpu["entities"] += ner_cpu
-        stage_cpu.update({"extract workers": workers_cpu,
-                          OTHER: meter.seconds.get(OTHER, 0.0) + meter.unattributed, "native": meter.native})
         cpu = meter.total + workers_cpu + ner_cpu
         result = {
             "pages": pages, "stored": stored, "originals": stored - copies, "copies": copies,
@@ -261,7 +259,7 @@ def run_ingest_bench(pages: int = 1000, workers: int = 0, db: str | None = None,
             "stories": distinct_stories(storage, list(range(1, stored + 1))) if stories else 0,
             "cpu_seconds": round(cpu, 2), "cpu_ms_per_article_total": round(cpu * per_article, 2),
             "cpu_ms_per_article": {k: round(v * per_article, 2) for k, v in stage_cpu.items()},
-            "sampler_cpu_seconds": round(meter.sampler_seconds, 2),
+            "sampler_cpu_seconds": round(meter.sampler_seconds, 2), "sampled_share": round(meter.coverage, 3),
             "load_average_before": [round(x, 2) for x in load_before],
         }
         storage.close()

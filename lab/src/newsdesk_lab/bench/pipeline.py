@@ -150,9 +150,8 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         ids = [o.article_id for o in stored]
         cpu = meter.total + ner_cpu
         per_article = 1000 / max(1, len(docs))
-        stage_cpu = {stage: meter.seconds.get(stage, 0.0) for stage in STAGES}
+        stage_cpu = meter.by_stage()
         stage_cpu["entities"] += ner_cpu
-        stage_cpu.update({OTHER: meter.seconds.get(OTHER, 0.0) + meter.unattributed, "native": meter.native})
         by_batch, slopes = _batch_costs(snapshots)
         result = {
             "entities": entities, "input": "html" if all(d.html for d in docs) else "text",
@@ -170,7 +169,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
             "cpu_ms_per_article_total": round(cpu * per_article, 2),
             # CPU by stage, sampled (bench/cpu.py): the model's work is `embed` wherever it is called from
             "cpu_ms_per_article": {k: round(v * per_article, 2) for k, v in stage_cpu.items()},
-            "sampler_cpu_seconds": round(meter.sampler_seconds, 2),
+            "sampler_cpu_seconds": round(meter.sampler_seconds, 2), "sampled_share": round(meter.coverage, 3),
             # each batch's CPU ms per article by stage, and the least-squares slope of those against the articles
             # the desk held when the batch came in (ms per article more for each 1,000 articles held)
             "cpu_ms_per_article_by_batch": by_batch, "cpu_slope_ms_per_1k_articles": slopes,
