@@ -243,6 +243,10 @@ def pipeline(ctx: typer.Context,
                   f"(1, 5, 15 min); the sampler used {t['sampler_cpu_seconds']} s CPU, left out")
     console.print(f"database: {t['db_bytes_per_article']} bytes per stored article (SQLite files after the run); "
                   f"peak resident memory {t['peak_rss_mb']} MB")
+    if t["cpu_slope_ms_per_1k_articles"]:
+        console.print(f"CPU ms per article more for each 1,000 articles held (slope over "
+                      f"{len(t['cpu_ms_per_article_by_batch'])} batches): "
+                      + ", ".join(f"{stage} {ms:+.2f}" for stage, ms in t["cpu_slope_ms_per_1k_articles"].items()))
     for error in t["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
     if "scale" in result:
