@@ -315,3 +315,23 @@ def test_a_headline_only_article_is_placed_by_the_headline_model(embedder):
     assert clusterer.add(repeated).created
     joins.headline = None                            # without a headline model the article model decides
     assert not clusterer.add(dataclasses.replace(_items(QUAKE_A[1:2], prefix="h")[0], text="")).created
+
+
+def test_a_bucket_restored_from_its_graph_finds_what_it_found():
+    from newsdesk.cluster.graph import graph_bytes
+    from newsdesk.cluster.online import _Bucket
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((600, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    keys = list(range(10, 610))
+    original = _Bucket(32)
+    original.extend(keys[:400], vectors[:400])
+    graph = graph_bytes(original.index)           # saved at 400 articles, 200 more added since
+    original.extend(keys[400:], vectors[400:])
+    restored = _Bucket.restored(32, keys, vectors, graph)
+    assert restored.saved_items == 400
+    assert len(restored) == 600
+    for probe in vectors[::50]:
+        assert [k for k, _ in restored.search(probe, 10)][:1] == [k for k, _ in original.search(probe, 10)][:1]
+    assert _Bucket.restored(32, keys, vectors, b"not a graph").search(vectors[0], 1)[0][0] == keys[0]

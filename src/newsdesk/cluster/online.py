@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from newsdesk.cluster.constraints import LinkConstraints
+from newsdesk.cluster.graph import GraphError, graph_labels, index_from_graph
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
@@ -75,6 +76,33 @@ class _Bucket:
         self.vectors: list[np.ndarray] = []
         self.index = None
         self._matrix: np.ndarray | None = None
+        self.saved_items = 0      # articles in the graph last saved (cluster.graph): saved again once doubled
+
+    @classmethod
+    def restored(cls, dim: int, keys: list[int], vectors: np.ndarray, graph: bytes | None = None) -> "_Bucket":
+        """A bucket of these articles (in the order they were added), its index loaded from the saved `graph`
+        and the articles added after it; built afresh without a graph, or with one that does not fit."""
+        bucket = cls(dim)
+        if graph is not None and hnswlib is not None and len(keys) >= cls.EXACT_BELOW:
+            position = {k: i for i, k in enumerate(keys)}
+            try:
+                labels = [int(label) for label in graph_labels(graph)]
+                if all(label in position for label in labels):
+                    order = [position[label] for label in labels]
+                    bucket.index = index_from_graph(graph, vectors[order], 2 * len(keys))
+                    bucket.keys, bucket.vectors, bucket.saved_items = list(keys), list(vectors), len(labels)
+                    held = set(labels)
+                    rest = [i for i, k in enumerate(keys) if k not in held]
+                    if rest:
+                        bucket.index.add_items(vectors[rest], np.asarray([keys[i] for i in rest]))
+                    return bucket
+            except GraphError:
+                bucket = cls(dim)
+        bucket.extend(list(keys), vectors)
+        return bucket
+
+    def graph_due(self) -> bool:
+        return self.index is not None and len(self.keys) >= 2 * self.saved_items
 
     def add(self, key: int, vector: np.ndarray) -> None:
         self.extend([key], vector[None, :])

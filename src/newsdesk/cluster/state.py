@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.cluster.features import Story, Vocabulary
+from newsdesk.cluster.graph import graph_bytes
 from newsdesk.cluster.online import OnlineClusterer, _Bucket, unit
 
 STATE_VERSION = 2
@@ -31,6 +32,7 @@ class StateChanges:
     index_below: int | None = None                           # buckets before this one left the index
     terms: dict[str, int] = field(default_factory=dict)     # document frequencies changed (all when replaced)
     terms_replace: bool = False
+    graphs: list[tuple[int, int, bytes]] = field(default_factory=list)  # bucket, articles, graph_bytes
 
 
 def _time(value: datetime | None) -> str | None:
@@ -95,12 +97,18 @@ def state_changes(c: OnlineClusterer, everything: bool = False) -> StateChanges:
         replace = c.vocab.pruned
         terms = dict(c.vocab.df) if replace else {t: c.vocab.df[t] for t in c.vocab.changed if t in c.vocab.df}
     index = [(k, c.key_item[k], c.article_story[k], b) for k, b in keys]
+    # A bucket's graph is saved each time it has doubled: a restart adds at most half a bucket again.
+    graphs = [(b, len(bucket), graph_bytes(bucket.index)) for b, bucket in c.buckets.items()
+              if b is not None and bucket.index is not None and (everything or bucket.graph_due())]
     return StateChanges(counters=counters(c), stories=stories, gone=sorted(c.gone), index=index,
-                        index_below=c.dropped_below, terms=terms, terms_replace=replace)
+                        index_below=c.dropped_below, terms=terms, terms_replace=replace, graphs=graphs)
 
 
-def mark_saved(c: OnlineClusterer) -> None:
-    """The state as it stands is saved: forget what changed."""
+def mark_saved(c: OnlineClusterer, delta: StateChanges | None = None) -> None:
+    """The state as it stands (and `delta`'s graphs) is saved: forget what changed."""
+    for b, items, _ in delta.graphs if delta is not None else ():
+        if b in c.buckets:
+            c.buckets[b].saved_items = items
     c.changed.clear()
     c.gone.clear()
     c.new_index.clear()
@@ -110,9 +118,10 @@ def mark_saved(c: OnlineClusterer) -> None:
 
 
 def restore(meta: dict, stories: Iterable[bytes], index: Iterable[tuple[int, int | str, int, int | None, np.ndarray]],
-            terms: dict[str, int], **kwargs) -> OnlineClusterer:
+            terms: dict[str, int], graphs: dict[int, bytes] | None = None, **kwargs) -> OnlineClusterer:
     """A clusterer from its saved parts: `meta` from `counters`, each story's `encode_story` bytes, the index
-    rows (key, item, story, bucket, vector) in the order they were added, and the document frequencies."""
+    rows (key, item, story, bucket, vector) in the order they were added, the document frequencies and the
+    buckets' saved graphs."""
     c = OnlineClusterer(window=timedelta(seconds=meta["window_s"]), late=timedelta(seconds=meta["late_s"]),
                         bucket=timedelta(seconds=meta["bucket_s"]), dim=meta["dim"] or None, **kwargs)
     dim = meta["dim"]
@@ -130,8 +139,7 @@ def restore(meta: dict, stories: Iterable[bytes], index: Iterable[tuple[int, int
         c.article_story[key] = story_id
         c.key_item[key] = item
     for bucket, (keys, vectors) in grouped.items():
-        c.buckets[bucket] = _Bucket(dim)
-        c.buckets[bucket].extend(keys, np.stack(vectors))
+        c.buckets[bucket] = _Bucket.restored(dim, keys, np.stack(vectors), (graphs or {}).get(bucket))
     c.next_story, c.next_key = meta["next_story"], meta["next_key"]
     c.latest = _parse(meta["latest"])
     c.added = meta["added"]

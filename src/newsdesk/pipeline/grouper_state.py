@@ -21,7 +21,8 @@ def state_rows(delta: StateChanges, story_ids: dict[int, int], extra: dict, repl
         meta=json.dumps({**delta.counters, **extra}), replace=replace,
         stories=[(s.id, story_ids.get(s.id), encode_story(s)) for s in delta.stories], gone=delta.gone,
         index=[(key, item, story, bucket) for key, item, story, bucket in delta.index if isinstance(item, int)],
-        index_below=delta.index_below, terms=list(delta.terms.items()), terms_replace=delta.terms_replace)
+        index_below=delta.index_below, terms=list(delta.terms.items()), terms_replace=delta.terms_replace,
+        graphs=delta.graphs)
 
 
 def saved_meta(storage: Storage) -> dict | None:
@@ -48,5 +49,6 @@ def load_clusterer(storage: Storage, meta: dict, vector_model: str, embedder=Non
         vectors.update(storage.vectors(articles[start:start + _VECTOR_CHUNK], vector_model))
     index = ((key, article, story, bucket, np.frombuffer(vectors[article], dtype=np.float32))
              for key, article, story, bucket in rows if article in vectors)
-    clusterer = restore_clusterer(meta, stories(), index, storage.grouper_terms(), embedder=embedder)
+    clusterer = restore_clusterer(meta, stories(), index, storage.grouper_terms(), storage.grouper_graphs(),
+                                  embedder=embedder)
     return clusterer, story_ids

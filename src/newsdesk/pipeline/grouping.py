@@ -122,7 +122,7 @@ class StoryGrouper:
         extra = {"corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(),
                  "vector_model": VECTOR_MODEL}
         self.storage.save_grouper_rows(state_rows(delta, self.story_ids, extra, replace=self._whole))
-        mark_saved(self.clusterer)
+        mark_saved(self.clusterer, delta)
         self._whole = self._dirty = False
         self._saved_at = time.monotonic()
         self._save_cost = time.perf_counter() - started

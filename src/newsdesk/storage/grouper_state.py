@@ -10,7 +10,7 @@ from newsdesk.storage.database import Database
 from newsdesk.timeutil import to_iso, utcnow
 
 _CHUNK = 500
-GROUPER_TABLES = ("grouper_meta", "grouper_stories", "grouper_index", "grouper_terms")
+GROUPER_TABLES = ("grouper_meta", "grouper_stories", "grouper_index", "grouper_terms", "grouper_graphs")
 
 
 @dataclass
@@ -18,6 +18,7 @@ class GrouperRows:
     """What one checkpoint writes. `stories`: (grouper story, stored story, state) upserted; `gone`: grouper
     stories deleted; `index`: (key, article, grouper story, bucket) added; `index_below`: index entries of
     older buckets deleted; `terms`: (term, document frequency) upserted, or all of them when `terms_replace`;
+    `graphs`: (bucket, articles, graph) upserted, those of older buckets deleted with their index entries;
     `replace`: the rows are the whole state, any saved before are deleted first."""
     meta: str
     replace: bool = False
@@ -27,6 +28,7 @@ class GrouperRows:
     index_below: int | None = None
     terms: list[tuple[str, int]] = field(default_factory=list)
     terms_replace: bool = False
+    graphs: list[tuple[int, int, bytes]] = field(default_factory=list)
 
 
 class GrouperStateStore:
@@ -44,6 +46,10 @@ class GrouperStateStore:
                                 "state = excluded.state", rows.stories)
             if rows.index_below is not None:
                 self.db.execute("DELETE FROM grouper_index WHERE bucket < ?", (rows.index_below,))
+                self.db.execute("DELETE FROM grouper_graphs WHERE bucket < ?", (rows.index_below,))
+            self.db.executemany("INSERT INTO grouper_graphs (bucket, items, graph) VALUES (?, ?, ?) "
+                                "ON CONFLICT (bucket) DO UPDATE SET items = excluded.items, graph = excluded.graph",
+                                rows.graphs)
             self.db.executemany("INSERT INTO grouper_index (item_key, article_id, story, bucket) VALUES (?, ?, ?, ?) "
                                 "ON CONFLICT (item_key) DO NOTHING", rows.index)
             if rows.terms_replace and not rows.replace:
@@ -75,6 +81,10 @@ class GrouperStateStore:
         return [(r["item_key"], r["article_id"], r["story"], r["bucket"]) for r in
                 self.db.query("SELECT item_key, article_id, story, bucket FROM grouper_index ORDER BY item_key")]
 
+    def grouper_graphs(self) -> dict[int, bytes]:
+        """Each bucket's saved index graph."""
+        return {r["bucket"]: bytes(r["graph"]) for r in self.db.query("SELECT bucket, graph FROM grouper_graphs")}
+
     def grouper_terms(self) -> dict[str, int]:
         return {r["term"]: r["df"] for r in self.db.query("SELECT term, df FROM grouper_terms")}
 
@@ -84,8 +94,9 @@ class GrouperStateStore:
             "SELECT (SELECT COALESCE(SUM(LENGTH(state)), 0) FROM grouper_stories) AS s, "
             "(SELECT COUNT(*) FROM grouper_index) AS i, "
             "(SELECT COALESCE(SUM(LENGTH(term)) + 8 * COUNT(*), 0) FROM grouper_terms) AS t, "
-            "(SELECT COALESCE(SUM(LENGTH(meta)), 0) FROM grouper_meta) AS m")[0]
-        return int(found["s"]) + 32 * int(found["i"]) + int(found["t"]) + int(found["m"])
+            "(SELECT COALESCE(SUM(LENGTH(meta)), 0) FROM grouper_meta) AS m, "
+            "(SELECT COALESCE(SUM(LENGTH(graph)), 0) FROM grouper_graphs) AS g")[0]
+        return int(found["s"]) + 32 * int(found["i"]) + int(found["t"]) + int(found["m"]) + int(found["g"])
 
     def clear_grouper_state(self) -> None:
         with self.db.transaction():
