@@ -287,11 +287,11 @@ def run_scale(sizes: tuple[int, ...] = (1000, 5000, 20000), probe: int = 200, ba
             started = time.perf_counter()
             grouper.save()
             fill_checkpoint = time.perf_counter() - started
-            restart_seconds = None
+            restart_seconds = restart_cpu = None
             if restart:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 grouper = StoryGrouper(storage)
-                restart_seconds = time.perf_counter() - started
+                restart_seconds, restart_cpu = time.perf_counter() - started, time.process_time() - cpu_started
             if progress:
                 progress(f"  {held} stories held ({filler.articles} articles; filled in {fill_seconds:.0f} s, "
                          f"saved in {fill_checkpoint:.1f} s"
@@ -308,9 +308,9 @@ def run_scale(sizes: tuple[int, ...] = (1000, 5000, 20000), probe: int = 200, ba
                     started = time.perf_counter()
                     writer.write(touched)
                     pages_seconds += time.perf_counter() - started
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             grouper.save()
-            checkpoint_seconds = time.perf_counter() - started
+            checkpoint_seconds, checkpoint_cpu = time.perf_counter() - started, time.process_time() - cpu_started
             count = max(1, len(ids))
             joined = sum(story <= last_held_story for story in storage.stories_of(ids).values())
             rows.append({
@@ -321,9 +321,11 @@ def run_scale(sizes: tuple[int, ...] = (1000, 5000, 20000), probe: int = 200, ba
                 "embed_ms": round(1000 * (grouper.seconds["embed"] - seconds_before.get("embed", 0.0)) / count, 2),
                 "pages_ms": round(1000 * pages_seconds / count, 2) if writer is not None else None,
                 "active_stories": len(grouper.clusterer.stories),
-                "checkpoint_s": round(checkpoint_seconds, 3), "fill_checkpoint_s": round(fill_checkpoint, 2),
+                "checkpoint_s": round(checkpoint_seconds, 3), "checkpoint_cpu_s": round(checkpoint_cpu, 3),
+                "fill_checkpoint_s": round(fill_checkpoint, 2),
                 "restart_s": round(restart_seconds, 2) if restart_seconds is not None else None,
-                "state_mb": round(storage.grouper_state_bytes() / 1e6, 1), "fill_s": round(fill_seconds, 1)})
+                "restart_cpu_s": round(restart_cpu, 2) if restart_cpu is not None else None,
+                "state_mb": round(storage.grouper_state_bytes() / 1e6, 2), "fill_s": round(fill_seconds, 1)})
             if progress:
                 r = rows[-1]
                 progress(f"  {held} stories: grouping {r['group_ms']} ms/article ({r['group_cpu_ms']} ms CPU), "
