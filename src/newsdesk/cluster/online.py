@@ -11,7 +11,6 @@ What changed since the state was last saved is tracked here and written by `clus
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone

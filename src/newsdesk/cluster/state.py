@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster.features import Story, Vocabulary
+from newsdesk.cluster.features import Story
 from newsdesk.cluster.graph import graph_bytes
 from newsdesk.cluster.online import OnlineClusterer, _Bucket, unit
 
