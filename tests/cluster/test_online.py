@@ -5,6 +5,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from newsdesk.cluster import decode_story, encode_story, mark_saved, restore_clusterer, state_changes
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.online import ClusterInput, OnlineClusterer
 
@@ -88,31 +89,65 @@ def test_an_article_arriving_late_still_finds_its_story(embedder):
     assert gone.story_id not in much_later.stories     # without the margin its story has left the state
 
 
+def _saved_and_restored(clusterer, vectors, embedder):
+    """The clusterer through its whole saved state (JSON-able counters, story bytes, index rows with the
+    caller's vectors), as the desk's storage keeps and reads it."""
+    delta = state_changes(clusterer, everything=True)
+    index = [(key, item, story, bucket, vectors[item]) for key, item, story, bucket in delta.index]
+    return restore_clusterer(json.loads(json.dumps(delta.counters)), [encode_story(s) for s in delta.stories],
+                             index, delta.terms, embedder=embedder)
+
+
 def test_state_round_trip(embedder):
     items = _interleave(_items(QUAKE_A, prefix="a"), _items(QUAKE_B, start_hour=0.2, prefix="b"))
     head, tail = items[:4], items[4:]
     original = OnlineClusterer(embedder=embedder)
     original.add_many(head)
-    state = json.loads(json.dumps(original.to_state()))        # JSON-able, as production stores it
-    restored = OnlineClusterer.from_state(state, embedder=embedder)
+    restored = _saved_and_restored(original, {it.id: it.embedding for it in head}, embedder)
     assert set(restored.stories) == set(original.stories)
     for it in tail:
         x = original.add(ClusterInput(it.id, it.title, it.text, it.published, embedding=it.embedding))
         y = restored.add(ClusterInput(it.id, it.title, it.text, it.published, embedding=it.embedding))
         assert (x.story_id, x.created) == (y.story_id, y.created)
-        assert x.score == pytest.approx(y.score, abs=1e-6)
-    assert restored.to_state()["next_story"] == original.to_state()["next_story"]
+        assert x.score == pytest.approx(y.score, abs=1e-9)
+    assert restored.next_story == original.next_story
+
+
+def test_only_what_changed_is_in_the_changes(embedder):
+    items = _interleave(_items(QUAKE_A, prefix="a"), _items(TRANSFER, start_hour=0.2, prefix="c"))
+    clusterer = OnlineClusterer(embedder=embedder)
+    clusterer.add_many(items[:4])
+    mark_saved(clusterer)
+    joined = clusterer.add(items[4])
+    delta = state_changes(clusterer)
+    assert [s.id for s in delta.stories] == [joined.story_id]
+    assert [item for _, item, _, _ in delta.index] == [items[4].id]
+    assert delta.gone == []
+    mark_saved(clusterer)
+    assert state_changes(clusterer).stories == []
+
+
+def test_a_story_round_trips_through_its_bytes(embedder):
+    clusterer = OnlineClusterer(embedder=embedder)
+    clusterer.add_many(_items(QUAKE_A, prefix="a", source="Wire"))
+    story = next(iter(clusterer.stories.values()))
+    again = decode_story(encode_story(story), clusterer.dim)
+    assert again.size == story.size
+    assert again.terms == story.terms
+    assert again.sources == story.sources
+    assert np.array_equal(again.emb_sum, story.emb_sum)
+    assert np.array_equal(again.member_matrix(), story.member_matrix())
 
 
 def test_merged_story_ids_keep_resolving(embedder):
+    items = _items(QUAKE_A[:1], prefix="a") + _items(TRANSFER[:1], start_hour=1, prefix="c")
     clusterer = OnlineClusterer(embedder=embedder)
-    one = clusterer.add(ClusterInput("a0", *QUAKE_A[0], published=at(0)))
-    two = clusterer.add(ClusterInput("c0", *TRANSFER[0], published=at(1)))
+    one, two = clusterer.add_many(items)
     survivor = clusterer._merge(clusterer.stories[two.story_id], clusterer.stories[one.story_id])
     assert survivor.id == one.story_id                  # the older story keeps its id
     assert clusterer.resolve(two.story_id) == one.story_id
     assert two.story_id not in clusterer.stories
-    restored = OnlineClusterer.from_state(json.loads(json.dumps(clusterer.to_state())), embedder=embedder)
+    restored = _saved_and_restored(clusterer, {it.id: it.embedding for it in items}, embedder)
     assert restored.resolve(two.story_id) == one.story_id
 
 
@@ -280,3 +315,23 @@ def test_a_headline_only_article_is_placed_by_the_headline_model(embedder):
     assert clusterer.add(repeated).created
     joins.headline = None                            # without a headline model the article model decides
     assert not clusterer.add(dataclasses.replace(_items(QUAKE_A[1:2], prefix="h")[0], text="")).created
+
+
+def test_a_bucket_restored_from_its_graph_finds_what_it_found():
+    from newsdesk.cluster.graph import graph_bytes
+    from newsdesk.cluster.online import _Bucket
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((600, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    keys = list(range(10, 610))
+    original = _Bucket(32)
+    original.extend(keys[:400], vectors[:400])
+    graph = graph_bytes(original.index)           # saved at 400 articles, 200 more added since
+    original.extend(keys[400:], vectors[400:])
+    restored = _Bucket.restored(32, keys, vectors, graph)
+    assert restored.saved_items == 400
+    assert len(restored) == 600
+    for probe in vectors[::50]:
+        assert [k for k, _ in restored.search(probe, 10)][:1] == [k for k, _ in original.search(probe, 10)][:1]
+    assert _Bucket.restored(32, keys, vectors, b"not a graph").search(vectors[0], 1)[0][0] == keys[0]

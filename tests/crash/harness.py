@@ -264,7 +264,7 @@ def check(db: Path | str, stories: bool = True) -> list[str]:
             except ValueError:
                 problems.append(f"story {story_id}: page_json is not valid JSON")
                 break
-        if q("SELECT COUNT(*) FROM articles")[0][0] and not q("SELECT 1 FROM grouper_state"):
+        if q("SELECT COUNT(*) FROM articles")[0][0] and not q("SELECT 1 FROM grouper_meta"):
             problems.append("no grouper state saved")
     return problems
 

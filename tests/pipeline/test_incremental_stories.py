@@ -103,7 +103,7 @@ def test_checkpoint_waits_until_due_then_saves(storage, tmp_path, embedder):
     grouper.group(ids)
     grouper.CHECKPOINT_EVERY = 0.0
     assert grouper.checkpoint() is True
-    assert storage.grouper_state() is not None
+    assert storage.grouper_meta() is not None
     assert grouper.checkpoint() is False             # saved and unchanged since
 
 
@@ -136,15 +136,13 @@ def test_a_big_update_is_grouped_in_bounded_steps_with_the_same_stories(storage,
 
 
 def test_a_checkpoint_of_other_vectors_is_set_aside_and_the_stories_kept(storage, tmp_path, embedder):
-    import zlib
-
     ids = _ingest(storage, tmp_path, [("Wire", QUAKE_A[0], 0), ("Sport", TRANSFER[0], 0.5)], "v")
     grouper = StoryGrouper(storage)
     grouper.group(ids)
     grouper.save()
-    state = json.loads(zlib.decompress(storage.grouper_state()))
-    state["vector_model"] = "some-older-model"     # as saved by a desk before the vectors changed
-    storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8")))
+    meta = json.loads(storage.grouper_meta())
+    meta["vector_model"] = "some-older-model"      # as saved by a desk before the vectors changed
+    storage.db.execute("UPDATE grouper_meta SET meta = ?", (json.dumps(meta),))
     quake, transfer = storage.story_of(ids[0]), storage.story_of(ids[1])
 
     restarted = StoryGrouper(storage)

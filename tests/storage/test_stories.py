@@ -36,13 +36,9 @@ def test_top_stories_rank_sources_then_recency(storage):
     assert [s.id for s in storage.top_stories(limit=1, offset=1)] == [ids[1]]
 
 
-def test_vectors_and_grouper_state_round_trip(storage):
+def test_vectors_round_trip(storage):
     a = _article(storage, "https://x.example/v")
     storage.save_vectors("minilm", {a: b"\x01\x02"})
     storage.save_vectors("minilm", {a: b"\x03"})
     assert storage.vectors([a], "minilm") == {a: b"\x03"}
     assert storage.vectors([a], "other") == {}
-    assert storage.grouper_state() is None
-    storage.save_grouper_state(b"state-1")
-    storage.save_grouper_state(b"state-2")
-    assert storage.grouper_state() == b"state-2"

@@ -252,14 +252,14 @@ def pipeline(ctx: typer.Context,
     if "scale" in result:
         s = result["scale"]
         table = Table(title=f"grouping cost per article as the desk grows (flat: {'yes' if s['flat'] else 'NO'}: "
-                            f"largest size / smallest {s['ratio']:.2f}, spread ±{100 * s['spread']:.0f}%)")
-        for column in ("stories held", "group ms", "group CPU ms", "embed ms", "pages ms", "checkpoint s",
-                       "state MB"):
+                            f"largest size / smallest {s['ratio']:.2f}, dearest / cheapest {s['max_ratio']:.2f})")
+        for column in ("stories held", "articles", "group ms", "group CPU ms", "joined held", "checkpoint s",
+                       "restart s", "state MB"):
             table.add_column(column, justify="right")
         for r in s["sizes"]:
-            table.add_row(str(r["stories"]), f"{r['group_ms']:.1f}", f"{r['group_cpu_ms']:.1f}",
-                          f"{r['embed_ms']:.1f}", f"{r['pages_ms']:.1f}", f"{r['checkpoint_s']:.1f}",
-                          f"{r['state_mb']:.1f}")
+            table.add_row(str(r["stories"]), str(r["articles"]), f"{r['group_ms']:.1f}", f"{r['group_cpu_ms']:.1f}",
+                          f"{100 * r['probe_joined_held']:.0f}%", f"{r['checkpoint_s']:.2f}",
+                          "-" if r["restart_s"] is None else f"{r['restart_s']:.1f}", f"{r['state_mb']:.1f}")
         console.print(table)
     if as_json:
         print(json.dumps(result))

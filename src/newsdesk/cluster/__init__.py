@@ -11,9 +11,12 @@ from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
 from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer
-from newsdesk.cluster.text import lead_texts, lead_vectors
+from newsdesk.cluster.state import STATE_VERSION, StateChanges, decode_story, encode_story, mark_saved, state_changes
+from newsdesk.cluster.state import restore as restore_clusterer
+from newsdesk.cluster.text import Analysed, analyse, lead_texts, lead_vectors, stem
 from newsdesk.cluster.why import join_facts, reasons_in_words
 
-__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
+__all__ = ["Analysed", "analyse", "stem", "CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
            "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "join_facts", "lead_texts", "lead_vectors",
-           "pair_features", "reasons_in_words"]
+           "pair_features", "reasons_in_words", "STATE_VERSION", "StateChanges", "decode_story",
+           "encode_story", "mark_saved", "restore_clusterer", "state_changes"]

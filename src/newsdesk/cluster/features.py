@@ -57,25 +57,20 @@ class Vocabulary:
         self.df: Counter = Counter()
         self.docs = 0
         self.max_terms = max_terms
+        self.changed: set[str] = set()     # terms whose frequency changed since the state was last saved
+        self.pruned = False                # rare terms were dropped since: the saved frequencies are rewritten
 
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def add(self, terms) -> None:
         self.docs += 1
-        self.df.update(set(terms))
+        unique = set(terms)
+        self.df.update(unique)
+        self.changed |= unique
         if len(self.df) > self.max_terms:
             self.df = Counter({t: c for t, c in self.df.items() if c > 1})
-
-    def to_state(self) -> dict:
-        return {"docs": self.docs, "df": dict(self.df)}
-
-    @classmethod
-    def from_state(cls, state: dict) -> "Vocabulary":
-        v = cls()
-        v.docs = state["docs"]
-        v.df = Counter(state["df"])
-        return v
+            self.pruned = True
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -95,6 +90,7 @@ class ArticleRep:
     join_features: tuple[float, float, float] | None = None   # emb/tfidf/ent_max to the story it joins
     read: bool = True          # in a language the embedding model reads (online.reads)
     headline_only: bool = False  # a title and no text
+    item: int | str | None = None  # the caller's id of the article (ClusterInput.id)
 
     def __post_init__(self) -> None:
         if not self.tf:

@@ -5,15 +5,12 @@ index per time bucket, buckets older than the window dropped), so the work per a
 articles the window holds and never on how many stories the desk has ever seen. Stories whose last article is
 older than the window leave the state.
 
-Over 400 lines because the clusterer, its time-bucketed index and its merges keep one state together:
-apart, every change to one would have to be mirrored in the other.
+What changed since the state was last saved is tracked here and written by `cluster.state`.
 """
 
 from __future__ import annotations
 
-import base64
 import math
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -21,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from newsdesk.cluster.constraints import LinkConstraints
+from newsdesk.cluster.graph import GraphError, graph_labels, index_from_graph
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
@@ -66,25 +64,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _b64(a: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float32).tobytes()).decode("ascii")
-
-
-def _unb64(s: str, dim: int) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(s), dtype=np.float32).reshape(-1, dim).copy()
-
-
-def _b64_f64(a: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float64).tobytes()).decode("ascii")
-
-
-def _unb64_f64(value: str | list) -> np.ndarray:
-    """A float64 vector saved as base64 (or, by states saved before that, as a JSON list)."""
-    if isinstance(value, list):
-        return np.asarray(value, dtype=np.float64)
-    return np.frombuffer(base64.b64decode(value), dtype=np.float64).copy()
-
-
 class _Bucket:
     """The article vectors of one time bucket, searchable by cosine (HNSW; exact while the bucket is small)."""
 
@@ -96,11 +75,44 @@ class _Bucket:
         self.vectors: list[np.ndarray] = []
         self.index = None
         self._matrix: np.ndarray | None = None
+        self.saved_items = 0      # articles in the graph last saved (cluster.graph): saved again once doubled
+
+    @classmethod
+    def restored(cls, dim: int, keys: list[int], vectors: np.ndarray, graph: bytes | None = None) -> "_Bucket":
+        """A bucket of these articles (in the order they were added), its index loaded from the saved `graph`
+        and the articles added after it; built afresh without a graph, or with one that does not fit."""
+        bucket = cls(dim)
+        if graph is not None and hnswlib is not None and len(keys) >= cls.EXACT_BELOW:
+            position = {k: i for i, k in enumerate(keys)}
+            try:
+                labels = [int(label) for label in graph_labels(graph)]
+                if all(label in position for label in labels):
+                    order = [position[label] for label in labels]
+                    bucket.index = index_from_graph(graph, vectors[order], 2 * len(keys))
+                    bucket.keys, bucket.vectors, bucket.saved_items = list(keys), list(vectors), len(labels)
+                    held = set(labels)
+                    rest = [i for i, k in enumerate(keys) if k not in held]
+                    if rest:
+                        bucket.index.add_items(vectors[rest], np.asarray([keys[i] for i in rest]))
+                    return bucket
+            except GraphError:
+                bucket = cls(dim)
+        bucket.extend(list(keys), vectors)
+        return bucket
+
+    def graph_due(self) -> bool:
+        return self.index is not None and len(self.keys) >= 2 * self.saved_items
 
     def add(self, key: int, vector: np.ndarray) -> None:
-        vector = vector.astype(np.float32)
-        self.keys.append(key)
-        self.vectors.append(vector)
+        self.extend([key], vector[None, :])
+
+    def extend(self, keys: list[int], vectors: np.ndarray) -> None:
+        """Add rows of vectors under their keys (one call to the index for all of them)."""
+        if not keys:
+            return
+        vectors = np.asarray(vectors, dtype=np.float32)
+        self.keys.extend(keys)
+        self.vectors.extend(vectors)
         self._matrix = None
         if hnswlib is None or len(self.keys) < self.EXACT_BELOW:
             return
@@ -109,9 +121,9 @@ class _Bucket:
             self.index.init_index(max_elements=2 * len(self.keys), ef_construction=100, M=16)
             self.index.add_items(np.stack(self.vectors), np.asarray(self.keys))
             return
-        if self.index.get_current_count() >= self.index.get_max_elements():
-            self.index.resize_index(2 * self.index.get_max_elements())
-        self.index.add_items(vector[None, :], np.asarray([key]))
+        if self.index.get_current_count() + len(keys) > self.index.get_max_elements():
+            self.index.resize_index(2 * (self.index.get_current_count() + len(keys)))
+        self.index.add_items(vectors, np.asarray(keys))
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if not self.keys:
@@ -130,6 +142,13 @@ class _Bucket:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+def unit(embedding) -> np.ndarray:
+    """The article vector as the clusterer holds it: float32, of length one."""
+    vector = np.asarray(embedding, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
 
 
 def reads(language: str | None) -> bool:
@@ -163,10 +182,16 @@ class OnlineClusterer:
         self.redirects: dict[int, int] = {}           # merged story → the story it went into
         self.buckets: dict[int | None, _Bucket] = {}  # bucket number (None: undated articles) → vectors
         self.article_story: dict[int, int] = {}       # article key (in a live bucket) → story at insertion
+        self.key_item: dict[int, int | str | None] = {}   # article key (in a live bucket) → the caller's id
         self.next_story = 1
         self.next_key = 1
         self.latest: datetime | None = None
         self.added = 0
+        # What changed since the state was last saved (cluster.state.state_changes): a checkpoint writes only that.
+        self.changed: set[int] = set()       # stories added to or merged into
+        self.gone: set[int] = set()          # stories merged away or out of the window
+        self.new_index: list[tuple[int, int | None]] = []   # articles indexed: (key, bucket)
+        self.dropped_below: int | None = None  # buckets before this one left the index
 
     # -- embedding ---------------------------------------------------------------------------------------
     @property
@@ -207,11 +232,15 @@ class OnlineClusterer:
         horizon = self.latest - self.window - self.late
         for sid in [sid for sid, s in self.stories.items() if s.last is not None and s.last < horizon]:
             del self.stories[sid]
+            self.changed.discard(sid)
+            self.gone.add(sid)
         oldest = self._bucket_of(horizon - self.bucket)
         for b in [b for b in self.buckets if b is not None and b < oldest]:
             for key in self.buckets[b].keys:
                 self.article_story.pop(key, None)
+                self.key_item.pop(key, None)
             del self.buckets[b]
+            self.dropped_below = oldest
         live = set(self.stories)
         self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
 
@@ -239,15 +268,12 @@ class OnlineClusterer:
         return self._near_stories(rep.embedding, rep.published)
 
     def represent(self, item: ClusterInput, analysed: Analysed | None = None) -> ArticleRep:
-        vector = np.asarray(item.embedding, dtype=np.float32)
+        vector = unit(item.embedding)
         if self.dim is None:
             self.dim = int(vector.shape[0])
-        norm = float(np.linalg.norm(vector))
-        if norm:
-            vector = vector / norm
         rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
                          published=_utc(item.published), source=item.source, read=reads(item.language),
-                         headline_only=not body_of(item.title, item.text).strip())
+                         headline_only=not body_of(item.title, item.text).strip(), item=item.id)
         self.next_key += 1
         return rep
 
@@ -363,6 +389,7 @@ class OnlineClusterer:
             tentative = True
         elif story.size and rep.read and story.unread_only:
             story.unprofile()
+        self.changed.add(story.id)
         if tentative and story.size:
             story.add_tentative(rep)
         else:
@@ -382,6 +409,9 @@ class OnlineClusterer:
         keep.absorb(gone, self.vocab)
         del self.stories[gone.id]
         self.redirects[gone.id] = keep.id
+        self.changed.add(keep.id)
+        self.changed.discard(gone.id)
+        self.gone.add(gone.id)
         return keep
 
     def _index(self, rep: ArticleRep, story_id: int) -> None:
@@ -391,62 +421,5 @@ class OnlineClusterer:
             bucket = self.buckets[b] = _Bucket(len(rep.embedding))
         bucket.add(rep.key, rep.embedding)
         self.article_story[rep.key] = story_id
-
-    # -- persistence -------------------------------------------------------------------------------------
-    def to_state(self) -> dict:
-        """Everything needed to go on grouping where this clusterer stands, as JSON-able data."""
-        dim = self.dim or 0
-
-        def story_state(s: Story) -> dict:
-            return {"id": s.id, "size": s.size, "emb_sum": _b64_f64(s.emb_sum), "members": _b64(np.stack(s.members)),
-                    "member_tfs": s.member_tfs, "join_sums": s.join_sums, "joins": s.joins, "tentative": s.tentative, "unread": s.unread,
-                    "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
-                    "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
-                    "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
-                    "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()}}
-
-        return {"version": 1, "dim": dim, "window_s": self.window.total_seconds(), "late_s": self.late.total_seconds(),
-                "bucket_s": self.bucket.total_seconds(), "vocab": self.vocab.to_state(),
-                "stories": [story_state(s) for s in self.stories.values()],
-                "redirects": [[k, v] for k, v in self.redirects.items()],
-                "buckets": [{"bucket": b, "keys": bk.keys,
-                             "stories": [self.article_story.get(k, 0) for k in bk.keys],
-                             "vectors": _b64(np.stack(bk.vectors)) if bk.vectors else ""}
-                            for b, bk in self.buckets.items()],
-                "next_story": self.next_story, "next_key": self.next_key,
-                "latest": self.latest.isoformat() if self.latest else None, "added": self.added}
-
-    @classmethod
-    def from_state(cls, state: dict, model: PairModel | None = None, embedder=None, **kwargs) -> "OnlineClusterer":
-        late = timedelta(seconds=state["late_s"]) if "late_s" in state else None
-        c = cls(model=model, embedder=embedder, window=timedelta(seconds=state["window_s"]), late=late,
-                bucket=timedelta(seconds=state["bucket_s"]), dim=state["dim"] or None, **kwargs)
-        dim = state["dim"]
-        c.vocab = Vocabulary.from_state(state["vocab"])
-        parse = lambda v: datetime.fromisoformat(v) if v else None  # noqa: E731
-        for d in state["stories"]:
-            s = Story(id=d["id"], dim=dim, size=d["size"], emb_sum=_unb64_f64(d["emb_sum"]),
-                      members=list(_unb64(d["members"], dim)), member_tfs=d["member_tfs"], join_sums=d["join_sums"], joins=d["joins"], tentative=d["tentative"], unread=d.get("unread", 0), member_ents=d["member_ents"], words=d["words"],
-                      terms=d["terms"], title_terms=d["title_terms"], entities=Counter(d["entities"]), numbers=Counter(d["numbers"]),
-                      first=parse(d["first"]), last=parse(d["last"]),
-                      sources={k: parse(v) for k, v in d["sources"].items()})
-            s.norm_cache, s.title_norm_cache, s.ent_norm_cache = d["norms"]
-            c.stories[s.id] = s
-        c.redirects = {int(k): int(v) for k, v in state["redirects"]}
-        for bd in state["buckets"]:
-            bucket = _Bucket(dim)
-            vectors = _unb64(bd["vectors"], dim) if bd["vectors"] else np.zeros((0, dim), np.float32)
-            for key, sid, vec in zip(bd["keys"], bd["stories"], vectors):
-                bucket.add(int(key), vec)
-                c.article_story[int(key)] = int(sid)
-            c.buckets[bd["bucket"]] = bucket
-        c.next_story, c.next_key = state["next_story"], state["next_key"]
-        c.latest = parse(state["latest"])
-        c.added = state.get("added", 0)
-        return c
-
-    snapshot = to_state
-
-    @classmethod
-    def restore(cls, state: dict, **kwargs) -> "OnlineClusterer":
-        return cls.from_state(state, **kwargs)
+        self.key_item[rep.key] = rep.item
+        self.new_index.append((rep.key, b))

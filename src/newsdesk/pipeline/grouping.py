@@ -1,15 +1,13 @@
 """Stored articles grouped by event: the online clusterer with its state kept in storage, so a restart goes
-on where it stood."""
+on where it stood (the rows of that state: `grouper_state`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 import time
 import unicodedata
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,8 +15,10 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsdesk.cluster import WINDOW, Assignment, ClusterInput, LinkConstraints, OnlineClusterer
+from newsdesk.cluster import (STATE_VERSION, WINDOW, Assignment, ClusterInput, LinkConstraints, OnlineClusterer,
+                              mark_saved, state_changes)
 from newsdesk.model import Article, JoinReason
+from newsdesk.pipeline.grouper_state import load_clusterer, saved_meta, state_rows
 from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
 
@@ -36,8 +36,9 @@ def slugify(title: str, words: int = 8) -> str:
 class StoryGrouper:
     """The online clusterer with its state in storage. The state is checkpointed (`checkpoint`) at most every
     `CHECKPOINT_EVERY` seconds and never more often than keeps saving under `CHECKPOINT_SHARE` of the grouping
-    time, since one save costs as much as the window holds; the articles placed after the last checkpoint are
-    replayed from their stored story assignments when the state is loaded, so a crash loses no grouping."""
+    time; a checkpoint writes the stories, index entries and document frequencies that changed since the last.
+    The articles placed after the last checkpoint are replayed from their stored story assignments when the
+    state is loaded, so a crash loses no grouping."""
 
     CHECKPOINT_EVERY = 60.0
     CHECKPOINT_SHARE = 0.1
@@ -50,6 +51,7 @@ class StoryGrouper:
         self.cpu: Counter = Counter()                # CPU seconds of the grouping thread, same stages
         self.replayed = 0
         self._dirty = False
+        self._whole = True          # the next save writes the whole state (the clusterer is not the saved one)
         self._saved_at = time.monotonic()
         self._save_cost = 0.0
         self.corrections_seen = storage.corrections_version()
@@ -57,25 +59,35 @@ class StoryGrouper:
             self.clusterer = clusterer
             self._attach_links()
             return
-        window = window or WINDOW
-        saved = storage.grouper_state()
-        state = json.loads(zlib.decompress(saved)) if saved else None
-        if state is not None and state.get("vector_model") != VECTOR_MODEL:
+        self._load(window or WINDOW, embedder)
+        self._attach_links()
+
+    def _load(self, window: timedelta, embedder) -> None:
+        """The saved state, or (without one, or one of other vectors or an older format) a fresh clusterer that
+        replays every stored article once; when stories were corrected after the save, a fresh clusterer that
+        replays what the saved one held, as the stored stories now group it."""
+        meta = saved_meta(self.storage)
+        if meta is not None and meta.get("vector_model") != VECTOR_MODEL:
             log.warning("the grouper's checkpoint holds %s vectors, not %s: grouping the stored articles afresh",
-                        state.get("vector_model", "older"), VECTOR_MODEL)
-            state = None
-        if state is not None and state.get("corrections", self.corrections_seen) != self.corrections_seen:
-            state = None        # stories were corrected since: the stored grouping is the one to go on from
-        if state is not None:
-            self.clusterer = OnlineClusterer.from_state(state["clusterer"], embedder=embedder)
-            self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
-            self.story_ids = {int(k): int(v) for k, v in state["story_ids"].items()}
-            if state.get("checkpoint_at"):
-                self.replayed = self._replay(datetime.fromisoformat(state["checkpoint_at"]))
-        else:
+                        meta.get("vector_model", "older"), VECTOR_MODEL)
+            meta = None
+        if meta is not None and meta.get("version") != STATE_VERSION:
+            meta = None
+        if meta is None:
             self.clusterer = OnlineClusterer(window=window, embedder=embedder)
             self.replayed = self._replay(None)
-        self._attach_links()
+            return
+        if meta.get("corrections", self.corrections_seen) != self.corrections_seen:
+            self.clusterer = OnlineClusterer(window=window, embedder=embedder)
+            latest = datetime.fromisoformat(meta["latest"]) if meta.get("latest") else None
+            horizon = latest - timedelta(seconds=meta["window_s"] + meta["late_s"]) if latest else None
+            self.replayed = self._replay(None, self.storage.story_assignments_published_since(horizon))
+            return
+        self.clusterer, self.story_ids = load_clusterer(self.storage, meta, VECTOR_MODEL, embedder)
+        self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
+        self._whole = False
+        if meta.get("checkpoint_at"):
+            self.replayed = self._replay(datetime.fromisoformat(meta["checkpoint_at"]))
 
     def _attach_links(self) -> None:
         """Give the clusterer the article links people's corrections made, each article placed where it is."""
@@ -95,18 +107,23 @@ class StoryGrouper:
         old = self.clusterer
         self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder)
         self.story_ids = {}
+        self._whole = True
         self.corrections_seen = seen
         horizon = old.latest - old.window - old.late if old.latest is not None else None   # what it still held
         self.replayed = self._replay(None, self.storage.story_assignments_published_since(horizon))
         self._attach_links()
 
     def save(self) -> None:
+        """Write what changed since the last save (everything, the first time a new clusterer is saved)."""
         started = time.perf_counter()
-        state = {"clusterer": self.clusterer.to_state(), "story_ids": self.story_ids,
-                 "corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(),
+        delta = state_changes(self.clusterer, everything=self._whole)
+        for gone in delta.gone:
+            self.story_ids.pop(gone, None)
+        extra = {"corrections": self.corrections_seen, "checkpoint_at": utcnow().isoformat(),
                  "vector_model": VECTOR_MODEL}
-        self.storage.save_grouper_state(zlib.compress(json.dumps(state).encode("utf-8"), 1))
-        self._dirty = False
+        self.storage.save_grouper_rows(state_rows(delta, self.story_ids, extra, replace=self._whole))
+        mark_saved(self.clusterer, delta)
+        self._whole = self._dirty = False
         self._saved_at = time.monotonic()
         self._save_cost = time.perf_counter() - started
         self.seconds["checkpoint"] += self._save_cost

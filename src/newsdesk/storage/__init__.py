@@ -3,6 +3,7 @@
 from newsdesk.storage.articles import pack_html
 from newsdesk.storage.alerts import UNKEYED
 from newsdesk.storage.labels import LabelInUse
+from newsdesk.storage.grouper_state import GrouperRows
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
 from newsdesk.storage.outbox import AlertDecision, Sighting
 from newsdesk.storage.rows import MAX_ID, row_id
@@ -28,4 +29,4 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
            "SourceExists", "UserExists", "LabelInUse", "pack_html", "SearchError", "TokenUse",
-           "AlertDecision", "Sighting", "UNKEYED", "parse_search_query"]
+           "AlertDecision", "Sighting", "UNKEYED", "parse_search_query", "GrouperRows"]

@@ -579,6 +579,38 @@ CREATE TABLE source_labels (
 );
 CREATE INDEX source_labels_group ON source_labels (label_group, label)
 """),
+    (14, "the story grouper's state as rows (what a checkpoint changed, not one blob): its settings and counters, "
+         "one row per story held, the article index of the window and its graphs, the document frequencies; "
+         "merged stories found by an index", """
+DROP TABLE grouper_state;
+CREATE TABLE grouper_meta (
+    id INTEGER PRIMARY KEY,
+    saved_at TEXT NOT NULL,
+    meta TEXT NOT NULL
+);
+CREATE TABLE grouper_stories (
+    story {bigint} PRIMARY KEY,
+    stored_story {bigint},
+    state {blob} NOT NULL
+);
+CREATE TABLE grouper_index (
+    item_key {bigint} PRIMARY KEY,
+    article_id {bigint} NOT NULL,
+    story {bigint} NOT NULL,
+    bucket {bigint}
+);
+CREATE INDEX grouper_index_bucket ON grouper_index (bucket);
+CREATE TABLE grouper_terms (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+);
+CREATE TABLE grouper_graphs (
+    bucket {bigint} PRIMARY KEY,
+    items INTEGER NOT NULL,
+    graph {blob} NOT NULL
+);
+CREATE INDEX stories_merged_into ON stories (merged_into)
+"""),
 ]
 
 DIALECTS = {

@@ -9,6 +9,7 @@ from newsdesk.storage.corrections import CorrectionStore
 from newsdesk.storage.entities import EntityStore
 from newsdesk.storage.database import Database, ReadOnlyError, StorageError
 from newsdesk.storage.fetch_log import FetchLogStore
+from newsdesk.storage.grouper_state import GrouperStateStore
 from newsdesk.storage.join_reasons import JoinReasonStore
 from newsdesk.storage.labels import LabelStore
 from newsdesk.storage.migrations import MIGRATIONS, statements
@@ -29,7 +30,7 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore):
+              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore, GrouperStateStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -1,4 +1,4 @@
-"""Stories: membership, pages, the ranking table and the grouper's checkpoint."""
+"""Stories: membership, pages and the ranking table."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from newsdesk.model import Article, ArticleOutline, OwnView, Story, StoryCentroid
 from newsdesk.storage.articles import ARTICLE_BRIEF_COLUMNS, ARTICLE_FROM, article_from_row, select_articles
 from newsdesk.storage.database import Database
+from newsdesk.storage.grouper_state import GROUPER_TABLES
 from newsdesk.storage.own_view import story_out_of_view
 from newsdesk.storage.rows import row_id
 from newsdesk.storage.search import index_story, unindex_story
@@ -252,7 +253,8 @@ class StoryStore:
         with self.db.transaction():
             if since is None:
                 self.db.execute("DELETE FROM story_articles")
-                self.db.execute("DELETE FROM grouper_state")
+                for table in GROUPER_TABLES:
+                    self.db.execute(f"DELETE FROM {table}")
             else:
                 ids = [a for a, _ in pairs]
                 for chunk in range(0, len(ids), 500):
@@ -279,12 +281,3 @@ class StoryStore:
                              f"ON a.id = sa.article_id {where} ORDER BY COALESCE(a.published_at, a.first_seen_at), "
                              "a.id", params)
         return [(r["article_id"], r["story_id"]) for r in rows]
-
-    def save_grouper_state(self, state: bytes) -> None:
-        with self.db.transaction():
-            self.db.execute("DELETE FROM grouper_state WHERE id = 1")
-            self.db.execute("INSERT INTO grouper_state (id, saved_at, state) VALUES (1, ?, ?)", (to_iso(utcnow()), state))
-
-    def grouper_state(self) -> bytes | None:
-        rows = self.db.query("SELECT state FROM grouper_state WHERE id = 1")
-        return rows[0]["state"] if rows else None

@@ -64,7 +64,7 @@ def test_the_filled_desk_holds_a_grouper_checkpoint_and_lead_vectors(tmp_path):
     assert not reused and fill["articles"] == 120
     storage = open_storage(str(target))
     try:
-        assert storage.grouper_state()             # the desk under load starts from a checkpoint, no replay
+        assert storage.grouper_meta()              # the desk under load starts from a checkpoint, no replay
         originals = [a.id for a in storage.list_articles(limit=500) if a.original_id is None]
         assert originals and set(storage.vectors(originals, VECTOR_MODEL)) == set(originals)
     finally:
