@@ -17,6 +17,11 @@ class Counting:
         return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
 
 
+def length_of(vectors):
+    """The text length a Counting vector came from (vectors come back at unit length)."""
+    return np.rint(vectors[:, 0] / vectors[:, 1])
+
+
 def test_each_distinct_text_reaches_the_model_once():
     model = Counting()
     cached = CachedEmbedder(model, size=10)
@@ -25,7 +30,7 @@ def test_each_distinct_text_reaches_the_model_once():
     assert model.seen == ["aa", "b", "ccc"]
     np.testing.assert_array_equal(first[0], first[2])
     np.testing.assert_array_equal(again[0], first[1])
-    assert again[1][0] == 3
+    assert length_of(again)[1] == 3
     assert (cached.hits, cached.misses) == (3, 3)
 
 
@@ -59,7 +64,7 @@ def test_threads_sharing_the_cache_get_their_own_texts_back():
     def work(k):
         texts = ["x" * ((k + i) % 40 + 1) for i in range(200)]
         out = cached.encode(texts)
-        if not np.array_equal(out[:, 0], [len(t) for t in texts]):
+        if not np.array_equal(length_of(out), [len(t) for t in texts]):
             errors.append(k)
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
