@@ -7,19 +7,19 @@ from newsdesk.embed import CachedEmbedder
 
 
 class Counting:
-    """Vectors from the text's length, counting what reaches the model."""
+    """Unit vectors whose angle is the text's length, counting what reaches the model."""
 
     def __init__(self):
         self.seen: list[str] = []
 
     def encode(self, texts):
         self.seen.extend(texts)
-        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+        return np.array([[np.cos(len(t) / 20), np.sin(len(t) / 20)] for t in texts], dtype=np.float32)
 
 
 def length_of(vectors):
-    """The text length a Counting vector came from (vectors come back at unit length)."""
-    return np.rint(vectors[:, 0] / vectors[:, 1])
+    """The text length a Counting vector came from."""
+    return np.rint(20 * np.arctan2(vectors[:, 1], vectors[:, 0]))
 
 
 def test_each_distinct_text_reaches_the_model_once():

@@ -131,7 +131,9 @@ def test_packed_vectors_are_388_bytes_and_the_old_float32_ones_still_read():
     assert float(mixed[0] @ vectors[0]) > 0.9999
     assert unpack_rows(pack_rows(np.zeros((1, DIM)))).tolist() == [[0.0] * DIM]
     with pytest.raises(ValueError):
-        unpack_rows([b"\x00" * 10])
+        unpack_rows([packed[0], b"\x00" * 10])          # not vectors of one dimension
+    with pytest.raises(ValueError):
+        unpack_rows([b"\x00" * 3])
 
 
 def test_the_real_models_vectors_keep_their_cosines(embedder):
