@@ -81,7 +81,7 @@ def test_after_a_restart_no_text_goes_to_the_model_twice(storage, tmp_path, mode
     before = set(model_calls)
     model_calls.clear()
     _desk(storage, tmp_path, ROWS[2:3], "joins")         # a new desk: its memory of texts is empty
-    joined = storage.get_article(max(storage.original_article_ids()))
+    joined = storage.get_article(max(storage.articles_to_embed()))
     assert storage.get_story(storage.story_of(joined.id)).article_count == 2     # its story's page was rewritten
     assert set(lead_texts(joined.title, joined.text)) <= set(model_calls)
     assert not before & set(model_calls)

@@ -142,10 +142,10 @@ class StoryGrouper:
         with self._timed("embed"):
             self.clusterer.embed(items)
             new = [i for i in items if i.id not in known]
-            packed = dict(zip((i.id for i in new), pack_rows(np.asarray([i.embedding for i in new]))))
-            for item in new:
-                item.embedding = unpack_rows([packed[item.id]])[0]
-        return items, packed
+            packed = pack_rows(np.asarray([i.embedding for i in new]))
+            for item, vector in zip(new, unpack_rows(packed)):
+                item.embedding = vector
+        return items, dict(zip((i.id for i in new), packed))
 
     def group(self, article_ids: list[int],
               alongside: Callable[[list[Article]], object] | None = None) -> set[int]:

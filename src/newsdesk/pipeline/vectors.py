@@ -36,7 +36,7 @@ def needs_reembedding(storage: Storage, model_id: str) -> bool:
     """Whether the desk holds articles with no pass of this model over them yet (a model change, or a desk
     that kept no text vectors before)."""
     through = int(storage.get_setting(REEMBED_SETTING + model_id) or 0)
-    return bool(storage.original_article_ids(after_id=through, limit=1))
+    return bool(storage.articles_to_embed(after_id=through, limit=1))
 
 
 def reembed(storage: Storage, embedder: CachedEmbedder | None = None, batch: int = 64,
@@ -55,9 +55,9 @@ def reembed(storage: Storage, embedder: CachedEmbedder | None = None, batch: int
     setting = REEMBED_SETTING + embedder.model_id
     through = int(storage.get_setting(setting) or 0)
     report = Reembedded()
-    total = storage.count_original_articles(after_id=through)
+    total = storage.count_articles_to_embed(after_id=through)
     while True:
-        ids = storage.original_article_ids(after_id=through, limit=batch)
+        ids = storage.articles_to_embed(after_id=through, limit=batch)
         if not ids:
             break
         articles = [a for a in storage.articles_by_ids(ids).values()]

@@ -26,13 +26,13 @@ class VectorStore:
                              (model, *article_ids))
         return {r["article_id"]: r["vector"] for r in rows}
 
-    def original_article_ids(self, after_id: int = 0, limit: int = 500) -> list[int]:
+    def articles_to_embed(self, after_id: int = 0, limit: int = 500) -> list[int]:
         """The ids of original articles (not reprints) after `after_id`, in order: what has vectors."""
         rows = self.db.query("SELECT a.id FROM articles a WHERE a.id > ? AND NOT EXISTS "
                              "(SELECT 1 FROM copies c WHERE c.copy_id = a.id) ORDER BY a.id LIMIT ?", (after_id, limit))
         return [r["id"] for r in rows]
 
-    def count_original_articles(self, after_id: int = 0) -> int:
+    def count_articles_to_embed(self, after_id: int = 0) -> int:
         rows = self.db.query("SELECT COUNT(*) AS n FROM articles a WHERE a.id > ? AND NOT EXISTS "
                              "(SELECT 1 FROM copies c WHERE c.copy_id = a.id)", (after_id,))
         return int(rows[0]["n"])

@@ -71,7 +71,7 @@ def run_vectors_bench(articles: int = 5000, seed: int = 5, repeats: int = 5,
         asyncio.run(ingest())
         ingested = {"seconds": round(time.perf_counter() - started, 2),
                     "cpu_seconds": round(time.process_time() - cpu, 2)}
-        originals = storage.count_original_articles()
+        originals = storage.count_articles_to_embed()
         text_rows, text_bytes = storage.table_size("text_vectors")
         article_rows, article_bytes = storage.table_size("article_vectors")
         if progress:
