@@ -351,10 +351,10 @@ def vectors(articles: int = typer.Option(5000, help="Generated articles in the d
     table.add_row("recluster wall s", f"{before['seconds']:.1f}", f"{after['seconds']:.1f}")
     table.add_row("recluster texts embedded", str(before["texts_embedded"]), str(after["texts_embedded"]))
     rewrite = result["page_rewrite"]
-    table.add_row(f"page of {rewrite['story_articles']} articles, s", f"{rewrite['model_only']['cold_s']:.3f}",
-                  f"{rewrite['stored']['cold_s']:.3f}")
-    table.add_row("same page again (in memory), s", f"{rewrite['model_only']['warm_s']:.3f}",
-                  f"{rewrite['stored']['warm_s']:.3f}")
+    for memory, label in (("cold", f"page of {rewrite['story_articles']} articles"),
+                          ("warm", "same page again (in memory)")):
+        for unit, key in (("s", f"{memory}_s"), ("CPU s", f"{memory}_cpu_s")):
+            table.add_row(f"{label}, {unit}", f"{rewrite['model_only'][key]:.3f}", f"{rewrite['stored'][key]:.3f}")
     console.print(table)
     if as_json:
         print(json.dumps(result))
