@@ -151,3 +151,14 @@ def test_desk_settings_are_set_replaced_and_deleted(storage):
     assert storage.get_setting("admin_password") == "hash-2"
     storage.delete_setting("admin_password")
     assert storage.get_setting("admin_password") is None
+
+
+def test_no_two_entity_modules_define_one_storage_method():
+    from newsdesk.storage import Storage
+
+    owners: dict[str, list[str]] = {}
+    for mixin in Storage.__mro__[1:]:
+        for name, value in vars(mixin).items():
+            if callable(value) and not name.startswith("__"):
+                owners.setdefault(name, []).append(mixin.__name__)
+    assert {name: who for name, who in owners.items() if len(who) > 1} == {}

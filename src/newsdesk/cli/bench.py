@@ -363,3 +363,36 @@ def alerts(articles: int = typer.Option(5000, help="Articles streamed through th
                       f"max {d['max_ms']} ms ({d['webhooks_received']} of {d['webhooks_expected']} webhooks received)")
     if as_json:
         print(json.dumps(result))
+
+
+@app.command("vectors")
+def vectors(articles: int = typer.Option(5000, help="Generated articles in the desk."),
+            repeats: int = typer.Option(5, help="Page rewrites timed (the median is shown)."),
+            as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """What stored text vectors save: regrouping every article and rewriting the largest story's page from an
+    empty memory, with the model alone and with the stored vectors; the bytes the vectors add per article."""
+    if articles < 1 or repeats < 1:
+        console.print("[red]error:[/] --articles and --repeats must be positive")
+        raise typer.Exit(2)
+    result = lab_module("bench.vectors").run_vectors_bench(articles=articles, repeats=repeats,
+                                                           progress=console.print)
+    v = result["stored_vectors"]
+    console.print(f"{result['originals']} original articles ingested in {result['ingest']['seconds']} s "
+                  f"({result['ingest']['cpu_seconds']} s CPU); {v['text_vectors']} text vectors stored "
+                  f"({v['texts_per_article']} per article): [bold]{v['bytes_per_article']} bytes per article[/] "
+                  f"with the article vectors")
+    table = Table(title="from an empty memory of texts")
+    for column in ("", "model alone", "stored vectors"):
+        table.add_column(column, justify="left" if not column else "right")
+    before, after = result["recluster"]["model_only"], result["recluster"]["stored"]
+    table.add_row("recluster CPU s", f"{before['cpu_seconds']:.1f}", f"{after['cpu_seconds']:.1f}")
+    table.add_row("recluster wall s", f"{before['seconds']:.1f}", f"{after['seconds']:.1f}")
+    table.add_row("recluster texts embedded", str(before["texts_embedded"]), str(after["texts_embedded"]))
+    rewrite = result["page_rewrite"]
+    for memory, label in (("cold", f"page of {rewrite['story_articles']} articles"),
+                          ("warm", "same page again (in memory)")):
+        for unit, key in (("s", f"{memory}_s"), ("CPU s", f"{memory}_cpu_s")):
+            table.add_row(f"{label}, {unit}", f"{rewrite['model_only'][key]:.3f}", f"{rewrite['stored'][key]:.3f}")
+    console.print(table)
+    if as_json:
+        print(json.dumps(result))

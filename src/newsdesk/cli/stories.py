@@ -1,4 +1,4 @@
-"""Stories from the terminal: the ranked list, one story page, regrouping."""
+"""Stories from the terminal: the ranked list, one story page, regrouping, embedding again."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from newsdesk.timeutil import relative, to_utc, utcnow
 def register(app: typer.Typer) -> None:
     app.command("stories")(list_stories)
     app.command("recluster")(recluster)
+    app.command("reembed")(reembed)
     app.command("ask")(ask)
 
 
@@ -196,15 +197,44 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         None, help="Regroup articles published since this date (default: all).")) -> None:
     """Regroup stored articles into stories (after a model or threshold change). Old story ids keep resolving
     to the new story holding most of their articles."""
-    from newsdesk.pipeline import regroup, story_writer
+    from newsdesk.pipeline import desk_embedder, needs_reembedding, regroup, story_writer
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
+        embedder = desk_embedder(storage)
+        if needs_reembedding(storage, embedder.model_id):     # every text through the model once, in batches
+            _reembed(storage, embedder)
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
-                                    writer=story_writer(settings), entities=settings.entities)
+                                    writer=story_writer(settings, embedder), entities=settings.entities,
+                                    embedder=embedder)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
+
+
+def reembed(ctx: typer.Context) -> None:
+    """Embed the stored articles' titles and sentences that the desk holds no vectors of for the current
+    model (after a model change, or once on a desk older than stored vectors), in batches; a stopped run
+    goes on where it stood. Vectors of older models are deleted when it is done."""
+    from newsdesk.pipeline import desk_embedder
+
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        done = _reembed(storage, desk_embedder(storage))
+    console.print(f"{done.articles} articles looked at: {done.texts} texts embedded, {done.article_vectors} "
+                  f"article vectors made, {done.forgotten} vectors of older models deleted.")
+
+
+def _reembed(storage: Storage, embedder):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsdesk.pipeline import reembed as reembed_articles
+
+    with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+        return reembed_articles(storage, embedder,
+                                progress=lambda done, total: progress.update(task, completed=done, total=total))
 
 
 def ask(ctx: typer.Context, key: str = typer.Argument(..., help="Story id or slug."),
@@ -213,12 +243,12 @@ def ask(ctx: typer.Context, key: str = typer.Argument(..., help="Story id or slu
     """Ask a story a question: the answer comes only from its articles, each sentence with its sources
     (through the LLM endpoint when one is configured); "The sources don't say" when nothing supports one."""
     from newsdesk.ask import NOT_SAID, AskError, answer_json
-    from newsdesk.pipeline import ask_story, story_asker
+    from newsdesk.pipeline import ask_story, desk_embedder, story_asker
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
         story = _story_or_fail(storage, key)
-        asker = story_asker(settings)
+        asker = story_asker(settings, desk_embedder(storage))
         try:
             answer = ask_story(storage, asker, story.id, question)
         except AskError as exc:

@@ -21,7 +21,7 @@ import numpy as np
 from newsdesk.errors import NewsdeskError
 
 if TYPE_CHECKING:
-    from newsdesk.embed.cache import CachedEmbedder
+    from newsdesk.embed.cache import CachedEmbedder, TextVectorStore
 
 DIM = 384
 MAX_TOKENS = 256
@@ -122,6 +122,20 @@ class Embedder:
         self._tokenizer = None
         self._pool: ThreadPoolExecutor | None = None
         self.files: ModelFiles | None = None
+        self._model_id: str | None = None
+
+    @property
+    def model_id(self) -> str:
+        """What names this embedder's vectors where they are stored: the packaged model with the recipe that
+        quantises it, or the hash of the model file given. A new id is a new model: stored vectors of another
+        id are embedded again."""
+        if self._model_id is None:
+            if self.model_path is None:
+                from newsdesk.embed.quantize import RECIPE
+                self._model_id = f"all-MiniLM-L6-v2-{RECIPE}-{ONNX_SHA256[:16]}"
+            else:
+                self._model_id = f"onnx-{_sha256(Path(self.model_path))[:16]}"
+        return self._model_id
 
     def _load(self) -> None:
         if self._session is not None:
@@ -244,3 +258,10 @@ def get_embedder() -> CachedEmbedder:
                 from newsdesk.embed.cache import CachedEmbedder
                 _shared = CachedEmbedder(Embedder())
     return _shared
+
+
+def stored_embedder(store: TextVectorStore, size: int = 30_000, keep_new: bool = True) -> CachedEmbedder:
+    """The process-wide model behind a memory of its own and `store` (a desk's storage), which keeps every
+    vector it embeds (unless not `keep_new`): a text the desk has seen goes to the model once per model."""
+    from newsdesk.embed.cache import CachedEmbedder
+    return CachedEmbedder(get_embedder().encoder, size=size, store=store, keep_new=keep_new)

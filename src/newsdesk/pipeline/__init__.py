@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         story_change_marks,
     )
     from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
+    from newsdesk.pipeline.vectors import Reembedded, desk_embedder, needs_reembedding, reembed
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "rewrite_pages": "rewrite",
@@ -35,11 +36,13 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
-         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities"}
+         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities", "Reembedded": "vectors",
+         "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors"}
 
-__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
-           "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories", "changes_since",
-           "changes_since_read", "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup",
+__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Reembedded", "Related", "SourceReport", "StoryGrouper",
+           "StoryWriter", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories",
+           "changes_since", "changes_since_read", "desk_embedder", "fact_finder", "needs_reembedding",
+           "ner_cpu_seconds", "rank_by_centroid", "reembed", "regroup",
            "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",
            "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles"]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from newsdesk.cluster import OnlineClusterer, StateChanges, encode_story, restore_clusterer
+from newsdesk.embed import unpack_rows
 from newsdesk.storage import GrouperRows, Storage
 
 _VECTOR_CHUNK = 500
@@ -43,11 +44,13 @@ def load_clusterer(storage: Storage, meta: dict, vector_model: str, embedder=Non
             yield blob
 
     rows = storage.grouper_index()
-    vectors: dict[int, bytes] = {}
+    vectors: dict[int, np.ndarray] = {}
     articles = [article for _, article, _, _ in rows]
     for start in range(0, len(articles), _VECTOR_CHUNK):
-        vectors.update(storage.vectors(articles[start:start + _VECTOR_CHUNK], vector_model))
-    index = ((key, article, story, bucket, np.frombuffer(vectors[article], dtype=np.float32))
+        found = storage.vectors(articles[start:start + _VECTOR_CHUNK], vector_model)
+        if found:
+            vectors.update(zip(found, unpack_rows(list(found.values()))))
+    index = ((key, article, story, bucket, vectors[article])
              for key, article, story, bucket in rows if article in vectors)
     clusterer = restore_clusterer(meta, stories(), index, storage.grouper_terms(), storage.grouper_graphs(),
                                   embedder=embedder)

@@ -17,6 +17,7 @@ import numpy as np
 
 from newsdesk.cluster import (STATE_VERSION, WINDOW, Assignment, ClusterInput, LinkConstraints, OnlineClusterer,
                               mark_saved, state_changes)
+from newsdesk.embed import pack_rows, unpack_rows
 from newsdesk.model import Article, JoinReason
 from newsdesk.pipeline.grouper_state import load_clusterer, saved_meta, state_rows
 from newsdesk.storage import Storage
@@ -146,17 +147,22 @@ class StoryGrouper:
         self.seconds[stage] += time.perf_counter() - started
         self.cpu[stage] += time.thread_time() - cpu_started
 
-    def _inputs(self, originals: list[Article]) -> tuple[list[ClusterInput], set[int]]:
-        """Cluster inputs with their title+lead vectors: stored ones reused, the others embedded in one batch."""
+    def _inputs(self, originals: list[Article]) -> tuple[list[ClusterInput], dict[int, bytes]]:
+        """Cluster inputs with their title+lead vectors: stored ones reused, the others embedded in one batch
+        and used as storage will give them back. Returns the inputs and the new vectors' bytes to store."""
         items = [ClusterInput(id=a.id, title=a.title or "", text=a.text, published=a.time, source=a.outlet,
                               language=a.language) for a in originals]
         known = self.storage.vectors([a.id for a in originals], VECTOR_MODEL)
-        for item in items:
-            if item.id in known:
-                item.embedding = np.frombuffer(known[item.id], dtype=np.float32).copy()
+        for item, vector in zip((i for i in items if i.id in known),
+                                unpack_rows([known[i.id] for i in items if i.id in known])):
+            item.embedding = vector
         with self._timed("embed"):
             self.clusterer.embed(items)
-        return items, set(known)
+            new = [i for i in items if i.id not in known]
+            packed = pack_rows(np.asarray([i.embedding for i in new]))
+            for item, vector in zip(new, unpack_rows(packed)):
+                item.embedding = vector
+        return items, dict(zip((i.id for i in new), packed))
 
     def group(self, article_ids: list[int],
               alongside: Callable[[list[Article]], object] | None = None) -> set[int]:
@@ -168,7 +174,7 @@ class StoryGrouper:
         originals = sorted((a for a in articles if a.original_id is None), key=lambda a: (a.time, a.id))
         copies = [a for a in articles if a.original_id is not None]
         touched: set[int] = set()
-        items, known = self._inputs(originals)
+        items, packed = self._inputs(originals)
         beside = None
         if alongside is not None and originals:
             beside = threading.Thread(target=_quietly, args=(alongside, originals), name="alongside-grouping")
@@ -191,8 +197,7 @@ class StoryGrouper:
                     self.storage.assign_story(article.id, story_id, assignment.score)
                     reasons.append(self._join_reason(article.id, assignment))
                     touched.add(story_id)
-                self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
-                                                         for i in items if i.id not in known})
+                self.storage.save_vectors(VECTOR_MODEL, packed)
                 for copy in copies:
                     story_id = self.storage.story_of(copy.original_id)
                     if story_id is not None:
@@ -216,7 +221,7 @@ class StoryGrouper:
         articles = {a.id: a for a in (self.storage.get_article(i) for i, _ in rows) if a is not None}
         originals = sorted((a for a in articles.values() if a.original_id is None), key=lambda a: (a.time, a.id))
         story_of = dict(rows)
-        items, known = self._inputs(originals)
+        items, packed = self._inputs(originals)
         for article, item in zip(originals, items):
             stored_story = self.storage.get_story(story_of[article.id])
             if stored_story is None:
@@ -226,8 +231,7 @@ class StoryGrouper:
             if target is None:
                 self.story_ids[placed.id] = stored_story.id
                 resolved[stored_story.id] = placed.id
-        self.storage.save_vectors(VECTOR_MODEL, {i.id: np.asarray(i.embedding, dtype=np.float32).tobytes()
-                                                 for i in items if i.id not in known})
+        self.storage.save_vectors(VECTOR_MODEL, packed)
         self._dirty = True
         return len(originals)
 

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from newsdesk.config import Settings
+from newsdesk.embed import unpack_rows
 from newsdesk.model import Article, StoryArticle, StoryPage
 from newsdesk.pipeline.grouping import VECTOR_MODEL
 from newsdesk.pipeline.story_entities import StoryEntities
@@ -135,7 +136,7 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], writer
     vectors = storage.vectors([a.id for a in articles if a.original_id is None], VECTOR_MODEL)
     centroid = None
     if vectors:
-        mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
+        mean = unpack_rows(list(vectors.values())).mean(axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
     page = writer(writer_articles(storage, articles))
     document = {"version": PAGE_VERSION, **_jsonable(page)}

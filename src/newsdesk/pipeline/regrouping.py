@@ -7,20 +7,26 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from newsdesk.cluster import WINDOW, OnlineClusterer
+from newsdesk.embed import CachedEmbedder
 from newsdesk.pipeline.grouping import StoryGrouper
 from newsdesk.pipeline.pages import PageWriter, StoryWriter
 from newsdesk.pipeline.story_entities import StoryEntities
+from newsdesk.pipeline.vectors import desk_embedder
 from newsdesk.storage import Storage
+from newsdesk.synthesize import Writer
 
 
 def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
             progress: Callable[[int], None] | None = None, window: timedelta | None = None,
-            writer: StoryWriter | None = None, entities: bool = True) -> tuple[int, int]:
+            writer: StoryWriter | None = None, entities: bool = True,
+            embedder: CachedEmbedder | None = None) -> tuple[int, int]:
     """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
     story then resolves to the new story that holds most of its articles, and every page is written again by
-    `writer`, with its entities unless `entities` is False. Returns (stories, articles)."""
+    `writer` (else the extractive writer), with its entities unless `entities` is False. The grouper and that
+    writer embed with `embedder`, else the desk's, with its stored vectors. Returns (stories, articles)."""
+    embedder = embedder or desk_embedder(storage)
     before = dict(storage.clear_stories(since))
-    grouper = StoryGrouper(storage, clusterer=OnlineClusterer(window=window or WINDOW))
+    grouper = StoryGrouper(storage, clusterer=OnlineClusterer(window=window or WINDOW, embedder=embedder))
     ids = list(before)
     touched: set[int] = set()
     for start in range(0, len(ids), batch):
@@ -37,7 +43,8 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
         if new is not None and new != old:
             storage.merge_stories(old, new)
             storage.carry_story_override(old, new)
-    pages = PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None)
+    pages = PageWriter(storage, writer or Writer(encoder=embedder), entities=StoryEntities(storage) if entities else None)
     pages.write(touched)
     pages.flush()
+    embedder.flush()
     return len(touched), len(ids)

@@ -82,9 +82,9 @@ class StoryUpdates:
         from newsdesk.pipeline.pages import PageWriter, story_writer
 
         if self.pages is None:
-            from newsdesk.synthesize import default_encoder
+            from newsdesk.pipeline.vectors import desk_embedder
 
-            self.embedder = default_encoder()
+            self.embedder = desk_embedder(self.storage)
             entities = None
             if self.settings.entities:
                 from newsdesk.pipeline.story_entities import StoryEntities
@@ -124,6 +124,7 @@ class StoryUpdates:
         if entities is not None:     # the entities' share of the page writing is timed on its own
             self.timer.add("entities", entities.seconds - before)
             self.timer.add("synthesize", before - entities.seconds)
+        self.embedder.flush()      # the step's new text vectors, stored in one write
         if self.settings.story_pages:
             self._alerts(sorted(done) + arrived, changed)
         return touched
@@ -146,6 +147,9 @@ class StoryUpdates:
             self.timer.add("alerts", report.seconds)
 
     def save(self) -> None:
-        """Checkpoint the story grouper now (the desk does so on close)."""
+        """Checkpoint the story grouper, and store the text vectors not yet stored, now (the desk does so on
+        close)."""
         if self.grouper is not None:
             self.grouper.checkpoint(force=True)
+        if self.embedder is not None:
+            self.embedder.flush()

@@ -23,13 +23,15 @@ def _web(request: Request):
 
 
 def asker(request: Request) -> StoryAsker:
-    """The process's asker, made on first use (it loads the embedder; the LLM endpoint when configured)."""
+    """The process's asker, made on first use (it loads the embedder, which reads the desk's stored vectors;
+    the LLM endpoint when configured)."""
     state = request.app.state
     with _lock:
         if getattr(state, "asker", None) is None:
-            from newsdesk.pipeline import story_asker
+            from newsdesk.pipeline import desk_embedder, story_asker
 
-            state.asker = story_asker(_web(request).settings)
+            web = _web(request)
+            state.asker = story_asker(web.settings, desk_embedder(web.storage))
         return state.asker
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from newsdesk_lab.bench.corpus import GeneratedArticle, generate_articles
 from newsdesk.cluster import Analysed, ClusterInput, analyse, lead_vectors, stem
 from newsdesk.config import Settings
+from newsdesk.embed import pack_rows
 from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Desk, PageWriter, StoryGrouper, slugify
 from newsdesk.storage import Storage, open_storage
@@ -193,7 +194,7 @@ class _Filler:
             if story_id is None:
                 story_id = self.storage.create_story(slugify(title))
             self.storage.assign_story(article_id, story_id, None)
-            self.storage.save_vectors(VECTOR_MODEL, {article_id: vector.tobytes()})
+            self.storage.save_vectors(VECTOR_MODEL, {article_id: pack_rows(vector[None, :])[0]})
             item = ClusterInput(id=article_id, title=title, text=text, published=published, source=outlet,
                                 embedding=vector)
             story = clusterer.commit(clusterer.represent(item, template.analysed(k, renaming)), story)
@@ -251,7 +252,7 @@ def _ingest(storage: Storage, settings: Settings, probes: list[_Probe], feed: Pa
         if outcome.article_id is not None and outcome.status == "new":
             line = int(outcome.url.rsplit(":", 1)[1])
             ids.append(outcome.article_id)
-            vectors[outcome.article_id] = probes[line - 1].vector.tobytes()
+            vectors[outcome.article_id] = pack_rows(probes[line - 1].vector[None, :])[0]
     storage.save_vectors(VECTOR_MODEL, vectors)
     return ids
 
