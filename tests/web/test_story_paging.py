@@ -2,9 +2,7 @@
 script, and the JSON API the same: every source and timeline entry is on exactly one page, in order."""
 
 import json
-import os
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,7 +14,7 @@ from newsdesk.timeutil import utcnow
 from newsdesk.web import create_app
 from newsdesk.web.story_paging import PER_PAGE
 
-from tests.conftest import PG_URL, _postgres_available
+from tests.conftest import fresh_pg_schema
 
 from .conftest import web_settings
 
@@ -30,17 +28,8 @@ def module_db(request, tmp_path_factory):
     if request.param == "sqlite":
         yield str(tmp_path_factory.mktemp("paging") / "desk.db")
         return
-    if not _postgres_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {PG_URL}")
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    import psycopg
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
