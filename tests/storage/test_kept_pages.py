@@ -124,3 +124,23 @@ def test_no_retention_keeps_every_page(storage):
                        (to_iso(utcnow() - timedelta(days=3650)), old))
     assert page_upkeep(storage, Settings(html_retention_days=0)).pruned == 0
     assert storage.revisions(old)[0].html == _page(1)
+
+
+def test_pages_prune_command_drops_old_html_and_says_what_is_kept(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    db = str(tmp_path / "cli.db")
+    monkeypatch.setenv("NEWSDESK_DB", db)
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
+    storage = open_storage(db)
+    old = storage.insert_article(_article("https://c.example/old", "Old text", _page(1)))
+    storage.insert_article(_article("https://c.example/new", "New text", _page(2)))
+    storage.db.execute("UPDATE revisions SET fetched_at = ? WHERE article_id = ?",
+                       (to_iso(utcnow() - timedelta(days=8)), old))
+    storage.close()
+    pruned = CliRunner().invoke(app, ["pages", "prune", "--days", "7"], catch_exceptions=False)
+    assert pruned.exit_code == 0, pruned.output
+    assert "1 pages pruned" in pruned.output
+    assert "1 pages kept" in CliRunner().invoke(app, ["pages"], catch_exceptions=False).output
