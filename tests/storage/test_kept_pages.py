@@ -103,6 +103,11 @@ def test_pages_are_packed_with_a_dictionary_trained_on_them_and_unpack_to_the_sa
     later = storage.insert_article(_article("https://p.example/later", "Later text", _page(999)))
     assert storage.revisions(later)[0].html == _page(999)
     assert all(storage.revisions(i)[0].html == _page(n) for n, i in enumerate(ids))
+    storage.db.execute("UPDATE page_dictionaries SET trained_at = ?", (to_iso(utcnow() - timedelta(days=31)),))
+    newer = page_upkeep(storage, Settings(html_retention_days=0)).trained     # a month on: trained again
+    assert newer not in (None, report.trained)
+    storage._page_codec = None            # as another process would: only the dictionaries stored
+    assert storage.revisions(later)[0].html == _page(999)
 
 
 def test_retention_drops_only_the_html_of_pages_older_than_its_days(storage):

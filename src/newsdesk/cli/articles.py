@@ -92,7 +92,8 @@ def show_article(ctx: typer.Context, article_id: int = typer.Argument(...),
 def _print_page_stats(stats) -> None:
     per_page = stats.packed_bytes / stats.pages if stats.pages else 0
     oldest = f", the oldest fetched {stats.oldest:%Y-%m-%d %H:%M} UTC" if stats.oldest else ""
-    dictionary = (f"packed with dictionary #{stats.dictionary_id} ({stats.undictionaried} pages not yet)"
+    dictionary = (f"packed with dictionary #{stats.dictionary_id} ({stats.undictionaried} kept before it are not "
+                  "yet)"
                   if stats.dictionary_id is not None else "no page dictionary yet")
     console.print(f"{stats.pages} pages kept, {stats.packed_bytes / 1e6:.1f} MB packed "
                   f"({per_page / 1e3:.1f} KB a page){oldest}; {dictionary}")

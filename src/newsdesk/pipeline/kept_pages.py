@@ -1,6 +1,7 @@
 """Upkeep of the kept pages: drop the HTML past the retention (the text stays), train the page dictionary once
-enough pages are kept (and once more when the first was trained on few), repack older pages with it. The daemon
-runs one bounded round an hour; `newsdesk pages prune` runs rounds until nothing is left to do."""
+enough pages are kept and a new one every DICTIONARY_DAYS on the newest pages (so it follows the sources'
+templates), pack the pages kept before the first with it. The daemon runs one bounded round an hour (each
+poll cycle while it has work); `newsdesk pages prune` runs rounds until nothing is left to do."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsdesk.config import Settings
-from newsdesk.storage import DICTIONARY_MIN_PAGES, DICTIONARY_SAMPLE_PAGES, Storage
+from newsdesk.storage import DICTIONARY_MIN_PAGES, Storage
 from newsdesk.timeutil import utcnow
 
 ROUND_PRUNES = 5000
 ROUND_REPACKS = 500
+DICTIONARY_DAYS = 30
 
 
 @dataclass
@@ -39,9 +41,9 @@ def page_upkeep_round(storage: Storage, settings: Settings, *, days: float | Non
     if cutoff is not None:
         report.pruned = storage.prune_pages(cutoff, limit=ROUND_PRUNES)
     stats = storage.page_stats()
+    trained = stats.dictionary_trained_at
     if stats.pages >= DICTIONARY_MIN_PAGES and (
-            stats.dictionary_id is None
-            or (stats.dictionary_samples < DICTIONARY_SAMPLE_PAGES and stats.pages >= DICTIONARY_SAMPLE_PAGES)):
+            trained is None or (now or utcnow()) - trained >= timedelta(days=DICTIONARY_DAYS)):
         report.trained = storage.train_page_dictionary()
     report.repacked = storage.repack_pages(limit=ROUND_REPACKS)
     return report

@@ -4,7 +4,7 @@ from newsdesk.storage.alerts import UNKEYED
 from newsdesk.storage.labels import LabelInUse
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
 from newsdesk.storage.outbox import AlertDecision, Sighting
-from newsdesk.storage.pages import DICTIONARY_MIN_PAGES, DICTIONARY_SAMPLE_PAGES, PageStats
+from newsdesk.storage.pages import DICTIONARY_MIN_PAGES, PageStats
 from newsdesk.storage.rows import MAX_ID, row_id
 from newsdesk.storage.search import SearchError, parse_search_query
 from newsdesk.storage.sources import SourceExists
@@ -29,4 +29,4 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
            "SourceExists", "UserExists", "LabelInUse", "SearchError", "TokenUse",
            "AlertDecision", "Sighting", "UNKEYED", "parse_search_query",
-           "PageStats", "DICTIONARY_MIN_PAGES", "DICTIONARY_SAMPLE_PAGES"]
+           "PageStats", "DICTIONARY_MIN_PAGES"]

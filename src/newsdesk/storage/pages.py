@@ -18,17 +18,18 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 PACK_LEVEL = 6                  # zstd level: as fast as zlib 6 was and smaller (docs/research/storage-size.md)
 DICTIONARY_BYTES = 112_640      # zstd's own default dictionary size
 DICTIONARY_MIN_PAGES = 200      # fewer pages than this make a dictionary that helps little
-DICTIONARY_SAMPLE_PAGES = 2000
+DICTIONARY_SAMPLE_PAGES = 1000  # trained on the newest pages, up to this many
+DICTIONARY_SAMPLE_BYTES = 32_000_000    # and this many bytes unpacked (zstd advises ~100× the dictionary)
 
 
 @dataclass(frozen=True)
 class PageStats:
     pages: int                  # revisions whose page is kept
     packed_bytes: int           # their packed size
-    undictionaried: int         # pages packed without the current dictionary
+    undictionaried: int         # pages packed without a dictionary (kept before one was trained)
     oldest: datetime | None     # when the oldest kept page was fetched
     dictionary_id: int | None   # the current dictionary (row id), if one was trained
-    dictionary_samples: int     # the pages it was trained on
+    dictionary_trained_at: datetime | None
 
 
 class PageCodec:
@@ -91,13 +92,18 @@ class PageStore:
 
     def train_page_dictionary(self, *, sample_pages: int = DICTIONARY_SAMPLE_PAGES,
                               min_pages: int = DICTIONARY_MIN_PAGES, seed: int = 0) -> int | None:
-        """Train a zstd dictionary on up to `sample_pages` of the newest kept pages and make it the one new
-        pages are packed with; None when fewer than `min_pages` pages are kept."""
+        """Train a zstd dictionary on the newest kept pages (up to `sample_pages` and DICTIONARY_SAMPLE_BYTES)
+        and make it the one new pages are packed with; None when fewer than `min_pages` pages are kept."""
         rows = self.db.query("SELECT html_packed, html_dictionary FROM revisions WHERE html_packed IS NOT NULL "
                              "ORDER BY id DESC LIMIT ?", (sample_pages,))
         if len(rows) < min_pages:
             return None
-        samples = [self.unpack_page(r["html_packed"], r["html_dictionary"]) for r in rows]
+        samples, size = [], 0
+        for row in rows:
+            if size >= DICTIONARY_SAMPLE_BYTES:
+                break
+            samples.append(self.unpack_page(row["html_packed"], row["html_dictionary"]))
+            size += len(samples[-1])
         random.Random(seed).shuffle(samples)
         try:
             trained = zstandard.train_dictionary(DICTIONARY_BYTES, samples, level=PACK_LEVEL)
@@ -110,14 +116,13 @@ class PageStore:
         return new_id
 
     def repack_pages(self, limit: int = 500) -> int:
-        """Pack up to `limit` kept pages again with the current dictionary (pages kept before it was trained);
-        returns how many were repacked."""
+        """Pack up to `limit` pages kept without a dictionary (before the first was trained) with the current
+        one; returns how many were repacked. Pages packed with an older dictionary stay as they are."""
         codec = self.page_codec()
         if codec.current is None:
             return 0
         rows = self.db.query("SELECT id, html_packed, html_dictionary FROM revisions WHERE html_packed IS NOT NULL "
-                             "AND (html_dictionary IS NULL OR html_dictionary <> ?) ORDER BY id LIMIT ?",
-                             (codec.current, limit))
+                             "AND html_dictionary IS NULL ORDER BY id LIMIT ?", (limit,))
         repacked = [(codec.pack(self.unpack_page(r["html_packed"], r["html_dictionary"])), codec.current, r["id"])
                     for r in rows]
         if repacked:
@@ -139,12 +144,11 @@ class PageStore:
         self.db.execute("VACUUM")
 
     def page_stats(self) -> PageStats:
-        found = self.db.query("SELECT id, samples FROM page_dictionaries ORDER BY id DESC LIMIT 1")
-        current = found[0]["id"] if found else None
+        found = self.db.query("SELECT id, trained_at FROM page_dictionaries ORDER BY id DESC LIMIT 1")
         row = self.db.query(
             "SELECT COUNT(*) AS pages, COALESCE(SUM(LENGTH(html_packed)), 0) AS bytes, MIN(fetched_at) AS oldest, "
-            "COALESCE(SUM(CASE WHEN html_dictionary IS NULL OR html_dictionary <> ? THEN 1 ELSE 0 END), 0) AS loose "
-            "FROM revisions WHERE html_packed IS NOT NULL", (current if current is not None else -1,))[0]
+            "COALESCE(SUM(CASE WHEN html_dictionary IS NULL THEN 1 ELSE 0 END), 0) AS loose "
+            "FROM revisions WHERE html_packed IS NOT NULL")[0]
         return PageStats(pages=int(row["pages"]), packed_bytes=int(row["bytes"]), undictionaried=int(row["loose"]),
-                         oldest=from_iso(row["oldest"]), dictionary_id=current,
-                         dictionary_samples=int(found[0]["samples"]) if found else 0)
+                         oldest=from_iso(row["oldest"]), dictionary_id=found[0]["id"] if found else None,
+                         dictionary_trained_at=from_iso(found[0]["trained_at"]) if found else None)
