@@ -67,8 +67,8 @@ async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: Qu
 
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)])
-async def story_page(request: Request, key: str, sources_page: int = Query(1, alias="sources", ge=1, le=MAX_PAGE),
-                     timeline_page: int = Query(1, alias="timeline", ge=1, le=MAX_PAGE)) -> Response:
+async def story_page(request: Request, key: str, sources: int = Query(1, ge=1, le=MAX_PAGE),
+                     timeline: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
     from newsdesk.web.corrections import story_context as correction_context    # it imports the API's errors
 
     web = _web(request)
@@ -84,11 +84,11 @@ async def story_page(request: Request, key: str, sources_page: int = Query(1, al
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
-    sources, timeline = story_pages(doc, sources_page, timeline_page)
+    shown_sources, shown_timeline = story_pages(doc, sources, timeline)
     story_html = web.renderer.fragment(
-        (story.id, story.page_written_at, story.updated_at, named, covered, sources.page, timeline.page),
-        "_story.html", doc=doc, articles=articles, image=image, sources=sources, timeline=timeline,
-        why=lambda: reader.story_why(story, [s["article_id"] for s in sources.items]))
+        (story.id, story.page_written_at, story.updated_at, named, covered, shown_sources.page, shown_timeline.page),
+        "_story.html", doc=doc, articles=articles, image=image, sources=shown_sources, timeline=shown_timeline,
+        why=lambda: reader.story_why(story, [s["article_id"] for s in shown_sources.items]))
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
     changes = None            # what changed since then, asked before this visit becomes the last read
