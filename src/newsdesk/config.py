@@ -81,6 +81,7 @@ class Settings:
     alert_attempts: int = 8            # attempts of one push before it is given up
     webhook_disable_after: int = 10    # failed webhook attempts in a row that disable the hook
     webhook_timeout: float = 10.0      # seconds for one webhook POST, all in
+    html_retention_days: float = 30.0  # keep each fetched page's HTML (for re-extraction) this long; 0 = forever
     extra: dict = field(default_factory=dict)
 
     def database_url(self) -> str:

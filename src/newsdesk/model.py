@@ -98,7 +98,7 @@ class NewArticle:
     band_keys: list[int] = field(default_factory=list)
     full_text: bool = True
     extraction_error: str | None = None
-    html_zlib: bytes | None = None      # the fetched page, packed by pack_html, kept for re-extraction
+    html: bytes | None = None           # the fetched page, kept (packed) for re-extraction
     first_seen_at: datetime | None = None   # when the desk first saw it: now, unless a generated desk dates it
 
 

@@ -242,7 +242,10 @@ def test_older_database_gains_a_filled_index(db_url, monkeypatch):
     monkeypatch.setattr(store_module, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] < 4])
     store = open_storage(db_url)
     assert store.schema_version() == 3
-    article = _add(store, "old", "The tannery by the river closed after ninety years.", title="Tannery closes")
+    article = store.db.insert(      # as that schema's desk wrote it (today's insert_article writes today's columns)
+        "INSERT INTO articles (url, outlet, title, first_seen_at, text, text_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        ("https://news.example/old", "The Valley Courier", "Tannery closes", T0.isoformat(),
+         "The tannery by the river closed after ninety years.", "hash-old"))
     story = store.create_story("tannery")
     store.assign_story(article, story, 1.0)
     store.db.execute("UPDATE stories SET headline = ?, page_json = ? WHERE id = ?",

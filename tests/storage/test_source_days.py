@@ -27,11 +27,17 @@ def _article(storage, n, source, when):
                                              source_id=source, first_seen_at=when))
 
 
+def _old_article(storage, n, source, when):
+    """An article stored on a desk of schema 9 (today's `insert_article` writes columns that came later)."""
+    return storage.db.insert("INSERT INTO articles (url, source_id, first_seen_at, text, text_hash) VALUES (?, ?, ?, ?, ?)",
+                             (f"https://outlet.example/{n}", source, when.isoformat(), f"text {n}", f"h{n}"))
+
+
 def test_upgrading_a_desk_counts_its_stored_originals(db_url, monkeypatch):
     monkeypatch.setattr(store, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 10])
     old = open_storage(db_url)
     source = _old_source(old)
-    ids = [_article(old, n, source, DAY + timedelta(days=n // 3)) for n in range(6)]
+    ids = [_old_article(old, n, source, DAY + timedelta(days=n // 3)) for n in range(6)]
     old.mark_copy(ids[1], ids[0], 0.9, "minhash")
     old.close()
     monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
@@ -46,7 +52,7 @@ def test_after_the_upgrade_the_triggers_count_on(db_url, monkeypatch):
     monkeypatch.setattr(store, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 10])
     old = open_storage(db_url)
     source = _old_source(old)
-    first = _article(old, 0, source, DAY)
+    first = _old_article(old, 0, source, DAY)
     old.close()
     monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
     upgraded = open_storage(db_url)

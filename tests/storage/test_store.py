@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsdesk.model import NewArticle
-from newsdesk.storage import SourceExists, StorageError, open_storage, pack_html
+from newsdesk.storage import SourceExists, StorageError, open_storage
 from newsdesk.storage import migrations
 from newsdesk.timeutil import utcnow
 
@@ -61,16 +61,15 @@ def test_sources_add_duplicate_update_due(storage):
 
 def test_article_revisions_keep_history_and_compressed_html(storage):
     html = b"<html><body><p>First version</p></body></html>" * 50
-    article_id = storage.insert_article(_article("https://n.example/1", "First version", title="v1",
-                                                         html_zlib=pack_html(html)))
+    article_id = storage.insert_article(_article("https://n.example/1", "First version", title="v1", html=html))
     storage.add_revision(article_id, _article("https://n.example/1", "Second version", title="v2",
-                                              text_hash="h2", html_zlib=pack_html(b"<p>Second</p>")))
+                                              text_hash="h2", html=b"<p>Second</p>"))
     article = storage.get_article(article_id)
     assert (article.title, article.text, article.revision_count) == ("v2", "Second version", 2)
     revisions = storage.revisions(article_id)
     assert [r.title for r in revisions] == ["v1", "v2"]
     assert revisions[0].html == html
-    stored = storage.db.query("SELECT html_zlib FROM revisions ORDER BY id")[0]["html_zlib"]
+    stored = storage.db.query("SELECT html_packed FROM revisions ORDER BY id")[0]["html_packed"]
     assert len(stored) < len(html) / 5
 
 

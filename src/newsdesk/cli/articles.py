@@ -12,9 +12,16 @@ from newsdesk.cli.terminal import escaped
 from newsdesk.timeutil import relative, utcnow
 
 
+pages_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None,
+                        help="The fetched pages kept for re-extraction: how many, their size; prune them.")
+
+
 def register(app: typer.Typer) -> None:
     app.command("articles")(list_articles)
     app.command("article")(show_article)
+    pages_app.callback()(page_stats)
+    pages_app.command("prune")(prune_pages)
+    app.add_typer(pages_app, name="pages")
 
 
 def list_articles(ctx: typer.Context,
@@ -80,3 +87,42 @@ def show_article(ctx: typer.Context, article_id: int = typer.Argument(...),
     if text:
         console.print()
         console.print(escaped(article.text), soft_wrap=True)
+
+
+def _print_page_stats(stats) -> None:
+    per_page = stats.packed_bytes / stats.pages if stats.pages else 0
+    oldest = f", the oldest fetched {stats.oldest:%Y-%m-%d %H:%M} UTC" if stats.oldest else ""
+    dictionary = (f"packed with dictionary #{stats.dictionary_id} ({stats.undictionaried} kept before it are not "
+                  "yet)"
+                  if stats.dictionary_id is not None else "no page dictionary yet")
+    console.print(f"{stats.pages} pages kept, {stats.packed_bytes / 1e6:.1f} MB packed "
+                  f"({per_page / 1e3:.1f} KB a page){oldest}; {dictionary}")
+
+
+def page_stats(ctx: typer.Context) -> None:
+    """How many fetched pages are kept, their packed size and the oldest."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(state(ctx).settings()) as storage:
+        _print_page_stats(storage.page_stats())
+
+
+def prune_pages(ctx: typer.Context,
+                days: Optional[float] = typer.Option(None, "--days", min=0,
+                                                     help="Keep pages fetched in the last DAYS days (default: the "
+                                                          "html_retention_days setting; 0 keeps every page)."),
+                vacuum: bool = typer.Option(False, "--vacuum", help="Then give the freed space back to the "
+                                                                    "file system (SQLite: VACUUM; rewrites the file).")
+                ) -> None:
+    """Drop the HTML of pages fetched longer ago than the retention (every article's text stays), and pack
+    the pages kept with the desk's page dictionary (trained here once enough pages are kept)."""
+    from newsdesk.pipeline import page_upkeep
+
+    settings = state(ctx).settings()
+    with open_store(settings) as storage:
+        report = page_upkeep(storage, settings, days=days)
+        if vacuum:
+            storage.vacuum()
+        console.print(f"{report.pruned} pages pruned, {report.repacked} repacked"
+                      + (f", dictionary #{report.trained} trained" if report.trained else ""))
+        _print_page_stats(storage.page_stats())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -254,9 +255,14 @@ async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Even
         await asyncio.to_thread(worker.stop)
 
 
-async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asyncio.Event, wake) -> None:
-    from newsdesk.pipeline import Desk
+PAGE_UPKEEP_SECONDS = 3600.0
 
+
+async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asyncio.Event, wake) -> None:
+    from newsdesk.pipeline import Desk, page_upkeep_round
+
+    upkept: float | None = None
+    behind = False
     async with Desk(storage, settings) as desk:
         desk.on_alerts(wake)
         while not stop.is_set():
@@ -270,6 +276,14 @@ async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asynci
                 errs = sum(1 for r in reports if r.status == "error")
                 console.print(f"{utcnow():%H:%M:%S} polled {len(reports)} sources: {new} new articles, "
                               f"{errs} sources with errors")
+            # the kept pages: a bounded round after the first poll, then hourly, or each cycle while it has work
+            if upkept is None or behind or time.monotonic() - upkept >= PAGE_UPKEEP_SECONDS:
+                upkept = time.monotonic()
+                try:
+                    behind = (await asyncio.to_thread(page_upkeep_round, storage, settings)).busy
+                except Exception as exc:  # the pages wait for the next round; polling goes on
+                    behind = False
+                    console.print(f"[red]page upkeep failed:[/] {escaped(repr(exc))}")
             upcoming = [s.next_fetch_at for s in storage.list_sources() if s.enabled and s.next_fetch_at]
             wait = min([(t - utcnow()).total_seconds() for t in upcoming] or [60.0])
             try:

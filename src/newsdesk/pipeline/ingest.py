@@ -84,14 +84,15 @@ class Ingest:
             fp = await self._run(process_text, teaser)
             outcome = self.store(doc, teaser, fp, full_text=False, error=error)
         else:
-            outcome = self.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed)
+            outcome = self.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed,
+                                 html=result.body)
         self.storage.log_fetch(source_id=doc.source_id, url=doc.url, kind="page",
                                outcome="error" if error else outcome.status, http_status=status,
                                error=error, article_id=outcome.article_id, duration_ms=ms_since(started))
         return outcome
 
     def store(self, doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
-              full_text: bool = True, error: str | None = None) -> Outcome:
+              html: bytes | str | None = None, full_text: bool = True, error: str | None = None) -> Outcome:
         meta = extracted.extracted if extracted else None
         url = doc.url
         if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
@@ -114,7 +115,7 @@ class Ingest:
                     or (meta.description if meta else None),
             shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
             full_text=full_text, extraction_error=error,
-            html_zlib=extracted.html_zlib if extracted else None)
+            html=html.encode("utf-8") if isinstance(html, str) else html)
         with self.timer.stage("store"), self.storage.transaction():
             return self._write(url, new, fp, full_text, error)
 

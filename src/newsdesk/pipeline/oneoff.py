@@ -71,7 +71,8 @@ class OneOff:
             doc = Incoming(url=url, outlet=item.source, title=item.title, published=item.published)
             if item.html:
                 processed = await self._run(process_page, item.html, item.url)
-                outcome = self._ingest.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed)
+                outcome = self._ingest.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed,
+                                             html=item.html)
             else:
                 text = (item.text or "").strip()
                 if not text:

@@ -14,14 +14,12 @@ from newsdesk.dedupe import Fingerprint, fingerprint
 from newsdesk.extract import Extracted, extract_article
 from newsdesk.lifeline import die_with_parent
 from newsdesk.sources import ParsedFeed, parse_feed
-from newsdesk.storage import pack_html
 
 
 @dataclass
 class Processed:
     extracted: Extracted
     fingerprint: Fingerprint
-    html_zlib: bytes | None = None
     extract_seconds: float = 0.0
     fingerprint_seconds: float = 0.0
 
@@ -31,7 +29,7 @@ def process_page(html: bytes | str, url: str | None) -> Processed:
     extracted = extract_article(html, url)
     middle = time.perf_counter()
     fp = fingerprint(extracted.text)
-    return Processed(extracted, fp, pack_html(html), middle - started, time.perf_counter() - middle)
+    return Processed(extracted, fp, middle - started, time.perf_counter() - middle)
 
 
 def process_text(text: str) -> Fingerprint:

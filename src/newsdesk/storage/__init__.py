@@ -1,11 +1,11 @@
 """The one place newsdesk speaks SQL: SQLite (WAL) by default, PostgreSQL for production."""
 
-from newsdesk.storage.articles import pack_html
 from newsdesk.storage.alerts import UNKEYED
 from newsdesk.storage.labels import LabelInUse
 from newsdesk.storage.grouper_state import GrouperRows
 from newsdesk.storage.database import DatabaseMissing, ReadOnlyError, StorageError, connect, mask_password
 from newsdesk.storage.outbox import AlertDecision, Sighting
+from newsdesk.storage.pages import DICTIONARY_MIN_PAGES, PageStats
 from newsdesk.storage.rows import MAX_ID, row_id
 from newsdesk.storage.search import SearchError, parse_search_query
 from newsdesk.storage.sources import SourceExists
@@ -28,5 +28,6 @@ def open_storage(url: str, *, migrate: bool = True, create: bool = True) -> Stor
 
 
 __all__ = ["open_storage", "Storage", "MAX_ID", "row_id", "StorageError", "DatabaseMissing", "ReadOnlyError", "mask_password",
-           "SourceExists", "UserExists", "LabelInUse", "pack_html", "SearchError", "TokenUse",
-           "AlertDecision", "Sighting", "UNKEYED", "parse_search_query", "GrouperRows"]
+           "SourceExists", "UserExists", "LabelInUse", "SearchError", "TokenUse",
+           "AlertDecision", "Sighting", "UNKEYED", "parse_search_query", "GrouperRows",
+           "PageStats", "DICTIONARY_MIN_PAGES"]

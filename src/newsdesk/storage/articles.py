@@ -1,14 +1,17 @@
-"""Articles, their revisions and LSH bands."""
+"""Articles, their revisions and LSH bands.
+
+Each text is kept once: the current one in `articles`, earlier ones in their revisions (the latest revision's
+text is NULL while it is the article's current text)."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from newsdesk.model import Article, NewArticle, Revision
 from newsdesk.storage.database import Database
+from newsdesk.storage.pages import PageStore
 from newsdesk.storage.rows import row_id
 from newsdesk.timeutil import from_iso, to_iso, utcnow
 
@@ -20,11 +23,6 @@ _ARTICLE_TAIL = ("a.text_hash, a.shingle_count, a.full_text, a.extraction_error,
 ARTICLE_COLUMNS = f"{_ARTICLE_HEAD}, a.text, a.minhash, {_ARTICLE_TAIL}"
 ARTICLE_BRIEF_COLUMNS = f"{_ARTICLE_HEAD}, '' AS text, NULL AS minhash, {_ARTICLE_TAIL}"    # for lists
 ARTICLE_FROM = "articles a LEFT JOIN copies c ON c.copy_id = a.id"
-
-
-def pack_html(html: bytes | str) -> bytes:
-    """How fetched pages are kept (compressed where the CPU-heavy work runs, not in the writer)."""
-    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
@@ -41,7 +39,12 @@ def select_articles(db: Database, where: str, params: Sequence[Any], tail: str =
     return [article_from_row(r) for r in rows]
 
 
-class ArticleStore:
+# A revision with its text: its own, or the article's current one.
+_REVISION_TEXT = "r.article_id, r.title, COALESCE(r.text, a.text) AS text"
+_REVISION_FROM = "revisions r JOIN articles a ON a.id = r.article_id"
+
+
+class ArticleStore(PageStore):
     db: Database
 
     def get_article(self, article_id: int) -> Article | None:
@@ -96,6 +99,9 @@ class ArticleStore:
         now = to_iso(utcnow())
         with self.db.transaction():
             self.db.execute(
+                "UPDATE revisions SET text = (SELECT text FROM articles WHERE id = ?) WHERE id = "
+                "(SELECT MAX(id) FROM revisions WHERE article_id = ?) AND text IS NULL", (article_id, article_id))
+            self.db.execute(
                 "UPDATE articles SET title = ?, author = COALESCE(?, author), updated_at = ?, "
                 "published_at = COALESCE(published_at, ?), language = COALESCE(?, language), "
                 "image_url = COALESCE(?, image_url), summary = COALESCE(?, summary), text = ?, text_hash = ?, "
@@ -109,9 +115,11 @@ class ArticleStore:
             self._set_bands(article_id, new.band_keys)
 
     def _add_revision(self, article_id: int, new: NewArticle, now: str) -> None:
+        """The article's latest revision: its text is the article's current one (NULL here)."""
+        html, dictionary = self.pack_page(new.html)
         self.db.execute(
-            "INSERT INTO revisions (article_id, fetched_at, title, text, text_hash, html_zlib) VALUES (?, ?, ?, ?, ?, ?)",
-            (article_id, now, new.title, new.text, new.text_hash, new.html_zlib))
+            "INSERT INTO revisions (article_id, fetched_at, title, text, text_hash, html_packed, html_dictionary) "
+            "VALUES (?, ?, ?, NULL, ?, ?, ?)", (article_id, now, new.title, new.text_hash, html, dictionary))
 
     def _set_bands(self, article_id: int, band_keys: list[int]) -> None:
         if band_keys:
@@ -121,10 +129,10 @@ class ArticleStore:
     def pages_for_reextraction(self, after_id: int = 0, limit: int = 200) -> list[tuple[int, str, bytes]]:
         """(article id, url, latest fetched HTML) for articles whose page was kept, in id order."""
         rows = self.db.query(
-            "SELECT a.id, a.url, r.html_zlib FROM articles a JOIN revisions r ON r.id = "
+            "SELECT a.id, a.url, r.html_packed, r.html_dictionary FROM articles a JOIN revisions r ON r.id = "
             "(SELECT MAX(id) FROM revisions WHERE article_id = a.id) "
-            "WHERE a.id > ? AND r.html_zlib IS NOT NULL ORDER BY a.id LIMIT ?", (after_id, limit))
-        return [(r["id"], r["url"], zlib.decompress(r["html_zlib"])) for r in rows]
+            "WHERE a.id > ? AND r.html_packed IS NOT NULL ORDER BY a.id LIMIT ?", (after_id, limit))
+        return [(r["id"], r["url"], self.unpack_page(r["html_packed"], r["html_dictionary"])) for r in rows]
 
     def replace_extraction(self, article_id: int, new: NewArticle) -> None:
         """Same page, better extraction: the current text and the latest revision change, no new revision."""
@@ -137,8 +145,8 @@ class ArticleStore:
                 (new.text, new.text_hash, new.shingle_count, new.minhash, new.title, new.author,
                  to_iso(new.published_at), new.language, new.image_url, article_id))
             self.db.execute(
-                "UPDATE revisions SET text = ?, text_hash = ? WHERE id = "
-                "(SELECT MAX(id) FROM revisions WHERE article_id = ?)", (new.text, new.text_hash, article_id))
+                "UPDATE revisions SET text = NULL, text_hash = ? WHERE id = "
+                "(SELECT MAX(id) FROM revisions WHERE article_id = ?)", (new.text_hash, article_id))
             self.db.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
             self._set_bands(article_id, new.band_keys)
 
@@ -149,7 +157,7 @@ class ArticleStore:
             return {}
         marks = ", ".join("?" for _ in article_ids)
         rows = self.db.query(
-            "SELECT article_id, title, text FROM revisions WHERE id IN (SELECT MIN(id) FROM revisions "
+            f"SELECT {_REVISION_TEXT} FROM {_REVISION_FROM} WHERE r.id IN (SELECT MIN(id) FROM revisions "
             f"WHERE article_id IN ({marks}) GROUP BY article_id HAVING COUNT(*) > 1)", list(article_ids))
         return {r["article_id"]: (r["title"], r["text"]) for r in rows}
 
@@ -162,18 +170,20 @@ class ArticleStore:
             chunk = ids[start:start + 500]
             marks = ", ".join("?" for _ in chunk)
             rows = self.db.query(
-                "SELECT article_id, title, text FROM revisions WHERE id IN (SELECT MAX(id) FROM revisions "
+                f"SELECT {_REVISION_TEXT} FROM {_REVISION_FROM} WHERE r.id IN (SELECT MAX(id) FROM revisions "
                 f"WHERE article_id IN ({marks}) AND fetched_at <= ? GROUP BY article_id)", [*chunk, to_iso(at)])
             found.update({r["article_id"]: (r["title"], r["text"]) for r in rows})
         return found
 
     def revisions(self, article_id: int) -> list[Revision]:
-        rows = self.db.query("SELECT * FROM revisions WHERE article_id = ? ORDER BY fetched_at, id", (article_id,))
+        rows = self.db.query(
+            f"SELECT r.id, r.fetched_at, r.text_hash, r.html_packed, r.html_dictionary, {_REVISION_TEXT} "
+            f"FROM {_REVISION_FROM} WHERE r.article_id = ? ORDER BY r.fetched_at, r.id", (article_id,))
         result = []
         for row in rows:
-            html = row.pop("html_zlib")
+            html = self.unpack_page(row.pop("html_packed"), row.pop("html_dictionary"))
             row["fetched_at"] = from_iso(row["fetched_at"])
-            result.append(Revision(**row, html=zlib.decompress(html) if html else None))
+            result.append(Revision(**row, html=html))
         return result
 
     def articles_by_ids(self, ids: Sequence[int], *, with_text: bool = True) -> dict[int, Article]:

@@ -31,6 +31,7 @@ from newsdesk.web.schema import (
 )
 from newsdesk.web.search import SearchUnavailable
 from newsdesk.web.since import SINCE_HELP, story_changes_fields
+from newsdesk.web.story_paging import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, STORY_PAGE_HELP, story_pages
 
 
 def error(description: str) -> dict:
@@ -84,13 +85,19 @@ def stories(request: Request, page: int = Query(1, ge=1, le=1000), per_page: int
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)], summary="One story page (id or slug)",
             response_model=StoryDocument)
 def story(request: Request, key: str, since: str | None = Query(None, max_length=64, description=SINCE_HELP),
+          page: int = Query(1, ge=1, le=MAX_PAGE, description=STORY_PAGE_HELP),
+          per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE, description="sources and timeline entries a page"),
           user: User | None = Depends(current_user)) -> Response:
     reader = _web(request).reader
     found = reader.story(key)
     if found is None:
         raise HTTPException(404, f"no story {key!r}")
     doc = reader.story_document(found)
-    data = {k: v for k, v in doc.items() if k != "version"}
+    sources, timeline = story_pages(doc, page, page, per_page)
+    data = {k: v for k, v in doc.items() if k != "version"} | {
+        "sources": sources.items, "timeline": timeline.items,
+        "why": reader.story_why(found, [s["article_id"] for s in sources.items]),
+        "sources_page": sources.as_json(), "timeline_page": timeline.as_json()}
     if since is None:
         return etagged(request, data)
     response = etagged(request, data | story_changes_fields(request, found, since, user))

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -217,11 +218,22 @@ class Reader:
         return story if story is not None and story.page_json else None
 
     def story_document(self, story: Story) -> dict:
-        """Everything on a story page, as data (the API's story, without "version", and the template's input);
-        "version" is the version of the page's JSON, which says how its timeline is read."""
+        """Everything on a story page but why each article joined (`story_why`), as data (the API's story,
+        without "version", and the template's input), with every source and the whole timeline; "version" is
+        the version of the page's JSON, which says how its timeline is read."""
+        return self._story_document(story)[0]
+
+    def story_why(self, story: Story, article_ids: Sequence[int]) -> list[dict]:
+        """Why each of these articles of the story joined it (in the order given)."""
+        articles = self._story_document(story)[1]
+        by_id = {a.id: a for a in articles}
+        return story_why_json(self.storage, story.id, [by_id[i] for i in article_ids if i in by_id],
+                              outlets={a.id: a.outlet for a in articles})
+
+    def _story_document(self, story: Story) -> tuple[dict, list]:
         cache_key = (story.id, story.page_written_at, story.updated_at)
-        doc = self._docs.get(cache_key)
-        if doc is None:
+        found = self._docs.get(cache_key)
+        if found is None:
             storage = self.storage
             page = json.loads(story.page_json)
             articles = storage.story_article_briefs(story.id)
@@ -232,10 +244,11 @@ class Reader:
             doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
-                   "version": page_version(page), "why": story_why_json(storage, story.id, articles)}
-            self._docs.put(cache_key, doc)
-        return {**doc, "related": self.related(story), "entities": self.entities(story.id),
-                **coverage_json(self.coverage(story.id))}
+                   "version": page_version(page)}
+            found = (doc, articles)
+            self._docs.put(cache_key, found)
+        return ({**found[0], "related": self.related(story), "entities": self.entities(story.id),
+                 **coverage_json(self.coverage(story.id))}, found[1])
 
     def coverage(self, story_id: int) -> Coverage:
         """The story's coverage by the labels of its sources, up to COVERAGE_TTL seconds old."""

@@ -20,6 +20,7 @@ from newsdesk.web.data import PAGE_SIZE
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
 from newsdesk.web.since import LAST_READ, story_changes_fields
+from newsdesk.web.story_paging import MAX_PAGE, story_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +67,8 @@ async def home(request: Request, page: int = Query(1, ge=1, le=1000), source: Qu
 
 
 @router.get("/stories/{key}", dependencies=[Depends(require_reader)])
-async def story_page(request: Request, key: str) -> Response:
+async def story_page(request: Request, key: str, sources: int = Query(1, ge=1, le=MAX_PAGE),
+                     timeline: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
     from newsdesk.web.corrections import story_context as correction_context    # it imports the API's errors
 
     web = _web(request)
@@ -82,8 +84,11 @@ async def story_page(request: Request, key: str) -> Response:
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
-    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered),
-                                       "_story.html", doc=doc, articles=articles, image=image)
+    shown_sources, shown_timeline = story_pages(doc, sources, timeline)
+    story_html = web.renderer.fragment(
+        (story.id, story.page_written_at, story.updated_at, named, covered, shown_sources.page, shown_timeline.page),
+        "_story.html", doc=doc, articles=articles, image=image, sources=shown_sources, timeline=shown_timeline,
+        why=lambda: reader.story_why(story, [s["article_id"] for s in shown_sources.items]))
     user = current_user(request)
     previous = None           # the user's read of the story before this visit
     changes = None            # what changed since then, asked before this visit becomes the last read

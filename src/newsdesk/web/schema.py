@@ -256,6 +256,14 @@ class JoinWhy(Answer):
                                                    "near or when that story has since merged into this one")
 
 
+class ListPage(Answer):
+    """Which page of a story's list this is."""
+    page: int = Field(description="1-based")
+    per_page: int
+    total: int = Field(description="items in the whole list")
+    pages: int
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -268,11 +276,14 @@ class StoryDocument(Answer):
     first_published: datetime | None
     last_updated: datetime | None
     timeline: list[TimelineEntry] = Field(description="by time: each report as published, then its notable "
-                                                      "updates")
+                                                      "updates; the `page` asked for (see `timeline_page`)")
+    timeline_page: ListPage = Field(description="the timeline's page shown and how many there are")
     independent: list[str] = Field(description="outlets with an independent report, earliest first")
     reprints: list[Reprint]
     llm: LLMReport | None = Field(None, description="present when a language model wrote the page")
-    sources: list[StorySource] = Field(description="the story's articles, oldest first")
+    sources: list[StorySource] = Field(description="the story's articles, oldest first (then by id); the `page` "
+                                                   "asked for (see `sources_page`)")
+    sources_page: ListPage = Field(description="the sources' page shown and how many there are")
     article_count: int
     independent_count: int
     reprint_count: int
@@ -284,7 +295,7 @@ class StoryDocument(Answer):
     entities: list[StoryEntity] = Field(description="the people, organisations and places the story names, by "
                                                     "the independent sources naming each (empty for a page "
                                                     "written before entities, or in another language)")
-    why: list[JoinWhy] = Field(description="per article of the story, why it joined")
+    why: list[JoinWhy] = Field(description="per article in `sources` (this page), why it joined")
     differ: list[Difference] = Field(default_factory=list, description="where independent sources state "
                                      "different figures (\"Sources differ\"); empty when they agree, and for "
                                      "pages written before it was checked")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from newsdesk.cluster import reasons_in_words
 from newsdesk.model import Article
@@ -22,13 +22,16 @@ def _placed_by_correction(storage: Storage, correction_id: int) -> str:
     return f"placed in this story by an editor (correction {correction_id})"
 
 
-def story_why_json(storage: Storage, story_id: int, articles: Sequence[Article]) -> list[dict]:
+def story_why_json(storage: Storage, story_id: int, articles: Sequence[Article],
+                   outlets: Mapping[int, str | None] | None = None) -> list[dict]:
     """Per article of the story (in the order given): why it joined, the join probability (null for the report
     that started the story and for articles grouped before reasons were kept), and the best-scored other story
-    it did not join (null when there was none, or when that story has since been merged into this one)."""
+    it did not join (null when there was none, or when that story has since been merged into this one).
+    `outlets`: the outlets of the story's other articles, for naming the original of a reprint."""
     recorded = storage.join_reasons([a.id for a in articles])
     mentions = storage.article_mentions([i for i, r in recorded.items() if r.facts.get("n")])
-    outlets = {a.id: a.outlet or "unknown outlet" for a in articles}
+    outlets = {i: o or "unknown outlet" for i, o in (outlets or {}).items()} | {
+        a.id: a.outlet or "unknown outlet" for a in articles}
     runners = {}
     for reason in recorded.values():
         if reason.runner_up_story is not None and reason.runner_up_story not in runners:
