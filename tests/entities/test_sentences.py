@@ -23,8 +23,13 @@ def test_a_sentence_whose_one_capital_is_a_common_first_word_names_nothing(sente
 
 
 def test_sentences_that_name_nothing_are_left_out():
-    assert NameBearing(TEXT).text == ("Floods hit Tarnby overnight.\n\nMayor Ada Voss said 300 homes were empty."
-                                      "\n\nHikvision said nothing.")
+    assert NameBearing(TEXT).text == ("Floods hit Tarnby overnight. Mayor Ada Voss said 300 homes were empty. "
+                                      "Hikvision said nothing.")
+
+
+def test_an_abbreviation_before_a_lower_case_word_ends_no_sentence():
+    text = "The river rose. Hikvision Canada Inc. has 30 days to comply."
+    assert NameBearing(text).text == "Hikvision Canada Inc. has 30 days to comply."
 
 
 def test_sentences_kept_side_by_side_keep_their_spacing():

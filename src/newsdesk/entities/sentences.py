@@ -10,11 +10,11 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-# A sentence: up to a full stop, question or exclamation mark (and closing quotes or brackets) before white
-# space, or to the end of its line. Splitting too often ("Dr." before a name) only keeps more text.
-_SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"'”’)\]]*(?=\s)|$)", re.MULTILINE)
+# A sentence: up to a full stop, question or exclamation mark (and closing quotes or brackets) before what can
+# begin one, or to the end of its line; not before a lower-case word ("Hikvision Canada Inc. has 30 days"). A
+# split too many ("Dr." before a name) only keeps more text.
+_SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"'”’)\]]*(?=\s+[^\s\w]*[^\W_a-z]|\s*$)|$)", re.MULTILINE)
 _EDGES = "\"'“”‘’()[]{}«»,;:.!?-—–…*"
-_GAP = "\n\n"          # where sentences were left out: a paragraph break, which no name crosses
 
 
 @cache
@@ -49,20 +49,20 @@ class NameBearing:
         length = 0
         self._starts: list[int] = []      # where each run of kept sentences begins here…
         self._origins: list[int] = []     # …and in the whole text
-        run_end: int | None = None
+        previous_end, run_goes_on = 0, False
         for match in _SENTENCE.finditer(whole):
+            # a kept sentence keeps the space before it, whether what went before is read or not
+            joint = whole[previous_end:match.start()] if parts else ""
+            previous_end = match.end()
             if not can_name(match.group()):
-                run_end = None
+                run_goes_on = False
                 continue
-            if run_end is None:
-                joint = _GAP if parts else ""
+            if not run_goes_on:
                 self._starts.append(length + len(joint))
                 self._origins.append(match.start())
-            else:
-                joint = whole[run_end:match.start()]
             parts += [joint, match.group()]
             length += len(joint) + len(match.group())
-            run_end = match.end()
+            run_goes_on = True
         self.text = "".join(parts)
 
     def original(self, offset: int) -> int:
