@@ -1,6 +1,6 @@
 """The sentences of a text that can hold a name, the only ones the recogniser reads: a name is written with a
 capital, so a sentence whose one capital is a common first word ("The council said it would…", "He added
-that…") names nothing the desk keeps. News text loses about a fifth of its length this way (the generated
+that…") names nothing the desk keeps. Real news pages lose about a sixth of their length this way (the generated
 bench articles, whose sentences nearly all name someone, 7%); docs/research/entities.md has what it saves and
 the names it changes."""
 
