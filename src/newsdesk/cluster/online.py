@@ -44,6 +44,7 @@ class ClusterInput:
     source: str | None = None
     embedding: np.ndarray | None = None     # lead vector (text.lead_vectors); computed in batches when None
     language: str | None = None             # e.g. "en", "fr-CA"; None when unknown (read as English)
+    cross: np.ndarray | None = None         # multilingual vector (embed.get_multilingual_embedder), computed when None
 
 
 @dataclass
@@ -132,10 +133,21 @@ class _Bucket:
         return len(self.keys)
 
 
-def reads(language: str | None) -> bool:
-    """Whether the embedding model (all-MiniLM-L6-v2, trained on English) reads text in this language. It maps
-    text it cannot read close together whatever it says, so the pair model's confidence there means less."""
-    return language is None or language.strip().lower()[:2] in ("", "en")
+def _base(language: str | None) -> str:
+    return (language or "").strip().lower().replace("_", "-").split("-")[0] or "en"
+
+
+def reads(language: str | None, multilingual: bool = False) -> bool:
+    """Whether the grouping reads text in this language: English (all-MiniLM-L6-v2), and with the multilingual
+    encoder every language it was trained on. A model maps text it cannot read close together whatever it
+    says, so the pair model's confidence there means less."""
+    base = _base(language)
+    if base == "en":
+        return True
+    if not multilingual:
+        return False
+    from newsdesk.embed import reads_across
+    return reads_across(base)
 
 
 class OnlineClusterer:
@@ -147,7 +159,7 @@ class OnlineClusterer:
     def __init__(self, model: PairModel | None = None, window: timedelta = WINDOW,
                  embedder=None, neighbours: int = 40, max_candidates: int = 20,
                  bucket: timedelta = timedelta(hours=12), dim: int | None = None,
-                 late: timedelta | None = None) -> None:
+                 late: timedelta | None = None, multilingual=None) -> None:
         self.model = model or PairModel.load()
         self.window = window
         # How far behind the newest article seen an article may arrive (a feed polled late, a page dated
@@ -157,6 +169,9 @@ class OnlineClusterer:
         self.neighbours = neighbours
         self.max_candidates = max_candidates
         self._embedder = embedder
+        # Reports across languages: the multilingual encoder, mapped into the embedder's space. By default with
+        # the default embedder; a caller's own embedder defines its own space, and then gives its own or none.
+        self.multilingual = multilingual if multilingual is not None or embedder is not None else "default"
         self.dim = dim
         self.vocab = Vocabulary()
         self.stories: dict[int, Story] = {}          # active stories (last article within the window)
@@ -176,7 +191,33 @@ class OnlineClusterer:
             self._embedder = get_embedder()
         return self._embedder
 
+    @property
+    def cross_embedder(self):
+        if self.multilingual == "default":
+            from newsdesk.embed import get_multilingual_embedder
+            self.multilingual = get_multilingual_embedder()
+        return self.multilingual
+
+    def _across(self, item: ClusterInput) -> bool:
+        """The article's multilingual vector is its grouping vector: a language the multilingual model reads and
+        the English model does not."""
+        return self.multilingual is not None and _base(item.language) != "en" and reads(item.language, True)
+
     def embed(self, items: list[ClusterInput]) -> None:
+        """Each item's grouping vector (English and unread languages: the embedder's; languages only the
+        multilingual model reads: its vector) and, with the multilingual model, its multilingual vector."""
+        if self.multilingual is not None:
+            wanted = [it for it in items if it.cross is None and reads(it.language, True)
+                      and not (self._across(it) and it.embedding is not None)]
+            if wanted:
+                for it, v in zip(wanted, lead_vectors(self.cross_embedder, [(it.title, it.text) for it in wanted])):
+                    it.cross = v
+            for it in items:
+                if self._across(it):
+                    if it.embedding is None:
+                        it.embedding = it.cross
+                    elif it.cross is None:
+                        it.cross = it.embedding
         missing = [it for it in items if it.embedding is None]
         if missing:
             vectors = lead_vectors(self.embedder, [(it.title, it.text) for it in missing])
@@ -245,9 +286,15 @@ class OnlineClusterer:
         norm = float(np.linalg.norm(vector))
         if norm:
             vector = vector / norm
+        cross = None
+        if item.cross is not None:
+            cross = np.asarray(item.cross, dtype=np.float32)
+            cross = cross / max(float(np.linalg.norm(cross)), 1e-9)
         rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
-                         published=_utc(item.published), source=item.source, read=reads(item.language),
-                         headline_only=not body_of(item.title, item.text).strip())
+                         published=_utc(item.published), source=item.source,
+                         read=reads(item.language, self.multilingual is not None),
+                         headline_only=not body_of(item.title, item.text).strip(),
+                         language=_base(item.language), cross=cross)
         self.next_key += 1
         return rep
 
@@ -403,7 +450,10 @@ class OnlineClusterer:
                     "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_ents": s.member_ents, "terms": s.terms, "words": s.words,
                     "title_terms": s.title_terms, "entities": dict(s.entities), "numbers": dict(s.numbers),
                     "first": s.first.isoformat() if s.first else None, "last": s.last.isoformat() if s.last else None,
-                    "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()}}
+                    "sources": {k: (v.isoformat() if v else None) for k, v in s.sources.items()},
+                    "languages": dict(s.languages),
+                    "cross_sum": _b64_f64(s.cross_sum) if s.cross_sum is not None else None,
+                    "cross_members": _b64(np.stack(s.cross_members)) if s.cross_members else ""}
 
         return {"version": 1, "dim": dim, "window_s": self.window.total_seconds(), "late_s": self.late.total_seconds(),
                 "bucket_s": self.bucket.total_seconds(), "vocab": self.vocab.to_state(),
@@ -431,6 +481,9 @@ class OnlineClusterer:
                       first=parse(d["first"]), last=parse(d["last"]),
                       sources={k: parse(v) for k, v in d["sources"].items()})
             s.norm_cache, s.title_norm_cache, s.ent_norm_cache = d["norms"]
+            s.languages = Counter(d.get("languages") or {})
+            s.cross_sum = _unb64_f64(d["cross_sum"]) if d.get("cross_sum") else None
+            s.cross_members = list(_unb64(d["cross_members"], dim)) if d.get("cross_members") else []
             c.stories[s.id] = s
         c.redirects = {int(k): int(v) for k, v in state["redirects"]}
         for bd in state["buckets"]:

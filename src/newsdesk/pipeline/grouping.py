@@ -93,7 +93,8 @@ class StoryGrouper:
         if seen == self.corrections_seen:
             return
         old = self.clusterer
-        self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder)
+        self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder,
+                                         multilingual=old.multilingual)
         self.story_ids = {}
         self.corrections_seen = seen
         horizon = old.latest - old.window - old.late if old.latest is not None else None   # what it still held

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from newsdesk.coverage import coverage_json
+from newsdesk.embed import reads_across
+from newsdesk.language import UNKNOWN, base_language, language_counts
 from newsdesk.model import Article, Coverage, OwnView, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
@@ -228,8 +230,11 @@ class Reader:
             copies = storage.copy_outlets([a.id for a in articles])
             sources = [{"article_id": a.id, "outlet": a.outlet or "unknown outlet", "title": a.title, "url": a.url,
                         "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
-                        "also_published_by": copies.get(a.id, [])} for a in articles]
-            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
+                        "also_published_by": copies.get(a.id, []), "lang": base_language(a.language)}
+                       for a in articles]
+            languages = language_counts(a.language for a in articles if a.original_id is None)
+            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources, "languages": languages,
+                   "languages_apart": [code for code in languages if code != UNKNOWN and not reads_across(code)],
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
                    "version": page_version(page), "why": story_why_json(storage, story.id, articles)}
@@ -323,7 +328,7 @@ def article_json(article: Article, *, story_id: int | None = None, with_text: bo
     data = {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
             "source_id": article.source_id, "author": article.author, "published": iso(article.published_at),
             "updated": iso(article.updated_at), "first_seen": iso(article.first_seen_at),
-            "language": article.language, "image": f"/images/{article.id}" if article.image_url else None,
+            "language": article.language, "lang": base_language(article.language), "image": f"/images/{article.id}" if article.image_url else None,
             "reprint_of": article.original_id, "story_id": story_id, "revision_count": article.revision_count,
             "full_text": article.full_text}
     if with_text:

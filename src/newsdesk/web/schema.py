@@ -76,6 +76,7 @@ class StorySource(Answer):
     published: datetime = Field(description="when published; when first seen where the outlet gives no date")
     reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
     also_published_by: list[str] = Field(description="outlets that published copies of it")
+    lang: str | None = Field(None, description="its language (ISO 639-1), detected from its title and text")
 
 
 class RelatedStory(Answer):
@@ -273,6 +274,11 @@ class StoryDocument(Answer):
     reprints: list[Reprint]
     llm: LLMReport | None = Field(None, description="present when a language model wrote the page")
     sources: list[StorySource] = Field(description="the story's articles, oldest first")
+    languages: dict[str, int] = Field(default_factory=dict, description="independent reports per language (ISO "
+                                      "639-1; 'und' where unknown), most first")
+    languages_apart: list[str] = Field(default_factory=list, description="languages of its reports that group only "
+                                       "with reports in the same language (the grouping does not compare them "
+                                       "across languages)")
     article_count: int
     independent_count: int
     reprint_count: int
@@ -306,6 +312,7 @@ class Article(Answer):
     updated: datetime | None = Field(description="when the outlet last changed it, where known")
     first_seen: datetime = Field(description="when the desk first fetched it")
     language: str | None
+    lang: str | None = Field(None, description="its language as ISO 639-1")
     image: str | None = Field(description="path of its image, through the desk's image proxy")
     reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
     story_id: StoryId | None
