@@ -443,13 +443,8 @@ def _core(s: Story) -> set[str]:
 def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     idf = _Idf(vocab)
     x = np.zeros(len(STORY_FEATURES), dtype=np.float64)
-    if (s.cross_sum is not None and t.cross_sum is not None and not set(s.languages) & set(t.languages)
-            and len(s.cross_members) == len(s.members) and len(t.cross_members) == len(t.members)):
-        x[0] = float(np.dot(s.cross_centroid, t.cross_centroid))
-        cross = np.stack(s.cross_members) @ np.stack(t.cross_members).T
-    else:
-        x[0] = float(np.dot(s.centroid, t.centroid))
-        cross = s.member_matrix() @ t.member_matrix().T
+    x[0] = float(np.dot(s.centroid, t.centroid))
+    cross = s.member_matrix() @ t.member_matrix().T
     x[1] = float(cross.mean())
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]

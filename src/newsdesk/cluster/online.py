@@ -20,11 +20,13 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
+from newsdesk.cluster.across import AcrossModel, default_across_path
 from newsdesk.cluster.constraints import LinkConstraints
 from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
 from newsdesk.cluster.why import join_facts
+from newsdesk.language import english_numerals
 
 try:
     import hnswlib
@@ -172,6 +174,9 @@ class OnlineClusterer:
         # Reports across languages: the multilingual encoder, mapped into the embedder's space. By default with
         # the default embedder; a caller's own embedder defines its own space, and then gives its own or none.
         self.multilingual = multilingual if multilingual is not None or embedder is not None else "default"
+        self.across_model: AcrossModel | None = None
+        if self.multilingual is not None:
+            self.across_model = AcrossModel.load() if default_across_path().is_file() else None
         self.dim = dim
         self.vocab = Vocabulary()
         self.stories: dict[int, Story] = {}          # active stories (last article within the window)
@@ -290,7 +295,10 @@ class OnlineClusterer:
         if item.cross is not None:
             cross = np.asarray(item.cross, dtype=np.float32)
             cross = cross / max(float(np.linalg.norm(cross)), 1e-9)
-        rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed or analyse(item.title, item.text),
+        if analysed is None:
+            language = _base(item.language)
+            analysed = analyse(english_numerals(item.title, language), english_numerals(item.text, language))
+        rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed,
                          published=_utc(item.published), source=item.source,
                          read=reads(item.language, self.multilingual is not None),
                          headline_only=not body_of(item.title, item.text).strip(),
@@ -299,9 +307,15 @@ class OnlineClusterer:
         return rep
 
     def score_candidates(self, rep: ArticleRep) -> tuple[list[Story], np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate stories, their features and join probabilities: a story in other languages only than the
+        article's is scored by the model for reports across languages (cluster.across)."""
         stories = self._candidates(rep)
         X, P = pair_features(rep, stories, self.vocab)
-        probs = self.model.for_article(rep.headline_only).score(X, P) if stories else np.zeros(0)
+        model = self.model.for_article(rep.headline_only)
+        probs = model.score(X, P) if stories else np.zeros(0)
+        rows = [i for i, s in enumerate(stories) if s.across(rep.language, rep.cross)]
+        if rows and self.across_model is not None:
+            probs[rows] = self.across_model.score(X[rows], P[rows], rep.headline_only, model.threshold)
         return stories, X, P, probs
 
     def add(self, item: ClusterInput) -> Assignment:
@@ -362,6 +376,8 @@ class OnlineClusterer:
                 continue
             if self.links is not None and not self.links.allows_merge(story.id, other.id, self.resolve):
                 continue
+            if story.languages and other.languages and not set(story.languages) & set(other.languages):
+                continue        # the merge model never saw stories in different languages: joins bring them together
             x = story_pair_features(story, other, self.vocab)
             decision = self.merge_hook(story, other, x) if self.merge_hook else None
             if decision is None:
@@ -398,7 +414,8 @@ class OnlineClusterer:
         """Put the article into `story` (a new story when None; `features` its pair features) and index it;
         a tentative member is counted in the story but neither profiled nor indexed. Text the embedding model
         does not read profiles a story only while the story has nothing else: such an article joining a story
-        is tentative, and the first article it reads that joins a story of such text profiles it anew."""
+        is tentative, and the first article it reads that joins a story of such text profiles it anew. So
+        with languages: a story is profiled in one, English when it has English reports."""
         if story is not None and features is not None:
             rep.join_features = (float(features[1]), float(features[5]), float(features[15]))
         if story is None:
@@ -410,6 +427,13 @@ class OnlineClusterer:
             tentative = True
         elif story.size and rep.read and story.unread_only:
             story.unprofile()
+        elif story.size and story.languages and rep.language not in story.languages:
+            # A report in another language is counted but keeps out of the story's words and vectors, which
+            # stay one language's (English, when the story has it: it profiles the story anew).
+            if rep.language == "en":
+                story.unprofile()
+            else:
+                tentative = True
         if tentative and story.size:
             story.add_tentative(rep)
         else:

@@ -4,6 +4,8 @@ unsure), ISO codes and their names, and the per-language text rules the writer u
 from newsdesk.language.codes import NAMES, base_language, language_name
 from newsdesk.language.coverage import UNKNOWN, coverage_line, language_counts
 from newsdesk.language.detect import detect, language_of
+from newsdesk.language.display import DEFAULT_DISPLAY_LANGUAGE, DISPLAY_LANGUAGE_SETTING
+from newsdesk.language.numbers import english_numerals
 
-__all__ = ["NAMES", "UNKNOWN", "base_language", "coverage_line", "detect", "language_counts", "language_name",
-           "language_of"]
+__all__ = ["DEFAULT_DISPLAY_LANGUAGE", "DISPLAY_LANGUAGE_SETTING", "NAMES", "UNKNOWN", "base_language",
+           "coverage_line", "detect", "english_numerals", "language_counts", "language_name", "language_of"]

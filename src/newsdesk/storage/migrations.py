@@ -579,6 +579,9 @@ CREATE TABLE source_labels (
 );
 CREATE INDEX source_labels_group ON source_labels (label_group, label)
 """),
+    (18, "the language each reader reads story pages in (none: the desk's display language)", """
+ALTER TABLE users ADD COLUMN display_language TEXT
+"""),
 ]
 
 DIALECTS = {

@@ -17,6 +17,7 @@ from newsdesk.timeutil import utcnow
 from newsdesk.web import marks
 from newsdesk.web.access import current_user, is_admin, require_admin_page, require_csrf, require_reader
 from newsdesk.web.data import PAGE_SIZE
+from newsdesk.web.languages import in_language, reader_language
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
 from newsdesk.web.since import LAST_READ, story_changes_fields
@@ -76,15 +77,16 @@ async def story_page(request: Request, key: str) -> Response:
         raise HTTPException(404, f"no story {key!r}")
     if key not in (str(story.id), story.slug):     # an old id or slug of a story merged into this one
         return RedirectResponse(f"/stories/{story.slug}", status_code=301)
-    doc = reader.story_document(story)
+    user = current_user(request)
+    page_lang = reader_language(web.storage, user)
+    doc = in_language(reader.story_document(story), page_lang)
     articles = {s["article_id"]: s for s in doc["sources"]}
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
-    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered),
-                                       "_story.html", doc=doc, articles=articles, image=image)
-    user = current_user(request)
+    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered, page_lang),
+                                       "_story.html", doc=doc, articles=articles, image=image, page_lang=page_lang)
     previous = None           # the user's read of the story before this visit
     changes = None            # what changed since then, asked before this visit becomes the last read
     if user is not None:

@@ -257,6 +257,13 @@ class JoinWhy(Answer):
                                                    "near or when that story has since merged into this one")
 
 
+class Edition(Answer):
+    """The headline and summary written from a story's reports in one language."""
+    headline: str
+    headline_article_id: ArticleId | None
+    summary: list[Attributed]
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -274,6 +281,9 @@ class StoryDocument(Answer):
     reprints: list[Reprint]
     llm: LLMReport | None = Field(None, description="present when a language model wrote the page")
     sources: list[StorySource] = Field(description="the story's articles, oldest first")
+    editions: dict[str, Edition] | None = Field(None, description="per language of its reports, when it has reports "
+                                                "in more than one: the headline and summary from those alone")
+    headline_pinned: bool | None = Field(None, description="true when a person pinned the headline")
     languages: dict[str, int] = Field(default_factory=dict, description="independent reports per language (ISO "
                                       "639-1; 'und' where unknown), most first")
     languages_apart: list[str] = Field(default_factory=list, description="languages of its reports that group only "
