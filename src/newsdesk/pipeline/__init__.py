@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.asking import ask_story, story_asker
     from newsdesk.pipeline.coverage import blindspot_stories, stories_coverage
     from newsdesk.pipeline.grouping import VECTOR_MODEL, StoryGrouper, slugify
+    from newsdesk.pipeline.meaning_search import MeaningHit, stories_by_meaning
     from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer, writer_articles
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.rewrite import rewrite_pages
@@ -35,13 +36,14 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
-         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities"}
+         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities", "MeaningHit": "meaning_search",
+         "stories_by_meaning": "meaning_search"}
 
-__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
+__all__ = ["Desk", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
            "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories", "changes_since",
            "changes_since_read", "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup",
-           "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",
-           "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles"]
+           "related_stories", "rewrite_pages", "slugify", "stories_by_meaning", "stories_changed_since_read",
+           "stories_coverage", "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles"]
 
 
 def __getattr__(name: str):

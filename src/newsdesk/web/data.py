@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 
 from newsdesk.coverage import coverage_json
-from newsdesk.embed import reads_across
-from newsdesk.language import UNKNOWN, base_language, language_counts
+from newsdesk.language import base_language
 from newsdesk.model import Article, Coverage, OwnView, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.entity_data import story_entities_json
+from newsdesk.web.languages import story_languages_json
 from newsdesk.web.related import CentroidIndex, nearest
 from newsdesk.web.why_data import story_why_json
 
@@ -232,9 +232,7 @@ class Reader:
                         "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
                         "also_published_by": copies.get(a.id, []), "lang": base_language(a.language)}
                        for a in articles]
-            languages = language_counts(a.language for a in articles if a.original_id is None)
-            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources, "languages": languages,
-                   "languages_apart": [code for code in languages if code != UNKNOWN and not reads_across(code)],
+            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources, **story_languages_json(articles),
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
                    "version": page_version(page), "why": story_why_json(storage, story.id, articles)}
@@ -292,6 +290,18 @@ class Reader:
         return found
 
     # -- search -------------------------------------------------------------------------------------------
+
+    def by_meaning(self, query: str) -> list:
+        """Stories near what the query means, in any language the multilingual model reads
+        (pipeline.stories_by_meaning), up to SEARCH_TTL seconds old."""
+        from newsdesk.pipeline import stories_by_meaning
+
+        key = ("meaning", " ".join(query.split()))
+        found = self._searches.get(key)
+        if found is None:
+            found = stories_by_meaning(self.storage, query)
+            self._searches.put(key, found)
+        return found
 
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
                source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None,

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from newsdesk.language import DEFAULT_DISPLAY_LANGUAGE, DISPLAY_LANGUAGE_SETTING
-from newsdesk.model import User
+from collections.abc import Iterable
+
+from newsdesk.embed import reads_across
+from newsdesk.language import DEFAULT_DISPLAY_LANGUAGE, DISPLAY_LANGUAGE_SETTING, UNKNOWN, language_counts
+from newsdesk.model import Article, User
 from newsdesk.storage import Storage
+
+
+def story_languages_json(articles: Iterable[Article]) -> dict:
+    """A story's independent reports per language, and the languages among them that group only with
+    themselves (the multilingual model does not read them)."""
+    counts = language_counts(a.language for a in articles if a.original_id is None)
+    return {"languages": counts,
+            "languages_apart": [code for code in counts if code != UNKNOWN and not reads_across(code)]}
 
 
 def reader_language(storage: Storage, user: User | None) -> str:

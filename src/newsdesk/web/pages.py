@@ -241,10 +241,16 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:
             error = str(exc)
+    by_meaning = []
+    if results is not None and page == 1 and not (since or until or source or entity):
+        by_meaning = await web.read(web.reader.by_meaning, q)
+        found = {g.story_id for g in results.groups if getattr(g, "story_id", None)}
+        by_meaning = [h for h in by_meaning if h.story.id not in found]
     status = 400 if error else 200
     return web.renderer.page(request, "search.html", {
         "title": f"Search: {q}" if q else "Search", "q": q, "since": since or "", "until": until or "",
         "source": source, "results": results, "error": error, "sources": web.reader.sources(), "entity": named,
+        "by_meaning": by_meaning,
         "pages": _pages(results.total if results else 0, page),
         "feed": f"/feeds/search.atom?q={q}" if q.strip() else None, "feed_title": f"Search: {q}"}, status=status)
 

@@ -4,11 +4,11 @@
 
 Pairs: streams run through the online clusterer with the gold grouping forced (as `train` does); every
 candidate story that holds no report in the article's language gives a row, labelled by whether it is the
-article's own story. Streams: ECB+ dev and two NeuS train chunks (each story beside the one most like it), each
+article's own story. Streams: ECB+ dev and a NeuS train chunk (each story beside the one most like it), each
 report given a language drawn from fr/es/de/it so that it meets the others through its multilingual vector as a
 translation would; the demo corpus's reports in their real languages (English, French, Spanish, German); each
 stream also as headlines (title, no text). The model: an L2 logistic regression, plain numpy; its threshold
-the one that groups the training streams best (mean B³ F1, the real online clustering). The project's
+the one that groups the ECB+ and demo streams best (mean B³ F1, the real online clustering). The project's
 multilingual headlines (`multilingual_headlines.jsonl`, five languages) are held out and scored at the end.
 """
 
@@ -31,7 +31,7 @@ from newsdesk_lab.cluster.train import ecb_stream, neus_streams
 
 HELD_OUT = Path(__file__).with_name("multilingual_headlines.jsonl")
 PSEUDO = ("fr", "es", "de", "it")
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 def pseudo_languages(articles: list[LabelledArticle], seed: int) -> list[LabelledArticle]:
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ecb", type=Path, required=True)
     parser.add_argument("--neus", type=Path, required=True)
-    parser.add_argument("--neus-streams", type=int, default=2)
+    parser.add_argument("--neus-streams", type=int, default=1)
     parser.add_argument("--out", type=Path, default=default_across_path())
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -141,9 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     take = np.random.default_rng(0).choice(len(y), size=min(len(y) * 2, 60_000), p=w / w.sum())
     model = fit(X[take], y[take])
     scores: dict[float, float] = {}
+    tuning = [name for name in streams if not name.startswith("neus")]    # the NeuS chunks cost the most
     for threshold in THRESHOLDS:
         model.threshold = threshold
-        f1s = [group(arts, inputs[name], model)["b3_f1"] for name, arts in streams.items()]
+        f1s = [group(streams[name], inputs[name], model)["b3_f1"] for name in tuning]
         scores[threshold] = float(np.mean(f1s))
         print(f"threshold {threshold}: mean B³ F1 {scores[threshold]:.4f} ({', '.join(f'{f:.3f}' for f in f1s)})",
               file=sys.stderr)
