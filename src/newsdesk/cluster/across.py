@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.cluster.features import FEATURES, PRIOR_FEATURES
+from newsdesk.cluster.model import ModelMissing
 
 ACROSS_FEATURES = ("emb_centroid", "emb_max", "emb_gap", "ent_cover", "ent_core", "ent_prevalence", "ent_cos",
                    "ent_max", "num_shared", "num_cover", "num_none", "year_conflict", "year_shared", "log_size",
@@ -57,10 +58,15 @@ class AcrossModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "AcrossModel":
-        data = json.loads(Path(path or default_across_path()).read_text())
-        if tuple(data["features"]) != ROW_NAMES:
-            raise ValueError(f"{path or default_across_path()} was fitted on other features: refit it with "
-                             "`python -m newsdesk_lab.cluster.across`")
+        path = Path(path or default_across_path())
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise ModelMissing(f"The join model across languages ({path}) is missing or unreadable: {exc}. "
+                               "Reinstall newsdesk, or refit it with `python -m newsdesk_lab.cluster.across`.") from exc
+        if tuple(data.get("features", ())) != ROW_NAMES:
+            raise ModelMissing(f"{path} was fitted on other features: refit it with "
+                               "`python -m newsdesk_lab.cluster.across`")
         return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["weights"]),
                    float(data["bias"]), float(data["threshold"]))
 
