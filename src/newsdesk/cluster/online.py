@@ -26,6 +26,7 @@ from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_featur
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
 from newsdesk.cluster.why import join_facts
+from newsdesk.embed import DIM as MINILM_DIM
 from newsdesk.language import english_numerals, without_function_words
 
 try:
@@ -171,9 +172,10 @@ class OnlineClusterer:
         self.neighbours = neighbours
         self.max_candidates = max_candidates
         self._embedder = embedder
-        # Reports across languages: the multilingual encoder, mapped into the embedder's space. By default with
-        # the default embedder; a caller's own embedder defines its own space, and then gives its own or none.
-        self.multilingual = multilingual if multilingual is not None or embedder is not None else "default"
+        # Reports across languages: the multilingual encoder, mapped into MiniLM's space. By default with an
+        # embedder of that space (the desk's); an embedder of another space comes with its own or none.
+        same_space = embedder is None or getattr(embedder, "dim", None) == MINILM_DIM
+        self.multilingual = multilingual if multilingual is not None or not same_space else "default"
         self.across_model = AcrossModel.load() if self.multilingual is not None else None
         self.dim = dim
         self.vocab = Vocabulary()
