@@ -7,6 +7,7 @@ runner-up): `why.join_facts` records the facts, `reasons_in_words` tells them. T
 labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
+from newsdesk.cluster.across import ROW_NAMES as ACROSS_ROWS, AcrossModel, across_rows, default_across_path
 from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
@@ -14,6 +15,6 @@ from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClus
 from newsdesk.cluster.text import lead_texts, lead_vectors
 from newsdesk.cluster.why import join_facts, reasons_in_words
 
-__all__ = ["CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
-           "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "join_facts", "lead_texts", "lead_vectors",
-           "pair_features", "reasons_in_words"]
+__all__ = ["ACROSS_ROWS", "AcrossModel", "CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput",
+           "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "across_rows",
+           "default_across_path", "join_facts", "lead_texts", "lead_vectors", "pair_features", "reasons_in_words"]

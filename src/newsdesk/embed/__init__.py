@@ -5,7 +5,8 @@ in other languages through the multilingual encoder mapped into the same space:
 from newsdesk.embed.cache import CachedEmbedder
 from newsdesk.embed.model import DIM, Embedder, ModelMissing, get_embedder, locate_model_files
 from newsdesk.embed.multilingual import (LANGUAGES as MULTILINGUAL_LANGUAGES, MODEL_ID as MULTILINGUAL_MODEL_ID,
-                                         MultilingualEmbedder, get_multilingual_embedder, reads_across)
+                                         PROJECTION as MULTILINGUAL_PROJECTION, MultilingualEmbedder,
+                                         get_multilingual_embedder, reads_across)
 
-__all__ = ["DIM", "MULTILINGUAL_LANGUAGES", "MULTILINGUAL_MODEL_ID", "CachedEmbedder", "Embedder", "ModelMissing",
+__all__ = ["DIM", "MULTILINGUAL_LANGUAGES", "MULTILINGUAL_MODEL_ID", "MULTILINGUAL_PROJECTION", "CachedEmbedder", "Embedder", "ModelMissing",
            "MultilingualEmbedder", "get_embedder", "get_multilingual_embedder", "locate_model_files", "reads_across"]

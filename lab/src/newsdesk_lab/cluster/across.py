@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.cluster import ClusterInput, OnlineClusterer, pair_features
-from newsdesk.cluster.across import ROW_NAMES, AcrossModel, across_rows, default_across_path
+from newsdesk.cluster import (ACROSS_ROWS, AcrossModel, ClusterInput, OnlineClusterer, across_rows, default_across_path,
+                              pair_features)
 from newsdesk_lab.cluster.data import LabelledArticle, headline, iter_jsonl, stream_order
 from newsdesk_lab.cluster.metrics import score_clustering
 from newsdesk_lab.cluster.train import ecb_stream, neus_streams
@@ -63,7 +63,7 @@ def embedded(articles: list[LabelledArticle], clusterer: OnlineClusterer) -> lis
 
 
 def pairs(articles: list[LabelledArticle], items: list[ClusterInput]) -> tuple[np.ndarray, np.ndarray]:
-    """Rows (ROW_NAMES) and labels of every candidate story in other languages than the article's, met with
+    """Rows (ACROSS_ROWS) and labels of every candidate story in other languages than the article's, met with
     the gold grouping forced."""
     clusterer = OnlineClusterer()
     own: dict[str, int] = {}
@@ -79,7 +79,7 @@ def pairs(articles: list[LabelledArticle], items: list[ClusterInput]) -> tuple[n
                 labels.append(event_of.get(s.id) == a.event)
         story = clusterer.commit(rep, clusterer.stories.get(own.get(a.event, -1)))
         own[a.event], event_of[story.id] = story.id, a.event
-    return np.asarray(rows).reshape(-1, len(ROW_NAMES)), np.asarray(labels, dtype=float)
+    return np.asarray(rows).reshape(-1, len(ACROSS_ROWS)), np.asarray(labels, dtype=float)
 
 
 def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> AcrossModel:
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     model.threshold = max(scores, key=scores.get)
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n")
-    report = {"threshold": model.threshold, "weights": dict(zip(ROW_NAMES, np.round(model.weights, 3).tolist())),
+    report = {"threshold": model.threshold, "weights": dict(zip(ACROSS_ROWS, np.round(model.weights, 3).tolist())),
               "held_out": group(held_out, held_items, model), "held_out_without": group(held_out, held_items, None),
               "seconds": round(time.perf_counter() - started)}
     print(json.dumps(report, indent=1))

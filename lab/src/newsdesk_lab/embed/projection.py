@@ -17,8 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.embed import Embedder, MultilingualEmbedder
-from newsdesk.embed.multilingual import PROJECTION
+from newsdesk.embed import MULTILINGUAL_PROJECTION, Embedder, MultilingualEmbedder
 
 HELD_OUT = 2000
 
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--neus", type=Path, required=True)
     parser.add_argument("--texts", type=int, default=16_000)
-    parser.add_argument("--out", type=Path, default=PROJECTION)
+    parser.add_argument("--out", type=Path, default=MULTILINGUAL_PROJECTION)
     args = parser.parse_args(argv)
     texts = english_texts(args.neus, args.texts)
     use = MultilingualEmbedder().encode_use(texts)
