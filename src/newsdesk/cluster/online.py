@@ -26,7 +26,7 @@ from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_featur
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
 from newsdesk.cluster.why import join_facts
-from newsdesk.embed import DIM as MINILM_DIM
+from newsdesk.embed import DIM as MINILM_DIM, reads_across
 from newsdesk.language import english_numerals, without_function_words
 
 try:
@@ -147,10 +147,7 @@ def reads(language: str | None, multilingual: bool = False) -> bool:
     base = _base(language)
     if base == "en":
         return True
-    if not multilingual:
-        return False
-    from newsdesk.embed import reads_across
-    return reads_across(base)
+    return multilingual and reads_across(base)
 
 
 class OnlineClusterer:
