@@ -218,15 +218,15 @@ def test_an_article_in_a_language_the_model_does_not_read_joins_only_when_sure(e
     clusterer = OnlineClusterer(embedder=embedder)
     _fixed_score(clusterer, monkeypatch, max(clusterer.model.threshold, 0.5) + 0.05)
     clusterer.add(first)
-    second.language = "fr"
-    assert clusterer.add(second).created, "below UNREAD_THRESHOLD a French article stands alone"
+    second.language = "sv"      # outside the multilingual model's languages too
+    assert clusterer.add(second).created, "below UNREAD_THRESHOLD a Swedish article stands alone"
     for language in (None, "en", "en-GB"):
         item = _items(QUAKE_A[2:], prefix=f"en{language}")[0]
         item.language = language
         assert not clusterer.add(item).created, language
     _fixed_score(clusterer, monkeypatch, OnlineClusterer.UNREAD_THRESHOLD)
-    sure = _items(QUAKE_A[1:2], prefix="fr2")[0]
-    sure.language = "fr"
+    sure = _items(QUAKE_A[1:2], prefix="sv2")[0]
+    sure.language = "sv"
     assert not clusterer.add(sure).created
 
 
@@ -251,26 +251,26 @@ def test_a_story_just_started_is_not_merged_into_the_stories_its_article_was_tur
 
 
 def test_a_story_only_in_a_language_the_model_does_not_read_is_joined_only_when_sure(embedder, monkeypatch):
-    french, english = _items(QUAKE_A[:2])
-    french.language = "fr"
+    swedish, english = _items(QUAKE_A[:2])
+    swedish.language = "sv"
     clusterer = OnlineClusterer(embedder=embedder)
     _fixed_score(clusterer, monkeypatch, max(clusterer.model.threshold, 0.5) + 0.05)
-    clusterer.add(french)
-    assert clusterer.add(english).created, "below UNREAD_THRESHOLD an English article does not join a French story"
+    clusterer.add(swedish)
+    assert clusterer.add(english).created, "below UNREAD_THRESHOLD an English article does not join a Swedish story"
 
 
 def test_text_the_model_does_not_read_profiles_a_story_only_while_it_has_nothing_else(embedder, monkeypatch):
-    french, english, french_2, english_2 = _items(QUAKE_A[:3] + QUAKE_A[:1])
-    french.language = french_2.language = "fr"
+    swedish, english, swedish_2, english_2 = _items(QUAKE_A[:3] + QUAKE_A[:1])
+    swedish.language = swedish_2.language = "sv"
     clusterer = OnlineClusterer(embedder=embedder)
     _fixed_score(clusterer, monkeypatch, 1.0)
-    story_id = clusterer.add(french).story_id
+    story_id = clusterer.add(swedish).story_id
     assert clusterer.add(english).story_id == story_id
     story = clusterer.stories[story_id]
     assert (story.size, story.tentative) == (1, 1), "the English article profiles the story anew"
     assert np.allclose(story.centroid, english.embedding / np.linalg.norm(english.embedding), atol=1e-5)
-    assert clusterer.add(french_2).story_id == story_id
-    assert (story.size, story.tentative) == (1, 2), "a French article joining an English story stays out of its profile"
+    assert clusterer.add(swedish_2).story_id == story_id
+    assert (story.size, story.tentative) == (1, 2), "a Swedish article joining an English story stays out of its profile"
     assert clusterer.add(english_2).story_id == story_id
     assert story.size == 2
     assert story.unread == 2
@@ -282,7 +282,7 @@ def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_
     quake = _items(QUAKE_A[:2], prefix="q")
     lone = _items(TRANSFER[:1], start_hour=0.2, prefix="t")
     for it in quake + lone:
-        it.language = "fr"
+        it.language = "sv"
     _fixed_score(clusterer, monkeypatch, 1.0)
     story = clusterer.stories[clusterer.add(quake[0]).story_id]
     clusterer.add(quake[1])
@@ -295,7 +295,7 @@ def test_a_story_only_in_a_language_the_model_does_not_read_is_merged_only_when_
     bar = OnlineClusterer.UNREAD_THRESHOLD
     assert clusterer.model.merge_threshold < bar - 0.01
     monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar - 0.01)
-    assert clusterer.merge_checks(story)[1] == [], "below UNREAD_THRESHOLD a French-only story is not merged"
+    assert clusterer.merge_checks(story)[1] == [], "below UNREAD_THRESHOLD a Swedish-only story is not merged"
     monkeypatch.setattr(clusterer.model, "merge_score", lambda x: bar)
     assert clusterer.merge_checks(story)[1] == [other.id]
 

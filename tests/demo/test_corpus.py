@@ -12,15 +12,15 @@ from newsdesk.demo import load_corpus
 
 FORMATS = {"rss20", "atom10", "rss10", "json11"}
 
-# Facts every article about the event states (alternatives for French number formatting).
+# Facts every article about the event states (alternatives for French, Spanish and German number formatting).
 EVENT_FACTS = {
     "wren-probe-orbit": [("Veyra",), ("41",), ("2.7",)],
     "quake-fenwick": [("Thornbury",), ("5.8", "5,8")],
-    "northwave-castry-merger": [("Northwave",), ("Castry",), ("9.6",), ("1,200",)],
+    "northwave-castry-merger": [("Northwave",), ("Castry",), ("9.6", "9,6"), ("1,200", "1.200")],
     "calloway-resigns": [("Calloway",), ("Brackwell",), ("340",)],
     "athletic-cup-semi": [("Roe",), ("Rovers",), ("89",), ("Port Callan City",)],
     "quake-port-severin": [("Port-Séverin",), ("6.3", "6,3"), ("38",)],
-    "tallypay-breach": [("Tallypay",), ("2.3",)],
+    "tallypay-breach": [("Tallypay",), ("2.3", "2,3")],
     "garrigue-resigns": [("Garrigue",), ("Despréaux",), ("6.8", "6,8"), ("3.62", "3,62")],
     "lisse-river-accord": [("Lisse",), ("85",), ("Ferrage",)],
 }
@@ -42,12 +42,12 @@ def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
 
 
 def test_outlets_are_distinct_and_cover_every_feed_format(corpus):
-    assert len(corpus.outlets) == 7
-    assert len({o.id for o in corpus.outlets}) == 7
-    assert len({o.name for o in corpus.outlets}) == 7
+    assert len(corpus.outlets) == 9
+    assert len({o.id for o in corpus.outlets}) == 9
+    assert len({o.name for o in corpus.outlets}) == 9
     assert {o.feed_format for o in corpus.outlets} == FORMATS
     assert all(o.feed_format in FORMATS for o in corpus.outlets)
-    assert any(o.language == "fr" for o in corpus.outlets)
+    assert {"fr", "es", "de"} <= {o.language for o in corpus.outlets}
     assert [o.kind for o in corpus.outlets].count("wire") == 1
 
 

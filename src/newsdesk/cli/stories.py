@@ -76,6 +76,7 @@ def story_document(storage: Storage, story: Story) -> dict:
     """The story page as data: what `--json` prints (without "version", the version of the page's JSON, which
     says how its timeline is read) and the Markdown and terminal views render."""
     from newsdesk.coverage import coverage_json
+    from newsdesk.language import base_language
     from newsdesk.pipeline import related_stories, stories_coverage
     from newsdesk.synthesize import page_version
 
@@ -91,10 +92,12 @@ def story_document(storage: Storage, story: Story) -> dict:
                         "similarity": r.similarity})
     sources = [{"article_id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                 "published": a.time.isoformat(), "reprint_of": a.original_id,
-                "also_published_by": copies.get(a.id, [])} for a in articles.values()]
-    from newsdesk.web import story_entities_json, story_why_json
+                "also_published_by": copies.get(a.id, []), "lang": base_language(a.language)}
+               for a in articles.values()]
+    from newsdesk.web import story_entities_json, story_languages_json, story_why_json
 
-    return {"id": story.id, "slug": story.slug, **page, "sources": sources, "related": related,
+    return {"id": story.id, "slug": story.slug, **page, "sources": sources, **story_languages_json(articles.values()),
+            "related": related,
             "article_count": story.article_count, "independent_count": story.independent_count,
             "reprint_count": story.reprint_count, "entities": story_entities_json(storage, story.id),
             "why": story_why_json(storage, story.id, list(articles.values())),

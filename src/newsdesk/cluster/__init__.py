@@ -7,6 +7,7 @@ runner-up): `why.join_facts` records the facts, `reasons_in_words` tells them. T
 labelled JSONL and fits both models (`python -m newsdesk_lab.cluster.train`), through the names below.
 """
 
+from newsdesk.cluster.across import ROW_NAMES as ACROSS_ROWS, AcrossModel, across_rows, default_across_path
 from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
@@ -16,7 +17,8 @@ from newsdesk.cluster.state import restore as restore_clusterer
 from newsdesk.cluster.text import Analysed, analyse, lead_texts, lead_vectors, stem
 from newsdesk.cluster.why import join_facts, reasons_in_words
 
-__all__ = ["Analysed", "analyse", "stem", "CANNOT", "MUST", "LinkConstraints", "WINDOW", "Assignment", "ClusterInput", "FEATURES", "ModelMissing",
-           "OnlineClusterer", "PairModel", "STORY_FEATURES", "Scorer", "join_facts", "lead_texts", "lead_vectors",
-           "pair_features", "reasons_in_words", "STATE_VERSION", "StateChanges", "decode_story",
-           "encode_story", "mark_saved", "restore_clusterer", "state_changes"]
+__all__ = ["ACROSS_ROWS", "AcrossModel", "Analysed", "analyse", "stem", "CANNOT", "MUST", "LinkConstraints", "WINDOW",
+           "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
+           "Scorer", "across_rows", "default_across_path", "join_facts", "lead_texts", "lead_vectors", "pair_features",
+           "reasons_in_words", "STATE_VERSION", "StateChanges", "decode_story", "encode_story", "mark_saved",
+           "restore_clusterer", "state_changes"]

@@ -91,6 +91,8 @@ class ArticleRep:
     read: bool = True          # in a language the embedding model reads (online.reads)
     headline_only: bool = False  # a title and no text
     item: int | str | None = None  # the caller's id of the article (ClusterInput.id)
+    language: str = "en"       # ISO 639-1 ("en" where unknown)
+    cross: np.ndarray | None = None   # the multilingual vector (in the embedding's space), compared across languages
 
     def __post_init__(self) -> None:
         if not self.tf:
@@ -126,6 +128,9 @@ class Story:
     joins: int = 0
     tentative: int = 0                  # articles counted in the story but kept out of its profile
     unread: int = 0                     # articles in languages the embedding model does not read
+    languages: Counter = field(default_factory=Counter)   # profiled members per language
+    cross_sum: np.ndarray | None = None                   # sum of the members' multilingual vectors
+    cross_members: list[np.ndarray] = field(default_factory=list)   # kept alongside `members`
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
@@ -151,6 +156,18 @@ class Story:
 
     def member_matrix(self) -> np.ndarray:
         return np.stack(self.members)
+
+    @property
+    def cross_centroid(self) -> np.ndarray | None:
+        if self.cross_sum is None:
+            return None
+        n = float(np.linalg.norm(self.cross_sum))
+        return self.cross_sum / n if n else self.cross_sum
+
+    def across(self, language: str, cross: np.ndarray | None) -> bool:
+        """Whether an article in `language` with multilingual vector `cross` is compared with this story through
+        the multilingual vectors: the story holds no article in that language and both sides have them."""
+        return cross is not None and self.cross_sum is not None and language not in self.languages
 
     def _keep(self, items: list, item) -> None:
         items.append(item)
@@ -185,6 +202,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
+        self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
         self.join_sums = [0.0, 0.0, 0.0]
@@ -199,6 +217,11 @@ class Story:
         emb = art.embedding.astype(np.float64)
         self.emb_sum = emb.copy() if self.emb_sum is None else self.emb_sum + emb
         self._keep(self.members, art.embedding.astype(np.float32))
+        self.languages[art.language] += 1
+        cross = np.zeros(len(art.embedding), np.float32) if art.cross is None else art.cross.astype(np.float32)
+        if art.cross is not None:
+            self.cross_sum = cross.astype(np.float64) if self.cross_sum is None else self.cross_sum + cross
+        self._keep(self.cross_members, cross)
         self._keep(self.member_tfs, art.tf)
         self._keep(self.member_ents, sorted(art.analysed.entities))
         for t, w in art.tf.items():
@@ -228,6 +251,11 @@ class Story:
             self._keep(self.members, m)
             self._keep(self.member_tfs, tf)
             self._keep(self.member_ents, en)
+        for c in other.cross_members:
+            self._keep(self.cross_members, c)
+        self.languages.update(other.languages)
+        if other.cross_sum is not None:
+            self.cross_sum = other.cross_sum.copy() if self.cross_sum is None else self.cross_sum + other.cross_sum
         for t, w in other.terms.items():
             self.terms[t] = self.terms.get(t, 0.0) + w
         for t, w in other.title_terms.items():
@@ -304,8 +332,12 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     log_words = math.log1p(art.analysed.words)
     log_entities = math.log1p(len(ents))
     for i, s in enumerate(stories):
-        member_sims = s.member_matrix() @ a
-        X[i, 0] = float(np.dot(s.centroid, a))
+        if s.across(art.language, art.cross) and len(s.cross_members) == len(s.members):
+            member_sims = np.stack(s.cross_members) @ art.cross.astype(np.float32)
+            X[i, 0] = float(np.dot(s.cross_centroid, art.cross))
+        else:
+            member_sims = s.member_matrix() @ a
+            X[i, 0] = float(np.dot(s.centroid, a))
         X[i, 1] = float(member_sims.max())
         X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
         nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]

@@ -4,6 +4,7 @@ counters. `state_changes` takes what changed since the last save, `restore` buil
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 import zlib
@@ -51,7 +52,9 @@ def encode_story(s: Story) -> bytes:
             "words": s.words, "first": _time(s.first), "last": _time(s.last),
             "sources": {k: _time(v) for k, v in s.sources.items()}, "join_sums": s.join_sums, "joins": s.joins,
             "tentative": s.tentative, "unread": s.unread,
-            "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache]}
+            "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "languages": dict(s.languages),
+            "cross_sum": _b64(s.cross_sum, np.float64) if s.cross_sum is not None else None,
+            "cross_members": _b64(np.stack(s.cross_members), np.float32) if s.cross_members else None}
     text = zlib.compress(json.dumps(head, separators=(",", ":")).encode("utf-8"), 1)
     emb = np.ascontiguousarray(s.emb_sum, dtype=np.float64).tobytes() if s.emb_sum is not None else b""
     members = np.ascontiguousarray(np.stack(s.members), dtype=np.float32).tobytes() if s.members else b""
@@ -74,7 +77,20 @@ def decode_story(blob: bytes, dim: int) -> Story:
               sources={k: _parse(v) for k, v in head["sources"].items()}, join_sums=head["join_sums"],
               joins=head["joins"], tentative=head["tentative"], unread=head["unread"])
     s.norm_cache, s.title_norm_cache, s.ent_norm_cache = head["norms"]
+    s.languages = Counter(head.get("languages") or {})
+    if head.get("cross_sum"):
+        s.cross_sum = _unb64(head["cross_sum"], np.float64)
+    if head.get("cross_members"):
+        s.cross_members = list(_unb64(head["cross_members"], np.float32).reshape(-1, dim))
     return s
+
+
+def _b64(values: np.ndarray, dtype) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _unb64(text: str, dtype) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).copy()
 
 
 def counters(c: OnlineClusterer) -> dict:

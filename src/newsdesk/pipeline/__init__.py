@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.coverage import blindspot_stories, stories_coverage
     from newsdesk.pipeline.grouping import VECTOR_MODEL, StoryGrouper, slugify
     from newsdesk.pipeline.kept_pages import UpkeepReport, page_upkeep, page_upkeep_round
+    from newsdesk.pipeline.meaning_search import MeaningHit, stories_by_meaning
     from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer, writer_articles
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.rewrite import rewrite_pages
@@ -39,13 +40,14 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
          "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities", "Reembedded": "vectors",
          "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
-         "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages"}
+         "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages",
+         "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search"}
 
-__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Reembedded", "Related", "SourceReport", "StoryGrouper",
-           "StoryWriter", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories",
-           "changes_since", "changes_since_read", "desk_embedder", "fact_finder", "needs_reembedding",
-           "ner_cpu_seconds", "rank_by_centroid", "reembed", "regroup",
-           "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",
+__all__ = ["Desk", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Reembedded", "Related", "SourceReport",
+           "StoryGrouper", "StoryWriter", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story",
+           "blindspot_stories", "changes_since", "changes_since_read", "desk_embedder", "fact_finder",
+           "needs_reembedding", "ner_cpu_seconds", "rank_by_centroid", "reembed", "regroup", "related_stories",
+           "rewrite_pages", "slugify", "stories_by_meaning", "stories_changed_since_read", "stories_coverage",
            "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles",
            "UpkeepReport", "page_upkeep", "page_upkeep_round"]
 

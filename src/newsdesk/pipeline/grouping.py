@@ -106,7 +106,8 @@ class StoryGrouper:
         if seen == self.corrections_seen:
             return
         old = self.clusterer
-        self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder)
+        self.clusterer = OnlineClusterer(model=old.model, window=old.window, late=old.late, embedder=old._embedder,
+                                         multilingual=old.multilingual)
         self.story_ids = {}
         self._whole = True
         self.corrections_seen = seen

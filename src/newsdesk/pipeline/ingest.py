@@ -13,6 +13,7 @@ from newsdesk.config import Settings
 from newsdesk.dedupe import Fingerprint, canonical_url, find_original
 from newsdesk.extract import HTML_TYPES, ExtractionError
 from newsdesk.fetch import Fetcher, FetchError
+from newsdesk.language import language_of
 from newsdesk.model import Article, DocumentStatus, NewArticle
 from newsdesk.pipeline.timing import StageTimer
 from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_text
@@ -101,15 +102,16 @@ class Ingest:
             except ValueError:
                 pass
         entry = doc.entry
+        title = doc.title or (meta.title if meta else None)
         new = NewArticle(
             url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
             outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
             entry_id=entry.id if entry else None,
-            title=doc.title or (meta.title if meta else None),
+            title=title,
             author=doc.author or (meta.author if meta else None),
             published_at=doc.published or (meta.published if meta else None),
             updated_at=entry.updated if entry else None,
-            language=meta.language if meta else None,
+            language=language_of(title, text, meta.language if meta else None),
             image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
             summary=(html_to_text(entry.summary) if entry and entry.summary else None)
                     or (meta.description if meta else None),

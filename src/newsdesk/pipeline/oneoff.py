@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsdesk.dedupe import canonical_url
 from newsdesk.extract import ExtractionError
+from newsdesk.language import language_of
 from newsdesk.model import NewArticle
 from newsdesk.pipeline.ingest import Incoming, Ingest, Outcome
 from newsdesk.pipeline.work import process_page, process_text
@@ -103,7 +104,8 @@ class OneOff:
                     meta = result.extracted
                     self.storage.replace_extraction(article_id, NewArticle(
                         url=url, text=meta.text, text_hash=result.fingerprint.text_hash, title=meta.title,
-                        author=meta.author, published_at=meta.published, language=meta.language,
+                        author=meta.author, published_at=meta.published,
+                        language=language_of(meta.title, meta.text, meta.language),
                         image_url=meta.image_url, shingle_count=result.fingerprint.shingle_count,
                         minhash=result.fingerprint.minhash, band_keys=result.fingerprint.band_keys))
                     outcome = Outcome(url, "updated", article_id)

@@ -15,7 +15,9 @@ import numpy as np
 
 from newsdesk.config import Settings
 from newsdesk.embed import unpack_rows
+from newsdesk.language import DEFAULT_DISPLAY_LANGUAGE, DISPLAY_LANGUAGE_SETTING
 from newsdesk.model import Article, StoryArticle, StoryPage
+from newsdesk.pipeline.editions import edition_json, editions, lead_with
 from newsdesk.pipeline.grouping import VECTOR_MODEL
 from newsdesk.pipeline.story_entities import StoryEntities
 from newsdesk.storage import Storage
@@ -138,11 +140,18 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], writer
     if vectors:
         mean = unpack_rows(list(vectors.values())).mean(axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
-    page = writer(writer_articles(storage, articles))
+    readable = writer_articles(storage, articles)
+    page = writer(readable)
+    by_language = editions(readable, page, writer)
+    display = storage.get_setting(DISPLAY_LANGUAGE_SETTING) or DEFAULT_DISPLAY_LANGUAGE
+    page = lead_with(page, by_language.get(display))
     document = {"version": PAGE_VERSION, **_jsonable(page)}
+    if by_language:
+        document["editions"] = {lang: edition_json(e, _jsonable) for lang, e in by_language.items()}
     pinned = storage.story_override(story_id).headline      # a person's headline stands until unpinned
     if pinned:
         document["headline"] = pinned
+        document["headline_pinned"] = True
     storage.save_story_page(
         story_id, headline=document["headline"], page_json=json.dumps(document),
         first_published=page.first_published, last_updated=page.last_updated, article_count=len(articles),

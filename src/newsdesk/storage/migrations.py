@@ -667,6 +667,9 @@ CREATE INDEX stories_merged_into ON stories (merged_into)
             _PAGES_BY_AGE,
         ],
     }),
+    (18, "the language each reader reads story pages in (none: the desk's display language)", """
+ALTER TABLE users ADD COLUMN display_language TEXT
+"""),
 ]
 
 DIALECTS = {

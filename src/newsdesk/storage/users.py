@@ -93,6 +93,14 @@ class UserStore:
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             return self.db.execute("DELETE FROM users WHERE id = ?", (user_id,)) > 0
 
+    def user_language(self, user_id: int) -> str | None:
+        """The language the user reads story pages in, when they chose one."""
+        rows = self.db.query("SELECT display_language FROM users WHERE id = ?", (user_id,))
+        return rows[0]["display_language"] if rows else None
+
+    def set_user_language(self, user_id: int, language: str | None) -> None:
+        self.db.execute("UPDATE users SET display_language = ? WHERE id = ?", (language, user_id))
+
     def user_by_fever_key(self, fever_key: str) -> User | None:
         rows = self.db.query(f"SELECT {_USER_COLUMNS} FROM users WHERE fever_key = ?", (fever_key,))
         return _user(rows[0]) if len(rows) == 1 else None

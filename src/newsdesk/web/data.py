@@ -14,11 +14,13 @@ from typing import Any
 import numpy as np
 
 from newsdesk.coverage import coverage_json
+from newsdesk.language import base_language
 from newsdesk.model import Article, Coverage, OwnView, Source, Story
 from newsdesk.storage import Storage, open_storage
 from newsdesk.synthesize import page_version
 from newsdesk.timeutil import to_utc
 from newsdesk.web.entity_data import story_entities_json
+from newsdesk.web.languages import story_languages_json
 from newsdesk.web.related import CentroidIndex, nearest
 from newsdesk.web.why_data import story_why_json
 
@@ -240,8 +242,9 @@ class Reader:
             copies = storage.copy_outlets([a.id for a in articles])
             sources = [{"article_id": a.id, "outlet": a.outlet or "unknown outlet", "title": a.title, "url": a.url,
                         "author": a.author, "published": iso(a.time), "reprint_of": a.original_id,
-                        "also_published_by": copies.get(a.id, [])} for a in articles]
-            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources,
+                        "also_published_by": copies.get(a.id, []), "lang": base_language(a.language)}
+                       for a in articles]
+            doc = {"id": story.id, "slug": story.slug, **page, "sources": sources, **story_languages_json(articles),
                    "article_count": story.article_count, "independent_count": story.independent_count,
                    "reprint_count": story.reprint_count, "page_written_at": iso(story.page_written_at),
                    "version": page_version(page)}
@@ -301,6 +304,18 @@ class Reader:
 
     # -- search -------------------------------------------------------------------------------------------
 
+    def by_meaning(self, query: str) -> list:
+        """Stories near what the query means, in any language the multilingual model reads
+        (pipeline.stories_by_meaning), up to SEARCH_TTL seconds old."""
+        from newsdesk.pipeline import stories_by_meaning
+
+        key = ("meaning", " ".join(query.split()))
+        found = self._searches.get(key)
+        if found is None:
+            found = stories_by_meaning(self.storage, query)
+            self._searches.put(key, found)
+        return found
+
     def search(self, query: str, *, since: datetime | None = None, until: datetime | None = None,
                source_id: int | None = None, page: int = 1, per_page: int = 20, entity_id: int | None = None,
                view: OwnView | None = None):
@@ -336,7 +351,7 @@ def article_json(article: Article, *, story_id: int | None = None, with_text: bo
     data = {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
             "source_id": article.source_id, "author": article.author, "published": iso(article.published_at),
             "updated": iso(article.updated_at), "first_seen": iso(article.first_seen_at),
-            "language": article.language, "image": f"/images/{article.id}" if article.image_url else None,
+            "language": article.language, "lang": base_language(article.language), "image": f"/images/{article.id}" if article.image_url else None,
             "reprint_of": article.original_id, "story_id": story_id, "revision_count": article.revision_count,
             "full_text": article.full_text}
     if with_text:

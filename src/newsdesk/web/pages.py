@@ -17,6 +17,7 @@ from newsdesk.timeutil import utcnow
 from newsdesk.web import marks
 from newsdesk.web.access import current_user, is_admin, require_admin_page, require_csrf, require_reader
 from newsdesk.web.data import PAGE_SIZE
+from newsdesk.web.languages import in_language, reader_language
 from newsdesk.web.params import PathId, QueryId
 from newsdesk.web.search import SearchUnavailable
 from newsdesk.web.since import LAST_READ, story_changes_fields
@@ -78,7 +79,9 @@ async def story_page(request: Request, key: str, sources: int = Query(1, ge=1, l
         raise HTTPException(404, f"no story {key!r}")
     if key not in (str(story.id), story.slug):     # an old id or slug of a story merged into this one
         return RedirectResponse(f"/stories/{story.slug}", status_code=301)
-    doc = reader.story_document(story)
+    user = current_user(request)
+    page_lang = reader_language(web.storage, user)
+    doc = in_language(reader.story_document(story), page_lang)
     articles = {s["article_id"]: s for s in doc["sources"]}
     cards = reader.cards([story])
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
@@ -86,10 +89,10 @@ async def story_page(request: Request, key: str, sources: int = Query(1, ge=1, l
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
     shown_sources, shown_timeline = story_pages(doc, sources, timeline)
     story_html = web.renderer.fragment(
-        (story.id, story.page_written_at, story.updated_at, named, covered, shown_sources.page, shown_timeline.page),
+        (story.id, story.page_written_at, story.updated_at, named, covered, shown_sources.page, shown_timeline.page,
+         page_lang),
         "_story.html", doc=doc, articles=articles, image=image, sources=shown_sources, timeline=shown_timeline,
-        why=lambda: reader.story_why(story, [s["article_id"] for s in shown_sources.items]))
-    user = current_user(request)
+        why=lambda: reader.story_why(story, [s["article_id"] for s in shown_sources.items]), page_lang=page_lang)
     previous = None           # the user's read of the story before this visit
     changes = None            # what changed since then, asked before this visit becomes the last read
     if user is not None:
@@ -244,10 +247,16 @@ async def search_page(request: Request, q: str = Query("", max_length=500), sinc
             raise HTTPException(503, str(exc)) from exc
         except ValueError as exc:
             error = str(exc)
+    by_meaning = []
+    if results is not None and page == 1 and not (since or until or source or entity):
+        by_meaning = await web.read(web.reader.by_meaning, q)
+        found = {g.story_id for g in results.groups if getattr(g, "story_id", None)}
+        by_meaning = [h for h in by_meaning if h.story.id not in found]
     status = 400 if error else 200
     return web.renderer.page(request, "search.html", {
         "title": f"Search: {q}" if q else "Search", "q": q, "since": since or "", "until": until or "",
         "source": source, "results": results, "error": error, "sources": web.reader.sources(), "entity": named,
+        "by_meaning": by_meaning,
         "pages": _pages(results.total if results else 0, page),
         "feed": f"/feeds/search.atom?q={q}" if q.strip() else None, "feed_title": f"Search: {q}"}, status=status)
 

@@ -76,6 +76,7 @@ class StorySource(Answer):
     published: datetime = Field(description="when published; when first seen where the outlet gives no date")
     reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
     also_published_by: list[str] = Field(description="outlets that published copies of it")
+    lang: str | None = Field(None, description="its language (ISO 639-1), detected from its title and text")
 
 
 class RelatedStory(Answer):
@@ -264,6 +265,13 @@ class ListPage(Answer):
     pages: int
 
 
+class Edition(Answer):
+    """The headline and summary written from a story's reports in one language."""
+    headline: str
+    headline_article_id: ArticleId | None
+    summary: list[Attributed]
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -284,6 +292,14 @@ class StoryDocument(Answer):
     sources: list[StorySource] = Field(description="the story's articles, oldest first (then by id); the `page` "
                                                    "asked for (see `sources_page`)")
     sources_page: ListPage = Field(description="the sources' page shown and how many there are")
+    editions: dict[str, Edition] | None = Field(None, description="per language of its reports, when it has reports "
+                                                "in more than one: the headline and summary from those alone")
+    headline_pinned: bool | None = Field(None, description="true when a person pinned the headline")
+    languages: dict[str, int] = Field(default_factory=dict, description="independent reports per language (ISO "
+                                      "639-1; 'und' where unknown), most first")
+    languages_apart: list[str] = Field(default_factory=list, description="languages of its reports that group only "
+                                       "with reports in the same language (the grouping does not compare them "
+                                       "across languages)")
     article_count: int
     independent_count: int
     reprint_count: int
@@ -317,6 +333,7 @@ class Article(Answer):
     updated: datetime | None = Field(description="when the outlet last changed it, where known")
     first_seen: datetime = Field(description="when the desk first fetched it")
     language: str | None
+    lang: str | None = Field(None, description="its language as ISO 639-1")
     image: str | None = Field(description="path of its image, through the desk's image proxy")
     reprint_of: ArticleId | None = Field(description="the article this one copies, when it is a reprint")
     story_id: StoryId | None

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from newsdesk.language import base_language, language_of
+
 
 @dataclass
 class LabelledArticle:
@@ -19,6 +21,7 @@ class LabelledArticle:
     event: str
     published: datetime | None = None
     source: str | None = None
+    lang: str | None = None       # ISO 639-1; None where unknown
 
     @property
     def label(self) -> str:
@@ -69,7 +72,7 @@ def headline(article: LabelledArticle) -> LabelledArticle:
     if words(title) < 4:
         title = next((line.strip() for line in article.text.split("\n") if words(line) >= 4), title)
     return LabelledArticle(id=article.id, title=title, text="", event=article.event, published=article.published,
-                           source=article.source)
+                           source=article.source, lang=article.lang)
 
 
 def _parse_time(value) -> datetime | None:
@@ -85,14 +88,18 @@ def _parse_time(value) -> datetime | None:
 
 
 def iter_jsonl(path: Path) -> Iterator[LabelledArticle]:
+    """The records of a clustering JSONL. `lang` (ISO 639-1 or 639-3) is kept as its 639-1 code; a record
+    without one gets the language the desk would detect in its title and text."""
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh):
             if not line.strip():
                 continue
             row = json.loads(line)
-            yield LabelledArticle(id=str(row.get("id", n)), title=row.get("title") or "", text=row.get("text") or "",
+            title, text = row.get("title") or "", row.get("text") or ""
+            lang = base_language(row.get("lang")) if row.get("lang") else language_of(title, text)
+            yield LabelledArticle(id=str(row.get("id", n)), title=title, text=text,
                                   event=str(row.get("event")), published=_parse_time(row.get("published")),
-                                  source=row.get("source") or None)
+                                  source=row.get("source") or None, lang=lang)
 
 
 def stream_order(articles: list[LabelledArticle]) -> list[LabelledArticle]:
@@ -112,4 +119,6 @@ def write_jsonl(articles: list[LabelledArticle], path: Path) -> None:
                 row["published"] = a.published.isoformat()
             if a.source:
                 row["source"] = a.source
+            if a.lang:
+                row["lang"] = a.lang
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

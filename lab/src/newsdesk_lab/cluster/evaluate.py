@@ -27,7 +27,8 @@ def _cluster(articles, model, embedder, embeddings, progress,
              **clusterer_args) -> tuple[list[int], list[Assignment], float]:
     clusterer = OnlineClusterer(model=model, embedder=embedder, **clusterer_args)
     items = [ClusterInput(id=a.id, title=a.title, text=a.text, published=a.published, source=a.source,
-                          embedding=None if embeddings is None else embeddings[i]) for i, a in enumerate(articles)]
+                          embedding=None if embeddings is None else embeddings[i], language=a.lang)
+             for i, a in enumerate(articles)]
     total = len(items)
     started = time.perf_counter()
     assignments = clusterer.add_many(items, progress=(lambda done: progress(done, total)) if progress else None)

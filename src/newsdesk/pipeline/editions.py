@@ -1,0 +1,37 @@
+"""A story page per language: when a story's reports are in more than one language, the headline and summary
+written from the reports in each language alone (its edition), so that a reader sees them in their language
+when the story has any report in it. The page itself leads with the desk's display language's edition; with no
+report in that language it keeps the best sentences in their own languages (the page marks each one)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsdesk.language import UNKNOWN, base_language
+from newsdesk.model import StoryArticle, StoryPage
+
+
+def _language(article: StoryArticle) -> str:
+    return base_language(article.language) or UNKNOWN
+
+
+def editions(articles: list[StoryArticle], page: StoryPage, writer) -> dict[str, StoryPage]:
+    """Per language of the story's independent reports, its edition (the page written from that language's
+    reports); none when the story is in one language."""
+    languages = {_language(a) for a in articles if not a.is_reprint} - {UNKNOWN}
+    if len(languages) < 2:
+        return {}
+    return {lang: writer([a for a in articles if _language(a) == lang]) for lang in sorted(languages)}
+
+
+def lead_with(page: StoryPage, edition: StoryPage | None) -> StoryPage:
+    """The page with the edition's headline and summary, when there is one."""
+    if edition is None:
+        return page
+    return replace(page, headline=edition.headline, headline_article_id=edition.headline_article_id,
+                   summary=edition.summary)
+
+
+def edition_json(edition: StoryPage, jsonable) -> dict:
+    return {"headline": edition.headline, "headline_article_id": edition.headline_article_id,
+            "summary": jsonable(edition.summary)}
