@@ -177,6 +177,21 @@ class Story:
 
 
 @dataclass
+class Storyline:
+    """The events (stories) of one developing matter, linked over weeks; `merged_into` when it joined another
+    (its id and slug then lead there)."""
+    id: int
+    slug: str
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_activity: datetime | None
+    last_activity: datetime | None
+    event_count: int
+    merged_into: int | None = None
+
+
+@dataclass
 class JoinReason:
     """Why the grouper put an article where it did, recorded when it did: the join model's probability and the
     facts it weighed (`facts`, cluster.join_facts; empty when the article started its story), the best-scored

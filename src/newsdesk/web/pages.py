@@ -82,7 +82,9 @@ async def story_page(request: Request, key: str) -> Response:
     image = cards[0].image_article_id if cards else None      # the lead image the home page shows for it
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
-    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered),
+    line = doc.get("storyline")
+    threaded = (line["id"], line["title"], tuple(e["id"] for e in line["events"])) if line else None
+    story_html = web.renderer.fragment((story.id, story.page_written_at, story.updated_at, named, covered, threaded),
                                        "_story.html", doc=doc, articles=articles, image=image)
     user = current_user(request)
     previous = None           # the user's read of the story before this visit

@@ -90,6 +90,8 @@ def iter_jsonl(path: Path) -> Iterator[LabelledArticle]:
             if not line.strip():
                 continue
             row = json.loads(line)
+            if "textCleaned" in row and "title" not in row:      # the Google News storylines set, as it comes
+                row = {"id": row.get("Id", n), "title": row["textCleaned"], "event": row.get("clusterNo")}
             yield LabelledArticle(id=str(row.get("id", n)), title=row.get("title") or "", text=row.get("text") or "",
                                   event=str(row.get("event")), published=_parse_time(row.get("published")),
                                   source=row.get("source") or None)
