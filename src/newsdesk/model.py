@@ -527,6 +527,7 @@ class WatchKind(StrEnum):
     SOURCE = "source"    # one source (a source id)
     FOLDER = "folder"    # the sources of one folder
     STORY = "story"      # one story
+    STORYLINE = "storyline"  # one storyline: a new event in it
 
 
 class AlertEvent(StrEnum):
@@ -712,6 +713,9 @@ class CorrectionKind(StrEnum):
     RENAME = "rename"            # the headline, pinned until unpinned (headline None: unpinned)
     HIDE = "hide"                # out of every listing (or back: detail["hidden"] False)
     PIN = "pin"                  # to the top of the listing (or not: detail["pinned"] False)
+    STORYLINE_MOVE = "storyline-move"    # an event (story) to another storyline, a new one, or out of any
+    STORYLINE_MERGE = "storyline-merge"  # two storylines into one
+    STORYLINE_SPLIT = "storyline-split"  # chosen events out of a storyline into a new one
 
 
 class LinkKind(StrEnum):

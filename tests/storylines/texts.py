@@ -1,9 +1,11 @@
 """Project-written reports of one developing matter over a month (the Kestrel Bay harbour bridge: closed,
 a repair contract, reopened) and of unrelated events, each by several invented outlets."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-START = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
+from newsdesk.timeutil import utcnow
+
+START = (utcnow() - timedelta(days=45)).replace(minute=0, second=0, microsecond=0)
 
 BRIDGE_CLOSED = [
     ("Coastal Wire", "Kestrel Bay Harbour Bridge closed after inspectors find cracked girders",

@@ -6,15 +6,65 @@ from datetime import datetime
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from newsdesk.cli.common import console, fail, open_store, state
 from newsdesk.cli.terminal import escaped, json_for_terminal
 from newsdesk.timeutil import relative, to_utc, utcnow
 
+SHOW = "show"
+
+
+class _StorylineCommands(TyperGroup):
+    """A first word that names no correction is a storyline to show: `newsdesk storyline 12 --json`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [SHOW, *args]
+        return super().resolve_command(ctx, args)
+
+
+storyline_app = typer.Typer(cls=_StorylineCommands, no_args_is_help=True, rich_markup_mode=None,
+                            help="One storyline (`newsdesk storyline ID|SLUG [--json]`), or a correction of the "
+                                 "storylines: move, merge, split (undo with `newsdesk story undo`).")
+
 
 def register(app: typer.Typer) -> None:
     app.command("storylines")(list_storylines)
-    app.command("storyline")(show_storyline)
+    storyline_app.command(SHOW, hidden=True)(show_storyline)
+    app.add_typer(storyline_app, name="storyline")
+
+
+@storyline_app.command("move")
+def move(ctx: typer.Context, story: str = typer.Argument(..., metavar="STORY_ID"),
+         to: str = typer.Option(..., "--to", metavar="STORYLINE_ID|new|none",
+                                help="A storyline id or slug, `new`, or `none` (out of any storyline).")) -> None:
+    """Move an event (a story) to another storyline, a new one, or out of any; the linker keeps it there."""
+    from newsdesk.cli.corrections import _correct
+    from newsdesk.corrections import move_event
+
+    _correct(ctx, lambda storage, actor: move_event(storage, story, to, actor))
+
+
+@storyline_app.command("merge")
+def merge(ctx: typer.Context, into: str = typer.Argument(..., help="The storyline that stays (id or slug)."),
+          merged: str = typer.Argument(..., metavar="FROM", help="The storyline merged into it.")) -> None:
+    """Merge storyline FROM into storyline INTO; FROM's id and slug lead to INTO from now on."""
+    from newsdesk.cli.corrections import _correct
+    from newsdesk.corrections import merge_storylines
+
+    _correct(ctx, lambda storage, actor: merge_storylines(storage, into, merged, actor))
+
+
+@storyline_app.command("split")
+def split(ctx: typer.Context, storyline: str = typer.Argument(..., metavar="STORYLINE_ID"),
+          stories: list[str] = typer.Argument(..., metavar="STORY_ID…", help="The events that leave.")) -> None:
+    """Split a storyline: the events (story ids) named leave it for a new storyline."""
+    from newsdesk.cli.corrections import _correct, _whole
+    from newsdesk.corrections import split_storyline
+
+    ids = [_whole(s, "a story id") for s in stories]
+    _correct(ctx, lambda storage, actor: split_storyline(storage, storyline, ids, actor))
 
 
 def _when(value: str | None) -> str:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         story_change_marks,
     )
     from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
-    from newsdesk.pipeline.storylines import StorylineUpdates
+    from newsdesk.pipeline.storylines import StorylineUpdates, refresh_storylines
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "rewrite_pages": "rewrite",
@@ -37,12 +37,12 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
          "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities",
-         "StorylineUpdates": "storylines"}
+         "StorylineUpdates": "storylines", "refresh_storylines": "storylines"}
 
 __all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
            "StorylineUpdates", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories", "changes_since",
            "changes_since_read", "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup",
-           "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",
+           "refresh_storylines", "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",
            "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles"]
 
 

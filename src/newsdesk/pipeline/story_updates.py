@@ -69,6 +69,8 @@ class StoryUpdates:
         try:
             with self.timer.stage("storylines"):
                 self.storylines.link(touched)
+            if self.matcher is not None and self.storylines.joined:     # followers of a storyline: its new events
+                self.matcher.storyline_events(self.storylines.joined)
         except Exception as exc:       # the stories are stored and written: the links wait for the next update
             log.warning("storylines: linking %d stories failed: %s", len(touched), exc)
             self.storylines.linker = None

@@ -59,6 +59,7 @@ class StorylineUpdates:
         self.corrections_seen: str | None = None
         self._slug_hint = "storyline"
         self.linked = 0
+        self.joined: dict[int, list[int]] = {}     # storyline → the events the last `link` added to it
 
     def _allocate(self) -> int:
         return self.storage.create_storyline(slugify(self._slug_hint))
@@ -90,28 +91,14 @@ class StorylineUpdates:
         return linker
 
     def event(self, story_id: int) -> EventRep | None:
-        """A stored story as the linker reads it (None: merged away, empty, or without vectors)."""
-        story = self.storage.get_story(story_id)
-        if story is None or story.id != story_id:
-            return None
-        articles = self.storage.story_article_briefs(story_id)
-        originals = [a for a in articles if a.original_id is None] or articles
-        vectors = self.storage.vectors([a.id for a in originals], VECTOR_MODEL)
-        if not vectors:
-            return None
-        mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
-        mean = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
-        entities = self.storage.story_entity_ids([story_id]).get(story_id, set())
-        times = [a.time for a in articles if a.time is not None]
-        title = story.headline or (originals[0].title or "")
-        return EventRep(story_id, mean, subject_terms([a.title or "" for a in originals]),
-                        frozenset(entities), max(times) if times else None, len(originals), title)
+        return event_rep(self.storage, story_id)
 
     def link(self, story_ids: Iterable[int]) -> set[int]:
         """Link each story in `story_ids` (oldest first); returns the storylines that changed."""
         if self.linker is None or self.storage.corrections_version() != self.corrections_seen:
             self.linker = self.build()
         changed: set[int] = set()
+        self.joined = {}
         for story_id in sorted(set(story_ids)):
             event = self.event(story_id)
             if event is None:
@@ -123,6 +110,8 @@ class StorylineUpdates:
                 continue
             if decision.added:
                 self.storage.add_storyline_events(decision.storyline, decision.added, decision.probability)
+                if not decision.created:
+                    self.joined.setdefault(decision.storyline, []).extend(decision.added)
             for old in decision.merged:
                 self.storage.merge_storylines(old, decision.storyline)
             changed.add(decision.storyline)
@@ -132,24 +121,69 @@ class StorylineUpdates:
 
     def save(self, storyline_id: int) -> None:
         group = self.linker.group(storyline_id)
-        if group is None:
-            return
-        self.storage.save_storyline_profile(storyline_id, title=self.title(group),
-                                            total=np.asarray(group.total, dtype=np.float64).tobytes(),
-                                            profile=profile_json(group))
+        if group is not None:
+            save_profile(self.storage, group)
 
-    def title(self, group: GroupRep) -> str | None:
-        """The headline of its most representative event: the recent event nearest its centroid, the larger on
-        a tie."""
-        centroid = group.centroid
-        ranked = sorted(group.recent.items(), key=lambda item: (-round(float(np.dot(item[1][0], centroid)), 3),
-                                                                 -item[1][3]))
-        for event_id, _ in ranked:
-            story = self.storage.get_story(event_id)
-            if story is not None and (story.headline or story.article_count):
-                if story.headline:
-                    return story.headline
-                briefs = self.storage.story_article_briefs(story.id)
-                if briefs and briefs[0].title:
-                    return briefs[0].title
+
+def event_rep(storage: Storage, story_id: int) -> EventRep | None:
+    """A stored story as the linker reads it (None: merged away, empty, or without vectors)."""
+    story = storage.get_story(story_id)
+    if story is None or story.id != story_id:
         return None
+    articles = storage.story_article_briefs(story_id)
+    originals = [a for a in articles if a.original_id is None] or articles
+    vectors = storage.vectors([a.id for a in originals], VECTOR_MODEL)
+    if not vectors:
+        return None
+    mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
+    mean = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+    entities = storage.story_entity_ids([story_id]).get(story_id, set())
+    times = [a.time for a in articles if a.time is not None]
+    title = story.headline or (originals[0].title or "")
+    return EventRep(story_id, mean, subject_terms([a.title or "" for a in originals]),
+                    frozenset(entities), max(times) if times else None, len(originals), title)
+
+
+def save_profile(storage: Storage, group: GroupRep) -> None:
+    storage.save_storyline_profile(group.group_id, title=storyline_title(storage, group),
+                                   total=np.asarray(group.total, dtype=np.float64).tobytes(),
+                                   profile=profile_json(group))
+
+
+def storyline_title(storage: Storage, group: GroupRep) -> str | None:
+    """The headline of its most representative event: the recent event nearest its centroid, the larger on a
+    tie."""
+    centroid = group.centroid
+    ranked = sorted(group.recent.items(), key=lambda item: (-round(float(np.dot(item[1][0], centroid)), 3),
+                                                             -item[1][3]))
+    for event_id, _ in ranked:
+        story = storage.get_story(event_id)
+        if story is None:
+            continue
+        if story.headline:
+            return story.headline
+        briefs = storage.story_article_briefs(story.id)
+        if briefs and briefs[0].title:
+            return briefs[0].title
+    return None
+
+
+def refresh_storylines(storage: Storage, storyline_ids: Iterable[int]) -> None:
+    """Each storyline's profile and title computed again from its events (after a person's correction)."""
+    for storyline_id in dict.fromkeys(storyline_ids):
+        line = storage.get_storyline(storyline_id)
+        if line is None or line.id != storyline_id:
+            continue
+        group = None
+        for story_id in storage.storyline_event_ids(storyline_id):
+            event = event_rep(storage, story_id)
+            if event is None:
+                continue
+            if group is None:
+                group = GroupRep(group_id=storyline_id, events=[], total=np.zeros(event.vector.shape[0]),
+                                 terms=Counter(), entities=Counter(), stored=True)
+            StorylineLinker.contribute(group, event)
+        if group is not None:
+            save_profile(storage, group)
+        else:
+            storage.save_storyline_profile(storyline_id, title=line.title, total=None, profile=None)

@@ -603,7 +603,8 @@ CREATE TABLE storyline_events (
     pinned INTEGER NOT NULL DEFAULT 0,
     added_at TEXT NOT NULL
 );
-CREATE INDEX storyline_events_line ON storyline_events (storyline_id)
+CREATE INDEX storyline_events_line ON storyline_events (storyline_id);
+CREATE INDEX watchlists_kind_value ON watchlists (kind, value)
 """),
 ]
 

@@ -42,6 +42,24 @@ class StorylineStore:
                                 "VALUES (?, ?, ?, ?, ?)", (story_id, storyline_id, probability, int(pinned), now))
             self.db.execute("UPDATE storylines SET updated_at = ? WHERE id = ?", (now, storyline_id))
 
+    def carry_storyline_event(self, old_story: int, new_story: int) -> None:
+        """A regrouped story's place in a storyline passes to the story that now holds its articles, unless that
+        one has a place of its own that a person chose (a person's choice over the linker's)."""
+        with self.db.transaction():
+            rows = self.db.query("SELECT story_id, storyline_id, probability, pinned, added_at FROM storyline_events "
+                                 "WHERE story_id IN (?, ?)", (old_story, new_story))
+            old = next((r for r in rows if r["story_id"] == old_story), None)
+            new = next((r for r in rows if r["story_id"] == new_story), None)
+            if old is None:
+                return
+            self.db.execute("DELETE FROM storyline_events WHERE story_id = ?", (old_story,))
+            if new is not None and (new["pinned"] or not old["pinned"]):
+                return
+            self.db.execute("DELETE FROM storyline_events WHERE story_id = ?", (new_story,))
+            self.db.execute("INSERT INTO storyline_events (story_id, storyline_id, probability, pinned, added_at) "
+                            "VALUES (?, ?, ?, ?, ?)", (new_story, old["storyline_id"], old["probability"],
+                                                       old["pinned"], old["added_at"]))
+
     def remove_storyline_event(self, story_id: int) -> None:
         self.db.execute("DELETE FROM storyline_events WHERE story_id = ?", (story_id,))
 

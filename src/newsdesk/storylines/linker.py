@@ -135,6 +135,11 @@ class StorylineLinker:
 
     # -- changing the state --------------------------------------------------------------------------------
     def _contribute(self, group: GroupRep, event: EventRep) -> None:
+        self.contribute(group, event)
+
+    @staticmethod
+    def contribute(group: GroupRep, event: EventRep) -> None:
+        """Add the event to the group's profile (replacing what it added before, while remembered)."""
         vector = np.asarray(event.vector, dtype=np.float32)
         terms = frozenset(event.terms)
         if event.event_id in group.recent:
