@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from newsdesk.cli import alerts, articles, bench, corrections, desk, entities, evaluate, serve, sources, stories,
-                          storylines, users
+from newsdesk.cli import alerts, articles, bench, corrections, desk, entities, evaluate, serve, sources, stories
+from newsdesk.cli import storylines, users
 from newsdesk.cli.common import State
 from newsdesk.cli.serve import default_workers
 

@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(y)} candidate pairs, {int(y.sum())} positive; weights "
           + ", ".join(f"{f} {v:+.2f}" for f, v in zip(FEATURES, w)) + f", bias {b:+.2f}", flush=True)
     best = None
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
-        for merge_threshold in (0.3, 0.5, 0.7, 1.01):
+    for threshold in (0.04, 0.06, 0.08, 0.1, 0.15, 0.25):
+        for merge_threshold in (0.2, 0.3, 0.5):
             model = LinkModel(weights=w, bias=b, mean=mean, scale=scale, threshold=threshold,
                               merge_threshold=merge_threshold, decay_per_week=base.decay_per_week,
                               grace_days=base.grace_days, entity_weight=base.entity_weight)
