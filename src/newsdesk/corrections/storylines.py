@@ -1,7 +1,7 @@
 """A person's corrections of the storylines: move an event (a story) to another storyline, a new one or out of
 any; merge two storylines; split events out into a new one. Each is logged and undoable like the corrections
 of stories; an event a person placed is pinned there (the linker never moves it), and the placement follows
-the story through a recluster (`storage.carry_storyline_event`)."""
+the story through a recluster and any merge of stories (`storage.merge_stories` carries it)."""
 
 from __future__ import annotations
 

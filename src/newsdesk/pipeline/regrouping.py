@@ -37,7 +37,6 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
         if new is not None and new != old:
             storage.merge_stories(old, new)
             storage.carry_story_override(old, new)
-            storage.carry_storyline_event(old, new)
     pages = PageWriter(storage, writer, entities=StoryEntities(storage) if entities else None)
     pages.write(touched)
     pages.flush()
