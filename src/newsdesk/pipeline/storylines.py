@@ -79,6 +79,7 @@ class StorylineUpdates:
             for _ in group.events:
                 linker.df.add(())
             linker.df.df.update(group.terms)
+            linker.df.entity_df.update(group.entities)
         linker.pinned = set(self.storage.pinned_storyline_events())
         lone = [c for c in self.storage.story_centroids(around=now, span=LONE_RELOADED, limit=5000)
                 if c.story_id not in linker.event_group]
@@ -151,11 +152,12 @@ def save_profile(storage: Storage, group: GroupRep) -> None:
 
 
 def storyline_title(storage: Storage, group: GroupRep) -> str | None:
-    """The headline of its most representative event: the recent event nearest its centroid, the larger on a
-    tie."""
+    """The headline of its most representative event: of its recent events, the one nearest its centroid, with a
+    lead for the more widely reported (a lone outlet's report in another language is rarely the one to name
+    it by)."""
     centroid = group.centroid
-    ranked = sorted(group.recent.items(), key=lambda item: (-round(float(np.dot(item[1][0], centroid)), 3),
-                                                             -item[1][3]))
+    ranked = sorted(group.recent.items(),
+                    key=lambda item: -(float(np.dot(item[1][0], centroid)) + 0.1 * np.log1p(item[1][3])))
     for event_id, _ in ranked:
         story = storage.get_story(event_id)
         if story is None:

@@ -80,18 +80,23 @@ class GroupRep:
 
 
 class DocumentFrequency:
-    """In how many events each word appeared: the rarity that weighs a shared word."""
+    """In how many events each word (and each entity) appeared: the rarity that weighs a shared one."""
 
     def __init__(self) -> None:
         self.df: Counter = Counter()
+        self.entity_df: Counter = Counter()
         self.events = 0
 
-    def add(self, terms) -> None:
+    def add(self, terms, entities=()) -> None:
         self.events += 1
         self.df.update(set(terms))
+        self.entity_df.update(set(entities))
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.events) / (1 + self.df.get(term, 0))) + 1.0
+
+    def entity_idf(self, entity: int) -> float:
+        return math.log((1 + self.events) / (1 + self.entity_df.get(entity, 0))) + 1.0
 
 
 def link_features(event: EventRep, group: GroupRep, df: DocumentFrequency) -> list[float]:
@@ -108,8 +113,10 @@ def link_features(event: EventRep, group: GroupRep, df: DocumentFrequency) -> li
             math.log1p(event.articles)]
 
 
-def entity_overlap(event: EventRep, group: GroupRep) -> float | None:
-    """The share of the event's entities the storyline names (None when either side names none)."""
+def entity_overlap(event: EventRep, group: GroupRep, df: DocumentFrequency) -> float | None:
+    """The share of the event's entities the storyline names, each weighed by its rarity (a country every story
+    names counts little, the bridge or the minister much); None when either side names none."""
     if not event.entities or not group.entities:
         return None
-    return sum(1 for e in event.entities if group.entities.get(e)) / len(event.entities)
+    weights = {e: df.entity_idf(e) for e in event.entities}
+    return sum(w for e, w in weights.items() if group.entities.get(e)) / sum(weights.values())

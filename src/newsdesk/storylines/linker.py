@@ -128,7 +128,7 @@ class StorylineLinker:
                 continue
             features = link_features(event, group, self.df)
             p = self.model.probability(features, self._gap_days(event.time, group.last_time),
-                                       entity_overlap(event, group))
+                                       entity_overlap(event, group, self.df))
             out.append(Candidate(key, p, features))
         out.sort(key=lambda c: -c.probability)
         return out
@@ -189,7 +189,7 @@ class StorylineLinker:
         if current is not None:
             self._drop(current)
         else:
-            self.df.add(event.terms)
+            self.df.add(event.terms, event.entities)
         if target is None:
             key = _lone_key(event.event_id)
             self.groups[key] = self._lone(event)
@@ -254,7 +254,7 @@ class StorylineLinker:
         small, large = sorted((first, second), key=lambda g: (len(g.events), -g.group_id))
         p = self.model.probability(link_features(self.as_event(small), large, self.df),
                                    self._gap_days(small.last_time, large.last_time), entity_overlap(
-                                       self.as_event(small), large))
+                                       self.as_event(small), large, self.df))
         if p < self.model.merge_threshold:
             return None
         return self.merge(_storyline_key(small.group_id), _storyline_key(large.group_id))

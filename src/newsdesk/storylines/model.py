@@ -38,7 +38,7 @@ class LinkModel:
     merge_threshold: float = 0.8      # two storylines merge from this probability
     decay_per_week: float = 0.5       # logit lost per week of silence past the grace period
     grace_days: float = 7.0
-    entity_weight: float = 1.5        # logit added per share of the event's entities the storyline names
+    entity_weight: float = 6.0        # logit per share of the event's entities (weighed by rarity) the storyline names, less half
     info: dict = field(default_factory=dict)
 
     def logit(self, features: list[float], gap_days: float | None = None, entities: float | None = None) -> float:

@@ -25,7 +25,7 @@ from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Desk, PageWriter, StoryGrouper, slugify
 from newsdesk.storage import Storage, open_storage
 
-STORY_STAGES = ("embed", "group", "checkpoint", "entities", "synthesize")
+STORY_STAGES = ("embed", "group", "checkpoint", "entities", "synthesize", "storylines")
 # Grouping is flat when an article costs at most this many times as much CPU at the largest size held as at the
 # smallest: a steady rise fails it (a spread around the mean let one pass at smaller sizes).
 FLAT_RATIO = 1.15
