@@ -19,16 +19,20 @@ def cli(*args, ok=True):
     return result
 
 
-@pytest.fixture
-def desk(tmp_path, monkeypatch, embedder):
-    monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("COLUMNS", "200")
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory, embedder):
+    """A SQLite desk of the reports; the correction test undoes what it does."""
+    tmp_path = tmp_path_factory.mktemp("cli")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEWSDESK_CONFIG", str(tmp_path / "none.toml"))
+    mp.setenv("COLUMNS", "200")
     db = str(tmp_path / "desk.db")
     storage = open_storage(db)
     ids = _ingest(storage, tmp_path, rows())
     stories = [storage.story_of(a) for a in ids]
     storage.close()
-    return db, stories
+    yield db, stories
+    mp.undo()
 
 
 def test_storylines_lists_and_shows_one(desk):

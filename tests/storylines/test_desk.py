@@ -40,8 +40,8 @@ def _bridge_and_others(storage, ids):
     return bridge, others
 
 
-def test_the_events_of_one_matter_make_one_storyline_and_the_others_none(storage, tmp_path, embedder):
-    ids = _ingest(storage, tmp_path, rows())
+def test_the_events_of_one_matter_make_one_storyline_and_the_others_none(bridge_desk):
+    storage, ids = bridge_desk
     bridge, others = _bridge_and_others(storage, ids)
     assert len(bridge) == 3, "the closure, the contract and the reopening are three events"
     lines = storage.storylines_of_stories(bridge | others)
@@ -55,8 +55,8 @@ def test_the_events_of_one_matter_make_one_storyline_and_the_others_none(storage
     assert storage.storyline_event_ids(line.id) == sorted(bridge)
 
 
-def test_pages_api_and_feed_show_the_storyline(storage, tmp_path, embedder):
-    ids = _ingest(storage, tmp_path, rows())
+def test_pages_api_and_feed_show_the_storyline(bridge_desk, tmp_path):
+    storage, ids = bridge_desk
     bridge, others = _bridge_and_others(storage, ids)
     line = storage.get_storyline(storage.storyline_of_story(min(bridge)))
     with TestClient(create_app(storage, Settings(db=str(tmp_path / "unused.db")))) as client:
