@@ -13,13 +13,16 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsdesk.pipeline.grouping import VECTOR_MODEL, slugify
+from newsdesk.embed import get_embedder
+from newsdesk.pipeline.grouping import slugify
 from newsdesk.storage import Storage
 from newsdesk.storylines import HORIZON, EventRep, GroupRep, LinkModel, StorylineLinker, subject_terms
 from newsdesk.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 LONE_RELOADED = timedelta(days=14)     # lone events this recent are put back in the linker when it is rebuilt
+LONE_KEPT = 500                        # at most this many of them (the latest)
+TITLES_READ = 24                       # an event's vector: the mean of its latest headlines' vectors
 
 
 def _b64(vector: np.ndarray) -> str:
@@ -81,13 +84,12 @@ class StorylineUpdates:
             linker.df.df.update(group.terms)
             linker.df.entity_df.update(group.entities)
         linker.pinned = set(self.storage.pinned_storyline_events())
-        lone = [c for c in self.storage.story_centroids(around=now, span=LONE_RELOADED, limit=5000)
-                if c.story_id not in linker.event_group]
-        for story in self.storage.stories_by_ids([c.story_id for c in lone]):
-            centroid = next(c.centroid for c in lone if c.story_id == story.id)
-            linker.place(EventRep(story.id, np.frombuffer(centroid, dtype=np.float32),
-                                  subject_terms([story.headline or ""]), time=story.last_updated,
-                                  articles=story.article_count or 1, title=story.headline or ""), None)
+        recent = self.storage.story_centroids(around=now, span=LONE_RELOADED, limit=4 * LONE_KEPT)
+        lone = [c.story_id for c in recent if c.story_id not in linker.event_group][:LONE_KEPT]
+        for story_id in sorted(lone):
+            event = event_rep(self.storage, story_id)
+            if event is not None:
+                linker.place(event, None)
         self.corrections_seen = self.storage.corrections_version()
         return linker
 
@@ -126,17 +128,20 @@ class StorylineUpdates:
             save_profile(self.storage, group)
 
 
-def event_rep(storage: Storage, story_id: int) -> EventRep | None:
-    """A stored story as the linker reads it (None: merged away, empty, or without vectors)."""
+def event_rep(storage: Storage, story_id: int, embedder=None) -> EventRep | None:
+    """A stored story as the linker reads it (None: merged away or empty). Its vector is the mean of its
+    headlines' vectors (the latest TITLES_READ), never of their texts: the link model learned from headlines,
+    and the vectors of full texts of different matters lie closer together than headlines' do."""
     story = storage.get_story(story_id)
     if story is None or story.id != story_id:
         return None
     articles = storage.story_article_briefs(story_id)
     originals = [a for a in articles if a.original_id is None] or articles
-    vectors = storage.vectors([a.id for a in originals], VECTOR_MODEL)
-    if not vectors:
+    titles = [a.title for a in originals if a.title and a.title.strip()][-TITLES_READ:]
+    if not titles:
         return None
-    mean = np.mean([np.frombuffer(v, dtype=np.float32) for v in vectors.values()], axis=0)
+    vectors = np.asarray((embedder or get_embedder()).encode(titles), dtype=np.float32)
+    mean = vectors.mean(axis=0)
     mean = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
     entities = storage.story_entity_ids([story_id]).get(story_id, set())
     times = [a.time for a in articles if a.time is not None]
