@@ -53,6 +53,12 @@ def site():
 @pytest.fixture
 def pg_url():
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    yield from postgres_schema()
+
+
+def postgres_schema():
+    """Yields a PostgreSQL URL whose search_path is a fresh schema, and drops the schema after (a fixture's
+    body: skips, or fails on CI, when the server is not reachable)."""
     if not _postgres_available():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {PG_URL}")

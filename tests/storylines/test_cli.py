@@ -4,19 +4,10 @@ of the project's own reports (tests/storylines/texts.py)."""
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-from newsdesk.cli import app
 from newsdesk.storage import open_storage
+from tests.cli.test_story_commands import cli
 from tests.storylines.test_desk import _ingest
 from tests.storylines.texts import rows
-
-
-def cli(*args, ok=True):
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")

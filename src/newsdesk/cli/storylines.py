@@ -6,25 +6,12 @@ from datetime import datetime
 
 import typer
 from rich.table import Table
-from typer.core import TyperGroup
-
-from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.common import ShowByDefault, console, fail, open_store, state
 from newsdesk.cli.terminal import escaped, json_for_terminal
 from newsdesk.timeutil import relative, to_utc, utcnow
 
 SHOW = "show"
-
-
-class _StorylineCommands(TyperGroup):
-    """A first word that names no correction is a storyline to show: `newsdesk storyline 12 --json`."""
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = [SHOW, *args]
-        return super().resolve_command(ctx, args)
-
-
-storyline_app = typer.Typer(cls=_StorylineCommands, no_args_is_help=True, rich_markup_mode=None,
+storyline_app = typer.Typer(cls=ShowByDefault, no_args_is_help=True, rich_markup_mode=None,
                             help="One storyline (`newsdesk storyline ID|SLUG [--json]`), or a correction of the "
                                  "storylines: move, merge, split (undo with `newsdesk story undo`).")
 
