@@ -51,6 +51,7 @@ class Settings:
     story_pages: bool = True           # and write each touched story's page
     entities: bool = True              # with the people, organisations and places it names (spaCy NER)
     story_window_hours: float = 72.0   # an article joins only stories with an article this close to it in time
+    storylines: bool = True            # link the stories (events) of one developing matter into storylines
     user_agent: str = ""
     timezone: str = ""                 # the desk's IANA time zone, e.g. "Europe/Paris"; empty = the machine's
     # Networks and host names the fetcher may reach although they are private, loopback etc.; read from the

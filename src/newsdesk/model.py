@@ -177,6 +177,21 @@ class Story:
 
 
 @dataclass
+class Storyline:
+    """The events (stories) of one developing matter, linked over weeks; `merged_into` when it joined another
+    (its id and slug then lead there)."""
+    id: int
+    slug: str
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_activity: datetime | None
+    last_activity: datetime | None
+    event_count: int
+    merged_into: int | None = None
+
+
+@dataclass
 class JoinReason:
     """Why the grouper put an article where it did, recorded when it did: the join model's probability and the
     facts it weighed (`facts`, cluster.join_facts; empty when the article started its story), the best-scored
@@ -512,6 +527,7 @@ class WatchKind(StrEnum):
     SOURCE = "source"    # one source (a source id)
     FOLDER = "folder"    # the sources of one folder
     STORY = "story"      # one story
+    STORYLINE = "storyline"  # one storyline: a new event in it
 
 
 class AlertEvent(StrEnum):
@@ -697,6 +713,9 @@ class CorrectionKind(StrEnum):
     RENAME = "rename"            # the headline, pinned until unpinned (headline None: unpinned)
     HIDE = "hide"                # out of every listing (or back: detail["hidden"] False)
     PIN = "pin"                  # to the top of the listing (or not: detail["pinned"] False)
+    STORYLINE_MOVE = "storyline-move"    # an event (story) to another storyline, a new one, or out of any
+    STORYLINE_MERGE = "storyline-merge"  # two storylines into one
+    STORYLINE_SPLIT = "storyline-split"  # chosen events out of a storyline into a new one
 
 
 class LinkKind(StrEnum):

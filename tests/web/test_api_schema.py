@@ -148,7 +148,26 @@ def get_answers(client) -> dict[str, list]:
         **watchlists(client),
         **reading(client, stories.json()["stories"], articles.json()["articles"]),
         **coverage_answers(client, stories.json()["stories"][0]),
+        **storyline_answers(client, stories.json()["stories"]),
     }
+
+
+def storyline_answers(client, stories: list[dict]) -> dict[str, list]:
+    """The storylines, and each one; when the demo's events make none, the admin threads two stories into one."""
+    from newsdesk.corrections import move_event
+
+    listed = client.get(f"{API}storylines")
+    if not listed.json()["storylines"]:
+        storage = open_storage(client.db)
+        try:
+            made = move_event(storage, stories[0]["id"], "new", "test").correction.target_id
+            move_event(storage, stories[1]["id"], made, "test")
+        finally:
+            storage.close()
+        listed = client.get(f"{API}storylines")
+    return {f"{API}storylines": [listed],
+            f"{API}storylines/{{key}}": [client.get(f"{API}storylines/{s['id']}")
+                                        for s in listed.json()["storylines"]]}
 
 
 def reading(client, stories: list[dict], articles: list[dict]) -> dict[str, list]:

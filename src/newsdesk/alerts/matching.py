@@ -54,6 +54,16 @@ def quiet_until(watchlist: Watchlist, now: datetime, zone: tzinfo) -> datetime:
     return ends.astimezone(now.tzinfo)
 
 
+def _pushes(watchlist: Watchlist) -> list[tuple[Channel, str]]:
+    """Where the watchlist's alerts go (a disabled hook gets none)."""
+    pushes = []
+    if watchlist.webhook_url and not watchlist.webhook_disabled:
+        pushes.append((Channel.WEBHOOK, watchlist.webhook_url))
+    if watchlist.email:
+        pushes.append((Channel.EMAIL, watchlist.email))
+    return pushes
+
+
 def _summary(page: dict) -> str:
     items = page.get("summary") or []
     first = items[0] if items else None
@@ -154,6 +164,38 @@ class Matcher:
         if report.decided and self.on_decided is not None:
             self.on_decided()
         return report
+
+    def storyline_events(self, added: dict[int, list[int]], *, now: datetime | None = None) -> int:
+        """Decide the alerts of events that joined storylines (`added`: storyline id → its new events): one
+        "new" alert per event for each watchlist following its storyline. Returns how many were stored."""
+        if not added or not self.storage.has_watchlists():
+            return 0
+        following = self.storage.storyline_watchlists(list(added))
+        if not following:
+            return 0
+        now = now or utcnow()
+        stories = self.storage.alert_stories({s for ids in added.values() for s in ids})
+        rules = RuleBook.load(self.storage, {w.user_id for w in following})
+        hidden = rules.hidden_stories(stories) if rules else {}
+        decisions = []
+        for watchlist in following:
+            for story_id in added.get(int(watchlist.value), []):
+                story = stories.get(story_id)
+                if story is None or story_id in hidden.get(watchlist.user_id, set()):
+                    continue
+                sources = story["independent_count"]
+                decisions.append(AlertDecision(
+                    user_id=watchlist.user_id, watchlist_id=watchlist.id, story_id=story_id, event=AlertEvent.NEW,
+                    version=f"storyline {watchlist.value}", due_at=quiet_until(watchlist, now, self.zone),
+                    headline=story["headline"] or story["slug"],
+                    detail=f"New in {watchlist.label}: {sources} independent source{'s' * (sources != 1)}",
+                    sources=sources, article_id=story["page"].get("headline_article_id"), pushes=_pushes(watchlist)))
+        if not decisions:
+            return 0
+        stored = self.storage.record_alerts(decisions, [], now)
+        if stored and self.on_decided is not None:
+            self.on_decided()
+        return len(stored)
 
     @property
     def holding(self) -> bool:
@@ -262,11 +304,7 @@ class Matcher:
         for event, version, detail, article_id in made:
             suppressed = bool(watchlist.min_gap_hours and last is not None
                               and now - last < timedelta(hours=watchlist.min_gap_hours))
-            pushes = []
-            if watchlist.webhook_url and not watchlist.webhook_disabled:
-                pushes.append((Channel.WEBHOOK, watchlist.webhook_url))
-            if watchlist.email:
-                pushes.append((Channel.EMAIL, watchlist.email))
+            pushes = _pushes(watchlist)
             decisions.append(AlertDecision(
                 user_id=watchlist.user_id, watchlist_id=watchlist.id, story_id=story["id"], event=event,
                 version=version, due_at=quiet_until(watchlist, now, self.zone),

@@ -41,6 +41,8 @@ def parse_events(text: str | Iterable[str] | None, kind: WatchKind) -> frozenset
         raise BadWatchlist(f"what counts is one or more of new, grows, update (comma-separated), not {text!r}") from None
     if kind == WatchKind.STORY and AlertEvent.NEW in events:
         raise BadWatchlist("a story watchlist follows one story: it counts grows and update, not new")
+    if kind == WatchKind.STORYLINE and events != {AlertEvent.NEW}:
+        raise BadWatchlist("a storyline watchlist counts a new event in the storyline: new, nothing else")
     return events
 
 
@@ -177,6 +179,11 @@ def follow(storage: Storage, user: User, kind: WatchKind | str, value: str, *, s
                                                          " (no source is in a folder)"))
         stored, label = match, match
         extra = {"folder": match}
+    elif kind == WatchKind.STORYLINE:
+        storyline = storage.get_storyline(value.strip())
+        if storyline is None:
+            raise BadWatchlist(f"no storyline {value!r} (`newsdesk storylines` lists them; give an id or a slug)")
+        stored, label = str(storyline.id), storyline.title or storyline.slug
     else:
         story = storage.get_story(value)
         if story is None or not story.page_json:

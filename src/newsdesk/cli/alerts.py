@@ -46,7 +46,7 @@ def _user(storage, name: str):
 
 
 def follow(ctx: typer.Context,
-           kind: str = typer.Argument(..., help="entity, query, source, folder or story."),
+           kind: str = typer.Argument(..., help="entity, query, source, folder, story or storyline."),
            value: str = typer.Argument(..., help="The entity (a name stories give it, its id or slug), the search "
                                                  "query, the source (id, title or feed URL), the folder, or the "
                                                  "story (id or slug)."),

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from newsdesk.cli.common import console
+from newsdesk.cli.common import console, fail
 from newsdesk.cli.lab import lab_module
 from newsdesk.cli.terminal import escaped
 
@@ -178,6 +178,30 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
                   f"{result['ingest_seconds_during_load']} s of the load; {result['poll_errors']} failed polls)")
     for error in result["first_errors"]:
         console.print(f"[red]error:[/] {escaped(error)}")
+    if as_json:
+        print(json.dumps(result))
+
+
+@app.command("storylines")
+def storylines(sizes: str = typer.Option("1000,10000,50000", help="Storylines held, comma-separated."),
+               probe: int = typer.Option(500, min=1, help="Events linked at each size."),
+               as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """The storyline linker's cost per event with 1k / 10k / 50k generated storylines held."""
+    run_storylines_bench = lab_module("bench.storylines").run_storylines_bench
+    try:
+        wanted = tuple(sorted({int(s) for s in sizes.split(",") if s.strip()}))
+    except ValueError:
+        fail(f"--sizes must be numbers separated by commas, not {sizes!r}")
+    if not wanted or min(wanted) < 1:
+        fail("--sizes needs at least one size above 0")
+    result = run_storylines_bench(wanted, probe=probe, progress=lambda text: console.print(text))
+    table = Table(title=f"link cost per event ({result['probe']} events linked at each size)")
+    for column in ("storylines held", "groups in the index", "mean ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for row in result["sizes"]:
+        table.add_row(str(row["storylines"]), str(row["held"]), f"{row['mean_ms']:.3f}", f"{row['p95_ms']:.3f}")
+    console.print(table)
+    console.print(f"largest / smallest mean: {result['ratio']:.2f} ({'flat' if result['flat'] else 'NOT flat'})")
     if as_json:
         print(json.dumps(result))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from typer.core import TyperGroup
 
 from newsdesk.cli.terminal import escaped, make_console
 from newsdesk.config import ConfigError, Settings, data_dir, load_settings
@@ -83,3 +84,13 @@ def run_desk(settings: Settings, storage: Storage, work):
         async with Desk(storage, settings) as desk:
             return await work(desk)
     return asyncio.run(main())
+
+
+class ShowByDefault(TyperGroup):
+    """A command group whose first word, when it names none of its commands, is a thing to show: `newsdesk story
+    12 --json` runs `story show 12 --json`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().resolve_command(ctx, args)

@@ -9,25 +9,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from typer.core import TyperGroup
-
-from newsdesk.cli.common import console, fail, open_store, state
+from newsdesk.cli.common import ShowByDefault, console, fail, open_store, state
 from newsdesk.cli.stories import show_story
 from newsdesk.cli.terminal import escaped, json_for_terminal
 
 SHOW = "show"
-
-
-class _StoryCommands(TyperGroup):
-    """A first word that names no correction is a story to show: `newsdesk story 12 --json`."""
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = [SHOW, *args]
-        return super().resolve_command(ctx, args)
-
-
-story_app = typer.Typer(cls=_StoryCommands, no_args_is_help=True, rich_markup_mode=None,
+story_app = typer.Typer(cls=ShowByDefault, no_args_is_help=True, rich_markup_mode=None,
                         help="One story page (`newsdesk story ID|SLUG [--json|--markdown]`), or a correction of "
                              "it: merge, move, split, rename, hide, pin, undo.")
 corrections_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None,

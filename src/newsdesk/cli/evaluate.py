@@ -46,14 +46,20 @@ def clustering(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                errors: int = typer.Option(0, "--errors", min=0,
                                           help="Also list the N costliest stories that mix events and events "
                                                "split over stories."),
+               level: str = typer.Option("event", "--level",
+                                         help="event: score each article's story; storyline: its storyline "
+                                              "(the story's own when in none)."),
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """B-cubed P/R/F1, ARI and V-measure of story grouping: the articles stream through the production desk
-    on a fresh temporary database."""
+    """B-cubed P/R/F1, ARI and V-measure of story grouping (or of the storylines above it): the articles stream
+    through the production desk on a fresh temporary database. Reads the Google News storylines set as it
+    comes (textCleaned, clusterNo)."""
+    if level not in ("event", "storyline"):
+        fail(f"--level must be event or storyline, not {level!r}")
     evaluate_grouping = lab_module("pipeline.evaluate").evaluate_grouping
     with _progress_bar("grouping") as progress:
         task = progress.add_task("", total=None)
         result = evaluate_grouping(file, progress=lambda done, total: progress.update(task, completed=done,
-                                                                                      total=total))
+                                                                                      total=total), level=level)
     console.print(f"articles {result['articles']}  B³ precision {result['b3_precision']:.4f}  recall "
                   f"{result['b3_recall']:.4f}  F1 {result['b3_f1']:.4f}  ARI {result['ari']:.4f}  "
                   f"V-measure {result['v_measure']:.4f}  {result['articles_per_s']:.1f} articles/s")

@@ -94,10 +94,13 @@ def story_document(storage: Storage, story: Story) -> dict:
                 "published": a.time.isoformat(), "reprint_of": a.original_id,
                 "also_published_by": copies.get(a.id, []), "lang": base_language(a.language)}
                for a in articles.values()]
-    from newsdesk.web import story_entities_json, story_languages_json, story_why_json
+    from newsdesk.web import story_entities_json, story_languages_json, story_why_json, storyline_brief
 
+    storyline = storyline_brief(storage, story.id)
+    if storyline:                   # the related list leaves out what the storyline shows
+        related = [r for r in related if r["id"] not in {e["id"] for e in storyline["events"]}]
     return {"id": story.id, "slug": story.slug, **page, "sources": sources, **story_languages_json(articles.values()),
-            "related": related,
+            "related": related, "storyline": storyline,
             "article_count": story.article_count, "independent_count": story.independent_count,
             "reprint_count": story.reprint_count, "entities": story_entities_json(storage, story.id),
             "why": story_why_json(storage, story.id, list(articles.values())),
@@ -172,6 +175,10 @@ def _markdown(doc: dict) -> str:
     lines += ["", "## Timeline", ""]
     lines += [f"- {_time(t[0]):%Y-%m-%d %H:%M} — {t[2]}{' updated its report' * is_update(t, doc['version'])}: {t[3]}"
               for t in doc["timeline"]]
+    if doc.get("storyline"):
+        line = doc["storyline"]
+        lines += ["", f"## Part of: {line['title']} ({line['event_count']} events)", ""]
+        lines += [f"- {e['headline']}{' (this story)' * (e['id'] == doc['id'])}" for e in line["events"]]
     if doc["related"]:
         lines += ["", "## Related stories", ""]
         lines += [f"- {r['headline']} — {r['outlet']}, {relative(_time(r['last_updated']))}" for r in doc["related"]]

@@ -15,8 +15,10 @@ from newsdesk.corrections.operations import (
     split_story,
     undo,
 )
+from newsdesk.corrections.storylines import OUT, merge_storylines, move_event, split_storyline
 from newsdesk.corrections.wording import correction_json, describe
 
 __all__ = ["correction_json", "describe", "labelled_articles", "labelled_pairs",
            "NEW", "BadCorrection", "Corrected", "CorrectionError", "NotFound", "hide_story", "merge_stories",
-           "move_article", "pin_story", "rename_story", "split_story", "undo"]
+           "move_article", "pin_story", "rename_story", "split_story", "undo", "OUT", "merge_storylines", "move_event",
+           "split_storyline"]

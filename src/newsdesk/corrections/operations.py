@@ -193,6 +193,12 @@ def undo(storage: Storage, correction_id: int, actor: str) -> Corrected:
     with storage.transaction():
         if correction.kind in (CorrectionKind.MOVE, CorrectionKind.SPLIT, CorrectionKind.MERGE):
             stories = _undo_grouping(storage, correction)
+        elif correction.kind in (CorrectionKind.STORYLINE_MOVE, CorrectionKind.STORYLINE_MERGE,
+                                 CorrectionKind.STORYLINE_SPLIT):
+            from newsdesk.corrections.storylines import undo_storyline
+
+            undo_storyline(storage, correction)
+            stories = set()
         elif correction.kind == CorrectionKind.RENAME:
             storage.set_story_override(replace(storage.story_override(correction.story_id), headline=d["before"]))
             stories = {correction.story_id}

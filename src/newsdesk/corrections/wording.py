@@ -21,6 +21,14 @@ def describe(c: Correction) -> str:
     if c.kind == CorrectionKind.RENAME:
         return (f"pinned the headline of story {c.story_id}: “{d['headline']}”" if d["headline"]
                 else f"unpinned the headline of story {c.story_id}")
+    if c.kind == CorrectionKind.STORYLINE_MOVE:
+        where = ("out of any storyline" if d.get("out") else f"to a new storyline ({d['to']})"
+                 if d.get("new_storyline") else f"to storyline {d['to']}")
+        return f"moved story {d['story']} from {'storyline ' + str(d['from']) if d['from'] else 'no storyline'} {where}"
+    if c.kind == CorrectionKind.STORYLINE_MERGE:
+        return f"merged storyline {d['from']} into storyline {d['into']} ({len(d['moved'])} events)"
+    if c.kind == CorrectionKind.STORYLINE_SPLIT:
+        return f"split {len(d['moved'])} events out of storyline {d['storyline']} into storyline {d['new']}"
     if c.kind == CorrectionKind.HIDE:
         return f"{'hid' if d['hidden'] else 'unhid'} story {c.story_id}"
     return f"{'pinned' if d['pinned'] else 'unpinned'} story {c.story_id} {'to' if d['pinned'] else 'from'} the top"

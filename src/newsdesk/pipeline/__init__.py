@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
     from newsdesk.pipeline.vectors import Reembedded, desk_embedder, needs_reembedding, reembed
+    from newsdesk.pipeline.storylines import StorylineUpdates, refresh_storylines
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "rewrite_pages": "rewrite",
@@ -41,15 +42,16 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities", "Reembedded": "vectors",
          "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
          "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages",
-         "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search"}
+         "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search",
+         "StorylineUpdates": "storylines", "refresh_storylines": "storylines"}
 
 __all__ = ["Desk", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Reembedded", "Related", "SourceReport",
-           "StoryGrouper", "StoryWriter", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story",
-           "blindspot_stories", "changes_since", "changes_since_read", "desk_embedder", "fact_finder",
-           "needs_reembedding", "ner_cpu_seconds", "rank_by_centroid", "reembed", "regroup", "related_stories",
-           "rewrite_pages", "slugify", "stories_by_meaning", "stories_changed_since_read", "stories_coverage",
-           "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner", "writer_articles",
-           "UpkeepReport", "page_upkeep", "page_upkeep_round"]
+           "StoryGrouper", "StoryWriter", "StorylineUpdates", "SubscribeError", "Subscriptions", "VECTOR_MODEL",
+           "ask_story", "blindspot_stories", "changes_since", "changes_since_read", "desk_embedder", "fact_finder",
+           "needs_reembedding", "ner_cpu_seconds", "rank_by_centroid", "reembed", "refresh_storylines", "regroup",
+           "related_stories", "rewrite_pages", "slugify", "stories_by_meaning", "stories_changed_since_read",
+           "stories_coverage", "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner",
+           "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round"]
 
 
 def __getattr__(name: str):

@@ -28,6 +28,7 @@ class StoryUpdates:
         self.embedder = None
         self.recovered = False
         self.matcher = None
+        self.storylines = None
         self.on_alerts: Callable[[], None] | None = None     # told when alerts were decided (the delivery worker)
         self._lock = asyncio.Lock()
 
@@ -55,7 +56,24 @@ class StoryUpdates:
                 await asyncio.to_thread(self._flush_entities)
                 if self.matcher is not None and self.matcher.holding:     # their stories are named now
                     await asyncio.to_thread(self._alerts, [], [])
+            if self.settings.storylines and touched:
+                await asyncio.to_thread(self._link_storylines, touched)
         return touched
+
+    def _link_storylines(self, touched: set[int]) -> None:
+        """Link the touched stories into storylines, now that their pages and entities are stored."""
+        from newsdesk.pipeline.storylines import StorylineUpdates
+
+        if self.storylines is None:
+            self.storylines = StorylineUpdates(self.storage)
+        try:
+            with self.timer.stage("storylines"):
+                self.storylines.link(touched)
+            if self.matcher is not None and self.storylines.joined:     # followers of a storyline: its new events
+                self.matcher.storyline_events(self.storylines.joined)
+        except Exception as exc:       # the stories are stored and written: the links wait for the next update
+            log.warning("storylines: linking %d stories failed: %s", len(touched), exc)
+            self.storylines.linker = None
 
     def _flush_entities(self) -> None:
         """The entities the last step's pages left to the NER, stored before the update ends."""

@@ -263,6 +263,16 @@ class AlertStore:
                 found[r["id"]] = (r["value"], json.loads(r["query_terms"] or "[]"))
         return found
 
+    def storyline_watchlists(self, storyline_ids: Iterable[int]) -> list[Watchlist]:
+        """The watchlists following these storylines."""
+        values = sorted({str(i) for i in storyline_ids})
+        found: list[Watchlist] = []
+        for chunk in _chunks(values):
+            rows = self.db.query(f"SELECT {_WATCH_COLUMNS} FROM watchlists WHERE kind = 'storyline' "
+                                 f"AND value IN ({_marks(chunk)}) ORDER BY id", chunk)
+            found += [watchlist_from_row(r) for r in rows]
+        return found
+
     def watchlists_following(self, *, entity_ids: Iterable[int] = (), source_ids: Iterable[int] = (),
                              folders: Iterable[str] = ()) -> set[int]:
         """Watchlists of these entities, sources and folders."""

@@ -667,6 +667,33 @@ CREATE INDEX stories_merged_into ON stories (merged_into)
             _PAGES_BY_AGE,
         ],
     }),
+    (17, "storylines: the events (stories) of one developing matter, each event in at most one; a storyline's "
+         "profile (vector sum, words, entities) for the linker; merged storylines redirect", """
+CREATE TABLE storylines (
+    id {pk},
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    first_activity TEXT,
+    last_activity TEXT,
+    event_count INTEGER NOT NULL DEFAULT 0,
+    merged_into {bigint},
+    total {blob},
+    profile TEXT
+);
+CREATE INDEX storylines_activity ON storylines (last_activity);
+CREATE INDEX storylines_merged ON storylines (merged_into);
+CREATE TABLE storyline_events (
+    story_id {bigint} PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    storyline_id {bigint} NOT NULL REFERENCES storylines(id),
+    probability REAL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX storyline_events_line ON storyline_events (storyline_id);
+CREATE INDEX watchlists_kind_value ON watchlists (kind, value)
+"""),
     (18, "the language each reader reads story pages in (none: the desk's display language)", """
 ALTER TABLE users ADD COLUMN display_language TEXT
 """),

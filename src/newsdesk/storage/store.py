@@ -21,6 +21,7 @@ from newsdesk.storage.settings import SettingStore
 from newsdesk.storage.source_days import SourceDayStore
 from newsdesk.storage.sources import SourceStore
 from newsdesk.storage.stories import StoryStore
+from newsdesk.storage.storylines import StorylineStore
 from newsdesk.storage.sync_items import SyncItemStore
 from newsdesk.storage.sync import SyncStore
 from newsdesk.storage.users import UserStore
@@ -30,7 +31,8 @@ from newsdesk.timeutil import to_iso, utcnow
 
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
-              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore, GrouperStateStore):
+              OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore, GrouperStateStore,
+              StorylineStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -56,6 +56,7 @@ class StoryStore:
             self.db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, old_id))
             self.db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (into_id, now, old_id))
             self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, into_id))
+            self.carry_storyline_event(old_id, into_id)
 
     def stories_merged_into(self, story_id: int) -> list[int]:
         """The stories that redirect to this one."""

@@ -24,7 +24,7 @@ from newsdesk.storage import ReadOnlyError, Storage, StorageError, mask_password
 from newsdesk.sync import fever_router, google_reader_router
 from newsdesk.web import alerts, api, entities, entity_follow, feeds, pages, watchlists_api
 from newsdesk.web import account, changes_feed, corrections, login, marks, reading_api, updated, users
-from newsdesk.web import ask, coverage
+from newsdesk.web import ask, coverage, storylines
 from newsdesk.web.access import READ_ONLY, UserCache, is_admin_without_storage, refuse_writes_when_read_only
 from newsdesk.web.auth import LoginLimiter, session_secret
 from newsdesk.web.data import Reader, StorePool
@@ -188,6 +188,9 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(coverage.pages)
     app.include_router(ask.api)
     app.include_router(ask.pages)
+    app.include_router(storylines.api)
+    app.include_router(storylines.pages)
+    app.include_router(storylines.feeds)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -28,6 +28,7 @@ PAGE_SIZE = 20
 SEARCH_TTL = 30.0      # seconds a page of search results is served again before the query runs anew
 ENTITIES_TTL = 5.0     # seconds a story's entities are served again before they are read anew
 COVERAGE_TTL = 5.0     # seconds a story's coverage by side is served again (labels change without a page write)
+STORYLINE_TTL = 10.0   # seconds a story's storyline block is served again (the linker runs after the page is written)
 
 
 class StorePool:
@@ -151,6 +152,7 @@ class Reader:
         self._related = LRU(2048, ttl=30.0)    # (story id, updated_at) → related stories
         self._entities = LRU(2048, ttl=ENTITIES_TTL)    # story id → its entities
         self._coverage = LRU(2048, ttl=COVERAGE_TTL)    # story id → its coverage by side
+        self._storylines = LRU(2048, ttl=STORYLINE_TTL)  # story id → its storyline block (or False: in none)
         self._searches = LRU(1024, ttl=SEARCH_TTL)
         self.centroids = CentroidIndex(pool.get)
 
@@ -250,8 +252,21 @@ class Reader:
                    "version": page_version(page)}
             found = (doc, articles)
             self._docs.put(cache_key, found)
-        return ({**found[0], "related": self.related(story), "entities": self.entities(story.id),
-                 **coverage_json(self.coverage(story.id))}, found[1])
+        storyline = self.storyline(story.id)
+        shown = {e["id"] for e in storyline["events"]} if storyline else set()
+        return ({**found[0], "related": [r for r in self.related(story) if r["id"] not in shown],
+                 "entities": self.entities(story.id), **coverage_json(self.coverage(story.id)),
+                 "storyline": storyline}, found[1])
+
+    def storyline(self, story_id: int) -> dict | None:
+        """The storyline block of a story page (None: in none), up to STORYLINE_TTL seconds old."""
+        found = self._storylines.get(story_id)
+        if found is None:
+            from newsdesk.web.storyline_data import storyline_brief
+
+            found = storyline_brief(self.storage, story_id) or False
+            self._storylines.put(story_id, found)
+        return found or None
 
     def coverage(self, story_id: int) -> Coverage:
         """The story's coverage by the labels of its sources, up to COVERAGE_TTL seconds old."""

@@ -88,9 +88,11 @@ async def story_page(request: Request, key: str, sources: int = Query(1, ge=1, l
     named = tuple((e["id"], e["sources"], e["part_of"]) for e in doc.get("entities", []))
     covered = json.dumps(doc.get("coverage"), sort_keys=True)
     shown_sources, shown_timeline = story_pages(doc, sources, timeline)
+    line = doc.get("storyline")
+    threaded = (line["id"], line["title"], tuple(e["id"] for e in line["events"])) if line else None
     story_html = web.renderer.fragment(
         (story.id, story.page_written_at, story.updated_at, named, covered, shown_sources.page, shown_timeline.page,
-         page_lang),
+         page_lang, threaded),
         "_story.html", doc=doc, articles=articles, image=image, sources=shown_sources, timeline=shown_timeline,
         why=lambda: reader.story_why(story, [s["article_id"] for s in shown_sources.items]), page_lang=page_lang)
     previous = None           # the user's read of the story before this visit

@@ -83,6 +83,17 @@ def when(value: datetime | str | None, prefix: str = "", now: datetime | None = 
                   f'<span class="abs">· {_shortabstime(moment, now)}</span></time>')
 
 
+def month(value: datetime | str | None, now: datetime | None = None) -> str:
+    """The month of a moment, in UTC ("June", "June 2025" when not this year): "5 events since June"."""
+    moment = as_time(value)
+    if moment is None:
+        return "an unknown time"
+    now = now or utcnow()
+    name = ("January February March April May June July August September October November December"
+            .split()[moment.month - 1])
+    return name if moment.year == now.year else f"{name} {moment.year}"
+
+
 def highlight(snippet: str, spans: Sequence[Span]) -> Markup:
     """A search snippet (plain text) as HTML with each of its matches (`spans`) in <mark>."""
     parts, done = [], 0
@@ -106,7 +117,7 @@ def source_options(sources: list, selected: int | None) -> Markup:
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters.update(reltime=reltime, abstime=abstime, isotime=isotime, highlight=highlight,
+    env.filters.update(reltime=reltime, abstime=abstime, isotime=isotime, highlight=highlight, month=month,
                        paragraphs=paragraphs, sanitize=lambda html: Markup(sanitize_html(html or "")))
     env.globals["source_options"] = source_options
     env.globals["when"] = when

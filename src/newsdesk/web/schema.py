@@ -272,6 +272,60 @@ class Edition(Answer):
     summary: list[Attributed]
 
 
+class StorylineEvent(Answer):
+    """One event (story) of a storyline, with its coverage."""
+    id: StoryId
+    slug: str
+    headline: str | None
+    first_published: datetime | None
+    last_updated: datetime | None
+    independent_count: int
+    article_count: int
+    sources: list[str] = Field(description="outlets with an independent report, earliest first")
+
+
+class StorylineSummary(Answer):
+    """A storyline: the events (stories) of one developing matter, linked over weeks."""
+    id: int
+    slug: str
+    title: str | None = Field(description="the headline of its most representative event")
+    url: str
+    event_count: int
+    first_activity: datetime | None
+    last_activity: datetime | None
+
+
+class StorylineBrief(StorylineSummary):
+    events: list[StorylineEvent] = Field(description="its events, oldest first")
+
+
+class StorylineSentence(Answer):
+    """A sentence of the story so far: an event's opening summary sentence, attributed as on story pages."""
+    text: str
+    article_id: ArticleId | None
+    outlet: str | None
+    also: list[tuple[ArticleId, str]] = Field(description="other outlets that report the same")
+    story_id: StoryId
+    story_slug: str
+    when: datetime | None
+
+
+class StorylineEntity(EntityBrief):
+    events: int = Field(description="how many of its events name it")
+
+
+class StorylineDocument(StorylineBrief):
+    """Everything on a storyline page."""
+    so_far: list[StorylineSentence] = Field(description="the story so far, from its latest events' summaries")
+    entities: list[StorylineEntity] = Field(description="the entities most of its events name")
+    merged: list[int] = Field(description="storylines merged into this one (their ids lead here)")
+
+
+class StorylineList(Answer):
+    total: int
+    storylines: list[StorylineSummary]
+
+
 class StoryDocument(Answer):
     """Everything on a story page."""
     id: StoryId
@@ -319,6 +373,8 @@ class StoryDocument(Answer):
                                                             "sources carrying each label the desk's sources use")
     blindspots: dict[str, list[str]] = Field(description="per label group, the labels no independent source of "
                                                          "the story carries (from two labelled sources up)")
+    storyline: StorylineBrief | None = Field(None, description="the storyline the story is an event of; null when "
+                                                               "it is in none")
 
 
 class Article(Answer):

@@ -30,7 +30,7 @@ class Hook(BaseModel):
 class WatchlistOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: int
-    kind: str = Field(description="entity, query, source, folder or story")
+    kind: str = Field(description="entity, query, source, folder, story or storyline")
     value: str = Field(description="what is followed: the query, the folder, or the entity's, source's or story's id")
     label: str
     url: str | None = Field(description="the page of what is followed, when it has one")
@@ -53,7 +53,7 @@ class WatchlistList(BaseModel):
 
 class NewWatchlist(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str = Field(max_length=20, description="entity, query, source, folder or story")
+    kind: str = Field(max_length=20, description="entity, query, source, folder, story or storyline")
     value: str = Field(max_length=500, description="an entity (name, id or slug), a query, a source (id, title or "
                                                    "feed URL), a folder or a story (id or slug)")
     events: list[str] | None = Field(None, max_length=3, description=EVENTS_HELP + "; default new (a story: "
@@ -85,7 +85,7 @@ BAD_BODY = {400: error("a body that is not JSON, or not what this call takes (no
 def _url(w: Watchlist) -> str | None:
     from urllib.parse import urlencode
 
-    return {"entity": f"/entities/{w.value}", "story": f"/stories/{w.value}",
+    return {"entity": f"/entities/{w.value}", "story": f"/stories/{w.value}", "storyline": f"/storylines/{w.value}",
             "query": f"/search?{urlencode({'q': w.value})}"}.get(str(w.kind))
 
 

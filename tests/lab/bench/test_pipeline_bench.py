@@ -46,7 +46,8 @@ def test_bench_pipeline_small_run_prints_figures(embedder):
     events = len({p.event for p in generate_pages(120, seed=7)})
     assert events * 0.7 <= t["stories"] <= 120
     assert t["articles_per_s"] > 0 and t["seconds"] > 0 and t["cpu_seconds"] > 0
-    assert set(t["stage_seconds"]) == {"ingest", "embed", "group", "checkpoint", "entities", "synthesize"}
+    assert set(t["stage_seconds"]) == {"ingest", "embed", "group", "checkpoint", "entities", "synthesize",
+                                       "storylines"}
     for stage in ("ingest", "embed", "group", "synthesize"):
         assert t["stage_seconds"][stage] > 0 and t["stage_articles_per_s"][stage] > 0
     assert t["pages_written"] >= t["stories"]

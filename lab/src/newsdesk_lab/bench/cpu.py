@@ -23,6 +23,8 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
     ("newsdesk.entities", None, "entities"),
     ("newsdesk.pipeline.story_entities", None, "entities"),
     ("newsdesk.alerts", None, "alerts"),
+    ("newsdesk.storylines", None, "storylines"),
+    ("newsdesk.pipeline.storylines", None, "storylines"),
     ("newsdesk.synthesize", None, "synthesize"),
     ("newsdesk.pipeline.pages", None, "synthesize"),
     ("newsdesk.cluster", None, "group"),
@@ -32,7 +34,8 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
     ("newsdesk.fetch", None, "fetch"),
     ("newsdesk.storage", None, "store"),
 )
-STAGES = ("extract", "dedupe", "store", "embed", "group", "checkpoint", "entities", "synthesize", "alerts")
+STAGES = ("extract", "dedupe", "store", "embed", "group", "checkpoint", "entities", "synthesize", "storylines",
+          "alerts")
 OTHER = "other"      # the desk's glue, the event loop, reading the input: Python work outside every stage
 
 

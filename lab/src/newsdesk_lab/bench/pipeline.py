@@ -30,7 +30,7 @@ from newsdesk.dedupe import canonical_url
 from newsdesk.pipeline import Desk
 from newsdesk.storage import Storage, open_storage
 
-STORY_STAGES = ("embed", "group", "checkpoint", "entities", "synthesize")
+STORY_STAGES = ("embed", "group", "checkpoint", "entities", "synthesize", "storylines")
 
 Progress = Callable[[str], None]
 

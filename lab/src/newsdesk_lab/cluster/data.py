@@ -95,6 +95,8 @@ def iter_jsonl(path: Path) -> Iterator[LabelledArticle]:
             if not line.strip():
                 continue
             row = json.loads(line)
+            if "textCleaned" in row and "title" not in row:      # the Google News storylines set, as it comes
+                row = {"id": row.get("Id", n), "title": row["textCleaned"], "event": row.get("clusterNo")}
             title, text = row.get("title") or "", row.get("text") or ""
             lang = base_language(row.get("lang")) if row.get("lang") else language_of(title, text)
             yield LabelledArticle(id=str(row.get("id", n)), title=title, text=text,

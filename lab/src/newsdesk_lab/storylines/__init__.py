@@ -1,0 +1,1 @@
+"""Storylines: the link model's training and its measures."""
