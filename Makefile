@@ -33,7 +33,7 @@ $(VENV)/.test-installed: $(BIN)/newsdesk lab/pyproject.toml
 	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { echo "building llama.cpp (once per machine, a few minutes)"; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-cache-dir --no-deps --wheel-dir $(WHEELS) \
 		'llama-cpp-python==$(LLAMA_VERSION)'; }
-	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm]' -e ./lab
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm,ray]' -e ./lab
 	touch $(VENV)/.test-installed
 
 install: $(BIN)/newsdesk

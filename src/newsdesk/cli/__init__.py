@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from newsdesk.cli import alerts, articles, bench, corrections, desk, entities, evaluate, serve, sources, stories, users
+from newsdesk.cli import (alerts, articles, backfill, bench, corrections, desk, entities, evaluate, serve, sources,
+                          stories, users)
 from newsdesk.cli.common import State
 from newsdesk.cli.serve import default_workers
 
@@ -25,7 +26,7 @@ def _options(ctx: typer.Context,
     ctx.obj = State(db=db, config=config)
 
 
-for module in (desk, serve, sources, articles, stories, corrections, users, entities, alerts):
+for module in (desk, serve, sources, articles, stories, corrections, users, entities, alerts, backfill):
     module.register(app)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(bench.app, name="bench")

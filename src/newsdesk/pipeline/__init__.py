@@ -9,6 +9,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
+from newsdesk.pipeline.ingest import Incoming, Ingest
+from newsdesk.pipeline.oneoff import local_incoming
+from newsdesk.pipeline.timing import StageTimer
+from newsdesk.pipeline.work import Processed, process_page, process_text
 from newsdesk.pipeline.subscriptions import Subscriptions, subscribe
 
 if TYPE_CHECKING:
@@ -26,7 +30,7 @@ if TYPE_CHECKING:
         stories_changed_since_read,
         story_change_marks,
     )
-    from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
+    from newsdesk.pipeline.story_entities import StoryEntities, ner_cpu_seconds, warm_ner
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
          "StoryWriter": "pages", "story_writer": "pages", "regroup": "regrouping", "rewrite_pages": "rewrite",
@@ -35,9 +39,10 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
-         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities"}
+         "warm_ner": "story_entities", "StoryEntities": "story_entities", "ner_cpu_seconds": "story_entities"}
 
-__all__ = ["Desk", "OpmlImport", "Outcome", "PageWriter", "Related", "SourceReport", "StoryGrouper", "StoryWriter",
+__all__ = ["Desk", "Incoming", "Ingest", "OpmlImport", "Outcome", "Processed", "StageTimer", "local_incoming",
+           "process_page", "process_text", "PageWriter", "Related", "SourceReport", "StoryEntities", "StoryGrouper", "StoryWriter",
            "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories", "changes_since",
            "changes_since_read", "fact_finder", "ner_cpu_seconds", "rank_by_centroid", "regroup",
            "related_stories", "rewrite_pages", "slugify", "stories_changed_since_read", "stories_coverage",

@@ -1,4 +1,4 @@
-"""Local documents for bulk loads and backfills: an HTML file, a directory of them, or JSONL."""
+"""Local documents for bulk loads and backfills: an HTML file, a directory of them, JSONL or WARC."""
 
 from __future__ import annotations
 
@@ -57,8 +57,12 @@ def iter_documents(path: Path) -> Iterator[LocalDocument | LocalDocumentError]:
         return _iter_jsonl(path)
     if name.endswith(HTML_SUFFIXES):
         return _single(path)
+    if name.endswith((".warc", ".warc.gz")):
+        from newsdesk.sources.warc import iter_warc
+
+        return iter_warc(path)
     return iter([LocalDocumentError(
-        str(path), "unsupported file type; expected .html, .htm, .html.gz, .jsonl or .jsonl.gz")])
+        str(path), "unsupported file type; expected .html, .htm, .html.gz, .jsonl, .jsonl.gz, .warc or .warc.gz")])
 
 
 def _single(path: Path) -> Iterator[LocalDocument | LocalDocumentError]:
@@ -94,13 +98,13 @@ def _read_html_file(path: Path) -> LocalDocument | LocalDocumentError:
         return LocalDocumentError(origin, f"file is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
     if not data.strip():
         return LocalDocumentError(origin, "file is empty")
-    text = _decode_html(data)
+    text = decode_html(data)
     if text is None:
         return LocalDocumentError(origin, "cannot decode file: not UTF-8 and no usable charset declared")
-    return _document_from_html(origin, text)
+    return document_from_html(origin, text)
 
 
-def _decode_html(data: bytes) -> str | None:
+def decode_html(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -129,7 +133,7 @@ def _decode_html(data: bytes) -> str | None:
     return str(best) if best is not None else None
 
 
-def _document_from_html(origin: str, markup: str) -> LocalDocument | LocalDocumentError:
+def document_from_html(origin: str, markup: str) -> LocalDocument | LocalDocumentError:
     try:
         parser = lxml.html.HTMLParser(encoding="utf-8")
         root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)

@@ -579,6 +579,19 @@ CREATE TABLE source_labels (
 );
 CREATE INDEX source_labels_group ON source_labels (label_group, label)
 """),
+    (19, "backfills: how far each input was read, and the bad records met", """
+CREATE TABLE backfill_inputs (
+    input_key TEXT PRIMARY KEY,
+    done {bigint} NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE backfill_errors (
+    id {pk},
+    origin TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+)
+"""),
 ]
 
 DIALECTS = {
