@@ -87,8 +87,9 @@ class Backfill:
         self.progress(self.report, "ingest")
         try:
             self._ingest_all(iter_records(paths, done))
-            self._group()
-            self._write_pages()
+            if self.settings.stories:
+                self._group()
+                self._write_pages()
             with self.timer.stage("search"):
                 self.storage.optimize_search()
         finally:

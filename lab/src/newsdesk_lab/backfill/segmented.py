@@ -47,7 +47,7 @@ def generated(n: int, seed: int = 11) -> list[LabelledArticle]:
 
 
 def compare(articles: list[LabelledArticle], segments: list[int], window: timedelta = WINDOW,
-            embedder=None, workers: int = 1) -> dict:
+            embedder=None, workers: int = 1, overlaps: tuple[float, ...] = (1.0,)) -> dict:
     """B³ F1 of the sequential and of each segmented grouping against the gold events; each segmented one's F1
     against the sequential one; the stitch's seconds; the articles the stitch put elsewhere than the sequential
     grouping, by kind."""
@@ -65,8 +65,8 @@ def compare(articles: list[LabelledArticle], segments: list[int], window: timede
     out = {"articles": len(articles), "events": len(set(gold)), "embed_s": round(embed_s, 1),
            "sequential": {"b3_f1": round(bcubed(gold, sequential)[2], 4),
                           "group_s": round(time.perf_counter() - started, 1)}}
-    for n in segments:
-        plan = plan_segments(items, n, window)
+    for n, overlap in ((n, o) for n in segments for o in overlaps):
+        plan = plan_segments(items, n, window * overlap)
         started = time.perf_counter()
         placed = _group_all(plan, window, workers)
         group_s = time.perf_counter() - started
@@ -75,7 +75,7 @@ def compare(articles: list[LabelledArticle], segments: list[int], window: timede
         stitch_s = time.perf_counter() - started
         labels = _labels(stories, len(items))
         f1 = bcubed(gold, labels)[2]
-        out[f"segments_{n}"] = {
+        out[f"segments_{n}" + (f"_overlap_{overlap:g}w" if overlap != 1.0 else "")] = {
             "segments": len(plan), "b3_f1": round(f1, 4),
             "delta_vs_sequential": round(f1 - out["sequential"]["b3_f1"], 4),
             "b3_f1_against_sequential": round(bcubed(sequential, labels)[2], 4),
@@ -137,17 +137,19 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=0)
     parser.add_argument("--segments", default="2,4,8")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--overlaps", default="1", help="overlaps to try, in story windows (e.g. 1,2)")
     args = parser.parse_args()
     segments = [int(s) for s in args.segments.split(",")]
+    overlaps = tuple(float(o) for o in args.overlaps.split(","))
     results = {}
     if args.ecbplus:
-        results["ecbplus"] = compare(dated(list(iter_jsonl(args.ecbplus)), days=20), segments, workers=args.workers)
+        results["ecbplus"] = compare(dated(list(iter_jsonl(args.ecbplus)), days=20), segments, workers=args.workers, overlaps=overlaps)
         print(json.dumps({"ecbplus": results["ecbplus"]}), flush=True)
     if args.neus:
-        results["neus"] = compare(dated(neus_articles(args.neus, seed=0), days=120), segments, workers=args.workers)
+        results["neus"] = compare(dated(neus_articles(args.neus, seed=0), days=120), segments, workers=args.workers, overlaps=overlaps)
         print(json.dumps({"neus": results["neus"]}), flush=True)
     if args.generated:
-        results["generated"] = compare(generated(args.generated), segments, workers=args.workers)
+        results["generated"] = compare(generated(args.generated), segments, workers=args.workers, overlaps=overlaps)
         print(json.dumps({"generated": results["generated"]}), flush=True)
 
 
