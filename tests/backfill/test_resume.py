@@ -12,6 +12,8 @@ from contextlib import closing
 
 import pytest
 
+from newsdesk.backfill import LocalEngine, run_backfill
+from newsdesk.config import Settings
 from newsdesk.storage import open_storage
 from tests.backfill.inputs import articles, write_jsonl, write_warc_file
 
@@ -55,9 +57,9 @@ def test_killed_runs_end_as_an_uninterrupted_one(db_url, tmp_path, embedder):
     feed = write_jsonl(generated[100:], tmp_path / "b.jsonl")
     inputs = [str(warc), str(feed)]
     whole = str(tmp_path / "whole.db")
-    open_storage(whole).close()
+    with closing(open_storage(whole)) as storage:      # the run never cut off, in this process
+        run_backfill(storage, Settings(db=whole, entities=False, story_pages=False), inputs, LocalEngine(1))
     open_storage(db_url).close()
-    subprocess.run(_command(whole, inputs), env=_env(), check=True, capture_output=True, timeout=900)
 
     killed_at = []
     for threshold in (30, 80, 140):           # in the WARC, then past it, then near the end

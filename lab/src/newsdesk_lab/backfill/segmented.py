@@ -141,16 +141,16 @@ def main() -> None:
     args = parser.parse_args()
     segments = [int(s) for s in args.segments.split(",")]
     overlaps = tuple(float(o) for o in args.overlaps.split(","))
-    results = {}
+    streams = []
     if args.ecbplus:
-        results["ecbplus"] = compare(dated(list(iter_jsonl(args.ecbplus)), days=20), segments, workers=args.workers, overlaps=overlaps)
-        print(json.dumps({"ecbplus": results["ecbplus"]}), flush=True)
+        streams.append(("ecbplus", lambda: dated(list(iter_jsonl(args.ecbplus)), days=20)))
     if args.neus:
-        results["neus"] = compare(dated(neus_articles(args.neus, seed=0), days=120), segments, workers=args.workers, overlaps=overlaps)
-        print(json.dumps({"neus": results["neus"]}), flush=True)
+        streams.append(("neus", lambda: dated(neus_articles(args.neus, seed=0), days=120)))
     if args.generated:
-        results["generated"] = compare(generated(args.generated), segments, workers=args.workers, overlaps=overlaps)
-        print(json.dumps({"generated": results["generated"]}), flush=True)
+        streams.append(("generated", lambda: generated(args.generated)))
+    for name, stream in streams:
+        result = compare(stream(), segments, workers=args.workers, overlaps=overlaps)
+        print(json.dumps({name: result}), flush=True)
 
 
 if __name__ == "__main__":
