@@ -74,6 +74,10 @@ class LocalEngine:
             return [group_segment(s, window) for s in segments]
         return list(pool.map(group_segment, segments, [window] * len(segments)))
 
+    def worker_pids(self) -> list[int]:
+        """The worker processes (this process when the work runs here)."""
+        return list(self._pool._processes) if self._pool is not None else [os.getpid()]
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -94,13 +94,18 @@ def _read_html_file(path: Path) -> LocalDocument | LocalDocumentError:
                 data = handle.read(MAX_HTML_BYTES + 1)
     except _READ_ERRORS as exc:
         return LocalDocumentError(origin, f"cannot read file: {_reason(exc)}")
+    return document_from_bytes(origin, data, "file")
+
+
+def document_from_bytes(origin: str, data: bytes, what: str) -> LocalDocument | LocalDocumentError:
+    """An HTML page's bytes (read up to MAX_HTML_BYTES + 1) as a document; `what` names the container in errors."""
     if len(data) > MAX_HTML_BYTES:
-        return LocalDocumentError(origin, f"file is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
+        return LocalDocumentError(origin, f"{what} is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
     if not data.strip():
-        return LocalDocumentError(origin, "file is empty")
+        return LocalDocumentError(origin, f"{what} is empty")
     text = decode_html(data)
     if text is None:
-        return LocalDocumentError(origin, "cannot decode file: not UTF-8 and no usable charset declared")
+        return LocalDocumentError(origin, f"cannot decode {what}: not UTF-8 and no usable charset declared")
     return document_from_html(origin, text)
 
 

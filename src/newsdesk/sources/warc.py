@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsdesk.sources._util import absolute_http_url, parse_datetime
-from newsdesk.sources.files import MAX_HTML_BYTES, LocalDocument, LocalDocumentError, decode_html, document_from_html
+from newsdesk.sources.files import MAX_HTML_BYTES, LocalDocument, LocalDocumentError, document_from_bytes
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -36,15 +36,7 @@ def _document(origin: str, record) -> LocalDocument | LocalDocumentError:
     content_type = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
     if content_type and "html" not in content_type.lower():
         return LocalDocumentError(origin, f"not an HTML page: {content_type}")
-    data = record.content_stream().read(MAX_HTML_BYTES + 1)
-    if len(data) > MAX_HTML_BYTES:
-        return LocalDocumentError(origin, f"record is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
-    if not data.strip():
-        return LocalDocumentError(origin, "empty record")
-    text = decode_html(data)
-    if text is None:
-        return LocalDocumentError(origin, "cannot decode record: not UTF-8 and no usable charset declared")
-    document = document_from_html(origin, text)
+    document = document_from_bytes(origin, record.content_stream().read(MAX_HTML_BYTES + 1), "record")
     if isinstance(document, LocalDocument):
         document.url = document.url or url
         if document.published is None:

@@ -34,8 +34,7 @@ def _peak_kb(pid: int) -> int:
 def _worker_pids(engine) -> list[int]:
     """The processes doing the engine's work: the local engine's pool, or Ray's worker processes here."""
     if engine.name == "local":
-        pool = getattr(engine, "_pool", None)
-        return list(pool._processes) if pool is not None else [os.getpid()]
+        return engine.worker_pids()
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():

@@ -14,8 +14,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from newsdesk.backfill import Segment, SegmentItem, group_segment
-from newsdesk.backfill.prepare import prepare_batch
+from newsdesk.backfill import Segment, SegmentItem, group_segment, prepare_batch
 from newsdesk.cluster import WINDOW
 from newsdesk.config import Settings
 from newsdesk.pipeline import Ingest, StageTimer, local_incoming
