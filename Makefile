@@ -24,7 +24,8 @@ $(BIN)/newsdesk: pyproject.toml
 	touch $(BIN)/newsdesk
 
 # What the tests need besides: pytest and friends, Chromium for the browser tests, llama.cpp for the LLM writer's,
-# and the lab (lab/: the evaluations, benchmarks and training, with rouge-score and scikit-learn).
+# Ray for the backfill engine's tests (the `ray` extra), and the lab (lab/: the evaluations, benchmarks and training,
+# with rouge-score and scikit-learn).
 $(VENV)/.test-installed: $(BIN)/newsdesk lab/pyproject.toml
 	@# the browser tests drive Debian's Chromium (never a downloaded one): install it when we can
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -q >/dev/null && \
@@ -33,7 +34,7 @@ $(VENV)/.test-installed: $(BIN)/newsdesk lab/pyproject.toml
 	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { echo "building llama.cpp (once per machine, a few minutes)"; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-cache-dir --no-deps --wheel-dir $(WHEELS) \
 		'llama-cpp-python==$(LLAMA_VERSION)'; }
-	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm]' -e ./lab
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,llm,ray]' -e ./lab
 	touch $(VENV)/.test-installed
 
 install: $(BIN)/newsdesk

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from newsdesk.cli import (alerts, articles, bench, corrections, desk, entities, evaluate, language, serve, sources,
-                          stories, storylines, users)
+from newsdesk.cli import (alerts, articles, backfill, bench, corrections, desk, entities, evaluate, language, serve,
+                          sources, stories, storylines, users)
 from newsdesk.cli.common import State
 from newsdesk.cli.serve import default_workers
 
@@ -26,7 +26,8 @@ def _options(ctx: typer.Context,
     ctx.obj = State(db=db, config=config)
 
 
-for module in (desk, serve, sources, articles, stories, corrections, users, entities, alerts, language, storylines):
+for module in (desk, serve, sources, articles, stories, corrections, users, entities, alerts, language, storylines,
+               backfill):
     module.register(app)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(bench.app, name="bench")

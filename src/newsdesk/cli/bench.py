@@ -418,5 +418,37 @@ def vectors(articles: int = typer.Option(5000, help="Generated articles in the d
         for unit, key in (("s", f"{memory}_s"), ("CPU s", f"{memory}_cpu_s")):
             table.add_row(f"{label}, {unit}", f"{rewrite['model_only'][key]:.3f}", f"{rewrite['stored'][key]:.3f}")
     console.print(table)
+
+
+@app.command("backfill")
+def backfill(engine: str = typer.Option("local", "--engine", help="local or ray."),
+             workers: str = typer.Option("1,2", "--workers", help="Worker counts to compare, comma-separated."),
+             articles: int = typer.Option(2000, help="Generated articles in the WARC file."),
+             address: Optional[str] = typer.Option(None, "--address", help="Ray cluster (default: start one here)."),
+             pages: bool = typer.Option(True, "--pages/--no-pages", help="Write the story pages too."),
+             as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """A generated WARC backfilled on 1, 2, … workers: articles/s per stage and overall, the scaling ratio, peak
+    memory per worker, the grouping's stitch time."""
+    run_backfill_bench = lab_module("backfill.bench").run_backfill_bench
+    try:
+        counts = [int(w) for w in workers.split(",") if w.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        fail(f"--workers {workers}: worker counts such as 1,2")
+    console.print(f"Backfilling {articles} generated articles on the {engine} engine with {workers} workers …")
+    result = run_backfill_bench(engine=engine, workers=counts, articles=articles, address=address, pages=pages)
+    table = Table(title=f"bench backfill ({engine}, {result['warc_mb']} MB WARC)")
+    for column in ("workers", "articles/s", "×1 worker", "ingest art/s", "group art/s", "stitch s",
+                   "peak MB/worker", "stories"):
+        table.add_column(column, justify="right")
+    for run in result["runs"]:
+        table.add_row(str(run["workers"]), str(run["articles_per_s"]), str(run["ratio_to_first"]),
+                      str(run["ingest_articles_per_s"]), str(run["group_articles_per_s"]), str(run["stitch_s"]),
+                      str(run["peak_rss_mb_per_worker"]), str(run["stories"]))
+    console.print(table)
+    for run in result["runs"]:
+        stages = ", ".join(f"{k} {v}" for k, v in run["stage_articles_per_s"].items())
+        console.print(f"  {run['workers']} workers, articles per second of each stage's own time: {stages}")
     if as_json:
         print(json.dumps(result))

@@ -9,6 +9,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
+from newsdesk.pipeline.ingest import Incoming, Ingest
+from newsdesk.pipeline.oneoff import local_incoming
+from newsdesk.pipeline.timing import StageTimer
+from newsdesk.pipeline.work import Processed, process_page, process_text
 from newsdesk.pipeline.subscriptions import Subscriptions, subscribe
 
 if TYPE_CHECKING:
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
         stories_changed_since_read,
         story_change_marks,
     )
-    from newsdesk.pipeline.story_entities import ner_cpu_seconds, warm_ner
+    from newsdesk.pipeline.story_entities import StoryEntities, ner_cpu_seconds, warm_ner
     from newsdesk.pipeline.vectors import Reembedded, desk_embedder, needs_reembedding, reembed
     from newsdesk.pipeline.storylines import StorylineUpdates, refresh_storylines
 
@@ -39,19 +43,20 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "changes_since_read": "since_read", "fact_finder": "since_read", "story_change_marks": "since_read",
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
-         "warm_ner": "story_entities", "ner_cpu_seconds": "story_entities", "Reembedded": "vectors",
-         "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
+         "warm_ner": "story_entities", "StoryEntities": "story_entities", "ner_cpu_seconds": "story_entities",
+         "Reembedded": "vectors", "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
          "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages",
          "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search",
          "StorylineUpdates": "storylines", "refresh_storylines": "storylines"}
 
-__all__ = ["Desk", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Reembedded", "Related", "SourceReport",
-           "StoryGrouper", "StoryWriter", "StorylineUpdates", "SubscribeError", "Subscriptions", "VECTOR_MODEL",
-           "ask_story", "blindspot_stories", "changes_since", "changes_since_read", "desk_embedder", "fact_finder",
-           "needs_reembedding", "ner_cpu_seconds", "rank_by_centroid", "reembed", "refresh_storylines", "regroup",
-           "related_stories", "rewrite_pages", "slugify", "stories_by_meaning", "stories_changed_since_read",
-           "stories_coverage", "story_asker", "story_change_marks", "story_writer", "subscribe", "warm_ner",
-           "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round"]
+__all__ = ["Desk", "Incoming", "Ingest", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Processed",
+           "Reembedded", "Related", "SourceReport", "StageTimer", "StoryEntities", "StoryGrouper", "StoryWriter",
+           "StorylineUpdates", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories",
+           "changes_since", "changes_since_read", "desk_embedder", "fact_finder", "local_incoming",
+           "needs_reembedding", "ner_cpu_seconds", "process_page", "process_text", "rank_by_centroid", "reembed",
+           "refresh_storylines", "regroup", "related_stories", "rewrite_pages", "slugify", "stories_by_meaning",
+           "stories_changed_since_read", "stories_coverage", "story_asker", "story_change_marks", "story_writer",
+           "subscribe", "warm_ner", "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round"]
 
 
 def __getattr__(name: str):

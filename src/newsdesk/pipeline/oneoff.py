@@ -68,8 +68,8 @@ class OneOff:
     async def _ingest_local(self, item: LocalDocument) -> Outcome:
         url = item.url or f"urn:newsdesk:{item.origin}"
         try:
-            url = canonical_url(url) if item.url else url
-            doc = Incoming(url=url, outlet=item.source, title=item.title, published=item.published)
+            doc = local_incoming(item)
+            url = doc.url
             if item.html:
                 processed = await self._run(process_page, item.html, item.url)
                 outcome = self._ingest.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed,
@@ -113,3 +113,10 @@ class OneOff:
                 if on_done:
                     on_done(outcome)
         return outcomes
+
+
+def local_incoming(item: LocalDocument) -> Incoming:
+    """A local document on its way into storage; a document without a URL is named by where it came from.
+    A bad URL raises ValueError."""
+    url = canonical_url(item.url) if item.url else f"urn:newsdesk:{item.origin}"
+    return Incoming(url=url, outlet=item.source, title=item.title, published=item.published)

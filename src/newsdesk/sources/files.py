@@ -1,4 +1,4 @@
-"""Local documents for bulk loads and backfills: an HTML file, a directory of them, or JSONL."""
+"""Local documents for bulk loads and backfills: an HTML file, a directory of them, JSONL or WARC."""
 
 from __future__ import annotations
 
@@ -57,8 +57,12 @@ def iter_documents(path: Path) -> Iterator[LocalDocument | LocalDocumentError]:
         return _iter_jsonl(path)
     if name.endswith(HTML_SUFFIXES):
         return _single(path)
+    if name.endswith((".warc", ".warc.gz")):
+        from newsdesk.sources.warc import iter_warc
+
+        return iter_warc(path)
     return iter([LocalDocumentError(
-        str(path), "unsupported file type; expected .html, .htm, .html.gz, .jsonl or .jsonl.gz")])
+        str(path), "unsupported file type; expected .html, .htm, .html.gz, .jsonl, .jsonl.gz, .warc or .warc.gz")])
 
 
 def _single(path: Path) -> Iterator[LocalDocument | LocalDocumentError]:
@@ -90,17 +94,22 @@ def _read_html_file(path: Path) -> LocalDocument | LocalDocumentError:
                 data = handle.read(MAX_HTML_BYTES + 1)
     except _READ_ERRORS as exc:
         return LocalDocumentError(origin, f"cannot read file: {_reason(exc)}")
+    return document_from_bytes(origin, data, "file")
+
+
+def document_from_bytes(origin: str, data: bytes, what: str) -> LocalDocument | LocalDocumentError:
+    """An HTML page's bytes (read up to MAX_HTML_BYTES + 1) as a document; `what` names the container in errors."""
     if len(data) > MAX_HTML_BYTES:
-        return LocalDocumentError(origin, f"file is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
+        return LocalDocumentError(origin, f"{what} is larger than {MAX_HTML_BYTES >> 20} MB; skipped")
     if not data.strip():
-        return LocalDocumentError(origin, "file is empty")
-    text = _decode_html(data)
+        return LocalDocumentError(origin, f"{what} is empty")
+    text = decode_html(data)
     if text is None:
-        return LocalDocumentError(origin, "cannot decode file: not UTF-8 and no usable charset declared")
-    return _document_from_html(origin, text)
+        return LocalDocumentError(origin, f"cannot decode {what}: not UTF-8 and no usable charset declared")
+    return document_from_html(origin, text)
 
 
-def _decode_html(data: bytes) -> str | None:
+def decode_html(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -129,7 +138,7 @@ def _decode_html(data: bytes) -> str | None:
     return str(best) if best is not None else None
 
 
-def _document_from_html(origin: str, markup: str) -> LocalDocument | LocalDocumentError:
+def document_from_html(origin: str, markup: str) -> LocalDocument | LocalDocumentError:
     try:
         parser = lxml.html.HTMLParser(encoding="utf-8")
         root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)

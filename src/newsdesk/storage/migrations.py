@@ -697,6 +697,19 @@ CREATE INDEX watchlists_kind_value ON watchlists (kind, value)
     (18, "the language each reader reads story pages in (none: the desk's display language)", """
 ALTER TABLE users ADD COLUMN display_language TEXT
 """),
+    (19, "backfills: how far each input was read, and the bad records met", """
+CREATE TABLE backfill_inputs (
+    input_key TEXT PRIMARY KEY,
+    done {bigint} NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE backfill_errors (
+    id {pk},
+    origin TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+)
+"""),
 ]
 
 DIALECTS = {

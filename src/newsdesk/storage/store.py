@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newsdesk.storage.alerts import AlertStore
 from newsdesk.storage.articles import ArticleStore
+from newsdesk.storage.backfill import BackfillStore
 from newsdesk.storage.copies import CopyStore
 from newsdesk.storage.corrections import CorrectionStore
 from newsdesk.storage.entities import EntityStore
@@ -32,7 +33,7 @@ from newsdesk.timeutil import to_iso, utcnow
 class Storage(SourceStore, FetchLogStore, ArticleStore, CopyStore, StoryStore, VectorStore, SearchStore,
               SettingStore, UserStore, ReadingStore, SyncStore, SyncItemStore, EntityStore, AlertStore,
               OutboxStore, JoinReasonStore, CorrectionStore, OwnViewStore, LabelStore, SourceDayStore, GrouperStateStore,
-              StorylineStore):
+              StorylineStore, BackfillStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -1,0 +1,1 @@
+"""Backfill measurements: generated WARC files, `bench backfill`, segmented against sequential grouping."""

@@ -1,0 +1,157 @@
+"""Segmented against sequential grouping: the same articles grouped by one online clusterer in time order and by
+`plan_segments` + `group_segment` + `stitch` (what a backfill does), scored by B³ F1 against the gold events and
+against each other; what the stitch gets wrong, counted.
+
+    python -m newsdesk_lab.backfill.segmented [--ecbplus FILE] [--neus VAL.source] [--generated N] [--segments 2,4,8]
+
+ECB+ and NeuS carry no dates: each event is given a start at random over `days` and its articles times within
+a day of it (seeded), so that both groupings read the same dated stream."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from newsdesk.backfill import Segment, SegmentItem, group_segment, plan_segments, stitch
+from newsdesk.cluster import WINDOW, lead_vectors
+from newsdesk_lab.cluster.data import LabelledArticle, iter_jsonl, neus_articles
+from newsdesk_lab.cluster.metrics import bcubed
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def dated(articles: list[LabelledArticle], days: float, seed: int = 0) -> list[LabelledArticle]:
+    """The articles with times: each event starts at random over `days`, its articles within a day after."""
+    rng = random.Random(seed)
+    starts: dict[str, datetime] = {}
+    out = []
+    for a in articles:
+        start = starts.setdefault(a.event, START + timedelta(days=rng.random() * days))
+        out.append(LabelledArticle(a.id, a.title, a.text, a.event, start + timedelta(hours=rng.random() * 24),
+                                   a.source))
+    return sorted(out, key=lambda a: (a.published, a.id))
+
+
+def generated(n: int, seed: int = 11) -> list[LabelledArticle]:
+    from newsdesk_lab.bench.corpus import generate_articles
+
+    return [LabelledArticle(a.id, a.title, a.text, a.event, a.published, a.source)
+            for a in generate_articles(n, seed=seed)]
+
+
+def compare(articles: list[LabelledArticle], segments: list[int], window: timedelta = WINDOW,
+            embedder=None, workers: int = 1, overlaps: tuple[float, ...] = (1.0,)) -> dict:
+    """B³ F1 of the sequential and of each segmented grouping against the gold events; each segmented one's F1
+    against the sequential one; the stitch's seconds; the articles the stitch put elsewhere than the sequential
+    grouping, by kind."""
+    from newsdesk.embed import get_embedder
+
+    embedder = embedder or get_embedder()
+    started = time.perf_counter()
+    vectors = lead_vectors(embedder, [(a.title, a.text) for a in articles])
+    embed_s = time.perf_counter() - started
+    items = [SegmentItem(i, a.title, a.text, a.published, a.source, None, np.asarray(v, np.float32).tobytes())
+             for i, (a, v) in enumerate(zip(articles, vectors))]
+    gold = [a.event for a in articles]
+    started = time.perf_counter()
+    sequential = _labels(stitch([group_segment(Segment(0, None, items), window)]), len(items))
+    out = {"articles": len(articles), "events": len(set(gold)), "embed_s": round(embed_s, 1),
+           "sequential": {"b3_f1": round(bcubed(gold, sequential)[2], 4),
+                          "group_s": round(time.perf_counter() - started, 1)}}
+    for n, overlap in ((n, o) for n in segments for o in overlaps):
+        plan = plan_segments(items, n, window * overlap)
+        started = time.perf_counter()
+        placed = _group_all(plan, window, workers)
+        group_s = time.perf_counter() - started
+        started = time.perf_counter()
+        stories = stitch(placed)
+        stitch_s = time.perf_counter() - started
+        labels = _labels(stories, len(items))
+        f1 = bcubed(gold, labels)[2]
+        out[f"segments_{n}" + (f"_overlap_{overlap:g}w" if overlap != 1.0 else "")] = {
+            "segments": len(plan), "b3_f1": round(f1, 4),
+            "delta_vs_sequential": round(f1 - out["sequential"]["b3_f1"], 4),
+            "b3_f1_against_sequential": round(bcubed(sequential, labels)[2], 4),
+            "overlap_articles": sum(len(s.items) for s in plan) - len(items),
+            "group_s": round(group_s, 1), "stitch_s": round(stitch_s, 4),
+            "stitch_errors": stitch_errors(sequential, labels, items, plan)}
+    return out
+
+
+def _group_all(plan: list[Segment], window: timedelta, workers: int):
+    if workers <= 1:
+        return [group_segment(s, window) for s in plan]
+    from newsdesk.backfill import LocalEngine
+
+    engine = LocalEngine(workers)
+    try:
+        return engine.group(plan, window)
+    finally:
+        engine.close()
+
+
+def _labels(stories: list[list[tuple[int, float]]], n: int) -> list[int]:
+    labels = [-1] * n
+    for number, members in enumerate(stories):
+        for article, _ in members:
+            labels[article] = number
+    return labels
+
+
+def stitch_errors(sequential: list[int], segmented: list[int], items: list[SegmentItem],
+                  plan: list[Segment]) -> dict:
+    """Pairs of articles from either side of a segment boundary (within a window of it) that the sequential
+    grouping puts together and the segmented one apart ("split at a boundary"), or the reverse ("joined at a
+    boundary"); and the same disagreements away from boundaries, which come from what a segment's clusterer
+    did not see (the older part of a long story)."""
+    starts = [s.start for s in plan if s.start is not None]
+    segment_of = [sum(1 for b in starts if it.time >= b) for it in items]
+    counts: Counter = Counter()
+    by_seq: dict[int, list[int]] = {}
+    for i, label in enumerate(sequential):
+        by_seq.setdefault(label, []).append(i)
+    by_seg: dict[int, list[int]] = {}
+    for i, label in enumerate(segmented):
+        by_seg.setdefault(label, []).append(i)
+    for members, other, kind in ((by_seq, segmented, "split"), (by_seg, sequential, "joined")):
+        for group in members.values():
+            for k, i in enumerate(group):
+                for j in group[k + 1:]:
+                    if other[i] != other[j]:
+                        where = "at a boundary" if segment_of[i] != segment_of[j] else "within a segment"
+                        counts[f"{kind} {where}"] += 1
+    return dict(counts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ecbplus", type=Path)
+    parser.add_argument("--neus", type=Path)
+    parser.add_argument("--generated", type=int, default=0)
+    parser.add_argument("--segments", default="2,4,8")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--overlaps", default="1", help="overlaps to try, in story windows (e.g. 1,2)")
+    args = parser.parse_args()
+    segments = [int(s) for s in args.segments.split(",")]
+    overlaps = tuple(float(o) for o in args.overlaps.split(","))
+    streams = []
+    if args.ecbplus:
+        streams.append(("ecbplus", lambda: dated(list(iter_jsonl(args.ecbplus)), days=20)))
+    if args.neus:
+        streams.append(("neus", lambda: dated(neus_articles(args.neus, seed=0), days=120)))
+    if args.generated:
+        streams.append(("generated", lambda: generated(args.generated)))
+    for name, stream in streams:
+        result = compare(stream(), segments, workers=args.workers, overlaps=overlaps)
+        print(json.dumps({name: result}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The Ray engine: the backfill's batches and segments as Ray tasks on a cluster (`--address`), or on a Ray
+instance this process starts on this machine (`local`). Every node needs newsdesk installed (the same version);
+only the driver opens the database. Ray is imported here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+from newsdesk.backfill.engines import EngineError, ordered
+from newsdesk.backfill.prepare import BatchResult, prepare_batch
+from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.sources import LocalDocument
+
+
+class RayEngine:
+    name = "ray"
+
+    def __init__(self, address: str = "local", workers: int = 0) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise EngineError("the ray engine needs Ray: pip install -e '.[ray]' (or --engine local)") from None
+        self._ray = ray
+        self._started = False
+        if not ray.is_initialized():
+            try:
+                if address == "local":
+                    ray.init(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
+                             runtime_env={"env_vars": _python_path()})
+                else:
+                    ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": _python_path()})
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise EngineError(f"cannot reach the Ray cluster at {address}: {exc}") from None
+            self._started = True
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.workers = min(workers, cpus) if workers else cpus
+        self._prepare = ray.remote(num_cpus=1)(prepare_batch)
+        self._group = ray.remote(num_cpus=1)(group_segment)
+
+    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]:
+        yield from ordered(lambda batch: self._prepare.remote(batch), self._ray.get, batches, 2 * self.workers)
+
+    def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
+        return self._ray.get([self._group.remote(segment, window) for segment in segments])
+
+    def close(self) -> None:
+        if self._started:
+            self._ray.shutdown()
+            self._started = False
+
+
+def _python_path() -> dict[str, str]:
+    """The driver's PYTHONPATH for the workers, so a checkout run without installing works the same there."""
+    path = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": path} if path else {}

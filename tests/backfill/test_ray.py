@@ -1,0 +1,84 @@
+"""The Ray engine on a real Ray cluster on this machine (a head node and a second node joined to it, as Ray's
+own `cluster_utils.Cluster` starts them), PostgreSQL as the record: a generated WARC of a few thousand records
+backfilled whole; the same stories and copies as the local engine on a smaller one."""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+import pytest
+
+from newsdesk.backfill import LocalEngine, make_engine, run_backfill
+from newsdesk.config import Settings
+from newsdesk.storage import open_storage
+from tests.backfill.inputs import articles, write_warc_file
+
+ray = pytest.importorskip("ray", reason="Ray is not installed here (pip install -e '.[ray]'); the Ray engine's "
+                                        "tests need it")
+pytest.importorskip("warcio", reason="WARC input needs warcio (a product dependency: pip install -e .)")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from ray.cluster_utils import Cluster
+
+    started = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    started.add_node(num_cpus=1)
+    started.wait_for_nodes()
+    yield started
+    if ray.is_initialized():
+        ray.shutdown()
+    started.shutdown()
+
+
+def _grouping(storage) -> set[frozenset[str]]:
+    by_story: dict[int, set[str]] = {}
+    for article in storage.list_articles(limit=100_000):
+        by_story.setdefault(storage.story_of(article.id), set()).add(article.url)
+    return {frozenset(urls) for urls in by_story.values()}
+
+
+def _copies(storage) -> set[tuple[str, str]]:
+    return {(a.url, storage.get_article(a.original_id).url)
+            for a in storage.list_articles(limit=100_000) if a.original_id is not None}
+
+
+def test_a_warc_of_thousands_through_the_cluster_into_postgresql(cluster, pg_url, tmp_path, embedder):
+    generated = articles(2000, seed=31)
+    warc = tmp_path / "cc-news-like.warc.gz"
+    bad = write_warc_file(generated, warc, bad_every=250)
+    engine = make_engine("ray", 2, cluster.address)
+    try:
+        with closing(open_storage(pg_url)) as storage:
+            report = run_backfill(storage, Settings(db=pg_url, entities=False), [str(warc)], engine)
+            stored = len(storage.list_articles(limit=100_000))
+            nodes = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+    finally:
+        engine.close()
+    assert len(nodes) == 2
+    assert report.records == len(generated) + len(bad)
+    assert report.errors == len(bad)
+    assert report.articles == stored == len(generated)
+    assert report.copies > 0
+    assert report.segments == 2
+    assert report.pages == report.stories > 0
+
+
+def test_the_ray_engine_groups_and_folds_as_the_local_engine(cluster, pg_url, tmp_path, embedder):
+    generated = articles(200, seed=32)
+    warc = tmp_path / "small.warc.gz"
+    write_warc_file(generated, warc)
+    local_db = str(tmp_path / "local.db")
+    settings = dict(entities=False, story_pages=False)
+    with closing(open_storage(local_db)) as storage:
+        run_backfill(storage, Settings(db=local_db, **settings), [str(warc)], LocalEngine(1), segments=2)
+        local = _grouping(storage), _copies(storage)
+    engine = make_engine("ray", 2, cluster.address)
+    try:
+        with closing(open_storage(pg_url)) as storage:
+            run_backfill(storage, Settings(db=pg_url, **settings), [str(warc)], engine, segments=2)
+            on_ray = _grouping(storage), _copies(storage)
+    finally:
+        engine.close()
+    assert on_ray[1] == local[1]
+    assert on_ray[0] == local[0]
