@@ -24,12 +24,25 @@ def editions(articles: list[StoryArticle], page: StoryPage, writer) -> dict[str,
     return {lang: writer([a for a in articles if _language(a) == lang]) for lang in sorted(languages)}
 
 
-def lead_with(page: StoryPage, edition: StoryPage | None) -> StoryPage:
-    """The page with the edition's headline and summary, when there is one."""
+# Takeaways are kept to the edition's language when that leaves at least this many: a report in another
+# language mostly says again what the edition's own reports say, which the model cannot see across languages.
+MIN_TAKEAWAYS = 3
+
+
+def lead_with(page: StoryPage, edition: StoryPage | None, articles: list[StoryArticle] = (),
+              language: str | None = None) -> StoryPage:
+    """The page with the edition's headline and summary, when there is one, and its takeaways from reports in
+    the edition's `language` (of `articles`) when enough of them are."""
     if edition is None:
         return page
+    takeaways = page.takeaways
+    if language:
+        lang_of = {a.id: _language(a) for a in articles}
+        own = [t for t in takeaways if lang_of.get(t.article_id) == language]
+        if len(own) >= min(MIN_TAKEAWAYS, len(takeaways)):
+            takeaways = own
     return replace(page, headline=edition.headline, headline_article_id=edition.headline_article_id,
-                   summary=edition.summary)
+                   summary=edition.summary, takeaways=takeaways)
 
 
 def edition_json(edition: StoryPage, jsonable) -> dict:

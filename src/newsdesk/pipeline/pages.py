@@ -144,7 +144,7 @@ def _write_page(storage: Storage, story_id: int, articles: list[Article], writer
     page = writer(readable)
     by_language = editions(readable, page, writer)
     display = storage.get_setting(DISPLAY_LANGUAGE_SETTING) or DEFAULT_DISPLAY_LANGUAGE
-    page = lead_with(page, by_language.get(display))
+    page = lead_with(page, by_language.get(display), readable, display)
     document = {"version": PAGE_VERSION, **_jsonable(page)}
     if by_language:
         document["editions"] = {lang: edition_json(e, _jsonable) for lang, e in by_language.items()}
