@@ -418,6 +418,8 @@ def vectors(articles: int = typer.Option(5000, help="Generated articles in the d
         for unit, key in (("s", f"{memory}_s"), ("CPU s", f"{memory}_cpu_s")):
             table.add_row(f"{label}, {unit}", f"{rewrite['model_only'][key]:.3f}", f"{rewrite['stored'][key]:.3f}")
     console.print(table)
+    if as_json:
+        print(json.dumps(result))
 
 
 @app.command("backfill")
