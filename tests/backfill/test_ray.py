@@ -1,6 +1,7 @@
 """The Ray engine on a real Ray cluster on this machine (a head node and a second node joined to it, as Ray's
-own `cluster_utils.Cluster` starts them), PostgreSQL as the record: a generated WARC of a thousand records
-backfilled whole (a thousand records: the suite's time on two cores is bounded); the same stories and copies as the local engine on a smaller one."""
+own `cluster_utils.Cluster` starts them), PostgreSQL as the record: a generated WARC of a thousand records (not
+more: the suite's time on two cores is bounded) backfilled whole; the same stories and copies as the local engine
+on a smaller one."""
 
 from __future__ import annotations
 
