@@ -6,8 +6,8 @@ from newsdesk.language.coverage import UNKNOWN, coverage_line, language_counts
 from newsdesk.language.detect import detect, language_of
 from newsdesk.language.display import DEFAULT_DISPLAY_LANGUAGE, DISPLAY_LANGUAGE_SETTING
 from newsdesk.language.numbers import english_numerals
-from newsdesk.language.stopwords import without_function_words
+from newsdesk.language.stopwords import function_words, without_function_words
 
 __all__ = ["DEFAULT_DISPLAY_LANGUAGE", "DISPLAY_LANGUAGE_SETTING", "NAMES", "UNKNOWN", "base_language",
-           "coverage_line", "detect", "english_numerals", "language_counts", "language_name", "language_of",
+           "coverage_line", "detect", "english_numerals", "function_words", "language_counts", "language_name", "language_of",
            "without_function_words"]

@@ -29,7 +29,7 @@ class StoryWriter(Protocol):
 
     def __call__(self, articles: Sequence[StoryArticle]) -> StoryPage: ...
 
-    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None: ...
+    def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None: ...
 
 
 def story_writer(settings: Settings, encoder=None) -> StoryWriter:
@@ -87,7 +87,7 @@ class PageWriter:
         in them, ahead of writing."""
         if self.entities is not None:      # first: it only hands them to the NER worker, which reads meanwhile
             self.entities.prepare(articles)
-        self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
+        self.writer.prepare([(a.title, a.text, a.language) for a in articles if a.original_id is None])
 
     def flush(self) -> None:
         """Store the entities still waiting for the NER (the page writer does not wait for them)."""

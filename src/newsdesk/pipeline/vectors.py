@@ -61,7 +61,7 @@ def reembed(storage: Storage, embedder: CachedEmbedder | None = None, batch: int
         if not ids:
             break
         articles = [a for a in storage.articles_by_ids(ids).values()]
-        texts = [t for a in articles for t in (*writer.texts_to_embed(a.title, a.text),
+        texts = [t for a in articles for t in (*writer.texts_to_embed(a.title, a.text, a.language),
                                                *lead_texts(a.title or "", a.text))]
         before = embedder.misses
         embedder.encode(texts)

@@ -28,7 +28,7 @@ from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
 from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
 from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
-from newsdesk.synthesize.standalone import needs_context
+from newsdesk.synthesize.standalone import needs_context, points_back
 from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.differ import differences
 from newsdesk.synthesize.figures import current_figures, superseded
@@ -124,8 +124,29 @@ _QUOTE = re.compile(r"[\"“”]")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
 _FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,? (?:and|but|while|whereas|although)\b)\s*")
+# The same marks in the languages with rules of their own (`standalone.CONTEXT_WORDS`).
+_FINISHED_WIDE = re.compile(r"[.!?…][\s\"'”’»“«)\]]*$")
+_FIRST_PERSON_WIDE = {
+    "fr": re.compile(r"\b(?:[Jj]e|[Jj]['’]|[Nn]ous|[Nn]otre|[Nn]os|[Mm]on|[Mm]a|[Mm]es|[Mm]oi)\b"),
+    "es": re.compile(r"\b(?:[Yy]o|[Nn]osotros|[Nn]osotras|[Nn]uestro|[Nn]uestra|[Nn]uestros|[Nn]uestras|[Mm]i|[Mm]is)\b"),
+    "de": re.compile(r"\b(?:[Ii]ch|[Ww]ir|[Uu]nser|[Uu]nsere|[Mm]ein|[Mm]eine|[Mm]ich|[Mm]ir|[Uu]ns)\b"),
+    "it": re.compile(r"\b(?:[Ii]o|[Nn]oi|[Nn]ostro|[Nn]ostra|[Mm]io|[Mm]ia|[Mm]i)\b"),
+    "pt": re.compile(r"\b(?:[Ee]u|[Nn]ós|[Nn]osso|[Nn]ossa|[Mm]eu|[Mm]inha)\b"),
+    "nl": re.compile(r"\b(?:[Ii]k|[Ww]ij|[Ww]e|[Oo]ns|[Oo]nze|[Mm]ijn|[Mm]ij)\b"),
+}
 _PRONOUN = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|However|Still|Meanwhile|His|Her|"
                       r"Their|Its|Also|So|Yet|Instead)\b")
+
+
+_QUOTE_WIDE = re.compile(r"[\"“”«»„]")
+
+
+def _first_person(text: str, language: str | None) -> bool:
+    return bool(_FIRST_PERSON_WIDE.get(language or "", _FIRST_PERSON).search(text))
+
+
+def _finished(text: str, language: str | None) -> bool:
+    return bool((_FINISHED_WIDE if language in _FIRST_PERSON_WIDE else _FINISHED).search(text))
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -171,18 +192,19 @@ class Writer:
 
     # -- analysis --------------------------------------------------------------------------------------------
 
-    def report_sentences(self, text: str | None) -> list[Sentence]:
-        """The sentences of one report that a page may use."""
-        return split_sentences(text or "")[: self.config.max_sentences_per_article]
+    def report_sentences(self, text: str | None, language: str | None = None) -> list[Sentence]:
+        """The sentences of one report that a page may use, split by the rules of its `language`."""
+        return split_sentences(text or "", language=language)[: self.config.max_sentences_per_article]
 
-    def texts_to_embed(self, title: str | None, text: str | None) -> list[str]:
+    def texts_to_embed(self, title: str | None, text: str | None, language: str | None = None) -> list[str]:
         """The strings `analyse` embeds for one independent report: its sentences, then its title."""
-        return [s.text for s in self.report_sentences(text)] + [(title or "").strip() or "-"]
+        return [s.text for s in self.report_sentences(text, language)] + [(title or "").strip() or "-"]
 
-    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None:
-        """Embed the sentences and titles of these (title, text) reports now, in one call, so that writing
-        their stories' pages later finds their vectors remembered by the encoder."""
-        texts = [t for title, text in reports for t in self.texts_to_embed(title, text)]
+    def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None:
+        """Embed the sentences and titles of these (title, text) or (title, text, language) reports now, in
+        one call, so that writing their stories' pages later finds their vectors remembered by the encoder."""
+        texts = [t for title, text, *language in reports
+                 for t in self.texts_to_embed(title, text, language[0] if language else None)]
         if texts:
             self.encoder.encode(texts)
 
@@ -196,15 +218,15 @@ class Writer:
         kept = sorted(latest.values(), reverse=True)[: self.config.max_articles]
         return sorted(kept)
 
-    def report_units(self, sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-        """The (first, last) indices into one report's `sentences` of what may be shown: each sentence that
-        stands alone, and each that needs the sentence before it (`needs_context`) joined to it when that one
-        stands alone; the others are never shown."""
+    def report_units(self, sentences: Sequence[Sentence], language: str | None = None) -> list[tuple[int, int]]:
+        """The (first, last) indices into one report's `sentences` (in `language`) of what may be shown: each
+        sentence that stands alone, and each that needs the sentence before it (`needs_context`) joined to it
+        when that one stands alone; the others are never shown."""
         spans = []
         for i, sentence in enumerate(sentences):
-            if not needs_context(sentence.text):
+            if not needs_context(sentence.text, language):
                 spans.append((i, i))
-            elif i > 0 and not needs_context(sentences[i - 1].text):
+            elif i > 0 and not needs_context(sentences[i - 1].text, language):
                 spans.append((i - 1, i))
         return spans
 
@@ -212,7 +234,8 @@ class Writer:
         articles = sorted(articles, key=_chronological)
         sources = self._sources(articles)
         outlet_of = [a.outlet or f"article {a.id}" for a in articles]
-        reports = [self.report_sentences(articles[i].text) for i in sources]
+        languages = [articles[i].language for i in range(len(articles))]
+        reports = [self.report_sentences(articles[i].text, languages[i]) for i in sources]
         titles_text = [(articles[i].title or "").strip() for i in sources]
         # Embedded as texts_to_embed gives them: each report's sentences, then its title.
         embedded = _normalise_rows(np.asarray(self.encoder.encode(
@@ -223,12 +246,12 @@ class Writer:
 
         def unit(text: str, article: int, position: int, last: int) -> Unit:
             return Unit(text, article, position, word_count(text), textutil.numbers(text),
-                        textutil.entities(text), set(textutil.terms(text)), last)
+                        textutil.entities(text), set(textutil.terms(text, languages[article])), last)
 
         offset = 0
         title_rows = []
         for index, sentences in zip(sources, reports):
-            for first, last in self.report_units(sentences):
+            for first, last in self.report_units(sentences, languages[index]):
                 text = " ".join(s.text for s in sentences[first:last + 1])
                 units.append(unit(text, index, sentences[first].position, sentences[last].position))
                 rows.append(embedded[offset + first:offset + last + 1].sum(axis=0))
@@ -242,7 +265,7 @@ class Writer:
         titles = list(range(sentence_count, len(units)))
         dimension = embedded.shape[1] if embedded.ndim == 2 else 1
         vectors = _normalise_rows(np.stack(rows)) if rows else np.zeros((0, dimension), dtype=np.float32)
-        lexical = textutil.tfidf_vectors([textutil.terms(u.text or "-") for u in units])
+        lexical = textutil.tfidf_vectors([textutil.terms(u.text or "-", languages[u.article]) for u in units])
         for k, u in enumerate(units):
             if not u.text:  # an empty title stands for nothing
                 vectors[k] = 0.0
@@ -281,6 +304,7 @@ class Writer:
         title_mean = a.vectors[a.titles].mean(axis=0) if a.titles else np.zeros(a.vectors.shape[1])
         for row, k in enumerate(a.sentences):
             u = a.units[k]
+            language = a.articles[u.article].language
             others = [members[o] for o in outlets if o != a.outlet_of[u.article] and members[o]]
             if others:
                 best = np.array([a.sims[k, m].max() for m in others])
@@ -295,12 +319,12 @@ class Writer:
                 1.0 / (1.0 + u.position),
                 u.position == 0,
                 min(u.words, 40) / 40.0,
-                bool(_QUOTE.search(u.text)),
-                bool(_FIRST_PERSON.search(u.text)),
+                bool((_QUOTE_WIDE if language in _FIRST_PERSON_WIDE else _QUOTE).search(u.text)),
+                bool(_first_person(u.text, language)),
                 u.text.rstrip("\"'”’").endswith("?"),
-                not _FINISHED.search(u.text) or quote_is_open(u.text),
+                not _finished(u.text, language) or quote_is_open(u.text, language),
                 bool(u.numbers),
-                bool(_PRONOUN.match(u.text)),
+                bool(_PRONOUN.match(u.text)) or points_back(u.text, language),
                 textutil.shouts(u.text, a.ordinary),
             )
         for row, k in enumerate(a.titles):
@@ -347,8 +371,9 @@ class Writer:
     def shown(self, analysis: Analysis, k: int) -> str:
         """Unit k's text as the page shows it: its relative days ("yesterday") as dates."""
         unit = analysis.units[k]
-        return anchor_days(unit.text, analysis.articles[unit.article].published, self.config.zone,
-                           headline=unit.position < 0)
+        article = analysis.articles[unit.article]
+        return anchor_days(unit.text, article.published, self.config.zone, headline=unit.position < 0,
+                           language=article.language)
 
     def attributed(self, analysis: Analysis, k: int) -> Attributed:
         unit = analysis.units[k]
