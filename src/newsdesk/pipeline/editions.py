@@ -32,7 +32,8 @@ MIN_TAKEAWAYS = 3
 def lead_with(page: StoryPage, edition: StoryPage | None, articles: list[StoryArticle] = (),
               language: str | None = None) -> StoryPage:
     """The page with the edition's headline and summary, when there is one, and its takeaways from reports in
-    the edition's `language` (of `articles`) when enough of them are."""
+    the edition's `language` (of `articles`) when enough of them are; a takeaway or "what each source adds"
+    sentence that the edition's summary shows is left out."""
     if edition is None:
         return page
     takeaways = page.takeaways
@@ -41,8 +42,13 @@ def lead_with(page: StoryPage, edition: StoryPage | None, articles: list[StoryAr
         own = [t for t in takeaways if lang_of.get(t.article_id) == language]
         if len(own) >= min(MIN_TAKEAWAYS, len(takeaways)):
             takeaways = own
+    # A sentence the edition's summary now shows is not shown again below it.
+    in_summary = {(item.article_id, item.text) for item in edition.summary}
+    takeaways = [t for t in takeaways if (t.article_id, t.text) not in in_summary]
+    unique = {outlet: kept for outlet, items in page.unique.items()
+              if (kept := [u for u in items if (u.article_id, u.text) not in in_summary])}
     return replace(page, headline=edition.headline, headline_article_id=edition.headline_article_id,
-                   summary=edition.summary, takeaways=takeaways)
+                   summary=edition.summary, takeaways=takeaways, unique=unique)
 
 
 def edition_json(edition: StoryPage, jsonable) -> dict:

@@ -26,6 +26,7 @@ import numpy as np
 
 from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
 from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
+from newsdesk.language import english_numerals
 from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
 from newsdesk.synthesize.standalone import needs_context, points_back
@@ -69,6 +70,11 @@ class WriterConfig:
     same_with_facts: float = 0.55    # ... or this, sharing a number or two names and no clashing number
     unique_below: float = 0.50       # unique: no sentence or title of another outlet comes this close
     unique_per_outlet: int = 3
+    # Across languages (the sentence-embedding model reads English): a sentence whose multilingual vector
+    # (embed's multilingual encoder, the grouping's cosine) comes this close to one shown above it in another
+    # language says it again, and is not among what its source adds (docs/research/multilingual.md).
+    across_same: float = 0.60
+    across_same_with_facts: float = 0.45     # ... or this, sharing a number or two names and no clashing number
     order: str = "score"             # summary sentences by "score" or in "source" order (article, position)
     headline_weights: tuple[float, float, float] = (0.5, 1.0, -0.04)  # embedding, TF-IDF centrality, words
     max_articles: int = 40           # larger stories: the latest article of each outlet, most recent first
@@ -177,15 +183,27 @@ def default_encoder() -> Encoder:
 
 
 class Writer:
-    def __init__(self, config: WriterConfig | None = None, encoder: Encoder | None = None) -> None:
+    def __init__(self, config: WriterConfig | None = None, encoder: Encoder | None = None,
+                 multilingual: Encoder | None = None) -> None:
+        """`multilingual`: the encoder that reads every language the desk groups across (the process's shared
+        one when None), asked only about stories whose reports are in more than one language."""
         self.config = config or WriterConfig()
         self._encoder = encoder
+        self._multilingual = multilingual
 
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
             self._encoder = default_encoder()
         return self._encoder
+
+    @property
+    def multilingual(self) -> Encoder:
+        if self._multilingual is None:
+            from newsdesk.embed import get_multilingual_embedder
+
+            self._multilingual = get_multilingual_embedder()
+        return self._multilingual
 
     def __call__(self, articles: Sequence[StoryArticle]) -> StoryPage:
         return self.write(articles)
@@ -245,7 +263,8 @@ class Writer:
         rows: list[np.ndarray] = []
 
         def unit(text: str, article: int, position: int, last: int) -> Unit:
-            return Unit(text, article, position, word_count(text), textutil.numbers(text),
+            return Unit(text, article, position, word_count(text),
+                        textutil.numbers(english_numerals(text, languages[article])),
                         textutil.entities(text), set(textutil.terms(text, languages[article])), last)
 
         offset = 0
@@ -341,13 +360,15 @@ class Writer:
         return self.same_content(analysis.similarity(i, j), a.numbers, a.entities, b.numbers, b.entities)
 
     def same_content(self, similarity: float, numbers_a: set[str], entities_a: set[str], numbers_b: set[str],
-                     entities_b: set[str]) -> bool:
-        """Whether two sentences report the same, from their embedding cosine, their numbers
-        (`textutil.numbers`) and their names (`textutil.entities`): close enough, or fairly close and sharing a
-        number or two names with no clashing number."""
-        if similarity >= self.config.same:
+                     entities_b: set[str], across: bool = False) -> bool:
+        """Whether two sentences report the same, from their embedding cosine (their multilingual vectors'
+        when `across` languages), their numbers (`textutil.numbers`) and their names (`textutil.entities`):
+        close enough, or fairly close and sharing a number or two names with no clashing number."""
+        same, same_with_facts = ((self.config.across_same, self.config.across_same_with_facts) if across
+                                 else (self.config.same, self.config.same_with_facts))
+        if similarity >= same:
             return True
-        if similarity < self.config.same_with_facts:
+        if similarity < same_with_facts:
             return False
         if numbers_a and numbers_b and not (numbers_a & numbers_b):
             return False
@@ -490,13 +511,35 @@ class Writer:
             return np.zeros((0, 0), dtype=np.float32)
         return _normalise_rows(np.asarray(self.encoder.encode(parts), dtype=np.float32))
 
+    def unit_language(self, analysis: Analysis, k: int) -> str:
+        return analysis.articles[analysis.units[k].article].language or "en"
+
+    def across_vectors(self, analysis: Analysis, units: list[int]) -> dict[int, np.ndarray]:
+        """The multilingual vectors of these units, by unit index."""
+        texts = [analysis.units[k].text for k in units]
+        vectors = _normalise_rows(np.asarray(self.multilingual.encode(texts), dtype=np.float32)) if texts else []
+        return dict(zip(units, vectors))
+
+    def repeats_across(self, analysis: Analysis, k: int, shown: list[int], across: dict[int, np.ndarray]) -> bool:
+        """Whether unit k says again, in another language, what a `shown` unit says: `same_content` on their
+        multilingual vectors (`across`) with the thresholds for pairs across languages."""
+        language, unit = self.unit_language(analysis, k), analysis.units[k]
+        return any(self.unit_language(analysis, c) != language
+                   and self.same_content(float(across[k] @ across[c]), unit.numbers, unit.entities,
+                                        analysis.units[c].numbers, analysis.units[c].entities, across=True)
+                   for c in shown)
+
     def choose_unique(self, analysis: Analysis, scores: np.ndarray, shown: list[int],
                       clauses: dict[int, np.ndarray]) -> dict[str, list[int]]:
         """Per outlet, its best sentences that no other outlet's sentence or title comes close to, and that
-        repeat nothing `shown` above them (the summary and the takeaways)."""
+        repeat nothing shown above them (the summary, the takeaways, the sentences already chosen here; in
+        another language, by `repeats_across`)."""
         unique: dict[str, list[int]] = {}
         if len({analysis.outlet_of[i] for i in analysis.sources}) < 2:
             return unique
+        languages = {analysis.articles[i].language or "en" for i in analysis.sources}
+        across = self.across_vectors(analysis, analysis.sentences) if len(languages) > 1 else {}
+        chosen: list[int] = []
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
             own = analysis.outlet_of[analysis.units[k].article]
@@ -506,8 +549,12 @@ class Writer:
                 analysis.outlet_of[other.article] != own and other.text
                 and (analysis.similarity(k, j) >= self.config.unique_below or self.says_same(analysis, k, j))
                 for j, other in enumerate(analysis.units))
-            if not elsewhere and not self.repeats(analysis, k, shown + unique.get(own, []), clauses, novelty=False):
-                unique.setdefault(own, []).append(k)
+            if elsewhere or self.repeats(analysis, k, shown + unique.get(own, []), clauses, novelty=False):
+                continue
+            if across and self.repeats_across(analysis, k, shown + chosen, across):
+                continue
+            unique.setdefault(own, []).append(k)
+            chosen.append(k)
         return unique
 
     def choose_headline(self, analysis: Analysis) -> int | None:
