@@ -32,12 +32,13 @@ class StoryWriter(Protocol):
     def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None: ...
 
 
-def story_writer(settings: Settings, encoder=None) -> StoryWriter:
+def story_writer(settings: Settings, encoder=None, multilingual=None) -> StoryWriter:
     """The writer the settings ask for: the LLM writer when llm_url is set, else the extractive one; both
-    show dates in the desk's time zone, and embed with `encoder` or else the process's shared embedder."""
+    show dates in the desk's time zone, and embed with `encoder` (across languages `multilingual`) or else the
+    process's shared embedders."""
     from newsdesk.synthesize import Writer, WriterConfig
 
-    extractive = Writer(WriterConfig(zone=settings.zone()), encoder=encoder)
+    extractive = Writer(WriterConfig(zone=settings.zone()), encoder=encoder, multilingual=multilingual)
     if not settings.llm_url:
         return extractive
     from newsdesk.synthesize import LLMWriter, config_from_settings
