@@ -74,7 +74,7 @@ class WriterConfig:
     # (embed's multilingual encoder, the grouping's cosine) comes this close to one shown above it in another
     # language says it again, and is not among what its source adds (docs/research/multilingual.md).
     across_same: float = 0.60
-    across_same_with_facts: float = 0.45     # ... or this, sharing a number or two names and no clashing number
+    across_same_with_facts: float = 0.45     # ... or this, sharing a number and no clashing one
     order: str = "score"             # summary sentences by "score" or in "source" order (article, position)
     headline_weights: tuple[float, float, float] = (0.5, 1.0, -0.04)  # embedding, TF-IDF centrality, words
     max_articles: int = 40           # larger stories: the latest article of each outlet, most recent first
@@ -121,6 +121,7 @@ class Analysis:
     ordinary: set[str]              # words the story's reports write in lower case (see textutil.shouts)
     current: dict[str, set[str]] = field(default_factory=dict)  # the latest figures of each kind
     stale: set[int] = field(default_factory=set)  # units stating a figure a later report superseded
+    across: dict[int, np.ndarray] | None = None   # multilingual vectors of the sentences (Writer.across)
 
     def similarity(self, i: int, j: int) -> float:
         return float(self.sims[i, j])
@@ -363,7 +364,8 @@ class Writer:
                      entities_b: set[str], across: bool = False) -> bool:
         """Whether two sentences report the same, from their embedding cosine (their multilingual vectors'
         when `across` languages), their numbers (`textutil.numbers`) and their names (`textutil.entities`):
-        close enough, or fairly close and sharing a number or two names with no clashing number."""
+        close enough, or fairly close and sharing a number (or, in one language, two names) with no clashing
+        number."""
         same, same_with_facts = ((self.config.across_same, self.config.across_same_with_facts) if across
                                  else (self.config.same, self.config.same_with_facts))
         if similarity >= same:
@@ -372,6 +374,8 @@ class Writer:
             return False
         if numbers_a and numbers_b and not (numbers_a & numbers_b):
             return False
+        if across:      # names are shared by every report of the event in every language: only a number counts
+            return bool(numbers_a & numbers_b)
         return bool(numbers_a & numbers_b) or len(entities_a & entities_b) >= 2
 
     def also(self, analysis: Analysis, k: int) -> list[tuple[ArticleId, str]]:
@@ -410,6 +414,7 @@ class Writer:
 
     def choose_summary(self, analysis: Analysis, scores: np.ndarray) -> list[int]:
         config = self.config
+        across = self.across(analysis)
         chosen: list[int] = []
         said: set[str] = set()
         words = 0
@@ -429,6 +434,8 @@ class Writer:
                     continue
                 if any(self.says_same(analysis, k, c) for c in chosen):
                     continue   # two dek sentences reporting the same event read as a repeat however worded
+                if across and self.repeats_across(analysis, k, chosen, across):
+                    continue
             chosen.append(k)
             said |= unit.terms
             words += unit.words
@@ -483,6 +490,7 @@ class Writer:
         to "what each source adds". Bullets of a readable length first; longer ones only when there would
         be too few otherwise."""
         config = self.config
+        across = self.across(analysis)
         ranked = [analysis.sentences[row] for row in np.argsort(-scores, kind="stable")]
         single_source = len({analysis.outlet_of[i] for i in analysis.sources}) < 2
         chosen: list[int] = []
@@ -497,7 +505,8 @@ class Writer:
                     break
                 if (k in summary or k in chosen or k in analysis.stale or analysis.units[k].words > limit
                         or (shared_only and not single_source and not self.also(analysis, k))
-                        or self.repeats(analysis, k, chosen + summary, clauses)):
+                        or self.repeats(analysis, k, chosen + summary, clauses)
+                        or (across and self.repeats_across(analysis, k, chosen + summary, across))):
                     continue
                 chosen.append(k)
         return self.by_importance(analysis, chosen)
@@ -513,6 +522,14 @@ class Writer:
 
     def unit_language(self, analysis: Analysis, k: int) -> str:
         return analysis.articles[analysis.units[k].article].language or "en"
+
+    def across(self, analysis: Analysis) -> dict[int, np.ndarray]:
+        """The multilingual vectors of the story's candidate sentences when its reports are in more than one
+        language (computed once per analysis); none otherwise."""
+        if analysis.across is None:
+            languages = {analysis.articles[i].language or "en" for i in analysis.sources}
+            analysis.across = self.across_vectors(analysis, analysis.sentences) if len(languages) > 1 else {}
+        return analysis.across
 
     def across_vectors(self, analysis: Analysis, units: list[int]) -> dict[int, np.ndarray]:
         """The multilingual vectors of these units, by unit index."""
@@ -533,12 +550,11 @@ class Writer:
                       clauses: dict[int, np.ndarray]) -> dict[str, list[int]]:
         """Per outlet, its best sentences that no other outlet's sentence or title comes close to, and that
         repeat nothing shown above them (the summary, the takeaways, the sentences already chosen here; in
-        another language, by `repeats_across`)."""
+        another language, by `repeats_across`, as the summary and the takeaways are held apart)."""
         unique: dict[str, list[int]] = {}
         if len({analysis.outlet_of[i] for i in analysis.sources}) < 2:
             return unique
-        languages = {analysis.articles[i].language or "en" for i in analysis.sources}
-        across = self.across_vectors(analysis, analysis.sentences) if len(languages) > 1 else {}
+        across = self.across(analysis)
         chosen: list[int] = []
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
