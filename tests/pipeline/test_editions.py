@@ -31,3 +31,13 @@ def test_takeaways_stay_when_too_few_are_in_the_display_language():
 def test_without_an_edition_the_page_is_unchanged():
     page = _page([1, 3, 2])
     assert lead_with(page, None, ARTICLES, "en") is page
+
+
+def test_a_sentence_the_editions_summary_shows_is_not_shown_again_below_it():
+    page = _page([1, 2])
+    edition = _page([])
+    edition.summary = [Attributed("Point 1.", 2, "o")]
+    page.unique = {"o": [Attributed("Point 1.", 2, "o"), Attributed("Only here.", 2, "o")]}
+    led = lead_with(page, edition, ARTICLES, "en")
+    assert [t.text for t in led.takeaways] == ["Point 0."]
+    assert [u.text for u in led.unique["o"]] == ["Only here."]
