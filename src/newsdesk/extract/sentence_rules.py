@@ -89,7 +89,3 @@ _RULES = {"en": SentenceRules("en", _abbreviations(ENGLISH_ABBREVIATIONS)),
 def sentence_rules(language: str | None) -> SentenceRules:
     """The rules for text in `language` (ISO 639-1); English's for None and for languages without rules."""
     return _RULES.get(language or "en", _RULES["en"])
-
-
-def languages_with_rules() -> tuple[str, ...]:
-    return tuple(sorted(_RULES))

@@ -29,7 +29,8 @@ from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_coun
 from newsdesk.language import english_numerals
 from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
-from newsdesk.synthesize.standalone import needs_context, points_back
+from newsdesk.synthesize.marks import finished, first_person, opens_on_pronoun, quotes
+from newsdesk.synthesize.standalone import needs_context
 from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.differ import differences
 from newsdesk.synthesize.figures import current_figures, superseded
@@ -127,33 +128,7 @@ class Analysis:
         return float(self.sims[i, j])
 
 
-_QUOTE = re.compile(r"[\"“”]")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
-_FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,? (?:and|but|while|whereas|although)\b)\s*")
-# The same marks in the languages with rules of their own (`standalone.CONTEXT_WORDS`).
-_FINISHED_WIDE = re.compile(r"[.!?…][\s\"'”’»“«)\]]*$")
-_FIRST_PERSON_WIDE = {
-    "fr": re.compile(r"\b(?:[Jj]e|[Jj]['’]|[Nn]ous|[Nn]otre|[Nn]os|[Mm]on|[Mm]a|[Mm]es|[Mm]oi)\b"),
-    "es": re.compile(r"\b(?:[Yy]o|[Nn]osotros|[Nn]osotras|[Nn]uestro|[Nn]uestra|[Nn]uestros|[Nn]uestras|[Mm]i|[Mm]is)\b"),
-    "de": re.compile(r"\b(?:[Ii]ch|[Ww]ir|[Uu]nser|[Uu]nsere|[Mm]ein|[Mm]eine|[Mm]ich|[Mm]ir|[Uu]ns)\b"),
-    "it": re.compile(r"\b(?:[Ii]o|[Nn]oi|[Nn]ostro|[Nn]ostra|[Mm]io|[Mm]ia|[Mm]i)\b"),
-    "pt": re.compile(r"\b(?:[Ee]u|[Nn]ós|[Nn]osso|[Nn]ossa|[Mm]eu|[Mm]inha)\b"),
-    "nl": re.compile(r"\b(?:[Ii]k|[Ww]ij|[Ww]e|[Oo]ns|[Oo]nze|[Mm]ijn|[Mm]ij)\b"),
-}
-_PRONOUN = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|However|Still|Meanwhile|His|Her|"
-                      r"Their|Its|Also|So|Yet|Instead)\b")
-
-
-_QUOTE_WIDE = re.compile(r"[\"“”«»„]")
-
-
-def _first_person(text: str, language: str | None) -> bool:
-    return bool(_FIRST_PERSON_WIDE.get(language or "", _FIRST_PERSON).search(text))
-
-
-def _finished(text: str, language: str | None) -> bool:
-    return bool((_FINISHED_WIDE if language in _FIRST_PERSON_WIDE else _FINISHED).search(text))
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -339,12 +314,12 @@ class Writer:
                 1.0 / (1.0 + u.position),
                 u.position == 0,
                 min(u.words, 40) / 40.0,
-                bool((_QUOTE_WIDE if language in _FIRST_PERSON_WIDE else _QUOTE).search(u.text)),
-                bool(_first_person(u.text, language)),
+                quotes(u.text, language),
+                first_person(u.text, language),
                 u.text.rstrip("\"'”’").endswith("?"),
-                not _finished(u.text, language) or quote_is_open(u.text, language),
+                not finished(u.text, language) or quote_is_open(u.text, language),
                 bool(u.numbers),
-                bool(_PRONOUN.match(u.text)) or points_back(u.text, language),
+                opens_on_pronoun(u.text, language),
                 textutil.shouts(u.text, a.ordinary),
             )
         for row, k in enumerate(a.titles):
