@@ -37,6 +37,7 @@ def test_a_sentence_pointing_back_in_its_language_needs_context(language, senten
 @pytest.mark.parametrize("language, sentence", [
     ("fr", "Le port de Lisse a rouvert mardi après trois jours de grève des dockers."),
     ("fr", "Le ministre des Finances, Étienne Garrigue, a présenté sa démission mardi."),
+    ("fr", "Lors de la sécheresse d'il y a quatre ans, le débit du fleuve était tombé très bas."),
     ("es", "El alcalde de Lisse pidió calma a los vecinos del puerto."),
     ("de", "Der Hafen von Lisse wurde am Dienstag wieder für Schiffe geöffnet."),
     ("de", "Das Innenministerium gab kurz nach dem Beben eine Warnung heraus."),

@@ -162,7 +162,7 @@ CONTEXT_WORDS = {
                              r"malgré tout|du coup|c['’]est pourquoi|à l['’]inverse|au contraire)", re.IGNORECASE),
         pronoun_speaker=re.compile(rf"[,»”\"]\s*(?:a|ont|avait)-t?-?(?:il|elle|ils|elles)\s+{_SAID['fr']}\b|"
                                    r"[,»”\"]\s*[a-zéèû]+-t?-?(?:il|elle|ils|elles)\b", re.IGNORECASE),
-        personal=re.compile(r"\b(?:il|elle|lui)\b", re.IGNORECASE),
+        personal=re.compile(r"\b(?:elle|lui|il(?! y a\b| faut\b| s['’]agit\b))\b", re.IGNORECASE),
         not_names=_words("le la les un une il elle ils elles ce cette mais et selon après avant")),
     "es": ContextWords(
         openers=_words("él ella ellos ellas esto eso aquello este esta estos estas ese esa pero y o e ni sin "
