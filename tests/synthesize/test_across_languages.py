@@ -61,3 +61,8 @@ def test_the_spanish_opening_does_not_repeat_the_english_lead(pages):
 
 def test_what_only_the_spanish_report_says_is_still_shown(pages):
     assert NEW in _shown(pages[0])
+
+
+def test_an_english_sentence_names_the_spanish_report_that_says_the_same(pages):
+    pay = next(item for item in [*pages[0].summary, *pages[0].takeaways] if "pay rise of four percent" in item.text)
+    assert "El Vigía" in [outlet for _, outlet in pay.also]

@@ -354,8 +354,10 @@ class Writer:
         return bool(numbers_a & numbers_b) or len(entities_a & entities_b) >= 2
 
     def also(self, analysis: Analysis, k: int) -> list[tuple[ArticleId, str]]:
-        """Other outlets with an independent report whose sentence or title says what unit k says."""
+        """Other outlets with an independent report whose sentence or title says what unit k says (in another
+        language, whose sentence does, by `repeats_across`)."""
         own = analysis.outlet_of[analysis.units[k].article]
+        across = self.across(analysis)
         best: dict[str, tuple[float, int]] = {}
         for j, other in enumerate(analysis.units):
             outlet = analysis.outlet_of[other.article]
@@ -363,8 +365,12 @@ class Writer:
                 continue
             if self.says_same(analysis, k, j):
                 similarity = analysis.similarity(k, j)
-                if outlet not in best or similarity > best[outlet][0]:
-                    best[outlet] = (similarity, other.article)
+            elif k in across and j in across and self.repeats_across(analysis, k, [j], across):
+                similarity = float(across[k] @ across[j])
+            else:
+                continue
+            if outlet not in best or similarity > best[outlet][0]:
+                best[outlet] = (similarity, other.article)
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         return [(analysis.articles[article].id, outlet) for outlet, (_, article) in ranked]
 
