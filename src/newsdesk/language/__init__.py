@@ -1,5 +1,7 @@
 """Languages: which one an article is in (detected from title and text, the declared one when the detector is
-unsure), ISO codes and their names, and the per-language text rules the writer uses (sentences, boilerplate)."""
+unsure), ISO codes and their names, coverage by language, numbers the English way and each language's function
+words (the rules for sentences and boilerplate are extraction's, `extract.sentence_rules` and `extract.boilerplate`;
+the writer's are in `synthesize`)."""
 
 from newsdesk.language.codes import NAMES, base_language, language_name
 from newsdesk.language.coverage import UNKNOWN, coverage_line, language_counts
