@@ -55,3 +55,4 @@ def test_what_a_source_adds_never_repeats_the_summary_or_a_takeaway():
 def test_without_an_edition_the_page_is_unchanged():
     page = _page([(POINTS[0], 1)])
     assert lead_with(page, None, ARTICLES, "en") is page
+
