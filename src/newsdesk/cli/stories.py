@@ -218,6 +218,7 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
                                     writer=story_writer(settings, embedder), entities=settings.entities,
+                                    entity_chars=settings.entity_chars,
                                     embedder=embedder)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
 
