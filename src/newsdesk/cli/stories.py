@@ -218,7 +218,8 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
                                     writer=story_writer(settings, embedder, multilingual),
-                                    entities=settings.entities, embedder=embedder, multilingual=multilingual)
+                                    entities=settings.entities, entity_chars=settings.entity_chars,
+                                    embedder=embedder, multilingual=multilingual)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from newsdesk.cluster import WINDOW, OnlineClusterer
 from newsdesk.embed import CachedEmbedder
+from newsdesk.entities import MAX_CHARS
 from newsdesk.pipeline.grouping import StoryGrouper
 from newsdesk.pipeline.pages import PageWriter, StoryWriter
 from newsdesk.pipeline.story_entities import StoryEntities
@@ -19,12 +20,13 @@ from newsdesk.synthesize import Writer
 def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
             progress: Callable[[int], None] | None = None, window: timedelta | None = None,
             writer: StoryWriter | None = None, entities: bool = True,
-            embedder: CachedEmbedder | None = None, multilingual: CachedEmbedder | None = None) -> tuple[int, int]:
+            embedder: CachedEmbedder | None = None, multilingual: CachedEmbedder | None = None,
+            entity_chars: int = MAX_CHARS) -> tuple[int, int]:
     """Group the articles published since `since` (all when None) again, from a fresh grouper; each old
     story then resolves to the new story that holds most of its articles, and every page is written again by
-    `writer` (else the extractive writer), with its entities unless `entities` is False. The grouper and that
-    writer embed with `embedder` (across languages `multilingual`), else the desk's, with its stored vectors.
-    Returns (stories, articles)."""
+    `writer` (else the extractive writer), with its entities unless `entities` is False (the NER reading
+    `entity_chars` of each article's text). The grouper and that writer embed with `embedder` (across languages
+    `multilingual`), else the desk's, with its stored vectors. Returns (stories, articles)."""
     embedder = embedder or desk_embedder(storage)
     multilingual = multilingual or desk_multilingual_embedder(storage)
     before = dict(storage.clear_stories(since))
@@ -47,7 +49,7 @@ def regroup(storage: Storage, since: datetime | None = None, batch: int = 256,
             storage.merge_stories(old, new)
             storage.carry_story_override(old, new)
     pages = PageWriter(storage, writer or Writer(encoder=embedder, multilingual=multilingual),
-                       entities=StoryEntities(storage) if entities else None)
+                       entities=StoryEntities(storage, chars=entity_chars) if entities else None)
     pages.write(touched)
     pages.flush()
     embedder.flush()

@@ -16,7 +16,7 @@ def rewrite_pages(storage: Storage, settings: Settings, story_ids: Iterable[int]
     were written."""
     embedder, multilingual = desk_embedder(storage), desk_multilingual_embedder(storage)
     pages = PageWriter(storage, story_writer(settings, embedder, multilingual),
-                       entities=StoryEntities(storage) if settings.entities else None)
+                       entities=StoryEntities(storage, chars=settings.entity_chars) if settings.entities else None)
     written = pages.write(set(story_ids))
     pages.flush()
     embedder.flush()

@@ -109,7 +109,7 @@ class StoryUpdates:
             if self.settings.entities:
                 from newsdesk.pipeline.story_entities import StoryEntities
 
-                entities = StoryEntities(self.storage)
+                entities = StoryEntities(self.storage, chars=self.settings.entity_chars)
             self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder, self.multilingual),
                                     entities=entities)
         if self.grouper is None:
