@@ -66,7 +66,7 @@ class StoryUpdates:
         from newsdesk.pipeline.storylines import StorylineUpdates
 
         if self.storylines is None:
-            self.storylines = StorylineUpdates(self.storage)
+            self.storylines = StorylineUpdates(self.storage, embedder=self.embedder)
         try:
             with self.timer.stage("storylines"):
                 self.storylines.link(touched)

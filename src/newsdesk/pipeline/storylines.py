@@ -55,9 +55,11 @@ def group_from_profile(storyline_id: int, events: list[int], total: bytes, profi
 class StorylineUpdates:
     """The linker with its state in storage: `link(story_ids)` after each update of the desk."""
 
-    def __init__(self, storage: Storage, model: LinkModel | None = None) -> None:
+    def __init__(self, storage: Storage, model: LinkModel | None = None, embedder=None) -> None:
+        """`embedder`: the desk's (with its stored vectors), else the process's."""
         self.storage = storage
         self.model = model or LinkModel.load()
+        self.embedder = embedder
         self.linker: StorylineLinker | None = None
         self.corrections_seen: str | None = None
         self._slug_hint = "storyline"
@@ -87,14 +89,14 @@ class StorylineUpdates:
         recent = self.storage.story_centroids(around=now, span=LONE_RELOADED, limit=4 * LONE_KEPT)
         lone = [c.story_id for c in recent if c.story_id not in linker.event_group][:LONE_KEPT]
         for story_id in sorted(lone):
-            event = event_rep(self.storage, story_id)
+            event = self.event(story_id)
             if event is not None:
                 linker.place(event, None)
         self.corrections_seen = self.storage.corrections_version()
         return linker
 
     def event(self, story_id: int) -> EventRep | None:
-        return event_rep(self.storage, story_id)
+        return event_rep(self.storage, story_id, self.embedder)
 
     def link(self, story_ids: Iterable[int]) -> set[int]:
         """Link each story in `story_ids` (oldest first); returns the storylines that changed."""
