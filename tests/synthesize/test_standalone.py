@@ -32,6 +32,8 @@ from newsdesk.synthesize.standalone import needs_context
     "Masks should remain mandatory on the ferries as well, according to the board.",
     "In the chapel, both his grandfather and his father lie buried beside the altar.",
     "\"The hall was silent for an hour and then it erupted. We had done it.\"",
+    "First, a two-year price freeze on every contract the network sells.",
+    "Finally, the operator will close its call centre in the capital.",
 ])
 def test_a_sentence_pointing_back_needs_context(sentence):
     assert needs_context(sentence)
@@ -51,6 +53,7 @@ def test_a_sentence_pointing_back_needs_context(sentence):
     "Because of the storm, every ferry to the islands was cancelled on Sunday.",
     "The mayor said the pier would reopen as well as the market hall by Easter.",
     "Residents accused Councillor Amos Reyes of ignoring her warnings about the dam.",
+    "First Minister Iona Bell opened the new ferry terminal on Monday.",
     "",
 ])
 def test_a_sentence_that_names_what_it_says_stands_alone(sentence):

@@ -33,7 +33,8 @@ minister couple pair victim suspect latter former same news development step
 _ANSWERING = re.compile(r"^(?:not (?:everyone|everybody|all|so)|others?\b|another\b|both\b|neither\b|either\b|"
                         r"the other\b|the rest\b|some\b(?! \d)|many\b(?= (?:of them|were|are|have|had|did)\b)|"
                         r"here[’']?s\b|there[’']?s (?:more|another)|because\b(?! of)[^,]*$|even so|by contrast|in contrast|in response|"
-                        r"as a result|in addition|at the same time|on the other hand)", re.IGNORECASE)
+                        r"as a result|in addition|at the same time|on the other hand|"
+                        r"(?:first|second|third|secondly|thirdly|finally|lastly|next)\s*,)", re.IGNORECASE)
 # Words inside a sentence that point back: "to do so", "as well" (not "as well as").
 _POINTING_INSIDE = re.compile(r"\b(?:do|did|does|doing) so\b|\bas well\b(?! as)", re.IGNORECASE)
 # Someone spoken of as he or she; needs naming in the sentence ("both his grandfather and his father").

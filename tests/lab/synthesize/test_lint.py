@@ -31,6 +31,7 @@ NEEDS_CONTEXT = [
     "“They never told us,” a resident said.",
     "which the ministry denied on Tuesday.",
     "What went missing: invoices, emails and a ledger.",
+    "First, a price freeze on every existing contract.",
 ]
 STANDS_ALONE = [
     "The Harlow council voted 7-2 to close the old ferry terminal.",
@@ -41,6 +42,7 @@ STANDS_ALONE = [
     "The Bramley fire service said two people were rescued.",
     "Police said the driver was 34.",
     "The minister's resignation letter, published at noon, cited a conflict of interest.",
+    "First Minister Iona Bell opened the terminal.",
 ]
 
 

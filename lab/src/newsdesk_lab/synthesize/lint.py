@@ -103,6 +103,10 @@ def shown_sentences(doc: dict) -> list[Shown]:
     return [s for s in found if s.text.strip()]
 
 
+# "First, ...", "Finally, ...": one item of a list whose opening is not shown.
+ENUMERATION = re.compile(r"(?:first|second|third|secondly|thirdly|finally|lastly|next)\s*,", re.IGNORECASE)
+
+
 def _first_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z][A-Za-z']*", text.lstrip(" \"'“‘(—–-"))[:2]
 
@@ -116,7 +120,7 @@ def opens_needing_context(text: str) -> bool:
         return False
     if stripped[0].islower():
         return True
-    if COLON_FRAGMENT.match(stripped):
+    if COLON_FRAGMENT.match(stripped) or ENUMERATION.match(stripped):
         return True
     words = [w.lower().split("'")[0] for w in _first_words(stripped)]  # "It's" opens on "it"
     if not words:
