@@ -37,8 +37,8 @@ def csrf_in(html):
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
-def test_a_stranger_sees_how_to_follow_and_is_sent_to_the_login(web):
-    client, storage, line, _, _ = web
+def test_a_stranger_is_sent_to_the_login_and_a_user_follows_then_unfollows(web):
+    client, storage, line, tokens, ann_user = web
     page = client.get(f"/storylines/{line.slug}")
     assert f'href="/login?next=%2Fstorylines%2F{line.slug}">Follow</a>' in page.text
     assert "log in to get an alert when a new event joins this storyline" in page.text
@@ -47,10 +47,6 @@ def test_a_stranger_sees_how_to_follow_and_is_sent_to_the_login(web):
     assert pressed.status_code == 303
     assert pressed.headers["location"] == f"/login?next=%2Fstorylines%2F{line.slug}"
     assert storage.count_watchlists() == 0
-
-
-def test_the_follow_button_follows_then_unfollows(web):
-    client, storage, line, tokens, ann_user = web
     ann = auth(tokens["ann"])
     page = client.get(f"/storylines/{line.slug}", headers=ann)
     assert f'action="/storylines/{line.slug}/follow"' in page.text
