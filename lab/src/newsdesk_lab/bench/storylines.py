@@ -65,7 +65,7 @@ def run_storylines_bench(sizes: tuple[int, ...] = (1000, 10_000, 50_000), probe:
             linker.load_storyline(group)
             held += 1
         fill_cpu_s = time.process_time() - filling
-        cpu, wall = [], []
+        cpu, wall, scored = [], [], []
         at = start + timedelta(minutes=len(topics) + 1)
         for n in range(probe):
             topic = topics[int(rng.integers(len(topics)))] if n % 2 else _topic(rng, -n)
@@ -74,9 +74,12 @@ def run_storylines_bench(sizes: tuple[int, ...] = (1000, 10_000, 50_000), probe:
             linker.link(event)
             cpu.append(time.process_time() - began_cpu)
             wall.append(time.perf_counter() - began)
+        for n in range(min(probe, 100)):        # how many candidates a link scores (other events, off the clock)
+            topic = topics[int(rng.integers(len(topics)))] if n % 2 else _topic(rng, -n)
+            scored.append(len(linker.candidates(_event(rng, next(event_ids), *topic, at))))
         ms, wall_ms = np.asarray(cpu) * 1000, np.asarray(wall) * 1000
         rows.append({"storylines": size, "held": len(linker.groups), "mean_ms": round(float(ms.mean()), 3),
                      "p95_ms": round(float(np.percentile(ms, 95)), 3), "wall_mean_ms": round(float(wall_ms.mean()), 3),
-                     "fill_cpu_s": round(fill_cpu_s, 1)})
+                     "fill_cpu_s": round(fill_cpu_s, 1), "candidates": round(float(np.mean(scored)), 1)})
     ratio = rows[-1]["mean_ms"] / max(rows[0]["mean_ms"], 1e-9)
     return {"sizes": rows, "ratio": round(ratio, 3), "flat": ratio <= FLAT_RATIO, "probe": probe}
