@@ -126,9 +126,11 @@ def _retell(llm: LLMWriter, sources: Sequence[SoFarSource], zone) -> SoFar:
             told.dropped_reasons[check.reason] = told.dropped_reasons.get(check.reason, 0) + 1
             continue
         item = llm.attribute(analysis, sentence, sims[row])
+        event = event_of[item.article_id]
+        same_event = [(a, outlet) for a, outlet in item.also if event_of.get(a) == event]   # not a later event's
         told.sentences.append({"text": item.text, "article_id": item.article_id, "outlet": item.outlet,
-                               "also": _outlets(item.outlet, item.also, also[item.article_id]),
-                               "story_id": event_of[item.article_id]})
+                               "also": _outlets(item.outlet, same_event, also[item.article_id]),
+                               "story_id": event})
         kept_rows.append(row)
     if not told.sentences:
         return _fallback(sources, f"every sentence the model wrote was unsupported ({told.dropped} dropped)", told)
