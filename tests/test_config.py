@@ -59,3 +59,13 @@ def test_an_unknown_time_zone_is_named_in_the_error(tmp_path, name):
 def test_without_a_time_zone_the_desk_uses_the_machines(tmp_path, monkeypatch):
     monkeypatch.setenv("TZ", "America/Chicago")
     assert load_settings(tmp_path / "none.toml", env={}).zone() == ZoneInfo("America/Chicago")
+
+
+def test_how_much_of_an_article_the_ner_reads_is_a_setting(tmp_path):
+    settings = load_settings(tmp_path / "none.toml", env={"NEWSDESK_ENTITY_CHARS": "5000"})
+    assert settings.entity_chars == 5000
+
+
+def test_the_ner_must_read_something(tmp_path):
+    with pytest.raises(ConfigError, match="entity_chars"):
+        load_settings(tmp_path / "none.toml", env={"NEWSDESK_ENTITY_CHARS": "0"})

@@ -9,6 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdesk.entities import MAX_CHARS
 from newsdesk.errors import NewsdeskError
 from newsdesk.timeutil import local_zone
 
@@ -50,6 +51,7 @@ class Settings:
     stories: bool = True               # group articles into stories
     story_pages: bool = True           # and write each touched story's page
     entities: bool = True              # with the people, organisations and places it names (spaCy NER)
+    entity_chars: int = MAX_CHARS      # characters of an article's text the NER reads after its title
     story_window_hours: float = 72.0   # an article joins only stories with an article this close to it in time
     storylines: bool = True            # link the stories (events) of one developing matter into storylines
     user_agent: str = ""
@@ -135,5 +137,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     settings.extra = values
     if settings.story_window_hours <= 0:
         raise ConfigError(f"setting 'story_window_hours': must be above 0, not {settings.story_window_hours}")
+    if settings.entity_chars < 1:
+        raise ConfigError(f"setting 'entity_chars': must be 1 or more, not {settings.entity_chars}")
     settings.zone()                    # an unknown time zone name is an error now, not when a page is written
     return settings

@@ -53,3 +53,14 @@ def test_a_lone_candidate_has_no_gap(scene):
     X, _ = pair_features(article, stories[1:2], vocab)
     assert all(X[0, FEATURES.index(gap)] == 0.0 for gap in GAPS)
     assert X[0, FEATURES.index("ent_cos")] >= 0.0
+
+
+def test_a_name_with_letters_outside_ascii_is_one_name():
+    analysed = analyse("Ferry link to Brézenne suspended",
+                       "Cranes at the Port-Séverin terminal were knocked out of line, the harbour master said.")
+    assert {"brézenne", "port-séverin"} <= analysed.entities
+
+
+def test_no_name_is_a_fragment_cut_at_an_accented_letter():
+    analysed = analyse("Ferry link to Brézenne suspended", "Cranes at Port-Séverin stopped.")
+    assert not {"br", "port-s", "enne", "verin"} & analysed.entities

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsdesk.entities import NerUnavailable, article_text, find_mentions, find_spans, load_ner
+from newsdesk.entities import MAX_CHARS, NerUnavailable, article_text, find_mentions, find_spans, load_ner
 from newsdesk.entities import ner as ner_module
 from newsdesk.model import EntityType, Mention
 
@@ -44,6 +44,24 @@ def test_the_title_is_read_before_the_text():
     assert article_text("Joly visits Ottawa", "Body.") == "Joly visits Ottawa.\n\nBody."
     assert article_text(None, "Body.") == "Body."
     assert len(article_text("T", "x" * 50_000)) < 13_000
+
+
+# a lead that names someone, sentences that name nobody past the cap, then a name
+LONG = ("Foreign Minister Mélanie Joly flew to Ottawa on Tuesday. "
+        + "The talks were expected to last into the night. " * (MAX_CHARS // 48 + 1)
+        + "Roland Busch spoke in Frankfurt.")
+
+
+def test_a_name_in_the_lead_is_found():
+    assert "Mélanie Joly" in {m.name for m in find_mentions([article_text(None, LONG)])[0]}
+
+
+def test_a_name_past_the_cap_is_not_read():
+    assert "Roland Busch" not in {m.name for m in find_mentions([article_text(None, LONG)])[0]}
+
+
+def test_a_name_past_the_cap_is_found_when_the_cap_is_raised():
+    assert "Roland Busch" in {m.name for m in find_mentions([article_text(None, LONG, len(LONG))])[0]}
 
 
 def test_a_missing_model_is_an_error_naming_the_package(monkeypatch):

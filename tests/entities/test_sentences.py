@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsdesk.entities.sentences import NameBearing, can_name
+from newsdesk.entities.sentences import NameBearing, can_name, lead
 
 TEXT = ("Floods hit Tarnby overnight.\n\nThe river rose faster than expected. Mayor Ada Voss said 300 homes were "
         "empty. He added that the water would fall by evening.\n\nIt rained again. Hikvision said nothing.")
@@ -46,3 +46,15 @@ def test_an_offset_in_what_is_read_leads_back_to_the_same_characters(name):
 
 def test_a_text_that_names_nothing_leaves_nothing_to_read():
     assert NameBearing("The river rose. It rained again.").text == ""
+
+
+def test_the_lead_ends_with_the_last_whole_sentence_within_the_limit():
+    assert lead(TEXT, 40) == "Floods hit Tarnby overnight."
+
+
+def test_a_text_within_the_limit_is_read_whole():
+    assert lead(TEXT, len(TEXT)) == TEXT
+
+
+def test_without_a_sentence_end_the_lead_ends_between_words():
+    assert lead("Floods hit Tarnby overnight and the river rose", 20) == "Floods hit Tarnby"

@@ -142,3 +142,24 @@ def test_a_desk_without_entities_names_none_and_recluster_names_them(tmp_path):
     story = storage.get_story(story).id
     assert "Mélanie Joly" in {n.entity.name for n in storage.story_entities(story)}
     storage.close()
+
+
+def test_a_story_counts_a_name_past_the_cap_only_when_another_report_named_it(storage):
+    from newsdesk.model import NewArticle
+    from newsdesk.pipeline import StoryEntities
+
+    reports = [("Harbour Times", "Dana Whitlock led the strike vote at Port Callan."),
+               ("Capital Wire", "Dockers went back to work at Port Callan on Tuesday. The union said its members "
+                                "had voted to accept the offer. Union leader Dana Whitlock thanked them. "
+                                "Roland Busch spoke in Frankfurt.")]
+    story_id = storage.create_story("callan")
+    for i, (outlet, text) in enumerate(reports):
+        article_id = storage.insert_article(NewArticle(url=f"https://x.example/{i}", text=text, text_hash=f"h{i}",
+                                                       title=None, outlet=outlet, language="en"))
+        storage.assign_story(article_id, story_id, None)
+    entities = StoryEntities(storage, chars=60)
+    entities.update({story_id: storage.story_articles(story_id)})
+    entities.flush()
+    named = {n.entity.name: n for n in storage.story_entities(story_id)}
+    assert named["Dana Whitlock"].sources == 2
+    assert "Roland Busch" not in named

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.config import Settings
+from newsdesk.embed import MULTILINGUAL_MODEL_ID, get_multilingual_embedder
 from newsdesk.pipeline import (Desk, ask_story, desk_embedder, needs_reembedding, reembed, regroup, rewrite_pages,
                                story_asker)
 from tests.cluster.articles import QUAKE_A, QUAKE_B, TRANSFER, at
@@ -124,7 +125,7 @@ def test_a_model_change_embeds_every_text_once_in_resumable_batches(storage, tmp
     assert report.articles == 2                          # it went on after the articles already done
     assert report.texts == len(model_calls) - halfway
     assert len(model_calls) == len(set(model_calls))     # no text embedded twice
-    assert storage.text_vector_models() == ["all-MiniLM-L6-v2-test-upgrade"]
+    assert set(storage.text_vector_models()) - {MULTILINGUAL_MODEL_ID} == {"all-MiniLM-L6-v2-test-upgrade"}
     assert old not in storage.text_vector_models()
     assert not needs_reembedding(storage, "all-MiniLM-L6-v2-test-upgrade")
     assert reembed(storage).texts == 0
@@ -145,3 +146,39 @@ def test_the_reembed_command_shows_what_it_did(tmp_path, embedder, monkeypatch):
     assert "2 articles looked at" in first.output
     again = CliRunner().invoke(app, ["--db", db, "reembed"], catch_exceptions=False)
     assert "0 articles looked at: 0 texts embedded" in again.output
+
+
+# A French report of QUAKE_A's event, written for this test.
+QUAKE_A_FR = ("Un séisme fait 14 morts à Marrowfield",
+              "Un séisme de magnitude 6,2 a frappé mardi à l'aube la ville de montagne de Marrowfield, faisant au "
+              "moins 14 morts et détruisant des dizaines de maisons en pierre, a indiqué la gouverneure Ilse "
+              "Brandvik. Les secours de la vallée de Brandholm fouillaient les décombres près de la vieille place du "
+              "marché.")
+
+
+@pytest.fixture
+def multilingual_calls(monkeypatch):
+    """The texts the process's multilingual model is asked to embed from now on."""
+    model = get_multilingual_embedder().encoder
+    seen: list[str] = []
+    real = model.encode
+
+    def counted(texts):
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(model, "encode", counted)
+    return seen
+
+
+def test_multilingual_vectors_are_kept_beside_the_english_ones_and_never_made_twice(storage, tmp_path, model_calls,
+                                                                                     multilingual_calls):
+    _desk(storage, tmp_path, [ROWS[0], ("Le Veilleur", QUAKE_A_FR, 0.3), ROWS[2]])
+    assert storage.get_story(storage.story_of(max(storage.articles_to_embed()))).article_count == 3
+    assert multilingual_calls, "the desk read the French report with the multilingual model"
+    assert set(storage.text_vector_models()) == {MULTILINGUAL_MODEL_ID, desk_embedder(storage).model_id}
+    written = _pages(storage)
+    multilingual_calls.clear()
+    regroup(storage, entities=False)          # a fresh process's memory: only the store knows
+    assert multilingual_calls == []
+    assert _pages(storage) == written

@@ -57,6 +57,16 @@ def test_the_story_page_links_each_entity_to_its_page(client):
         assert client.get(f"/entities/{slug}").status_code == 200
 
 
+def test_names_only_one_source_gives_wait_behind_a_disclosure(client):
+    story = story_about(client, "Calloway")
+    entities = client.get(f"{API}stories/{story['id']}").json()["entities"]
+    once = next(e for e in entities if e["sources"] == 1 and e["part_of"] is None)
+    page = client.get(f"/stories/{story['slug']}").text
+    shown, hidden = page.split('<details class="entities-once">', 1)
+    assert f'href="{once["url"]}"' in hidden.split("</details>", 1)[0]
+    assert f'href="{once["url"]}"' not in shown.split("Who and where", 1)[1]
+
+
 def test_an_entity_page_lists_its_stories_newest_first_and_who_comes_with_it(client):
     vale = entity_named(client, "Edmund Vale")
     doc = client.get(f"{API}entities/{vale['id']}").json()

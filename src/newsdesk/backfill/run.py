@@ -254,7 +254,7 @@ class Backfill:
         if self.settings.entities:
             from newsdesk.pipeline import StoryEntities
 
-            entities = StoryEntities(self.storage)
+            entities = StoryEntities(self.storage, chars=self.settings.entity_chars)
         pages = PageWriter(self.storage, story_writer(self.settings), entities=entities)
         with self.timer.stage("pages"):
             for start in range(0, len(due), 64):

@@ -223,12 +223,11 @@ def pipeline(ctx: typer.Context,
              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Articles through fetch-free ingest (generated news pages of real length, read through the desk's
     extraction), embeddings, grouping and story pages (and entities and storylines, unless the desk's settings
-    `entities` and `storylines` are off): articles/s, CPU ms per article end to end and per stage, then the per-article grouping cost with 1k,
-    5k and 20k stories held."""
+    `entities` and `storylines` are off; the NER reads `entity_chars` of each article): articles/s, CPU ms per
+    article end to end and per stage, then the per-article grouping cost with 1k, 5k and 20k stories held."""
     from newsdesk.cli.common import state
 
-    desk_settings = state(ctx).settings()
-    entities = desk_settings.entities
+    settings = state(ctx).settings()
     run_pipeline_bench = lab_module("bench.pipeline").run_pipeline_bench
     try:
         held = tuple(int(s) for s in sizes.split(",") if s.strip())
@@ -244,8 +243,8 @@ def pipeline(ctx: typer.Context,
         raise typer.Exit(2)
     try:
         result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
-                                    progress=console.print, entities=entities, text=text,
-                                    storylines=desk_settings.storylines)
+                                    progress=console.print, entities=settings.entities, text=text,
+                                    entity_chars=settings.entity_chars, storylines=settings.storylines)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)

@@ -294,6 +294,50 @@ def entities(aliases: Optional[Path] = typer.Option(None, "--aliases", exists=Tr
                              if "ner" in result else {})}))
 
 
+@app.command("entity-lead")
+def entity_lead(caps: str = typer.Option("1000,1500,2000,3000,4000,6000", "--caps",
+                                         help="Characters of each article's text read after its title "
+                                              "(comma-separated)."),
+                wikinews: Optional[Path] = typer.Option(None, "--wikinews", exists=True, dir_okay=False,
+                                                        help="Also real stories: a WikinewsSum-format JSONL (the "
+                                                             "English sources of one Wikinews article are a story)."),
+                pages: Optional[Path] = typer.Option(None, "--pages", exists=True, file_okay=False,
+                                                     help="Also real pages: a folder of *.html / *.html.gz, each a "
+                                                          "story of its own."),
+                bench_pages: int = typer.Option(400, "--bench-pages", min=0,
+                                                help="Generated bench pages to read (0: none)."),
+                rounds: int = typer.Option(1, "--rounds", min=1, help="Read each corpus this often; best CPU kept."),
+                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
+    """What reading only the lead of each article costs a story page's entities (recall of the names, of the
+    entities two or more sources name, of each story's first five, against the uncapped reading; then with the
+    story's names counted again in the unread tails) and what it saves of the NER's CPU, on the demo corpus,
+    the bench's pages and the real pages given."""
+    try:
+        chosen = sorted({int(c) for c in caps.split(",") if c.strip()})
+    except ValueError:
+        fail(f"--caps: {caps!r} is no comma-separated list of character counts")
+    if not chosen or min(chosen) < 1:
+        fail("--caps: give one or more positive character counts")
+    lead = lab_module("entities.lead")
+    result = lead.evaluate_caps(chosen, bench_pages=bench_pages, wikinews=wikinews, pages=pages, rounds=rounds,
+                                progress=lambda line: console.print(escaped(line)))
+    for corpus, figures in result.items():
+        table = Table(title=f"{corpus}: {figures['stories']} stories, {figures['articles']} articles "
+                            f"(recall against {lead.UNCAPPED:,} characters)")
+        for column in ("cap", "chars read", "NER CPU ms", "names", "2+ sources", "top 5", "2+, again",
+                       "top 5, again", "again CPU ms"):
+            table.add_column(column, justify="right")
+        for cap, row in figures["caps"].items():
+            recalls = [row[k]["recall"]
+                       for k in ("names", "multi_source", "top5", "multi_source_again", "top5_again")]
+            table.add_row(f"{cap:,}", str(row["chars_per_article"]), f"{row['ner_cpu_ms_per_article']:.1f}",
+                          *("—" if r is None else f"{r:.3f}" for r in recalls),
+                          f"{row['again_cpu_ms_per_article']:.2f}")
+        console.print(table)
+    if as_json:
+        print(json.dumps(result))
+
+
 @app.command("ask")
 def ask(ctx: typer.Context,
         neus: Optional[Path] = typer.Option(None, "--neus", help="The NeuS split the NeuS questions are about "

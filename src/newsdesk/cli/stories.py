@@ -207,18 +207,19 @@ def recluster(ctx: typer.Context, since: Optional[datetime] = typer.Option(
         None, help="Regroup articles published since this date (default: all).")) -> None:
     """Regroup stored articles into stories (after a model or threshold change). Old story ids keep resolving
     to the new story holding most of their articles."""
-    from newsdesk.pipeline import desk_embedder, needs_reembedding, regroup, story_writer
+    from newsdesk.pipeline import desk_embedder, desk_multilingual_embedder, needs_reembedding, regroup, story_writer
 
     settings = state(ctx).settings()
     with open_store(settings) as storage:
-        embedder = desk_embedder(storage)
+        embedder, multilingual = desk_embedder(storage), desk_multilingual_embedder(storage)
         if needs_reembedding(storage, embedder.model_id):     # every text through the model once, in batches
             _reembed(storage, embedder)
         stories, articles = regroup(storage, to_utc(since) if since else None,
                                     progress=lambda n: console.print(f"  {n} articles regrouped", end="\r"),
                                     window=timedelta(hours=settings.story_window_hours),
-                                    writer=story_writer(settings, embedder), entities=settings.entities,
-                                    embedder=embedder)
+                                    writer=story_writer(settings, embedder, multilingual),
+                                    entities=settings.entities, entity_chars=settings.entity_chars,
+                                    embedder=embedder, multilingual=multilingual)
     console.print(f"Regrouped {articles} articles into {stories} stories.")
 
 

@@ -31,7 +31,8 @@ breaking exclusive live watch video photos opinion analysis editorial update upd
 subscribe advertisement related story stories says said new first last top how why what who when where after
 """.split())
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-\.]*[A-Za-z]|[A-Za-z]|\d[\d,\.:/]*\d|\d")
+_LETTER = r"[^\W\d_]"   # a letter of any alphabet: "Séverin" is one word, not "S" and "verin"
+_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['’\-\.])*{_LETTER}|{_LETTER}|\d[\d,\.:/]*\d|\d")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$")
 _NUMBER_WORDS = {"hundred", "thousand", "million", "billion", "trillion"}
 

@@ -34,8 +34,11 @@ class TextVectorStore(Protocol):
     def save_text_vectors(self, model: str, vectors: list[tuple[bytes, bytes]]) -> None: ...
 
 
-def text_key(text: str) -> bytes:
-    """The 16-byte key a text's vector is stored under."""
+def text_key(text: str, model: str | None = None) -> bytes:
+    """The 16-byte key a text's vector is stored under: by the text alone (the English model's, as desks have
+    always kept them), or by the `model`'s id and the text, for a model whose vectors a desk keeps beside it."""
+    if model is not None:
+        text = f"{model}\x1f{text}"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -49,7 +52,10 @@ class CachedEmbedder:
     dim: int = DIM
 
     def __init__(self, encoder: TextEncoder, size: int = 30_000, store: TextVectorStore | None = None,
-                 model_id: str | None = None, write_every: int = 256, keep_new: bool = True) -> None:
+                 model_id: str | None = None, write_every: int = 256, keep_new: bool = True,
+                 keyed_by_model: bool = False) -> None:
+        """`keyed_by_model`: store each text under `text_key(text, model_id)`, so that its vector stands beside
+        the English model's of the same text instead of replacing it."""
         if size < 0:
             raise ValueError("size must be >= 0")
         self.encoder = encoder
@@ -60,6 +66,7 @@ class CachedEmbedder:
             raise ValueError("a store needs the model's id: give model_id, or an encoder with one")
         self.write_every = write_every
         self.keep_new = keep_new
+        self._model_key = self.model_id if keyed_by_model else None
         self.hits = 0          # texts found in memory
         self.stored = 0        # texts found in the store
         self.misses = 0        # texts the model embedded
@@ -83,7 +90,7 @@ class CachedEmbedder:
             for text, vector in zip(missing, unpack_rows(packed)):
                 found[text] = vector
             if self.store is not None and self.keep_new:
-                self._keep([(text_key(t), blob) for t, blob in zip(missing, packed)])
+                self._keep([(text_key(t, self._model_key), blob) for t, blob in zip(missing, packed)])
         with self._lock:
             self.stored += from_store
             self.hits += len(texts) - len(missing) - from_store
@@ -101,7 +108,7 @@ class CachedEmbedder:
 
     def _look_up(self, texts: list[str], found: dict[str, np.ndarray]) -> int:
         """Put the stored vectors of `texts` into `found`; returns how many there were."""
-        keys = {text_key(t): t for t in texts}
+        keys = {text_key(t, self._model_key): t for t in texts}
         with self._lock:
             stored = {k: self._pending[k] for k in keys if k in self._pending}
         try:

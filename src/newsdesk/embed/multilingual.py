@@ -87,5 +87,14 @@ def get_multilingual_embedder():
         with _shared_lock:
             if _shared is None:
                 from newsdesk.embed.cache import CachedEmbedder
-                _shared = CachedEmbedder(MultilingualEmbedder())
+                _shared = CachedEmbedder(MultilingualEmbedder(), model_id=MODEL_ID)
     return _shared
+
+
+def stored_multilingual_embedder(store, size: int = 30_000, keep_new: bool = True):
+    """The process's multilingual model behind a memory of its own and `store` (a desk's storage), which keeps
+    every vector it makes (unless not `keep_new`) as it keeps the English model's: int8, by a hash of the
+    model's id and the text, so that both models' vectors of one text are kept."""
+    from newsdesk.embed.cache import CachedEmbedder
+    return CachedEmbedder(get_multilingual_embedder().encoder, size=size, store=store, model_id=MODEL_ID,
+                          keep_new=keep_new, keyed_by_model=True)

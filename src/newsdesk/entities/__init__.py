@@ -4,6 +4,7 @@ resolved per story into one group per real-world thing."""
 from newsdesk.entities.names import acronym, clean_name, fold, match_key, name_keys, search_key
 from newsdesk.entities.ner import (
     LABELS,
+    MAX_CHARS,
     MODEL_PACKAGE,
     NER_MODEL,
     NerUnavailable,
@@ -11,11 +12,13 @@ from newsdesk.entities.ner import (
     find_mentions,
     find_spans,
     load_ner,
+    unread_tail,
     use_one_core,
 )
 from newsdesk.entities.resolve import resolve_story
+from newsdesk.entities.tails import named_again
 from newsdesk.entities.languages import reads_language
 
-__all__ = ["LABELS", "MODEL_PACKAGE", "NER_MODEL", "NerUnavailable", "acronym", "article_text", "clean_name",
-           "find_mentions", "find_spans", "fold", "load_ner", "match_key", "name_keys", "reads_language", "resolve_story",
-           "search_key", "use_one_core"]
+__all__ = ["LABELS", "MAX_CHARS", "MODEL_PACKAGE", "NER_MODEL", "NerUnavailable", "acronym", "article_text",
+           "clean_name", "find_mentions", "find_spans", "fold", "load_ner", "match_key", "name_keys", "named_again",
+           "reads_language", "resolve_story", "search_key", "unread_tail", "use_one_core"]

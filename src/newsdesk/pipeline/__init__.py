@@ -33,7 +33,8 @@ if TYPE_CHECKING:
         story_change_marks,
     )
     from newsdesk.pipeline.story_entities import StoryEntities, ner_cpu_seconds, warm_ner
-    from newsdesk.pipeline.vectors import Reembedded, desk_embedder, needs_reembedding, reembed
+    from newsdesk.pipeline.vectors import (Reembedded, desk_embedder, desk_multilingual_embedder,
+                                           needs_reembedding, reembed)
     from newsdesk.pipeline.storylines import StorylineUpdates, refresh_storylines
 
 _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "grouping", "PageWriter": "pages",
@@ -44,7 +45,7 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "stories_changed_since_read": "since_read", "writer_articles": "pages", "stories_coverage": "coverage",
          "ask_story": "asking", "story_asker": "asking", "blindspot_stories": "coverage",
          "warm_ner": "story_entities", "StoryEntities": "story_entities", "ner_cpu_seconds": "story_entities",
-         "Reembedded": "vectors", "desk_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
+         "Reembedded": "vectors", "desk_embedder": "vectors", "desk_multilingual_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
          "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages",
          "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search",
          "StorylineUpdates": "storylines", "refresh_storylines": "storylines"}
@@ -52,7 +53,7 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
 __all__ = ["Desk", "Incoming", "Ingest", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Processed",
            "Reembedded", "Related", "SourceReport", "StageTimer", "StoryEntities", "StoryGrouper", "StoryWriter",
            "StorylineUpdates", "SubscribeError", "Subscriptions", "VECTOR_MODEL", "ask_story", "blindspot_stories",
-           "changes_since", "changes_since_read", "desk_embedder", "fact_finder", "local_incoming",
+           "changes_since", "changes_since_read", "desk_embedder", "desk_multilingual_embedder", "fact_finder", "local_incoming",
            "needs_reembedding", "ner_cpu_seconds", "process_page", "process_text", "rank_by_centroid", "reembed",
            "refresh_storylines", "regroup", "related_stories", "rewrite_pages", "slugify", "stories_by_meaning",
            "stories_changed_since_read", "stories_coverage", "story_asker", "story_change_marks", "story_writer",

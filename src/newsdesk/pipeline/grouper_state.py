@@ -31,7 +31,7 @@ def saved_meta(storage: Storage) -> dict | None:
     return json.loads(text) if text else None
 
 
-def load_clusterer(storage: Storage, meta: dict, vector_model: str, embedder=None
+def load_clusterer(storage: Storage, meta: dict, vector_model: str, embedder=None, multilingual=None
                    ) -> tuple[OnlineClusterer, dict[int, int]]:
     """The clusterer saved in storage and its stories' stored ids (grouper story → stored story). Index entries
     whose article or vector is gone are left out."""
@@ -53,5 +53,5 @@ def load_clusterer(storage: Storage, meta: dict, vector_model: str, embedder=Non
     index = ((key, article, story, bucket, vectors[article])
              for key, article, story, bucket in rows if article in vectors)
     clusterer = restore_clusterer(meta, stories(), index, storage.grouper_terms(), storage.grouper_graphs(),
-                                  embedder=embedder)
+                                  embedder=embedder, multilingual=multilingual)
     return clusterer, story_ids

@@ -45,7 +45,9 @@ class StoryGrouper:
     CHECKPOINT_SHARE = 0.1
 
     def __init__(self, storage: Storage, clusterer: OnlineClusterer | None = None,
-                 window: timedelta | None = None, embedder=None):
+                 window: timedelta | None = None, embedder=None, multilingual=None):
+        """`multilingual`: the encoder of reports across languages (the desk's, with its stored vectors; the
+        process's shared one when None)."""
         self.storage = storage
         self.story_ids: dict[int, int] = {}          # the clusterer's story id → the stored story id
         self.seconds: Counter = Counter()            # wall seconds by stage: embed, group, checkpoint
@@ -60,10 +62,10 @@ class StoryGrouper:
             self.clusterer = clusterer
             self._attach_links()
             return
-        self._load(window or WINDOW, embedder)
+        self._load(window or WINDOW, embedder, multilingual)
         self._attach_links()
 
-    def _load(self, window: timedelta, embedder) -> None:
+    def _load(self, window: timedelta, embedder, multilingual=None) -> None:
         """The saved state, or (without one, or one of other vectors or an older format) a fresh clusterer that
         replays every stored article once; when stories were corrected after the save, a fresh clusterer that
         replays what the saved one held, as the stored stories now group it."""
@@ -75,16 +77,16 @@ class StoryGrouper:
         if meta is not None and meta.get("version") != STATE_VERSION:
             meta = None
         if meta is None:
-            self.clusterer = OnlineClusterer(window=window, embedder=embedder)
+            self.clusterer = OnlineClusterer(window=window, embedder=embedder, multilingual=multilingual)
             self.replayed = self._replay(None)
             return
         if meta.get("corrections", self.corrections_seen) != self.corrections_seen:
-            self.clusterer = OnlineClusterer(window=window, embedder=embedder)
+            self.clusterer = OnlineClusterer(window=window, embedder=embedder, multilingual=multilingual)
             latest = datetime.fromisoformat(meta["latest"]) if meta.get("latest") else None
             horizon = latest - timedelta(seconds=meta["window_s"] + meta["late_s"]) if latest else None
             self.replayed = self._replay(None, self.storage.story_assignments_published_since(horizon))
             return
-        self.clusterer, self.story_ids = load_clusterer(self.storage, meta, VECTOR_MODEL, embedder)
+        self.clusterer, self.story_ids = load_clusterer(self.storage, meta, VECTOR_MODEL, embedder, multilingual)
         self.clusterer.window = self.clusterer.late = window    # the setting may have changed since
         self._whole = False
         if meta.get("checkpoint_at"):

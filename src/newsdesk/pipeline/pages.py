@@ -29,15 +29,16 @@ class StoryWriter(Protocol):
 
     def __call__(self, articles: Sequence[StoryArticle]) -> StoryPage: ...
 
-    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None: ...
+    def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None: ...
 
 
-def story_writer(settings: Settings, encoder=None) -> StoryWriter:
+def story_writer(settings: Settings, encoder=None, multilingual=None) -> StoryWriter:
     """The writer the settings ask for: the LLM writer when llm_url is set, else the extractive one; both
-    show dates in the desk's time zone, and embed with `encoder` or else the process's shared embedder."""
+    show dates in the desk's time zone, and embed with `encoder` (across languages `multilingual`) or else the
+    process's shared embedders."""
     from newsdesk.synthesize import Writer, WriterConfig
 
-    extractive = Writer(WriterConfig(zone=settings.zone()), encoder=encoder)
+    extractive = Writer(WriterConfig(zone=settings.zone()), encoder=encoder, multilingual=multilingual)
     if not settings.llm_url:
         return extractive
     from newsdesk.synthesize import LLMWriter, config_from_settings
@@ -87,7 +88,7 @@ class PageWriter:
         in them, ahead of writing."""
         if self.entities is not None:      # first: it only hands them to the NER worker, which reads meanwhile
             self.entities.prepare(articles)
-        self.writer.prepare([(a.title, a.text) for a in articles if a.original_id is None])
+        self.writer.prepare([(a.title, a.text, a.language) for a in articles if a.original_id is None])
 
     def flush(self) -> None:
         """Store the entities still waiting for the NER (the page writer does not wait for them)."""

@@ -17,7 +17,17 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from newsdesk.entities import NER_MODEL, article_text, find_mentions, reads_language, resolve_story, use_one_core
+from newsdesk.entities import (
+    MAX_CHARS,
+    NER_MODEL,
+    article_text,
+    find_mentions,
+    named_again,
+    reads_language,
+    resolve_story,
+    unread_tail,
+    use_one_core,
+)
 from newsdesk.lifeline import die_with_parent
 from newsdesk.model import Article, Mention
 from newsdesk.storage import Storage
@@ -84,8 +94,9 @@ class StoryEntities:
     first) or `flush`: a story's entities follow its page by one batch at most, and the page writer never
     waits for the NER while it has pages to write."""
 
-    def __init__(self, storage: Storage, remember: int = 4096) -> None:
+    def __init__(self, storage: Storage, remember: int = 4096, chars: int = MAX_CHARS) -> None:
         self.storage = storage
+        self.chars = chars          # of each article's text read after its title (the setting `entity_chars`)
         self.remember = remember
         self.pending: OrderedDict[tuple[int, str], tuple[Future, int, list[str]]] = OrderedDict()
         self.deferred: dict[int, list[Article]] = {}      # stories whose names were not all read yet
@@ -101,7 +112,7 @@ class StoryEntities:
         return [a for a in articles if a.original_id is None and reads_language(a.language)]
 
     def _hand_over(self, articles: Sequence[Article], evict: bool = True) -> None:
-        texts = [article_text(a.title, a.text) for a in articles]
+        texts = [article_text(a.title, a.text, self.chars) for a in articles]
         future = _submit(texts)
         with self._lock:
             for index, a in enumerate(articles):
@@ -191,7 +202,9 @@ class StoryEntities:
         mentions = self.storage.article_mentions([a.id for a in every])
         for story_id, articles in stories.items():
             originals = [a for a in articles if a.original_id is None]
-            groups = resolve_story((a.id, mentions.get(a.id, [])) for a in originals)
+            found = named_again({a.id: mentions.get(a.id, []) for a in originals},
+                                {a.id: unread_tail(a.text, self.chars) for a in originals if a.id in readable})
+            groups = resolve_story(found.items())
             self.storage.save_story_entities(
                 story_id, groups, times={a.id: a.time for a in originals},
                 outlets={a.id: a.outlet or "unknown outlet" for a in originals})

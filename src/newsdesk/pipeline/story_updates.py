@@ -26,6 +26,7 @@ class StoryUpdates:
         self.grouper = None
         self.pages = None
         self.embedder = None
+        self.multilingual = None
         self.recovered = False
         self.matcher = None
         self.storylines = None
@@ -106,18 +107,20 @@ class StoryUpdates:
         from newsdesk.pipeline.pages import PageWriter, story_writer
 
         if self.pages is None:
-            from newsdesk.pipeline.vectors import desk_embedder
+            from newsdesk.pipeline.vectors import desk_embedder, desk_multilingual_embedder
 
             self.embedder = desk_embedder(self.storage)
+            self.multilingual = desk_multilingual_embedder(self.storage)
             entities = None
             if self.settings.entities:
                 from newsdesk.pipeline.story_entities import StoryEntities
 
-                entities = StoryEntities(self.storage)
-            self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder), entities=entities)
+                entities = StoryEntities(self.storage, chars=self.settings.entity_chars)
+            self.pages = PageWriter(self.storage, story_writer(self.settings, self.embedder, self.multilingual),
+                                    entities=entities)
         if self.grouper is None:
             self.grouper = StoryGrouper(self.storage, window=timedelta(hours=self.settings.story_window_hours),
-                                        embedder=self.embedder)
+                                        embedder=self.embedder, multilingual=self.multilingual)
 
     def step(self, arrived: list[int], changed: list[int]) -> set[int]:
         self._build()
@@ -149,6 +152,7 @@ class StoryUpdates:
             self.timer.add("entities", entities.seconds - before)
             self.timer.add("synthesize", before - entities.seconds)
         self.embedder.flush()      # the step's new text vectors, stored in one write
+        self.multilingual.flush()
         if self.settings.story_pages:
             self._alerts(sorted(done) + arrived, changed)
         return touched
@@ -177,3 +181,4 @@ class StoryUpdates:
             self.grouper.checkpoint(force=True)
         if self.embedder is not None:
             self.embedder.flush()
+            self.multilingual.flush()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsdesk.embed import CachedEmbedder, pack_rows
+from newsdesk.embed import MULTILINGUAL_MODEL_ID, CachedEmbedder, pack_rows
 from newsdesk.storage import Storage
 
 # A finished pass keeps the last article id it covered under this key plus the model's id; a pass that was
@@ -22,6 +22,14 @@ def desk_embedder(storage: Storage, keep_new: bool = True) -> CachedEmbedder:
 
     locate_model_files()
     return stored_embedder(storage, keep_new=keep_new and not storage.read_only)
+
+
+def desk_multilingual_embedder(storage: Storage, keep_new: bool = True) -> CachedEmbedder:
+    """The process's multilingual model behind a memory of its own and this desk's stored vectors (beside the
+    English model's), to which it adds what it embeds when `keep_new` (and the database is writable)."""
+    from newsdesk.embed import stored_multilingual_embedder
+
+    return stored_multilingual_embedder(storage, keep_new=keep_new and not storage.read_only)
 
 
 @dataclass
@@ -61,7 +69,7 @@ def reembed(storage: Storage, embedder: CachedEmbedder | None = None, batch: int
         if not ids:
             break
         articles = [a for a in storage.articles_by_ids(ids).values()]
-        texts = [t for a in articles for t in (*writer.texts_to_embed(a.title, a.text),
+        texts = [t for a in articles for t in (*writer.texts_to_embed(a.title, a.text, a.language),
                                                *lead_texts(a.title or "", a.text))]
         before = embedder.misses
         embedder.encode(texts)
@@ -78,6 +86,6 @@ def reembed(storage: Storage, embedder: CachedEmbedder | None = None, batch: int
         report.articles += len(ids)
         if progress:
             progress(report.articles, total)
-    if any(m != embedder.model_id for m in storage.text_vector_models()):
-        report.forgotten = storage.forget_text_vectors(embedder.model_id)
+    if any(m not in (embedder.model_id, MULTILINGUAL_MODEL_ID) for m in storage.text_vector_models()):
+        report.forgotten = storage.forget_text_vectors(embedder.model_id, MULTILINGUAL_MODEL_ID)
     return report

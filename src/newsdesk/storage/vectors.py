@@ -81,11 +81,12 @@ class VectorStore:
         """The models whose text vectors the desk has kept (the ones it has since forgotten left out)."""
         return [r["name"] for r in self.db.query("SELECT name FROM vector_models ORDER BY id")]
 
-    def forget_text_vectors(self, keep_model: str) -> int:
-        """Delete the text vectors of every model but `keep_model`; returns how many went."""
+    def forget_text_vectors(self, *keep_models: str) -> int:
+        """Delete the text vectors of every model but `keep_models`; returns how many went."""
         with self.db.transaction():
-            keep = self._vector_model_id(keep_model, create=True)
-            gone = self.db.execute("DELETE FROM text_vectors WHERE model <> ?", (keep,))
-            self.db.execute("DELETE FROM vector_models WHERE id <> ?", (keep,))
-        self.__dict__["_vector_model_ids"] = {keep_model: keep}
+            keep = {model: self._vector_model_id(model, create=True) for model in keep_models}
+            marks = ", ".join("?" for _ in keep)
+            gone = self.db.execute(f"DELETE FROM text_vectors WHERE model NOT IN ({marks})", tuple(keep.values()))
+            self.db.execute(f"DELETE FROM vector_models WHERE id NOT IN ({marks})", tuple(keep.values()))
+        self.__dict__["_vector_model_ids"] = keep
         return gone

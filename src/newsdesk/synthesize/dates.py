@@ -17,6 +17,9 @@ extraction stores one) and keeps its own date in every zone.
 Words used otherwise stay as written: a capitalised word inside a sentence (the "Today" programme), a phrase after
 a determiner ("the last week of the campaign"), "of tomorrow" as in "the cities of tomorrow", and "this weekend"
 in a report published on a Monday, which may mean the weekend before or the one after.
+
+A report in French, Spanish, German, Italian, Portuguese or Dutch has its own words anchored, in its language
+(`day_words`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from newsdesk.synthesize import day_words
 from newsdesk.timeutil import to_utc, utcnow
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -63,17 +67,23 @@ _WORDS_BEFORE = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+$")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|or)\s+", re.IGNORECASE)
 
 
-def has_relative_days(text: str) -> bool:
-    """Whether the text holds a relative day word (which `anchor_days` may still leave, used otherwise)."""
-    return isinstance(text, str) and RELATIVE_DAY_WORDS.search(text) is not None
+def has_relative_days(text: str, language: str | None = None) -> bool:
+    """Whether the text (in `language`, English when None) holds a relative day word (which `anchor_days` may
+    still leave, used otherwise)."""
+    if not isinstance(text, str):
+        return False
+    if day_words.anchors_language(language):
+        return day_words.has_day_words(text, language)
+    return RELATIVE_DAY_WORDS.search(text) is not None
 
 
 def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: datetime | None = None,
-                headline: bool = False) -> str:
+                headline: bool = False, language: str | None = None) -> str:
     """The text with its relative day words replaced by the dates they meant when the report was published.
     A `headline` set in title case ("Claims Total 6.6 Million Last Week") capitalises every word, so there a
-    capital does not make a relative day word a name."""
-    if not isinstance(published, datetime) or not has_relative_days(text):
+    capital does not make a relative day word a name. `language`: the report's (ISO 639-1); English's words
+    for None and for a language without its own here."""
+    if not isinstance(published, datetime) or not has_relative_days(text, language):
         return text
     try:
         published = to_utc(published)
@@ -81,6 +91,11 @@ def anchor_days(text: str, published: datetime | None, zone: tzinfo, now: dateti
         this_year = to_utc(now or utcnow()).astimezone(zone).year
     except (OverflowError, ValueError, TypeError, AttributeError):
         return text
+    if day_words.anchors_language(language):
+        try:
+            return day_words.anchor(text, day, this_year, language)
+        except OverflowError:
+            return text
     title_case = headline and _in_title_case(text)
     quotations = [match.span() for match in _QUOTATION.finditer(text)]
     pieces: list[str] = []

@@ -8,6 +8,8 @@ from collections import Counter
 
 import numpy as np
 
+from newsdesk.language import function_words
+
 STOPWORDS = frozenset("""
 a about above according across after again against ago all almost also although always am among an and
 another any are around as at be became because become been before being below between both but by can
@@ -47,7 +49,16 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
+_WIDE_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
+
+
+def terms(text: str, language: str | None = None) -> list[str]:
+    """The content terms of a sentence: its words less the function words of its `language` (English's, and
+    English stems, when it is None or has no list of its own)."""
+    own = function_words(language)
+    if own:
+        return [token for token in _WIDE_TOKEN.findall(text.lower().replace("’", "'"))
+                if token not in own and (len(token) > 1 or token.isdigit())]
     return [stem(token) for token in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " "))
             if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
 

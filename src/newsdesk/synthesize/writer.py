@@ -26,8 +26,10 @@ import numpy as np
 
 from newsdesk.extract import MAX_WORDS as MAX_SENTENCE_WORDS
 from newsdesk.extract import Sentence, quote_is_open, split_sentences, word_count
+from newsdesk.language import english_numerals
 from newsdesk.model import ArticleId, Attributed, StoryArticle, StoryPage
 from newsdesk.synthesize import text as textutil
+from newsdesk.synthesize.marks import finished, first_person, opens_on_pronoun, quotes
 from newsdesk.synthesize.standalone import needs_context
 from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.differ import differences
@@ -69,6 +71,11 @@ class WriterConfig:
     same_with_facts: float = 0.55    # ... or this, sharing a number or two names and no clashing number
     unique_below: float = 0.50       # unique: no sentence or title of another outlet comes this close
     unique_per_outlet: int = 3
+    # Across languages (the sentence-embedding model reads English): a sentence whose multilingual vector
+    # (embed's multilingual encoder, the grouping's cosine) comes this close to one shown above it in another
+    # language says it again, and is not among what its source adds (docs/research/multilingual.md).
+    across_same: float = 0.60
+    across_same_with_facts: float = 0.45     # ... or this, sharing a number and no clashing one
     order: str = "score"             # summary sentences by "score" or in "source" order (article, position)
     headline_weights: tuple[float, float, float] = (0.5, 1.0, -0.04)  # embedding, TF-IDF centrality, words
     max_articles: int = 40           # larger stories: the latest article of each outlet, most recent first
@@ -115,17 +122,13 @@ class Analysis:
     ordinary: set[str]              # words the story's reports write in lower case (see textutil.shouts)
     current: dict[str, set[str]] = field(default_factory=dict)  # the latest figures of each kind
     stale: set[int] = field(default_factory=set)  # units stating a figure a later report superseded
+    across: dict[int, np.ndarray] | None = None   # multilingual vectors of the sentences (Writer.across)
 
     def similarity(self, i: int, j: int) -> float:
         return float(self.sims[i, j])
 
 
-_QUOTE = re.compile(r"[\"“”]")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
-_FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,? (?:and|but|while|whereas|although)\b)\s*")
-_PRONOUN = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|However|Still|Meanwhile|His|Her|"
-                      r"Their|Its|Also|So|Yet|Instead)\b")
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -156,9 +159,13 @@ def default_encoder() -> Encoder:
 
 
 class Writer:
-    def __init__(self, config: WriterConfig | None = None, encoder: Encoder | None = None) -> None:
+    def __init__(self, config: WriterConfig | None = None, encoder: Encoder | None = None,
+                 multilingual: Encoder | None = None) -> None:
+        """`multilingual`: the encoder that reads every language the desk groups across (the process's shared
+        one when None), asked only about stories whose reports are in more than one language."""
         self.config = config or WriterConfig()
         self._encoder = encoder
+        self._multilingual = multilingual
 
     @property
     def encoder(self) -> Encoder:
@@ -166,23 +173,32 @@ class Writer:
             self._encoder = default_encoder()
         return self._encoder
 
+    @property
+    def multilingual(self) -> Encoder:
+        if self._multilingual is None:
+            from newsdesk.embed import get_multilingual_embedder
+
+            self._multilingual = get_multilingual_embedder()
+        return self._multilingual
+
     def __call__(self, articles: Sequence[StoryArticle]) -> StoryPage:
         return self.write(articles)
 
     # -- analysis --------------------------------------------------------------------------------------------
 
-    def report_sentences(self, text: str | None) -> list[Sentence]:
-        """The sentences of one report that a page may use."""
-        return split_sentences(text or "")[: self.config.max_sentences_per_article]
+    def report_sentences(self, text: str | None, language: str | None = None) -> list[Sentence]:
+        """The sentences of one report that a page may use, split by the rules of its `language`."""
+        return split_sentences(text or "", language=language)[: self.config.max_sentences_per_article]
 
-    def texts_to_embed(self, title: str | None, text: str | None) -> list[str]:
+    def texts_to_embed(self, title: str | None, text: str | None, language: str | None = None) -> list[str]:
         """The strings `analyse` embeds for one independent report: its sentences, then its title."""
-        return [s.text for s in self.report_sentences(text)] + [(title or "").strip() or "-"]
+        return [s.text for s in self.report_sentences(text, language)] + [(title or "").strip() or "-"]
 
-    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None:
-        """Embed the sentences and titles of these (title, text) reports now, in one call, so that writing
-        their stories' pages later finds their vectors remembered by the encoder."""
-        texts = [t for title, text in reports for t in self.texts_to_embed(title, text)]
+    def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None:
+        """Embed the sentences and titles of these (title, text) or (title, text, language) reports now, in
+        one call, so that writing their stories' pages later finds their vectors remembered by the encoder."""
+        texts = [t for title, text, *language in reports
+                 for t in self.texts_to_embed(title, text, language[0] if language else None)]
         if texts:
             self.encoder.encode(texts)
 
@@ -196,15 +212,15 @@ class Writer:
         kept = sorted(latest.values(), reverse=True)[: self.config.max_articles]
         return sorted(kept)
 
-    def report_units(self, sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-        """The (first, last) indices into one report's `sentences` of what may be shown: each sentence that
-        stands alone, and each that needs the sentence before it (`needs_context`) joined to it when that one
-        stands alone; the others are never shown."""
+    def report_units(self, sentences: Sequence[Sentence], language: str | None = None) -> list[tuple[int, int]]:
+        """The (first, last) indices into one report's `sentences` (in `language`) of what may be shown: each
+        sentence that stands alone, and each that needs the sentence before it (`needs_context`) joined to it
+        when that one stands alone; the others are never shown."""
         spans = []
         for i, sentence in enumerate(sentences):
-            if not needs_context(sentence.text):
+            if not needs_context(sentence.text, language):
                 spans.append((i, i))
-            elif i > 0 and not needs_context(sentences[i - 1].text):
+            elif i > 0 and not needs_context(sentences[i - 1].text, language):
                 spans.append((i - 1, i))
         return spans
 
@@ -212,7 +228,8 @@ class Writer:
         articles = sorted(articles, key=_chronological)
         sources = self._sources(articles)
         outlet_of = [a.outlet or f"article {a.id}" for a in articles]
-        reports = [self.report_sentences(articles[i].text) for i in sources]
+        languages = [articles[i].language for i in range(len(articles))]
+        reports = [self.report_sentences(articles[i].text, languages[i]) for i in sources]
         titles_text = [(articles[i].title or "").strip() for i in sources]
         # Embedded as texts_to_embed gives them: each report's sentences, then its title.
         embedded = _normalise_rows(np.asarray(self.encoder.encode(
@@ -222,13 +239,14 @@ class Writer:
         rows: list[np.ndarray] = []
 
         def unit(text: str, article: int, position: int, last: int) -> Unit:
-            return Unit(text, article, position, word_count(text), textutil.numbers(text),
-                        textutil.entities(text), set(textutil.terms(text)), last)
+            return Unit(text, article, position, word_count(text),
+                        textutil.numbers(english_numerals(text, languages[article])),
+                        textutil.entities(text), set(textutil.terms(text, languages[article])), last)
 
         offset = 0
         title_rows = []
         for index, sentences in zip(sources, reports):
-            for first, last in self.report_units(sentences):
+            for first, last in self.report_units(sentences, languages[index]):
                 text = " ".join(s.text for s in sentences[first:last + 1])
                 units.append(unit(text, index, sentences[first].position, sentences[last].position))
                 rows.append(embedded[offset + first:offset + last + 1].sum(axis=0))
@@ -242,7 +260,7 @@ class Writer:
         titles = list(range(sentence_count, len(units)))
         dimension = embedded.shape[1] if embedded.ndim == 2 else 1
         vectors = _normalise_rows(np.stack(rows)) if rows else np.zeros((0, dimension), dtype=np.float32)
-        lexical = textutil.tfidf_vectors([textutil.terms(u.text or "-") for u in units])
+        lexical = textutil.tfidf_vectors([textutil.terms(u.text or "-", languages[u.article]) for u in units])
         for k, u in enumerate(units):
             if not u.text:  # an empty title stands for nothing
                 vectors[k] = 0.0
@@ -281,6 +299,7 @@ class Writer:
         title_mean = a.vectors[a.titles].mean(axis=0) if a.titles else np.zeros(a.vectors.shape[1])
         for row, k in enumerate(a.sentences):
             u = a.units[k]
+            language = a.articles[u.article].language
             others = [members[o] for o in outlets if o != a.outlet_of[u.article] and members[o]]
             if others:
                 best = np.array([a.sims[k, m].max() for m in others])
@@ -295,12 +314,12 @@ class Writer:
                 1.0 / (1.0 + u.position),
                 u.position == 0,
                 min(u.words, 40) / 40.0,
-                bool(_QUOTE.search(u.text)),
-                bool(_FIRST_PERSON.search(u.text)),
+                quotes(u.text, language),
+                first_person(u.text, language),
                 u.text.rstrip("\"'”’").endswith("?"),
-                not _FINISHED.search(u.text) or quote_is_open(u.text),
+                not finished(u.text, language) or quote_is_open(u.text, language),
                 bool(u.numbers),
-                bool(_PRONOUN.match(u.text)),
+                opens_on_pronoun(u.text, language),
                 textutil.shouts(u.text, a.ordinary),
             )
         for row, k in enumerate(a.titles):
@@ -317,21 +336,28 @@ class Writer:
         return self.same_content(analysis.similarity(i, j), a.numbers, a.entities, b.numbers, b.entities)
 
     def same_content(self, similarity: float, numbers_a: set[str], entities_a: set[str], numbers_b: set[str],
-                     entities_b: set[str]) -> bool:
-        """Whether two sentences report the same, from their embedding cosine, their numbers
-        (`textutil.numbers`) and their names (`textutil.entities`): close enough, or fairly close and sharing a
-        number or two names with no clashing number."""
-        if similarity >= self.config.same:
+                     entities_b: set[str], across: bool = False) -> bool:
+        """Whether two sentences report the same, from their embedding cosine (their multilingual vectors'
+        when `across` languages), their numbers (`textutil.numbers`) and their names (`textutil.entities`):
+        close enough, or fairly close and sharing a number (or, in one language, two names) with no clashing
+        number."""
+        same, same_with_facts = ((self.config.across_same, self.config.across_same_with_facts) if across
+                                 else (self.config.same, self.config.same_with_facts))
+        if similarity >= same:
             return True
-        if similarity < self.config.same_with_facts:
+        if similarity < same_with_facts:
             return False
         if numbers_a and numbers_b and not (numbers_a & numbers_b):
             return False
+        if across:      # names are shared by every report of the event in every language: only a number counts
+            return bool(numbers_a & numbers_b)
         return bool(numbers_a & numbers_b) or len(entities_a & entities_b) >= 2
 
     def also(self, analysis: Analysis, k: int) -> list[tuple[ArticleId, str]]:
-        """Other outlets with an independent report whose sentence or title says what unit k says."""
+        """Other outlets with an independent report whose sentence or title says what unit k says (in another
+        language, whose sentence does, by `repeats_across`)."""
         own = analysis.outlet_of[analysis.units[k].article]
+        across = self.across(analysis)
         best: dict[str, tuple[float, int]] = {}
         for j, other in enumerate(analysis.units):
             outlet = analysis.outlet_of[other.article]
@@ -339,16 +365,21 @@ class Writer:
                 continue
             if self.says_same(analysis, k, j):
                 similarity = analysis.similarity(k, j)
-                if outlet not in best or similarity > best[outlet][0]:
-                    best[outlet] = (similarity, other.article)
+            elif k in across and j in across and self.repeats_across(analysis, k, [j], across):
+                similarity = float(across[k] @ across[j])
+            else:
+                continue
+            if outlet not in best or similarity > best[outlet][0]:
+                best[outlet] = (similarity, other.article)
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         return [(analysis.articles[article].id, outlet) for outlet, (_, article) in ranked]
 
     def shown(self, analysis: Analysis, k: int) -> str:
         """Unit k's text as the page shows it: its relative days ("yesterday") as dates."""
         unit = analysis.units[k]
-        return anchor_days(unit.text, analysis.articles[unit.article].published, self.config.zone,
-                           headline=unit.position < 0)
+        article = analysis.articles[unit.article]
+        return anchor_days(unit.text, article.published, self.config.zone, headline=unit.position < 0,
+                           language=article.language)
 
     def attributed(self, analysis: Analysis, k: int) -> Attributed:
         unit = analysis.units[k]
@@ -364,6 +395,7 @@ class Writer:
 
     def choose_summary(self, analysis: Analysis, scores: np.ndarray) -> list[int]:
         config = self.config
+        across = self.across(analysis)
         chosen: list[int] = []
         said: set[str] = set()
         words = 0
@@ -383,6 +415,8 @@ class Writer:
                     continue
                 if any(self.says_same(analysis, k, c) for c in chosen):
                     continue   # two dek sentences reporting the same event read as a repeat however worded
+                if across and self.repeats_across(analysis, k, chosen, across):
+                    continue
             chosen.append(k)
             said |= unit.terms
             words += unit.words
@@ -437,6 +471,7 @@ class Writer:
         to "what each source adds". Bullets of a readable length first; longer ones only when there would
         be too few otherwise."""
         config = self.config
+        across = self.across(analysis)
         ranked = [analysis.sentences[row] for row in np.argsort(-scores, kind="stable")]
         single_source = len({analysis.outlet_of[i] for i in analysis.sources}) < 2
         chosen: list[int] = []
@@ -451,7 +486,8 @@ class Writer:
                     break
                 if (k in summary or k in chosen or k in analysis.stale or analysis.units[k].words > limit
                         or (shared_only and not single_source and not self.also(analysis, k))
-                        or self.repeats(analysis, k, chosen + summary, clauses)):
+                        or self.repeats(analysis, k, chosen + summary, clauses)
+                        or (across and self.repeats_across(analysis, k, chosen + summary, across))):
                     continue
                 chosen.append(k)
         return self.by_importance(analysis, chosen)
@@ -465,13 +501,42 @@ class Writer:
             return np.zeros((0, 0), dtype=np.float32)
         return _normalise_rows(np.asarray(self.encoder.encode(parts), dtype=np.float32))
 
+    def unit_language(self, analysis: Analysis, k: int) -> str:
+        return analysis.articles[analysis.units[k].article].language or "en"
+
+    def across(self, analysis: Analysis) -> dict[int, np.ndarray]:
+        """The multilingual vectors of the story's candidate sentences when its reports are in more than one
+        language (computed once per analysis); none otherwise."""
+        if analysis.across is None:
+            languages = {analysis.articles[i].language or "en" for i in analysis.sources}
+            analysis.across = self.across_vectors(analysis, analysis.sentences) if len(languages) > 1 else {}
+        return analysis.across
+
+    def across_vectors(self, analysis: Analysis, units: list[int]) -> dict[int, np.ndarray]:
+        """The multilingual vectors of these units, by unit index."""
+        texts = [analysis.units[k].text for k in units]
+        vectors = _normalise_rows(np.asarray(self.multilingual.encode(texts), dtype=np.float32)) if texts else []
+        return dict(zip(units, vectors))
+
+    def repeats_across(self, analysis: Analysis, k: int, shown: list[int], across: dict[int, np.ndarray]) -> bool:
+        """Whether unit k says again, in another language, what a `shown` unit says: `same_content` on their
+        multilingual vectors (`across`) with the thresholds for pairs across languages."""
+        language, unit = self.unit_language(analysis, k), analysis.units[k]
+        return any(self.unit_language(analysis, c) != language
+                   and self.same_content(float(across[k] @ across[c]), unit.numbers, unit.entities,
+                                        analysis.units[c].numbers, analysis.units[c].entities, across=True)
+                   for c in shown)
+
     def choose_unique(self, analysis: Analysis, scores: np.ndarray, shown: list[int],
                       clauses: dict[int, np.ndarray]) -> dict[str, list[int]]:
         """Per outlet, its best sentences that no other outlet's sentence or title comes close to, and that
-        repeat nothing `shown` above them (the summary and the takeaways)."""
+        repeat nothing shown above them (the summary, the takeaways, the sentences already chosen here; in
+        another language, by `repeats_across`, as the summary and the takeaways are held apart)."""
         unique: dict[str, list[int]] = {}
         if len({analysis.outlet_of[i] for i in analysis.sources}) < 2:
             return unique
+        across = self.across(analysis)
+        chosen: list[int] = []
         for row in np.argsort(-scores, kind="stable"):
             k = analysis.sentences[row]
             own = analysis.outlet_of[analysis.units[k].article]
@@ -481,8 +546,12 @@ class Writer:
                 analysis.outlet_of[other.article] != own and other.text
                 and (analysis.similarity(k, j) >= self.config.unique_below or self.says_same(analysis, k, j))
                 for j, other in enumerate(analysis.units))
-            if not elsewhere and not self.repeats(analysis, k, shown + unique.get(own, []), clauses, novelty=False):
-                unique.setdefault(own, []).append(k)
+            if elsewhere or self.repeats(analysis, k, shown + unique.get(own, []), clauses, novelty=False):
+                continue
+            if across and self.repeats_across(analysis, k, shown + chosen, across):
+                continue
+            unique.setdefault(own, []).append(k)
+            chosen.append(k)
         return unique
 
     def choose_headline(self, analysis: Analysis) -> int | None:

@@ -116,7 +116,7 @@ class LLMWriter:
     def __call__(self, articles: Sequence[StoryArticle]) -> LLMStoryPage:
         return self.write(articles)
 
-    def prepare(self, reports: Sequence[tuple[str | None, str | None]]) -> None:
+    def prepare(self, reports: Sequence[tuple[str | None, ...]]) -> None:
         """Embed ahead what the extractive writer underneath will read (see Writer.prepare)."""
         self.writer.prepare(reports)
 
