@@ -110,7 +110,7 @@ def test_when_nothing_the_model_writes_is_supported_the_extractive_story_so_far_
 @pytest.mark.slow          # a llama.cpp server
 def test_the_real_llm_story_so_far_is_checked(llama_server, embedder):  # noqa: F811
     sources = _sources()
-    told = llm_so_far(_llm(llama_server, embedder, timeout=900), sources)
+    told = llm_so_far(_llm(llama_server, embedder, timeout=900, max_tokens=60), sources)
     assert told.generated >= 1, told.error
     assert sum(told.dropped_reasons.values()) == told.dropped
     if told.method == "llm":

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 SENTENCES = 4                # at most this many sentences are kept
 SHOWN_PER_EVENT = 2          # summary sentences of each event shown to the model
+MAX_TOKENS = 200             # four short sentences; the writer's own max_tokens when lower
 _LABEL = re.compile(r"^\s*(?:the )?story so far\s*:\s*", re.I)
 
 EXAMPLE = """Example.
@@ -103,7 +104,8 @@ def _date(source: SoFarSource, zone) -> str:
 def _retell(llm: LLMWriter, sources: Sequence[SoFarSource], zone) -> SoFar:
     shown = [(_date(s, zone), item.get("outlet") or "", item["text"])
              for s in sources for item in s.summary[:SHOWN_PER_EVENT]]
-    reply = llm.client.complete(build_messages(shown), max_tokens=200, temperature=0.0)
+    reply = llm.client.complete(build_messages(shown), max_tokens=min(llm.config.max_tokens, MAX_TOKENS),
+                                temperature=0.0)
     generated = [s for s in split_generated(_LABEL.sub("", reply.strip())) if s.strip()]
     if not generated:
         raise LLMError(f"the model's reply has no sentences: {reply[:120]!r}")
