@@ -79,8 +79,11 @@ class StoryUpdates:
         if changed and self.settings.llm_url and self.pages is not None:    # the story pages' LLM writer
             from newsdesk.pipeline.storyline_so_far import tell_so_far
 
-            with self.timer.stage("storylines"):
-                tell_so_far(self.storage, self.pages.writer, changed, self.settings.zone())
+            try:
+                with self.timer.stage("storylines"):
+                    tell_so_far(self.storage, self.pages.writer, changed, self.settings.zone())
+            except Exception as exc:   # the pages show the extractive story so far meanwhile
+                log.warning("storylines: the story so far of %d storylines failed: %s", len(changed), exc)
 
     def _flush_entities(self) -> None:
         """The entities the last step's pages left to the NER, stored before the update ends."""
