@@ -1,19 +1,24 @@
 """The story so far through the LLM writer, on SQLite and PostgreSQL: each sentence the model writes is checked
 against the events' summary sentences (an unsupported one is dropped and counted), attributed to the article
 that supports it and to its event, stored, and shown on the storyline page and in its API while the events
-say the same; an endpoint that fails leaves the extractive story so far, and the page says why. (The
-failures are the model's, so they run on SQLite only.) The real llama.cpp server's story so far is checked the
-same way (slow)."""
+say the same; a desk with an LLM endpoint tells it after the update that changes the storyline; an endpoint
+that fails leaves the extractive story so far, and the page says why (the failures are the model's, so they
+run on SQLite only). The real llama.cpp server's story so far is checked the same way (slow)."""
+
+import asyncio
+import json
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
+from newsdesk.pipeline import Desk as Pipeline
 from newsdesk.pipeline.storyline_so_far import tell_so_far
+from newsdesk.storage import open_storage
 from newsdesk.synthesize import LLMConfig, LLMWriter, SoFarSource, Writer, llm_so_far
 from newsdesk.web import create_app
 from tests.alerts.helpers import Desk
-from tests.storylines.texts import BRIDGE_CLOSED, BRIDGE_CONTRACT, BRIDGE_REOPENED
+from tests.storylines.texts import BRIDGE_CLOSED, BRIDGE_CONTRACT, BRIDGE_REOPENED, rows
 from tests.synthesize.test_llm import Scripted, llama_server  # noqa: F401 (a fixture)
 
 CLOSED = ("Kestrel Bay council closed the Harbour Bridge after inspectors found cracks in two steel girders "
@@ -123,3 +128,25 @@ def test_the_real_llm_story_so_far_is_checked(llama_server, embedder):  # noqa: 
     for sentence in told.sentences:
         assert (sentence["article_id"], sentence["story_id"]) in {(11, 1), (21, 2)}
         assert sentence["outlet"] == "Coastal Wire"
+
+
+def test_a_desk_with_an_llm_endpoint_tells_each_changed_storyline_so_far(tmp_path, site, embedder):
+    endpoint = Scripted(site)
+    endpoint.content = f"{CLOSED} {CONTRACT}"
+    db = str(tmp_path / "desk.db")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows()), encoding="utf-8")
+    settings = Settings(db=db, extract_workers=1, entities=False, llm_url=endpoint.url, llm_model="scripted")
+    storage = open_storage(db)
+
+    async def run():
+        async with Pipeline(storage, settings) as desk:
+            await desk.ingest_path(feed)
+
+    asyncio.run(run())
+    [line] = storage.list_storylines()[0]
+    document, _ = _page(storage, db, line.id)
+    storage.close()
+    assert document["so_far_by"] == "llm"
+    assert {s["text"] for s in document["so_far"]} <= {CLOSED, CONTRACT}
+    assert document["so_far"]
