@@ -186,7 +186,7 @@ def load(clients: int = typer.Option(200, help="Concurrent readers (one keep-ali
 def storylines(sizes: str = typer.Option("1000,10000,50000", help="Storylines held, comma-separated."),
                probe: int = typer.Option(500, min=1, help="Events linked at each size."),
                as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
-    """The storyline linker's cost per event with 1k / 10k / 50k generated storylines held."""
+    """The storyline linker's CPU cost per event with 1k / 10k / 50k generated storylines held."""
     run_storylines_bench = lab_module("bench.storylines").run_storylines_bench
     try:
         wanted = tuple(sorted({int(s) for s in sizes.split(",") if s.strip()}))
@@ -196,10 +196,12 @@ def storylines(sizes: str = typer.Option("1000,10000,50000", help="Storylines he
         fail("--sizes needs at least one size above 0")
     result = run_storylines_bench(wanted, probe=probe, progress=lambda text: console.print(text))
     table = Table(title=f"link cost per event ({result['probe']} events linked at each size)")
-    for column in ("storylines held", "groups in the index", "mean ms", "p95 ms"):
+    for column in ("storylines held", "groups in the index", "candidates scored", "mean CPU ms", "p95 CPU ms",
+                   "mean wall ms", "filling CPU s"):
         table.add_column(column, justify="right")
     for row in result["sizes"]:
-        table.add_row(str(row["storylines"]), str(row["held"]), f"{row['mean_ms']:.3f}", f"{row['p95_ms']:.3f}")
+        table.add_row(str(row["storylines"]), str(row["held"]), f"{row['candidates']:.1f}", f"{row['mean_ms']:.3f}",
+                      f"{row['p95_ms']:.3f}", f"{row['wall_mean_ms']:.3f}", f"{row['fill_cpu_s']:.1f}")
     console.print(table)
     console.print(f"largest / smallest mean: {result['ratio']:.2f} ({'flat' if result['flat'] else 'NOT flat'})")
     if as_json:
@@ -220,9 +222,9 @@ def pipeline(ctx: typer.Context,
                                                               "pages to extract."),
              as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures.")) -> None:
     """Articles through fetch-free ingest (generated news pages of real length, read through the desk's
-    extraction), embeddings, grouping and story pages (and entities, unless the desk's setting `entities` is
-    off; the NER reads `entity_chars` of each article): articles/s, CPU ms per article end to end and per stage, then the per-article grouping cost with 1k,
-    5k and 20k stories held."""
+    extraction), embeddings, grouping and story pages (and entities and storylines, unless the desk's settings
+    `entities` and `storylines` are off; the NER reads `entity_chars` of each article): articles/s, CPU ms per
+    article end to end and per stage, then the per-article grouping cost with 1k, 5k and 20k stories held."""
     from newsdesk.cli.common import state
 
     settings = state(ctx).settings()
@@ -242,7 +244,7 @@ def pipeline(ctx: typer.Context,
     try:
         result = run_pipeline_bench(articles=articles, jsonl=jsonl, sizes=held, probe=probe, batch=batch,
                                     progress=console.print, entities=settings.entities, text=text,
-                                    entity_chars=settings.entity_chars)
+                                    entity_chars=settings.entity_chars, storylines=settings.storylines)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(1)

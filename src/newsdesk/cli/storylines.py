@@ -97,7 +97,10 @@ def show_storyline(ctx: typer.Context, key: str = typer.Argument(..., help="A st
     console.print(f"{doc['event_count']} events · since {_when(doc['first_activity'])} · latest "
                   f"{_when(doc['last_activity'])}")
     if doc["so_far"]:
-        console.print("[bold]the story so far[/]")
+        console.print("[bold]the story so far[/]" + (" [dim](the LLM writer's, every sentence checked)[/]"
+                                                     if doc["so_far_by"] == "llm" else ""))
+        if doc["so_far_note"]:
+            console.print(f"  [yellow]{escaped(doc['so_far_note'])}[/]")
         for s in doc["so_far"]:
             also = f" +{len(s['also'])}" if s["also"] else ""
             console.print(f"  {escaped(s['text'])} [dim]— {escaped(s['outlet'] or '')}{also}[/]")

@@ -69,12 +69,21 @@ class StoryUpdates:
             self.storylines = StorylineUpdates(self.storage, embedder=self.embedder)
         try:
             with self.timer.stage("storylines"):
-                self.storylines.link(touched)
+                changed = self.storylines.link(touched)
             if self.matcher is not None and self.storylines.joined:     # followers of a storyline: its new events
                 self.matcher.storyline_events(self.storylines.joined)
         except Exception as exc:       # the stories are stored and written: the links wait for the next update
             log.warning("storylines: linking %d stories failed: %s", len(touched), exc)
             self.storylines.linker = None
+            return
+        if changed and self.settings.llm_url and self.pages is not None:    # the story pages' LLM writer
+            from newsdesk.pipeline.storyline_so_far import tell_so_far
+
+            try:
+                with self.timer.stage("storylines"):
+                    tell_so_far(self.storage, self.pages.writer, changed, self.settings.zone())
+            except Exception as exc:   # the pages show the extractive story so far meanwhile
+                log.warning("storylines: the story so far of %d storylines failed: %s", len(changed), exc)
 
     def _flush_entities(self) -> None:
         """The entities the last step's pages left to the NER, stored before the update ends."""

@@ -710,6 +710,10 @@ CREATE TABLE backfill_errors (
     at TEXT NOT NULL
 )
 """),
+    (21, "a storyline's story so far as the LLM writer told it (JSON, with the key of the events it was told from)",
+     """
+ALTER TABLE storylines ADD COLUMN so_far TEXT
+"""),
 ]
 
 DIALECTS = {

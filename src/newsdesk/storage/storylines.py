@@ -95,6 +95,14 @@ class StorylineStore:
                             (title, row["first"], row["last"], int(row["n"] or 0), total, profile,
                              to_iso(utcnow()), storyline_id))
 
+    def save_storyline_so_far(self, storyline_id: int, so_far: str | None) -> None:
+        """The story so far the LLM writer told (JSON; None forgets it)."""
+        self.db.execute("UPDATE storylines SET so_far = ? WHERE id = ?", (so_far, storyline_id))
+
+    def storyline_so_far(self, storyline_id: int) -> str | None:
+        rows = self.db.query("SELECT so_far FROM storylines WHERE id = ?", (storyline_id,))
+        return rows[0]["so_far"] if rows else None
+
     def _storylines(self, where: str, params: Sequence, tail: str = "") -> list[Storyline]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM storylines {where} {tail}", params)
         for row in rows:

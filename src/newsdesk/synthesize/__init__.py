@@ -5,6 +5,16 @@ from newsdesk.synthesize.dates import anchor_days
 from newsdesk.synthesize.differ import differences, stated_figures
 from newsdesk.synthesize.figures import current_figures, figure_claims, superseded
 from newsdesk.synthesize.text import entities, numbers, repeats, terms, title_key
+from newsdesk.synthesize.so_far import (
+    SO_FAR_EVENTS,
+    SoFar,
+    SoFarSource,
+    extractive_so_far,
+    so_far_json,
+    so_far_sources,
+    sources_key,
+    stored_so_far,
+)
 from newsdesk.synthesize.timeline import (
     PAGE_VERSION,
     is_update,
@@ -24,14 +34,16 @@ from newsdesk.synthesize.writer import (
 )
 
 # The LLM writer (and httpx) is imported only by who asks for it.
-_LLM = frozenset({"ChatClient", "LLMConfig", "LLMError", "LLMWriter", "config_from_settings", "source_words",
-                  "split_generated", "summarise_reports"})
+_LLM = frozenset({"ChatClient", "LLMConfig", "LLMError", "LLMWriter", "config_from_settings", "llm_so_far",
+                  "source_words", "split_generated", "summarise_reports"})
 
-__all__ = ["Analysis", "ChatClient", "FEATURES", "LLMConfig", "LLMError", "LLMWriter", "PAGE_VERSION", "Sentence",
-           "Writer", "WriterConfig", "anchor_days", "config_from_settings", "current_figures", "default_encoder",
-           "default_writer", "differences", "entities", "figure_claims", "is_update", "notable_update", "numbers",
-           "page_version", "repeats", "report_time", "source_words", "split_generated", "split_sentences",
-           "stated_figures", "summarise_reports", "superseded", "terms", "timeline", "title_key", "write_story"]
+__all__ = ["Analysis", "ChatClient", "FEATURES", "LLMConfig", "LLMError", "LLMWriter", "PAGE_VERSION", "SO_FAR_EVENTS",
+           "Sentence", "SoFar", "SoFarSource", "Writer", "WriterConfig", "anchor_days", "config_from_settings",
+           "current_figures", "default_encoder", "default_writer", "differences", "entities", "extractive_so_far",
+           "figure_claims", "is_update", "llm_so_far", "notable_update", "numbers", "page_version", "repeats",
+           "report_time", "so_far_json", "so_far_sources", "source_words", "sources_key", "split_generated",
+           "split_sentences", "stated_figures", "stored_so_far", "summarise_reports", "superseded", "terms", "timeline",
+           "title_key", "write_story"]
 
 
 def __getattr__(name: str):

@@ -191,6 +191,7 @@ def create_app(storage: Storage | str, settings: Settings | None = None, *,
     app.include_router(storylines.api)
     app.include_router(storylines.pages)
     app.include_router(storylines.feeds)
+    app.include_router(storylines.following)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -3,14 +3,12 @@ naming it) or stops following it, and is sent back to the page; a stranger is se
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.model import Entity, User, WatchKind, Watchlist
 from newsdesk.storage import Storage
-from newsdesk.web.access import current_user, require_csrf
+from newsdesk.web.follow_button import back_to, follower
 from newsdesk.web.params import key_in_range
 
 router = APIRouter(include_in_schema=False)
@@ -31,26 +29,15 @@ def _entity(request: Request, key: str) -> Entity:
     return found
 
 
-def _follower(request: Request, key: str, csrf: str) -> User:
-    """The user pressing the button, checked before the entity is looked up; a stranger is sent to the login,
-    to come back to the entity's page."""
-    user = current_user(request)
-    if user is None:
-        target = f"/entities/{key}"
-        raise HTTPException(303, "log in to follow", headers={"Location": f"/login?{urlencode({'next': target})}"})
-    require_csrf(request, csrf)
-    return user
-
-
 def _back(entity: Entity, **query: str) -> RedirectResponse:
-    return RedirectResponse(f"/entities/{entity.slug}" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+    return back_to(f"/entities/{entity.slug}", **query)
 
 
 @router.post("/entities/{key}/follow", dependencies=[Depends(key_in_range)])
 def follow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
     from newsdesk.alerts import AlertError, follow
 
-    user = _follower(request, key, csrf)
+    user = follower(request, f"/entities/{key}", csrf)
     entity = _entity(request, key)
     web = request.app.state.web
     if entity_watchlist(web.storage, user, entity.id) is None:
@@ -63,7 +50,7 @@ def follow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
 
 @router.post("/entities/{key}/unfollow", dependencies=[Depends(key_in_range)])
 def unfollow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
-    user = _follower(request, key, csrf)
+    user = follower(request, f"/entities/{key}", csrf)
     entity = _entity(request, key)
     storage = request.app.state.web.storage
     watching = entity_watchlist(storage, user, entity.id)

@@ -300,7 +300,8 @@ class StorylineBrief(StorylineSummary):
 
 
 class StorylineSentence(Answer):
-    """A sentence of the story so far: an event's opening summary sentence, attributed as on story pages."""
+    """A sentence of the story so far (an event's opening summary sentence, or the LLM writer's sentence that its
+    events' sentences support), attributed as on story pages: `story_id` is the event it tells."""
     text: str
     article_id: ArticleId | None
     outlet: str | None
@@ -317,6 +318,10 @@ class StorylineEntity(EntityBrief):
 class StorylineDocument(StorylineBrief):
     """Everything on a storyline page."""
     so_far: list[StorylineSentence] = Field(description="the story so far, from its latest events' summaries")
+    so_far_by: Literal["extractive", "llm"] = Field(
+        description="who told it: the events' own opening sentences (extractive) or the LLM writer, every sentence "
+                    "checked")
+    so_far_note: str | None = Field(description="why the LLM writer's story so far is not shown, when it failed")
     entities: list[StorylineEntity] = Field(description="the entities most of its events name")
     merged: list[int] = Field(description="storylines merged into this one (their ids lead here)")
 

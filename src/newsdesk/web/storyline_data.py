@@ -7,10 +7,9 @@ from collections import Counter
 
 from newsdesk.model import Story, Storyline
 from newsdesk.storage import Storage
+from newsdesk.synthesize import extractive_so_far, so_far_sources, stored_so_far
 from newsdesk.timeutil import to_utc
 from newsdesk.web.entity_data import entity_brief
-
-SO_FAR_EVENTS = 8        # the story so far tells the latest events' summaries
 
 
 def _iso(value) -> str | None:
@@ -48,19 +47,21 @@ def storyline_brief(storage: Storage, story_id: int) -> dict | None:
     return {**storyline_summary(storyline), "events": events}
 
 
-def _so_far(events: list[Story]) -> list[dict]:
-    """The story so far: the opening summary sentence of each of the latest events, oldest first, each with
-    the outlet it comes from and those that say the same."""
-    out = []
-    for story in events[-SO_FAR_EVENTS:]:
-        summary = _page(story).get("summary") or []
-        if not summary:
-            continue
-        first = summary[0]
-        out.append({"text": first.get("text", ""), "article_id": first.get("article_id"),
-                    "outlet": first.get("outlet"), "also": first.get("also", []), "story_id": story.id,
-                    "story_slug": story.slug, "when": _iso(story.first_published)})
-    return out
+def _so_far(storage: Storage, storyline: Storyline, events: list[Story]) -> dict:
+    """The story so far: the LLM writer's, stored when its events changed, while they still say what it was
+    told from; else the opening summary sentence of each of the latest events. Each sentence with the outlet
+    it comes from and those that say the same, and the event it tells."""
+    sources = so_far_sources(events)
+    told = stored_so_far(storage.storyline_so_far(storyline.id), sources)
+    shown = told if told is not None and told.method == "llm" else extractive_so_far(sources)
+    event_of = {s.story_id: s for s in sources}
+    sentences = [{**sentence, "story_slug": event_of[sentence["story_id"]].story_slug,
+                  "when": _iso(event_of[sentence["story_id"]].when)}
+                 for sentence in shown.sentences if sentence.get("story_id") in event_of]
+    note = None
+    if told is not None and told.error:
+        note = f"The LLM writer could not tell it ({told.error}): these are the events' own opening sentences."
+    return {"so_far": sentences, "so_far_by": shown.method, "so_far_note": note}
 
 
 def storyline_document(storage: Storage, storyline: Storyline, entity_limit: int = 12) -> dict:
@@ -72,7 +73,8 @@ def storyline_document(storage: Storage, storyline: Storyline, entity_limit: int
     top = [entity_id for entity_id, _ in counts.most_common(entity_limit)]
     found = storage.entities_by_ids(top)
     entities = [{**entity_brief(found[e]), "events": counts[e]} for e in top if e in found]
-    return {**storyline_summary(storyline), "so_far": _so_far(events), "events": [event_json(s) for s in events],
+    return {**storyline_summary(storyline), **_so_far(storage, storyline, events),
+            "events": [event_json(s) for s in events],
             "entities": entities, "merged": storage.storylines_merged_into(storyline.id)}
 
 

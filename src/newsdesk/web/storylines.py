@@ -1,20 +1,33 @@
-"""Storyline pages, the storylines API and an Atom feed per storyline (a new event, a new entry)."""
+"""Storyline pages, the storylines API, an Atom feed per storyline (a new event, a new entry) and the page's follow
+button (a watchlist of the user's, an alert on each new event; a stranger is sent to the login first)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from newsdesk.model import Storyline
-from newsdesk.web.access import require_reader
+from newsdesk.model import Storyline, User, WatchKind, Watchlist
+from newsdesk.storage import Storage
+from newsdesk.web.access import current_user, require_reader
 from newsdesk.web.api import ERRORS, etagged
+from newsdesk.web.follow_button import back_to, follower
+from newsdesk.web.params import key_in_range
 from newsdesk.web.schema import StorylineDocument, StorylineList
 from newsdesk.web.storyline_data import storyline_document, storylines_list
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_reader)])
 api = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS, dependencies=[Depends(require_reader)])
 feeds = APIRouter(prefix="/feeds", include_in_schema=False, dependencies=[Depends(require_reader)])
+following = APIRouter(include_in_schema=False)
 PER_PAGE = 30
+
+
+def storyline_watchlist(storage: Storage, user: User | None, storyline_id: int) -> Watchlist | None:
+    """The user's watchlist of this storyline, when they follow it."""
+    if user is None:
+        return None
+    return next((w for w in storage.watchlists(user.id)
+                 if w.kind == WatchKind.STORYLINE and w.value == str(storyline_id)), None)
 
 
 def _storyline(request: Request, key: str) -> Storyline:
@@ -34,13 +47,16 @@ def storylines_page(request: Request, page: int = Query(1, ge=1, le=1000)) -> Re
 
 
 @pages.get("/storylines/{key}")
-def storyline_page(request: Request, key: str) -> Response:
+def storyline_page(request: Request, key: str, error: str | None = Query(None, max_length=500)) -> Response:
     storyline = _storyline(request, key)
     if key != storyline.slug:           # one address per storyline: its id, or an old one merged, leads to its slug
         return RedirectResponse(f"/storylines/{storyline.slug}", status_code=301)
-    doc = storyline_document(request.app.state.web.storage, storyline)
+    storage = request.app.state.web.storage
+    doc = storyline_document(storage, storyline)
     return request.app.state.web.renderer.page(request, "storyline.html", {
-        "title": doc["title"] or "Storyline", "doc": doc, "feed": f"/feeds/storylines/{storyline.id}.atom",
+        "title": doc["title"] or "Storyline", "doc": doc, "error": error,
+        "following": storyline_watchlist(storage, current_user(request), storyline.id),
+        "feed": f"/feeds/storylines/{storyline.id}.atom",
         "feed_title": f"New events: {doc['title']}"})
 
 
@@ -65,10 +81,43 @@ def storyline_feed(request: Request, key: str) -> Response:
     doc = storyline_document(request.app.state.web.storage, found)
     feed = Feed(request, f"newsdesk storyline: {doc['title'] or found.slug}", f"/feeds/storylines/{found.id}.atom",
                 f"/storylines/{found.slug}")
-    said = {s["story_id"]: s["text"] for s in doc["so_far"]}
+    said: dict[int, str] = {}
+    for sentence in doc["so_far"]:
+        said[sentence["story_id"]] = f"{said[sentence['story_id']]} {sentence['text']}" \
+            if sentence["story_id"] in said else sentence["text"]
     for event in reversed(doc["events"][-30:]):
         sources = f"{event['independent_count']} independent source{'s' if event['independent_count'] != 1 else ''}"
         summary = f"{said[event['id']]} ({sources})" if event["id"] in said else sources
         feed.entry(entry_id=f"/stories/{event['id']}", title=event["headline"] or "", path=f"/stories/{event['slug']}",
                    updated=event["last_updated"], published=event["first_published"], summary=summary)
     return feed.response(request)
+
+
+def _back(storyline: Storyline, **query: str) -> RedirectResponse:
+    return back_to(f"/storylines/{storyline.slug}", **query)
+
+
+@following.post("/storylines/{key}/follow", dependencies=[Depends(key_in_range)])
+def follow_storyline(request: Request, key: str, csrf: str = Form("")) -> Response:
+    from newsdesk.alerts import AlertError, follow
+
+    user = follower(request, f"/storylines/{key}", csrf)
+    storyline = _storyline(request, key)
+    web = request.app.state.web
+    if storyline_watchlist(web.storage, user, storyline.id) is None:
+        try:
+            follow(web.storage, user, WatchKind.STORYLINE, str(storyline.id), settings=web.settings)
+        except AlertError as exc:
+            return _back(storyline, error=str(exc))
+    return _back(storyline)
+
+
+@following.post("/storylines/{key}/unfollow", dependencies=[Depends(key_in_range)])
+def unfollow_storyline(request: Request, key: str, csrf: str = Form("")) -> Response:
+    user = follower(request, f"/storylines/{key}", csrf)
+    storyline = _storyline(request, key)
+    storage = request.app.state.web.storage
+    watching = storyline_watchlist(storage, user, storyline.id)
+    if watching is not None:
+        storage.delete_watchlist(user.id, watching.id)
+    return _back(storyline)

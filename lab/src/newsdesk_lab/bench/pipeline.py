@@ -100,10 +100,10 @@ def distinct_stories(storage: Storage, article_ids: list[int]) -> int:
 
 
 def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | None = None,
-                   entities: bool = True, entity_chars: int = MAX_CHARS) -> dict:
+                   entities: bool = True, entity_chars: int = MAX_CHARS, storylines: bool = True) -> dict:
     """Every document through `Desk.ingest_path` on a fresh temporary SQLite desk, stories and pages on (and the
-    entities of the stories, with `entities`, the NER reading `entity_chars` of each article: the desk's
-    settings)."""
+    entities of the stories, with `entities`, the NER reading `entity_chars` of each article, and their
+    storylines, with `storylines`: the desk's settings)."""
     _warm_models(entities)
     if any(d.html for d in docs):
         from newsdesk.extract import extract_article
@@ -113,7 +113,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         feed = Path(tmp) / "bench.jsonl"
         _write_feed(docs, feed)
         settings = Settings(db=str(Path(tmp) / "bench.db"), extract_workers=1, stories=True, story_pages=True,
-                            entities=entities, entity_chars=entity_chars)
+                            entities=entities, entity_chars=entity_chars, storylines=storylines)
         storage = open_storage(settings.database_url())
         from newsdesk.pipeline import ner_cpu_seconds
 
@@ -151,7 +151,7 @@ def run_throughput(docs: list[BenchDoc], batch: int = 256, progress: Progress | 
         stage_cpu["entities"] += ner_cpu
         by_batch, slopes = _batch_costs(snapshots)
         result = {
-            "entities": entities, "entity_chars": entity_chars,
+            "entities": entities, "entity_chars": entity_chars, "storylines": storylines,
             "input": "html" if all(d.html for d in docs) else "text",
             "articles": len(docs), "stored": len(stored), "copies": sum(o.status == "copy" for o in outcomes),
             "updated": sum(o.status == "updated" for o in outcomes),
@@ -229,7 +229,8 @@ def _b3_f1(storage: Storage, docs: list[BenchDoc], outcomes: list, feed: Path) -
 
 def run_pipeline_bench(articles: int = 5000, jsonl: Path | None = None, sizes: tuple[int, ...] = (1000, 5000, 20000),
                        probe: int = 200, batch: int = 256, seed: int = 7, progress: Progress | None = None,
-                       entities: bool = True, text: bool = False, entity_chars: int = MAX_CHARS) -> dict:
+                       entities: bool = True, text: bool = False, entity_chars: int = MAX_CHARS,
+                       storylines: bool = True) -> dict:
     """`text`: the generated articles as plain text (no pages, no extraction), as the bench fed them before."""
     if jsonl is not None:
         docs = _docs_from_jsonl(Path(jsonl), articles or None)
@@ -242,7 +243,7 @@ def run_pipeline_bench(articles: int = 5000, jsonl: Path | None = None, sizes: t
     if progress:
         progress(f"{len(docs)} articles through ingest, embeddings, grouping and story pages …")
     result = {"throughput": run_throughput(docs, batch=batch, progress=progress, entities=entities,
-                                              entity_chars=entity_chars)}
+                                           entity_chars=entity_chars, storylines=storylines)}
     if sizes:
         if progress:
             progress(f"Grouping cost with {', '.join(str(s) for s in sizes)} stories held …")
