@@ -1,6 +1,7 @@
 """Where a backfill's parallel work runs. An engine prepares batches of documents (in order, a bounded number in
-flight), groups time-line segments and writes story pages; the local engine uses worker processes on this
-machine, the Ray engine (ray_engine.py, loaded only when asked for) a Ray cluster."""
+flight), finds the reprint pairs across the whole backfill (the band-key shuffle) and groups time-line segments;
+the local engine uses worker processes on this machine, the Ray engine (ray_engine.py, loaded only when asked
+for) a Ray cluster."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from datetime import timedelta
 from typing import Protocol
 
 from newsdesk.backfill.prepare import BatchResult, prepare_batch
+from newsdesk.backfill.reprints import find_pairs
 from newsdesk.backfill.segments import Placed, Segment, group_segment
 from newsdesk.errors import NewsdeskError
 from newsdesk.lifeline import die_with_parent
+from newsdesk.model import CopySignature
 from newsdesk.sources import LocalDocument
 
 
@@ -27,9 +30,11 @@ class Engine(Protocol):
     name: str
     workers: int
 
-    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]: ...
+    def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]: ...
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]: ...
+
+    def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]: ...
 
     def close(self) -> None: ...
 
@@ -60,19 +65,22 @@ class LocalEngine:
                                              initializer=die_with_parent, initargs=(os.getpid(),))
         return self._pool
 
-    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]:
+    def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]:
         pool = self._executor()
         if pool is None:
             for batch in batches:
-                yield prepare_batch(batch)
+                yield prepare_batch(batch, embed)
             return
-        yield from ordered(lambda b: pool.submit(prepare_batch, b), Future.result, batches, 2 * self.workers)
+        yield from ordered(lambda b: pool.submit(prepare_batch, b, embed), Future.result, batches, 2 * self.workers)
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
         pool = self._executor()
         if pool is None or len(segments) == 1:
             return [group_segment(s, window) for s in segments]
         return list(pool.map(group_segment, segments, [window] * len(segments)))
+
+    def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
+        return find_pairs(signatures, threshold)
 
     def worker_pids(self) -> list[int]:
         """The worker processes (this process when the work runs here)."""

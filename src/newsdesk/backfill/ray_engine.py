@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from newsdesk.backfill.engines import EngineError, ordered
 from newsdesk.backfill.prepare import BatchResult, prepare_batch
+from newsdesk.backfill.reprints import distinct, partition_keys, verify_partition
 from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.model import CopySignature
 from newsdesk.sources import LocalDocument
 
 
@@ -38,12 +40,28 @@ class RayEngine:
         self.workers = min(workers, cpus) if workers else cpus
         self._prepare = ray.remote(num_cpus=1)(prepare_batch)
         self._group = ray.remote(num_cpus=1)(group_segment)
+        self._partition = ray.remote(num_cpus=1)(partition_keys)
+        self._verify = ray.remote(num_cpus=1)(verify_partition)
 
-    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]:
-        yield from ordered(lambda batch: self._prepare.remote(batch), self._ray.get, batches, 2 * self.workers)
+    def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]:
+        yield from ordered(lambda batch: self._prepare.remote(batch, embed), self._ray.get, batches, 2 * self.workers)
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
         return self._ray.get([self._group.remote(segment, window) for segment in segments])
+
+    def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
+        """The band-key shuffle as Ray tasks: a map task per slice of the signatures splits its keys into one
+        partition per worker; a reduce task per partition takes that partition of every map task's output and
+        verifies its pairs against the signatures (put once in the object store)."""
+        ray, count = self._ray, max(1, self.workers)
+        table = ray.put(signatures)
+        size = -(-len(signatures) // count)
+        maps = []
+        for first in range(0, len(signatures), size):
+            parts = self._partition.options(num_returns=count).remote(signatures[first:first + size], first, count)
+            maps.append(parts if count > 1 else [parts])
+        reduces = [self._verify.remote(table, threshold, *(parts[r] for parts in maps)) for r in range(count)]
+        return distinct(ray.get(reduces))
 
     def close(self) -> None:
         if self._started:

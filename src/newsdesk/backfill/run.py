@@ -15,6 +15,7 @@ from itertools import islice
 
 from newsdesk.backfill.engines import Engine
 from newsdesk.backfill.prepare import Failed, Prepared
+from newsdesk.backfill.reprints import fold
 from newsdesk.backfill.records import Record, count_records, expand_inputs, iter_records
 from newsdesk.backfill.segments import SegmentItem, plan_segments, stitch
 from newsdesk.config import Settings
@@ -87,6 +88,7 @@ class Backfill:
         self.progress(self.report, "ingest")
         try:
             self._ingest_all(iter_records(paths, done))
+            self._fold_reprints()
             if self.settings.stories:
                 self._group()
                 self._write_pages()
@@ -117,7 +119,7 @@ class Backfill:
                 pending.append(batch)
                 yield [r.document for r in batch if not isinstance(r.document, LocalDocumentError)]
 
-        for result in self.engine.prepare(documents()):
+        for result in self.engine.prepare(documents(), embed=self.settings.stories):
             batch = pending.pop(0)
             for stage, seconds in result.seconds.items():
                 self.timer.add(stage, seconds)
@@ -172,11 +174,14 @@ class Backfill:
         return outcomes, errors
 
     def _store_one(self, doc: Incoming, prepared: Prepared) -> Outcome:
-        outcome = self._ingest.store(doc, prepared.text, prepared.fingerprint, extracted=prepared.processed)
-        if outcome.status == "new" and prepared.vector is not None:
-            from newsdesk.pipeline import VECTOR_MODEL
+        outcome = self._ingest.store(doc, prepared.text, prepared.fingerprint, extracted=prepared.processed,
+                                     find_copies=False)
+        if outcome.status == "new":
+            self.storage.mark_unfolded([outcome.article_id])
+            if prepared.vector is not None:
+                from newsdesk.pipeline import VECTOR_MODEL
 
-            self.storage.save_vectors(VECTOR_MODEL, {outcome.article_id: prepared.vector})
+                self.storage.save_vectors(VECTOR_MODEL, {outcome.article_id: prepared.vector})
         return outcome
 
     def _in_range(self, doc: Incoming, prepared: Prepared) -> bool:
@@ -199,6 +204,26 @@ class Backfill:
                 report.updated += 1
             elif outcome.status == "unchanged" and outcome.article_id is not None:
                 report.unchanged += 1
+
+    # -- reprints across the whole backfill --------------------------------------------------------------
+
+    def _fold_reprints(self) -> None:
+        """The articles stored unfolded (by this run or a cut-off one), with the stored articles they share a key
+        with: pairs found by the band-key shuffle on the engine, folded in arrival order, stored at once."""
+        pending = self.storage.unfolded_signatures()
+        if not pending:
+            return
+        self.progress(self.report, "reprints")
+        threshold = self.settings.duplicate_threshold
+        with self.timer.stage("dedupe"):
+            stored = self.storage.folded_signatures_sharing(
+                [k for s in pending for k in s.band_keys], [s.text_hash for s in pending])
+            signatures = [*stored, *pending]
+            changed = fold(signatures, len(stored), self.engine.pairs(signatures, threshold), threshold)
+        with self.timer.stage("store"):
+            self.storage.fold_backfill_copies(changed, [s.id for s in pending])
+        ids = {s.id for s in pending}
+        self.report.copies += sum(1 for article, link in changed.items() if link is not None and article in ids)
 
     # -- group, stitch, store stories -------------------------------------------------------------------
 

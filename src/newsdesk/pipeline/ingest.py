@@ -93,7 +93,10 @@ class Ingest:
         return outcome
 
     def store(self, doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
-              html: bytes | str | None = None, full_text: bool = True, error: str | None = None) -> Outcome:
+              html: bytes | str | None = None, full_text: bool = True, error: str | None = None,
+              find_copies: bool = True) -> Outcome:
+        """Store or revise the article; a new one is matched against the stored copies unless `find_copies` is
+        off (a backfill folds its reprints all at once, after storing)."""
         meta = extracted.extracted if extracted else None
         url = doc.url
         if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
@@ -119,9 +122,10 @@ class Ingest:
             full_text=full_text, extraction_error=error,
             html=html.encode("utf-8") if isinstance(html, str) else html)
         with self.timer.stage("store"), self.storage.transaction():
-            return self._write(url, new, fp, full_text, error)
+            return self._write(url, new, fp, full_text, error, find_copies)
 
-    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None) -> Outcome:
+    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None,
+               find_copies: bool) -> Outcome:
         existing = self.storage.get_article_by_url(url)
         if existing is not None:
             if existing.text_hash == fp.text_hash and existing.full_text >= full_text:
@@ -130,6 +134,8 @@ class Ingest:
                 return Outcome(url, "unchanged", existing.id, existing.original_id, error)
             self.storage.add_revision(existing.id, new)
             return Outcome(url, "updated", existing.id, existing.original_id, error)
+        if not find_copies:
+            return Outcome(url, "new", self.storage.insert_article(new), error=error)
         when = new.published_at or utcnow()
         with self.timer.stage("dedupe", within="store"):
             match = find_original(fp, when, self.storage.articles_with_hash(fp.text_hash),
