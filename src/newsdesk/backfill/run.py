@@ -19,7 +19,8 @@ from newsdesk.backfill.reprints import fold
 from newsdesk.backfill.records import Record, count_records, expand_inputs, iter_records
 from newsdesk.backfill.segments import SegmentItem, plan_segments, stitch
 from newsdesk.config import Settings
-from newsdesk.pipeline import Incoming, Ingest, Outcome, StageTimer, local_incoming
+from newsdesk.model import NewArticle
+from newsdesk.pipeline import VECTOR_MODEL, Incoming, Ingest, Outcome, StageTimer, local_incoming, new_article
 from newsdesk.sources import LocalDocumentError
 from newsdesk.storage import Storage
 
@@ -146,6 +147,7 @@ class Backfill:
     def _store_each(self, pairs, *, isolated: bool) -> tuple[list[Outcome], list[tuple[str, str]]]:
         outcomes: list[Outcome] = []
         errors: list[tuple[str, str]] = []
+        ready: list[tuple[Incoming, Prepared]] = []
         for record, prepared in pairs:
             document = record.document
             if isinstance(document, LocalDocumentError):
@@ -164,14 +166,40 @@ class Backfill:
                 self.report.skipped += 1
                 continue
             if not isolated:
-                outcomes.append(self._store_one(doc, prepared))
+                ready.append((doc, prepared))
                 continue
             try:
                 with self.storage.transaction():
                     outcomes.append(self._store_one(doc, prepared))
             except Exception as exc:
                 errors.append((document.origin, f"cannot store: {type(exc).__name__}: {exc}"))
-        return outcomes, errors
+        return outcomes + self._store_many(ready), errors
+
+    def _store_many(self, ready: list[tuple[Incoming, Prepared]]) -> list[Outcome]:
+        """New articles written together (COPY on PostgreSQL); one whose URL is stored (or comes twice) goes
+        through the desk's ingest, as a revision or unchanged."""
+        news = [new_article(doc, p.text, p.fingerprint, extracted=p.processed) for doc, p in ready]
+        stored = self.storage.stored_urls([n.url for n in news])
+        outcomes: list[Outcome] = []
+        bulk: list[tuple[NewArticle, Prepared]] = []
+
+        def flush() -> None:
+            ids = self.storage.insert_articles([n for n, _ in bulk])
+            self.storage.mark_unfolded(ids)
+            self.storage.save_vectors(VECTOR_MODEL, {i: p.vector for i, (_, p) in zip(ids, bulk)
+                                                     if p.vector is not None})
+            outcomes.extend(Outcome(n.url, "new", i) for i, (n, _) in zip(ids, bulk))
+            bulk.clear()
+
+        for (doc, prepared), new in zip(ready, news):
+            if new.url in stored:
+                flush()
+                outcomes.append(self._store_one(doc, prepared))
+            else:
+                bulk.append((new, prepared))
+                stored.add(new.url)
+        flush()
+        return outcomes
 
     def _store_one(self, doc: Incoming, prepared: Prepared) -> Outcome:
         outcome = self._ingest.store(doc, prepared.text, prepared.fingerprint, extracted=prepared.processed,
@@ -179,8 +207,6 @@ class Backfill:
         if outcome.status == "new":
             self.storage.mark_unfolded([outcome.article_id])
             if prepared.vector is not None:
-                from newsdesk.pipeline import VECTOR_MODEL
-
                 self.storage.save_vectors(VECTOR_MODEL, {outcome.article_id: prepared.vector})
         return outcome
 
@@ -228,7 +254,7 @@ class Backfill:
     # -- group, stitch, store stories -------------------------------------------------------------------
 
     def _group(self) -> None:
-        from newsdesk.pipeline import VECTOR_MODEL, slugify
+        from newsdesk.pipeline import slugify
 
         articles = self.storage.ungrouped_articles()
         if not articles:

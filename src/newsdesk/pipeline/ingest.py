@@ -97,32 +97,9 @@ class Ingest:
               find_copies: bool = True) -> Outcome:
         """Store or revise the article; a new one is matched against the stored copies unless `find_copies` is
         off (a backfill folds its reprints all at once, after storing)."""
-        meta = extracted.extracted if extracted else None
-        url = doc.url
-        if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
-            try:
-                url = canonical_url(meta.canonical_url)
-            except ValueError:
-                pass
-        entry = doc.entry
-        title = doc.title or (meta.title if meta else None)
-        new = NewArticle(
-            url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
-            outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
-            entry_id=entry.id if entry else None,
-            title=title,
-            author=doc.author or (meta.author if meta else None),
-            published_at=doc.published or (meta.published if meta else None),
-            updated_at=entry.updated if entry else None,
-            language=language_of(title, text, meta.language if meta else None),
-            image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
-            summary=(html_to_text(entry.summary) if entry and entry.summary else None)
-                    or (meta.description if meta else None),
-            shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
-            full_text=full_text, extraction_error=error,
-            html=html.encode("utf-8") if isinstance(html, str) else html)
+        new = new_article(doc, text, fp, extracted=extracted, html=html, full_text=full_text, error=error)
         with self.timer.stage("store"), self.storage.transaction():
-            return self._write(url, new, fp, full_text, error, find_copies)
+            return self._write(new.url, new, fp, full_text, error, find_copies)
 
     def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None,
                find_copies: bool) -> Outcome:
@@ -148,6 +125,36 @@ class Ingest:
             return Outcome(url, "new", article_id, error=error)
         self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
         return Outcome(url, "copy", article_id, match.original_id, error)
+
+
+def new_article(doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
+                html: bytes | str | None = None, full_text: bool = True, error: str | None = None) -> NewArticle:
+    """The article as storage keeps it: the page's canonical URL on the same site, what the feed entry says
+    before what the page says, its language detected."""
+    meta = extracted.extracted if extracted else None
+    url = doc.url
+    if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
+        try:
+            url = canonical_url(meta.canonical_url)
+        except ValueError:
+            pass
+    entry = doc.entry
+    title = doc.title or (meta.title if meta else None)
+    return NewArticle(
+        url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
+        outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
+        entry_id=entry.id if entry else None,
+        title=title,
+        author=doc.author or (meta.author if meta else None),
+        published_at=doc.published or (meta.published if meta else None),
+        updated_at=entry.updated if entry else None,
+        language=language_of(title, text, meta.language if meta else None),
+        image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
+        summary=(html_to_text(entry.summary) if entry and entry.summary else None)
+                or (meta.description if meta else None),
+        shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
+        full_text=full_text, extraction_error=error,
+        html=html.encode("utf-8") if isinstance(html, str) else html)
 
 
 def same_site(a: str, b: str) -> bool:

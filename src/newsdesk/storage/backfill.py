@@ -60,7 +60,7 @@ class BackfillStore:
 
     def mark_unfolded(self, article_ids: list[int]) -> None:
         """Articles stored without looking for their reprints (the backfill folds them all at once later)."""
-        self.db.executemany("INSERT INTO backfill_unfolded (article_id) VALUES (?)", [(i,) for i in article_ids])
+        self.db.copy_rows("backfill_unfolded", ("article_id",), [(i,) for i in article_ids])
 
     def unfolded_signatures(self) -> list[CopySignature]:
         """The articles not yet folded, oldest id first."""
