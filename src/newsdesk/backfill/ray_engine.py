@@ -12,6 +12,7 @@ from newsdesk.backfill.engines import EngineError, ordered
 from newsdesk.backfill.prepare import BatchResult, prepare_batch
 from newsdesk.backfill.reprints import distinct, partition_keys, verify_partition
 from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.embed import EMBED_THREADS_ENV
 from newsdesk.model import CopySignature
 from newsdesk.sources import LocalDocument
 
@@ -30,9 +31,9 @@ class RayEngine:
             try:
                 if address == "local":
                     ray.init(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
-                             runtime_env={"env_vars": _python_path()})
+                             runtime_env={"env_vars": _worker_env()})
                 else:
-                    ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": _python_path()})
+                    ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": _worker_env()})
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise EngineError(f"cannot reach the Ray cluster at {address}: {exc}") from None
             self._started = True
@@ -69,7 +70,8 @@ class RayEngine:
             self._started = False
 
 
-def _python_path() -> dict[str, str]:
-    """The driver's PYTHONPATH for the workers, so a checkout run without installing works the same there."""
+def _worker_env() -> dict[str, str]:
+    """The workers' environment: the model one text at a time (Ray runs a task per core), and the driver's
+    PYTHONPATH, so a checkout run without installing works the same there."""
     path = os.environ.get("PYTHONPATH")
-    return {"PYTHONPATH": path} if path else {}
+    return {EMBED_THREADS_ENV: "1", **({"PYTHONPATH": path} if path else {})}
