@@ -17,7 +17,7 @@ from newsdesk.backfill.engines import Engine
 from newsdesk.backfill.prepare import Failed, Prepared
 from newsdesk.backfill.reprints import fold
 from newsdesk.backfill.records import Record, count_records, expand_inputs, iter_records
-from newsdesk.backfill.segments import SegmentItem, plan_segments, stitch
+from newsdesk.backfill.segments import SegmentItem, merge_at_boundaries, plan_segments, stitch
 from newsdesk.config import Settings
 from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Incoming, Ingest, Outcome, StageTimer, local_incoming, new_article
@@ -272,7 +272,7 @@ class Backfill:
         with self.timer.stage("group"):
             placed = self.engine.group(segments, self.window)
         with self.timer.stage("stitch"):
-            stories = stitch(placed)
+            stories = merge_at_boundaries(stitch(placed), segments, self.window)
         by_id = {a.id: a for a in articles}
         with self.timer.stage("write stories"), self.storage.transaction():
             story_of: dict[int, int] = {}
