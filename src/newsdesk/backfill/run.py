@@ -73,7 +73,7 @@ class Backfill:
         self.batch = batch
         self.segments = segments or engine.workers
         self.progress = progress or (lambda report, phase: None)
-        self.timer = StageTimer("read", "extract", "fingerprint", "embed", "store", "dedupe", "group", "stitch",
+        self.timer = StageTimer("read", "extract", "language", "fingerprint", "embed", "store", "dedupe", "group", "stitch",
                                 "write stories", "pages", "search")
         self.report = BackfillReport(seconds=self.timer.seconds)
         self._ingest = Ingest(storage, settings, lambda: None, None, self.timer)
@@ -178,7 +178,8 @@ class Backfill:
     def _store_many(self, ready: list[tuple[Incoming, Prepared]]) -> list[Outcome]:
         """New articles written together (COPY on PostgreSQL); one whose URL is stored (or comes twice) goes
         through the desk's ingest, as a revision or unchanged."""
-        news = [new_article(doc, p.text, p.fingerprint, extracted=p.processed) for doc, p in ready]
+        news = [new_article(doc, p.text, p.fingerprint, extracted=p.processed, language=p.language, detected=True)
+                for doc, p in ready]
         stored = self.storage.stored_urls([n.url for n in news])
         outcomes: list[Outcome] = []
         bulk: list[tuple[NewArticle, Prepared]] = []

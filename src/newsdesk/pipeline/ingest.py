@@ -128,9 +128,10 @@ class Ingest:
 
 
 def new_article(doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
-                html: bytes | str | None = None, full_text: bool = True, error: str | None = None) -> NewArticle:
+                html: bytes | str | None = None, full_text: bool = True, error: str | None = None,
+                language: str | None = None, detected: bool = False) -> NewArticle:
     """The article as storage keeps it: the page's canonical URL on the same site, what the feed entry says
-    before what the page says, its language detected."""
+    before what the page says, its language detected (unless `detected` already: `language`)."""
     meta = extracted.extracted if extracted else None
     url = doc.url
     if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
@@ -148,7 +149,7 @@ def new_article(doc: Incoming, text: str, fp: Fingerprint, *, extracted: Process
         author=doc.author or (meta.author if meta else None),
         published_at=doc.published or (meta.published if meta else None),
         updated_at=entry.updated if entry else None,
-        language=language_of(title, text, meta.language if meta else None),
+        language=language if detected else language_of(title, text, meta.language if meta else None),
         image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
         summary=(html_to_text(entry.summary) if entry and entry.summary else None)
                 or (meta.description if meta else None),

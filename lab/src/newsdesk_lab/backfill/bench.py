@@ -16,7 +16,7 @@ from newsdesk.config import Settings
 from newsdesk.storage import open_storage
 from newsdesk_lab.backfill.warcgen import generated_warc
 
-PER_RECORD_STAGES = ("read", "extract", "fingerprint", "embed", "store", "dedupe")
+PER_RECORD_STAGES = ("read", "extract", "language", "fingerprint", "embed", "store", "dedupe")
 
 
 def _peak_kb(pid: int) -> int:
