@@ -94,10 +94,11 @@ class LocalEngine:
 
 
 def start_worker(parent_pid: int) -> None:
-    """A worker process: it ends with the backfill, and its model runs one text at a time (the workers already
-    fill the cores: two workers each running two at a time on two cores measured 0.8 of one worker's rate)."""
+    """A worker process: it ends with the backfill, and its model runs one text at a time unless
+    NEWSDESK_EMBED_THREADS says otherwise (the workers already fill the cores: two workers each running two at a
+    time on two cores measured 0.8 of one worker's rate)."""
     die_with_parent(parent_pid)
-    os.environ[EMBED_THREADS_ENV] = "1"
+    os.environ.setdefault(EMBED_THREADS_ENV, "1")
 
 
 def make_engine(name: str, workers: int = 0, address: str | None = None) -> Engine:

@@ -138,4 +138,4 @@ def _worker_env() -> dict[str, str]:
     """The workers' environment: the model one text at a time (Ray runs a task per core), and the driver's
     PYTHONPATH, so a checkout run without installing works the same there."""
     path = os.environ.get("PYTHONPATH")
-    return {EMBED_THREADS_ENV: "1", **({"PYTHONPATH": path} if path else {})}
+    return {EMBED_THREADS_ENV: os.environ.get(EMBED_THREADS_ENV, "1"), **({"PYTHONPATH": path} if path else {})}
