@@ -6,6 +6,7 @@ and nowhere else."""
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Iterator
@@ -51,7 +52,7 @@ class RayEngine:
     def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True,
                 batch_size: int = 64) -> Iterator[BatchResult]:
         """The batches' results in order, a window of WINDOW_BATCHES batches streamed through Ray Data at a time
-        (each window a dataset of its documents: the driver reads the next while the last is stored)."""
+        (each window a dataset of its documents; the driver stores a window's batches before it reads the next)."""
         window: list[list[LocalDocument]] = []
         for batch in batches:
             window.append(batch)
@@ -67,6 +68,7 @@ class RayEngine:
         if rows:
             import ray.data as data
 
+            logging.getLogger("ray.data").setLevel(logging.ERROR)     # its plan and progress, per window
             context = data.DataContext.get_current()
             context.execution_options.preserve_order = True
             context.enable_progress_bars = False
