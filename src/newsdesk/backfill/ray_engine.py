@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from datetime import timedelta
 
 import numpy as np
@@ -99,10 +100,34 @@ class RayEngine:
         reduces = [self._verify.remote(table, threshold, *(parts[r] for parts in maps)) for r in range(count)]
         return distinct(ray.get(reduces))
 
+    def executor(self) -> "RayExecutor":
+        """The live desk's worker pool on this cluster (`newsdesk run --engine ray`)."""
+        return RayExecutor(self)
+
     def close(self) -> None:
         if self._started:
             self._ray.shutdown()
             self._started = False
+
+
+class RayExecutor(Executor):
+    """What the live desk hands its worker pool (feed parsing, page extraction, fingerprints: `process_page`,
+    `process_text`, `parse`) as Ray tasks on the cluster; polling, grouping and writing stay with the desk."""
+
+    def __init__(self, engine: RayEngine) -> None:
+        self._engine = engine
+        self._remote: dict[Callable, object] = {}
+        self.submitted = 0
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        remote = self._remote.get(fn)
+        if remote is None:
+            remote = self._remote[fn] = self._engine._ray.remote(num_cpus=1)(fn)
+        self.submitted += 1
+        return remote.remote(*args, **kwargs).future()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Nothing to end here: the engine's maker closes it (and Ray with it, when it started Ray)."""
 
 
 WINDOW_BATCHES = 16
