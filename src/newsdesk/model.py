@@ -211,6 +211,15 @@ class StoryCentroid(NamedTuple):
     centroid: bytes
 
 
+@dataclass(frozen=True)
+class CopyLink:
+    """A copy and the article it reprints."""
+    copy_id: int
+    original_id: int
+    similarity: float
+    method: str
+
+
 @dataclass
 class Candidate:
     """An article that shares an LSH band or a text hash with a new text."""
@@ -219,6 +228,21 @@ class Candidate:
     shingle_count: int
     minhash: bytes | None
     original_id: int | None
+    original_time: datetime | None = None
+
+
+@dataclass
+class CopySignature:
+    """An article as a backfill's copy finder reads it: its fingerprint, time and copy link (if any)."""
+    id: int
+    time: datetime
+    text_hash: str
+    shingle_count: int
+    minhash: bytes | None
+    band_keys: list[int]
+    original_id: int | None = None
+    similarity: float | None = None
+    method: str | None = None
     original_time: datetime | None = None
 
 

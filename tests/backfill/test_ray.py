@@ -1,7 +1,7 @@
 """The Ray engine on a real Ray cluster on this machine (a head node and a second node joined to it, as Ray's
 own `cluster_utils.Cluster` starts them), PostgreSQL as the record: a generated WARC of a thousand records (not
 more: the suite's time on two cores is bounded) backfilled whole; the same stories and copies as the local engine
-on a smaller one."""
+on a smaller one; the live desk's extraction on the cluster."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from newsdesk.backfill import LocalEngine, make_engine, run_backfill
 from newsdesk.config import Settings
 from newsdesk.storage import open_storage
-from tests.backfill.inputs import articles, write_warc_file
+from tests.backfill.inputs import articles, write_folder, write_warc_file
 
 ray = pytest.importorskip("ray", reason="Ray is not installed here (pip install -e '.[ray]'); the Ray engine's "
                                         "tests need it")
@@ -32,6 +32,14 @@ def cluster():
     started.shutdown()
 
 
+@pytest.fixture(scope="module")
+def engine(cluster):
+    """One connection to the cluster for the module's tests (each connection costs seconds)."""
+    connected = make_engine("ray", 2, cluster.address)
+    yield connected
+    connected.close()
+
+
 def _grouping(storage) -> set[frozenset[str]]:
     by_story: dict[int, set[str]] = {}
     for article in storage.list_articles(limit=100_000):
@@ -44,18 +52,14 @@ def _copies(storage) -> set[tuple[str, str]]:
             for a in storage.list_articles(limit=100_000) if a.original_id is not None}
 
 
-def test_a_warc_of_a_thousand_records_through_the_cluster_into_postgresql(cluster, pg_url, tmp_path, embedder):
+def test_a_warc_of_a_thousand_records_through_the_cluster_into_postgresql(engine, pg_url, tmp_path, embedder):
     generated = articles(1000, seed=31)
     warc = tmp_path / "cc-news-like.warc.gz"
     bad = write_warc_file(generated, warc, bad_every=125)
-    engine = make_engine("ray", 2, cluster.address)
-    try:
-        with closing(open_storage(pg_url)) as storage:
-            report = run_backfill(storage, Settings(db=pg_url, entities=False), [str(warc)], engine)
-            stored = len(storage.list_articles(limit=100_000))
-            nodes = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
-    finally:
-        engine.close()
+    with closing(open_storage(pg_url)) as storage:
+        report = run_backfill(storage, Settings(db=pg_url, entities=False), [str(warc)], engine)
+        stored = len(storage.list_articles(limit=100_000))
+        nodes = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
     assert len(nodes) == 2
     assert report.records == len(generated) + len(bad)
     assert report.errors == len(bad)
@@ -65,7 +69,7 @@ def test_a_warc_of_a_thousand_records_through_the_cluster_into_postgresql(cluste
     assert report.pages == report.stories > 0
 
 
-def test_the_ray_engine_groups_and_folds_as_the_local_engine(cluster, pg_url, tmp_path, embedder):
+def test_the_ray_engine_groups_and_folds_as_the_local_engine(engine, pg_url, tmp_path, embedder):
     generated = articles(200, seed=32)
     warc = tmp_path / "small.warc.gz"
     write_warc_file(generated, warc)
@@ -74,12 +78,27 @@ def test_the_ray_engine_groups_and_folds_as_the_local_engine(cluster, pg_url, tm
     with closing(open_storage(local_db)) as storage:
         run_backfill(storage, Settings(db=local_db, **settings), [str(warc)], LocalEngine(1), segments=2)
         local = _grouping(storage), _copies(storage)
-    engine = make_engine("ray", 2, cluster.address)
-    try:
-        with closing(open_storage(pg_url)) as storage:
-            run_backfill(storage, Settings(db=pg_url, **settings), [str(warc)], engine, segments=2)
-            on_ray = _grouping(storage), _copies(storage)
-    finally:
-        engine.close()
+    with closing(open_storage(pg_url)) as storage:
+        run_backfill(storage, Settings(db=pg_url, **settings), [str(warc)], engine, segments=2)
+        on_ray = _grouping(storage), _copies(storage)
     assert on_ray[1] == local[1]
     assert on_ray[0] == local[0]
+
+
+def test_the_live_desk_extracts_on_the_cluster(engine, tmp_path):
+    import asyncio
+
+    from newsdesk.pipeline import Desk
+
+    generated = articles(6, seed=33)
+    folder = write_folder(generated, tmp_path / "pages")
+    db = str(tmp_path / "live.db")
+    pool = engine.executor()
+    with closing(open_storage(db)) as storage:
+        async def ingest() -> None:
+            async with Desk(storage, Settings(db=db, stories=False, entities=False), executor=pool) as desk:
+                await desk.ingest_path(folder)
+        asyncio.run(ingest())
+        titles = {a.title for a in storage.list_articles(limit=100)}
+    assert pool.submitted == len(generated)
+    assert titles == {a.title for a in generated}

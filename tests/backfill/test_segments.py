@@ -1,10 +1,11 @@
-"""The segmented grouping's plan and stitch, on placements written by hand (no model)."""
+"""The segmented grouping's plan and stitch, on placements written by hand (no model); the merge model at the
+boundaries, on reports written here."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from newsdesk.backfill import Placed, SegmentItem, plan_segments, stitch
+from newsdesk.backfill import Placed, Segment, SegmentItem, merge_at_boundaries, plan_segments, stitch
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -34,3 +35,40 @@ def test_a_story_of_overlap_articles_only_adds_nothing():
     second = [Placed(0, 5, 0.0, False), Placed(1, 6, 0.0, True)]
     stories = sorted(sorted(a for a, _ in members) for members in stitch([first, second]))
     assert stories == [[0], [1]]
+
+
+FLOOD = [("River Arden bursts its banks in Holmbrook, hundreds evacuated",
+          "The River Arden burst its banks in Holmbrook on Monday after two days of heavy rain, flooding the old "
+          "town centre and forcing some 400 residents from their homes, the county fire service said."),
+         ("Hundreds leave homes as Arden floods Holmbrook town centre",
+          "Around 400 people were evacuated in Holmbrook on Monday when the River Arden overflowed after two days "
+          "of rain, flooding streets of the old town, firefighters said."),
+         ("Holmbrook flood: Arden river still rising, 400 evacuated",
+          "The River Arden kept rising in Holmbrook on Tuesday after flooding the old town centre, where 400 "
+          "residents had been evacuated, and the fire service warned of more rain."),
+         ("Arden floods: Holmbrook residents wait to return home",
+          "Some 400 Holmbrook residents evacuated when the River Arden flooded the old town centre were still "
+          "waiting on Tuesday to return home, as firefighters pumped water from the streets.")]
+CHESS = ("Teenager wins Valmont chess open", "A sixteen-year-old from Orrin won the Valmont chess open on Tuesday, "
+         "beating the defending champion in the last round of the nine-round tournament.")
+
+
+def _reports(entries: list[tuple[int, float, tuple[str, str]]]) -> list[SegmentItem]:
+    return [SegmentItem(number, title, text, T0 + timedelta(hours=hours), f"outlet {number}", "en", None)
+            for number, hours, (title, text) in entries]
+
+
+def test_the_merge_model_joins_a_story_across_a_boundary_and_leaves_the_rest(embedder):
+    items = _reports([(0, 0, FLOOD[0]), (1, 2, FLOOD[1]), (2, 30, FLOOD[2]), (3, 31, FLOOD[3]), (4, 32, CHESS)])
+    plan = [Segment(0, None, items[:2]), Segment(1, T0 + timedelta(hours=29), items)]
+    stitched = [[(0, 0.0), (1, 0.9)], [(2, 0.0), (3, 0.9)], [(4, 0.0)]]
+    stories = merge_at_boundaries(stitched, plan, timedelta(hours=48))
+    assert sorted(sorted(a for a, _ in members) for members in stories) == [[0, 1, 2, 3], [4]]
+
+
+def test_stories_on_one_side_of_a_boundary_are_not_merged_there(embedder):
+    items = _reports([(0, 0, FLOOD[0]), (1, 1, FLOOD[1]), (2, 2, FLOOD[2]), (3, 3, FLOOD[3]), (4, 30, CHESS)])
+    plan = [Segment(0, None, items[:4]), Segment(1, T0 + timedelta(hours=29), items)]
+    stitched = [[(0, 0.0), (1, 0.9)], [(2, 0.0), (3, 0.9)], [(4, 0.0)]]
+    stories = merge_at_boundaries(stitched, plan, timedelta(hours=48))
+    assert len(stories) == 3

@@ -181,6 +181,19 @@ def test_default_threads_follow_the_cores_this_process_may_use(monkeypatch):
     assert default_threads() == 1
 
 
+def test_a_backfill_worker_runs_the_model_one_text_at_a_time(monkeypatch):
+    from newsdesk.backfill import engines
+    from newsdesk.embed.model import EMBED_THREADS_ENV, default_threads
+
+    monkeypatch.setattr(embed_model.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(engines, "die_with_parent", lambda pid: None)     # this is no worker to end
+    monkeypatch.delenv(EMBED_THREADS_ENV, raising=False)
+    engines.start_worker(0)
+    assert default_threads() == 1
+    monkeypatch.setenv(EMBED_THREADS_ENV, "3")
+    assert default_threads() == 3
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as status:
         return int(status.read().split("VmRSS:")[1].split()[0]) / 1024

@@ -1,13 +1,15 @@
 """Backfills and re-processing: many local files (JSONL, folders of HTML, WARC) through the desk's own stages,
 in parallel on this machine or on a Ray cluster, resumable; the grouping's time line cut into segments grouped
-in parallel and stitched (`plan_segments`, `group_segment`, `stitch`)."""
+in parallel and stitched (`plan_segments`, `group_segment`, `stitch`, `merge_at_boundaries`); reprints found
+across the whole backfill (`reprints`)."""
 
 from newsdesk.backfill.engines import Engine, EngineError, LocalEngine, make_engine
 from newsdesk.backfill.prepare import prepare_batch
 from newsdesk.backfill.records import BackfillInputError, expand_inputs
 from newsdesk.backfill.run import Backfill, BackfillReport, run_backfill
-from newsdesk.backfill.segments import Placed, Segment, SegmentItem, group_segment, plan_segments, stitch
+from newsdesk.backfill.segments import (Placed, Segment, SegmentItem, group_segment, merge_at_boundaries,
+                                       plan_segments, stitch)
 
 __all__ = ["Backfill", "BackfillInputError", "BackfillReport", "Engine", "EngineError", "LocalEngine", "Placed",
-           "Segment", "SegmentItem", "expand_inputs", "group_segment", "make_engine", "plan_segments", "prepare_batch",
-           "run_backfill", "stitch"]
+           "Segment", "SegmentItem", "expand_inputs", "group_segment", "make_engine", "merge_at_boundaries",
+           "plan_segments", "prepare_batch", "run_backfill", "stitch"]

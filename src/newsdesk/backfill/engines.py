@@ -1,6 +1,7 @@
 """Where a backfill's parallel work runs. An engine prepares batches of documents (in order, a bounded number in
-flight), groups time-line segments and writes story pages; the local engine uses worker processes on this
-machine, the Ray engine (ray_engine.py, loaded only when asked for) a Ray cluster."""
+flight), finds the reprint pairs across the whole backfill (the band-key shuffle) and groups time-line segments;
+the local engine uses worker processes on this machine, the Ray engine (ray_engine.py, loaded only when asked
+for) a Ray cluster."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from datetime import timedelta
 from typing import Protocol
 
 from newsdesk.backfill.prepare import BatchResult, prepare_batch
+from newsdesk.backfill.reprints import find_pairs
 from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.embed import EMBED_THREADS_ENV
 from newsdesk.errors import NewsdeskError
 from newsdesk.lifeline import die_with_parent
+from newsdesk.model import CopySignature
 from newsdesk.sources import LocalDocument
 
 
@@ -27,9 +31,11 @@ class Engine(Protocol):
     name: str
     workers: int
 
-    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]: ...
+    def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]: ...
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]: ...
+
+    def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]: ...
 
     def close(self) -> None: ...
 
@@ -57,22 +63,25 @@ class LocalEngine:
     def _executor(self) -> Executor | None:
         if self.workers > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=die_with_parent, initargs=(os.getpid(),))
+                                             initializer=start_worker, initargs=(os.getpid(),))
         return self._pool
 
-    def prepare(self, batches: Iterable[list[LocalDocument]]) -> Iterator[BatchResult]:
+    def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]:
         pool = self._executor()
         if pool is None:
             for batch in batches:
-                yield prepare_batch(batch)
+                yield prepare_batch(batch, embed)
             return
-        yield from ordered(lambda b: pool.submit(prepare_batch, b), Future.result, batches, 2 * self.workers)
+        yield from ordered(lambda b: pool.submit(prepare_batch, b, embed), Future.result, batches, 2 * self.workers)
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
         pool = self._executor()
         if pool is None or len(segments) == 1:
             return [group_segment(s, window) for s in segments]
         return list(pool.map(group_segment, segments, [window] * len(segments)))
+
+    def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
+        return find_pairs(signatures, threshold)
 
     def worker_pids(self) -> list[int]:
         """The worker processes (this process when the work runs here)."""
@@ -82,6 +91,14 @@ class LocalEngine:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def start_worker(parent_pid: int) -> None:
+    """A worker process: it ends with the backfill, and its model runs one text at a time unless
+    NEWSDESK_EMBED_THREADS says otherwise (the workers already fill the cores: two workers each running two at a
+    time on two cores measured 0.8 of one worker's rate)."""
+    die_with_parent(parent_pid)
+    os.environ.setdefault(EMBED_THREADS_ENV, "1")
 
 
 def make_engine(name: str, workers: int = 0, address: str | None = None) -> Engine:

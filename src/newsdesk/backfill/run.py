@@ -15,10 +15,12 @@ from itertools import islice
 
 from newsdesk.backfill.engines import Engine
 from newsdesk.backfill.prepare import Failed, Prepared
+from newsdesk.backfill.reprints import fold
 from newsdesk.backfill.records import Record, count_records, expand_inputs, iter_records
-from newsdesk.backfill.segments import SegmentItem, plan_segments, stitch
+from newsdesk.backfill.segments import SegmentItem, merge_at_boundaries, plan_segments, stitch
 from newsdesk.config import Settings
-from newsdesk.pipeline import Incoming, Ingest, Outcome, StageTimer, local_incoming
+from newsdesk.model import NewArticle
+from newsdesk.pipeline import VECTOR_MODEL, Incoming, Ingest, Outcome, StageTimer, local_incoming, new_article
 from newsdesk.sources import LocalDocumentError
 from newsdesk.storage import Storage
 
@@ -71,7 +73,7 @@ class Backfill:
         self.batch = batch
         self.segments = segments or engine.workers
         self.progress = progress or (lambda report, phase: None)
-        self.timer = StageTimer("read", "extract", "fingerprint", "embed", "store", "dedupe", "group", "stitch",
+        self.timer = StageTimer("read", "extract", "language", "fingerprint", "embed", "store", "dedupe", "group", "stitch",
                                 "write stories", "pages", "search")
         self.report = BackfillReport(seconds=self.timer.seconds)
         self._ingest = Ingest(storage, settings, lambda: None, None, self.timer)
@@ -87,6 +89,7 @@ class Backfill:
         self.progress(self.report, "ingest")
         try:
             self._ingest_all(iter_records(paths, done))
+            self._fold_reprints()
             if self.settings.stories:
                 self._group()
                 self._write_pages()
@@ -117,7 +120,7 @@ class Backfill:
                 pending.append(batch)
                 yield [r.document for r in batch if not isinstance(r.document, LocalDocumentError)]
 
-        for result in self.engine.prepare(documents()):
+        for result in self.engine.prepare(documents(), embed=self.settings.stories):
             batch = pending.pop(0)
             for stage, seconds in result.seconds.items():
                 self.timer.add(stage, seconds)
@@ -144,6 +147,7 @@ class Backfill:
     def _store_each(self, pairs, *, isolated: bool) -> tuple[list[Outcome], list[tuple[str, str]]]:
         outcomes: list[Outcome] = []
         errors: list[tuple[str, str]] = []
+        ready: list[tuple[Incoming, Prepared]] = []
         for record, prepared in pairs:
             document = record.document
             if isinstance(document, LocalDocumentError):
@@ -162,21 +166,49 @@ class Backfill:
                 self.report.skipped += 1
                 continue
             if not isolated:
-                outcomes.append(self._store_one(doc, prepared))
+                ready.append((doc, prepared))
                 continue
             try:
                 with self.storage.transaction():
                     outcomes.append(self._store_one(doc, prepared))
             except Exception as exc:
                 errors.append((document.origin, f"cannot store: {type(exc).__name__}: {exc}"))
-        return outcomes, errors
+        return outcomes + self._store_many(ready), errors
+
+    def _store_many(self, ready: list[tuple[Incoming, Prepared]]) -> list[Outcome]:
+        """New articles written together (COPY on PostgreSQL); one whose URL is stored (or comes twice) goes
+        through the desk's ingest, as a revision or unchanged."""
+        news = [new_article(doc, p.text, p.fingerprint, extracted=p.processed, language=p.language, detected=True)
+                for doc, p in ready]
+        stored = self.storage.stored_urls([n.url for n in news])
+        outcomes: list[Outcome] = []
+        bulk: list[tuple[NewArticle, Prepared]] = []
+
+        def flush() -> None:
+            ids = self.storage.insert_articles([n for n, _ in bulk])
+            self.storage.mark_unfolded(ids)
+            self.storage.save_vectors(VECTOR_MODEL, {i: p.vector for i, (_, p) in zip(ids, bulk)
+                                                     if p.vector is not None})
+            outcomes.extend(Outcome(n.url, "new", i) for i, (n, _) in zip(ids, bulk))
+            bulk.clear()
+
+        for (doc, prepared), new in zip(ready, news):
+            if new.url in stored:
+                flush()
+                outcomes.append(self._store_one(doc, prepared))
+            else:
+                bulk.append((new, prepared))
+                stored.add(new.url)
+        flush()
+        return outcomes
 
     def _store_one(self, doc: Incoming, prepared: Prepared) -> Outcome:
-        outcome = self._ingest.store(doc, prepared.text, prepared.fingerprint, extracted=prepared.processed)
-        if outcome.status == "new" and prepared.vector is not None:
-            from newsdesk.pipeline import VECTOR_MODEL
-
-            self.storage.save_vectors(VECTOR_MODEL, {outcome.article_id: prepared.vector})
+        outcome = self._ingest.store(doc, prepared.text, prepared.fingerprint, extracted=prepared.processed,
+                                     find_copies=False)
+        if outcome.status == "new":
+            self.storage.mark_unfolded([outcome.article_id])
+            if prepared.vector is not None:
+                self.storage.save_vectors(VECTOR_MODEL, {outcome.article_id: prepared.vector})
         return outcome
 
     def _in_range(self, doc: Incoming, prepared: Prepared) -> bool:
@@ -200,10 +232,30 @@ class Backfill:
             elif outcome.status == "unchanged" and outcome.article_id is not None:
                 report.unchanged += 1
 
+    # -- reprints across the whole backfill --------------------------------------------------------------
+
+    def _fold_reprints(self) -> None:
+        """The articles stored unfolded (by this run or a cut-off one), with the stored articles they share a key
+        with: pairs found by the band-key shuffle on the engine, folded in arrival order, stored at once."""
+        pending = self.storage.unfolded_signatures()
+        if not pending:
+            return
+        self.progress(self.report, "reprints")
+        threshold = self.settings.duplicate_threshold
+        with self.timer.stage("dedupe"):
+            stored = self.storage.folded_signatures_sharing(
+                [k for s in pending for k in s.band_keys], [s.text_hash for s in pending])
+            signatures = [*stored, *pending]
+            changed = fold(signatures, len(stored), self.engine.pairs(signatures, threshold), threshold)
+        with self.timer.stage("store"):
+            self.storage.fold_backfill_copies(changed, [s.id for s in pending])
+        ids = {s.id for s in pending}
+        self.report.copies += sum(1 for article, link in changed.items() if link is not None and article in ids)
+
     # -- group, stitch, store stories -------------------------------------------------------------------
 
     def _group(self) -> None:
-        from newsdesk.pipeline import VECTOR_MODEL, slugify
+        from newsdesk.pipeline import slugify
 
         articles = self.storage.ungrouped_articles()
         if not articles:
@@ -221,7 +273,7 @@ class Backfill:
         with self.timer.stage("group"):
             placed = self.engine.group(segments, self.window)
         with self.timer.stage("stitch"):
-            stories = stitch(placed)
+            stories = merge_at_boundaries(stitch(placed), segments, self.window)
         by_id = {a.id: a for a in articles}
         with self.timer.stage("write stories"), self.storage.transaction():
             story_of: dict[int, int] = {}

@@ -1,6 +1,8 @@
 """Grouping a backfill's time line in parallel: the articles in time order are cut into segments, each read
 with the story window before it (the overlap) by its own online clusterer, then stitched: a story of a segment
-that holds overlap articles continues the story that owns most of them.
+that holds overlap articles continues the story that owns most of them; then, at each boundary, the stories
+on either side are profiled from their articles within a window of it and the desk's merge model is asked about
+each pair across it, as the online grouper asks it after every placement (`merge_at_boundaries`).
 
 An article is compared only with stories that have an article within the window before it, so the overlap
 holds every article the sequential grouper could have joined it to; what a segment does not see is the part of
@@ -103,3 +105,67 @@ def stitch(results: list[list[Placed]]) -> list[list[tuple[int, float]]]:
             if p.own:
                 stories.setdefault(root((number, p.story)), []).append((p.article_id, p.score))
     return list(stories.values())
+
+
+def merge_at_boundaries(stories: list[list[tuple[int, float]]], plan: list[Segment], window: timedelta,
+                        embedder=None) -> list[list[tuple[int, float]]]:
+    """The stitched stories, those across a boundary merged where the merge model says so. At each boundary a
+    fresh clusterer is given the articles within `window` of it, each into its stitched story (profiles as
+    the online grouper builds them); then each story from after the boundary has `merge_checks` run on it, the
+    online grouper's own merge step, allowed to merge only with a story from before the boundary."""
+    item_of = {it.id: it for segment in plan for it in segment.items}
+    story_of = {article: n for n, members in enumerate(stories) for article, _ in members}
+    first = [min(item_of[a].time for a, _ in members) for members in stories]
+    parent = list(range(len(stories)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for segment in plan[1:]:
+        boundary = segment.start
+        near = sorted((it for a, it in item_of.items() if a in story_of and
+                       boundary - window <= it.time < boundary + window), key=lambda it: (it.time, it.id))
+        for group in _boundary_merges(near, story_of, root, first, boundary, window, embedder):
+            for n in group[1:]:
+                parent[root(n)] = root(group[0])
+    merged: dict[int, list[tuple[int, float]]] = {}
+    for n, members in enumerate(stories):
+        merged.setdefault(root(n), []).extend(members)
+    return list(merged.values())
+
+
+def _boundary_merges(near: list[SegmentItem], story_of: dict[int, int], root, first: list[datetime],
+                     boundary: datetime, window: timedelta, embedder) -> list[list[int]]:
+    """The stitched stories (by number) the merge model joins across one boundary, in groups."""
+    clusterer = OnlineClusterer(window=window, embedder=embedder)
+    inputs = [it.cluster_input() for it in near]
+    clusterer.embed(inputs)
+    local: dict[int, int] = {}         # stitched story → its story in this clusterer
+    side: dict[int, str] = {}          # the clusterer's story → "before" or "after" the boundary, or "both"
+    for item in inputs:
+        n = root(story_of[item.id])
+        target = clusterer.stories.get(clusterer.resolve(local[n])) if n in local else None
+        story = clusterer.commit(clusterer.represent(item), target)
+        if target is None:              # its first article here, or its story went out of the window
+            local[n] = story.id
+            side[story.id] = "before" if first[n] < boundary else "after"
+
+    def across_only(story, other, features) -> bool | None:
+        if side.get(story.id) == side.get(other.id) != "both":
+            return False
+        return None
+
+    clusterer.merge_hook = across_only
+    for n, story_id in local.items():
+        current = clusterer.resolve(story_id)
+        if side.get(story_id) == "after" and current in clusterer.stories:
+            survivor, merged = clusterer.merge_checks(clusterer.stories[current])
+            if merged:
+                side[survivor.id] = "both"
+    groups: dict[int, list[int]] = {}
+    for n, story_id in local.items():
+        groups.setdefault(clusterer.resolve(story_id), []).append(n)
+    return [g for g in groups.values() if len(g) > 1]

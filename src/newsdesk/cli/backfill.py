@@ -56,8 +56,8 @@ def backfill(ctx: typer.Context,
 
                 def progress(report: BackfillReport, phase: str) -> None:
                     total = max(report.total - report.resumed_after, report.records) or None
-                    bar.update(task, description={"ingest": "reading", "group": "grouping", "pages": "pages",
-                                                  "done": "done"}[phase],
+                    bar.update(task, description={"ingest": "reading", "reprints": "reprints", "group": "grouping",
+                                                  "pages": "pages", "done": "done"}[phase],
                                total=total, completed=report.records, rate=_rate(bar, task, report))
 
                 report = run_backfill(storage, settings, inputs, runner, since=to_utc(since) if since else None,

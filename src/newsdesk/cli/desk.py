@@ -228,10 +228,37 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
 
 
 def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
-        workers: int = WORKERS_OPTION) -> None:
+        workers: int = WORKERS_OPTION,
+        engine: str = typer.Option("local", "--engine", help="Where pages are parsed and extracted: local "
+                                                            "(worker processes here) or ray."),
+        address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (host:port, auto, "
+                                                                      "ray://…), or `local` to start Ray here.")
+        ) -> None:
     """Serve the web desk and poll sources on their schedule until stopped (Ctrl-C): the poller in this
-    process, the web pages in `--workers` processes."""
+    process, the web pages in `--workers` processes; with `--engine ray` the pages are parsed and extracted on
+    a Ray cluster, while polling, grouping and writing stay here."""
+    if engine not in ("local", "ray"):
+        fail(f"--engine {engine}: local or ray")
+    if address is not None and engine != "ray":
+        fail("--address is for --engine ray")
     settings = state(ctx).settings()
+    cluster = pool = None
+    if engine == "ray":
+        from newsdesk.backfill import EngineError, make_engine
+
+        try:
+            cluster = make_engine("ray", 0, address)
+        except EngineError as exc:
+            fail(str(exc))
+        pool = cluster.executor()
+    try:
+        _run_desk(settings, host, port, workers, pool)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _run_desk(settings: Settings, host: str, port: int, workers: int, pool) -> None:
     with open_store(settings, create=True) as storage:
         if not storage.list_sources():
             from newsdesk.pipeline import Subscriptions
@@ -240,17 +267,17 @@ def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
             console.print(f"New desk at {mask_password(settings.database_url())}: "
                           f"subscribed to {added} default feeds.")
         console.print(f"newsdesk is running on {mask_password(settings.database_url())}.")
-        serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop),
+        serve_app(settings, host, port, background=lambda stop: _poll_forever(storage, settings, stop, pool),
                   workers=workers or default_workers())
 
 
-async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:
+async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Event, pool=None) -> None:
     from newsdesk.alerts import DeliveryWorker
 
     # alerts are pushed from a thread of their own, over its own connection: a slow receiver never stalls polling
     worker = DeliveryWorker(settings).start()
     try:
-        await _poll_until_stopped(storage, settings, stop, worker.wake)
+        await _poll_until_stopped(storage, settings, stop, worker.wake, pool)
     finally:
         await asyncio.to_thread(worker.stop)
 
@@ -258,12 +285,13 @@ async def _poll_forever(storage: Storage, settings: Settings, stop: asyncio.Even
 PAGE_UPKEEP_SECONDS = 3600.0
 
 
-async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asyncio.Event, wake) -> None:
+async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asyncio.Event, wake,
+                              pool=None) -> None:
     from newsdesk.pipeline import Desk, page_upkeep_round
 
     upkept: float | None = None
     behind = False
-    async with Desk(storage, settings) as desk:
+    async with Desk(storage, settings, executor=pool) as desk:
         desk.on_alerts(wake)
         while not stop.is_set():
             try:

@@ -90,9 +90,15 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+EMBED_THREADS_ENV = "NEWSDESK_EMBED_THREADS"
+
+
 def default_threads() -> int:
-    """Intra-op threads when none are asked for: the cores this process may use, at most 4 (the model is
+    """Runs side by side when none are asked for: NEWSDESK_EMBED_THREADS (set to 1 in a backfill's worker
+    processes, which already run one per core), else the cores this process may use, at most 4 (the model is
     small; more threads mostly wait on each other)."""
+    if os.environ.get(EMBED_THREADS_ENV, "").isdigit() and int(os.environ[EMBED_THREADS_ENV]) > 0:
+        return int(os.environ[EMBED_THREADS_ENV])
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from newsdesk.pipeline.desk import Desk, OpmlImport, Outcome, SourceReport, SubscribeError
-from newsdesk.pipeline.ingest import Incoming, Ingest
+from newsdesk.pipeline.ingest import Incoming, Ingest, new_article
 from newsdesk.pipeline.oneoff import local_incoming
 from newsdesk.pipeline.timing import StageTimer
 from newsdesk.pipeline.work import Processed, process_page, process_text
@@ -57,7 +57,8 @@ __all__ = ["Desk", "Incoming", "Ingest", "MeaningHit", "OpmlImport", "Outcome", 
            "needs_reembedding", "ner_cpu_seconds", "process_page", "process_text", "rank_by_centroid", "reembed",
            "refresh_storylines", "regroup", "related_stories", "rewrite_pages", "slugify", "stories_by_meaning",
            "stories_changed_since_read", "stories_coverage", "story_asker", "story_change_marks", "story_writer",
-           "subscribe", "warm_ner", "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round"]
+           "subscribe", "warm_ner", "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round",
+           "new_article"]
 
 
 def __getattr__(name: str):

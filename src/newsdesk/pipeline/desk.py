@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from pathlib import Path
 
 from newsdesk.config import Settings
@@ -24,10 +25,12 @@ __all__ = ["Desk", "OpmlImport", "Outcome", "SourceReport", "SubscribeError"]
 
 
 class Desk:
-    def __init__(self, storage: Storage, settings: Settings | None = None):
+    def __init__(self, storage: Storage, settings: Settings | None = None, executor: Executor | None = None):
+        """`executor`: where parsing and extraction run (default: `extract_workers` processes here); the desk
+        shuts it down when it closes."""
         self.storage = storage
         self.settings = settings or Settings()
-        self._executor = None
+        self._executor = executor
         self._fetcher: Fetcher | None = None
         self.timer = StageTimer("fetch", "extract", "dedupe", "store")
         self._stories = StoryUpdates(storage, self.settings, self.timer)

@@ -93,35 +93,16 @@ class Ingest:
         return outcome
 
     def store(self, doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
-              html: bytes | str | None = None, full_text: bool = True, error: str | None = None) -> Outcome:
-        meta = extracted.extracted if extracted else None
-        url = doc.url
-        if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
-            try:
-                url = canonical_url(meta.canonical_url)
-            except ValueError:
-                pass
-        entry = doc.entry
-        title = doc.title or (meta.title if meta else None)
-        new = NewArticle(
-            url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
-            outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
-            entry_id=entry.id if entry else None,
-            title=title,
-            author=doc.author or (meta.author if meta else None),
-            published_at=doc.published or (meta.published if meta else None),
-            updated_at=entry.updated if entry else None,
-            language=language_of(title, text, meta.language if meta else None),
-            image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
-            summary=(html_to_text(entry.summary) if entry and entry.summary else None)
-                    or (meta.description if meta else None),
-            shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
-            full_text=full_text, extraction_error=error,
-            html=html.encode("utf-8") if isinstance(html, str) else html)
+              html: bytes | str | None = None, full_text: bool = True, error: str | None = None,
+              find_copies: bool = True) -> Outcome:
+        """Store or revise the article; a new one is matched against the stored copies unless `find_copies` is
+        off (a backfill folds its reprints all at once, after storing)."""
+        new = new_article(doc, text, fp, extracted=extracted, html=html, full_text=full_text, error=error)
         with self.timer.stage("store"), self.storage.transaction():
-            return self._write(url, new, fp, full_text, error)
+            return self._write(new.url, new, fp, full_text, error, find_copies)
 
-    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None) -> Outcome:
+    def _write(self, url: str, new: NewArticle, fp: Fingerprint, full_text: bool, error: str | None,
+               find_copies: bool) -> Outcome:
         existing = self.storage.get_article_by_url(url)
         if existing is not None:
             if existing.text_hash == fp.text_hash and existing.full_text >= full_text:
@@ -130,6 +111,8 @@ class Ingest:
                 return Outcome(url, "unchanged", existing.id, existing.original_id, error)
             self.storage.add_revision(existing.id, new)
             return Outcome(url, "updated", existing.id, existing.original_id, error)
+        if not find_copies:
+            return Outcome(url, "new", self.storage.insert_article(new), error=error)
         when = new.published_at or utcnow()
         with self.timer.stage("dedupe", within="store"):
             match = find_original(fp, when, self.storage.articles_with_hash(fp.text_hash),
@@ -142,6 +125,37 @@ class Ingest:
             return Outcome(url, "new", article_id, error=error)
         self.storage.mark_copy(article_id, match.original_id, match.similarity, match.method)
         return Outcome(url, "copy", article_id, match.original_id, error)
+
+
+def new_article(doc: Incoming, text: str, fp: Fingerprint, *, extracted: Processed | None = None,
+                html: bytes | str | None = None, full_text: bool = True, error: str | None = None,
+                language: str | None = None, detected: bool = False) -> NewArticle:
+    """The article as storage keeps it: the page's canonical URL on the same site, what the feed entry says
+    before what the page says, its language detected (unless `detected` already: `language`)."""
+    meta = extracted.extracted if extracted else None
+    url = doc.url
+    if meta and meta.canonical_url and same_site(meta.canonical_url, doc.url):
+        try:
+            url = canonical_url(meta.canonical_url)
+        except ValueError:
+            pass
+    entry = doc.entry
+    title = doc.title or (meta.title if meta else None)
+    return NewArticle(
+        url=url, text=text, text_hash=fp.text_hash, source_id=doc.source_id,
+        outlet=doc.outlet or (meta.site_name if meta else None) or urlsplit(url).hostname,
+        entry_id=entry.id if entry else None,
+        title=title,
+        author=doc.author or (meta.author if meta else None),
+        published_at=doc.published or (meta.published if meta else None),
+        updated_at=entry.updated if entry else None,
+        language=language if detected else language_of(title, text, meta.language if meta else None),
+        image_url=(entry.image_url if entry else None) or (meta.image_url if meta else None),
+        summary=(html_to_text(entry.summary) if entry and entry.summary else None)
+                or (meta.description if meta else None),
+        shingle_count=fp.shingle_count, minhash=fp.minhash, band_keys=fp.band_keys,
+        full_text=full_text, extraction_error=error,
+        html=html.encode("utf-8") if isinstance(html, str) else html)
 
 
 def same_site(a: str, b: str) -> bool:

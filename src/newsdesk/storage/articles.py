@@ -23,6 +23,17 @@ _ARTICLE_TAIL = ("a.text_hash, a.shingle_count, a.full_text, a.extraction_error,
 ARTICLE_COLUMNS = f"{_ARTICLE_HEAD}, a.text, a.minhash, {_ARTICLE_TAIL}"
 ARTICLE_BRIEF_COLUMNS = f"{_ARTICLE_HEAD}, '' AS text, NULL AS minhash, {_ARTICLE_TAIL}"    # for lists
 ARTICLE_FROM = "articles a LEFT JOIN copies c ON c.copy_id = a.id"
+_ARTICLE_INSERT = ("id", "url", "source_id", "outlet", "entry_id", "title", "author", "published_at", "updated_at",
+                   "first_seen_at", "language", "image_url", "summary", "text", "text_hash", "shingle_count",
+                   "minhash", "full_text", "extraction_error")
+_REVISION_INSERT = ("article_id", "fetched_at", "title", "text", "text_hash", "html_packed", "html_dictionary")
+
+
+def _article_values(new: NewArticle, now: str) -> tuple:
+    """The article's row after its id, in `_ARTICLE_INSERT`'s order."""
+    return (new.url, new.source_id, new.outlet, new.entry_id, new.title, new.author, to_iso(new.published_at),
+            to_iso(new.updated_at), to_iso(new.first_seen_at) or now, new.language, new.image_url, new.summary,
+            new.text, new.text_hash, new.shingle_count, new.minhash, int(new.full_text), new.extraction_error)
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
@@ -57,6 +68,15 @@ class ArticleStore(PageStore):
         found = select_articles(self.db, "WHERE a.url = ?", (url,))
         return found[0] if found else None
 
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        """Those of the URLs an article has."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(r["url"] for r in self.db.query(f"SELECT url FROM articles WHERE url IN ({marks})", chunk))
+        return found
+
     def list_articles(self, *, source: str | int | None = None, limit: int = 50, offset: int = 0,
                       include_copies: bool = True) -> list[Article]:
         clauses, params = [], []
@@ -84,15 +104,29 @@ class ArticleStore(PageStore):
         now = to_iso(utcnow())
         with self.db.transaction():
             article_id = self.db.insert(
-                "INSERT INTO articles (url, source_id, outlet, entry_id, title, author, published_at, updated_at, "
-                "first_seen_at, language, image_url, summary, text, text_hash, shingle_count, minhash, full_text, "
-                "extraction_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new.url, new.source_id, new.outlet, new.entry_id, new.title, new.author, to_iso(new.published_at),
-                 to_iso(new.updated_at), to_iso(new.first_seen_at) or now, new.language, new.image_url, new.summary, new.text, new.text_hash,
-                 new.shingle_count, new.minhash, int(new.full_text), new.extraction_error))
+                f"INSERT INTO articles ({', '.join(_ARTICLE_INSERT[1:])}) "
+                f"VALUES ({', '.join('?' for _ in _ARTICLE_INSERT[1:])})", _article_values(new, now))
             self._add_revision(article_id, new, now)
             self._set_bands(article_id, new.band_keys)
         return article_id
+
+    def insert_articles(self, news: list[NewArticle]) -> list[int]:
+        """Store many new articles (none of their URLs stored yet) with their first revisions and LSH bands, in
+        one transaction, each table's rows written at once (COPY on PostgreSQL); their ids, in order."""
+        if not news:
+            return []
+        now = to_iso(utcnow())
+        with self.db.transaction():
+            ids = self.db.reserve_ids("articles", len(news))
+            self.db.copy_rows("articles", _ARTICLE_INSERT, [(i, *_article_values(n, now)) for i, n in zip(ids, news)])
+            revisions = []
+            for article_id, new in zip(ids, news):
+                html, dictionary = self.pack_page(new.html)
+                revisions.append((article_id, now, new.title, None, new.text_hash, html, dictionary))
+            self.db.copy_rows("revisions", _REVISION_INSERT, revisions)
+            self.db.copy_rows("lsh_bands", ("band_key", "article_id"),
+                              [(key, i) for i, n in zip(ids, news) for key in n.band_keys])
+        return ids
 
     def add_revision(self, article_id: int, new: NewArticle) -> None:
         """The article at the same URL changed: keep the old text as history, make the new one current."""
@@ -118,8 +152,8 @@ class ArticleStore(PageStore):
         """The article's latest revision: its text is the article's current one (NULL here)."""
         html, dictionary = self.pack_page(new.html)
         self.db.execute(
-            "INSERT INTO revisions (article_id, fetched_at, title, text, text_hash, html_packed, html_dictionary) "
-            "VALUES (?, ?, ?, NULL, ?, ?, ?)", (article_id, now, new.title, new.text_hash, html, dictionary))
+            f"INSERT INTO revisions ({', '.join(_REVISION_INSERT)}) VALUES (?, ?, ?, NULL, ?, ?, ?)",
+            (article_id, now, new.title, new.text_hash, html, dictionary))
 
     def _set_bands(self, article_id: int, band_keys: list[int]) -> None:
         if band_keys:

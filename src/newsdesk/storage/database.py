@@ -58,6 +58,18 @@ class Database:
         rows = self.query(sql + " RETURNING id", params)
         return int(rows[0]["id"])
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Many rows at once: one executemany here (PostgreSQL streams them with COPY)."""
+        if rows:
+            self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                             rows)
+
+    def reserve_ids(self, table: str, count: int) -> list[int]:
+        """`count` new ids of `table` for rows written with `copy_rows`; call inside the transaction that
+        writes them (SQLite's write lock is held from its start, so the ids after the largest are free)."""
+        first = int(self.query(f"SELECT COALESCE(MAX(id), 0) AS m FROM {table}")[0]["m"]) + 1
+        return list(range(first, first + count))
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing; nested calls join the outer transaction."""
@@ -251,6 +263,20 @@ class PostgresDatabase(Database):
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._lock, self._guard(), self.conn.cursor() as cur:
             cur.executemany(self._sql(sql), rows)
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Many rows in one COPY (a stream, not a statement per row)."""
+        if not rows:
+            return
+        with self._lock, self._guard(), self.conn.cursor() as cur:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def reserve_ids(self, table: str, count: int) -> list[int]:
+        rows = self.query("SELECT nextval(pg_get_serial_sequence(?, 'id')) AS id FROM generate_series(1, ?)",
+                          (table, count))
+        return [r["id"] for r in rows]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock, self._guard():

@@ -714,6 +714,11 @@ CREATE TABLE backfill_errors (
      """
 ALTER TABLE storylines ADD COLUMN so_far TEXT
 """),
+    (23, "backfills: the articles stored whose reprints are not yet looked for across the whole backfill", """
+CREATE TABLE backfill_unfolded (
+    article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+)
+"""),
 ]
 
 DIALECTS = {

@@ -1,6 +1,7 @@
 """`newsdesk bench backfill`: a generated WARC through `newsdesk backfill` on 1, 2, … workers: articles/s per
-stage and overall, the ratio of each worker count's rate to one worker's, peak resident memory per worker and
-of the driver, and the time the grouping's stitch takes."""
+stage and overall, the ratio of each worker count's rate to one worker's, CPU ms per article (driver and workers:
+steady where a loaded machine's wall time is not), peak resident memory per worker and of the driver, and the time
+the grouping's stitch takes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from newsdesk.config import Settings
 from newsdesk.storage import open_storage
 from newsdesk_lab.backfill.warcgen import generated_warc
 
-PER_RECORD_STAGES = ("read", "extract", "fingerprint", "embed", "store", "dedupe")
+PER_RECORD_STAGES = ("read", "extract", "language", "fingerprint", "embed", "store", "dedupe")
 
 
 def _peak_kb(pid: int) -> int:
@@ -29,6 +30,16 @@ def _peak_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A process's user and system CPU seconds so far (utime + stime); 0 when it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _worker_pids(engine) -> list[int]:
@@ -60,12 +71,15 @@ def run_backfill_bench(engine: str = "local", workers: list[int] | None = None, 
         for count in workers:
             url = str(Path(tmp, f"w{count}.db"))
             runner = make_engine(engine, count, address if engine == "ray" else None)
-            started = time.perf_counter()
+            started, driver_cpu = time.perf_counter(), time.process_time()
             try:
                 with closing(open_storage(url)) as storage:
                     settings = Settings(db=url, entities=entities, story_pages=pages)
                     report = run_backfill(storage, settings, [str(warc)], runner, segments=count)
+                    pids = [pid for pid in _worker_pids(runner) if pid != os.getpid()]
                     peaks = [_peak_kb(pid) for pid in _worker_pids(runner)]
+                    worker_cpu = sum(_cpu_seconds(pid) for pid in pids)
+                    driver_cpu = time.process_time() - driver_cpu
             finally:
                 runner.close()
             wall = time.perf_counter() - started
@@ -82,6 +96,8 @@ def run_backfill_bench(engine: str = "local", workers: list[int] | None = None, 
                                          if k in PER_RECORD_STAGES and v > 0},
                 "group_articles_per_s": round(report.articles / seconds["group"], 1) if seconds.get("group") else None,
                 "stitch_s": round(seconds.get("stitch", 0.0), 4),
+                "cpu_ms_per_article": round((driver_cpu + worker_cpu) * 1000 / max(1, report.records), 1),
+                "driver_cpu_ms_per_article": round(driver_cpu * 1000 / max(1, report.records), 1),
                 "peak_rss_mb_per_worker": round(max(peaks) / 1024, 1) if peaks else None,
                 "driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
     base = out["runs"][0]

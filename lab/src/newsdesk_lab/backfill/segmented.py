@@ -1,5 +1,6 @@
 """Segmented against sequential grouping: the same articles grouped by one online clusterer in time order and by
-`plan_segments` + `group_segment` + `stitch` (what a backfill does), scored by B³ F1 against the gold events and
+`plan_segments` + `group_segment` + `stitch` + `merge_at_boundaries` (what a backfill does; the stitch's vote
+alone also scored), scored by B³ F1 against the gold events and
 against each other; what the stitch gets wrong, counted.
 
     python -m newsdesk_lab.backfill.segmented [--ecbplus FILE] [--neus VAL.source] [--generated N] [--segments 2,4,8]
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.backfill import Segment, SegmentItem, group_segment, plan_segments, stitch
+from newsdesk.backfill import Segment, SegmentItem, group_segment, merge_at_boundaries, plan_segments, stitch
 from newsdesk.cluster import WINDOW, lead_vectors
 from newsdesk_lab.cluster.data import LabelledArticle, iter_jsonl, neus_articles
 from newsdesk_lab.cluster.metrics import bcubed
@@ -71,16 +72,23 @@ def compare(articles: list[LabelledArticle], segments: list[int], window: timede
         placed = _group_all(plan, window, workers)
         group_s = time.perf_counter() - started
         started = time.perf_counter()
-        stories = stitch(placed)
-        stitch_s = time.perf_counter() - started
+        voted = stitch(placed)
+        vote_s = time.perf_counter() - started
+        started = time.perf_counter()
+        stories = merge_at_boundaries(voted, plan, window, embedder)
+        merge_s = time.perf_counter() - started
         labels = _labels(stories, len(items))
-        f1 = bcubed(gold, labels)[2]
+        voted_labels = _labels(voted, len(items))
+        f1, voted_f1 = bcubed(gold, labels)[2], bcubed(gold, voted_labels)[2]
         out[f"segments_{n}" + (f"_overlap_{overlap:g}w" if overlap != 1.0 else "")] = {
             "segments": len(plan), "b3_f1": round(f1, 4),
             "delta_vs_sequential": round(f1 - out["sequential"]["b3_f1"], 4),
             "b3_f1_against_sequential": round(bcubed(sequential, labels)[2], 4),
+            "vote_only_b3_f1": round(voted_f1, 4),
+            "vote_only_delta_vs_sequential": round(voted_f1 - out["sequential"]["b3_f1"], 4),
+            "boundary_merges": len(voted) - len(stories),
             "overlap_articles": sum(len(s.items) for s in plan) - len(items),
-            "group_s": round(group_s, 1), "stitch_s": round(stitch_s, 4),
+            "group_s": round(group_s, 1), "stitch_s": round(vote_s + merge_s, 4), "merge_s": round(merge_s, 4),
             "stitch_errors": stitch_errors(sequential, labels, items, plan)}
     return out
 
