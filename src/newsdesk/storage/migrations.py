@@ -710,11 +710,11 @@ CREATE TABLE backfill_errors (
     at TEXT NOT NULL
 )
 """),
-    (21, "a storyline's story so far as the LLM writer told it (JSON, with the key of the events it was told from)",
+    (20, "a storyline's story so far as the LLM writer told it (JSON, with the key of the events it was told from)",
      """
 ALTER TABLE storylines ADD COLUMN so_far TEXT
 """),
-    (23, "backfills: the articles stored whose reprints are not yet looked for across the whole backfill", """
+    (21, "backfills: the articles stored whose reprints are not yet looked for across the whole backfill", """
 CREATE TABLE backfill_unfolded (
     article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
 )
