@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.model import Entity, User, WatchKind, Watchlist
 from newsdesk.storage import Storage
-from newsdesk.web.follow_button import back_to, follower
+from newsdesk.web.follow_button import back_to, follower, start_following, stop_following
 from newsdesk.web.params import key_in_range
 
 router = APIRouter(include_in_schema=False)
@@ -35,25 +35,16 @@ def _back(entity: Entity, **query: str) -> RedirectResponse:
 
 @router.post("/entities/{key}/follow", dependencies=[Depends(key_in_range)])
 def follow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
-    from newsdesk.alerts import AlertError, follow
-
     user = follower(request, f"/entities/{key}", csrf)
     entity = _entity(request, key)
-    web = request.app.state.web
-    if entity_watchlist(web.storage, user, entity.id) is None:
-        try:
-            follow(web.storage, user, WatchKind.ENTITY, str(entity.id), settings=web.settings)
-        except AlertError as exc:
-            return _back(entity, error=str(exc))
-    return _back(entity)
+    watching = entity_watchlist(request.app.state.web.storage, user, entity.id)
+    error = start_following(request, user, WatchKind.ENTITY, str(entity.id), watching)
+    return _back(entity, error=error) if error else _back(entity)
 
 
 @router.post("/entities/{key}/unfollow", dependencies=[Depends(key_in_range)])
 def unfollow_entity(request: Request, key: str, csrf: str = Form("")) -> Response:
     user = follower(request, f"/entities/{key}", csrf)
     entity = _entity(request, key)
-    storage = request.app.state.web.storage
-    watching = entity_watchlist(storage, user, entity.id)
-    if watching is not None:
-        storage.delete_watchlist(user.id, watching.id)
+    stop_following(request, user, entity_watchlist(request.app.state.web.storage, user, entity.id))
     return _back(entity)

@@ -10,7 +10,7 @@ from newsdesk.model import Storyline, User, WatchKind, Watchlist
 from newsdesk.storage import Storage
 from newsdesk.web.access import current_user, require_reader
 from newsdesk.web.api import ERRORS, etagged
-from newsdesk.web.follow_button import back_to, follower
+from newsdesk.web.follow_button import back_to, follower, start_following, stop_following
 from newsdesk.web.params import key_in_range
 from newsdesk.web.schema import StorylineDocument, StorylineList
 from newsdesk.web.storyline_data import storyline_document, storylines_list
@@ -99,25 +99,16 @@ def _back(storyline: Storyline, **query: str) -> RedirectResponse:
 
 @following.post("/storylines/{key}/follow", dependencies=[Depends(key_in_range)])
 def follow_storyline(request: Request, key: str, csrf: str = Form("")) -> Response:
-    from newsdesk.alerts import AlertError, follow
-
     user = follower(request, f"/storylines/{key}", csrf)
     storyline = _storyline(request, key)
-    web = request.app.state.web
-    if storyline_watchlist(web.storage, user, storyline.id) is None:
-        try:
-            follow(web.storage, user, WatchKind.STORYLINE, str(storyline.id), settings=web.settings)
-        except AlertError as exc:
-            return _back(storyline, error=str(exc))
-    return _back(storyline)
+    watching = storyline_watchlist(request.app.state.web.storage, user, storyline.id)
+    error = start_following(request, user, WatchKind.STORYLINE, str(storyline.id), watching)
+    return _back(storyline, error=error) if error else _back(storyline)
 
 
 @following.post("/storylines/{key}/unfollow", dependencies=[Depends(key_in_range)])
 def unfollow_storyline(request: Request, key: str, csrf: str = Form("")) -> Response:
     user = follower(request, f"/storylines/{key}", csrf)
     storyline = _storyline(request, key)
-    storage = request.app.state.web.storage
-    watching = storyline_watchlist(storage, user, storyline.id)
-    if watching is not None:
-        storage.delete_watchlist(user.id, watching.id)
+    stop_following(request, user, storyline_watchlist(request.app.state.web.storage, user, storyline.id))
     return _back(storyline)
