@@ -18,10 +18,8 @@ ROWS = [("Wire", QUAKE_A[0], 0), ("Sport", TRANSFER[0], 0.2), ("Daily", QUAKE_A[
         ("Bay News", QUAKE_B[0], 0.6), ("Herald", TRANSFER[1], 0.7), ("Courier", QUAKE_A[2], 1)]
 
 
-@pytest.fixture
-def model_calls(embedder, monkeypatch):
-    """The texts the process's model is asked to embed from now on."""
-    model = embedder.encoder
+def _count_calls(model, monkeypatch) -> list[str]:
+    """The texts `model` is asked to embed from now on."""
     seen: list[str] = []
     real = model.encode
 
@@ -31,6 +29,12 @@ def model_calls(embedder, monkeypatch):
 
     monkeypatch.setattr(model, "encode", counted)
     return seen
+
+
+@pytest.fixture
+def model_calls(embedder, monkeypatch):
+    """The texts the process's model is asked to embed from now on."""
+    return _count_calls(embedder.encoder, monkeypatch)
 
 
 def _desk(storage, tmp_path, rows=ROWS, name="feed"):
@@ -159,16 +163,7 @@ QUAKE_A_FR = ("Un séisme fait 14 morts à Marrowfield",
 @pytest.fixture
 def multilingual_calls(monkeypatch):
     """The texts the process's multilingual model is asked to embed from now on."""
-    model = get_multilingual_embedder().encoder
-    seen: list[str] = []
-    real = model.encode
-
-    def counted(texts):
-        seen.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(model, "encode", counted)
-    return seen
+    return _count_calls(get_multilingual_embedder().encoder, monkeypatch)
 
 
 def test_multilingual_vectors_are_kept_beside_the_english_ones_and_never_made_twice(storage, tmp_path, model_calls,
