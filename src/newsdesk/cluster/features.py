@@ -134,6 +134,9 @@ class Story:
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
+    member_norms: list[tuple[float, float]] = field(default_factory=list)   # each kept member's TF-IDF and
+    #                                                                          proper-noun norms (refresh_norms)
+    matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -155,7 +158,9 @@ class Story:
         return (sq - self.size) / (self.size * (self.size - 1))
 
     def member_matrix(self) -> np.ndarray:
-        return np.stack(self.members)
+        if self.matrix_cache is None or len(self.matrix_cache) != len(self.members):
+            self.matrix_cache = np.stack(self.members)
+        return self.matrix_cache
 
     @property
     def cross_centroid(self) -> np.ndarray | None:
@@ -201,7 +206,8 @@ class Story:
         self.tentative += self.size
         self.size = self.words = self.joins = 0
         self.emb_sum = None
-        self.members, self.member_tfs, self.member_ents = [], [], []
+        self.members, self.member_tfs, self.member_ents, self.member_norms = [], [], [], []
+        self.matrix_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -217,6 +223,7 @@ class Story:
         emb = art.embedding.astype(np.float64)
         self.emb_sum = emb.copy() if self.emb_sum is None else self.emb_sum + emb
         self._keep(self.members, art.embedding.astype(np.float32))
+        self.matrix_cache = None
         self.languages[art.language] += 1
         cross = np.zeros(len(art.embedding), np.float32) if art.cross is None else art.cross.astype(np.float32)
         if art.cross is not None:
@@ -251,6 +258,7 @@ class Story:
             self._keep(self.members, m)
             self._keep(self.member_tfs, tf)
             self._keep(self.member_ents, en)
+        self.matrix_cache = None
         for c in other.cross_members:
             self._keep(self.cross_members, c)
         self.languages.update(other.languages)
@@ -275,10 +283,20 @@ class Story:
         self.refresh_norms(vocab)
 
     def refresh_norms(self, vocab: Vocabulary) -> None:
-        """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
-        self.norm_cache = math.sqrt(sum((w * vocab.idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
-        self.title_norm_cache = math.sqrt(sum((w * vocab.idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
-        self.ent_norm_cache = math.sqrt(sum((c * vocab.idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
+        """Profile norms, and each kept member's, under the current document frequencies (refreshed whenever the
+        story changes): scoring an article against the story reads them instead of weighing every term again."""
+        idf = _Idf(vocab)
+        self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
+        self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
+        self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
+        self.refresh_member_norms(vocab, idf)
+
+    def refresh_member_norms(self, vocab: Vocabulary, idf: "_Idf | None" = None) -> list[tuple[float, float]]:
+        idf = idf or _Idf(vocab)
+        self.member_norms = [(math.sqrt(sum((w * idf(t)) ** 2 for t, w in tf.items())),
+                              math.sqrt(sum(idf("@" + e) ** 2 for e in ents)))
+                             for tf, ents in zip(self.member_tfs, self.member_ents)]
+        return self.member_norms
 
 
 class _Idf:
@@ -304,12 +322,19 @@ def _cos_profile(vec: dict[str, float], norm: float, profile: dict[str, float], 
                  idf: _Idf) -> float:
     if not vec or not profile:
         return 0.0
+    return _dot(vec, profile, idf) / (norm * profile_norm)
+
+
+def _dot(a: dict[str, float], b: dict[str, float], idf: _Idf) -> float:
+    """Σ a[t]·b[t]·idf(t) over the terms both hold, walking the smaller of the two."""
+    if len(b) < len(a):
+        a, b = b, a
     dot = 0.0
-    for t, w in vec.items():
-        p = profile.get(t)
-        if p:
-            dot += w * p * idf(t)
-    return dot / (norm * profile_norm)
+    for t, w in a.items():
+        v = b.get(t)
+        if v:
+            dot += w * v * idf(t)
+    return dot
 
 
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
@@ -342,22 +367,16 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
         nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]
         best_t = best_e = 0.0
+        norms = s.member_norms if len(s.member_norms) == len(s.member_tfs) else s.refresh_member_norms(vocab)
         for m in nearest:
-            mtf = s.member_tfs[m]
-            dot = 0.0
-            for t, w in mtf.items():
-                v = vec.get(t)
-                if v:
-                    dot += v * w * idf(t)
+            tf_norm, ent_norm_m = norms[m]
+            dot = _dot(vec, s.member_tfs[m], idf)
             if dot > 0:
-                mnorm = math.sqrt(sum((w * idf(t)) ** 2 for t, w in mtf.items()))
-                best_t = max(best_t, dot / (norm * mnorm))
+                best_t = max(best_t, dot / (norm * tf_norm))
             if ents:
-                m_ents = s.member_ents[m]
-                dot = sum(ent_idf[e] ** 2 for e in m_ents if e in ent_idf)
+                dot = sum(ent_idf[e] ** 2 for e in s.member_ents[m] if e in ent_idf)
                 if dot > 0:
-                    mnorm = math.sqrt(sum(idf("@" + e) ** 2 for e in m_ents))
-                    best_e = max(best_e, dot / (ent_norm * mnorm))
+                    best_e = max(best_e, dot / (ent_norm * ent_norm_m))
         X[i, 5] = best_t
         X[i, 15] = best_e
         X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)
@@ -420,16 +439,15 @@ STORY_FEATURES = (
 )
 
 
-def _profile_cos(a: dict, b: dict, idf, prefix: str = "") -> float:
+def _profile_cos(a: dict, b: dict, norms: tuple[float, float], idf, prefix: str = "") -> float:
+    """The TF-IDF cosine of two stories' profiles, their norms the stories' own (`Story.refresh_norms`)."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
     dot = sum(w * large[t] * idf(prefix + t) ** 2 for t, w in small.items() if t in large)
     if dot <= 0:
         return 0.0
-    na = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in a.items()))
-    nb = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in b.items()))
-    return dot / (na * nb)
+    return dot / (norms[0] * norms[1])
 
 
 def _core(s: Story) -> set[str]:
@@ -445,9 +463,9 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]
     x[3] = x[1] / max(float(np.mean(own)), 0.05) if own else x[1]
-    x[4] = _profile_cos(s.terms, t.terms, idf)
-    x[5] = _profile_cos(s.title_terms, t.title_terms, idf)
-    x[6] = _profile_cos(s.entities, t.entities, idf, "@")
+    x[4] = _profile_cos(s.terms, t.terms, (s.norm_cache, t.norm_cache), idf)
+    x[5] = _profile_cos(s.title_terms, t.title_terms, (s.title_norm_cache, t.title_norm_cache), idf)
+    x[6] = _profile_cos(s.entities, t.entities, (s.ent_norm_cache, t.ent_norm_cache), idf, "@")
     cs, ct = _core(s), _core(t)
     if cs and ct:
         w = lambda es: sum(idf("@" + e) for e in es)  # noqa: E731
