@@ -63,6 +63,18 @@ class Vocabulary:
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
+    def norm_sums(self, weights: dict[str, float]) -> tuple[float, float, float]:
+        """Σw², Σw²·c and Σw²·c² with idf(t) = log(docs + 1) + c(t): the TF-IDF norm of `weights` is then
+        `_norm(sums, log(docs + 1))` at any later document count, as long as these terms' frequencies hold."""
+        a = b = c = 0.0
+        for t, w in weights.items():
+            w2 = w * w
+            own = 1.0 - math.log(self.df.get(t, 0) + 1)
+            a += w2
+            b += w2 * own
+            c += w2 * own * own
+        return a, b, c
+
     def add(self, terms) -> None:
         self.docs += 1
         unique = set(terms)
@@ -71,6 +83,11 @@ class Vocabulary:
         if len(self.df) > self.max_terms:
             self.df = Counter({t: c for t, c in self.df.items() if c > 1})
             self.pruned = True
+
+
+def _norm(sums: tuple[float, ...], log_docs: float) -> float:
+    a, b, c = sums
+    return math.sqrt(max(0.0, log_docs * log_docs * a + 2.0 * log_docs * b + c))
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -134,9 +151,11 @@ class Story:
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
-    member_norms: list[tuple[float, float]] = field(default_factory=list)   # each kept member's TF-IDF and
-    #                                                                          proper-noun norms (refresh_norms)
+    member_norms: list[tuple[float, ...]] = field(default_factory=list)   # each kept member's Vocabulary.norm_sums
+    #                                                                        of its terms, then of its proper nouns
     matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
+    core_cache: list[str] | None = field(default=None, repr=False, compare=False)
+    years_cache: set[str] | None = field(default=None, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -156,6 +175,17 @@ class Story:
             return 0.0
         sq = float(np.dot(self.emb_sum, self.emb_sum))
         return (sq - self.size) / (self.size * (self.size - 1))
+
+    def core_entities(self) -> list[str]:
+        """The proper nouns in at least half the story's members."""
+        if self.core_cache is None:
+            self.core_cache = [e for e, c in self.entities.items() if c * 2 >= self.size]
+        return self.core_cache
+
+    def years(self) -> set[str]:
+        if self.years_cache is None:
+            self.years_cache = {n for n in self.numbers if _YEAR.fullmatch(n)}
+        return self.years_cache
 
     def member_matrix(self) -> np.ndarray:
         if self.matrix_cache is None or len(self.matrix_cache) != len(self.members):
@@ -207,7 +237,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents, self.member_norms = [], [], [], []
-        self.matrix_cache = None
+        self.matrix_cache = self.core_cache = self.years_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -285,16 +315,15 @@ class Story:
     def refresh_norms(self, vocab: Vocabulary) -> None:
         """Profile norms, and each kept member's, under the current document frequencies (refreshed whenever the
         story changes): scoring an article against the story reads them instead of weighing every term again."""
+        self.core_cache = self.years_cache = None
         idf = _Idf(vocab)
         self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
         self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
         self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
-        self.refresh_member_norms(vocab, idf)
+        self.refresh_member_norms(vocab)
 
-    def refresh_member_norms(self, vocab: Vocabulary, idf: "_Idf | None" = None) -> list[tuple[float, float]]:
-        idf = idf or _Idf(vocab)
-        self.member_norms = [(math.sqrt(sum((w * idf(t)) ** 2 for t, w in tf.items())),
-                              math.sqrt(sum(idf("@" + e) ** 2 for e in ents)))
+    def refresh_member_norms(self, vocab: Vocabulary) -> list[tuple[float, ...]]:
+        self.member_norms = [vocab.norm_sums(tf) + vocab.norm_sums(dict.fromkeys(("@" + e for e in ents), 1.0))
                              for tf, ents in zip(self.member_tfs, self.member_ents)]
         return self.member_norms
 
@@ -346,6 +375,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         return X, P
     a = art.embedding.astype(np.float32)
     idf = _Idf(vocab)
+    log_docs = math.log(vocab.docs + 1)
     vec, norm = _weighted(art.tf, idf)
     tvec, tnorm = _weighted(art.title_tf, idf)
     ents = art.analysed.entities
@@ -367,16 +397,15 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
         nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]
         best_t = best_e = 0.0
-        norms = s.member_norms if len(s.member_norms) == len(s.member_tfs) else s.refresh_member_norms(vocab)
+        sums = s.member_norms if len(s.member_norms) == len(s.member_tfs) else s.refresh_member_norms(vocab)
         for m in nearest:
-            tf_norm, ent_norm_m = norms[m]
             dot = _dot(vec, s.member_tfs[m], idf)
             if dot > 0:
-                best_t = max(best_t, dot / (norm * tf_norm))
+                best_t = max(best_t, dot / (norm * _norm(sums[m][:3], log_docs)))
             if ents:
                 dot = sum(ent_idf[e] ** 2 for e in s.member_ents[m] if e in ent_idf)
                 if dot > 0:
-                    best_e = max(best_e, dot / (ent_norm * ent_norm_m))
+                    best_e = max(best_e, dot / (ent_norm * _norm(sums[m][3:], log_docs)))
         X[i, 5] = best_t
         X[i, 15] = best_e
         X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)
@@ -384,7 +413,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / ent_total
             X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / ent_total
             X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (ent_norm * s.ent_norm_cache)
-        core = [e for e, c in s.entities.items() if c * 2 >= s.size]
+        core = s.core_entities()
         if core:
             core_w = {e: idf("@" + e) for e in core}
             X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
@@ -396,7 +425,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             X[i, 12] = 1.0
         X[i, 13] = math.log(s.size)
         if years:
-            story_years = {n for n in s.numbers if _YEAR.fullmatch(n)}
+            story_years = s.years()
             if story_years:
                 found = len(years & story_years) / len(years)
                 X[i, 16] = 1.0 - found
@@ -439,19 +468,20 @@ STORY_FEATURES = (
 )
 
 
-def _profile_cos(a: dict, b: dict, norms: tuple[float, float], idf, prefix: str = "") -> float:
-    """The TF-IDF cosine of two stories' profiles, their norms the stories' own (`Story.refresh_norms`)."""
+def _profile_cos(a: dict, b: dict, idf, prefix: str = "") -> float:
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
     dot = sum(w * large[t] * idf(prefix + t) ** 2 for t, w in small.items() if t in large)
     if dot <= 0:
         return 0.0
-    return dot / (norms[0] * norms[1])
+    na = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in b.items()))
+    return dot / (na * nb)
 
 
 def _core(s: Story) -> set[str]:
-    return {e for e, c in s.entities.items() if c * 2 >= s.size}
+    return set(s.core_entities())
 
 
 def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
@@ -463,9 +493,9 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]
     x[3] = x[1] / max(float(np.mean(own)), 0.05) if own else x[1]
-    x[4] = _profile_cos(s.terms, t.terms, (s.norm_cache, t.norm_cache), idf)
-    x[5] = _profile_cos(s.title_terms, t.title_terms, (s.title_norm_cache, t.title_norm_cache), idf)
-    x[6] = _profile_cos(s.entities, t.entities, (s.ent_norm_cache, t.ent_norm_cache), idf, "@")
+    x[4] = _profile_cos(s.terms, t.terms, idf)
+    x[5] = _profile_cos(s.title_terms, t.title_terms, idf)
+    x[6] = _profile_cos(s.entities, t.entities, idf, "@")
     cs, ct = _core(s), _core(t)
     if cs and ct:
         w = lambda es: sum(idf("@" + e) for e in es)  # noqa: E731
@@ -473,8 +503,7 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     if s.numbers and t.numbers:
         shared = sum(1 for n in s.numbers if n in t.numbers)
         x[8] = shared / min(len(s.numbers), len(t.numbers))
-    ys = {n for n in s.numbers if _YEAR.fullmatch(n)}
-    yt = {n for n in t.numbers if _YEAR.fullmatch(n)}
+    ys, yt = s.years(), t.years()
     if ys and yt and not ys & yt:
         x[9] = 1.0
     x[10] = math.log(min(s.size, t.size))
