@@ -63,18 +63,6 @@ class Vocabulary:
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
-    def norm_sums(self, weights: dict[str, float]) -> tuple[float, float, float]:
-        """Σw², Σw²·c and Σw²·c² with idf(t) = log(docs + 1) + c(t): the TF-IDF norm of `weights` is then
-        `_norm(sums, log(docs + 1))` at any later document count, as long as these terms' frequencies hold."""
-        a = b = c = 0.0
-        for t, w in weights.items():
-            w2 = w * w
-            own = 1.0 - math.log(self.df.get(t, 0) + 1)
-            a += w2
-            b += w2 * own
-            c += w2 * own * own
-        return a, b, c
-
     def add(self, terms) -> None:
         self.docs += 1
         unique = set(terms)
@@ -83,11 +71,6 @@ class Vocabulary:
         if len(self.df) > self.max_terms:
             self.df = Counter({t: c for t, c in self.df.items() if c > 1})
             self.pruned = True
-
-
-def _norm(sums: tuple[float, ...], log_docs: float) -> float:
-    a, b, c = sums
-    return math.sqrt(max(0.0, log_docs * log_docs * a + 2.0 * log_docs * b + c))
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -151,8 +134,6 @@ class Story:
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
-    member_norms: list[tuple[float, ...]] = field(default_factory=list)   # each kept member's Vocabulary.norm_sums
-    #                                                                        of its terms, then of its proper nouns
     matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
     core_cache: list[str] | None = field(default=None, repr=False, compare=False)
     years_cache: set[str] | None = field(default=None, repr=False, compare=False)
@@ -236,7 +217,7 @@ class Story:
         self.tentative += self.size
         self.size = self.words = self.joins = 0
         self.emb_sum = None
-        self.members, self.member_tfs, self.member_ents, self.member_norms = [], [], [], []
+        self.members, self.member_tfs, self.member_ents = [], [], []
         self.matrix_cache = self.core_cache = self.years_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
@@ -313,19 +294,12 @@ class Story:
         self.refresh_norms(vocab)
 
     def refresh_norms(self, vocab: Vocabulary) -> None:
-        """Profile norms, and each kept member's, under the current document frequencies (refreshed whenever the
-        story changes): scoring an article against the story reads them instead of weighing every term again."""
+        """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
         self.core_cache = self.years_cache = None
         idf = _Idf(vocab)
         self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
         self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
         self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
-        self.refresh_member_norms(vocab)
-
-    def refresh_member_norms(self, vocab: Vocabulary) -> list[tuple[float, ...]]:
-        self.member_norms = [vocab.norm_sums(tf) + vocab.norm_sums(dict.fromkeys(("@" + e for e in ents), 1.0))
-                             for tf, ents in zip(self.member_tfs, self.member_ents)]
-        return self.member_norms
 
 
 class _Idf:
@@ -375,7 +349,6 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         return X, P
     a = art.embedding.astype(np.float32)
     idf = _Idf(vocab)
-    log_docs = math.log(vocab.docs + 1)
     vec, norm = _weighted(art.tf, idf)
     tvec, tnorm = _weighted(art.title_tf, idf)
     ents = art.analysed.entities
@@ -397,15 +370,18 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
         nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]
         best_t = best_e = 0.0
-        sums = s.member_norms if len(s.member_norms) == len(s.member_tfs) else s.refresh_member_norms(vocab)
         for m in nearest:
-            dot = _dot(vec, s.member_tfs[m], idf)
+            mtf = s.member_tfs[m]
+            dot = _dot(vec, mtf, idf)
             if dot > 0:
-                best_t = max(best_t, dot / (norm * _norm(sums[m][:3], log_docs)))
+                mnorm = math.sqrt(sum((w * idf(t)) ** 2 for t, w in mtf.items()))
+                best_t = max(best_t, dot / (norm * mnorm))
             if ents:
-                dot = sum(ent_idf[e] ** 2 for e in s.member_ents[m] if e in ent_idf)
+                m_ents = s.member_ents[m]
+                dot = sum(ent_idf[e] ** 2 for e in m_ents if e in ent_idf)
                 if dot > 0:
-                    best_e = max(best_e, dot / (ent_norm * _norm(sums[m][3:], log_docs)))
+                    mnorm = math.sqrt(sum(idf("@" + e) ** 2 for e in m_ents))
+                    best_e = max(best_e, dot / (ent_norm * mnorm))
         X[i, 5] = best_t
         X[i, 15] = best_e
         X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)

@@ -52,8 +52,7 @@ def encode_story(s: Story) -> bytes:
             "words": s.words, "first": _time(s.first), "last": _time(s.last),
             "sources": {k: _time(v) for k, v in s.sources.items()}, "join_sums": s.join_sums, "joins": s.joins,
             "tentative": s.tentative, "unread": s.unread,
-            "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "member_norms": s.member_norms,
-            "languages": dict(s.languages),
+            "norms": [s.norm_cache, s.title_norm_cache, s.ent_norm_cache], "languages": dict(s.languages),
             "cross_sum": _b64(s.cross_sum, np.float64) if s.cross_sum is not None else None,
             "cross_members": _b64(np.stack(s.cross_members), np.float32) if s.cross_members else None}
     text = zlib.compress(json.dumps(head, separators=(",", ":")).encode("utf-8"), 1)
@@ -78,7 +77,6 @@ def decode_story(blob: bytes, dim: int) -> Story:
               sources={k: _parse(v) for k, v in head["sources"].items()}, join_sums=head["join_sums"],
               joins=head["joins"], tentative=head["tentative"], unread=head["unread"])
     s.norm_cache, s.title_norm_cache, s.ent_norm_cache = head["norms"]
-    s.member_norms = [tuple(pair) for pair in head.get("member_norms") or ()]   # older states: weighed at first use
     s.languages = Counter(head.get("languages") or {})
     if head.get("cross_sum"):
         s.cross_sum = _unb64(head["cross_sum"], np.float64)
