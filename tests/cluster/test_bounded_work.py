@@ -6,7 +6,7 @@ from datetime import timedelta
 import numpy as np
 
 from newsdesk.cluster.model import PairModel
-from newsdesk.cluster.online import OnlineClusterer
+from newsdesk.cluster.online import ClusterInput, OnlineClusterer
 from newsdesk.cluster.text import analyse
 
 from .articles import at
@@ -35,15 +35,10 @@ def _clusterer_of(stories: int, rng) -> OnlineClusterer:
         story = None
         for k in range(1 + n % 3):
             title, text = _member_text(n * 3 + k)
-            rep = clusterer.represent(_Input(n * 3 + k, title, text, centre + 0.2 * _unit(rng), at(n / 50)))
+            item = ClusterInput(n * 3 + k, title, text, at(n / 50), embedding=centre + 0.2 * _unit(rng), language="en")
+            rep = clusterer.represent(item)
             story = clusterer.commit(rep, story)
     return clusterer
-
-
-class _Input:
-    def __init__(self, id, title, text, vector, published):
-        self.id, self.title, self.text, self.published = id, title, text, published
-        self.embedding, self.cross, self.language, self.source = vector, None, "en", None
 
 
 def test_the_nearest_stories_are_those_of_the_nearest_articles():
@@ -80,4 +75,5 @@ def test_merge_checks_look_up_only_the_articles_they_need():
     query = _unit(rng).astype(np.float32)
     found = clusterer._near_stories(query, None, limit=OnlineClusterer.MERGE_CHECKS)
     assert len(found) == OnlineClusterer.MERGE_CHECKS
+    # each story holds at most three articles: the walk stops within three hits of each story it keeps
     assert clusterer.article_story.lookups <= 3 * OnlineClusterer.MERGE_CHECKS
