@@ -77,3 +77,19 @@ def test_merge_checks_look_up_only_the_articles_they_need():
     assert len(found) == OnlineClusterer.MERGE_CHECKS
     # each story holds at most three articles: the walk stops within three hits of each story it keeps
     assert clusterer.article_story.lookups <= 3 * OnlineClusterer.MERGE_CHECKS
+
+
+def test_the_vocabulary_prunes_rarely_even_when_most_terms_recur():
+    from newsdesk.cluster.features import Vocabulary
+
+    vocab = Vocabulary(max_terms=1000)
+    for n in range(1200):
+        vocab.add([f"name{n}", f"name{n}"])
+        vocab.add([f"name{n}"])                         # every term seen twice: none is a once-seen term to drop
+    assert len(vocab.df) <= 1000
+    prunes = 0
+    for n in range(1200, 1400):
+        vocab.pruned = False
+        vocab.add([f"name{n}"])
+        prunes += vocab.pruned
+    assert prunes <= 1

@@ -69,8 +69,16 @@ class Vocabulary:
         self.df.update(unique)
         self.changed |= unique
         if len(self.df) > self.max_terms:
-            self.df = Counter({t: c for t, c in self.df.items() if c > 1})
-            self.pruned = True
+            self.prune()
+
+    def prune(self) -> None:
+        """Drop the rarest terms down to three quarters of `max_terms`, so that the next prune is that many new
+        terms away. (Dropping only the terms seen once left a vocabulary of more than `max_terms` terms seen
+        twice to prune again at every article: 400,000 terms rebuilt per article at ~100k stories held.)"""
+        keep = self.max_terms * 3 // 4
+        floor = sorted(self.df.values(), reverse=True)[keep] if len(self.df) > keep else 0
+        self.df = Counter({t: c for t, c in self.df.items() if c > max(floor, 1)})
+        self.pruned = True
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
