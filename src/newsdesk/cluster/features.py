@@ -69,8 +69,16 @@ class Vocabulary:
         self.df.update(unique)
         self.changed |= unique
         if len(self.df) > self.max_terms:
-            self.df = Counter({t: c for t, c in self.df.items() if c > 1})
-            self.pruned = True
+            self.prune()
+
+    def prune(self) -> None:
+        """Drop the rarest terms down to three quarters of `max_terms`, so that the next prune is that many new
+        terms away. (Dropping only the terms seen once left a vocabulary of more than `max_terms` terms seen
+        twice to prune again at every article: 400,000 terms rebuilt per article at ~100k stories held.)"""
+        keep = self.max_terms * 3 // 4
+        floor = sorted(self.df.values(), reverse=True)[keep] if len(self.df) > keep else 0
+        self.df = Counter({t: c for t, c in self.df.items() if c > max(floor, 1)})
+        self.pruned = True
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -134,6 +142,9 @@ class Story:
     norm_cache: float = 1.0
     title_norm_cache: float = 1.0
     ent_norm_cache: float = 1.0
+    matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
+    core_cache: list[str] | None = field(default=None, repr=False, compare=False)
+    years_cache: set[str] | None = field(default=None, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -154,8 +165,21 @@ class Story:
         sq = float(np.dot(self.emb_sum, self.emb_sum))
         return (sq - self.size) / (self.size * (self.size - 1))
 
+    def core_entities(self) -> list[str]:
+        """The proper nouns in at least half the story's members."""
+        if self.core_cache is None:
+            self.core_cache = [e for e, c in self.entities.items() if c * 2 >= self.size]
+        return self.core_cache
+
+    def years(self) -> set[str]:
+        if self.years_cache is None:
+            self.years_cache = {n for n in self.numbers if _YEAR.fullmatch(n)}
+        return self.years_cache
+
     def member_matrix(self) -> np.ndarray:
-        return np.stack(self.members)
+        if self.matrix_cache is None or len(self.matrix_cache) != len(self.members):
+            self.matrix_cache = np.stack(self.members)
+        return self.matrix_cache
 
     @property
     def cross_centroid(self) -> np.ndarray | None:
@@ -202,6 +226,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
+        self.matrix_cache = self.core_cache = self.years_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -217,6 +242,7 @@ class Story:
         emb = art.embedding.astype(np.float64)
         self.emb_sum = emb.copy() if self.emb_sum is None else self.emb_sum + emb
         self._keep(self.members, art.embedding.astype(np.float32))
+        self.matrix_cache = None
         self.languages[art.language] += 1
         cross = np.zeros(len(art.embedding), np.float32) if art.cross is None else art.cross.astype(np.float32)
         if art.cross is not None:
@@ -251,6 +277,7 @@ class Story:
             self._keep(self.members, m)
             self._keep(self.member_tfs, tf)
             self._keep(self.member_ents, en)
+        self.matrix_cache = None
         for c in other.cross_members:
             self._keep(self.cross_members, c)
         self.languages.update(other.languages)
@@ -276,9 +303,11 @@ class Story:
 
     def refresh_norms(self, vocab: Vocabulary) -> None:
         """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
-        self.norm_cache = math.sqrt(sum((w * vocab.idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
-        self.title_norm_cache = math.sqrt(sum((w * vocab.idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
-        self.ent_norm_cache = math.sqrt(sum((c * vocab.idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
+        self.core_cache = self.years_cache = None
+        idf = _Idf(vocab)
+        self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
+        self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
+        self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
 
 
 class _Idf:
@@ -304,12 +333,19 @@ def _cos_profile(vec: dict[str, float], norm: float, profile: dict[str, float], 
                  idf: _Idf) -> float:
     if not vec or not profile:
         return 0.0
+    return _dot(vec, profile, idf) / (norm * profile_norm)
+
+
+def _dot(a: dict[str, float], b: dict[str, float], idf: _Idf) -> float:
+    """Σ a[t]·b[t]·idf(t) over the terms both hold, walking the smaller of the two."""
+    if len(b) < len(a):
+        a, b = b, a
     dot = 0.0
-    for t, w in vec.items():
-        p = profile.get(t)
-        if p:
-            dot += w * p * idf(t)
-    return dot / (norm * profile_norm)
+    for t, w in a.items():
+        v = b.get(t)
+        if v:
+            dot += w * v * idf(t)
+    return dot
 
 
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
@@ -344,11 +380,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         best_t = best_e = 0.0
         for m in nearest:
             mtf = s.member_tfs[m]
-            dot = 0.0
-            for t, w in mtf.items():
-                v = vec.get(t)
-                if v:
-                    dot += v * w * idf(t)
+            dot = _dot(vec, mtf, idf)
             if dot > 0:
                 mnorm = math.sqrt(sum((w * idf(t)) ** 2 for t, w in mtf.items()))
                 best_t = max(best_t, dot / (norm * mnorm))
@@ -365,7 +397,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / ent_total
             X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / ent_total
             X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (ent_norm * s.ent_norm_cache)
-        core = [e for e, c in s.entities.items() if c * 2 >= s.size]
+        core = s.core_entities()
         if core:
             core_w = {e: idf("@" + e) for e in core}
             X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
@@ -377,7 +409,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             X[i, 12] = 1.0
         X[i, 13] = math.log(s.size)
         if years:
-            story_years = {n for n in s.numbers if _YEAR.fullmatch(n)}
+            story_years = s.years()
             if story_years:
                 found = len(years & story_years) / len(years)
                 X[i, 16] = 1.0 - found
@@ -433,7 +465,7 @@ def _profile_cos(a: dict, b: dict, idf, prefix: str = "") -> float:
 
 
 def _core(s: Story) -> set[str]:
-    return {e for e, c in s.entities.items() if c * 2 >= s.size}
+    return set(s.core_entities())
 
 
 def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
@@ -455,8 +487,7 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     if s.numbers and t.numbers:
         shared = sum(1 for n in s.numbers if n in t.numbers)
         x[8] = shared / min(len(s.numbers), len(t.numbers))
-    ys = {n for n in s.numbers if _YEAR.fullmatch(n)}
-    yt = {n for n in t.numbers if _YEAR.fullmatch(n)}
+    ys, yt = s.years(), t.years()
     if ys and yt and not ys & yt:
         x[9] = 1.0
     x[10] = math.log(min(s.size, t.size))

@@ -130,19 +130,24 @@ class _Bucket:
         self.index.add_items(vectors, np.asarray(keys))
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        keys, sims = self.nearest(vector, k)
+        return list(zip(keys.tolist(), sims.tolist()))
+
+    def nearest(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of the `k` nearest articles and their cosines, nearest first."""
         if not self.keys:
-            return []
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         k = min(k, len(self.keys))
         if self.index is not None:
             self.index.set_ef(max(64, k))
             labels, distances = self.index.knn_query(vector.astype(np.float32)[None, :], k=k)
-            return [(int(key), 1.0 - float(d)) for key, d in zip(labels[0], distances[0])]
+            return labels[0].astype(np.int64), 1.0 - distances[0]
         if self._matrix is None:
             self._matrix = np.stack(self.vectors)
         sims = self._matrix @ vector.astype(np.float32)
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         top = top[np.argsort(-sims[top])]
-        return [(self.keys[i], float(sims[i])) for i in top]
+        return np.asarray(self.keys, np.int64)[top], sims[top]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -287,25 +292,39 @@ class OnlineClusterer:
         live = set(self.stories)
         self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
 
-    def _near_stories(self, vector: np.ndarray, t: datetime | None, exclude: int | None = None) -> list[Story]:
-        """Active stories in the time window whose articles are nearest the vector, nearest first."""
+    def _near_stories(self, vector: np.ndarray, t: datetime | None, exclude: int | None = None,
+                      limit: int | None = None) -> list[Story]:
+        """Active stories in the time window whose articles are nearest the vector, nearest first (at most
+        `limit`, by default max_candidates). The hits of every bucket in the window are walked nearest first
+        and stop once enough stories are found: a story's first hit is its nearest."""
         if t is None:
             keys = list(self.buckets)
         else:
             lo, hi = self._bucket_of(t - self.window), self._bucket_of(t + self.window)
             keys = [b for b in self.buckets if b is None or lo <= b <= hi]
-        hits: dict[int, float] = {}
-        for b in keys:
-            for key, sim in self.buckets[b].search(vector, self.neighbours):
-                sid = self.article_story.get(key)
-                if sid is None:
-                    continue
-                sid = self.resolve(sid)
-                if sid != exclude and sid in self.stories and sim > hits.get(sid, -2.0):
-                    hits[sid] = sim
-        ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)
-        stories = [self.stories[sid] for sid, _ in ranked if self._in_window(t, self.stories[sid])]
-        return stories[: self.max_candidates]
+        found = [self.buckets[b].nearest(vector, self.neighbours) for b in keys]
+        if not found:
+            return []
+        labels = np.concatenate([f[0] for f in found])
+        sims = np.concatenate([f[1] for f in found]).astype(np.float64)
+        limit = self.max_candidates if limit is None else limit
+        stories: list[Story] = []
+        seen: set[int] = set()
+        for i in np.argsort(-sims, kind="stable").tolist():
+            sid = self.article_story.get(int(labels[i]))
+            if sid is None:
+                continue
+            sid = self.resolve(sid)
+            if sid in seen:
+                continue
+            seen.add(sid)
+            story = self.stories.get(sid)
+            if sid == exclude or story is None or not self._in_window(t, story):
+                continue
+            stories.append(story)
+            if len(stories) >= limit:
+                break
+        return stories
 
     def _candidates(self, rep: ArticleRep) -> list[Story]:
         return self._near_stories(rep.embedding, rep.published)
@@ -397,8 +416,9 @@ class OnlineClusterer:
         model = model or self.model
         if (model.merge is None and self.merge_hook is None) or (story.size == 1 and not story.tentative):
             return story, merged
-        others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id)
-        for other in others[: self.MERGE_CHECKS]:
+        others = self._near_stories(story.centroid.astype(np.float32), story.last, exclude=story.id,
+                                    limit=self.MERGE_CHECKS)
+        for other in others:
             if other.id not in self.stories or other.id == story.id:
                 continue
             if self.links is not None and not self.links.allows_merge(story.id, other.id, self.resolve):
