@@ -47,8 +47,10 @@ run: install
 demo: install
 	$(BIN)/newsdesk demo
 
+# Two pytest workers, each taking whole test files (their module fixtures are built once): most tests wait on
+# a subprocess, a server or the database for part of their time, so two keep both cores busy.
 test: install-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info lab/build lab/src/*.egg-info .pytest_cache

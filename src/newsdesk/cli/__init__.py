@@ -9,7 +9,7 @@ import typer
 
 from newsdesk.cli import (alerts, articles, backfill, bench, corrections, desk, entities, evaluate, language, serve,
                           sources, stories, storylines, users)
-from newsdesk.cli.common import State
+from newsdesk.cli.common import State, fit_to_terminal
 from newsdesk.cli.serve import default_workers
 
 app = typer.Typer(help="newsdesk: a self-hosted news desk. Many sources in, one attributed story per event out.",
@@ -23,6 +23,7 @@ def _options(ctx: typer.Context,
                                               help="Database: a SQLite file path or a postgresql:// URL."),
              config: Optional[Path] = typer.Option(None, "--config", envvar="NEWSDESK_CONFIG",
                                                    help="Settings file (TOML).")) -> None:
+    fit_to_terminal()
     ctx.obj = State(db=db, config=config)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,14 @@ if TYPE_CHECKING:       # the pipeline and storage load in a second: `--help` do
 
 console = make_console()
 errors = make_console(stderr=True)
+
+
+def fit_to_terminal() -> None:
+    """Each command prints as wide as COLUMNS says when it runs, else as its terminal is: the consoles are made
+    once per process, and a process may run several commands (tests do)."""
+    columns = os.environ.get("COLUMNS", "")
+    for each in (console, errors):
+        each.width = int(columns) if columns.isdigit() else None
 
 
 @dataclass
