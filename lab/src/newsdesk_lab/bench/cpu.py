@@ -105,7 +105,9 @@ class StageCpu:
             return None
 
     def _sample(self, own: int) -> None:
-        frames = sys._current_frames()
+        # Each stack is read as soon as it is taken, while this thread holds the GIL: reading /proc below lets the
+        # other threads run, and walking a frame they have since left crashed the interpreter (3.11).
+        stages = {ident: stage_of(frame) for ident, frame in sys._current_frames().items()}
         for thread in threading.enumerate():
             tid = thread.native_id
             if tid is None or thread.ident is None or thread.ident == own:
@@ -118,7 +120,7 @@ class StageCpu:
             self._last[tid] = used
             if spent <= 0:      # idle all along: its stack says nothing of what it used
                 continue
-            stage = stage_of(frames.get(thread.ident))
+            stage = stages.get(thread.ident)
             if stage is None:
                 stage = self._stage.get(tid, OTHER)   # idle now: what it used was spent where it was last seen
             else:
