@@ -1,8 +1,11 @@
 """Which sentences the recogniser reads: only those that can hold a name, with the way back to the whole text."""
 
+import subprocess
+import sys
+
 import pytest
 
-from newsdesk.entities.sentences import NameBearing, can_name, lead
+from newsdesk.entities.sentences import NameBearing, can_name, common_words, lead
 
 TEXT = ("Floods hit Tarnby overnight.\n\nThe river rose faster than expected. Mayor Ada Voss said 300 homes were "
         "empty. He added that the water would fall by evening.\n\nIt rained again. Hikvision said nothing.")
@@ -58,3 +61,16 @@ def test_a_text_within_the_limit_is_read_whole():
 
 def test_without_a_sentence_end_the_lead_ends_between_words():
     assert lead("Floods hit Tarnby overnight and the river rose", 20) == "Floods hit Tarnby"
+
+
+def test_the_common_words_are_spacys_english_stop_words():
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    assert common_words() == frozenset(STOP_WORDS)
+
+
+def test_reading_the_common_words_leaves_spacy_out_of_the_desks_process():
+    probe = ("import sys; from newsdesk.entities.sentences import can_name; can_name('The council met.'); "
+             "print('spacy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
