@@ -61,8 +61,29 @@ def test_no_longer_form_of_a_name_the_story_uses_as_a_place():
 
 
 def test_a_key_takes_the_type_most_mentions_give_it():
-    found = groups([Mention("Veyra", P, 9), Mention("Veyra", O, 1), Mention("Veyra", L, 2)])
-    assert found["veyra"].type == P and found["veyra"].mentions == {1: 12}
+    found = groups([Mention("Veyra", O, 9), Mention("Veyra", P, 1), Mention("Veyra", L, 2)])
+    assert found["veyra"].type == O and found["veyra"].mentions == {1: 12}
+
+
+def test_a_lone_word_read_as_person_and_as_place_is_a_place_when_no_one_is_so_named():
+    found = groups([Mention("Millbeck", P, 2)], [Mention("Millbeck", P, 1), Mention("Thornbury", L, 1)],
+                   [Mention("Millbeck", L, 1)])
+    assert found["millbeck"].type == L
+
+
+def test_a_lone_word_read_as_person_and_as_place_stays_the_person_the_story_names_in_full():
+    found = groups([Mention("Ada Millbeck", P, 1), Mention("Millbeck", P, 2)], [Mention("Millbeck", L, 1)])
+    assert found["ada millbeck"].type == P
+
+
+def test_a_lone_word_a_report_gave_a_title_stays_a_person():
+    found = groups([Mention("President Biden", P, 1), Mention("Biden", P, 1)], [Mention("Biden", L, 1)])
+    assert found["biden"].type == P
+
+
+def test_a_lone_word_read_as_person_and_as_organisation_keeps_the_most_mentions_type():
+    found = groups([Mention("Hollander", P, 3)], [Mention("Hollander", O, 1)])
+    assert found["hollander"].type == P
 
 
 def test_most_mentioned_first_and_nothing_from_nothing():

@@ -89,6 +89,27 @@ def test_the_same_name_under_another_type_is_the_same_entity(storage):
     assert _name(storage, second, arts2, ["Wire"], [[Mention("Aldermark", O, 1)]]) == ids
 
 
+def test_an_entity_takes_the_type_most_of_its_stories_give_it(storage):
+    first, arts = _story(storage, "a", [("ledger", "t", "x")])
+    ids = _name(storage, first, arts, ["Ledger"], [[Mention("Aldermark", O, 2)]])
+    second, arts2 = _story(storage, "b", [("wire", "t", "x")], hours=5)
+    _name(storage, second, arts2, ["Wire"], [[Mention("Aldermark", L, 1)]])
+    assert storage.get_entity(ids["aldermark"]).type == O          # one story each way: the first type stays
+    third, arts3 = _story(storage, "c", [("wire", "t", "x")], hours=9)
+    _name(storage, third, arts3, ["Wire"], [[Mention("Aldermark", L, 1)]])
+    assert storage.get_entity(ids["aldermark"]).type == L
+
+
+def test_an_entity_retyped_is_still_found_by_the_type_it_had(storage):
+    first, arts = _story(storage, "a", [("ledger", "t", "x")])
+    ids = _name(storage, first, arts, ["Ledger"], [[Mention("Aldermark", O, 2)]])
+    for n, hours in ((2, 5), (3, 9)):
+        story, more = _story(storage, f"p{n}", [("wire", "t", "x")], hours=hours)
+        _name(storage, story, more, ["Wire"], [[Mention("Aldermark", L, 1)]])
+    fourth, arts4 = _story(storage, "d", [("wire", "t", "x")], hours=12)
+    assert _name(storage, fourth, arts4, ["Wire"], [[Mention("Aldermark", O, 1)]]) == ids
+
+
 def test_writing_a_story_again_replaces_what_it_named(storage):
     story_id, arts = _story(storage, "re", [("ledger", "t", "x"), ("wire", "t", "x")])
     _name(storage, story_id, arts, ["Ledger", "Wire"], [[Mention("Ottawa", L, 1)], [Mention("Ottawa", L, 1)]])

@@ -271,6 +271,11 @@ def entities(aliases: Optional[Path] = typer.Option(None, "--aliases", exists=Tr
         table.add_row(label, f"{s['precision']:.4f}", f"{s['recall']:.4f}", f"{s['f1']:.4f}", str(s["predicted"]),
                       str(s["right"]), str(s["gold"]))
     console.print(table)
+    t = m["types"]
+    console.print(f"types: {t['right']} of the {t['of']} labelled names the desk made an entity of have the "
+                  f"labelled type ({t['accuracy']:.4f})")
+    for line in m["wrong_types"][:examples]:
+        console.print(f"[red]wrong type:[/] {escaped(line)}", soft_wrap=True)
     if m["things_split"]:
         console.print(f"things split over entities: {escaped(', '.join(m['things_split']))}", soft_wrap=True)
     for line in m["wrong_merges"][:examples]:
@@ -289,7 +294,7 @@ def entities(aliases: Optional[Path] = typer.Option(None, "--aliases", exists=Tr
         console.print(table)
     if as_json:
         print(json.dumps({"merges": {k: m[k] for k in ("merges", "merges_with_links", "baseline_same_text",
-                                                       "names_found", "things", "entities")},
+                                                       "types", "names_found", "things", "entities")},
                           **({"ner": {k: result["ner"][k] for k in ("per_org_loc", "by_type", "documents", "tokens")}}
                              if "ner" in result else {})}))
 

@@ -2,7 +2,9 @@
 
 Within a story:
 - forms with one match key are one thing ("Mélanie Joly", "Melanie Joly", "MÉLANIE JOLY's");
-- a key the model gave several types takes the one most of its mentions have;
+- a key the model gave several types takes the one most of its mentions have; a one-word name that is no
+  person's first or last name in the story, and that no report gave a title, is a person only when the model
+  never also read it as a place;
 - a person named by a surname alone, or by first and last name without the middle one, is the one person of
   the story whose fuller name ends so ("Joly" is "Mélanie Joly"), when the story has exactly one such person;
   so is a one-word "organisation" that is that surname (the model often takes "Joly said" for one); a surname
@@ -42,6 +44,7 @@ def _shown(forms: Counter) -> str:
 def resolve_story(articles: Iterable[tuple[int, Sequence[Mention]]]) -> list[EntityGroup]:
     """One EntityGroup per thing the story's articles name, most mentioned first."""
     typed: dict[str, Counter] = defaultdict(Counter)       # key -> type -> mentions
+    titled: set[str] = set()        # keys of persons a report named with a title ("President Biden")
     forms: dict[tuple[str, EntityType], Counter] = defaultdict(Counter)
     counts: dict[tuple[str, EntityType], Counter] = defaultdict(Counter)   # (key, type) -> article -> mentions
     for article_id, mentions in articles:
@@ -51,12 +54,19 @@ def resolve_story(articles: Iterable[tuple[int, Sequence[Mention]]]) -> list[Ent
             if len(key) < 2 or not any(c.isalpha() for c in key):
                 continue
             typed[key][mention.type] += mention.count
+            if mention.type == EntityType.PERSON and len(name.split()) < len(mention.name.split()):
+                titled.add(key)
             forms[key, mention.type][name] += mention.count
             counts[key, mention.type][article_id] += mention.count
     # one type per key
+    full_names = [key.split() for key, by_type in typed.items() if EntityType.PERSON in by_type and " " in key]
     groups: dict[str, EntityGroup] = {}
     for key, by_type in typed.items():
-        kind = max(by_type, key=lambda t: (by_type[t], -_TYPE_ORDER.index(t)))
+        votes = by_type
+        if (EntityType.PLACE in by_type and EntityType.PERSON in by_type and key not in titled
+                and _no_one_so_named(key, full_names)):
+            votes = Counter({t: n for t, n in by_type.items() if t != EntityType.PERSON})
+        kind = max(votes, key=lambda t: (votes[t], -_TYPE_ORDER.index(t)))
         names: Counter = Counter()
         mentions: Counter = Counter()
         for t in by_type:
@@ -69,6 +79,14 @@ def resolve_story(articles: Iterable[tuple[int, Sequence[Mention]]]) -> list[Ent
     _merge_initials(groups)
     _mark_longer_forms(groups, places)
     return sorted(groups.values(), key=lambda g: (-sum(g.mentions.values()), g.key))
+
+
+def _no_one_so_named(key: str, full_names: list[list[str]]) -> bool:
+    """A one-word name that no person of the story has as a first or last name: news names a person in full
+    before it shortens the name, so where the model also read it as a place, "person" is the weaker reading
+    ("between Thornbury and Millbeck"). (Not where it also read an organisation: it reads a surname so
+    ("Hollander said"), and misses unfamiliar first names ("Priyesh Hollander" gives "Hollander").)"""
+    return " " not in key and not any(key in (words[0], words[-1]) for words in full_names)
 
 
 def _absorb(groups: dict[str, EntityGroup], short: str, into: str) -> None:

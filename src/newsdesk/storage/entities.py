@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -157,21 +157,44 @@ class EntityStore:
                 self.db.execute(f"DELETE FROM article_entities WHERE article_id IN ({_marks(part)})", part)
             self.db.execute("DELETE FROM story_entities WHERE story_id = ?", (story_id,))
             per_article: dict[tuple[int, int], int] = defaultdict(int)
-            per_story: dict[int, tuple[set, int]] = {}
-            for group in groups:
+            per_story: dict[int, tuple[set, int, str]] = {}
+            for group in sorted(groups, key=lambda g: -sum(g.mentions.values())):
                 entity_id = ids[group.key]
-                named_by, total = per_story.get(entity_id, (set(), 0))
+                named_by, total, kind = per_story.get(entity_id, (set(), 0, str(group.type)))
                 for article_id, n in group.mentions.items():
                     per_article[article_id, entity_id] += n
                     if article_id in outlets:
                         named_by.add(outlets[article_id])
                     total += n
-                per_story[entity_id] = (named_by, total)
+                per_story[entity_id] = (named_by, total, kind)
             self.db.executemany("INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (?, ?, ?)",
                                 [(a, e, n) for (a, e), n in per_article.items()])
-            self.db.executemany("INSERT INTO story_entities (story_id, entity_id, sources, mentions) VALUES (?, ?, ?, ?)",
-                                [(story_id, e, len(named_by), total) for e, (named_by, total) in per_story.items()])
+            self.db.executemany("INSERT INTO story_entities (story_id, entity_id, sources, mentions, type) "
+                                "VALUES (?, ?, ?, ?, ?)", [(story_id, e, len(named_by), total, kind)
+                                                           for e, (named_by, total, kind) in per_story.items()])
+            self._retype(list(per_story))
         return ids
+
+    def _retype(self, entity_ids: Sequence[int]) -> None:
+        """Each entity takes the type most of the stories naming it give it (merged stories left out) (the small model's types
+        waver between stories: "Aldermark" an organisation in the first, a place in most); a tie keeps the
+        type it has."""
+        for start in range(0, len(entity_ids), 500):
+            part = entity_ids[start:start + 500]
+            rows = self.db.query(
+                "SELECT se.entity_id, se.type, COUNT(*) AS n, e.type AS current FROM story_entities se "
+                "JOIN stories s ON s.id = se.story_id AND s.merged_into IS NULL "
+                f"JOIN entities e ON e.id = se.entity_id WHERE se.entity_id IN ({_marks(part)}) "
+                "AND se.type IS NOT NULL GROUP BY se.entity_id, se.type, e.type", part)
+            votes: dict[int, Counter] = defaultdict(Counter)
+            current: dict[int, str] = {}
+            for r in rows:
+                votes[r["entity_id"]][r["type"]] = r["n"]
+                current[r["entity_id"]] = r["current"]
+            for entity_id, counts in votes.items():
+                best = max(counts, key=lambda t: (counts[t], t == current[entity_id]))
+                if best != current[entity_id]:
+                    self.db.execute("UPDATE entities SET type = ? WHERE id = ?", (best, entity_id))
 
     def story_entities(self, story_id: int, limit: int = 40) -> list[NamedEntity]:
         """The entities a story names, by how many independent outlets name each, then by mentions."""

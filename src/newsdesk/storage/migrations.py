@@ -719,6 +719,9 @@ CREATE TABLE backfill_unfolded (
     article_id {bigint} PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
 )
 """),
+    (22, "the type each story gave an entity (an entity takes the type most of its live stories give it)", """
+ALTER TABLE story_entities ADD COLUMN type TEXT
+"""),
 ]
 
 DIALECTS = {

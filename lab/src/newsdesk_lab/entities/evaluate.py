@@ -48,9 +48,10 @@ def _scores(right: int, predicted: int, gold: int) -> dict:
             "right": right, "predicted": predicted, "gold": gold}
 
 
-def predicted_entities(db: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """(event, name as written) -> (entity id, the id of the entity it is shown with), for every name the NER
-    finds in the demo corpus's English originals, through the shipped path into the storage at `db`."""
+def predicted_entities(db: str) -> dict[tuple[str, str], tuple[int, int, str | None]]:
+    """(event, name as written) -> (entity id, the id of the entity it is shown with, the entity's type), for
+    every name the NER finds in the demo corpus's English originals, through the shipped path into the storage
+    at `db` (a name the desk makes no entity of has a negative id of its own and no type)."""
     corpus = load_corpus()
     languages = {o.id: o.language for o in corpus.outlets}
     storage = open_storage(db)
@@ -82,11 +83,12 @@ def predicted_entities(db: str) -> dict[tuple[str, str], tuple[int, int]]:
                         # a name the desk makes no entity of (too short, a surname two people share) is
                         # merged with nothing: it counts against recall, not for it
                         found[event, m.name] = (entity_id or -len(found) - 1, entity_id or -len(found) - 1)
-        shown_with = {}
+        shown_with, types = {}, {}
         for entity_id, _ in found.values():
             entity = storage.get_entity(entity_id) if entity_id > 0 else None
             shown_with[entity_id] = (entity.parent_id or entity_id) if entity else entity_id
-        return {k: (e, shown_with[e]) for k, (e, _) in found.items()}
+            types[entity_id] = str(entity.type) if entity else None
+        return {k: (e, shown_with[e], types[e]) for k, (e, _) in found.items()}
     finally:
         storage.close()
 
@@ -118,6 +120,9 @@ def evaluate_merges(aliases: Path | None = None, db: str | None = None) -> dict:
             wrong_merges.append(f"{a[1]!r} ({a[0]}) with {b[1]!r} ({b[0]})")
         if same and not merged and a[1] != b[1]:
             missed.append(f"{a[1]!r} ({a[0]}) and {b[1]!r} ({b[0]}): {gold[a]}")
+    typed = [k for k in names if predicted[k][2] is not None]
+    wrong_types = sorted(f"{k[1]!r} ({k[0]}): {predicted[k][2]}, labelled {labels['types'][gold[k]]}"
+                         for k in typed if predicted[k][2] != labels["types"][gold[k]])
     things_found = {gold[k] for k in names}
     per_thing = defaultdict(set)
     for k in names:
@@ -130,6 +135,9 @@ def evaluate_merges(aliases: Path | None = None, db: str | None = None) -> dict:
         "merges": _scores(counts["merged_right"], counts["merged"], counts["gold"]),
         "merges_with_links": _scores(counts["linked_right"], counts["linked"], counts["gold"]),
         "baseline_same_text": _scores(counts["exact_right"], counts["exact"], counts["gold"]),
+        "types": {"right": len(typed) - len(wrong_types), "of": len(typed),
+                  "accuracy": round((len(typed) - len(wrong_types)) / len(typed), 4) if typed else 1.0},
+        "wrong_types": wrong_types,
         "wrong_merges": wrong_merges, "missed_merges": missed, "seconds": round(seconds, 2),
     }
 
