@@ -102,3 +102,27 @@ def test_the_live_desk_extracts_on_the_cluster(engine, tmp_path):
         titles = {a.title for a in storage.list_articles(limit=100)}
     assert pool.submitted == len(generated)
     assert titles == {a.title for a in generated}
+
+
+def test_the_live_desk_embeds_the_leads_on_the_cluster(engine, tmp_path, embedder, monkeypatch):
+    import asyncio
+
+    from newsdesk.cluster import lead_texts
+    from newsdesk.pipeline import Desk
+
+    folder = write_folder(articles(4, seed=35), tmp_path / "pages")
+    db = str(tmp_path / "embedded.db")
+    asked: list[str] = []       # the texts this process's model embeds
+    real = embedder.encoder.encode
+    monkeypatch.setattr(embedder.encoder, "encode", lambda texts: asked.extend(texts) or real(texts))
+    with closing(open_storage(db)) as storage:
+        async def ingest() -> None:
+            settings = Settings(db=db, entities=False, storylines=False)
+            async with Desk(storage, settings, executor=engine.executor(), embed_in_workers=True) as desk:
+                await desk.ingest_path(folder)
+        asyncio.run(ingest())
+        stored = storage.list_articles(limit=100)
+        grouped = [storage.story_of(a.id) for a in stored]
+        leads = {text for a in stored for text in lead_texts(a.title or "", a.text)}
+    assert None not in grouped
+    assert leads.isdisjoint(asked)

@@ -111,8 +111,9 @@ class RayEngine:
 
 
 class RayExecutor(Executor):
-    """What the live desk hands its worker pool (feed parsing, page extraction, fingerprints: `process_page`,
-    `process_text`, `parse`) as Ray tasks on the cluster; polling, grouping and writing stay with the desk."""
+    """What the live desk hands its worker pool (feed parsing, page extraction, fingerprints and the lead's
+    vectors: `process_page_embedded`, `process_text`, `parse`) as Ray tasks on the cluster; polling, grouping
+    and writing stay with the desk."""
 
     def __init__(self, engine: RayEngine) -> None:
         self._engine = engine

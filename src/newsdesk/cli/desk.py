@@ -229,14 +229,15 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
 
 def run(ctx: typer.Context, host: str = HOST_OPTION, port: int = PORT_OPTION,
         workers: int = WORKERS_OPTION,
-        engine: str = typer.Option("local", "--engine", help="Where pages are parsed and extracted: local "
-                                                            "(worker processes here) or ray."),
+        engine: str = typer.Option("local", "--engine", help="Where pages are parsed, extracted and their "
+                                                            "leads embedded: local (worker processes here; the "
+                                                            "model in this process) or ray."),
         address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (host:port, auto, "
                                                                       "ray://…), or `local` to start Ray here.")
         ) -> None:
     """Serve the web desk and poll sources on their schedule until stopped (Ctrl-C): the poller in this
-    process, the web pages in `--workers` processes; with `--engine ray` the pages are parsed and extracted on
-    a Ray cluster, while polling, grouping and writing stay here."""
+    process, the web pages in `--workers` processes; with `--engine ray` the pages are parsed, extracted and
+    their leads embedded on a Ray cluster, while polling, grouping and writing stay here."""
     if engine not in ("local", "ray"):
         fail(f"--engine {engine}: local or ray")
     if address is not None and engine != "ray":
@@ -291,7 +292,7 @@ async def _poll_until_stopped(storage: Storage, settings: Settings, stop: asynci
 
     upkept: float | None = None
     behind = False
-    async with Desk(storage, settings, executor=pool) as desk:
+    async with Desk(storage, settings, executor=pool, embed_in_workers=pool is not None) as desk:
         desk.on_alerts(wake)
         while not stop.is_set():
             try:

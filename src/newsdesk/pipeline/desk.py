@@ -25,16 +25,19 @@ __all__ = ["Desk", "OpmlImport", "Outcome", "SourceReport", "SubscribeError"]
 
 
 class Desk:
-    def __init__(self, storage: Storage, settings: Settings | None = None, executor: Executor | None = None):
+    def __init__(self, storage: Storage, settings: Settings | None = None, executor: Executor | None = None,
+                 embed_in_workers: bool = False):
         """`executor`: where parsing and extraction run (default: `extract_workers` processes here); the desk
-        shuts it down when it closes."""
+        shuts it down when it closes. `embed_in_workers`: the workers also embed each page's lead (for a
+        cluster's workers: the desk's process then embeds only what they did not)."""
         self.storage = storage
         self.settings = settings or Settings()
         self._executor = executor
         self._fetcher: Fetcher | None = None
         self.timer = StageTimer("fetch", "extract", "dedupe", "store")
         self._stories = StoryUpdates(storage, self.settings, self.timer)
-        self._ingest = Ingest(storage, self.settings, lambda: self.fetcher, self._run, self.timer)
+        self._ingest = Ingest(storage, self.settings, lambda: self.fetcher, self._run, self.timer,
+                              embed_in_workers=embed_in_workers)
         self._polling = Polling(storage, self.settings, lambda: self.fetcher, self._run, self._ingest,
                                 self._stories, self.update_stories)
         self._oneoff = OneOff(storage, self._ingest, self._run, self.update_stories, self.settings.respect_robots)

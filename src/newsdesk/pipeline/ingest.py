@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import Settings
 from newsdesk.dedupe import Fingerprint, canonical_url, find_original
+from newsdesk.embed import text_key
 from newsdesk.extract import HTML_TYPES, ExtractionError
 from newsdesk.fetch import Fetcher, FetchError
 from newsdesk.language import language_of
 from newsdesk.model import Article, DocumentStatus, NewArticle
 from newsdesk.pipeline.timing import StageTimer
-from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_text
+from newsdesk.pipeline.work import Processed, html_to_text, process_page, process_page_embedded, process_text
 from newsdesk.sources import FeedEntry
 from newsdesk.storage import Storage
 from newsdesk.timeutil import utcnow
@@ -50,12 +51,27 @@ class Incoming:
 
 class Ingest:
     def __init__(self, storage: Storage, settings: Settings, fetcher: Callable[[], Fetcher],
-                 run: Callable[..., Awaitable], timer: StageTimer) -> None:
+                 run: Callable[..., Awaitable], timer: StageTimer, embed_in_workers: bool = False) -> None:
+        """`embed_in_workers`: the workers also embed each page's lead (`process_page_embedded`), and the
+        vectors are kept for the grouper and the story writer to find (a cluster's workers: `newsdesk run
+        --engine ray`)."""
         self.storage = storage
         self.settings = settings
         self._fetcher = fetcher
         self._run = run
         self.timer = timer
+        self.embed_in_workers = embed_in_workers and settings.stories
+
+    async def process(self, html: bytes | str, url: str | None) -> Processed:
+        """A page extracted and fingerprinted in a worker (and its lead embedded, when the workers do that)."""
+        processed = await self._run(process_page_embedded if self.embed_in_workers else process_page, html, url)
+        self.timer.add("extract", processed.extract_seconds)   # measured in the worker
+        self.timer.add("dedupe", processed.fingerprint_seconds)
+        if processed.lead_vectors is not None:
+            self.timer.add("embed", processed.embed_seconds)
+            lead = processed.lead_vectors
+            self.storage.save_text_vectors(lead.model_id, [(text_key(text), blob) for text, blob in lead.vectors.items()])
+        return processed
 
     async def fetch_and_store(self, doc: Incoming, *, respect_robots: bool) -> Outcome:
         teaser = entry_text(doc.entry)
@@ -70,9 +86,7 @@ class Ingest:
                 status = result.status
                 if result.content_type and result.content_type not in HTML_TYPES:
                     raise ExtractionError(f"not an HTML page: the server sent {result.content_type}")
-                processed = await self._run(process_page, result.body, result.url)
-                self.timer.add("extract", processed.extract_seconds)   # measured in the worker
-                self.timer.add("dedupe", processed.fingerprint_seconds)
+                processed = await self.process(result.body, result.url)
             except (FetchError, ExtractionError) as exc:
                 error = str(exc)
                 status = getattr(exc, "status", status)

@@ -71,7 +71,7 @@ class OneOff:
             doc = local_incoming(item)
             url = doc.url
             if item.html:
-                processed = await self._run(process_page, item.html, item.url)
+                processed = await self._ingest.process(item.html, item.url)
                 outcome = self._ingest.store(doc, processed.extracted.text, processed.fingerprint, extracted=processed,
                                              html=item.html)
             else:

@@ -22,6 +22,16 @@ class Processed:
     fingerprint: Fingerprint
     extract_seconds: float = 0.0
     fingerprint_seconds: float = 0.0
+    lead_vectors: LeadVectors | None = None     # when the worker also embedded the page's lead
+    embed_seconds: float = 0.0
+
+
+@dataclass
+class LeadVectors:
+    """The vectors of a page's lead texts (its title and opening sentences, what the grouper and the story
+    writer embed first), made where the page was extracted: the model's id and each text's packed vector."""
+    model_id: str
+    vectors: dict[str, bytes]
 
 
 def process_page(html: bytes | str, url: str | None) -> Processed:
@@ -30,6 +40,22 @@ def process_page(html: bytes | str, url: str | None) -> Processed:
     middle = time.perf_counter()
     fp = fingerprint(extracted.text)
     return Processed(extracted, fp, middle - started, time.perf_counter() - middle)
+
+
+def process_page_embedded(html: bytes | str, url: str | None) -> Processed:
+    """`process_page`, then the model on the page's lead texts, in the same worker: how a desk whose workers
+    are a cluster's (`newsdesk run --engine ray`) fans the embedding out with the extraction."""
+    from newsdesk.cluster import lead_texts
+    from newsdesk.embed import get_embedder, pack_rows
+
+    processed = process_page(html, url)
+    started = time.perf_counter()
+    texts = list(dict.fromkeys(lead_texts(processed.extracted.title or "", processed.extracted.text)))
+    embedder = get_embedder()
+    packed = pack_rows(embedder.encode(texts))
+    processed.lead_vectors = LeadVectors(embedder.model_id, dict(zip(texts, packed)))
+    processed.embed_seconds = time.perf_counter() - started
+    return processed
 
 
 def process_text(text: str) -> Fingerprint:
