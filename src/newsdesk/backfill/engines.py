@@ -8,12 +8,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from typing import Protocol
 
-from newsdesk.backfill.prepare import BatchResult, prepare_batch
+from newsdesk.backfill.prepare import BatchResult, Failed, prepare_batch
 from newsdesk.backfill.reprints import find_pairs
 from newsdesk.backfill.segments import Placed, Segment, group_segment
 from newsdesk.embed import EMBED_THREADS_ENV
@@ -40,16 +41,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def ordered(submit: Callable[[list[LocalDocument]], object], result: Callable[[object], BatchResult],
-            batches: Iterable[list[LocalDocument]], in_flight: int) -> Iterator[BatchResult]:
-    """Results of `batches` in their order, with at most `in_flight` submitted and not yet handed back."""
-    pending: deque = deque()
-    for batch in batches:
-        pending.append(submit(batch))
-        if len(pending) >= in_flight:
-            yield result(pending.popleft())
-    while pending:
-        yield result(pending.popleft())
+ATTEMPTS = 3     # times a batch (then each of its records) is handed to a worker before it counts as what kills them
 
 
 class LocalEngine:
@@ -59,6 +51,7 @@ class LocalEngine:
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers or os.cpu_count() or 1
         self._pool: Executor | None = None
+        self.restarts = 0       # worker pools started again after a worker died
 
     def _executor(self) -> Executor | None:
         if self.workers > 1 and self._pool is None:
@@ -66,26 +59,81 @@ class LocalEngine:
                                              initializer=start_worker, initargs=(os.getpid(),))
         return self._pool
 
+    def _renew(self) -> None:
+        """A worker died (killed, out of memory): the pool is broken; the next call starts a new one."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self.restarts += 1
+
     def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]:
-        pool = self._executor()
-        if pool is None:
+        if self._executor() is None:
             for batch in batches:
                 yield prepare_batch(batch, embed)
             return
-        yield from ordered(lambda b: pool.submit(prepare_batch, b, embed), Future.result, batches, 2 * self.workers)
+        in_flight: deque[tuple[list[LocalDocument], Future]] = deque()
+        for batch in batches:
+            in_flight.append((batch, self._executor().submit(prepare_batch, batch, embed)))
+            if len(in_flight) >= 2 * self.workers:
+                yield self._next_result(in_flight, embed)
+        while in_flight:
+            yield self._next_result(in_flight, embed)
+
+    def _next_result(self, in_flight: deque, embed: bool) -> BatchResult:
+        """The oldest batch's result; when a worker died under the batches in flight, they go to a new pool; a
+        batch under which workers died `ATTEMPTS` times is read one record at a time, and a record under which
+        they died `ATTEMPTS` times is a bad record."""
+        batch, future = in_flight[0]
+        for _ in range(ATTEMPTS - 1):
+            try:
+                result = future.result()
+                in_flight.popleft()
+                return result
+            except BrokenProcessPool:
+                self._renew()
+                for index, (waiting, _) in enumerate(in_flight):
+                    in_flight[index] = (waiting, self._executor().submit(prepare_batch, waiting, embed))
+                future = in_flight[0][1]
+        in_flight.popleft()
+        return self._one_at_a_time(batch, embed)
+
+    def _one_at_a_time(self, batch: list[LocalDocument], embed: bool) -> BatchResult:
+        items: list = []
+        seconds: dict[str, float] = {}
+        for document in batch:
+            part = None
+            for _ in range(ATTEMPTS):
+                try:
+                    part = self._executor().submit(prepare_batch, [document], embed).result()
+                    break
+                except BrokenProcessPool:
+                    self._renew()
+            if part is None:
+                items.append(Failed(f"the worker reading this record died {ATTEMPTS} times (out of memory, or a "
+                                    "crash in the extractor's libraries)"))
+                continue
+            items.extend(part.items)
+            for stage, value in part.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + value
+        return BatchResult(items, seconds)
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
         pool = self._executor()
         if pool is None or len(segments) == 1:
             return [group_segment(s, window) for s in segments]
-        return list(pool.map(group_segment, segments, [window] * len(segments)))
+        try:
+            return list(pool.map(group_segment, segments, [window] * len(segments)))
+        except BrokenProcessPool:       # a worker died: the segments again, on a new pool
+            self._renew()
+            return list(self._executor().map(group_segment, segments, [window] * len(segments)))
 
     def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
         return find_pairs(signatures, threshold)
 
     def worker_pids(self) -> list[int]:
         """The worker processes (this process when the work runs here)."""
-        return list(self._pool._processes) if self._pool is not None else [os.getpid()]
+        pool = self._pool
+        return list(pool._processes or {}) if pool is not None else [os.getpid()]
 
     def close(self) -> None:
         if self._pool is not None:
