@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from newsdesk.pipeline.coverage import blindspot_stories, stories_coverage
     from newsdesk.pipeline.grouping import VECTOR_MODEL, StoryGrouper, slugify
     from newsdesk.pipeline.kept_pages import UpkeepReport, page_upkeep, page_upkeep_round
-    from newsdesk.pipeline.meaning_search import MeaningHit, stories_by_meaning
+    from newsdesk.pipeline.meaning_search import MeaningHit, stories_by_meaning, warm_meaning_search
     from newsdesk.pipeline.pages import PageWriter, StoryWriter, story_writer, writer_articles
     from newsdesk.pipeline.regrouping import regroup
     from newsdesk.pipeline.rewrite import rewrite_pages
@@ -47,7 +47,7 @@ _LAZY = {"VECTOR_MODEL": "grouping", "StoryGrouper": "grouping", "slugify": "gro
          "warm_ner": "story_entities", "StoryEntities": "story_entities", "ner_cpu_seconds": "story_entities",
          "Reembedded": "vectors", "desk_embedder": "vectors", "desk_multilingual_embedder": "vectors", "needs_reembedding": "vectors", "reembed": "vectors",
          "page_upkeep": "kept_pages", "page_upkeep_round": "kept_pages", "UpkeepReport": "kept_pages",
-         "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search",
+         "MeaningHit": "meaning_search", "stories_by_meaning": "meaning_search", "warm_meaning_search": "meaning_search",
          "StorylineUpdates": "storylines", "refresh_storylines": "storylines"}
 
 __all__ = ["Desk", "Incoming", "Ingest", "MeaningHit", "OpmlImport", "Outcome", "PageWriter", "Processed",
@@ -57,7 +57,7 @@ __all__ = ["Desk", "Incoming", "Ingest", "MeaningHit", "OpmlImport", "Outcome", 
            "needs_reembedding", "ner_cpu_seconds", "process_page", "process_text", "rank_by_centroid", "reembed",
            "refresh_storylines", "regroup", "related_stories", "rewrite_pages", "slugify", "stories_by_meaning",
            "stories_changed_since_read", "stories_coverage", "story_asker", "story_change_marks", "story_writer",
-           "subscribe", "warm_ner", "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round",
+           "subscribe", "warm_meaning_search", "warm_ner", "writer_articles", "UpkeepReport", "page_upkeep", "page_upkeep_round",
            "new_article"]
 
 

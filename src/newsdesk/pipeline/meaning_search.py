@@ -35,3 +35,9 @@ def stories_by_meaning(storage: Storage, query: str, k: int = 5, floor: float = 
     hits = [MeaningHit(stories[i], round(s, 3)) for i, s in ranked
             if i in stories and stories[i].merged_into is None and stories[i].page_json]
     return hits[:k]
+
+
+def warm_meaning_search() -> None:
+    """Load the multilingual model now (a second or two, once per process) rather than under a reader's first
+    search."""
+    get_multilingual_embedder().encode(["warm"])
