@@ -15,6 +15,8 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.cluster.text import Analysed
+from newsdesk.cluster.members import best_member_cosines, member_arrays
+from newsdesk.cluster.vocabulary import Vocabulary
 
 FEATURES = (
     "emb_centroid",      # cosine of the article's title+lead vector to the story centroid
@@ -48,37 +50,6 @@ PRIOR_FEATURES = ("gap_days", "same_source_recent", "dated")
 
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
 MEMBERS_COMPARED = 6
-
-
-class Vocabulary:
-    """Running document frequencies; inverse document frequency from what the desk has seen so far."""
-
-    def __init__(self, max_terms: int = 400_000) -> None:
-        self.df: Counter = Counter()
-        self.docs = 0
-        self.max_terms = max_terms
-        self.changed: set[str] = set()     # terms whose frequency changed since the state was last saved
-        self.pruned = False                # rare terms were dropped since: the saved frequencies are rewritten
-
-    def idf(self, term: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
-
-    def add(self, terms) -> None:
-        self.docs += 1
-        unique = set(terms)
-        self.df.update(unique)
-        self.changed |= unique
-        if len(self.df) > self.max_terms:
-            self.prune()
-
-    def prune(self) -> None:
-        """Drop the rarest terms down to three quarters of `max_terms`, so that the next prune is that many new
-        terms away. (Dropping only the terms seen once left a vocabulary of more than `max_terms` terms seen
-        twice to prune again at every article: 400,000 terms rebuilt per article at ~100k stories held.)"""
-        keep = self.max_terms * 3 // 4
-        floor = sorted(self.df.values(), reverse=True)[keep] if len(self.df) > keep else 0
-        self.df = Counter({t: c for t, c in self.df.items() if c > max(floor, 1)})
-        self.pruned = True
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -145,6 +116,8 @@ class Story:
     matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
     core_cache: list[str] | None = field(default=None, repr=False, compare=False)
     years_cache: set[str] | None = field(default=None, repr=False, compare=False)
+    arrays_cache: list | None = field(default=None, repr=False, compare=False)   # member_arrays
+    arrays_epoch: int = field(default=-1, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -180,6 +153,15 @@ class Story:
         if self.matrix_cache is None or len(self.matrix_cache) != len(self.members):
             self.matrix_cache = np.stack(self.members)
         return self.matrix_cache
+
+    def member_arrays(self, vocab: Vocabulary) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each kept member's term numbers, term weights and proper nouns' numbers (as `vocab` numbers them),
+        kept until the story changes or the vocabulary numbers its terms anew."""
+        if (self.arrays_cache is None or self.arrays_epoch != vocab.epoch
+                or len(self.arrays_cache) != len(self.member_tfs)):
+            self.arrays_cache = [member_arrays(tf, ents, vocab) for tf, ents in zip(self.member_tfs, self.member_ents)]
+            self.arrays_epoch = vocab.epoch
+        return self.arrays_cache
 
     @property
     def cross_centroid(self) -> np.ndarray | None:
@@ -226,7 +208,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
-        self.matrix_cache = self.core_cache = self.years_cache = None
+        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -248,6 +230,13 @@ class Story:
         if art.cross is not None:
             self.cross_sum = cross.astype(np.float64) if self.cross_sum is None else self.cross_sum + cross
         self._keep(self.cross_members, cross)
+        if self.arrays_cache is None and not self.member_tfs:
+            self.arrays_cache, self.arrays_epoch = [], vocab.epoch
+        if (self.arrays_cache is not None and self.arrays_epoch == vocab.epoch
+                and len(self.arrays_cache) == len(self.member_tfs)):
+            self._keep(self.arrays_cache, member_arrays(art.tf, sorted(art.analysed.entities), vocab))
+        else:
+            self.arrays_cache = None
         self._keep(self.member_tfs, art.tf)
         self._keep(self.member_ents, sorted(art.analysed.entities))
         for t, w in art.tf.items():
@@ -277,7 +266,7 @@ class Story:
             self._keep(self.members, m)
             self._keep(self.member_tfs, tf)
             self._keep(self.member_ents, en)
-        self.matrix_cache = None
+        self.matrix_cache = self.arrays_cache = None
         for c in other.cross_members:
             self._keep(self.cross_members, c)
         self.languages.update(other.languages)
@@ -367,6 +356,8 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     years = {n for n in nums if _YEAR.fullmatch(n)}
     log_words = math.log1p(art.analysed.words)
     log_entities = math.log1p(len(ents))
+    compared: list[int] = []
+    compared_arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for i, s in enumerate(stories):
         if s.across(art.language, art.cross) and len(s.cross_members) == len(s.members):
             member_sims = np.stack(s.cross_members) @ art.cross.astype(np.float32)
@@ -376,22 +367,10 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             X[i, 0] = float(np.dot(s.centroid, a))
         X[i, 1] = float(member_sims.max())
         X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
-        nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]
-        best_t = best_e = 0.0
-        for m in nearest:
-            mtf = s.member_tfs[m]
-            dot = _dot(vec, mtf, idf)
-            if dot > 0:
-                mnorm = math.sqrt(sum((w * idf(t)) ** 2 for t, w in mtf.items()))
-                best_t = max(best_t, dot / (norm * mnorm))
-            if ents:
-                m_ents = s.member_ents[m]
-                dot = sum(ent_idf[e] ** 2 for e in m_ents if e in ent_idf)
-                if dot > 0:
-                    mnorm = math.sqrt(sum(idf("@" + e) ** 2 for e in m_ents))
-                    best_e = max(best_e, dot / (ent_norm * mnorm))
-        X[i, 5] = best_t
-        X[i, 15] = best_e
+        arrays = s.member_arrays(vocab)
+        for m in np.argsort(-member_sims)[:MEMBERS_COMPARED].tolist():
+            compared.append(i)
+            compared_arrays.append(arrays[m])
         X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)
         if ents and ent_total > 0:
             X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / ent_total
@@ -418,10 +397,6 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         X[i, 19] = log_words
         X[i, 20] = math.log1p(s.words / s.size)
         X[i, 21] = log_entities
-        if s.joins:
-            X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
-            X[i, 23] = X[i, 5] - s.join_sums[1] / s.joins
-            X[i, 24] = X[i, 15] - s.join_sums[2] / s.joins
         if art.published is not None and s.last is not None:
             P[i, 0] = abs((art.published - s.last).total_seconds()) / 86400.0
             P[i, 2] = 1.0
@@ -429,6 +404,12 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                 t = s.sources[art.source]
                 if t is not None and abs((art.published - t).total_seconds()) <= 2 * 3600:
                     P[i, 1] = 1.0
+    X[:, 5], X[:, 15] = best_member_cosines(vec, norm, ent_idf, ent_norm, compared, compared_arrays, k, vocab)
+    for i, s in enumerate(stories):
+        if s.joins:
+            X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
+            X[i, 23] = X[i, 5] - s.join_sums[1] / s.joins
+            X[i, 24] = X[i, 15] - s.join_sums[2] / s.joins
     X[:, 2] = X[:, 0] - X[:, 0].max()
     X[:, 4] = X[:, 3] - X[:, 3].max()
     return X, P
