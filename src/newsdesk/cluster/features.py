@@ -15,7 +15,9 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.cluster.text import Analysed
-from newsdesk.cluster.members import best_member_cosines, member_arrays
+from newsdesk.cluster.term_arrays import (ArticleTerms, ProfileArrays, best_member_cosines, entity_sums,
+                                         member_arrays, profile_arrays, profile_cosine, weighted_dots,
+                                         weighted_norm)
 from newsdesk.cluster.vocabulary import Vocabulary
 
 FEATURES = (
@@ -118,6 +120,8 @@ class Story:
     years_cache: set[str] | None = field(default=None, repr=False, compare=False)
     arrays_cache: list | None = field(default=None, repr=False, compare=False)   # member_arrays
     arrays_epoch: int = field(default=-1, repr=False, compare=False)
+    profile_cache: ProfileArrays | None = field(default=None, repr=False, compare=False)
+    profile_epoch: int = field(default=-1, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -162,6 +166,15 @@ class Story:
             self.arrays_cache = [member_arrays(tf, ents, vocab) for tf, ents in zip(self.member_tfs, self.member_ents)]
             self.arrays_epoch = vocab.epoch
         return self.arrays_cache
+
+    def profile_arrays(self, vocab: Vocabulary) -> ProfileArrays:
+        """The profile's words and proper nouns by number (cluster.term_arrays), kept until the story changes or
+        the vocabulary numbers its terms anew."""
+        if self.profile_cache is None or self.profile_epoch != vocab.epoch:
+            self.profile_cache = profile_arrays(self.terms, self.title_terms, self.entities, self.core_entities(),
+                                                vocab)
+            self.profile_epoch = vocab.epoch
+        return self.profile_cache
 
     @property
     def cross_centroid(self) -> np.ndarray | None:
@@ -208,7 +221,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
-        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = None
+        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = self.profile_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -292,11 +305,11 @@ class Story:
 
     def refresh_norms(self, vocab: Vocabulary) -> None:
         """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
-        self.core_cache = self.years_cache = None
-        idf = _Idf(vocab)
-        self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
-        self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
-        self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
+        self.core_cache = self.years_cache = self.profile_cache = None
+        p = self.profile_arrays(vocab)
+        self.norm_cache = weighted_norm(p.terms, p.term_weights, vocab)
+        self.title_norm_cache = weighted_norm(p.title, p.title_weights, vocab)
+        self.ent_norm_cache = weighted_norm(p.entities, p.entity_counts, vocab)
 
 
 class _Idf:
@@ -318,25 +331,6 @@ def _weighted(tf: dict[str, float], idf: _Idf) -> tuple[dict[str, float], float]
     return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
 
 
-def _cos_profile(vec: dict[str, float], norm: float, profile: dict[str, float], profile_norm: float,
-                 idf: _Idf) -> float:
-    if not vec or not profile:
-        return 0.0
-    return _dot(vec, profile, idf) / (norm * profile_norm)
-
-
-def _dot(a: dict[str, float], b: dict[str, float], idf: _Idf) -> float:
-    """Σ a[t]·b[t]·idf(t) over the terms both hold, walking the smaller of the two."""
-    if len(b) < len(a):
-        a, b = b, a
-    dot = 0.0
-    for t, w in a.items():
-        v = b.get(t)
-        if v:
-            dot += w * v * idf(t)
-    return dot
-
-
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows (len(stories) × FEATURES) and prior rows (× PRIOR_FEATURES) for one article."""
     k = len(stories)
@@ -349,9 +343,10 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     vec, norm = _weighted(art.tf, idf)
     tvec, tnorm = _weighted(art.title_tf, idf)
     ents = art.analysed.entities
-    ent_idf = {e: idf("@" + e) for e in ents}
+    ent_idf = {"@" + e: idf("@" + e) for e in ents}
     ent_total = sum(ent_idf.values())
     ent_norm = math.sqrt(sum(w * w for w in ent_idf.values())) or 1.0
+    terms, title, entities = ArticleTerms(vec, vocab), ArticleTerms(tvec, vocab), ArticleTerms(ent_idf, vocab)
     nums = art.analysed.numbers
     years = {n for n in nums if _YEAR.fullmatch(n)}
     log_words = math.log1p(art.analysed.words)
@@ -366,20 +361,10 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             member_sims = s.member_matrix() @ a
             X[i, 0] = float(np.dot(s.centroid, a))
         X[i, 1] = float(member_sims.max())
-        X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
         arrays = s.member_arrays(vocab)
         for m in np.argsort(-member_sims)[:MEMBERS_COMPARED].tolist():
             compared.append(i)
             compared_arrays.append(arrays[m])
-        X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)
-        if ents and ent_total > 0:
-            X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / ent_total
-            X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / ent_total
-            X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (ent_norm * s.ent_norm_cache)
-        core = s.core_entities()
-        if core:
-            core_w = {e: idf("@" + e) for e in core}
-            X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
         if nums:
             shared_n = sum(1 for n in nums if n in s.numbers)
             X[i, 10] = math.log1p(shared_n)
@@ -404,7 +389,20 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                 t = s.sources[art.source]
                 if t is not None and abs((art.published - t).total_seconds()) <= 2 * 3600:
                     P[i, 1] = 1.0
-    X[:, 5], X[:, 15] = best_member_cosines(vec, norm, ent_idf, ent_norm, compared, compared_arrays, k, vocab)
+    X[:, 5], X[:, 15] = best_member_cosines(terms, norm, entities, ent_norm, compared, compared_arrays, k, vocab)
+    profiles = [s.profile_arrays(vocab) for s in stories]
+    X[:, 3] = weighted_dots(terms, [p.terms for p in profiles], [p.term_weights for p in profiles], vocab) / (
+        norm * np.array([s.norm_cache for s in stories]))
+    X[:, 6] = weighted_dots(title, [p.title for p in profiles], [p.title_weights for p in profiles], vocab) / (
+        tnorm * np.array([s.title_norm_cache for s in stories]))
+    found, prevalence, cos, core_found, core_total = entity_sums(
+        entities, profiles, np.array([s.size for s in stories], dtype=np.float64), vocab)
+    if ents and ent_total > 0:
+        X[:, 7] = found / ent_total
+        X[:, 9] = prevalence / ent_total
+        X[:, 14] = cos / (ent_norm * np.array([s.ent_norm_cache for s in stories]))
+    with_core = core_total > 0
+    X[with_core, 8] = core_found[with_core] / core_total[with_core]
     for i, s in enumerate(stories):
         if s.joins:
             X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
@@ -433,24 +431,7 @@ STORY_FEATURES = (
 )
 
 
-def _profile_cos(a: dict, b: dict, idf, prefix: str = "") -> float:
-    if not a or not b:
-        return 0.0
-    small, large = (a, b) if len(a) < len(b) else (b, a)
-    dot = sum(w * large[t] * idf(prefix + t) ** 2 for t, w in small.items() if t in large)
-    if dot <= 0:
-        return 0.0
-    na = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in a.items()))
-    nb = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in b.items()))
-    return dot / (na * nb)
-
-
-def _core(s: Story) -> set[str]:
-    return set(s.core_entities())
-
-
 def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
-    idf = _Idf(vocab)
     x = np.zeros(len(STORY_FEATURES), dtype=np.float64)
     x[0] = float(np.dot(s.centroid, t.centroid))
     cross = s.member_matrix() @ t.member_matrix().T
@@ -458,13 +439,14 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]
     x[3] = x[1] / max(float(np.mean(own)), 0.05) if own else x[1]
-    x[4] = _profile_cos(s.terms, t.terms, idf)
-    x[5] = _profile_cos(s.title_terms, t.title_terms, idf)
-    x[6] = _profile_cos(s.entities, t.entities, idf, "@")
-    cs, ct = _core(s), _core(t)
-    if cs and ct:
-        w = lambda es: sum(idf("@" + e) for e in es)  # noqa: E731
-        x[7] = w(cs & ct) / min(w(cs), w(ct))
+    ps, pt = s.profile_arrays(vocab), t.profile_arrays(vocab)
+    x[4] = profile_cosine(ps, pt, "terms", vocab)
+    x[5] = profile_cosine(ps, pt, "title", vocab)
+    x[6] = profile_cosine(ps, pt, "entities", vocab)
+    if len(ps.core) and len(pt.core):
+        shared = np.intersect1d(ps.core, pt.core, assume_unique=True)
+        x[7] = float(vocab.idf_of(shared).sum()) / min(float(vocab.idf_of(ps.core).sum()),
+                                                       float(vocab.idf_of(pt.core).sum()))
     if s.numbers and t.numbers:
         shared = sum(1 for n in s.numbers if n in t.numbers)
         x[8] = shared / min(len(s.numbers), len(t.numbers))
