@@ -69,7 +69,7 @@ class ArticleTerms:
 
 def _concatenated(arrays: list[np.ndarray], owners: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    return np.concatenate(arrays) if arrays else np.zeros(0, np.int64), np.repeat(np.asarray(owners), lengths)
+    return np.concatenate(arrays) if arrays else np.zeros(0, np.int32), np.repeat(np.asarray(owners), lengths)
 
 
 def weighted_dots(article: ArticleTerms, ids: list[np.ndarray], weights: list[np.ndarray], vocab: Vocabulary

@@ -50,7 +50,7 @@ class Vocabulary:
         return i
 
     def term_ids(self, terms) -> np.ndarray:
-        return np.fromiter((self.term_id(t) for t in terms), dtype=np.int64, count=len(terms))
+        return np.fromiter((self.term_id(t) for t in terms), dtype=np.int32, count=len(terms))
 
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
