@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import pickle
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -141,8 +142,10 @@ def filled(size: int, seed: int, probe: int, pool, cache: Path | None, say) -> t
 
 
 def run_flatness(sizes: tuple[int, ...], probe: int = 200, seed: int = 11, cache: Path | None = None,
-                 say=lambda line: None) -> dict:
-    pool = _pool_vectors(seed, BASE)
+                 say=lambda line: None, pool=None) -> dict:
+    """Each step's CPU per probe article at each size (see the module's doc); `pool`: the real article vectors
+    the made ones are moved from (by default the scale bench's, embedded by the model)."""
+    pool = _pool_vectors(seed, BASE) if pool is None else pool
     held = {size: filled(size, seed, probe, pool, cache, say) for size in sizes}
     start = BASE + FILL_SPAN + timedelta(hours=2)
     probes = {size: _probe_articles(filler, vectors, probe, start, seed * 1000 + 500)
@@ -172,7 +175,8 @@ def run_flatness(sizes: tuple[int, ...], probe: int = 200, seed: int = 11, cache
                                        "own_ms": round(clock.exclusive[name][path] / count / 1e6, 4),
                                        "calls": round(clock.calls[name][path] / count, 2)}
                                 for path, ns in sorted(clock.inclusive[name].items())}}
-    return {"sizes": rows, "load": os.getloadavg()}
+    return {"sizes": rows, "load": os.getloadavg(),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def table(result: dict) -> str:
@@ -188,7 +192,8 @@ def table(result: dict) -> str:
                      + " | ".join(f"{c['ms']:.3f} / {c['own_ms']:.3f} ({c['calls']:g}×)" for c in cells)
                      + f" | {ratio:.2f} |")
     joined = ", ".join(f"{s}: {r['joined_held']} of {r['probe_articles']}" for s, r in result["sizes"].items())
-    lines.append(f"\njoined a held story: {joined}; load average after {result['load']}")
+    lines.append(f"\njoined a held story: {joined}; load average after {result['load']}; "
+                 f"peak RSS {result['peak_rss_mb']} MB")
     return "\n".join(lines)
 
 
