@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.cluster.text import Analysed
-from newsdesk.cluster.term_arrays import (ArticleTerms, ProfileArrays, best_member_cosines, entity_sums,
+from newsdesk.cluster.term_arrays import (ArticleTerms, MemberArrays, ProfileArrays, best_member_cosines, entity_sums,
                                          member_arrays, profile_arrays, profile_cosine, weighted_dots,
                                          weighted_norm)
 from newsdesk.cluster.vocabulary import Vocabulary
@@ -158,14 +158,20 @@ class Story:
             self.matrix_cache = np.stack(self.members)
         return self.matrix_cache
 
-    def member_arrays(self, vocab: Vocabulary) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each kept member's term numbers, term weights and proper nouns' numbers (as `vocab` numbers them),
-        kept until the story changes or the vocabulary numbers its terms anew."""
+    def member_arrays(self, vocab: Vocabulary, members: list[int]) -> list[MemberArrays]:
+        """These kept members' term numbers, term weights and proper nouns' numbers (as `vocab` numbers them),
+        each made when first asked for and kept while the member is (and the vocabulary keeps its numbers)."""
         if (self.arrays_cache is None or self.arrays_epoch != vocab.epoch
                 or len(self.arrays_cache) != len(self.member_tfs)):
-            self.arrays_cache = [member_arrays(tf, ents, vocab) for tf, ents in zip(self.member_tfs, self.member_ents)]
+            self.arrays_cache = [None] * len(self.member_tfs)
             self.arrays_epoch = vocab.epoch
-        return self.arrays_cache
+        out = []
+        for m in members:
+            arrays = self.arrays_cache[m]
+            if arrays is None:
+                arrays = self.arrays_cache[m] = member_arrays(self.member_tfs[m], self.member_ents[m], vocab)
+            out.append(arrays)
+        return out
 
     def profile_arrays(self, vocab: Vocabulary) -> ProfileArrays:
         """The profile's words and proper nouns by number (cluster.term_arrays), kept until the story changes or
@@ -243,11 +249,8 @@ class Story:
         if art.cross is not None:
             self.cross_sum = cross.astype(np.float64) if self.cross_sum is None else self.cross_sum + cross
         self._keep(self.cross_members, cross)
-        if self.arrays_cache is None and not self.member_tfs:
-            self.arrays_cache, self.arrays_epoch = [], vocab.epoch
-        if (self.arrays_cache is not None and self.arrays_epoch == vocab.epoch
-                and len(self.arrays_cache) == len(self.member_tfs)):
-            self._keep(self.arrays_cache, member_arrays(art.tf, sorted(art.analysed.entities), vocab))
+        if self.arrays_cache is not None and len(self.arrays_cache) == len(self.member_tfs):
+            self._keep(self.arrays_cache, None)
         else:
             self.arrays_cache = None
         self._keep(self.member_tfs, art.tf)
@@ -352,7 +355,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     log_words = math.log1p(art.analysed.words)
     log_entities = math.log1p(len(ents))
     compared: list[int] = []
-    compared_arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    compared_arrays: list[MemberArrays] = []
     for i, s in enumerate(stories):
         if s.across(art.language, art.cross) and len(s.cross_members) == len(s.members):
             member_sims = np.stack(s.cross_members) @ art.cross.astype(np.float32)
@@ -361,10 +364,9 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             member_sims = s.member_matrix() @ a
             X[i, 0] = float(np.dot(s.centroid, a))
         X[i, 1] = float(member_sims.max())
-        arrays = s.member_arrays(vocab)
-        for m in np.argsort(-member_sims)[:MEMBERS_COMPARED].tolist():
-            compared.append(i)
-            compared_arrays.append(arrays[m])
+        nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED].tolist()
+        compared.extend([i] * len(nearest))
+        compared_arrays.extend(s.member_arrays(vocab, nearest))
         if nums:
             shared_n = sum(1 for n in nums if n in s.numbers)
             X[i, 10] = math.log1p(shared_n)
