@@ -5,9 +5,10 @@
 One clusterer per size is filled in this process with the scale bench's stories (`scale._Filler`, the clusterer
 alone: nothing stored), then the same kind of probe as the scale bench's — half new reports of held stories, half
 reports of new events — is given to the clusterers INTERLEAVED: probe article i to every size in turn before
-article i + 1, so that the machine's load falls on every size alike. The thread's CPU clock is read around each
-step of the clusterer (wrappers put on its methods for the run, no profiler), and each step is reported per
-probe article, inclusive of and exclusive of the steps it calls. Vectors are made, as in the scale bench; the
+article i + 1, so that the machine's load falls on every size alike. With `--restarted` the clusterers are first
+put as a restart leaves them, as the scale bench probes them. The thread's CPU clock is read around each step of
+the clusterer (wrappers put on its methods for the run, no profiler), and each step is reported per probe
+article, inclusive of and exclusive of the steps it calls. Vectors are made, as in the scale bench; the
 probe has no multilingual vectors. With `--cache`, each filled clusterer is pickled there (keyed by the size,
 the seed and the clusterer's and the fill's source) and loaded instead of filled again: a loaded clusterer's
 objects lie in memory in the order they were unpickled, as a restarted desk's do, not in the order of a fill.
@@ -23,11 +24,11 @@ import pickle
 import resource
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from newsdesk.cluster import ClusterInput, OnlineClusterer
+from newsdesk.cluster import ClusterInput, OnlineClusterer, decode_story, encode_story
 from newsdesk_lab.bench.scale import _Filler, _pool_vectors, _probe_articles, _Vectors
 
 # (owner, attribute, step name): the clusterer's steps the clock is read around.
@@ -141,12 +142,24 @@ def filled(size: int, seed: int, probe: int, pool, cache: Path | None, say) -> t
     return clusterer, filler, vectors
 
 
+def as_restarted(clusterer: OnlineClusterer) -> None:
+    """The clusterer as a restart leaves it (as the scale bench probes it): every story decoded from the bytes a
+    checkpoint saves, the document frequencies loaded anew; nothing a story keeps for the comparisons is kept."""
+    clusterer.stories = {sid: decode_story(encode_story(s), clusterer.dim) for sid, s in clusterer.stories.items()}
+    clusterer.vocab.df = Counter(clusterer.vocab.df)
+
+
 def run_flatness(sizes: tuple[int, ...], probe: int = 200, seed: int = 11, cache: Path | None = None,
-                 say=lambda line: None, pool=None) -> dict:
+                 say=lambda line: None, pool=None, restarted: bool = False) -> dict:
     """Each step's CPU per probe article at each size (see the module's doc); `pool`: the real article vectors
     the made ones are moved from (by default the scale bench's, embedded by the model)."""
     pool = _pool_vectors(seed, BASE) if pool is None else pool
     held = {size: filled(size, seed, probe, pool, cache, say) for size in sizes}
+    if restarted:
+        for size, (clusterer, _, _) in held.items():
+            started = time.process_time()
+            as_restarted(clusterer)
+            say(f"{size} stories: restarted in {time.process_time() - started:.1f} CPU-s")
     start = BASE + FILL_SPAN + timedelta(hours=2)
     probes = {size: _probe_articles(filler, vectors, probe, start, seed * 1000 + 500)
               for size, (_, filler, vectors) in held.items()}
@@ -175,7 +188,7 @@ def run_flatness(sizes: tuple[int, ...], probe: int = 200, seed: int = 11, cache
                                        "own_ms": round(clock.exclusive[name][path] / count / 1e6, 4),
                                        "calls": round(clock.calls[name][path] / count, 2)}
                                 for path, ns in sorted(clock.inclusive[name].items())}}
-    return {"sizes": rows, "load": os.getloadavg(),
+    return {"sizes": rows, "load": os.getloadavg(), "restarted": restarted,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
@@ -203,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probe", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cache", type=Path, default=None, help="a folder for the filled clusterers (pickles)")
+    parser.add_argument("--restarted", action="store_true",
+                        help="probe the clusterers as a restart leaves them (stories decoded from their saved bytes)")
     parser.add_argument("--json", action="store_true", help="end with the figures as one JSON object")
     args = parser.parse_args(argv)
     try:
@@ -213,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes needs at least one size of one story or more")
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     say(f"load average before: {os.getloadavg()}")
-    result = run_flatness(sizes, args.probe, args.seed, args.cache, say)
+    result = run_flatness(sizes, args.probe, args.seed, args.cache, say, restarted=args.restarted)
     print(table(result))
     if args.json:
         print(json.dumps(result))
