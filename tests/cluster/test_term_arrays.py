@@ -93,11 +93,13 @@ def test_a_merged_story_compares_as_its_members_do(scene):
     assert X[0, FEATURES.index("tfidf")] == pytest.approx(expected["tfidf"], rel=1e-12)
 
 
-def test_each_numbered_term_counts_its_document_frequency():
+def test_each_term_counts_the_articles_that_hold_it_through_prunes():
     vocab = NumberedVocabulary(max_terms=50)
     for n in range(200):
-        vocab.add([f"name{n}", f"name{n // 3}", "said"])
+        vocab.add([f"name{n}", f"name{n // 3}", "said", "said"])
     vocab.term_id("never-counted")
     assert vocab.epoch > 0                           # it pruned, and numbered its terms anew
-    assert all(vocab.counts[i] == vocab.df.get(t, 0) for t, i in vocab.ids.items())
+    assert vocab.frequency("said") == 200
+    assert vocab.frequency("never-counted") == 0
+    assert vocab.held == len(vocab.df) <= 50
     assert vocab.idf_of(np.array([vocab.term_id("said")]))[0] == pytest.approx(vocab.idf("said"), rel=1e-15)

@@ -315,25 +315,6 @@ class Story:
         self.ent_norm_cache = weighted_norm(p.entities, p.entity_counts, vocab)
 
 
-class _Idf:
-    """Memoised inverse document frequencies for the scoring of one article."""
-
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
-        self.cache: dict[str, float] = {}
-
-    def __call__(self, term: str) -> float:
-        v = self.cache.get(term)
-        if v is None:
-            v = self.cache[term] = self.vocab.idf(term)
-        return v
-
-
-def _weighted(tf: dict[str, float], idf: _Idf) -> tuple[dict[str, float], float]:
-    vec = {t: w * idf(t) for t, w in tf.items()}
-    return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
-
-
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows (len(stories) × FEATURES) and prior rows (× PRIOR_FEATURES) for one article."""
     k = len(stories)
@@ -342,14 +323,9 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     if k == 0:
         return X, P
     a = art.embedding.astype(np.float32)
-    idf = _Idf(vocab)
-    vec, norm = _weighted(art.tf, idf)
-    tvec, tnorm = _weighted(art.title_tf, idf)
+    terms, title = ArticleTerms(art.tf, vocab), ArticleTerms(art.title_tf, vocab)
     ents = art.analysed.entities
-    ent_idf = {"@" + e: idf("@" + e) for e in ents}
-    ent_total = sum(ent_idf.values())
-    ent_norm = math.sqrt(sum(w * w for w in ent_idf.values())) or 1.0
-    terms, title, entities = ArticleTerms(vec, vocab), ArticleTerms(tvec, vocab), ArticleTerms(ent_idf, vocab)
+    entities = ArticleTerms({"@" + e: 1.0 for e in ents}, vocab)
     nums = art.analysed.numbers
     years = {n for n in nums if _YEAR.fullmatch(n)}
     log_words = math.log1p(art.analysed.words)
@@ -391,18 +367,18 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                 t = s.sources[art.source]
                 if t is not None and abs((art.published - t).total_seconds()) <= 2 * 3600:
                     P[i, 1] = 1.0
-    X[:, 5], X[:, 15] = best_member_cosines(terms, norm, entities, ent_norm, compared, compared_arrays, k, vocab)
+    X[:, 5], X[:, 15] = best_member_cosines(terms, entities, compared, compared_arrays, k, vocab)
     profiles = [s.profile_arrays(vocab) for s in stories]
     X[:, 3] = weighted_dots(terms, [p.terms for p in profiles], [p.term_weights for p in profiles], vocab) / (
-        norm * np.array([s.norm_cache for s in stories]))
+        terms.norm * np.array([s.norm_cache for s in stories]))
     X[:, 6] = weighted_dots(title, [p.title for p in profiles], [p.title_weights for p in profiles], vocab) / (
-        tnorm * np.array([s.title_norm_cache for s in stories]))
+        title.norm * np.array([s.title_norm_cache for s in stories]))
     found, prevalence, cos, core_found, core_total = entity_sums(
         entities, profiles, np.array([s.size for s in stories], dtype=np.float64), vocab)
-    if ents and ent_total > 0:
-        X[:, 7] = found / ent_total
-        X[:, 9] = prevalence / ent_total
-        X[:, 14] = cos / (ent_norm * np.array([s.ent_norm_cache for s in stories]))
+    if ents and entities.total > 0:
+        X[:, 7] = found / entities.total
+        X[:, 9] = prevalence / entities.total
+        X[:, 14] = cos / (entities.norm * np.array([s.ent_norm_cache for s in stories]))
     with_core = core_total > 0
     X[with_core, 8] = core_found[with_core] / core_total[with_core]
     for i, s in enumerate(stories):

@@ -50,13 +50,16 @@ def weighted_norm(ids: np.ndarray, weights: np.ndarray, vocab: Vocabulary) -> fl
 
 
 class ArticleTerms:
-    """One side of the comparisons: terms by number, sorted, with a value each."""
+    """An article's side of the comparisons: its terms by number, sorted, each with its weight times its idf;
+    the sum of those and their norm (summed in the order of `weights`, as `sum` does)."""
 
-    def __init__(self, values: dict[str, float], vocab: Vocabulary) -> None:
-        ids = vocab.term_ids(values)
+    def __init__(self, weights: dict[str, float], vocab: Vocabulary) -> None:
+        ids = vocab.term_ids(weights)
+        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights)) * vocab.idf_of(ids)
+        self.total = float(np.cumsum(values)[-1]) if len(values) else 0.0
+        self.norm = (math.sqrt(float(np.cumsum(values * values)[-1])) if len(values) else 0.0) or 1.0
         order = np.argsort(ids)
-        self.ids = ids[order]
-        self.values = np.fromiter(values.values(), dtype=np.float64, count=len(values))[order]
+        self.ids, self.values = ids[order], values[order]
 
     def shared(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which of `ids` this side holds, and its values for those."""
@@ -81,9 +84,8 @@ def weighted_dots(article: ArticleTerms, ids: list[np.ndarray], weights: list[np
     return np.bincount(owner[held], weights=products, minlength=len(ids))
 
 
-def best_member_cosines(terms: ArticleTerms, norm: float, entities: ArticleTerms, ent_norm: float,
-                        compared: list[int], arrays: list[MemberArrays], k: int, vocab: Vocabulary
-                        ) -> tuple[np.ndarray, np.ndarray]:
+def best_member_cosines(terms: ArticleTerms, entities: ArticleTerms, compared: list[int], arrays: list[MemberArrays],
+                        k: int, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
     """For each of `k` candidates, the best TF-IDF cosine and the best proper-noun cosine of the article to one of
     its compared members (`compared[j]` the candidate of member `arrays[j]`)."""
     best_t, best_e = np.zeros(k), np.zeros(k)
@@ -95,14 +97,14 @@ def best_member_cosines(terms: ArticleTerms, norm: float, entities: ArticleTerms
     held, values = terms.shared(term)
     dot = np.bincount(member[held], weights=values * weighted[held], minlength=len(arrays))
     norms = np.sqrt(np.bincount(member, weights=weighted * weighted, minlength=len(arrays)))
-    np.maximum.at(best_t, owner, _cosines(dot, norm, norms))
+    np.maximum.at(best_t, owner, _cosines(dot, terms.norm, norms))
     if len(entities.ids):
         term, member = _concatenated([a[2] for a in arrays], np.arange(len(arrays)))
         idf = vocab.idf_of(term)
         held, values = entities.shared(term)
         dot = np.bincount(member[held], weights=values ** 2, minlength=len(arrays))
         norms = np.sqrt(np.bincount(member, weights=idf * idf, minlength=len(arrays)))
-        np.maximum.at(best_e, owner, _cosines(dot, ent_norm, norms))
+        np.maximum.at(best_e, owner, _cosines(dot, entities.norm, norms))
     return best_t, best_e
 
 
