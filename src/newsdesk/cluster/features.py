@@ -15,9 +15,8 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.cluster.text import Analysed
-from newsdesk.cluster.term_arrays import (ArticleTerms, MemberArrays, ProfileArrays, best_member_cosines, entity_sums,
-                                         member_arrays, profile_arrays, profile_cosine, weighted_dots,
-                                         weighted_norm)
+from newsdesk.cluster.term_arrays import (ArticleTerms, MemberArrays, best_member_cosines, member_arrays, profile_arrays,
+                                         profile_cosine, weighted_norm)
 from newsdesk.cluster.vocabulary import Vocabulary
 
 FEATURES = (
@@ -120,8 +119,6 @@ class Story:
     years_cache: set[str] | None = field(default=None, repr=False, compare=False)
     arrays_cache: list | None = field(default=None, repr=False, compare=False)   # member_arrays
     arrays_epoch: int = field(default=-1, repr=False, compare=False)
-    profile_cache: ProfileArrays | None = field(default=None, repr=False, compare=False)
-    profile_epoch: int = field(default=-1, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -173,15 +170,6 @@ class Story:
             out.append(arrays)
         return out
 
-    def profile_arrays(self, vocab: Vocabulary) -> ProfileArrays:
-        """The profile's words and proper nouns by number (cluster.term_arrays), kept until the story changes or
-        the vocabulary numbers its terms anew."""
-        if self.profile_cache is None or self.profile_epoch != vocab.epoch:
-            self.profile_cache = profile_arrays(self.terms, self.title_terms, self.entities, self.core_entities(),
-                                                vocab)
-            self.profile_epoch = vocab.epoch
-        return self.profile_cache
-
     @property
     def cross_centroid(self) -> np.ndarray | None:
         if self.cross_sum is None:
@@ -227,7 +215,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
-        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = self.profile_cache = None
+        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -308,11 +296,18 @@ class Story:
 
     def refresh_norms(self, vocab: Vocabulary) -> None:
         """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
-        self.core_cache = self.years_cache = self.profile_cache = None
-        p = self.profile_arrays(vocab)
+        self.core_cache = self.years_cache = None
+        p = profile_arrays(self.terms, self.title_terms, self.entities, [], vocab)
         self.norm_cache = weighted_norm(p.terms, p.term_weights, vocab)
         self.title_norm_cache = weighted_norm(p.title, p.title_weights, vocab)
         self.ent_norm_cache = weighted_norm(p.entities, p.entity_counts, vocab)
+
+
+def _dot(article: dict[str, float], profile: dict[str, float], idf: dict[str, float]) -> float:
+    """Σ article[t]·profile[t]·idf(t) over the terms both hold, walking the smaller of the two."""
+    if len(profile) < len(article):
+        return sum(w * article[t] * idf[t] for t, w in profile.items() if t in article)
+    return sum(w * profile[t] * idf[t] for t, w in article.items() if t in profile)
 
 
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
@@ -326,6 +321,7 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     terms, title = ArticleTerms(art.tf, vocab), ArticleTerms(art.title_tf, vocab)
     ents = art.analysed.entities
     entities = ArticleTerms({"@" + e: 1.0 for e in ents}, vocab)
+    ent_idf = {e[1:]: w for e, w in entities.values_of.items()}
     nums = art.analysed.numbers
     years = {n for n in nums if _YEAR.fullmatch(n)}
     log_words = math.log1p(art.analysed.words)
@@ -368,20 +364,20 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                 if t is not None and abs((art.published - t).total_seconds()) <= 2 * 3600:
                     P[i, 1] = 1.0
     X[:, 5], X[:, 15] = best_member_cosines(terms, entities, compared, compared_arrays, k, vocab)
-    profiles = [s.profile_arrays(vocab) for s in stories]
-    X[:, 3] = weighted_dots(terms, [p.terms for p in profiles], [p.term_weights for p in profiles], vocab) / (
-        terms.norm * np.array([s.norm_cache for s in stories]))
-    X[:, 6] = weighted_dots(title, [p.title for p in profiles], [p.title_weights for p in profiles], vocab) / (
-        title.norm * np.array([s.title_norm_cache for s in stories]))
-    found, prevalence, cos, core_found, core_total = entity_sums(
-        entities, profiles, np.array([s.size for s in stories], dtype=np.float64), vocab)
-    if ents and entities.total > 0:
-        X[:, 7] = found / entities.total
-        X[:, 9] = prevalence / entities.total
-        X[:, 14] = cos / (entities.norm * np.array([s.ent_norm_cache for s in stories]))
-    with_core = core_total > 0
-    X[with_core, 8] = core_found[with_core] / core_total[with_core]
     for i, s in enumerate(stories):
+        # The profiles are walked from the article's side: a story's dictionaries are read where they hold the
+        # article's words, not numbered whole (a story not compared since a restart costs no more than one that was).
+        X[i, 3] = _dot(terms.values_of, s.terms, terms.idf) / (terms.norm * s.norm_cache)
+        X[i, 6] = _dot(title.values_of, s.title_terms, title.idf) / (title.norm * s.title_norm_cache)
+        if ents and entities.total > 0:
+            X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / entities.total
+            X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / entities.total
+            X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (
+                entities.norm * s.ent_norm_cache)
+        core = s.core_entities()
+        if core:
+            core_w = {e: ent_idf[e] if e in ent_idf else vocab.idf("@" + e) for e in core}
+            X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
         if s.joins:
             X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
             X[i, 23] = X[i, 5] - s.join_sums[1] / s.joins
@@ -417,7 +413,8 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]
     x[3] = x[1] / max(float(np.mean(own)), 0.05) if own else x[1]
-    ps, pt = s.profile_arrays(vocab), t.profile_arrays(vocab)
+    ps = profile_arrays(s.terms, s.title_terms, s.entities, s.core_entities(), vocab)
+    pt = profile_arrays(t.terms, t.title_terms, t.entities, t.core_entities(), vocab)
     x[4] = profile_cosine(ps, pt, "terms", vocab)
     x[5] = profile_cosine(ps, pt, "title", vocab)
     x[6] = profile_cosine(ps, pt, "entities", vocab)

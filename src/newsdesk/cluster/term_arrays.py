@@ -55,7 +55,10 @@ class ArticleTerms:
 
     def __init__(self, weights: dict[str, float], vocab: Vocabulary) -> None:
         ids = vocab.term_ids(weights)
-        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights)) * vocab.idf_of(ids)
+        idf = vocab.idf_of(ids)
+        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights)) * idf
+        self.values_of = dict(zip(weights, values.tolist()))      # term → weight · idf
+        self.idf = dict(zip(weights, idf.tolist()))
         self.total = float(np.cumsum(values)[-1]) if len(values) else 0.0
         self.norm = (math.sqrt(float(np.cumsum(values * values)[-1])) if len(values) else 0.0) or 1.0
         order = np.argsort(ids)
@@ -73,15 +76,6 @@ class ArticleTerms:
 def _concatenated(arrays: list[np.ndarray], owners: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
     return np.concatenate(arrays) if arrays else np.zeros(0, np.int32), np.repeat(np.asarray(owners), lengths)
-
-
-def weighted_dots(article: ArticleTerms, ids: list[np.ndarray], weights: list[np.ndarray], vocab: Vocabulary
-                  ) -> np.ndarray:
-    """For each (ids, weights): Σ article[t] · weight · idf(t) over the terms both hold."""
-    term, owner = _concatenated(ids, np.arange(len(ids)))
-    held, values = article.shared(term)
-    products = values * np.concatenate(weights)[held] * vocab.idf_of(term[held])
-    return np.bincount(owner[held], weights=products, minlength=len(ids))
 
 
 def best_member_cosines(terms: ArticleTerms, entities: ArticleTerms, compared: list[int], arrays: list[MemberArrays],
@@ -113,26 +107,6 @@ def _cosines(dot: np.ndarray, norm: float, norms: np.ndarray) -> np.ndarray:
     positive = dot > 0
     out[positive] = dot[positive] / (norm * norms[positive])
     return out
-
-
-def entity_sums(entities: ArticleTerms, profiles: list[ProfileArrays], sizes: np.ndarray, vocab: Vocabulary
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per story, over the article's proper nouns it holds (w the article's idf, c the story's count): Σ w,
-    Σ w·min(1, c/size) and Σ w²·c; over the story's core proper nouns: Σ idf of those the article names, Σ idf."""
-    k = len(profiles)
-    term, owner = _concatenated([p.entities for p in profiles], np.arange(k))
-    held, w = entities.shared(term)
-    counts = np.concatenate([p.entity_counts for p in profiles])[held]
-    owner = owner[held]
-    found = np.bincount(owner, weights=w, minlength=k)
-    prevalence = np.bincount(owner, weights=w * np.minimum(1.0, counts / sizes[owner]), minlength=k)
-    cos = np.bincount(owner, weights=w * w * counts, minlength=k)
-    term, owner = _concatenated([p.core for p in profiles], np.arange(k))
-    idf = vocab.idf_of(term)
-    held, _ = entities.shared(term)
-    core_found = np.bincount(owner[held], weights=idf[held], minlength=k)
-    core_total = np.bincount(owner, weights=idf, minlength=k)
-    return found, prevalence, cos, core_found, core_total
 
 
 def profile_cosine(a: ProfileArrays, b: ProfileArrays, field: str, vocab: Vocabulary) -> float:
