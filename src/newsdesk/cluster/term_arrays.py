@@ -1,8 +1,8 @@
-"""An article against its candidate stories by term numbers (`cluster.vocabulary`), all candidates at once: each
-story keeps its profile's and its kept members' words and proper nouns as arrays of numbers with their weights,
-so that the word features of an article are a few array operations instead of a dictionary lookup per word of
-every candidate (cold in the caches when the desk holds many stories). The sums are those of `features`, in
-another order: equal to the last bit or two."""
+"""Word features by term number (`cluster.vocabulary`): an article against the kept members of all its candidate
+stories at once (each member's words and proper nouns numbered when it is first compared, and kept), and two
+stories' profiles against each other, so that these are a few array operations instead of a dictionary lookup
+and a multiplication per word of every member. The sums are those of the word-by-word forms in another order:
+equal to the last bit or two."""
 
 from __future__ import annotations
 
@@ -50,8 +50,9 @@ def weighted_norm(ids: np.ndarray, weights: np.ndarray, vocab: Vocabulary) -> fl
 
 
 class ArticleTerms:
-    """An article's side of the comparisons: its terms by number, sorted, each with its weight times its idf;
-    the sum of those and their norm (summed in the order of `weights`, as `sum` does)."""
+    """An article's side of the comparisons: each term's weight times its idf, by term (`values_of`, with `idf`)
+    and by number (sorted); their sum and norm (summed in the order of `weights`, as `sum` does). Each word is
+    looked up in the vocabulary once."""
 
     def __init__(self, weights: dict[str, float], vocab: Vocabulary) -> None:
         ids = vocab.term_ids(weights)
