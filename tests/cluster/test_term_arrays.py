@@ -98,7 +98,7 @@ def test_each_term_counts_the_articles_that_hold_it_through_prunes():
     for n in range(200):
         vocab.add([f"name{n}", f"name{n // 3}", "said", "said"])
     vocab.term_id("never-counted")
-    assert vocab.epoch > 0                           # it pruned, and numbered its terms anew
+    assert vocab.epoch > 0                           # it pruned, and (past 100 numbered) numbered its terms anew
     assert vocab.frequency("said") == 200
     assert vocab.frequency("never-counted") == 0
     assert vocab.held == len(vocab.df) <= 50

@@ -156,8 +156,9 @@ class Story:
         return self.matrix_cache
 
     def member_arrays(self, vocab: Vocabulary, members: list[int]) -> list[MemberArrays]:
-        """These kept members' term numbers, term weights and proper nouns' numbers (as `vocab` numbers them),
-        each made when first asked for and kept while the member is (and the vocabulary keeps its numbers)."""
+        """These kept members' term numbers, term weights and proper nouns' numbers (as `vocab` numbers them): made
+        as each member joins, or (restored, or after the vocabulary numbered its terms anew) when first asked for;
+        kept while the member is."""
         if (self.arrays_cache is None or self.arrays_epoch != vocab.epoch
                 or len(self.arrays_cache) != len(self.member_tfs)):
             self.arrays_cache = [None] * len(self.member_tfs)
@@ -237,8 +238,11 @@ class Story:
         if art.cross is not None:
             self.cross_sum = cross.astype(np.float64) if self.cross_sum is None else self.cross_sum + cross
         self._keep(self.cross_members, cross)
-        if self.arrays_cache is not None and len(self.arrays_cache) == len(self.member_tfs):
-            self._keep(self.arrays_cache, None)
+        if self.arrays_cache is None and not self.member_tfs:
+            self.arrays_cache, self.arrays_epoch = [], vocab.epoch
+        if (self.arrays_cache is not None and self.arrays_epoch == vocab.epoch
+                and len(self.arrays_cache) == len(self.member_tfs)):
+            self._keep(self.arrays_cache, member_arrays(art.tf, sorted(art.analysed.entities), vocab))
         else:
             self.arrays_cache = None
         self._keep(self.member_tfs, art.tf)

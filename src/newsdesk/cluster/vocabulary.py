@@ -12,8 +12,11 @@ class Vocabulary:
     """Running document frequencies; inverse document frequency from what the desk has seen so far.
 
     Each term has a number (`term_id`) indexing `counts`, its frequency as a float; a term numbered and not (or no
-    longer) counted has 0. The numbers change only when the frequencies are replaced or pruned, and `epoch` then
-    moves on, so that arrays of numbers kept elsewhere know to number their terms again."""
+    longer) counted has 0. The numbers change only when the frequencies are replaced, or pruned with too many
+    terms numbered, and `epoch` then moves on, so that arrays of numbers kept elsewhere know to number their terms
+    again."""
+
+    RENUMBER_PAST = 2      # a prune numbers the terms anew only when this many times `max_terms` are numbered
 
     def __init__(self, max_terms: int = 400_000) -> None:
         self.docs = 0
@@ -83,5 +86,9 @@ class Vocabulary:
         held = counts[counts > 0]
         floor = float(np.sort(held)[::-1][keep]) if len(held) > keep else 0.0
         bar = max(floor, 1.0)
-        self._renumber({t: counts[i] for t, i in self.ids.items() if counts[i] > bar})
+        if len(self.ids) > self.RENUMBER_PAST * self.max_terms:
+            self._renumber({t: counts[i] for t, i in self.ids.items() if counts[i] > bar})
+        else:       # the dropped terms keep their numbers, uncounted: arrays of numbers kept elsewhere stay right
+            counts[(counts > 0) & (counts <= bar)] = 0.0
+            self.held = int(np.count_nonzero(counts))
         self.pruned = True
