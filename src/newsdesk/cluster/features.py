@@ -15,9 +15,6 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.cluster.text import Analysed
-from newsdesk.cluster.term_arrays import (ArticleTerms, MemberArrays, best_member_cosines, member_arrays, profile_arrays,
-                                         profile_cosine, weighted_norm)
-from newsdesk.cluster.vocabulary import Vocabulary
 
 FEATURES = (
     "emb_centroid",      # cosine of the article's title+lead vector to the story centroid
@@ -51,6 +48,37 @@ PRIOR_FEATURES = ("gap_days", "same_source_recent", "dated")
 
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
 MEMBERS_COMPARED = 6
+
+
+class Vocabulary:
+    """Running document frequencies; inverse document frequency from what the desk has seen so far."""
+
+    def __init__(self, max_terms: int = 400_000) -> None:
+        self.df: Counter = Counter()
+        self.docs = 0
+        self.max_terms = max_terms
+        self.changed: set[str] = set()     # terms whose frequency changed since the state was last saved
+        self.pruned = False                # rare terms were dropped since: the saved frequencies are rewritten
+
+    def idf(self, term: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def add(self, terms) -> None:
+        self.docs += 1
+        unique = set(terms)
+        self.df.update(unique)
+        self.changed |= unique
+        if len(self.df) > self.max_terms:
+            self.prune()
+
+    def prune(self) -> None:
+        """Drop the rarest terms down to three quarters of `max_terms`, so that the next prune is that many new
+        terms away. (Dropping only the terms seen once left a vocabulary of more than `max_terms` terms seen
+        twice to prune again at every article: 400,000 terms rebuilt per article at ~100k stories held.)"""
+        keep = self.max_terms * 3 // 4
+        floor = sorted(self.df.values(), reverse=True)[keep] if len(self.df) > keep else 0
+        self.df = Counter({t: c for t, c in self.df.items() if c > max(floor, 1)})
+        self.pruned = True
 
 
 def tf_weights(counts: Counter) -> dict[str, float]:
@@ -117,8 +145,6 @@ class Story:
     matrix_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
     core_cache: list[str] | None = field(default=None, repr=False, compare=False)
     years_cache: set[str] | None = field(default=None, repr=False, compare=False)
-    arrays_cache: list | None = field(default=None, repr=False, compare=False)   # member_arrays
-    arrays_epoch: int = field(default=-1, repr=False, compare=False)
 
     KEEP_FIRST = 4
     KEEP_RECENT = 16
@@ -154,22 +180,6 @@ class Story:
         if self.matrix_cache is None or len(self.matrix_cache) != len(self.members):
             self.matrix_cache = np.stack(self.members)
         return self.matrix_cache
-
-    def member_arrays(self, vocab: Vocabulary, members: list[int]) -> list[MemberArrays]:
-        """These kept members' term numbers, term weights and proper nouns' numbers (as `vocab` numbers them): made
-        as each member joins, or (restored, or after the vocabulary numbered its terms anew) when first asked for;
-        kept while the member is."""
-        if (self.arrays_cache is None or self.arrays_epoch != vocab.epoch
-                or len(self.arrays_cache) != len(self.member_tfs)):
-            self.arrays_cache = [None] * len(self.member_tfs)
-            self.arrays_epoch = vocab.epoch
-        out = []
-        for m in members:
-            arrays = self.arrays_cache[m]
-            if arrays is None:
-                arrays = self.arrays_cache[m] = member_arrays(self.member_tfs[m], self.member_ents[m], vocab)
-            out.append(arrays)
-        return out
 
     @property
     def cross_centroid(self) -> np.ndarray | None:
@@ -216,7 +226,7 @@ class Story:
         self.size = self.words = self.joins = 0
         self.emb_sum = None
         self.members, self.member_tfs, self.member_ents = [], [], []
-        self.matrix_cache = self.core_cache = self.years_cache = self.arrays_cache = None
+        self.matrix_cache = self.core_cache = self.years_cache = None
         self.languages, self.cross_sum, self.cross_members = Counter(), None, []
         self.terms, self.title_terms = {}, {}
         self.entities, self.numbers = Counter(), Counter()
@@ -238,13 +248,6 @@ class Story:
         if art.cross is not None:
             self.cross_sum = cross.astype(np.float64) if self.cross_sum is None else self.cross_sum + cross
         self._keep(self.cross_members, cross)
-        if self.arrays_cache is None and not self.member_tfs:
-            self.arrays_cache, self.arrays_epoch = [], vocab.epoch
-        if (self.arrays_cache is not None and self.arrays_epoch == vocab.epoch
-                and len(self.arrays_cache) == len(self.member_tfs)):
-            self._keep(self.arrays_cache, member_arrays(art.tf, sorted(art.analysed.entities), vocab))
-        else:
-            self.arrays_cache = None
         self._keep(self.member_tfs, art.tf)
         self._keep(self.member_ents, sorted(art.analysed.entities))
         for t, w in art.tf.items():
@@ -274,7 +277,7 @@ class Story:
             self._keep(self.members, m)
             self._keep(self.member_tfs, tf)
             self._keep(self.member_ents, en)
-        self.matrix_cache = self.arrays_cache = None
+        self.matrix_cache = None
         for c in other.cross_members:
             self._keep(self.cross_members, c)
         self.languages.update(other.languages)
@@ -301,17 +304,48 @@ class Story:
     def refresh_norms(self, vocab: Vocabulary) -> None:
         """Profile norms under the current document frequencies (refreshed whenever the story changes)."""
         self.core_cache = self.years_cache = None
-        p = profile_arrays(self.terms, self.title_terms, self.entities, [], vocab)
-        self.norm_cache = weighted_norm(p.terms, p.term_weights, vocab)
-        self.title_norm_cache = weighted_norm(p.title, p.title_weights, vocab)
-        self.ent_norm_cache = weighted_norm(p.entities, p.entity_counts, vocab)
+        idf = _Idf(vocab)
+        self.norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.terms.items())) or 1.0
+        self.title_norm_cache = math.sqrt(sum((w * idf(t)) ** 2 for t, w in self.title_terms.items())) or 1.0
+        self.ent_norm_cache = math.sqrt(sum((c * idf("@" + e)) ** 2 for e, c in self.entities.items())) or 1.0
 
 
-def _dot(article: dict[str, float], profile: dict[str, float], idf: dict[str, float]) -> float:
-    """Σ article[t]·profile[t]·idf(t) over the terms both hold, walking the smaller of the two."""
-    if len(profile) < len(article):
-        return sum(w * article[t] * idf[t] for t, w in profile.items() if t in article)
-    return sum(w * profile[t] * idf[t] for t, w in article.items() if t in profile)
+class _Idf:
+    """Memoised inverse document frequencies for the scoring of one article."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        v = self.cache.get(term)
+        if v is None:
+            v = self.cache[term] = self.vocab.idf(term)
+        return v
+
+
+def _weighted(tf: dict[str, float], idf: _Idf) -> tuple[dict[str, float], float]:
+    vec = {t: w * idf(t) for t, w in tf.items()}
+    return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
+
+
+def _cos_profile(vec: dict[str, float], norm: float, profile: dict[str, float], profile_norm: float,
+                 idf: _Idf) -> float:
+    if not vec or not profile:
+        return 0.0
+    return _dot(vec, profile, idf) / (norm * profile_norm)
+
+
+def _dot(a: dict[str, float], b: dict[str, float], idf: _Idf) -> float:
+    """Σ a[t]·b[t]·idf(t) over the terms both hold, walking the smaller of the two."""
+    if len(b) < len(a):
+        a, b = b, a
+    dot = 0.0
+    for t, w in a.items():
+        v = b.get(t)
+        if v:
+            dot += w * v * idf(t)
+    return dot
 
 
 def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
@@ -322,16 +356,17 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
     if k == 0:
         return X, P
     a = art.embedding.astype(np.float32)
-    terms, title = ArticleTerms(art.tf, vocab), ArticleTerms(art.title_tf, vocab)
+    idf = _Idf(vocab)
+    vec, norm = _weighted(art.tf, idf)
+    tvec, tnorm = _weighted(art.title_tf, idf)
     ents = art.analysed.entities
-    entities = ArticleTerms({"@" + e: 1.0 for e in ents}, vocab)
-    ent_idf = {e[1:]: w for e, w in entities.values_of.items()}
+    ent_idf = {e: idf("@" + e) for e in ents}
+    ent_total = sum(ent_idf.values())
+    ent_norm = math.sqrt(sum(w * w for w in ent_idf.values())) or 1.0
     nums = art.analysed.numbers
     years = {n for n in nums if _YEAR.fullmatch(n)}
     log_words = math.log1p(art.analysed.words)
     log_entities = math.log1p(len(ents))
-    compared: list[int] = []
-    compared_arrays: list[MemberArrays] = []
     for i, s in enumerate(stories):
         if s.across(art.language, art.cross) and len(s.cross_members) == len(s.members):
             member_sims = np.stack(s.cross_members) @ art.cross.astype(np.float32)
@@ -340,9 +375,32 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
             member_sims = s.member_matrix() @ a
             X[i, 0] = float(np.dot(s.centroid, a))
         X[i, 1] = float(member_sims.max())
-        nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED].tolist()
-        compared.extend([i] * len(nearest))
-        compared_arrays.extend(s.member_arrays(vocab, nearest))
+        X[i, 3] = _cos_profile(vec, norm, s.terms, s.norm_cache, idf)
+        nearest = np.argsort(-member_sims)[:MEMBERS_COMPARED]
+        best_t = best_e = 0.0
+        for m in nearest:
+            mtf = s.member_tfs[m]
+            dot = _dot(vec, mtf, idf)
+            if dot > 0:
+                mnorm = math.sqrt(sum((w * idf(t)) ** 2 for t, w in mtf.items()))
+                best_t = max(best_t, dot / (norm * mnorm))
+            if ents:
+                m_ents = s.member_ents[m]
+                dot = sum(ent_idf[e] ** 2 for e in m_ents if e in ent_idf)
+                if dot > 0:
+                    mnorm = math.sqrt(sum(idf("@" + e) ** 2 for e in m_ents))
+                    best_e = max(best_e, dot / (ent_norm * mnorm))
+        X[i, 5] = best_t
+        X[i, 15] = best_e
+        X[i, 6] = _cos_profile(tvec, tnorm, s.title_terms, s.title_norm_cache, idf)
+        if ents and ent_total > 0:
+            X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / ent_total
+            X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / ent_total
+            X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (ent_norm * s.ent_norm_cache)
+        core = s.core_entities()
+        if core:
+            core_w = {e: idf("@" + e) for e in core}
+            X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
         if nums:
             shared_n = sum(1 for n in nums if n in s.numbers)
             X[i, 10] = math.log1p(shared_n)
@@ -360,6 +418,10 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
         X[i, 19] = log_words
         X[i, 20] = math.log1p(s.words / s.size)
         X[i, 21] = log_entities
+        if s.joins:
+            X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
+            X[i, 23] = X[i, 5] - s.join_sums[1] / s.joins
+            X[i, 24] = X[i, 15] - s.join_sums[2] / s.joins
         if art.published is not None and s.last is not None:
             P[i, 0] = abs((art.published - s.last).total_seconds()) / 86400.0
             P[i, 2] = 1.0
@@ -367,25 +429,6 @@ def pair_features(art: ArticleRep, stories: list[Story], vocab: Vocabulary) -> t
                 t = s.sources[art.source]
                 if t is not None and abs((art.published - t).total_seconds()) <= 2 * 3600:
                     P[i, 1] = 1.0
-    X[:, 5], X[:, 15] = best_member_cosines(terms, entities, compared, compared_arrays, k, vocab)
-    for i, s in enumerate(stories):
-        # The profiles are walked from the article's side: a story's dictionaries are read where they hold the
-        # article's words, not numbered whole (a story not compared since a restart costs no more than one that was).
-        X[i, 3] = _dot(terms.values_of, s.terms, terms.idf) / (terms.norm * s.norm_cache)
-        X[i, 6] = _dot(title.values_of, s.title_terms, title.idf) / (title.norm * s.title_norm_cache)
-        if ents and entities.total > 0:
-            X[i, 7] = sum(w for e, w in ent_idf.items() if e in s.entities) / entities.total
-            X[i, 9] = sum(w * min(1.0, s.entities.get(e, 0) / s.size) for e, w in ent_idf.items()) / entities.total
-            X[i, 14] = sum(w * w * s.entities.get(e, 0) for e, w in ent_idf.items()) / (
-                entities.norm * s.ent_norm_cache)
-        core = s.core_entities()
-        if core:
-            core_w = {e: ent_idf[e] if e in ent_idf else vocab.idf("@" + e) for e in core}
-            X[i, 8] = sum(w for e, w in core_w.items() if e in ents) / sum(core_w.values())
-        if s.joins:
-            X[i, 22] = X[i, 1] - s.join_sums[0] / s.joins
-            X[i, 23] = X[i, 5] - s.join_sums[1] / s.joins
-            X[i, 24] = X[i, 15] - s.join_sums[2] / s.joins
     X[:, 2] = X[:, 0] - X[:, 0].max()
     X[:, 4] = X[:, 3] - X[:, 3].max()
     return X, P
@@ -409,7 +452,24 @@ STORY_FEATURES = (
 )
 
 
+def _profile_cos(a: dict, b: dict, idf, prefix: str = "") -> float:
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    dot = sum(w * large[t] * idf(prefix + t) ** 2 for t, w in small.items() if t in large)
+    if dot <= 0:
+        return 0.0
+    na = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf(prefix + t)) ** 2 for t, w in b.items()))
+    return dot / (na * nb)
+
+
+def _core(s: Story) -> set[str]:
+    return set(s.core_entities())
+
+
 def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
+    idf = _Idf(vocab)
     x = np.zeros(len(STORY_FEATURES), dtype=np.float64)
     x[0] = float(np.dot(s.centroid, t.centroid))
     cross = s.member_matrix() @ t.member_matrix().T
@@ -417,15 +477,13 @@ def story_pair_features(s: Story, t: Story, vocab: Vocabulary) -> np.ndarray:
     x[2] = float(cross.max())
     own = [c for c in (s.cohesion, t.cohesion) if c > 0]
     x[3] = x[1] / max(float(np.mean(own)), 0.05) if own else x[1]
-    ps = profile_arrays(s.terms, s.title_terms, s.entities, s.core_entities(), vocab)
-    pt = profile_arrays(t.terms, t.title_terms, t.entities, t.core_entities(), vocab)
-    x[4] = profile_cosine(ps, pt, "terms", vocab)
-    x[5] = profile_cosine(ps, pt, "title", vocab)
-    x[6] = profile_cosine(ps, pt, "entities", vocab)
-    if len(ps.core) and len(pt.core):
-        shared = np.intersect1d(ps.core, pt.core, assume_unique=True)
-        x[7] = float(vocab.idf_of(shared).sum()) / min(float(vocab.idf_of(ps.core).sum()),
-                                                       float(vocab.idf_of(pt.core).sum()))
+    x[4] = _profile_cos(s.terms, t.terms, idf)
+    x[5] = _profile_cos(s.title_terms, t.title_terms, idf)
+    x[6] = _profile_cos(s.entities, t.entities, idf, "@")
+    cs, ct = _core(s), _core(t)
+    if cs and ct:
+        w = lambda es: sum(idf("@" + e) for e in es)  # noqa: E731
+        x[7] = w(cs & ct) / min(w(cs), w(ct))
     if s.numbers and t.numbers:
         shared = sum(1 for n in s.numbers if n in t.numbers)
         x[8] = shared / min(len(s.numbers), len(t.numbers))

@@ -106,13 +106,12 @@ def state_changes(c: OnlineClusterer, everything: bool = False) -> StateChanges:
     if everything:
         stories = list(c.stories.values())
         keys = [(k, b) for b, bucket in c.buckets.items() for k in bucket.keys]
-        terms, replace = c.vocab.df, True
+        terms, replace = dict(c.vocab.df), True
     else:
         stories = [c.stories[sid] for sid in sorted(c.changed) if sid in c.stories]
         keys = [(k, b) for k, b in c.new_index if k in c.key_item]
         replace = c.vocab.pruned
-        frequency = c.vocab.frequency
-        terms = c.vocab.df if replace else {t: f for t in c.vocab.changed if (f := frequency(t))}
+        terms = dict(c.vocab.df) if replace else {t: c.vocab.df[t] for t in c.vocab.changed if t in c.vocab.df}
     index = [(k, c.key_item[k], c.article_story[k], b) for k, b in keys]
     # A bucket's graph is saved each time it has doubled: a restart adds at most half a bucket again.
     graphs = [(b, len(bucket), graph_bytes(bucket.index)) for b, bucket in c.buckets.items()
