@@ -93,3 +93,36 @@ def test_the_vocabulary_prunes_rarely_even_when_most_terms_recur():
         vocab.add([f"name{n}"])
         prunes += vocab.pruned
     assert prunes <= 1
+
+
+class _Scanning(OnlineClusterer):
+    """Evicts as the clusterer did before it kept its stories by time: reading every story held."""
+
+    def _evict(self) -> None:
+        horizon = self.latest - self.window - self.late
+        for sid in [sid for sid, s in self.stories.items() if s.last is not None and s.last < horizon]:
+            del self.stories[sid]
+        live = set(self.stories)
+        self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
+        oldest = self._bucket_of(horizon - self.bucket)
+        for b in [b for b in self.buckets if b is not None and b < oldest]:
+            del self.buckets[b]
+
+
+def test_eviction_leaves_the_stories_a_reading_of_every_story_leaves():
+    made = [cls(model=PairModel.load(), embedder=None, multilingual=None, window=timedelta(days=1),
+                late=timedelta(hours=6)) for cls in (OnlineClusterer, _Scanning)]
+    for clusterer in made:
+        rng = np.random.default_rng(3)
+        stories = []
+        for n in range(240):         # ten days, a story an hour; now and then an older story gets a report or merges
+            title, text = _member_text(n)
+            older = stories[n - 20] if n >= 20 and stories[n - 20].id in clusterer.stories else None
+            item = ClusterInput(n, title, text, at(n), embedding=_unit(rng), language="en")
+            story = clusterer.commit(clusterer.represent(item), older if n % 7 == 0 else None)
+            stories.append(story)
+            if n % 11 == 0 and older is not None and older.id != story.id:
+                clusterer._merge(story, older)
+        clusterer.held = sorted(clusterer.stories), dict(clusterer.redirects)
+    assert made[0].held == made[1].held
+    assert 20 < len(made[0].stories) < 80        # it evicted: a day and a half of stories, not ten days'

@@ -10,6 +10,7 @@ What changed since the state was last saved is tracked here and written by `clus
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -214,6 +215,9 @@ class OnlineClusterer:
         self.gone: set[int] = set()          # stories merged away or out of the window
         self.new_index: list[tuple[int, int | None]] = []   # articles indexed: (key, bucket)
         self.dropped_below: int | None = None  # buckets before this one left the index
+        # (last article's time, story) of each story as it changed, a heap: eviction pops the stories whose
+        # time left the window instead of reading every story held. None until the first eviction builds it.
+        self.by_last: list[tuple[datetime, int]] | None = None
 
     # -- embedding ---------------------------------------------------------------------------------------
     @property
@@ -278,10 +282,19 @@ class OnlineClusterer:
         if self.latest is None:
             return
         horizon = self.latest - self.window - self.late
-        for sid in [sid for sid, s in self.stories.items() if s.last is not None and s.last < horizon]:
+        if self.by_last is None:
+            self.by_last = [(s.last, sid) for sid, s in self.stories.items() if s.last is not None]
+            heapq.heapify(self.by_last)
+        evicted = False
+        while self.by_last and self.by_last[0][0] < horizon:
+            _, sid = heapq.heappop(self.by_last)
+            story = self.stories.get(sid)
+            if story is None or story.last >= horizon:
+                continue        # merged away, or it has a later article (pushed again when it came)
             del self.stories[sid]
             self.changed.discard(sid)
             self.gone.add(sid)
+            evicted = True
         oldest = self._bucket_of(horizon - self.bucket)
         for b in [b for b in self.buckets if b is not None and b < oldest]:
             for key in self.buckets[b].keys:
@@ -289,8 +302,9 @@ class OnlineClusterer:
                 self.key_item.pop(key, None)
             del self.buckets[b]
             self.dropped_below = oldest
-        live = set(self.stories)
-        self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
+        if evicted:     # only a story out of the window leaves a redirect leading nowhere
+            live = self.stories
+            self.redirects = {k: v for k, v in self.redirects.items() if v in live or self.resolve(v) in live}
 
     def _near_stories(self, vector: np.ndarray, t: datetime | None, exclude: int | None = None,
                       limit: int | None = None) -> list[Story]:
@@ -487,6 +501,7 @@ class OnlineClusterer:
         else:
             story.add(rep, self.vocab)
             self._index(rep, story.id)
+        self._watch(story)
         self.added += 1
         if rep.published is not None and (self.latest is None or rep.published > self.latest):
             advanced = self.latest is None or self._bucket_of(rep.published) != self._bucket_of(self.latest)
@@ -499,12 +514,17 @@ class OnlineClusterer:
         """The older story (smaller id) survives and keeps its id; the other redirects to it."""
         keep, gone = (a, b) if a.id < b.id else (b, a)
         keep.absorb(gone, self.vocab)
+        self._watch(keep)
         del self.stories[gone.id]
         self.redirects[gone.id] = keep.id
         self.changed.add(keep.id)
         self.changed.discard(gone.id)
         self.gone.add(gone.id)
         return keep
+
+    def _watch(self, story: Story) -> None:
+        if self.by_last is not None and story.last is not None:
+            heapq.heappush(self.by_last, (story.last, story.id))
 
     def _index(self, rep: ArticleRep, story_id: int) -> None:
         b = self._bucket_of(rep.published)

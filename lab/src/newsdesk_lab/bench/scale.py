@@ -152,7 +152,7 @@ class _Filler:
     """Fills the desk: stories of `story_size` reports made from templates, put straight into storage and the
     clusterer (no model call); now and then a story's last report is kept back for a probe."""
 
-    def __init__(self, storage: Storage, vectors: _Vectors, start: datetime, span: timedelta, seed: int,
+    def __init__(self, storage: Storage | None, vectors: _Vectors, start: datetime, span: timedelta, seed: int,
                  follow_ups_wanted: int) -> None:
         self.storage, self.vectors = storage, vectors
         self.start, self.span = start, span
@@ -165,14 +165,18 @@ class _Filler:
         self.articles = 0
 
     def fill(self, grouper: StoryGrouper, stories: int, serial: int) -> None:
-        clusterer = grouper.clusterer
         chunk = 200
         for begin in range(0, stories, chunk):
             with self.storage.transaction():
                 for n in range(begin, min(stories, begin + chunk)):
-                    self._story(grouper, clusterer, f"{serial}-{n}")
+                    self._story(grouper.clusterer, f"{serial}-{n}", grouper)
 
-    def _story(self, grouper: StoryGrouper, clusterer, name: str) -> None:
+    def fill_clusterer(self, clusterer, stories: int, serial: int) -> None:
+        """The same stories put into the clusterer alone: nothing stored (bench/flatness.py)."""
+        for n in range(stories):
+            self._story(clusterer, f"{serial}-{n}")
+
+    def _story(self, clusterer, name: str, grouper: StoryGrouper | None = None) -> None:
         template = self.rng.choice(self.templates)
         renaming = template.renaming(self.rng)
         event_vector = self.vectors.event()
@@ -188,17 +192,20 @@ class _Filler:
             published = first + timedelta(hours=20 * self.rng.random() * (k > 0))
             outlet = outlets[k % len(outlets)]
             vector = self.vectors.report(event_vector)
-            article_id = self.storage.insert_article(NewArticle(
-                url=f"urn:newsdesk:bench-fill:{name}:{k}", text=text, text_hash=f"fill-{name}-{k}", outlet=outlet,
-                title=title, published_at=published))
-            if story_id is None:
-                story_id = self.storage.create_story(slugify(title))
-            self.storage.assign_story(article_id, story_id, None)
-            self.storage.save_vectors(VECTOR_MODEL, {article_id: pack_rows(vector[None, :])[0]})
+            article_id = self.articles
+            if grouper is not None:
+                article_id = self.storage.insert_article(NewArticle(
+                    url=f"urn:newsdesk:bench-fill:{name}:{k}", text=text, text_hash=f"fill-{name}-{k}",
+                    outlet=outlet, title=title, published_at=published))
+                if story_id is None:
+                    story_id = self.storage.create_story(slugify(title))
+                self.storage.assign_story(article_id, story_id, None)
+                self.storage.save_vectors(VECTOR_MODEL, {article_id: pack_rows(vector[None, :])[0]})
             item = ClusterInput(id=article_id, title=title, text=text, published=published, source=outlet,
                                 embedding=vector)
             story = clusterer.commit(clusterer.represent(item, template.analysed(k, renaming)), story)
-            grouper.story_ids[story.id] = story_id
+            if grouper is not None:
+                grouper.story_ids[story.id] = story_id
             self.articles += 1
 
     def _keep_back(self, template: _Template, renaming: dict[str, str], event_vector: np.ndarray, k: int,
