@@ -68,7 +68,7 @@ def comparisons(articles: list[LabelledArticle], segments: list[int], window: ti
                 cache: Path | None = None, name: str = "stream") -> Iterator[tuple[str, object]]:
     """`compare`'s figures one grouping at a time, as each is done."""
     started = time.perf_counter()
-    vectors, cross = stream_vectors(articles, embedder, cache, name)
+    vectors, cross = stream_vectors(articles, embedder, cache, name, workers=workers)
     embed_s = time.perf_counter() - started
     items = [SegmentItem(i, a.title, a.text, a.published, a.source, None, v.tobytes(), c.tobytes())
              for i, (a, v, c) in enumerate(zip(articles, vectors, cross))]
@@ -108,42 +108,71 @@ def comparisons(articles: list[LabelledArticle], segments: list[int], window: ti
 
 
 def stream_vectors(articles: list[LabelledArticle], embedder=None, cache: Path | None = None, name: str = "stream",
-                   chunk: int = 500, cross_embedder=None) -> tuple[np.ndarray, np.ndarray]:
+                   chunk: int = 500, cross_embedder=None, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """The articles' grouping vectors and multilingual vectors (both as the clusterer would compute them), `chunk`
-    articles at a time. With `cache` (a folder) each chunk's vectors are kept there under a digest of the stream
-    once done and read back by later runs: the sequential and every segmented grouping, in this run and the
-    next, read one set of vectors, and a run cut off while embedding goes on where it was."""
-    from newsdesk.embed import get_embedder, get_multilingual_embedder
-
+    articles at a time, on `workers` processes (the desk's models; in this process with `embedder` or
+    `cross_embedder` given). With `cache` (a folder) each chunk's vectors are kept there under a digest of the
+    stream once done and read back by later runs: the sequential and every segmented grouping, in this run and
+    the next, read one set of vectors, and a run cut off while embedding goes on where it was."""
     digest = hashlib.sha256()
     for a in articles:
         digest.update(f"{a.title}\0{a.text}\1".encode())
     stem = f"{name}-{len(articles)}-{digest.hexdigest()[:16]}"
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    started = time.perf_counter()
-    for k, first in enumerate(range(0, len(articles), chunk)):
-        path = cache / f"{stem}-{chunk}-{k}.npz" if cache is not None else None
+    firsts = list(range(0, len(articles), chunk))
+    paths = [cache / f"{stem}-{chunk}-{k}.npz" if cache is not None else None for k in range(len(firsts))]
+    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for k, path in enumerate(paths):
         if path is not None and path.exists():
             with np.load(path) as kept:
-                parts.append((kept["vectors"], kept["cross"]))
-            continue
-        texts = [(a.title, a.text) for a in articles[first:first + chunk]]
-        part = (lead_vectors(embedder or get_embedder(), texts),
-                lead_vectors(cross_embedder or get_multilingual_embedder(), texts))
-        parts.append(part)
-        if path is not None:
-            partial = path.with_suffix(".part.npz")
+                parts[k] = (kept["vectors"], kept["cross"])
+    missing = [k for k in range(len(firsts)) if k not in parts]
+    texts = {k: [(a.title, a.text) for a in articles[firsts[k]:firsts[k] + chunk]] for k in missing}
+    started = time.perf_counter()
+    for k, part in _embedded(texts, embedder, cross_embedder, workers):
+        parts[k] = part
+        if paths[k] is not None:
+            partial = paths[k].with_suffix(".part.npz")
             np.savez(partial, vectors=part[0], cross=part[1])
-            os.replace(partial, path)
-        done = first + len(texts)
-        print(f"{name}: {done}/{len(articles)} articles embedded, {time.perf_counter() - started:.0f} s",
-              file=sys.stderr, flush=True)
+            os.replace(partial, paths[k])
+        print(f"{name}: chunk {k + 1}/{len(firsts)} embedded, {len(parts)} of {len(firsts)} ready, "
+              f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     if not parts:
         return np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32)
-    return (np.concatenate([p[0] for p in parts]).astype(np.float32),
-            np.concatenate([p[1] for p in parts]).astype(np.float32))
+    ordered = [parts[k] for k in range(len(firsts))]
+    return (np.concatenate([p[0] for p in ordered]).astype(np.float32),
+            np.concatenate([p[1] for p in ordered]).astype(np.float32))
+
+
+def _embedded(texts: dict[int, list[tuple[str, str]]], embedder, cross_embedder,
+              workers: int) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
+    if workers <= 1 or embedder is not None or cross_embedder is not None or len(texts) <= 1:
+        for k, part in texts.items():
+            yield k, embed_chunk(part, embedder, cross_embedder)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_one_text_at_a_time) as pool:
+        futures = {pool.submit(embed_chunk, part): k for k, part in texts.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _one_text_at_a_time() -> None:
+    from newsdesk.embed import EMBED_THREADS_ENV
+
+    os.environ.setdefault(EMBED_THREADS_ENV, "1")
+
+
+def embed_chunk(texts: list[tuple[str, str]], embedder=None, cross_embedder=None) -> tuple[np.ndarray, np.ndarray]:
+    """(title, text)s' grouping vectors and multilingual vectors."""
+    from newsdesk.embed import get_embedder, get_multilingual_embedder
+
+    return (lead_vectors(embedder or get_embedder(), texts),
+            lead_vectors(cross_embedder or get_multilingual_embedder(), texts))
 
 
 def _group_all(plan: list[Segment], window: timedelta, workers: int, sequential_vocabulary: bool = True):
