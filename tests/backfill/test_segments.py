@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from newsdesk.backfill import Placed, Segment, SegmentItem, merge_at_boundaries, plan_segments, stitch
+import numpy as np
+
+from newsdesk.backfill import Placed, Segment, SegmentItem, group_segment, merge_at_boundaries, plan_segments, stitch
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -72,3 +74,17 @@ def test_stories_on_one_side_of_a_boundary_are_not_merged_there(embedder):
     stitched = [[(0, 0.0), (1, 0.9)], [(2, 0.0), (3, 0.9)], [(4, 0.0)]]
     stories = merge_at_boundaries(stitched, plan, timedelta(hours=48))
     assert len(stories) == 3
+
+
+def test_a_merge_holds_after_the_merged_stories_leave_the_window(monkeypatch):
+    from newsdesk.cluster import OnlineClusterer
+
+    monkeypatch.setattr(OnlineClusterer, "merge_hook", lambda self, story, other, features: True)
+    rng = np.random.default_rng(5)
+    vectors = [v / np.linalg.norm(v) for v in rng.normal(size=(4, 384)).astype(np.float32)]
+    entries = [(0, 0, FLOOD[0], 0), (1, 1, CHESS, 1), (2, 2, FLOOD[0], 0), (3, 400, FLOOD[2], 2), (4, 401, CHESS, 3)]
+    items = [SegmentItem(number, title, text, T0 + timedelta(hours=hours), f"outlet {number}", "en",
+                         vectors[v].tobytes(), vectors[v].tobytes())
+             for number, hours, (title, text), v in entries]
+    placed = {p.article_id: p.story for p in group_segment(Segment(0, None, items), timedelta(hours=48))}
+    assert placed[1] == placed[0]

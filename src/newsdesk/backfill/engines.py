@@ -1,5 +1,6 @@
 """Where a backfill's parallel work runs. An engine prepares batches of documents (in order, a bounded number in
-flight), finds the reprint pairs across the whole backfill (the band-key shuffle) and groups time-line segments;
+flight), finds the reprint pairs across the whole backfill (the band-key shuffle), counts the vocabulary of
+time-line slices and groups time-line segments;
 the local engine uses worker processes on this machine, the Ray engine (ray_engine.py, loaded only when asked
 for) a Ray cluster."""
 
@@ -16,7 +17,8 @@ from typing import Protocol
 
 from newsdesk.backfill.prepare import BatchResult, Failed, prepare_batch
 from newsdesk.backfill.reprints import find_pairs
-from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.backfill.segments import Placed, Segment, SegmentItem, group_segment
+from newsdesk.backfill.vocabulary import TermCounts, count_terms
 from newsdesk.embed import EMBED_THREADS_ENV
 from newsdesk.errors import NewsdeskError
 from newsdesk.lifeline import die_with_parent
@@ -35,6 +37,8 @@ class Engine(Protocol):
     def prepare(self, batches: Iterable[list[LocalDocument]], embed: bool = True) -> Iterator[BatchResult]: ...
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]: ...
+
+    def count_terms(self, slices: list[list[SegmentItem]]) -> list[TermCounts]: ...
 
     def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]: ...
 
@@ -126,6 +130,12 @@ class LocalEngine:
         except BrokenProcessPool:       # a worker died: the segments again, on a new pool
             self._renew()
             return list(self._executor().map(group_segment, segments, [window] * len(segments)))
+
+    def count_terms(self, slices: list[list[SegmentItem]]) -> list[TermCounts]:
+        pool = self._executor()
+        if pool is None or len(slices) <= 1:
+            return [count_terms(part) for part in slices]
+        return list(pool.map(count_terms, slices))
 
     def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
         return find_pairs(signatures, threshold)

@@ -18,7 +18,8 @@ import numpy as np
 from newsdesk.backfill.engines import EngineError
 from newsdesk.backfill.prepare import BatchResult, embed_batch, extract_batch
 from newsdesk.backfill.reprints import distinct, partition_keys, verify_partition
-from newsdesk.backfill.segments import Placed, Segment, group_segment
+from newsdesk.backfill.segments import Placed, Segment, SegmentItem, group_segment
+from newsdesk.backfill.vocabulary import TermCounts, count_terms
 from newsdesk.embed import EMBED_THREADS_ENV
 from newsdesk.model import CopySignature
 from newsdesk.sources import LocalDocument
@@ -47,6 +48,7 @@ class RayEngine:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = min(workers, cpus) if workers else cpus
         self._group = ray.remote(num_cpus=1)(group_segment)
+        self._count = ray.remote(num_cpus=1)(count_terms)
         self._partition = ray.remote(num_cpus=1)(partition_keys)
         self._verify = ray.remote(num_cpus=1)(verify_partition)
 
@@ -85,6 +87,9 @@ class RayEngine:
 
     def group(self, segments: list[Segment], window: timedelta) -> list[list[Placed]]:
         return self._ray.get([self._group.remote(segment, window) for segment in segments])
+
+    def count_terms(self, slices: list[list[SegmentItem]]) -> list[TermCounts]:
+        return self._ray.get([self._count.remote(part) for part in slices])
 
     def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
         """The band-key shuffle as Ray tasks: a map task per slice of the signatures splits its keys into one

@@ -18,6 +18,7 @@ from newsdesk.backfill.prepare import Failed, Prepared
 from newsdesk.backfill.reprints import fold
 from newsdesk.backfill.records import Record, count_records, expand_inputs, iter_records
 from newsdesk.backfill.segments import SegmentItem, merge_at_boundaries, plan_segments, stitch
+from newsdesk.backfill.vocabulary import attach_vocabularies
 from newsdesk.config import Settings
 from newsdesk.model import NewArticle
 from newsdesk.pipeline import VECTOR_MODEL, Incoming, Ingest, Outcome, StageTimer, local_incoming, new_article
@@ -271,6 +272,7 @@ class Backfill:
         segments = plan_segments(items, self.segments, self.window)
         self.report.segments = len(segments)
         with self.timer.stage("group"):
+            attach_vocabularies(segments, self.window, self.engine.count_terms)
             placed = self.engine.group(segments, self.window)
         with self.timer.stage("stitch"):
             stories = merge_at_boundaries(stitch(placed), segments, self.window)

@@ -6,17 +6,23 @@ each pair across it, as the online grouper asks it after every placement (`merge
 
 An article is compared only with stories that have an article within the window before it, so the overlap
 holds every article the sequential grouper could have joined it to; what a segment does not see is the part of
-a long story older than the window, which the sequential grouper's story profile still remembers."""
+a long story older than the window, which the sequential grouper's story profile still remembers. The term
+weights a segment's clusterer reads are the sequential grouper's: it starts from the document frequencies of
+every article before its first (`backfill.vocabulary`, counted in parallel)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsdesk.cluster import ClusterInput, OnlineClusterer
+from newsdesk.cluster import Assignment, ClusterInput, OnlineClusterer
+
+if TYPE_CHECKING:
+    from newsdesk.backfill.vocabulary import TermCounts
 
 
 @dataclass
@@ -29,11 +35,13 @@ class SegmentItem:
     source: str | None
     language: str | None
     vector: bytes | None
+    cross: bytes | None = None    # the multilingual vector (float32), computed by the clusterer when None
 
     def cluster_input(self) -> ClusterInput:
         vector = np.frombuffer(self.vector, dtype=np.float32).copy() if self.vector is not None else None
+        cross = np.frombuffer(self.cross, dtype=np.float32).copy() if self.cross is not None else None
         return ClusterInput(id=self.id, title=self.title, text=self.text, published=self.time, source=self.source,
-                            language=self.language, embedding=vector)
+                            language=self.language, embedding=vector, cross=cross)
 
 
 @dataclass
@@ -41,6 +49,10 @@ class Segment:
     number: int
     start: datetime | None    # articles from here on belong to this segment (None: from the first)
     items: list[SegmentItem]  # the overlap's articles first, then its own, in time order
+    # The document frequencies of every article before the segment's first, and before its boundary's merge
+    # window (start − window): the vocabulary the sequential grouper has there (backfill.vocabulary).
+    terms_before: TermCounts | None = None
+    terms_before_boundary: TermCounts | None = None
 
 
 @dataclass
@@ -69,12 +81,32 @@ def plan_segments(items: list[SegmentItem], segments: int, overlap: timedelta) -
 
 
 def group_segment(segment: Segment, window: timedelta, embedder=None) -> list[Placed]:
-    """The segment through a fresh online clusterer (the desk's model); the final story of each article."""
+    """The segment through a fresh online clusterer (the desk's model) that starts from the vocabulary of
+    everything before it, when the segment has it (`terms_before`); the final story of each article."""
     clusterer = OnlineClusterer(window=window, embedder=embedder)
+    if segment.terms_before is not None:
+        clusterer.vocab = segment.terms_before.as_vocabulary()
     inputs = [it.cluster_input() for it in segment.items]
     assignments = clusterer.add_many(inputs)
-    return [Placed(it.id, clusterer.resolve(a.story_id), a.score, segment.start is None or it.time >= segment.start)
-            for it, a in zip(segment.items, assignments)]
+    return [Placed(it.id, story, a.score, segment.start is None or it.time >= segment.start)
+            for it, a, story in zip(segment.items, assignments, final_stories(assignments))]
+
+
+def final_stories(assignments: list[Assignment]) -> list[int]:
+    """Each placed article's story at the end: the story it went to, followed through every merge made after it.
+    The clusterer's own `resolve` cannot say it once the merged stories have left its window: it forgets their
+    redirects."""
+    went_into: dict[int, int] = {}
+    for a in assignments:
+        for gone in a.merged:
+            went_into[gone] = a.story_id
+
+    def final(story: int) -> int:
+        while story in went_into:
+            story = went_into[story]
+        return story
+
+    return [final(a.story_id) for a in assignments]
 
 
 def stitch(results: list[list[Placed]]) -> list[list[tuple[int, float]]]:
@@ -128,7 +160,8 @@ def merge_at_boundaries(stories: list[list[tuple[int, float]]], plan: list[Segme
         boundary = segment.start
         near = sorted((it for a, it in item_of.items() if a in story_of and
                        boundary - window <= it.time < boundary + window), key=lambda it: (it.time, it.id))
-        for group in _boundary_merges(near, story_of, root, first, boundary, window, embedder):
+        for group in _boundary_merges(near, story_of, root, first, boundary, window, embedder,
+                                      segment.terms_before_boundary):
             for n in group[1:]:
                 parent[root(n)] = root(group[0])
     merged: dict[int, list[tuple[int, float]]] = {}
@@ -138,9 +171,12 @@ def merge_at_boundaries(stories: list[list[tuple[int, float]]], plan: list[Segme
 
 
 def _boundary_merges(near: list[SegmentItem], story_of: dict[int, int], root, first: list[datetime],
-                     boundary: datetime, window: timedelta, embedder) -> list[list[int]]:
+                     boundary: datetime, window: timedelta, embedder,
+                     terms_before: TermCounts | None = None) -> list[list[int]]:
     """The stitched stories (by number) the merge model joins across one boundary, in groups."""
     clusterer = OnlineClusterer(window=window, embedder=embedder)
+    if terms_before is not None:
+        clusterer.vocab = terms_before.as_vocabulary()
     inputs = [it.cluster_input() for it in near]
     clusterer.embed(inputs)
     local: dict[int, int] = {}         # stitched story → its story in this clusterer

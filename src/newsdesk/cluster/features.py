@@ -81,6 +81,11 @@ class Vocabulary:
         self.pruned = True
 
 
+def document_terms(analysed: Analysed) -> set[str]:
+    """What one article counts in the vocabulary's document frequencies: its content terms and its names."""
+    return set(analysed.terms) | {"@" + e for e in analysed.entities}
+
+
 def tf_weights(counts: Counter) -> dict[str, float]:
     return {t: 1.0 + math.log(c) for t, c in counts.items()}
 

@@ -21,7 +21,8 @@ import numpy as np
 from newsdesk.cluster.across import AcrossModel
 from newsdesk.cluster.constraints import LinkConstraints
 from newsdesk.cluster.graph import GraphError, graph_labels, index_from_graph
-from newsdesk.cluster.features import ArticleRep, Story, Vocabulary, pair_features, story_pair_features
+from newsdesk.cluster.features import (ArticleRep, Story, Vocabulary, document_terms, pair_features,
+                                       story_pair_features)
 from newsdesk.cluster.model import PairModel
 from newsdesk.cluster.text import Analysed, analyse, body_of, lead_vectors
 from newsdesk.cluster.why import join_facts
@@ -163,6 +164,14 @@ def unit(embedding) -> np.ndarray:
 
 def _base(language: str | None) -> str:
     return (language or "").strip().lower().replace("_", "-").split("-")[0] or "en"
+
+
+def read_words(item: ClusterInput) -> Analysed:
+    """The article's words as the grouping reads them: its language's function words left out, numbers as
+    English writes them."""
+    language = _base(item.language)
+    return analyse(*(english_numerals(without_function_words(part, language), language)
+                     for part in (item.title, item.text)))
 
 
 def reads(language: str | None, multilingual: bool = False) -> bool:
@@ -352,9 +361,7 @@ class OnlineClusterer:
             cross = np.asarray(item.cross, dtype=np.float32)
             cross = cross / max(float(np.linalg.norm(cross)), 1e-9)
         if analysed is None:
-            language = _base(item.language)
-            analysed = analyse(*(english_numerals(without_function_words(part, language), language)
-                                 for part in (item.title, item.text)))
+            analysed = read_words(item)
         rep = ArticleRep(key=self.next_key, embedding=vector, analysed=analysed,
                          published=_utc(item.published), source=item.source,
                          read=reads(item.language, self.multilingual is not None),
@@ -483,7 +490,7 @@ class OnlineClusterer:
             story = Story(id=self.next_story, dim=len(rep.embedding))
             self.next_story += 1
             self.stories[story.id] = story
-        self.vocab.add(list(rep.tf) + ["@" + e for e in rep.analysed.entities])
+        self.vocab.add(document_terms(rep.analysed))
         if story.size and not rep.read and not story.unread_only:
             tentative = True
         elif story.size and rep.read and story.unread_only:
