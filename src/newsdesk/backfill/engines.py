@@ -125,17 +125,21 @@ class LocalEngine:
         pool = self._executor()
         if pool is None or len(segments) == 1:
             return [group_segment(s, window) for s in segments]
-        try:
-            return list(pool.map(group_segment, segments, [window] * len(segments)))
-        except BrokenProcessPool:       # a worker died: the segments again, on a new pool
-            self._renew()
-            return list(self._executor().map(group_segment, segments, [window] * len(segments)))
+        return self._map(group_segment, segments, [window] * len(segments))
 
     def count_terms(self, slices: list[list[SegmentItem]]) -> list[TermCounts]:
         pool = self._executor()
         if pool is None or len(slices) <= 1:
             return [count_terms(part) for part in slices]
-        return list(pool.map(count_terms, slices))
+        return self._map(count_terms, slices)
+
+    def _map(self, fn, *iterables) -> list:
+        """`fn` over the workers; when one dies, all of it again on a new pool (then its failure is the caller's)."""
+        try:
+            return list(self._executor().map(fn, *iterables))
+        except BrokenProcessPool:
+            self._renew()
+            return list(self._executor().map(fn, *iterables))
 
     def pairs(self, signatures: list[CopySignature], threshold: float) -> list[tuple[int, int]]:
         return find_pairs(signatures, threshold)
