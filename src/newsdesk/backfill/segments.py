@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsdesk.cluster import Assignment, ClusterInput, OnlineClusterer
+from newsdesk.cluster import ClusterInput, OnlineClusterer, final_stories
 
 if TYPE_CHECKING:
     from newsdesk.backfill.vocabulary import TermCounts
@@ -90,23 +90,6 @@ def group_segment(segment: Segment, window: timedelta, embedder=None) -> list[Pl
     assignments = clusterer.add_many(inputs)
     return [Placed(it.id, story, a.score, segment.start is None or it.time >= segment.start)
             for it, a, story in zip(segment.items, assignments, final_stories(assignments))]
-
-
-def final_stories(assignments: list[Assignment]) -> list[int]:
-    """Each placed article's story at the end: the story it went to, followed through every merge made after it.
-    The clusterer's own `resolve` cannot say it once the merged stories have left its window: it forgets their
-    redirects."""
-    went_into: dict[int, int] = {}
-    for a in assignments:
-        for gone in a.merged:
-            went_into[gone] = a.story_id
-
-    def final(story: int) -> int:
-        while story in went_into:
-            story = went_into[story]
-        return story
-
-    return [final(a.story_id) for a in assignments]
 
 
 def stitch(results: list[list[Placed]]) -> list[list[tuple[int, float]]]:

@@ -11,7 +11,7 @@ from newsdesk.cluster.across import ROW_NAMES as ACROSS_ROWS, AcrossModel, acros
 from newsdesk.cluster.constraints import CANNOT, MUST, LinkConstraints
 from newsdesk.cluster.features import FEATURES, STORY_FEATURES, Vocabulary, document_terms, pair_features
 from newsdesk.cluster.model import ModelMissing, PairModel, Scorer
-from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer, read_words
+from newsdesk.cluster.online import WINDOW, Assignment, ClusterInput, OnlineClusterer, final_stories, read_words
 from newsdesk.cluster.state import STATE_VERSION, StateChanges, decode_story, encode_story, mark_saved, state_changes
 from newsdesk.cluster.state import restore as restore_clusterer
 from newsdesk.cluster.text import Analysed, analyse, lead_texts, lead_vectors, stem
@@ -21,4 +21,4 @@ __all__ = ["ACROSS_ROWS", "AcrossModel", "Analysed", "analyse", "stem", "CANNOT"
            "Assignment", "ClusterInput", "FEATURES", "ModelMissing", "OnlineClusterer", "PairModel", "STORY_FEATURES",
            "Scorer", "across_rows", "default_across_path", "join_facts", "lead_texts", "lead_vectors", "pair_features",
            "reasons_in_words", "STATE_VERSION", "StateChanges", "decode_story", "encode_story", "mark_saved",
-           "restore_clusterer", "state_changes", "Vocabulary", "document_terms", "read_words"]
+           "restore_clusterer", "state_changes", "Vocabulary", "document_terms", "final_stories", "read_words"]

@@ -162,6 +162,23 @@ def unit(embedding) -> np.ndarray:
     return vector / norm if norm else vector
 
 
+def final_stories(assignments: list[Assignment]) -> list[int]:
+    """Each placed article's story at the end: the story it went to, followed through every merge made after it.
+    The clusterer's own `resolve` cannot say it once the merged stories have left its window: it forgets their
+    redirects."""
+    went_into: dict[int, int] = {}
+    for a in assignments:
+        for gone in a.merged:
+            went_into[gone] = a.story_id
+
+    def final(story: int) -> int:
+        while story in went_into:
+            story = went_into[story]
+        return story
+
+    return [final(a.story_id) for a in assignments]
+
+
 def _base(language: str | None) -> str:
     return (language or "").strip().lower().replace("_", "-").split("-")[0] or "en"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsdesk_lab.cluster.data import LabelledArticle, headline, iter_jsonl, neus_articles, stream_order, write_jsonl
 from newsdesk_lab.cluster.metrics import bcubed_items, grouping_errors, score_clustering
-from newsdesk.cluster import Assignment, ClusterInput, OnlineClusterer, PairModel
+from newsdesk.cluster import Assignment, ClusterInput, OnlineClusterer, PairModel, final_stories
 
 
 def cluster_articles(articles: list[LabelledArticle], model: PairModel | None = None, embedder=None,
@@ -33,8 +33,9 @@ def _cluster(articles, model, embedder, embeddings, progress,
     started = time.perf_counter()
     assignments = clusterer.add_many(items, progress=(lambda done: progress(done, total)) if progress else None)
     elapsed = time.perf_counter() - started
-    # A story merged later keeps resolving: score the final grouping.
-    return [clusterer.resolve(a.story_id) for a in assignments], assignments, elapsed
+    # A story merged later keeps resolving: score the final grouping (through the merges the placements report:
+    # the clusterer forgets the redirects of stories that left its window).
+    return final_stories(assignments), assignments, elapsed
 
 
 def first_mixes(gold: Sequence[str], assignments: Sequence[Assignment],
