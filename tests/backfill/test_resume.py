@@ -15,6 +15,7 @@ import pytest
 from newsdesk.backfill import LocalEngine, run_backfill
 from newsdesk.config import Settings
 from newsdesk.storage import open_storage
+from tests.backfill.desk_reads import article_count, records_done, stories
 from tests.backfill.inputs import articles, write_jsonl, write_warc_file
 
 pytest.importorskip("warcio", reason="WARC input needs warcio (a product dependency: pip install -e .)")
@@ -26,28 +27,6 @@ def _env() -> dict[str, str]:
 
 def _command(db: str, inputs: list[str], *extra: str) -> list[str]:
     return [sys.executable, "-m", "newsdesk", "--db", db, "backfill", *inputs, "--workers", "1", "--json", *extra]
-
-
-def _records_done(db: str) -> int:
-    try:
-        with closing(open_storage(db, migrate=False, create=False)) as storage:
-            return sum(storage.backfill_progress().values())
-    except Exception:      # not made yet, or mid-migration
-        return 0
-
-
-def _stories(db: str) -> set[frozenset[str]]:
-    with closing(open_storage(db, migrate=False, create=False)) as storage:
-        by_story: dict[int, set[str]] = {}
-        for article in storage.list_articles(limit=100_000):
-            story = storage.story_of(article.id)
-            by_story.setdefault(story, set()).add(article.url)
-        return {frozenset(urls) for urls in by_story.values()}
-
-
-def _article_count(db: str) -> int:
-    with closing(open_storage(db, migrate=False, create=False)) as storage:
-        return len(storage.list_articles(limit=100_000))
 
 
 def test_killed_runs_end_as_an_uninterrupted_one(db_url, tmp_path, embedder):
@@ -66,14 +45,14 @@ def test_killed_runs_end_as_an_uninterrupted_one(db_url, tmp_path, embedder):
         proc = subprocess.Popen(_command(db_url, inputs), env=_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 600
-        while _records_done(db_url) < threshold and proc.poll() is None and time.monotonic() < deadline:
+        while records_done(db_url) < threshold and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        killed_at.append(_records_done(db_url))
+        killed_at.append(records_done(db_url))
     subprocess.run(_command(db_url, inputs), env=_env(), check=True, capture_output=True, timeout=900)
 
     assert killed_at == sorted(killed_at)
     assert killed_at[0] < 100
-    assert _article_count(db_url) == _article_count(whole) == len(generated)
-    assert _stories(db_url) == _stories(whole)
+    assert article_count(db_url) == article_count(whole) == len(generated)
+    assert stories(db_url) == stories(whole)

@@ -13,20 +13,20 @@ from newsdesk.backfill import LocalEngine, run_backfill
 from newsdesk.config import Settings
 from newsdesk.storage import open_storage
 from tests.backfill.inputs import articles, write_jsonl
-from tests.backfill.test_resume import _article_count, _records_done, _stories
+from tests.backfill.desk_reads import article_count, records_done, stories
 
 THRESHOLDS = (16, 48, 80)        # records stored when a worker is killed, of 112
 
 
 def _kill_a_worker_at(engine: LocalEngine, db: str, killed: list[int], stop: threading.Event) -> None:
     for threshold in THRESHOLDS:
-        while _records_done(db) < threshold and not stop.is_set():
+        while records_done(db) < threshold and not stop.is_set():
             time.sleep(0.02)
         workers = [pid for pid in engine.worker_pids() if pid != os.getpid()]
         if stop.is_set() or not workers:
             return
         os.kill(workers[0], signal.SIGKILL)
-        killed.append(_records_done(db))
+        killed.append(records_done(db))
 
 
 def test_workers_killed_mid_run_end_as_a_run_where_none_died(tmp_path, embedder):
@@ -50,5 +50,5 @@ def test_workers_killed_mid_run_end_as_a_run_where_none_died(tmp_path, embedder)
     assert len(killed) == len(THRESHOLDS)
     assert engine.restarts >= len(THRESHOLDS)
     assert report.errors == 0
-    assert _article_count(db) == _article_count(whole)
-    assert _stories(db) == _stories(whole)
+    assert article_count(db) == article_count(whole)
+    assert stories(db) == stories(whole)
